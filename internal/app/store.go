@@ -1,0 +1,110 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"meldpunt/internal/desk"
+)
+
+// Store runs transactions. The app layer decides who may do what; the store only keeps data,
+// the same way for SQLite and PostgreSQL.
+type Store interface {
+	// Read runs fn on a consistent, read-only view of the data.
+	Read(ctx context.Context, fn func(Tx) error) error
+	// Write runs fn in one transaction: all of it is stored, or (when fn or the commit
+	// fails) none of it.
+	Write(ctx context.Context, fn func(Tx) error) error
+	// Ping tells whether the database answers.
+	Ping(ctx context.Context) error
+}
+
+// UserFilter selects users. Zero values select everything.
+type UserFilter struct {
+	OrgID int64
+	Role  desk.Role
+}
+
+// Tx is what one transaction can do. Methods that read one object return a *desk.Error
+// with code ENOTFOUND when it does not exist; methods that create or update return
+// ECONFLICT when a unique value (a slug, an email) is taken. Create methods set the new
+// object's ID (and, for incidents, Number and Version).
+type Tx interface {
+	CreateOrganisation(ctx context.Context, o *desk.Organisation) error
+	Organisation(ctx context.Context, id int64) (desk.Organisation, error)
+	OrganisationBySlug(ctx context.Context, slug string) (desk.Organisation, error)
+	// Organisations lists organisations by name; kind "" lists both kinds.
+	Organisations(ctx context.Context, kind desk.OrgKind) ([]desk.Organisation, error)
+	UpdateOrganisation(ctx context.Context, o *desk.Organisation) error
+
+	CreateContract(ctx context.Context, c *desk.Contract) error
+	Contract(ctx context.Context, id int64) (desk.Contract, error)
+	// Contracts lists an organisation's contracts, newest first; orgID 0 lists all.
+	Contracts(ctx context.Context, orgID int64) ([]desk.Contract, error)
+	UpdateContract(ctx context.Context, c *desk.Contract) error
+
+	CreateUser(ctx context.Context, u *desk.User) error
+	User(ctx context.Context, id int64) (desk.User, error)
+	UserByEmail(ctx context.Context, email string) (desk.User, error)
+	// Users lists users by name.
+	Users(ctx context.Context, f UserFilter) ([]desk.User, error)
+	// UpdateUser stores every field, the password hash included.
+	UpdateUser(ctx context.Context, u *desk.User) error
+	CountUsers(ctx context.Context) (int, error)
+
+	CreateToken(ctx context.Context, t *desk.Token) error
+	TokenByHash(ctx context.Context, hash []byte) (desk.Token, error)
+	Tokens(ctx context.Context, userID int64) ([]desk.Token, error)
+	// DeleteToken deletes the user's token; ENOTFOUND when the user has no such token.
+	DeleteToken(ctx context.Context, userID, id int64) error
+	TouchToken(ctx context.Context, id int64, at time.Time) error
+
+	CreateSession(ctx context.Context, s *desk.Session) error
+	SessionByHash(ctx context.Context, hash []byte) (desk.Session, error)
+	DeleteSession(ctx context.Context, hash []byte) error
+	DeleteUserSessions(ctx context.Context, userID int64) error
+	// DeleteExpired removes sessions and reset tokens that expired before now.
+	DeleteExpired(ctx context.Context, now time.Time) (int64, error)
+
+	CreateResetToken(ctx context.Context, r *desk.ResetToken) error
+	ResetTokenByHash(ctx context.Context, hash []byte) (desk.ResetToken, error)
+	// UseResetToken marks the token used; ECONFLICT when it was used already.
+	UseResetToken(ctx context.Context, hash []byte, at time.Time) error
+
+	CreateComponentGroup(ctx context.Context, g *desk.ComponentGroup) error
+	ComponentGroup(ctx context.Context, id int64) (desk.ComponentGroup, error)
+	ComponentGroups(ctx context.Context) ([]desk.ComponentGroup, error)
+	// CreateComponent stores the component and its client links.
+	CreateComponent(ctx context.Context, c *desk.Component) error
+	Component(ctx context.Context, id int64) (desk.Component, error)
+	// Components lists components by group position, position, name; clientID 0 lists all,
+	// otherwise those linked to that client.
+	Components(ctx context.Context, clientID int64) ([]desk.Component, error)
+	// UpdateComponent stores the fields and replaces the client links.
+	UpdateComponent(ctx context.Context, c *desk.Component) error
+	DeleteComponent(ctx context.Context, id int64) error
+
+	// CreateIncident stores the incident and its component links.
+	CreateIncident(ctx context.Context, in *desk.Incident) error
+	Incident(ctx context.Context, id int64) (desk.Incident, error)
+	// Incidents lists incidents newest first (by id), those with an id below f.After when
+	// it is set, at most f.Limit of them.
+	Incidents(ctx context.Context, f desk.IncidentFilter) ([]desk.Incident, error)
+	CountIncidents(ctx context.Context, f desk.IncidentFilter) (int, error)
+	// UpdateIncident stores every field and replaces the component links, if in.Version is
+	// still the stored version; it then increments in.Version. A stale version gives
+	// ECONFLICT.
+	UpdateIncident(ctx context.Context, in *desk.Incident) error
+
+	AddTimelineEntry(ctx context.Context, e *desk.TimelineEntry) error
+	// Timeline lists an incident's entries oldest first; internal entries only when asked.
+	Timeline(ctx context.Context, incidentID int64, includeInternal bool) ([]desk.TimelineEntry, error)
+
+	AddAudit(ctx context.Context, a *desk.AuditEntry) error
+	// Audit lists entries newest first (by id), below f.After when set, at most f.Limit.
+	Audit(ctx context.Context, f desk.AuditFilter) ([]desk.AuditEntry, error)
+
+	// Setting returns a stored setting; ENOTFOUND when it was never set.
+	Setting(ctx context.Context, key string) (string, error)
+	PutSetting(ctx context.Context, key, value string) error
+}

@@ -1,0 +1,166 @@
+package desk
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Channel is how an incident reached the desk.
+type Channel string
+
+// The channels of an incident.
+const (
+	ChannelPortal  Channel = "portal"
+	ChannelPhone   Channel = "phone"
+	ChannelEmail   Channel = "email"
+	ChannelAPI     Channel = "api"
+	ChannelMonitor Channel = "monitor"
+)
+
+// Channels lists every channel.
+var Channels = []Channel{ChannelPortal, ChannelPhone, ChannelEmail, ChannelAPI, ChannelMonitor}
+
+// Kind tells an urgent report ("spoedmelding") from regular support.
+type Kind string
+
+// The two kinds.
+const (
+	KindUrgent  Kind = "urgent"
+	KindRegular Kind = "regular"
+)
+
+// Incident is one reported or detected disruption.
+type Incident struct {
+	ID           int64     `json:"id"`
+	Number       string    `json:"number"`
+	OrgID        int64     `json:"organisation_id"`
+	ReporterID   *int64    `json:"reporter_id"`
+	Channel      Channel   `json:"channel"`
+	Kind         Kind      `json:"kind"`
+	Title        string    `json:"title"`
+	Description  string    `json:"description"`
+	Urgency      Level     `json:"urgency"`
+	Impact       Level     `json:"impact"`
+	Priority     Priority  `json:"priority"`
+	State        State     `json:"state"`
+	WaitingOn    WaitingOn `json:"waiting_on,omitempty"`
+	OwnerID      *int64    `json:"owner_id"`
+	AssigneeID   *int64    `json:"assignee_id"`
+	ComponentIDs []int64   `json:"component_ids"`
+	Solution     string    `json:"solution,omitempty"`
+	// Version counts updates; a change names the version it read to avoid lost updates.
+	Version         int        `json:"version"`
+	CreatedAt       time.Time  `json:"created_at"`
+	UpdatedAt       time.Time  `json:"updated_at"`
+	FirstResponseAt *time.Time `json:"first_response_at"`
+	ResolvedAt      *time.Time `json:"resolved_at"`
+	ClosedAt        *time.Time `json:"closed_at"`
+}
+
+// NumberPrefix starts every incident number.
+const NumberPrefix = "INC-"
+
+// FormatNumber returns the incident number for an id: INC-000123.
+func FormatNumber(id int64) string { return fmt.Sprintf("%s%06d", NumberPrefix, id) }
+
+// ParseNumber accepts "INC-000123", "inc-123" or "123" and returns the id.
+func ParseNumber(s string) (int64, bool) {
+	s = strings.TrimSpace(s)
+	if len(s) > len(NumberPrefix) && strings.EqualFold(s[:len(NumberPrefix)], NumberPrefix) {
+		s = s[len(NumberPrefix):]
+	}
+	id, err := strconv.ParseInt(s, 10, 64)
+	return id, err == nil && id > 0
+}
+
+// Validate checks the fields a reporter or agent sets.
+func (in *Incident) Validate() error {
+	var v Validator
+	in.Title = strings.TrimSpace(in.Title)
+	v.Text("title", in.Title, true, MaxTitle, false)
+	v.Text("description", in.Description, false, MaxText, true)
+	v.OneOf("channel", string(in.Channel), true, names(Channels))
+	v.OneOf("kind", string(in.Kind), true, []string{string(KindUrgent), string(KindRegular)})
+	v.OneOf("urgency", string(in.Urgency), true, LevelNames())
+	v.OneOf("impact", string(in.Impact), true, LevelNames())
+	if len(in.ComponentIDs) > 50 {
+		v.Add("component_ids", "max_items", "must list at most 50 components")
+	}
+	return v.Err()
+}
+
+// IncidentFilter selects incidents in lists. Zero values select everything.
+type IncidentFilter struct {
+	OrgID      int64
+	ReporterID int64
+	OwnerID    int64
+	AssigneeID int64
+	States     []State
+	Open       *bool
+	Kind       Kind
+	Channel    Channel
+	Priority   Priority
+	Query      string // words in the title
+	// After is the cursor: list incidents with an id below it (the list runs newest first).
+	After int64
+	Limit int
+}
+
+// Visibility says who sees a timeline entry.
+type Visibility string
+
+// Public entries are shown to the client; internal ones only to staff.
+const (
+	Public   Visibility = "public"
+	Internal Visibility = "internal"
+)
+
+// EntryKind is what a timeline entry records.
+type EntryKind string
+
+// The timeline entry kinds.
+const (
+	EntryReply  EntryKind = "reply"  // a message the client sees
+	EntryNote   EntryKind = "note"   // an internal note
+	EntryState  EntryKind = "state"  // a state change
+	EntrySystem EntryKind = "system" // something Meldpunt did or recorded
+)
+
+// TimelineEntry is one line in an incident's history.
+type TimelineEntry struct {
+	ID         int64      `json:"id"`
+	IncidentID int64      `json:"incident_id"`
+	Kind       EntryKind  `json:"kind"`
+	Visibility Visibility `json:"visibility"`
+	AuthorID   *int64     `json:"author_id"`
+	AuthorName string     `json:"author_name"`
+	Body       string     `json:"body"`
+	FromState  State      `json:"from_state,omitempty"`
+	ToState    State      `json:"to_state,omitempty"`
+	CreatedAt  time.Time  `json:"created_at"`
+}
+
+// AuditEntry records one change: who, what, before → after, when, from which address.
+type AuditEntry struct {
+	ID        int64     `json:"id"`
+	At        time.Time `json:"at"`
+	ActorID   *int64    `json:"actor_id"`
+	ActorName string    `json:"actor_name"`
+	Address   string    `json:"address"`
+	Entity    string    `json:"entity"` // "incident", "user", …
+	EntityID  int64     `json:"entity_id"`
+	OrgID     *int64    `json:"organisation_id"` // the client the change concerns, if any
+	Action    string    `json:"action"`          // "create", "update", "transition", …
+	Before    string    `json:"before"`          // JSON of the changed fields before, "" on create
+	After     string    `json:"after"`           // JSON of the changed fields after
+}
+
+// AuditFilter selects audit entries.
+type AuditFilter struct {
+	Entity   string
+	EntityID int64
+	After    int64
+	Limit    int
+}

@@ -1,0 +1,136 @@
+package desk
+
+import (
+	"fmt"
+	"net/mail"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Limits on text fields, in characters. They keep every row and page a sane size.
+const (
+	MaxName        = 200
+	MaxTitle       = 200
+	MaxText        = 20000
+	MaxEmail       = 254
+	MaxSlug        = 64
+	MinPassword    = 10
+	MaxPassword    = 256
+	MaxDescription = 2000
+)
+
+// Validator collects the rule violations of one input, so a user sees every problem at once.
+type Validator struct {
+	Fields []FieldError
+}
+
+// Add records a violation.
+func (v *Validator) Add(field, rule, format string, args ...any) {
+	v.Fields = append(v.Fields, FieldError{Field: field, Rule: rule, Message: fmt.Sprintf(format, args...)})
+}
+
+// Has tells whether field has a violation already.
+func (v *Validator) Has(field string) bool {
+	for _, f := range v.Fields {
+		if f.Field == field {
+			return true
+		}
+	}
+	return false
+}
+
+// Err returns an EINVALID *Error listing the violations, or nil when there are none.
+func (v *Validator) Err() error {
+	if len(v.Fields) == 0 {
+		return nil
+	}
+	return &Error{Code: EINVALID, Message: "the input is not valid", Fields: v.Fields}
+}
+
+// Text checks a text field: valid UTF-8, no control characters other than newlines and tabs
+// (when multiline), at most max characters, and present when required.
+func (v *Validator) Text(field, value string, required bool, max int, multiline bool) {
+	if !utf8.ValidString(value) {
+		v.Add(field, "utf8", "must be valid UTF-8 text")
+		return
+	}
+	if required && strings.TrimSpace(value) == "" {
+		v.Add(field, "required", "is required")
+		return
+	}
+	if n := utf8.RuneCountInString(value); n > max {
+		v.Add(field, "max_length", "must be at most %d characters (it has %d)", max, n)
+		return
+	}
+	for _, r := range value {
+		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\r' || r == '\t')) {
+			v.Add(field, "control_characters", "must not contain control characters")
+			return
+		}
+	}
+}
+
+// Email checks an email address.
+func (v *Validator) Email(field, value string) {
+	v.Text(field, value, true, MaxEmail, false)
+	if v.Has(field) {
+		return
+	}
+	a, err := mail.ParseAddress(value)
+	if err != nil || a.Address != value || !strings.Contains(value[strings.LastIndexByte(value, '@')+1:], ".") && !strings.HasSuffix(value, "@localhost") {
+		v.Add(field, "email", "must be an email address such as name@example.com")
+	}
+}
+
+var slugRE = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$`)
+
+// Slug checks a short identifier used in URLs and on the command line.
+func (v *Validator) Slug(field, value string) {
+	v.Text(field, value, true, MaxSlug, false)
+	if !v.Has(field) && !slugRE.MatchString(value) {
+		v.Add(field, "slug", "must be lower-case letters, digits and dashes, starting and ending with a letter or digit")
+	}
+}
+
+// OneOf checks that value is one of allowed.
+func (v *Validator) OneOf(field, value string, required bool, allowed []string) {
+	if value == "" {
+		if required {
+			v.Add(field, "required", "is required; one of: %s", strings.Join(allowed, ", "))
+		}
+		return
+	}
+	if !slices.Contains(allowed, value) {
+		v.Add(field, "one_of", "must be one of: %s", strings.Join(allowed, ", "))
+	}
+}
+
+// Range checks that n lies within [min, max].
+func (v *Validator) Range(field string, n, min, max int64) {
+	if n < min || n > max {
+		v.Add(field, "range", "must be between %d and %d", min, max)
+	}
+}
+
+// Slugify derives a slug from a name: lower case, ASCII letters and digits, dashes between.
+func Slugify(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			b.WriteRune(r)
+			dash = false
+		case b.Len() > 0 && !dash:
+			b.WriteByte('-')
+			dash = true
+		}
+		if b.Len() >= MaxSlug {
+			break
+		}
+	}
+	return strings.Trim(b.String(), "-")
+}
