@@ -5,6 +5,7 @@ import (
 	"net/mail"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -134,3 +135,6 @@ func Slugify(name string) string {
 	}
 	return strings.Trim(b.String(), "-")
 }
+
+// FormatInt formats n in base 10.
+func FormatInt(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,0 +1,123 @@
+// Package app holds Meldpunt's use cases. Each runs in one transaction, takes the acting
+// person (a desk.Actor) and decides, here and only here, what that person may see and do;
+// the store keeps data and the web layer speaks HTTP.
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"time"
+
+	"meldpunt/internal/desk"
+)
+
+// Config holds what the use cases need to know of the installation.
+type Config struct {
+	// BaseURL is where people reach Meldpunt, used in links (password reset).
+	BaseURL string
+	// SessionTTL is how long a sign-in lasts.
+	SessionTTL time.Duration
+	// ResetTTL is how long a password-reset link works.
+	ResetTTL time.Duration
+	// Argon2 sets the cost of password hashing; zero means DefaultArgon2.
+	Argon2 Argon2Params
+}
+
+// App runs Meldpunt's use cases against a Store.
+type App struct {
+	store Store
+	now   func() time.Time
+	log   *slog.Logger
+	cfg   Config
+}
+
+// New returns an App. now is the clock every use case reads; tests pass a fixed one.
+func New(store Store, now func() time.Time, log *slog.Logger, cfg Config) *App {
+	if cfg.SessionTTL == 0 {
+		cfg.SessionTTL = 7 * 24 * time.Hour
+	}
+	if cfg.ResetTTL == 0 {
+		cfg.ResetTTL = time.Hour
+	}
+	if cfg.Argon2 == (Argon2Params{}) {
+		cfg.Argon2 = DefaultArgon2
+	}
+	return &App{store: store, now: now, log: log, cfg: cfg}
+}
+
+// Ping tells whether the database answers.
+func (a *App) Ping(ctx context.Context) error { return a.store.Ping(ctx) }
+
+// clock returns the time, truncated to the millisecond the store keeps, so what a use case
+// returns equals what a later read gives.
+func (a *App) clock() time.Time { return a.now().UTC().Truncate(time.Millisecond) }
+
+// Page is one page of a list and the cursor of the next, 0 on the last page.
+type Page[T any] struct {
+	Items []T
+	Next  int64
+}
+
+// audit records a change. before and after are objects whose JSON forms are compared: only
+// the fields that differ are kept, so the log says exactly what changed.
+func audit(ctx context.Context, tx Tx, actor desk.Actor, at time.Time, entity string, id int64, org *int64, action string, before, after any) error {
+	b, af := diffJSON(before, after)
+	e := desk.AuditEntry{
+		At: at, ActorName: actor.Name, Address: actor.Address,
+		Entity: entity, EntityID: id, OrgID: org, Action: action, Before: b, After: af,
+	}
+	if actor.UserID != 0 {
+		uid := actor.UserID
+		e.ActorID = &uid
+	}
+	return tx.AddAudit(ctx, &e)
+}
+
+// diffJSON returns the JSON of the fields of before and after that differ. A nil before
+// (a creation) gives "" and the whole of after.
+func diffJSON(before, after any) (string, string) {
+	am := toMap(after)
+	if before == nil {
+		return "", mustJSON(am)
+	}
+	bm := toMap(before)
+	bd, ad := map[string]any{}, map[string]any{}
+	for k, v := range am {
+		if k == "updated_at" || k == "version" {
+			continue
+		}
+		if mustJSON(v) != mustJSON(bm[k]) {
+			bd[k], ad[k] = bm[k], v
+		}
+	}
+	for k, v := range bm {
+		if _, ok := am[k]; !ok {
+			bd[k] = v
+		}
+	}
+	return mustJSON(bd), mustJSON(ad)
+}
+
+func toMap(v any) map[string]any {
+	m := map[string]any{}
+	if v == nil {
+		return m
+	}
+	if mm, ok := v.(map[string]any); ok {
+		return mm
+	}
+	b, _ := json.Marshal(v)
+	_ = json.Unmarshal(b, &m)
+	return m
+}
+
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "null"
+	}
+	return string(b)
+}
+
+func ptr[T any](v T) *T { return &v }

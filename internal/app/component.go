@@ -1,0 +1,188 @@
+package app
+
+import (
+	"context"
+
+	"meldpunt/internal/desk"
+)
+
+// CreateComponentGroup adds a group of components; only admins may.
+func (a *App) CreateComponentGroup(ctx context.Context, actor desk.Actor, g desk.ComponentGroup) (desk.ComponentGroup, error) {
+	if err := requireAdmin(actor, "create component groups"); err != nil {
+		return g, err
+	}
+	if err := g.Validate(); err != nil {
+		return g, err
+	}
+	err := a.store.Write(ctx, func(tx Tx) error {
+		if err := tx.CreateComponentGroup(ctx, &g); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, a.clock(), "component_group", g.ID, nil, "create", nil, g)
+	})
+	return g, err
+}
+
+// ComponentGroups lists the groups. Group names are no secret: the status page shows them.
+func (a *App) ComponentGroups(ctx context.Context, actor desk.Actor) (gs []desk.ComponentGroup, err error) {
+	err = a.store.Read(ctx, func(tx Tx) error {
+		gs, err = tx.ComponentGroups(ctx)
+		return err
+	})
+	return gs, err
+}
+
+// CreateComponent adds a component; only admins may.
+func (a *App) CreateComponent(ctx context.Context, actor desk.Actor, c desk.Component) (desk.Component, error) {
+	if err := requireAdmin(actor, "create components"); err != nil {
+		return c, err
+	}
+	if err := c.Validate(); err != nil {
+		return c, err
+	}
+	c.CreatedAt = a.clock()
+	c.UpdatedAt = c.CreatedAt
+	err := a.store.Write(ctx, func(tx Tx) error {
+		if err := checkComponentRefs(ctx, tx, &c); err != nil {
+			return err
+		}
+		if err := tx.CreateComponent(ctx, &c); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, c.CreatedAt, "component", c.ID, nil, "create", nil, c)
+	})
+	return c, err
+}
+
+// checkComponentRefs checks that the group and every linked client exist.
+func checkComponentRefs(ctx context.Context, tx Tx, c *desk.Component) error {
+	var v desk.Validator
+	if c.GroupID != nil {
+		if _, err := tx.ComponentGroup(ctx, *c.GroupID); desk.IsNotFound(err) {
+			v.Add("group_id", "exists", "no component group has this id")
+		} else if err != nil {
+			return err
+		}
+	}
+	if c.ClientIDs == nil {
+		c.ClientIDs = []int64{}
+	}
+	seen := map[int64]bool{}
+	for i, id := range c.ClientIDs {
+		o, err := tx.Organisation(ctx, id)
+		switch {
+		case desk.IsNotFound(err) || err == nil && o.Kind != desk.OrgClient:
+			v.Add("client_ids["+itoa(i)+"]", "exists", "no client organisation has this id")
+		case err != nil:
+			return err
+		case seen[id]:
+			v.Add("client_ids["+itoa(i)+"]", "unique", "is listed twice")
+		}
+		seen[id] = true
+	}
+	return v.Err()
+}
+
+// Component returns a component: staff any, a client one it uses.
+func (a *App) Component(ctx context.Context, actor desk.Actor, id int64) (c desk.Component, err error) {
+	err = a.store.Read(ctx, func(tx Tx) error {
+		c, err = tx.Component(ctx, id)
+		if err == nil && !actor.Role.IsStaff() {
+			if !c.UsedBy(actor.OrgID) {
+				return desk.NotFound("component")
+			}
+			c.ClientIDs = []int64{actor.OrgID} // a client does not learn who else uses it
+		}
+		return err
+	})
+	return c, err
+}
+
+// Components lists components: staff all (or those of clientID), a client the ones it uses.
+func (a *App) Components(ctx context.Context, actor desk.Actor, clientID int64) (cs []desk.Component, err error) {
+	if !actor.Role.IsStaff() {
+		if clientID != 0 && clientID != actor.OrgID {
+			return []desk.Component{}, nil
+		}
+		clientID = actor.OrgID
+	}
+	err = a.store.Read(ctx, func(tx Tx) error {
+		cs, err = tx.Components(ctx, clientID)
+		return err
+	})
+	if !actor.Role.IsStaff() {
+		for i := range cs {
+			cs[i].ClientIDs = []int64{actor.OrgID}
+		}
+	}
+	return cs, err
+}
+
+// ComponentPatch holds the fields to change; nil leaves a field as it is.
+type ComponentPatch struct {
+	GroupID     *int64   `json:"group_id"`
+	Name        *string  `json:"name"`
+	Description *string  `json:"description"`
+	Position    *int     `json:"position"`
+	ClientIDs   *[]int64 `json:"client_ids"`
+}
+
+// UpdateComponent changes a component; only admins may. A GroupID of 0 removes the group.
+func (a *App) UpdateComponent(ctx context.Context, actor desk.Actor, id int64, p ComponentPatch) (c desk.Component, err error) {
+	err = a.store.Write(ctx, func(tx Tx) error {
+		if c, err = tx.Component(ctx, id); err != nil {
+			return err
+		}
+		if !actor.Role.IsStaff() && !c.UsedBy(actor.OrgID) {
+			return desk.NotFound("component")
+		}
+		if err := requireAdmin(actor, "change components"); err != nil {
+			return err
+		}
+		before := c
+		if p.GroupID != nil {
+			c.GroupID = p.GroupID
+			if *p.GroupID == 0 {
+				c.GroupID = nil
+			}
+		}
+		set(&c.Name, p.Name)
+		set(&c.Description, p.Description)
+		set(&c.Position, p.Position)
+		set(&c.ClientIDs, p.ClientIDs)
+		if err := c.Validate(); err != nil {
+			return err
+		}
+		if err := checkComponentRefs(ctx, tx, &c); err != nil {
+			return err
+		}
+		c.UpdatedAt = a.clock()
+		if err := tx.UpdateComponent(ctx, &c); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, c.UpdatedAt, "component", c.ID, nil, "update", before, c)
+	})
+	return c, err
+}
+
+// DeleteComponent removes a component; only admins may. Incidents keep their history.
+func (a *App) DeleteComponent(ctx context.Context, actor desk.Actor, id int64) error {
+	return a.store.Write(ctx, func(tx Tx) error {
+		c, err := tx.Component(ctx, id)
+		if err != nil {
+			return err
+		}
+		if !actor.Role.IsStaff() && !c.UsedBy(actor.OrgID) {
+			return desk.NotFound("component")
+		}
+		if err := requireAdmin(actor, "delete components"); err != nil {
+			return err
+		}
+		if err := tx.DeleteComponent(ctx, id); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, a.clock(), "component", id, nil, "delete", c, map[string]any{})
+	})
+}
+
+func itoa(i int) string { return desk.FormatInt(int64(i)) }

@@ -1,0 +1,285 @@
+package app
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"meldpunt/internal/desk"
+)
+
+// IncidentInput is a new incident. A client reports for its own organisation and as
+// itself; the desk registers for any client, naming the reporter (e.g. a caller).
+type IncidentInput struct {
+	OrgID        int64        `json:"organisation_id"`
+	ReporterID   *int64       `json:"reporter_id"`
+	Channel      desk.Channel `json:"channel"`
+	Kind         desk.Kind    `json:"kind"`
+	Title        string       `json:"title"`
+	Description  string       `json:"description"`
+	Urgency      desk.Level   `json:"urgency"`
+	Impact       desk.Level   `json:"impact"`
+	ComponentIDs []int64      `json:"component_ids"`
+}
+
+// CreateIncident registers an incident, computes its priority from the matrix, and writes
+// its first timeline entry and audit record in the same transaction.
+func (a *App) CreateIncident(ctx context.Context, actor desk.Actor, in IncidentInput) (inc desk.Incident, err error) {
+	switch {
+	case actor.Role.IsClient():
+		if in.OrgID != 0 && in.OrgID != actor.OrgID {
+			return inc, invalid("organisation_id", "own", "you can report only for your own organisation")
+		}
+		in.OrgID = actor.OrgID
+		in.ReporterID = ptr(actor.UserID)
+		if in.Channel == "" {
+			in.Channel = desk.ChannelPortal
+		}
+		if in.Channel != desk.ChannelPortal && in.Channel != desk.ChannelAPI {
+			return inc, invalid("channel", "one_of", "must be portal or api when a client reports")
+		}
+	case actor.Role.IsDesk() || actor.System:
+		if in.Channel == "" {
+			in.Channel = desk.ChannelPhone
+		}
+	default:
+		return inc, forbidden("register incidents")
+	}
+	if in.Kind == "" {
+		in.Kind = desk.KindRegular
+	}
+	if in.ComponentIDs == nil {
+		in.ComponentIDs = []int64{}
+	}
+	inc = desk.Incident{
+		OrgID: in.OrgID, ReporterID: in.ReporterID, Channel: in.Channel, Kind: in.Kind,
+		Title: in.Title, Description: in.Description, Urgency: in.Urgency, Impact: in.Impact,
+		ComponentIDs: in.ComponentIDs, State: desk.StateNew,
+	}
+	verr := inc.Validate()
+	if in.OrgID == 0 {
+		v := desk.Validator{}
+		if e, ok := verr.(*desk.Error); ok {
+			v.Fields = e.Fields
+		}
+		v.Add("organisation_id", "required", "is required")
+		return inc, v.Err()
+	}
+	if verr != nil {
+		return inc, verr
+	}
+	now := a.clock()
+	inc.CreatedAt, inc.UpdatedAt = now, now
+	err = a.store.Write(ctx, func(tx Tx) error {
+		if err := checkIncidentRefs(ctx, tx, &inc); err != nil {
+			return err
+		}
+		m, err := matrix(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if inc.Priority, err = m.Priority(inc.Urgency, inc.Impact); err != nil {
+			return err
+		}
+		if err := tx.CreateIncident(ctx, &inc); err != nil {
+			return err
+		}
+		body := "Registered via " + string(inc.Channel) + ", priority " + inc.Priority.String() + "."
+		if err := entry(ctx, tx, actor, inc, desk.EntrySystem, desk.Public, body, now); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, now, "incident", inc.ID, &inc.OrgID, "create", nil, inc)
+	})
+	return inc, err
+}
+
+// checkIncidentRefs checks that the organisation is a client, the reporter belongs to it,
+// and every component is one the client uses.
+func checkIncidentRefs(ctx context.Context, tx Tx, inc *desk.Incident) error {
+	var v desk.Validator
+	org, err := tx.Organisation(ctx, inc.OrgID)
+	if desk.IsNotFound(err) || err == nil && org.Kind != desk.OrgClient {
+		v.Add("organisation_id", "exists", "no client organisation has this id")
+		return v.Err()
+	}
+	if err != nil {
+		return err
+	}
+	if inc.ReporterID != nil {
+		u, err := tx.User(ctx, *inc.ReporterID)
+		if desk.IsNotFound(err) || err == nil && u.OrgID != inc.OrgID {
+			v.Add("reporter_id", "exists", "no user of this organisation has this id")
+		} else if err != nil {
+			return err
+		}
+	}
+	slices.Sort(inc.ComponentIDs)
+	inc.ComponentIDs = slices.Compact(inc.ComponentIDs)
+	for i, id := range inc.ComponentIDs {
+		c, err := tx.Component(ctx, id)
+		if desk.IsNotFound(err) || err == nil && !c.UsedBy(inc.OrgID) {
+			v.Add("component_ids["+itoa(i)+"]", "exists", "no component of this organisation has this id")
+		} else if err != nil {
+			return err
+		}
+	}
+	return v.Err()
+}
+
+// Incident returns an incident the actor may see; any other id is not found.
+func (a *App) Incident(ctx context.Context, actor desk.Actor, id int64) (inc desk.Incident, err error) {
+	err = a.store.Read(ctx, func(tx Tx) error {
+		inc, err = visibleIncident(ctx, tx, actor, id)
+		return err
+	})
+	return inc, err
+}
+
+func visibleIncident(ctx context.Context, tx Tx, actor desk.Actor, id int64) (desk.Incident, error) {
+	inc, err := tx.Incident(ctx, id)
+	if err == nil && !canSeeIncident(actor, inc) {
+		return desk.Incident{}, desk.NotFound("incident")
+	}
+	return inc, err
+}
+
+// Incidents lists the incidents the actor may see, narrowed by the filter, newest first.
+func (a *App) Incidents(ctx context.Context, actor desk.Actor, f desk.IncidentFilter) (p Page[desk.Incident], err error) {
+	scopeIncidents(actor, &f)
+	if f.Limit <= 0 || f.Limit > 200 {
+		f.Limit = 50
+	}
+	limit := f.Limit
+	f.Limit++ // one more tells whether there is a next page
+	err = a.store.Read(ctx, func(tx Tx) error {
+		p.Items, err = tx.Incidents(ctx, f)
+		return err
+	})
+	if len(p.Items) > limit {
+		p.Items = p.Items[:limit]
+		p.Next = p.Items[limit-1].ID
+	}
+	return p, err
+}
+
+// CountIncidents counts the incidents the actor may see that match the filter.
+func (a *App) CountIncidents(ctx context.Context, actor desk.Actor, f desk.IncidentFilter) (n int, err error) {
+	scopeIncidents(actor, &f)
+	err = a.store.Read(ctx, func(tx Tx) error {
+		n, err = tx.CountIncidents(ctx, f)
+		return err
+	})
+	return n, err
+}
+
+// IncidentPatch holds the fields the desk changes; nil leaves a field as it is. Version,
+// when set, must be the version the change was based on. Reason explains a change of
+// urgency, impact or kind to the client.
+type IncidentPatch struct {
+	Title        *string     `json:"title"`
+	Description  *string     `json:"description"`
+	Kind         *desk.Kind  `json:"kind"`
+	Urgency      *desk.Level `json:"urgency"`
+	Impact       *desk.Level `json:"impact"`
+	ComponentIDs *[]int64    `json:"component_ids"`
+	Reason       string      `json:"reason"`
+	Version      *int        `json:"version"`
+}
+
+// UpdateIncident changes an incident's fields; the desk may. A change of urgency or impact
+// recomputes the priority and is shown to the client with its reason.
+func (a *App) UpdateIncident(ctx context.Context, actor desk.Actor, id int64, p IncidentPatch) (inc desk.Incident, err error) {
+	now := a.clock()
+	err = a.store.Write(ctx, func(tx Tx) error {
+		if inc, err = visibleIncident(ctx, tx, actor, id); err != nil {
+			return err
+		}
+		if err := requireDesk(actor, "change incidents"); err != nil {
+			return err
+		}
+		if err := checkVersion(inc, p.Version); err != nil {
+			return err
+		}
+		if !inc.State.Open() {
+			return desk.Errorf(desk.ECONFLICT, "a closed incident cannot be changed")
+		}
+		before := inc
+		set(&inc.Title, p.Title)
+		set(&inc.Description, p.Description)
+		set(&inc.Kind, p.Kind)
+		set(&inc.Urgency, p.Urgency)
+		set(&inc.Impact, p.Impact)
+		set(&inc.ComponentIDs, p.ComponentIDs)
+		var v desk.Validator
+		v.Text("reason", p.Reason, false, desk.MaxText, true)
+		if err := v.Err(); err != nil {
+			return err
+		}
+		if err := inc.Validate(); err != nil {
+			return err
+		}
+		if err := checkIncidentRefs(ctx, tx, &inc); err != nil {
+			return err
+		}
+		m, err := matrix(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if inc.Priority, err = m.Priority(inc.Urgency, inc.Impact); err != nil {
+			return err
+		}
+		inc.UpdatedAt = now
+		if err := tx.UpdateIncident(ctx, &inc); err != nil {
+			return err
+		}
+		if msg := classificationChange(before, inc); msg != "" {
+			if r := strings.TrimSpace(p.Reason); r != "" {
+				msg += " Reason: " + r
+			}
+			if err := entry(ctx, tx, actor, inc, desk.EntrySystem, desk.Public, msg, now); err != nil {
+				return err
+			}
+		}
+		return audit(ctx, tx, actor, now, "incident", inc.ID, &inc.OrgID, "update", before, inc)
+	})
+	return inc, err
+}
+
+// classificationChange describes, for the client, a change of kind, urgency, impact or
+// priority; "" when none changed.
+func classificationChange(b, a desk.Incident) string {
+	var parts []string
+	if b.Kind != a.Kind {
+		parts = append(parts, "kind "+string(b.Kind)+" → "+string(a.Kind))
+	}
+	if b.Urgency != a.Urgency {
+		parts = append(parts, "urgency "+string(b.Urgency)+" → "+string(a.Urgency))
+	}
+	if b.Impact != a.Impact {
+		parts = append(parts, "impact "+string(b.Impact)+" → "+string(a.Impact))
+	}
+	if b.Priority != a.Priority {
+		parts = append(parts, "priority "+b.Priority.String()+" → "+a.Priority.String())
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "Classification changed: " + strings.Join(parts, ", ") + "."
+}
+
+func checkVersion(inc desk.Incident, v *int) error {
+	if v != nil && *v != inc.Version {
+		return desk.Errorf(desk.ECONFLICT, "the incident was changed by someone else (version %d, you have %d); reload and try again", inc.Version, *v)
+	}
+	return nil
+}
+
+// entry adds a timeline entry written by the actor.
+func entry(ctx context.Context, tx Tx, actor desk.Actor, inc desk.Incident, kind desk.EntryKind, vis desk.Visibility, body string, at time.Time) error {
+	e := desk.TimelineEntry{IncidentID: inc.ID, Kind: kind, Visibility: vis, AuthorName: actor.Name, Body: body, CreatedAt: at}
+	if actor.UserID != 0 {
+		e.AuthorID = ptr(actor.UserID)
+	}
+	return tx.AddTimelineEntry(ctx, &e)
+}

@@ -1,0 +1,247 @@
+package app
+
+import (
+	"context"
+	"strings"
+
+	"meldpunt/internal/desk"
+)
+
+// TransitionIncident moves an incident to another state. Staff who work the incident move
+// it along the state machine; the client (its reporter, or a client admin) confirms or
+// rejects a solution. The change, its reason and the solution go on the timeline.
+func (a *App) TransitionIncident(ctx context.Context, actor desk.Actor, id int64, t desk.Transition) (inc desk.Incident, err error) {
+	now := a.clock()
+	err = a.store.Write(ctx, func(tx Tx) error {
+		if inc, err = visibleIncident(ctx, tx, actor, id); err != nil {
+			return err
+		}
+		if !actor.System && !canWorkIncident(actor, inc) && !actor.Role.IsClient() {
+			return forbidden("change the state of this incident")
+		}
+		from := inc.State
+		if err := desk.CheckTransition(from, &t, actor.Role.IsClient()); err != nil {
+			return err
+		}
+		before := inc
+		inc.State, inc.WaitingOn, inc.UpdatedAt = t.To, t.WaitingOn, now
+		switch t.To {
+		case desk.StateTriaged:
+			if inc.OwnerID == nil && actor.Role.IsDesk() {
+				inc.OwnerID = ptr(actor.UserID) // who triages owns it, until reassigned
+			}
+		case desk.StateResolved:
+			inc.Solution, inc.ResolvedAt = t.Solution, &now
+			if inc.FirstResponseAt == nil {
+				inc.FirstResponseAt = &now // the solution is the first answer the client sees
+			}
+		case desk.StateClosed:
+			inc.ClosedAt = &now
+		case desk.StateInProgress:
+			if from == desk.StateResolved {
+				inc.ResolvedAt = nil
+			}
+		}
+		if err := tx.UpdateIncident(ctx, &inc); err != nil {
+			return err
+		}
+		e := desk.TimelineEntry{
+			IncidentID: inc.ID, Kind: desk.EntryState, Visibility: desk.Public, AuthorName: actor.Name,
+			FromState: from, ToState: t.To, Body: transitionBody(t), CreatedAt: now,
+		}
+		if actor.UserID != 0 {
+			e.AuthorID = ptr(actor.UserID)
+		}
+		if err := tx.AddTimelineEntry(ctx, &e); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, now, "incident", inc.ID, &inc.OrgID, "transition", before, inc)
+	})
+	return inc, err
+}
+
+func transitionBody(t desk.Transition) string {
+	var parts []string
+	if t.WaitingOn != "" {
+		parts = append(parts, "Waiting on "+strings.ReplaceAll(string(t.WaitingOn), "_", " ")+".")
+	}
+	if t.Solution != "" {
+		parts = append(parts, t.Solution)
+	}
+	if t.Reason != "" {
+		parts = append(parts, t.Reason)
+	}
+	return strings.Join(parts, "\n\n")
+}
+
+// EntryInput is a reply (the client sees it) or an internal note (staff only).
+type EntryInput struct {
+	Kind desk.EntryKind `json:"kind"`
+	Body string         `json:"body"`
+}
+
+// AddEntry adds a reply or a note to an incident's timeline. Clients reply; staff who work
+// the incident reply and write notes. The desk's first reply stops the first-response clock.
+func (a *App) AddEntry(ctx context.Context, actor desk.Actor, id int64, in EntryInput) (e desk.TimelineEntry, err error) {
+	var v desk.Validator
+	if in.Kind == "" {
+		in.Kind = desk.EntryReply
+	}
+	v.OneOf("kind", string(in.Kind), true, []string{string(desk.EntryReply), string(desk.EntryNote)})
+	v.Text("body", in.Body, true, desk.MaxText, true)
+	if err := v.Err(); err != nil {
+		return e, err
+	}
+	now := a.clock()
+	err = a.store.Write(ctx, func(tx Tx) error {
+		inc, err := visibleIncident(ctx, tx, actor, id)
+		if err != nil {
+			return err
+		}
+		if actor.Role.IsClient() && in.Kind == desk.EntryNote {
+			return forbidden("write internal notes")
+		}
+		if actor.Role.IsStaff() && !canWorkIncident(actor, inc) {
+			return forbidden("write on this incident")
+		}
+		if !inc.State.Open() {
+			return desk.Errorf(desk.ECONFLICT, "the incident is closed; report a new one")
+		}
+		e = desk.TimelineEntry{IncidentID: inc.ID, Kind: in.Kind, Visibility: desk.Public, AuthorName: actor.Name, Body: in.Body, CreatedAt: now}
+		if in.Kind == desk.EntryNote {
+			e.Visibility = desk.Internal
+		}
+		if actor.UserID != 0 {
+			e.AuthorID = ptr(actor.UserID)
+		}
+		if err := tx.AddTimelineEntry(ctx, &e); err != nil {
+			return err
+		}
+		if in.Kind == desk.EntryReply && actor.Role.IsStaff() && inc.FirstResponseAt == nil {
+			before := inc
+			inc.FirstResponseAt, inc.UpdatedAt = &now, now
+			if err := tx.UpdateIncident(ctx, &inc); err != nil {
+				return err
+			}
+			if err := audit(ctx, tx, actor, now, "incident", inc.ID, &inc.OrgID, "first_response", before, inc); err != nil {
+				return err
+			}
+		}
+		return audit(ctx, tx, actor, now, "timeline_entry", e.ID, &inc.OrgID, "create", nil, e)
+	})
+	return e, err
+}
+
+// Timeline lists an incident's entries; clients see only the public ones.
+func (a *App) Timeline(ctx context.Context, actor desk.Actor, id int64) (es []desk.TimelineEntry, err error) {
+	err = a.store.Read(ctx, func(tx Tx) error {
+		if _, err := visibleIncident(ctx, tx, actor, id); err != nil {
+			return err
+		}
+		es, err = tx.Timeline(ctx, id, actor.Role.IsStaff())
+		return err
+	})
+	return es, err
+}
+
+// Assignment names the owner on the desk and the assignee (an expert or agent). A nil field
+// leaves it as it is; a zero id clears the assignee.
+type Assignment struct {
+	OwnerID    *int64 `json:"owner_id"`
+	AssigneeID *int64 `json:"assignee_id"`
+}
+
+// AssignIncident sets the owner and assignee; the desk may. The owner must be an agent or
+// admin (the desk keeps ownership); the assignee any staff member.
+func (a *App) AssignIncident(ctx context.Context, actor desk.Actor, id int64, as Assignment) (inc desk.Incident, err error) {
+	now := a.clock()
+	err = a.store.Write(ctx, func(tx Tx) error {
+		if inc, err = visibleIncident(ctx, tx, actor, id); err != nil {
+			return err
+		}
+		if err := requireDesk(actor, "assign incidents"); err != nil {
+			return err
+		}
+		if !inc.State.Open() {
+			return desk.Errorf(desk.ECONFLICT, "a closed incident cannot be assigned")
+		}
+		before := inc
+		var v desk.Validator
+		var names []string
+		if as.OwnerID != nil {
+			u, err := tx.User(ctx, *as.OwnerID)
+			if desk.IsNotFound(err) || err == nil && (!u.Role.IsDesk() || !u.Active) {
+				v.Add("owner_id", "desk", "must be an active agent or admin")
+			} else if err != nil {
+				return err
+			}
+			inc.OwnerID = ptr(u.ID)
+			names = append(names, "owner "+u.Name)
+		}
+		if as.AssigneeID != nil {
+			if *as.AssigneeID == 0 {
+				inc.AssigneeID = nil
+				names = append(names, "no assignee")
+			} else {
+				u, err := tx.User(ctx, *as.AssigneeID)
+				if desk.IsNotFound(err) || err == nil && (!u.Role.IsStaff() || !u.Active) {
+					v.Add("assignee_id", "staff", "must be an active agent, expert or admin")
+				} else if err != nil {
+					return err
+				}
+				inc.AssigneeID = ptr(u.ID)
+				names = append(names, "assignee "+u.Name)
+			}
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		inc.UpdatedAt = now
+		if err := tx.UpdateIncident(ctx, &inc); err != nil {
+			return err
+		}
+		if len(names) > 0 {
+			if err := entry(ctx, tx, actor, inc, desk.EntrySystem, desk.Internal, "Assigned: "+strings.Join(names, ", ")+".", now); err != nil {
+				return err
+			}
+		}
+		return audit(ctx, tx, actor, now, "incident", inc.ID, &inc.OrgID, "assign", before, inc)
+	})
+	return inc, err
+}
+
+// IncidentAudit lists the audit records of an incident; staff who may see it may read them.
+func (a *App) IncidentAudit(ctx context.Context, actor desk.Actor, id int64) (es []desk.AuditEntry, err error) {
+	err = a.store.Read(ctx, func(tx Tx) error {
+		if _, err := visibleIncident(ctx, tx, actor, id); err != nil {
+			return err
+		}
+		if !actor.Role.IsStaff() {
+			return forbidden("read the audit log")
+		}
+		es, err = tx.Audit(ctx, desk.AuditFilter{Entity: "incident", EntityID: id, Limit: 500})
+		return err
+	})
+	return es, err
+}
+
+// Audit lists the whole audit log, newest first; only admins may.
+func (a *App) Audit(ctx context.Context, actor desk.Actor, f desk.AuditFilter) (p Page[desk.AuditEntry], err error) {
+	if err := requireAdmin(actor, "read the audit log"); err != nil {
+		return p, err
+	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 100
+	}
+	limit := f.Limit
+	f.Limit++
+	err = a.store.Read(ctx, func(tx Tx) error {
+		p.Items, err = tx.Audit(ctx, f)
+		return err
+	})
+	if len(p.Items) > limit {
+		p.Items = p.Items[:limit]
+		p.Next = p.Items[limit-1].ID
+	}
+	return p, err
+}
