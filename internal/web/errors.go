@@ -1,0 +1,70 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"meldpunt/internal/desk"
+)
+
+// Status maps an error code to its HTTP status. It is the only such table.
+func Status(code string) int {
+	switch code {
+	case desk.ENOTFOUND:
+		return http.StatusNotFound
+	case desk.EINVALID:
+		return http.StatusUnprocessableEntity
+	case desk.ECONFLICT:
+		return http.StatusConflict
+	case desk.EFORBIDDEN:
+		return http.StatusForbidden
+	case desk.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case desk.ETOOMANY:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}
+
+// Problem is an RFC 9457 problem document, with Meldpunt's extensions: the invalid fields,
+// the states a refused transition allows, and the request id.
+type Problem struct {
+	Type      string            `json:"type"`
+	Title     string            `json:"title"`
+	Status    int               `json:"status"`
+	Detail    string            `json:"detail"`
+	Instance  string            `json:"instance,omitempty"`
+	Code      string            `json:"code"`
+	Errors    []desk.FieldError `json:"errors,omitempty"`
+	Allowed   []string          `json:"allowed,omitempty"`
+	RequestID string            `json:"request_id,omitempty"`
+}
+
+// ProblemFor turns an error into the problem document users see. An internal error is
+// logged with the request id and shown as a generic message with that id.
+func ProblemFor(r *http.Request, log *slog.Logger, err error) Problem {
+	rid := RequestID(r.Context())
+	var e *desk.Error
+	if !errors.As(err, &e) {
+		log.ErrorContext(r.Context(), "internal error", "request_id", rid, "method", r.Method, "path", r.URL.Path, "err", err)
+		e = &desk.Error{Code: desk.EINTERNAL, Message: "something went wrong on our side; mention request id " + rid + " if you report it"}
+	}
+	st := Status(e.Code)
+	return Problem{
+		Type: "https://meldpunt.dev/problems/" + e.Code, Title: http.StatusText(st), Status: st,
+		Detail: e.Message, Instance: r.URL.Path, Code: e.Code, Errors: e.Fields, Allowed: e.Allowed, RequestID: rid,
+	}
+}
+
+// WriteProblem answers with an application/problem+json document for err.
+func WriteProblem(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	p := ProblemFor(r, log, err)
+	if p.Status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="meldpunt"`)
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(p.Status)
+	_ = json.NewEncoder(w).Encode(p)
+}
