@@ -1,0 +1,55 @@
+// Package server assembles Meldpunt's HTTP surfaces into one handler: the JSON API, the
+// pages and the operational endpoints, behind the middleware every request passes.
+package server
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"meldpunt/internal/app"
+	"meldpunt/internal/web"
+	"meldpunt/internal/web/api"
+	"meldpunt/internal/web/console"
+	"meldpunt/internal/web/ops"
+)
+
+// Config is what the HTTP layer needs to know of the installation.
+type Config struct {
+	// BaseURL is where people reach Meldpunt, e.g. https://desk.example.com.
+	BaseURL string
+}
+
+// MaxBody caps every request body. Uploads (a later issue) raise it for their routes.
+const MaxBody = 1 << 20
+
+// Handler returns the whole of Meldpunt's HTTP interface. reg receives the HTTP metrics and
+// is served at /metrics.
+func Handler(cfg Config, a *app.App, log *slog.Logger, reg *prometheus.Registry) http.Handler {
+	h, _ := build(cfg, a, log, reg)
+	return h
+}
+
+// build returns the handler and the mux, whose patterns the isolation test reads.
+func build(cfg Config, a *app.App, log *slog.Logger, reg *prometheus.Registry) (http.Handler, *web.Mux) {
+	mux := web.NewMux()
+	secure := strings.HasPrefix(cfg.BaseURL, "https://")
+	api.Register(mux, api.Deps{App: a, Log: log, BaseURL: cfg.BaseURL})
+	console.Register(mux, console.Deps{App: a, Log: log, BaseURL: cfg.BaseURL, SecureCookies: secure})
+	ops.Register(mux, a, reg)
+	onErr := func(w http.ResponseWriter, r *http.Request, err error) {
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			web.WriteProblem(w, r, log, err)
+			return
+		}
+		console.WriteError(w, r, log, err)
+	}
+	return web.Chain(mux,
+		web.Observe(log, web.NewMetrics(reg), mux.ServeMux, onErr),
+		web.SecureHeaders,
+		web.LimitBody(MaxBody),
+		web.Authenticate(a, onErr),
+	), mux
+}
