@@ -53,14 +53,22 @@ func canWorkIncident(actor desk.Actor, in desk.Incident) bool {
 
 // scopeIncidents narrows a filter to what the actor may see.
 func scopeIncidents(actor desk.Actor, f *desk.IncidentFilter) {
+	// narrow sets *field to want, or to -1 (matching nothing) when the filter asked for
+	// something else: asking for another organisation's incidents gives none, not one's own.
+	narrow := func(field *int64, want int64) {
+		if *field != 0 && *field != want {
+			want = -1
+		}
+		*field = want
+	}
 	switch actor.Role {
 	case desk.RoleExpert:
-		f.AssigneeID = actor.UserID
+		narrow(&f.AssigneeID, actor.UserID)
 	case desk.RoleClientAdmin:
-		f.OrgID = actor.OrgID
+		narrow(&f.OrgID, actor.OrgID)
 	case desk.RoleClientUser:
-		f.OrgID = actor.OrgID
-		f.ReporterID = actor.UserID
+		narrow(&f.OrgID, actor.OrgID)
+		narrow(&f.ReporterID, actor.UserID)
 	case desk.RoleAgent, desk.RoleAdmin:
 	default:
 		f.OrgID = -1 // an unknown role sees nothing

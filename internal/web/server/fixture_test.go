@@ -1,0 +1,159 @@
+package server
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"meldpunt/internal/app"
+	"meldpunt/internal/desk"
+	"meldpunt/internal/store"
+)
+
+// secret marks every object of organisation B. No response to anyone of organisation A
+// may contain it.
+const secret = "zzb-secret"
+
+const password = "correct horse battery"
+
+// person is a signed-in user with both kinds of credentials.
+type person struct {
+	user    desk.User
+	token   string // API token
+	session string // session cookie value
+	csrf    string // the session's CSRF token
+}
+
+// fixture is an installation with a provider and two client organisations, A and B.
+type fixture struct {
+	t        *testing.T
+	app      *app.App
+	srv      *httptest.Server
+	mux      interface{ Patterns() []string }
+	orgA     desk.Organisation
+	orgB     desk.Organisation
+	people   map[string]*person // "a_user", "a_admin", "b_user", "b_admin", "agent", "expert", "admin"
+	contract desk.Contract      // B's
+	comp     desk.Component     // used by B only
+	group    desk.ComponentGroup
+	incB     desk.Incident // reported by b_user, assigned to nobody
+	incA     desk.Incident // reported by a_user
+	tokenB   desk.Token    // b_user's token
+}
+
+func newFixture(t *testing.T, db *store.DB) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	a := app.New(db, time.Now, log, app.Config{BaseURL: "http://meldpunt.test", Argon2: app.Argon2Params{MemoryKiB: 1024, Time: 1, Threads: 1}})
+	if _, err := a.Bootstrap(ctx); err != nil {
+		t.Fatal(err)
+	}
+	h, mux := build(Config{BaseURL: "http://meldpunt.test"}, a, log, prometheus.NewRegistry())
+	f := &fixture{t: t, app: a, srv: httptest.NewServer(h), mux: mux, people: map[string]*person{}}
+	t.Cleanup(f.srv.Close)
+	sys := desk.SystemActor("test")
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	var err error
+	f.orgA, err = a.CreateOrganisation(ctx, sys, desk.Organisation{Name: "Alpha Webshop"})
+	must(err)
+	f.orgB, err = a.CreateOrganisation(ctx, sys, desk.Organisation{Name: "Bravo " + secret})
+	must(err)
+	f.contract, err = a.CreateContract(ctx, sys, desk.Contract{OrgID: f.orgB.ID, Name: "Contract " + secret})
+	must(err)
+	_, err = a.CreateContract(ctx, sys, desk.Contract{OrgID: f.orgA.ID, Name: "Alpha contract"})
+	must(err)
+	f.group, err = a.CreateComponentGroup(ctx, sys, desk.ComponentGroup{Name: "Hosting"})
+	must(err)
+	f.comp, err = a.CreateComponent(ctx, sys, desk.Component{Name: "Database " + secret, GroupID: &f.group.ID, ClientIDs: []int64{f.orgB.ID}})
+	must(err)
+	_, err = a.CreateComponent(ctx, sys, desk.Component{Name: "Shared web server", ClientIDs: []int64{f.orgA.ID, f.orgB.ID}})
+	must(err)
+
+	add := func(key string, org int64, role desk.Role, name string) {
+		u, err := a.CreateUser(ctx, sys, app.UserInput{OrgID: org, Email: key + "@" + strings.ReplaceAll(name, " ", "-") + ".example", Name: name, Role: role, Password: password})
+		must(err)
+		tok, _, err := a.CreateToken(ctx, sys, u.ID, "test")
+		must(err)
+		sec, s, _, err := a.SignIn(ctx, u.Email, password, "127.0.0.1")
+		must(err)
+		f.people[key] = &person{user: u, token: tok, session: sec, csrf: s.CSRF}
+	}
+	add("a_user", f.orgA.ID, desk.RoleClientUser, "alpha user")
+	add("a_admin", f.orgA.ID, desk.RoleClientAdmin, "alpha admin")
+	add("b_user", f.orgB.ID, desk.RoleClientUser, secret+" user")
+	add("b_admin", f.orgB.ID, desk.RoleClientAdmin, secret+" admin")
+	add("agent", 0, desk.RoleAgent, "desk agent")
+	add("expert", 0, desk.RoleExpert, "outside expert")
+	add("admin", 0, desk.RoleAdmin, "desk admin")
+
+	bUser := f.people["b_user"]
+	f.incB, err = a.CreateIncident(ctx, actorOf(bUser), app.IncidentInput{Title: "Outage " + secret, Description: "details " + secret, Urgency: desk.High, Impact: desk.High, ComponentIDs: []int64{f.comp.ID}})
+	must(err)
+	_, err = a.AddEntry(ctx, actorOf(f.people["agent"]), f.incB.ID, app.EntryInput{Kind: desk.EntryReply, Body: "reply " + secret})
+	must(err)
+	_, err = a.AddEntry(ctx, actorOf(f.people["agent"]), f.incB.ID, app.EntryInput{Kind: desk.EntryNote, Body: "note " + secret})
+	must(err)
+	f.incB, err = a.Incident(ctx, sys, f.incB.ID)
+	must(err)
+	f.incA, err = a.CreateIncident(ctx, actorOf(f.people["a_user"]), app.IncidentInput{Title: "Alpha slow pages", Urgency: desk.Normal, Impact: desk.Low})
+	must(err)
+	toks, err := a.Tokens(ctx, actorOf(bUser))
+	must(err)
+	f.tokenB = toks[0]
+	return f
+}
+
+func actorOf(p *person) desk.Actor {
+	return desk.Actor{UserID: p.user.ID, Name: p.user.Name, Role: p.user.Role, OrgID: p.user.OrgID}
+}
+
+// do sends a request as p: with the API token for /api/ paths, with the session cookie
+// (and its CSRF token) for pages. It returns the status and body.
+func (f *fixture) do(p *person, method, path, body string) (int, string) {
+	f.t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, f.srv.URL+path, rd)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if strings.HasPrefix(path, "/api/") {
+		if p != nil {
+			req.Header.Set("Authorization", "Bearer "+p.token)
+		}
+		req.Header.Set("Content-Type", "application/json")
+	} else {
+		if p != nil {
+			req.AddCookie(&http.Cookie{Name: "meldpunt_session", Value: p.session})
+			req.Header.Set("X-CSRF-Token", p.csrf)
+		}
+		if body != "" {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+	}
+	resp, err := noRedirect.Do(req)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}

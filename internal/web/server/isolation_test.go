@@ -1,0 +1,247 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"meldpunt/internal/app"
+	"meldpunt/internal/desk"
+	"meldpunt/internal/store"
+	"meldpunt/internal/store/storetest"
+)
+
+// expectation says what an intruder must get from a route aimed at organisation B.
+type expectation int
+
+const (
+	// hidden: the route names one of B's objects; the answer is 404, so existence does not leak.
+	hidden expectation = iota
+	// refused: the route would create or change something for B; the answer is a 4xx.
+	refused
+	// blind: the route answers (a list, a public page), but without any of B's data.
+	blind
+)
+
+// isoCase is how the isolation test calls one route pattern.
+type isoCase struct {
+	method, path, body string
+	want               expectation
+	// staffToo adds the expert, who is staff but not assigned to B's incident, as an intruder.
+	staffToo bool
+}
+
+// cases returns, per route pattern, the request that aims it at organisation B. Every
+// pattern the server registers must have a case: a new route joins this test or fails it.
+func (f *fixture) cases() map[string][]isoCase {
+	inc := fmt.Sprint(f.incB.ID)
+	num := desk.FormatNumber(f.incB.ID)
+	org := fmt.Sprint(f.orgB.ID)
+	con := fmt.Sprint(f.contract.ID)
+	comp := fmt.Sprint(f.comp.ID)
+	usr := fmt.Sprint(f.people["b_user"].user.ID)
+	tok := fmt.Sprint(f.tokenB.ID)
+	agent := fmt.Sprint(f.people["agent"].user.ID)
+	one := func(method, path, body string, want expectation, staffToo bool) []isoCase {
+		return []isoCase{{method, path, body, want, staffToo}}
+	}
+	return map[string][]isoCase{
+		// API
+		"GET /api/v1/openapi.json": one("GET", "/api/v1/openapi.json", "", blind, false),
+		"GET /api/v1/me":           one("GET", "/api/v1/me", "", blind, true),
+		"GET /api/v1/organisations": {
+			{"GET", "/api/v1/organisations", "", blind, false},
+			{"GET", "/api/v1/organisations?kind=client", "", blind, false},
+		},
+		"POST /api/v1/organisations":       one("POST", "/api/v1/organisations", `{"name":"x"}`, refused, false),
+		"GET /api/v1/organisations/{id}":   one("GET", "/api/v1/organisations/"+org, "", hidden, false),
+		"PATCH /api/v1/organisations/{id}": one("PATCH", "/api/v1/organisations/"+org, `{"name":"hacked"}`, hidden, false),
+		"GET /api/v1/contracts": {
+			{"GET", "/api/v1/contracts", "", blind, false},
+			{"GET", "/api/v1/contracts?organisation_id=" + org, "", blind, false},
+		},
+		"POST /api/v1/contracts":       one("POST", "/api/v1/contracts", `{"organisation_id":`+org+`,"name":"x"}`, refused, false),
+		"GET /api/v1/contracts/{id}":   one("GET", "/api/v1/contracts/"+con, "", hidden, false),
+		"PATCH /api/v1/contracts/{id}": one("PATCH", "/api/v1/contracts/"+con, `{"name":"hacked"}`, hidden, false),
+		"GET /api/v1/users": {
+			{"GET", "/api/v1/users", "", blind, false},
+			{"GET", "/api/v1/users?organisation_id=" + org, "", blind, false},
+		},
+		"POST /api/v1/users":            one("POST", "/api/v1/users", `{"organisation_id":`+org+`,"email":"new@x.example","name":"x","role":"client_user"}`, refused, false),
+		"GET /api/v1/users/{id}":        one("GET", "/api/v1/users/"+usr, "", hidden, true),
+		"PATCH /api/v1/users/{id}":      one("PATCH", "/api/v1/users/"+usr, `{"name":"hacked"}`, hidden, true),
+		"GET /api/v1/tokens":            one("GET", "/api/v1/tokens", "", blind, true),
+		"POST /api/v1/tokens":           one("POST", "/api/v1/tokens", `{"name":"mine"}`, blind, true),
+		"DELETE /api/v1/tokens/{id}":    one("DELETE", "/api/v1/tokens/"+tok, "", hidden, true),
+		"GET /api/v1/component-groups":  one("GET", "/api/v1/component-groups", "", blind, true),
+		"POST /api/v1/component-groups": one("POST", "/api/v1/component-groups", `{"name":"x"}`, refused, true),
+		"GET /api/v1/components": {
+			{"GET", "/api/v1/components", "", blind, false},
+			{"GET", "/api/v1/components?client_id=" + org, "", blind, false},
+		},
+		"POST /api/v1/components":        one("POST", "/api/v1/components", `{"name":"x","client_ids":[`+org+`]}`, refused, true),
+		"GET /api/v1/components/{id}":    one("GET", "/api/v1/components/"+comp, "", hidden, false),
+		"PATCH /api/v1/components/{id}":  one("PATCH", "/api/v1/components/"+comp, `{"name":"hacked"}`, hidden, false),
+		"DELETE /api/v1/components/{id}": one("DELETE", "/api/v1/components/"+comp, "", hidden, false),
+		"GET /api/v1/incidents": {
+			{"GET", "/api/v1/incidents", "", blind, true},
+			{"GET", "/api/v1/incidents?organisation_id=" + org, "", blind, true},
+			{"GET", "/api/v1/incidents?q=" + secret, "", blind, true},
+		},
+		"POST /api/v1/incidents": one("POST", "/api/v1/incidents", `{"organisation_id":`+org+`,"title":"x","urgency":"low","impact":"low"}`, refused, true),
+		"GET /api/v1/incidents/{id}": {
+			{"GET", "/api/v1/incidents/" + inc, "", hidden, true},
+			{"GET", "/api/v1/incidents/" + num, "", hidden, true},
+		},
+		"PATCH /api/v1/incidents/{id}":            one("PATCH", "/api/v1/incidents/"+inc, `{"title":"hacked"}`, hidden, true),
+		"POST /api/v1/incidents/{id}/transitions": one("POST", "/api/v1/incidents/"+inc+"/transitions", `{"to":"triaged"}`, hidden, true),
+		"GET /api/v1/incidents/{id}/entries":      one("GET", "/api/v1/incidents/"+inc+"/entries", "", hidden, true),
+		"POST /api/v1/incidents/{id}/entries":     one("POST", "/api/v1/incidents/"+inc+"/entries", `{"kind":"reply","body":"hacked"}`, hidden, true),
+		"PUT /api/v1/incidents/{id}/assignment":   one("PUT", "/api/v1/incidents/"+inc+"/assignment", `{"owner_id":`+agent+`}`, hidden, true),
+		"GET /api/v1/incidents/{id}/audit":        one("GET", "/api/v1/incidents/"+inc+"/audit", "", hidden, true),
+		"GET /api/v1/audit":                       one("GET", "/api/v1/audit?entity=incident&entity_id="+inc, "", refused, true),
+		"GET /api/v1/priority-matrix":             one("GET", "/api/v1/priority-matrix", "", blind, true),
+		"PUT /api/v1/priority-matrix":             one("PUT", "/api/v1/priority-matrix", `{}`, refused, true),
+		// Pages
+		"GET /{$}":                 one("GET", "/", "", blind, true),
+		"GET /login":               one("GET", "/login", "", blind, true),
+		"POST /login":              one("POST", "/login", "email=b_user%40"+secret+"-user.example&password=wrong", refused, true),
+		"POST /logout":             one("POST", "/logout", "", blind, true),
+		"GET /password/forgot":     one("GET", "/password/forgot", "", blind, true),
+		"POST /password/forgot":    one("POST", "/password/forgot", "email=b_user%40"+secret+"-user.example", blind, true),
+		"GET /password/reset":      one("GET", "/password/reset?token=nope", "", blind, true),
+		"POST /password/reset":     one("POST", "/password/reset", "token=nope&password=new-password-1&password2=new-password-1", refused, true),
+		"GET /setup":               one("GET", "/setup", "", blind, true),
+		"POST /setup":              one("POST", "/setup", "token=nope&provider_name=x&name=x&email=x%40x.example&password=new-password-1", refused, true),
+		"GET /static/{sum}/{name}": one("GET", "/static/x/app.css", "", blind, true),
+		"GET /incidents": {
+			{"GET", "/incidents", "", blind, true},
+			{"GET", "/incidents?org=" + org + "&organisation_id=" + org, "", blind, true},
+			{"GET", "/incidents?q=" + secret, "", blind, true},
+		},
+		"GET /incidents/{id}": {
+			{"GET", "/incidents/" + inc, "", hidden, true},
+			{"GET", "/incidents/" + num, "", hidden, true},
+		},
+		"POST /incidents/{id}/entries":    one("POST", "/incidents/"+inc+"/entries", "kind=reply&body=hacked", hidden, true),
+		"POST /incidents/{id}/transition": one("POST", "/incidents/"+inc+"/transition", "to=triaged", hidden, true),
+		"POST /incidents/{id}/assign":     one("POST", "/incidents/"+inc+"/assign", "owner_id="+agent, hidden, true),
+		// Operations
+		"GET /healthz": one("GET", "/healthz", "", blind, true),
+		"GET /readyz":  one("GET", "/readyz", "", blind, true),
+		"GET /metrics": one("GET", "/metrics", "", blind, true),
+	}
+}
+
+// TestTenantIsolation walks every route with every role of organisation A (and an expert
+// who is not assigned) against organisation B's objects: nothing of B is read, listed,
+// counted or changed, and objects named in URLs answer 404.
+func TestTenantIsolation(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		cases := f.cases()
+		for _, p := range f.mux.Patterns() {
+			if _, ok := cases[p]; !ok {
+				t.Errorf("route %q has no isolation case: add it to cases() in isolation_test.go", p)
+			}
+		}
+		patterns := map[string]bool{}
+		for _, p := range f.mux.Patterns() {
+			patterns[p] = true
+		}
+		for p := range cases {
+			if !patterns[p] {
+				t.Errorf("isolation case for %q, but no such route is registered", p)
+			}
+		}
+		for pattern, cs := range cases {
+			for _, c := range cs {
+				intruders := []string{"a_user", "a_admin"}
+				if c.staffToo {
+					intruders = append(intruders, "expert")
+				}
+				for _, who := range intruders {
+					status, body := f.do(f.people[who], c.method, c.path, c.body)
+					where := fmt.Sprintf("%s: %s %s as %s", pattern, c.method, c.path, who)
+					if strings.Contains(strings.ToLower(body), secret) {
+						t.Errorf("%s: the answer (%d) shows organisation B's data", where, status)
+					}
+					switch {
+					case status >= 500:
+						t.Errorf("%s: status %d: %s", where, status, body)
+					case c.want == hidden && status != http.StatusNotFound:
+						t.Errorf("%s: status %d, want 404", where, status)
+					case c.want == refused && (status < 400 || status >= 500):
+						t.Errorf("%s: status %d, want a refusal (4xx)", where, status)
+					}
+				}
+			}
+		}
+		f.checkCounts(t)
+		f.checkUnchanged(t)
+	})
+}
+
+// checkCounts asserts that totals never count B's incidents for A.
+func (f *fixture) checkCounts(t *testing.T) {
+	for _, who := range []string{"a_user", "a_admin"} {
+		for _, q := range []string{"", "?organisation_id=" + fmt.Sprint(f.orgB.ID)} {
+			status, body := f.do(f.people[who], "GET", "/api/v1/incidents"+q, "")
+			var page struct {
+				Items []desk.Incident `json:"items"`
+				Total *int            `json:"total"`
+			}
+			if err := json.Unmarshal([]byte(body), &page); err != nil || status != 200 {
+				t.Fatalf("list incidents as %s: %d %s", who, status, body)
+			}
+			want := 1
+			if q != "" {
+				want = 0
+			}
+			if len(page.Items) != want || page.Total != nil && *page.Total != want {
+				t.Errorf("list incidents%s as %s: %d items (total %v), want %d", q, who, len(page.Items), page.Total, want)
+			}
+		}
+	}
+}
+
+// checkUnchanged asserts that B's objects are as they were before the walk.
+func (f *fixture) checkUnchanged(t *testing.T) {
+	ctx := context.Background()
+	sys := desk.SystemActor("test")
+	inc, err := f.app.Incident(ctx, sys, f.incB.ID)
+	if err != nil || inc.Version != f.incB.Version || inc.Title != f.incB.Title || inc.State != desk.StateNew || inc.OwnerID != nil {
+		t.Errorf("B's incident changed: %+v (err %v)", inc, err)
+	}
+	tl, err := f.app.Timeline(ctx, sys, f.incB.ID)
+	if err != nil || len(tl) != 3 {
+		t.Errorf("B's timeline has %d entries, want 3 (err %v)", len(tl), err)
+	}
+	if o, err := f.app.Organisation(ctx, sys, f.orgB.ID); err != nil || o.Name != f.orgB.Name {
+		t.Errorf("B's organisation changed: %+v (err %v)", o, err)
+	}
+	if c, err := f.app.Contract(ctx, sys, f.contract.ID); err != nil || c.Name != f.contract.Name {
+		t.Errorf("B's contract changed: %+v (err %v)", c, err)
+	}
+	if c, err := f.app.Component(ctx, sys, f.comp.ID); err != nil || c.Name != f.comp.Name {
+		t.Errorf("B's component changed or deleted: %+v (err %v)", c, err)
+	}
+	b := f.people["b_user"]
+	if u, err := f.app.User(ctx, sys, b.user.ID); err != nil || u.Name != b.user.Name {
+		t.Errorf("B's user changed: %+v (err %v)", u, err)
+	}
+	if toks, err := f.app.Tokens(ctx, actorOf(b)); err != nil || len(toks) != 1 {
+		t.Errorf("B's tokens: %v (err %v)", toks, err)
+	}
+	n, err := f.app.CountIncidents(ctx, sys, desk.IncidentFilter{OrgID: f.orgB.ID})
+	if err != nil || n != 1 {
+		t.Errorf("B has %d incidents, want 1 (err %v)", n, err)
+	}
+	users, err := f.app.Users(ctx, sys, app.UserFilter{OrgID: f.orgB.ID})
+	if err != nil || len(users) != 2 {
+		t.Errorf("B has %d users, want 2 (err %v)", len(users), err)
+	}
+}
