@@ -1,0 +1,108 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"meldpunt/internal/desk"
+)
+
+// The timeline and the audit log are append-only: there is no method to change or delete
+// an entry, so the history an incident or an audit shows is the history that happened.
+
+// AddTimelineEntry appends an entry to an incident's timeline and sets its ID.
+func (t *tx) AddTimelineEntry(ctx context.Context, e *desk.TimelineEntry) error {
+	err := t.tx.QueryRowContext(ctx, `INSERT INTO timeline (incident_id, kind, visibility, author_id,
+		author_name, body, from_state, to_state, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		e.IncidentID, string(e.Kind), string(e.Visibility), nullID(e.AuthorID), e.AuthorName, e.Body,
+		string(e.FromState), string(e.ToState), millis(e.CreatedAt)).Scan(&e.ID)
+	if err != nil {
+		return writeErr(err, "add timeline entry", "", "the timeline entry refers to an incident or author that does not exist")
+	}
+	return nil
+}
+
+// Timeline lists an incident's entries oldest first; internal entries only when asked.
+func (t *tx) Timeline(ctx context.Context, incidentID int64, includeInternal bool) ([]desk.TimelineEntry, error) {
+	var w where
+	w.add("incident_id = %s", incidentID)
+	if !includeInternal {
+		w.add("visibility = %s", string(desk.Public))
+	}
+	rows, err := t.tx.QueryContext(ctx, `SELECT id, incident_id, kind, visibility, author_id, author_name, body,
+		from_state, to_state, created_at FROM timeline`+w.sql()+" ORDER BY id", w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("list timeline: %w", err)
+	}
+	defer rows.Close()
+	entries := []desk.TimelineEntry{}
+	for rows.Next() {
+		var e desk.TimelineEntry
+		var author sql.NullInt64
+		var created int64
+		err := rows.Scan(&e.ID, &e.IncidentID, &e.Kind, &e.Visibility, &author, &e.AuthorName, &e.Body,
+			&e.FromState, &e.ToState, &created)
+		if err != nil {
+			return nil, fmt.Errorf("list timeline: %w", err)
+		}
+		e.AuthorID, e.CreatedAt = fromNullID(author), fromMillis(created)
+		entries = append(entries, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list timeline: %w", err)
+	}
+	return entries, nil
+}
+
+// AddAudit appends an entry to the audit log and sets its ID.
+func (t *tx) AddAudit(ctx context.Context, a *desk.AuditEntry) error {
+	err := t.tx.QueryRowContext(ctx, `INSERT INTO audit (at, actor_id, actor_name, address, entity, entity_id,
+		org_id, action, before_json, after_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+		millis(a.At), nullID(a.ActorID), a.ActorName, a.Address, a.Entity, a.EntityID, nullID(a.OrgID),
+		a.Action, a.Before, a.After).Scan(&a.ID)
+	if err != nil {
+		return fmt.Errorf("add audit entry: %w", err)
+	}
+	return nil
+}
+
+// Audit lists entries newest first (by id), below f.After when set, at most f.Limit
+// (default 50, at most 500).
+func (t *tx) Audit(ctx context.Context, f desk.AuditFilter) ([]desk.AuditEntry, error) {
+	var w where
+	if f.Entity != "" {
+		w.add("entity = %s", f.Entity)
+	}
+	if f.EntityID != 0 {
+		w.add("entity_id = %s", f.EntityID)
+	}
+	if f.After != 0 {
+		w.add("id < %s", f.After)
+	}
+	q := `SELECT id, at, actor_id, actor_name, address, entity, entity_id, org_id, action, before_json, after_json
+		FROM audit` + w.sql() + " ORDER BY id DESC LIMIT " + w.arg(limit(f.Limit))
+	rows, err := t.tx.QueryContext(ctx, q, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("list audit: %w", err)
+	}
+	defer rows.Close()
+	entries := []desk.AuditEntry{}
+	for rows.Next() {
+		var a desk.AuditEntry
+		var actor, org sql.NullInt64
+		var at int64
+		err := rows.Scan(&a.ID, &at, &actor, &a.ActorName, &a.Address, &a.Entity, &a.EntityID, &org,
+			&a.Action, &a.Before, &a.After)
+		if err != nil {
+			return nil, fmt.Errorf("list audit: %w", err)
+		}
+		a.At, a.ActorID, a.OrgID = fromMillis(at), fromNullID(actor), fromNullID(org)
+		entries = append(entries, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list audit: %w", err)
+	}
+	return entries, nil
+}

@@ -1,0 +1,208 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"meldpunt/internal/desk"
+)
+
+const componentMissing = "the component's group or one of its clients does not exist"
+
+// CreateComponentGroup stores a new group and sets its ID.
+func (t *tx) CreateComponentGroup(ctx context.Context, g *desk.ComponentGroup) error {
+	err := t.tx.QueryRowContext(ctx, "INSERT INTO component_groups (name, position) VALUES ($1, $2) RETURNING id",
+		g.Name, g.Position).Scan(&g.ID)
+	if err != nil {
+		return fmt.Errorf("create component group: %w", err)
+	}
+	return nil
+}
+
+// ComponentGroup returns the group with that id.
+func (t *tx) ComponentGroup(ctx context.Context, id int64) (desk.ComponentGroup, error) {
+	var g desk.ComponentGroup
+	err := t.tx.QueryRowContext(ctx, "SELECT id, name, position FROM component_groups WHERE id = $1", id).
+		Scan(&g.ID, &g.Name, &g.Position)
+	if err != nil {
+		return desk.ComponentGroup{}, readErr(err, "read component group", "component group")
+	}
+	return g, nil
+}
+
+// ComponentGroups lists the groups by position, then name, as the status page shows them.
+func (t *tx) ComponentGroups(ctx context.Context) ([]desk.ComponentGroup, error) {
+	rows, err := t.tx.QueryContext(ctx, "SELECT id, name, position FROM component_groups ORDER BY position, lower(name), id")
+	if err != nil {
+		return nil, fmt.Errorf("list component groups: %w", err)
+	}
+	defer rows.Close()
+	groups := []desk.ComponentGroup{}
+	for rows.Next() {
+		var g desk.ComponentGroup
+		if err := rows.Scan(&g.ID, &g.Name, &g.Position); err != nil {
+			return nil, fmt.Errorf("list component groups: %w", err)
+		}
+		groups = append(groups, g)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list component groups: %w", err)
+	}
+	return groups, nil
+}
+
+// CreateComponent stores the component and its client links and sets its ID; ClientIDs is
+// left sorted and without duplicates, as it reads back.
+func (t *tx) CreateComponent(ctx context.Context, c *desk.Component) error {
+	err := t.tx.QueryRowContext(ctx, `INSERT INTO components (group_id, name, description, position, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+		nullID(c.GroupID), c.Name, c.Description, c.Position, millis(c.CreatedAt), millis(c.UpdatedAt)).Scan(&c.ID)
+	if err != nil {
+		return writeErr(err, "create component", "", componentMissing)
+	}
+	return t.putClients(ctx, c)
+}
+
+// putClients replaces the component's client links.
+func (t *tx) putClients(ctx context.Context, c *desk.Component) error {
+	c.ClientIDs = sortedIDs(c.ClientIDs)
+	if _, err := t.tx.ExecContext(ctx, "DELETE FROM component_clients WHERE component_id = $1", c.ID); err != nil {
+		return fmt.Errorf("store component clients: %w", err)
+	}
+	for _, org := range c.ClientIDs {
+		_, err := t.tx.ExecContext(ctx, "INSERT INTO component_clients (component_id, org_id) VALUES ($1, $2)", c.ID, org)
+		if err != nil {
+			return writeErr(err, "store component clients", "", componentMissing)
+		}
+	}
+	return nil
+}
+
+const componentSelect = `SELECT c.id, c.group_id, c.name, c.description, c.position, c.created_at, c.updated_at
+	FROM components c LEFT JOIN component_groups g ON g.id = c.group_id`
+
+// componentOrder puts components in their group's order, ungrouped components last.
+const componentOrder = ` ORDER BY CASE WHEN g.id IS NULL THEN 1 ELSE 0 END, g.position, g.id,
+	c.position, lower(c.name), c.id`
+
+func scanComponent(row interface{ Scan(...any) error }) (desk.Component, error) {
+	var c desk.Component
+	var group sql.NullInt64
+	var created, updated int64
+	err := row.Scan(&c.ID, &group, &c.Name, &c.Description, &c.Position, &created, &updated)
+	c.GroupID = fromNullID(group)
+	c.CreatedAt, c.UpdatedAt = fromMillis(created), fromMillis(updated)
+	c.ClientIDs = []int64{}
+	return c, err
+}
+
+// Component returns the component with that id and its client links.
+func (t *tx) Component(ctx context.Context, id int64) (desk.Component, error) {
+	c, err := scanComponent(t.tx.QueryRowContext(ctx, componentSelect+" WHERE c.id = $1", id))
+	if err != nil {
+		return desk.Component{}, readErr(err, "read component", "component")
+	}
+	links, err := t.componentClients(ctx, "WHERE component_id = $1", id)
+	if err != nil {
+		return desk.Component{}, err
+	}
+	if ids, ok := links[c.ID]; ok {
+		c.ClientIDs = ids
+	}
+	return c, nil
+}
+
+// Components lists components by group position, position, name (ungrouped ones last);
+// clientID 0 lists all, otherwise those linked to that client.
+func (t *tx) Components(ctx context.Context, clientID int64) ([]desk.Component, error) {
+	var w where
+	if clientID != 0 {
+		w.add("c.id IN (SELECT component_id FROM component_clients WHERE org_id = %s)", clientID)
+	}
+	rows, err := t.tx.QueryContext(ctx, componentSelect+w.sql()+componentOrder, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("list components: %w", err)
+	}
+	defer rows.Close()
+	comps := []desk.Component{}
+	for rows.Next() {
+		c, err := scanComponent(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list components: %w", err)
+		}
+		comps = append(comps, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list components: %w", err)
+	}
+	rows.Close()
+	cond := ""
+	if clientID != 0 {
+		cond = "WHERE component_id IN (SELECT component_id FROM component_clients WHERE org_id = $1)"
+	}
+	links, err := t.componentClients(ctx, cond, w.args...)
+	if err != nil {
+		return nil, err
+	}
+	for i := range comps {
+		if ids, ok := links[comps[i].ID]; ok {
+			comps[i].ClientIDs = ids
+		}
+	}
+	return comps, nil
+}
+
+// componentClients loads the client links selected by cond, per component, sorted.
+func (t *tx) componentClients(ctx context.Context, cond string, args ...any) (map[int64][]int64, error) {
+	rows, err := t.tx.QueryContext(ctx, "SELECT component_id, org_id FROM component_clients "+cond+
+		" ORDER BY component_id, org_id", args...)
+	if err != nil {
+		return nil, fmt.Errorf("read component clients: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64][]int64{}
+	for rows.Next() {
+		var comp, org int64
+		if err := rows.Scan(&comp, &org); err != nil {
+			return nil, fmt.Errorf("read component clients: %w", err)
+		}
+		out[comp] = append(out[comp], org)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read component clients: %w", err)
+	}
+	return out, nil
+}
+
+// UpdateComponent stores the fields and replaces the client links; CreatedAt never changes.
+func (t *tx) UpdateComponent(ctx context.Context, c *desk.Component) error {
+	res, err := t.tx.ExecContext(ctx, `UPDATE components SET group_id = $1, name = $2, description = $3,
+		position = $4, updated_at = $5 WHERE id = $6`,
+		nullID(c.GroupID), c.Name, c.Description, c.Position, millis(c.UpdatedAt), c.ID)
+	if err != nil {
+		return writeErr(err, "update component", "", componentMissing)
+	}
+	if err := mustAffect(res, "update component", "component"); err != nil {
+		return err
+	}
+	return t.putClients(ctx, c)
+}
+
+// DeleteComponent deletes the component, its client links and its links to incidents
+// (the incidents themselves stay).
+func (t *tx) DeleteComponent(ctx context.Context, id int64) error {
+	for _, q := range []string{
+		"DELETE FROM incident_components WHERE component_id = $1",
+		"DELETE FROM component_clients WHERE component_id = $1",
+	} {
+		if _, err := t.tx.ExecContext(ctx, q, id); err != nil {
+			return fmt.Errorf("delete component: %w", err)
+		}
+	}
+	res, err := t.tx.ExecContext(ctx, "DELETE FROM components WHERE id = $1", id)
+	if err != nil {
+		return fmt.Errorf("delete component: %w", err)
+	}
+	return mustAffect(res, "delete component", "component")
+}

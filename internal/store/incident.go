@@ -1,0 +1,236 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"meldpunt/internal/desk"
+)
+
+const incidentColumns = `id, org_id, reporter_id, channel, kind, title, description, urgency, impact,
+	priority, state, waiting_on, owner_id, assignee_id, solution, version,
+	created_at, updated_at, first_response_at, resolved_at, closed_at`
+
+const (
+	incidentMissing  = "the incident refers to an organisation, user or component that does not exist"
+	incidentConflict = "the incident was changed by someone else; reload and try again"
+)
+
+func scanIncident(row interface{ Scan(...any) error }) (desk.Incident, error) {
+	var in desk.Incident
+	var reporter, owner, assignee, firstResponse, resolved, closed sql.NullInt64
+	var created, updated int64
+	err := row.Scan(&in.ID, &in.OrgID, &reporter, &in.Channel, &in.Kind, &in.Title, &in.Description,
+		&in.Urgency, &in.Impact, &in.Priority, &in.State, &in.WaitingOn, &owner, &assignee, &in.Solution,
+		&in.Version, &created, &updated, &firstResponse, &resolved, &closed)
+	in.Number = desk.FormatNumber(in.ID)
+	in.ReporterID, in.OwnerID, in.AssigneeID = fromNullID(reporter), fromNullID(owner), fromNullID(assignee)
+	in.CreatedAt, in.UpdatedAt = fromMillis(created), fromMillis(updated)
+	in.FirstResponseAt, in.ResolvedAt, in.ClosedAt = fromNullMillis(firstResponse), fromNullMillis(resolved), fromNullMillis(closed)
+	in.ComponentIDs = []int64{}
+	return in, err
+}
+
+// CreateIncident stores the incident and its component links, and sets ID, Number and
+// Version (1). ComponentIDs is left sorted and without duplicates, as it reads back.
+func (t *tx) CreateIncident(ctx context.Context, in *desk.Incident) error {
+	err := t.tx.QueryRowContext(ctx, `INSERT INTO incidents (org_id, reporter_id, channel, kind, title,
+		description, urgency, impact, priority, state, waiting_on, owner_id, assignee_id, solution, version,
+		created_at, updated_at, first_response_at, resolved_at, closed_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $16, $17, $18, $19)
+		RETURNING id`,
+		in.OrgID, nullID(in.ReporterID), string(in.Channel), string(in.Kind), in.Title, in.Description,
+		string(in.Urgency), string(in.Impact), int64(in.Priority), string(in.State), string(in.WaitingOn),
+		nullID(in.OwnerID), nullID(in.AssigneeID), in.Solution, millis(in.CreatedAt), millis(in.UpdatedAt),
+		nullMillis(in.FirstResponseAt), nullMillis(in.ResolvedAt), nullMillis(in.ClosedAt)).Scan(&in.ID)
+	if err != nil {
+		return writeErr(err, "create incident", "", incidentMissing)
+	}
+	in.Number = desk.FormatNumber(in.ID)
+	in.Version = 1
+	return t.putIncidentComponents(ctx, in)
+}
+
+// putIncidentComponents replaces the incident's component links.
+func (t *tx) putIncidentComponents(ctx context.Context, in *desk.Incident) error {
+	in.ComponentIDs = sortedIDs(in.ComponentIDs)
+	if _, err := t.tx.ExecContext(ctx, "DELETE FROM incident_components WHERE incident_id = $1", in.ID); err != nil {
+		return fmt.Errorf("store incident components: %w", err)
+	}
+	for _, c := range in.ComponentIDs {
+		_, err := t.tx.ExecContext(ctx, "INSERT INTO incident_components (incident_id, component_id) VALUES ($1, $2)", in.ID, c)
+		if err != nil {
+			return writeErr(err, "store incident components", "", incidentMissing)
+		}
+	}
+	return nil
+}
+
+// Incident returns the incident with that id and its component links.
+func (t *tx) Incident(ctx context.Context, id int64) (desk.Incident, error) {
+	in, err := scanIncident(t.tx.QueryRowContext(ctx, "SELECT "+incidentColumns+" FROM incidents WHERE id = $1", id))
+	if err != nil {
+		return desk.Incident{}, readErr(err, "read incident", "incident")
+	}
+	list := []desk.Incident{in}
+	if err := t.loadIncidentComponents(ctx, list); err != nil {
+		return desk.Incident{}, err
+	}
+	return list[0], nil
+}
+
+// incidentWhere turns a filter into conditions; every field narrows the selection.
+func incidentWhere(f desk.IncidentFilter) *where {
+	w := &where{}
+	if f.OrgID != 0 {
+		w.add("org_id = %s", f.OrgID)
+	}
+	if f.ReporterID != 0 {
+		w.add("reporter_id = %s", f.ReporterID)
+	}
+	if f.OwnerID != 0 {
+		w.add("owner_id = %s", f.OwnerID)
+	}
+	if f.AssigneeID != 0 {
+		w.add("assignee_id = %s", f.AssigneeID)
+	}
+	if len(f.States) > 0 {
+		ph := make([]string, len(f.States))
+		for i, s := range f.States {
+			ph[i] = w.arg(string(s))
+		}
+		w.conds = append(w.conds, "state IN ("+strings.Join(ph, ", ")+")")
+	}
+	if f.Open != nil {
+		if *f.Open {
+			w.add("state <> %s", string(desk.StateClosed))
+		} else {
+			w.add("state = %s", string(desk.StateClosed))
+		}
+	}
+	if f.Kind != "" {
+		w.add("kind = %s", string(f.Kind))
+	}
+	if f.Channel != "" {
+		w.add("channel = %s", string(f.Channel))
+	}
+	if f.Priority != 0 {
+		w.add("priority = %s", int64(f.Priority))
+	}
+	// Every word must occur in the title, in any case.
+	for _, word := range strings.Fields(f.Query) {
+		w.add(`lower(title) LIKE lower(%s) ESCAPE '\'`, likePattern(word))
+	}
+	if f.After != 0 {
+		w.add("id < %s", f.After)
+	}
+	return w
+}
+
+// Incidents lists incidents newest first (by id), those with an id below f.After when it
+// is set, at most f.Limit (default 50, at most 500) of them.
+func (t *tx) Incidents(ctx context.Context, f desk.IncidentFilter) ([]desk.Incident, error) {
+	w := incidentWhere(f)
+	q := "SELECT " + incidentColumns + " FROM incidents" + w.sql() + " ORDER BY id DESC LIMIT " + w.arg(limit(f.Limit))
+	rows, err := t.tx.QueryContext(ctx, q, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("list incidents: %w", err)
+	}
+	defer rows.Close()
+	list := []desk.Incident{}
+	for rows.Next() {
+		in, err := scanIncident(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list incidents: %w", err)
+		}
+		list = append(list, in)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list incidents: %w", err)
+	}
+	rows.Close()
+	if err := t.loadIncidentComponents(ctx, list); err != nil {
+		return nil, err
+	}
+	return list, nil
+}
+
+// loadIncidentComponents fills ComponentIDs of the listed incidents with one query.
+func (t *tx) loadIncidentComponents(ctx context.Context, list []desk.Incident) error {
+	if len(list) == 0 {
+		return nil
+	}
+	args := make([]any, len(list))
+	index := make(map[int64]int, len(list))
+	for i, in := range list {
+		args[i] = in.ID
+		index[in.ID] = i
+	}
+	rows, err := t.tx.QueryContext(ctx, "SELECT incident_id, component_id FROM incident_components WHERE incident_id IN ("+
+		placeholders(1, len(args))+") ORDER BY incident_id, component_id", args...)
+	if err != nil {
+		return fmt.Errorf("read incident components: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var inc, comp int64
+		if err := rows.Scan(&inc, &comp); err != nil {
+			return fmt.Errorf("read incident components: %w", err)
+		}
+		i := index[inc]
+		list[i].ComponentIDs = append(list[i].ComponentIDs, comp)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read incident components: %w", err)
+	}
+	return nil
+}
+
+// CountIncidents counts the incidents the filter selects (Limit does not apply; After
+// does, counting those below the cursor).
+func (t *tx) CountIncidents(ctx context.Context, f desk.IncidentFilter) (int, error) {
+	w := incidentWhere(f)
+	var n int
+	if err := t.tx.QueryRowContext(ctx, "SELECT count(*) FROM incidents"+w.sql(), w.args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count incidents: %w", err)
+	}
+	return n, nil
+}
+
+// UpdateIncident stores every field (CreatedAt excepted) and replaces the component links,
+// if in.Version is still the stored version; it then increments in.Version. A stale
+// version gives ECONFLICT, so two people editing at once cannot overwrite each other.
+func (t *tx) UpdateIncident(ctx context.Context, in *desk.Incident) error {
+	res, err := t.tx.ExecContext(ctx, `UPDATE incidents SET org_id = $1, reporter_id = $2, channel = $3,
+		kind = $4, title = $5, description = $6, urgency = $7, impact = $8, priority = $9, state = $10,
+		waiting_on = $11, owner_id = $12, assignee_id = $13, solution = $14, updated_at = $15,
+		first_response_at = $16, resolved_at = $17, closed_at = $18, version = version + 1
+		WHERE id = $19 AND version = $20`,
+		in.OrgID, nullID(in.ReporterID), string(in.Channel), string(in.Kind), in.Title, in.Description,
+		string(in.Urgency), string(in.Impact), int64(in.Priority), string(in.State), string(in.WaitingOn),
+		nullID(in.OwnerID), nullID(in.AssigneeID), in.Solution, millis(in.UpdatedAt),
+		nullMillis(in.FirstResponseAt), nullMillis(in.ResolvedAt), nullMillis(in.ClosedAt), in.ID, in.Version)
+	if err != nil {
+		return writeErr(err, "update incident", "", incidentMissing)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("update incident: %w", err)
+	}
+	if n == 0 {
+		var exists int
+		err := t.tx.QueryRowContext(ctx, "SELECT count(*) FROM incidents WHERE id = $1", in.ID).Scan(&exists)
+		if err != nil {
+			return fmt.Errorf("update incident: %w", err)
+		}
+		if exists == 0 {
+			return desk.NotFound("incident")
+		}
+		return &desk.Error{Code: desk.ECONFLICT, Message: incidentConflict}
+	}
+	in.Version++
+	in.Number = desk.FormatNumber(in.ID)
+	return t.putIncidentComponents(ctx, in)
+}

@@ -1,0 +1,28 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// Settings are the configuration an admin changes at run time (the priority matrix, the
+// questionnaire, …), kept as text under a name; the app owns their format.
+
+// Setting returns a stored setting; ENOTFOUND when it was never set.
+func (t *tx) Setting(ctx context.Context, key string) (string, error) {
+	var v string
+	if err := t.tx.QueryRowContext(ctx, "SELECT value FROM settings WHERE name = $1", key).Scan(&v); err != nil {
+		return "", readErr(err, "read setting "+key, "setting")
+	}
+	return v, nil
+}
+
+// PutSetting stores a setting, replacing any earlier value.
+func (t *tx) PutSetting(ctx context.Context, key, value string) error {
+	_, err := t.tx.ExecContext(ctx, `INSERT INTO settings (name, value) VALUES ($1, $2)
+		ON CONFLICT (name) DO UPDATE SET value = excluded.value`, key, value)
+	if err != nil {
+		return fmt.Errorf("put setting %s: %w", key, err)
+	}
+	return nil
+}

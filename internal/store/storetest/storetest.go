@@ -1,0 +1,167 @@
+// Package storetest gives every package's tests a fresh, migrated database of each
+// dialect, so the same test runs against SQLite and (when a server is there) PostgreSQL.
+//
+// PostgreSQL: MELDPUNT_TEST_POSTGRES holds an admin URL. When it is set, the server must
+// answer (a test fails otherwise: the test script promised one). When it is unset,
+// postgres://postgres@127.0.0.1:5432/postgres is tried once per process; if it does not
+// answer, PostgreSQL is skipped with a log line.
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver for the admin connection
+
+	"meldpunt/internal/store"
+)
+
+// EnvPostgres names the environment variable with the PostgreSQL admin URL.
+const EnvPostgres = "MELDPUNT_TEST_POSTGRES"
+
+// DefaultPostgres is tried when EnvPostgres is unset.
+const DefaultPostgres = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+
+// postgresAdmin finds the PostgreSQL admin URL once per process: "" when there is none
+// to use, an error when EnvPostgres names a server that does not answer.
+var postgresAdmin = sync.OnceValues(func() (string, error) {
+	if u := os.Getenv(EnvPostgres); u != "" {
+		if err := ping(u, 15*time.Second); err != nil {
+			return "", fmt.Errorf("%s is set but the server does not answer: %w", EnvPostgres, err)
+		}
+		return u, nil
+	}
+	if err := ping(DefaultPostgres, 2*time.Second); err != nil {
+		return "", nil
+	}
+	return DefaultPostgres, nil
+})
+
+func ping(u string, timeout time.Duration) error {
+	db, err := sql.Open("pgx", u)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	return db.PingContext(ctx)
+}
+
+// Dialects returns the dialects to test: always "sqlite"; "postgres" when a server is
+// available.
+func Dialects(t testing.TB) []string {
+	t.Helper()
+	admin, err := postgresAdmin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if admin == "" {
+		t.Logf("PostgreSQL tests skipped: %s is unset and %s does not answer", EnvPostgres, DefaultPostgres)
+		return []string{store.DialectSQLite}
+	}
+	return []string{store.DialectSQLite, store.DialectPostgres}
+}
+
+// Open returns a new, migrated, empty database of that dialect, closed (and on PostgreSQL
+// dropped) when the test ends.
+func Open(t testing.TB, dialect string) *store.DB {
+	t.Helper()
+	db := OpenEmpty(t, dialect)
+	if _, err := db.Migrate(context.Background()); err != nil {
+		t.Fatalf("storetest: migrate %s: %v", dialect, err)
+	}
+	return db
+}
+
+// OpenEmpty is Open without the migrations, for tests of migrating itself.
+func OpenEmpty(t testing.TB, dialect string) *store.DB {
+	t.Helper()
+	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	var dsn string
+	switch dialect {
+	case store.DialectSQLite:
+		dsn = filepath.Join(t.TempDir(), "meldpunt.db")
+	case store.DialectPostgres:
+		dsn = createDatabase(t)
+	default:
+		t.Fatalf("storetest: unknown dialect %q", dialect)
+	}
+	db, err := store.Open(context.Background(), dsn, logger)
+	if err != nil {
+		t.Fatalf("storetest: open %s: %v", dialect, err)
+	}
+	// Registered after createDatabase's cleanup, so it runs before the drop.
+	t.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			t.Errorf("storetest: %v", err)
+		}
+	})
+	return db
+}
+
+// createDatabase creates an empty PostgreSQL database, drops it when the test ends, and
+// returns its URL.
+func createDatabase(t testing.TB) string {
+	t.Helper()
+	admin, err := postgresAdmin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if admin == "" {
+		t.Fatalf("storetest: no PostgreSQL server (set %s)", EnvPostgres)
+	}
+	b := make([]byte, 8)
+	rand.Read(b)
+	name := "meldpunt_test_" + hex.EncodeToString(b)
+
+	if err := adminExec(admin, "CREATE DATABASE "+name); err != nil {
+		t.Fatalf("storetest: create database: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := adminExec(admin, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+			t.Errorf("storetest: drop database %s: %v", name, err)
+		}
+	})
+
+	u, err := url.Parse(admin)
+	if err != nil {
+		t.Fatalf("storetest: %s: %v", EnvPostgres, err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+// adminExec runs one statement on a short-lived admin connection, so that tests holding
+// databases open do not also hold admin connections.
+func adminExec(admin, stmt string) error {
+	db, err := sql.Open("pgx", admin)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, err = db.ExecContext(ctx, stmt)
+	return err
+}
+
+// Each runs fn as a subtest per dialect, each on its own fresh database.
+func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
+	t.Helper()
+	for _, dialect := range Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			fn(t, Open(t, dialect))
+		})
+	}
+}

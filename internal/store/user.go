@@ -1,0 +1,105 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"meldpunt/internal/app"
+	"meldpunt/internal/desk"
+)
+
+const userColumns = "id, org_id, email, name, role, locale, active, password_hash, created_at, updated_at"
+
+const (
+	userConflict = "a user with this email already exists"
+	userMissing  = "the user's organisation does not exist"
+)
+
+func scanUser(row interface{ Scan(...any) error }) (desk.User, error) {
+	var u desk.User
+	var created, updated int64
+	err := row.Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &u.Role, &u.Locale, &u.Active, &u.PasswordHash,
+		&created, &updated)
+	u.CreatedAt, u.UpdatedAt = fromMillis(created), fromMillis(updated)
+	return u, err
+}
+
+// CreateUser stores a new user and sets its ID. The email is stored as given: the domain
+// normalises it (lower case) before, so the unique index compares like with like.
+func (t *tx) CreateUser(ctx context.Context, u *desk.User) error {
+	err := t.tx.QueryRowContext(ctx, `INSERT INTO users (org_id, email, name, role, locale, active,
+		password_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		u.OrgID, u.Email, u.Name, string(u.Role), string(u.Locale), u.Active, u.PasswordHash,
+		millis(u.CreatedAt), millis(u.UpdatedAt)).Scan(&u.ID)
+	if err != nil {
+		return writeErr(err, "create user", userConflict, userMissing)
+	}
+	return nil
+}
+
+// User returns the user with that id.
+func (t *tx) User(ctx context.Context, id int64) (desk.User, error) {
+	u, err := scanUser(t.tx.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE id = $1", id))
+	if err != nil {
+		return desk.User{}, readErr(err, "read user", "user")
+	}
+	return u, nil
+}
+
+// UserByEmail returns the user with exactly that (normalised) email.
+func (t *tx) UserByEmail(ctx context.Context, email string) (desk.User, error) {
+	u, err := scanUser(t.tx.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE email = $1", email))
+	if err != nil {
+		return desk.User{}, readErr(err, "read user", "user")
+	}
+	return u, nil
+}
+
+// Users lists users by name (case-insensitive), then id.
+func (t *tx) Users(ctx context.Context, f app.UserFilter) ([]desk.User, error) {
+	var w where
+	if f.OrgID != 0 {
+		w.add("org_id = %s", f.OrgID)
+	}
+	if f.Role != "" {
+		w.add("role = %s", string(f.Role))
+	}
+	rows, err := t.tx.QueryContext(ctx, "SELECT "+userColumns+" FROM users"+w.sql()+" ORDER BY lower(name), id", w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	defer rows.Close()
+	users := []desk.User{}
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list users: %w", err)
+		}
+		users = append(users, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	return users, nil
+}
+
+// UpdateUser stores every field, the password hash included; CreatedAt never changes.
+func (t *tx) UpdateUser(ctx context.Context, u *desk.User) error {
+	res, err := t.tx.ExecContext(ctx, `UPDATE users SET org_id = $1, email = $2, name = $3, role = $4,
+		locale = $5, active = $6, password_hash = $7, updated_at = $8 WHERE id = $9`,
+		u.OrgID, u.Email, u.Name, string(u.Role), string(u.Locale), u.Active, u.PasswordHash,
+		millis(u.UpdatedAt), u.ID)
+	if err != nil {
+		return writeErr(err, "update user", userConflict, userMissing)
+	}
+	return mustAffect(res, "update user", "user")
+}
+
+// CountUsers counts every user, so set-up can tell a fresh installation.
+func (t *tx) CountUsers(ctx context.Context) (int, error) {
+	var n int
+	if err := t.tx.QueryRowContext(ctx, "SELECT count(*) FROM users").Scan(&n); err != nil {
+		return 0, fmt.Errorf("count users: %w", err)
+	}
+	return n, nil
+}
