@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/url"
 	"strings"
+	"sync"
 
 	"meldpunt/internal/desk"
 )
@@ -13,8 +14,10 @@ import (
 // tells nobody which emails exist.
 var ErrBadCredentials = &desk.Error{Code: desk.EUNAUTHORIZED, Message: "the email address or password is not right"}
 
-// dummyHash is checked when no user has the email, so a failed sign-in takes as long either way.
-var dummyHash = HashPassword("not a password", DefaultArgon2)
+// dummyHash is checked when no user has the email, so a failed sign-in takes as long either
+// way. It is made on first use: hashing costs 19 MiB that a process which never signs anyone
+// in should not pay.
+var dummyHash = sync.OnceValue(func() string { return HashPassword("not a password", DefaultArgon2) })
 
 // actorFor returns the actor for a signed-in user.
 func actorFor(u desk.User, address string) desk.Actor {
@@ -34,7 +37,7 @@ func (a *App) SignIn(ctx context.Context, email, password, address string) (stri
 		return err
 	})
 	if desk.IsNotFound(err) {
-		CheckPassword(password, dummyHash)
+		CheckPassword(password, dummyHash())
 		return "", desk.Session{}, desk.User{}, ErrBadCredentials
 	}
 	if err != nil {

@@ -94,6 +94,9 @@ func Observe(log *slog.Logger, m *Metrics, mux *http.ServeMux, onErr func(http.R
 				m.requests.WithLabelValues(route, r.Method, strconv.Itoa(st)).Inc()
 				m.duration.WithLabelValues(route, r.Method).Observe(d.Seconds())
 				lvl := slog.LevelInfo
+				if route == "GET /healthz" || route == "GET /readyz" || route == "GET /metrics" {
+					lvl = slog.LevelDebug // probes and scrapes would drown the log
+				}
 				if st >= 500 {
 					lvl = slog.LevelError
 				}

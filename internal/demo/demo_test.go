@@ -1,0 +1,226 @@
+package demo_test
+
+import (
+	"bytes"
+	"errors"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"meldpunt/internal/app"
+	"meldpunt/internal/demo"
+	"meldpunt/internal/desk"
+	"meldpunt/internal/store"
+	"meldpunt/internal/store/storetest"
+)
+
+func newApp(t *testing.T, db *store.DB) *app.App {
+	t.Helper()
+	return app.New(db, time.Now, slog.New(slog.NewTextHandler(t.Output(), nil)), app.Config{
+		BaseURL: "http://localhost:8080",
+		Argon2:  app.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1},
+	})
+}
+
+func TestLoad(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		a := newApp(t, db)
+		sys := desk.SystemActor("test")
+
+		s, err := demo.Load(ctx, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Existed || s.Organisations != 2 || s.Incidents != 6 || len(s.Accounts) != 8 || s.Password != "meldpunt-demo" {
+			t.Fatalf("summary = %+v", s)
+		}
+
+		// Two clients, with the contracts they should have.
+		for slug, wantUrgent := range map[string]bool{"acme": true, "devries": false} {
+			o, err := a.OrganisationBySlug(ctx, sys, slug)
+			if err != nil {
+				t.Fatalf("organisation %s: %v", slug, err)
+			}
+			cs, err := a.Contracts(ctx, sys, o.ID)
+			if err != nil || len(cs) != 1 {
+				t.Fatalf("contracts of %s: %v, %v", slug, cs, err)
+			}
+			if cs[0].CoversUrgent != wantUrgent {
+				t.Errorf("%s: covers urgent = %v, want %v", slug, cs[0].CoversUrgent, wantUrgent)
+			}
+		}
+
+		// Every account signs in with the demo password and has its role; every role is there.
+		roles := map[desk.Role]int{}
+		for _, acc := range s.Accounts {
+			_, _, u, err := a.SignIn(ctx, acc.Email, demo.Password, "127.0.0.1")
+			if err != nil {
+				t.Errorf("sign in as %s: %v", acc.Email, err)
+				continue
+			}
+			if u.Role != acc.Role || u.Name != acc.Name {
+				t.Errorf("%s is %s %q, summary says %s %q", acc.Email, u.Role, u.Name, acc.Role, acc.Name)
+			}
+			roles[u.Role]++
+		}
+		want := map[desk.Role]int{desk.RoleAdmin: 1, desk.RoleAgent: 2, desk.RoleExpert: 1, desk.RoleClientAdmin: 2, desk.RoleClientUser: 2}
+		for r, n := range want {
+			if roles[r] != n {
+				t.Errorf("%d users with role %s, want %d", roles[r], r, n)
+			}
+		}
+
+		// Components are linked to the clients that use them.
+		acme, _ := a.OrganisationBySlug(ctx, sys, "acme")
+		devries, _ := a.OrganisationBySlug(ctx, sys, "devries")
+		names := func(orgID int64) string {
+			cs, err := a.Components(ctx, sys, orgID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ns []string
+			for _, c := range cs {
+				ns = append(ns, c.Name)
+			}
+			return strings.Join(ns, ",")
+		}
+		if got := names(acme.ID); got != "Webshop,Betalingen,Hosting,E-mail,DNS" {
+			t.Errorf("acme's components: %s", got)
+		}
+		if got := names(devries.ID); got != "Website De Vries,Hosting,E-mail,DNS" {
+			t.Errorf("de Vries' components: %s", got)
+		}
+
+		// Incidents in every state, each as the story says.
+		page, err := a.Incidents(ctx, sys, desk.IncidentFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		byState := map[desk.State]desk.Incident{}
+		for _, inc := range page.Items {
+			byState[inc.State] = inc
+		}
+		if len(page.Items) != 6 || len(byState) != 6 {
+			t.Fatalf("%d incidents in %d states, want 6 in 6", len(page.Items), len(byState))
+		}
+		if n := byState[desk.StateNew]; n.Kind != desk.KindUrgent || n.Priority != desk.P1 || n.OrgID != acme.ID {
+			t.Errorf("new incident: %+v, want an urgent P1 of acme", n)
+		}
+		if w := byState[desk.StateWaiting]; w.WaitingOn != desk.WaitingOnClient {
+			t.Errorf("waiting incident waits on %q, want client", w.WaitingOn)
+		}
+		if r := byState[desk.StateResolved]; r.Solution == "" || r.ResolvedAt == nil {
+			t.Errorf("resolved incident without a solution: %+v", r)
+		}
+		if c := byState[desk.StateClosed]; c.ClosedAt == nil || c.Solution == "" {
+			t.Errorf("closed incident: %+v", c)
+		}
+
+		ip := byState[desk.StateInProgress]
+		expert, err := a.UserByEmail(ctx, sys, "expert@demo.meldpunt.test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ip.AssigneeID == nil || *ip.AssigneeID != expert.ID || ip.FirstResponseAt == nil {
+			t.Errorf("in-progress incident: assignee %v, first response %v; want the expert and a reply", ip.AssigneeID, ip.FirstResponseAt)
+		}
+		tl, err := a.Timeline(ctx, sys, ip.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kinds := map[desk.EntryKind]int{}
+		for _, e := range tl {
+			kinds[e.Kind]++
+		}
+		if kinds[desk.EntryNote] != 1 || kinds[desk.EntryReply] != 1 {
+			t.Errorf("in-progress timeline kinds %v, want a note and a reply", kinds)
+		}
+
+		// Everything went through the use cases: the audit log saw it.
+		audit, err := a.Audit(ctx, sys, desk.AuditFilter{Limit: 500})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(audit.Items); n < 40 {
+			t.Errorf("%d audit records, want one per change (at least 40)", n)
+		}
+
+		// A client user sees only their own incidents.
+		_, actor, _, err := a.SessionActor(ctx, mustSignIn(t, a, "user@acme.example"), "127.0.0.1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		mine, err := a.Incidents(ctx, actor, desk.IncidentFilter{})
+		if err != nil || len(mine.Items) != 2 {
+			t.Errorf("user@acme.example sees %d incidents (%v), want their 2", len(mine.Items), err)
+		}
+
+		// A second load changes nothing and says so.
+		again, err := demo.Load(ctx, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !again.Existed || len(again.Accounts) != 8 {
+			t.Errorf("second load: %+v, want Existed", again)
+		}
+		if n, _ := a.CountIncidents(ctx, sys, desk.IncidentFilter{}); n != 6 {
+			t.Errorf("after the second load there are %d incidents, want 6", n)
+		}
+		us, _ := a.Users(ctx, sys, app.UserFilter{})
+		if len(us) != 8 {
+			t.Errorf("after the second load there are %d users, want 8", len(us))
+		}
+	})
+}
+
+func mustSignIn(t *testing.T, a *app.App, email string) string {
+	t.Helper()
+	secret, _, _, err := a.SignIn(t.Context(), email, demo.Password, "127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return secret
+}
+
+func TestLoadRefusesAnInstallationWithUsers(t *testing.T) {
+	db := storetest.Open(t, store.DialectSQLite)
+	ctx := t.Context()
+	a := newApp(t, db)
+	if _, err := a.Bootstrap(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.CreateUser(ctx, desk.SystemActor("test"), app.UserInput{Email: "boss@example.com", Name: "Boss", Role: desk.RoleAdmin}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := demo.Load(ctx, a)
+	if !errors.Is(err, demo.ErrHasUsers) {
+		t.Fatalf("err = %v, want ErrHasUsers", err)
+	}
+	if _, err := a.OrganisationBySlug(ctx, desk.SystemActor("test"), "acme"); !desk.IsNotFound(err) {
+		t.Errorf("acme exists after a refused load (%v)", err)
+	}
+}
+
+func TestSummaryPrint(t *testing.T) {
+	var b bytes.Buffer
+	s := demo.Summary{Organisations: 2, Incidents: 6, Password: "pw-123", Accounts: []demo.Account{
+		{Email: "a@example.com", Name: "A", Role: desk.RoleAdmin, Organisation: "Provider"},
+	}}
+	if err := s.Print(&b); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{"Loaded the demo data: 2 client organisations, 1 users, 6 incidents.", "pw-123", "a@example.com", "admin", "Provider"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	b.Reset()
+	s.Existed = true
+	_ = s.Print(&b)
+	if !strings.Contains(b.String(), "loaded already") {
+		t.Errorf("output of an existing load: %s", b.String())
+	}
+}

@@ -1,0 +1,40 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// PurgeInterval is how often expired sessions and password-reset links are deleted. They
+// stop working the moment they expire; the purge only keeps the tables small.
+const PurgeInterval = 10 * time.Minute
+
+// Purger deletes expired sessions and reset links; *app.App is one.
+type Purger interface {
+	DeleteExpired(ctx context.Context) (int64, error)
+}
+
+// PurgeExpired returns the job that deletes expired sessions and reset links, logging how
+// many it deleted when there were any.
+func PurgeExpired(p Purger, log *slog.Logger) func(context.Context) error {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return func(ctx context.Context) error {
+		n, err := p.DeleteExpired(ctx)
+		if err != nil {
+			return fmt.Errorf("delete expired sessions and reset links: %w", err)
+		}
+		if n > 0 {
+			log.InfoContext(ctx, "deleted expired sessions and reset links", "count", n)
+		}
+		return nil
+	}
+}
+
+// Standard registers the jobs every Meldpunt instance runs.
+func Standard(r *Runner, p Purger, log *slog.Logger) {
+	r.Every("purge-expired", PurgeInterval, PurgeExpired(p, log))
+}

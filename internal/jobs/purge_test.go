@@ -1,0 +1,102 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"meldpunt/internal/app"
+	"meldpunt/internal/desk"
+	"meldpunt/internal/store"
+	"meldpunt/internal/store/storetest"
+)
+
+// clock is a settable time for the app.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+func TestPurgeExpiredDeletesSessionsAndResetLinks(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		c := &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+		a := app.New(db, c.now, nil, app.Config{
+			BaseURL: "http://localhost", SessionTTL: time.Hour, ResetTTL: 30 * time.Minute,
+			Argon2: app.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1},
+		})
+		if _, err := a.Bootstrap(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.CreateUser(ctx, desk.SystemActor("test"), app.UserInput{
+			Email: "agent@example.com", Name: "Agent", Role: desk.RoleAgent, Password: "correct horse battery",
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, _, err := a.SignIn(ctx, "agent@example.com", "correct horse battery", "127.0.0.1"); err != nil {
+			t.Fatal(err)
+		}
+		if link, err := a.RequestPasswordReset(ctx, "agent@example.com", "127.0.0.1"); err != nil || link == "" {
+			t.Fatalf("reset link %q, %v", link, err)
+		}
+		var logs logBuffer
+		purge := PurgeExpired(a, newLogger(&logs))
+
+		if err := purge(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(logs.records(t, "deleted expired sessions and reset links")); n != 0 {
+			t.Fatalf("purged before anything expired (%d records)", n)
+		}
+
+		c.add(2 * time.Hour) // both expired
+		// A session started now must survive the purge.
+		live, _, _, err := a.SignIn(ctx, "agent@example.com", "correct horse battery", "127.0.0.1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := purge(ctx); err != nil {
+			t.Fatal(err)
+		}
+		recs := logs.records(t, "deleted expired sessions and reset links")
+		if len(recs) != 1 || recs[0]["count"] != float64(2) {
+			t.Fatalf("purge records = %v, want one with count 2", recs)
+		}
+		if _, _, _, err := a.SessionActor(ctx, live, "127.0.0.1"); err != nil {
+			t.Errorf("the live session was purged: %v", err)
+		}
+		if n, err := a.DeleteExpired(ctx); err != nil || n != 0 {
+			t.Errorf("after the purge DeleteExpired found %d more (%v), want 0", n, err)
+		}
+	})
+}
+
+type failingPurger struct{}
+
+func (failingPurger) DeleteExpired(context.Context) (int64, error) {
+	return 0, errors.New("disk I/O error")
+}
+
+func TestPurgeExpiredWrapsErrors(t *testing.T) {
+	err := PurgeExpired(failingPurger{}, nil)(t.Context())
+	if err == nil || err.Error() != "delete expired sessions and reset links: disk I/O error" {
+		t.Errorf("err = %v, want the failure with context", err)
+	}
+}
+
+func TestStandardRegistersThePurge(t *testing.T) {
+	r := New(nil)
+	Standard(r, failingPurger{}, nil)
+	if len(r.jobs) != 1 || r.jobs[0].name != "purge-expired" || r.jobs[0].interval != 10*time.Minute {
+		t.Errorf("jobs = %+v, want purge-expired every 10 minutes", r.jobs)
+	}
+}
