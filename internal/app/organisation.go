@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"strings"
 
 	"meldpunt/internal/desk"
 )
@@ -185,6 +186,7 @@ func (a *App) UpdateContract(ctx context.Context, actor desk.Actor, id int64, p 
 		set(&c.AutoCloseHours, p.AutoCloseHours)
 		set(&c.Targets, p.Targets)
 		set(&c.Active, p.Active)
+		c.Name = strings.TrimSpace(c.Name)
 		if err := c.Validate(); err != nil {
 			return err
 		}

@@ -29,6 +29,9 @@ func (a *App) CreateUser(ctx context.Context, actor desk.Actor, in UserInput) (u
 		}
 		u.PasswordHash = HashPassword(in.Password, a.cfg.Argon2)
 	}
+	if !actor.System && actor.Role != desk.RoleAdmin && actor.Role != desk.RoleClientAdmin {
+		return u, forbidden("create users")
+	}
 	u.CreatedAt = a.clock()
 	u.UpdatedAt = u.CreatedAt
 	err = a.store.Write(ctx, func(tx Tx) error {

@@ -11,13 +11,16 @@ import (
 // Error codes. They carry the meaning of a failure; one table in the web layer maps each to
 // an HTTP status, so the domain never speaks HTTP.
 const (
-	ENOTFOUND     = "not_found"    // the object does not exist, or the actor may not know it does
-	EINVALID      = "invalid"      // the input breaks a rule; Fields says which
-	ECONFLICT     = "conflict"     // the input is valid but clashes with the current state
-	EFORBIDDEN    = "forbidden"    // the actor is known but may not do this
-	EUNAUTHORIZED = "unauthorized" // no valid credentials
-	ETOOMANY      = "too_many"     // rate limit
-	EINTERNAL     = "internal"     // anything else; details are logged, never shown
+	ENOTFOUND     = "not_found"              // the object does not exist, or the actor may not know it does
+	EINVALID      = "invalid"                // the input breaks a rule; Fields says which
+	ECONFLICT     = "conflict"               // the input is valid but clashes with the current state
+	EFORBIDDEN    = "forbidden"              // the actor is known but may not do this
+	EUNAUTHORIZED = "unauthorized"           // no valid credentials
+	ETOOMANY      = "too_many"               // rate limit
+	EMALFORMED    = "malformed"              // the request cannot be read at all (broken JSON)
+	ETOOLARGE     = "too_large"              // the request body is over its limit
+	EMEDIATYPE    = "unsupported_media_type" // the body is not of a type the route reads
+	EINTERNAL     = "internal"               // anything else; details are logged, never shown
 )
 
 // Error is a failure that users may see. Message is safe to show; internal causes are

@@ -125,7 +125,7 @@ func (c *Contract) Validate() error {
 		}
 	}
 	for _, p := range Priorities {
-		if !seen[p] && len(c.Targets) > 0 {
+		if !seen[p] {
 			v.Add("targets", "complete", "must give a target for every priority; %s is missing", p)
 			break
 		}

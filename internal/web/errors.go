@@ -24,6 +24,12 @@ func Status(code string) int {
 		return http.StatusUnauthorized
 	case desk.ETOOMANY:
 		return http.StatusTooManyRequests
+	case desk.EMALFORMED:
+		return http.StatusBadRequest
+	case desk.ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
+	case desk.EMEDIATYPE:
+		return http.StatusUnsupportedMediaType
 	}
 	return http.StatusInternalServerError
 }
@@ -38,7 +44,7 @@ type Problem struct {
 	Instance  string            `json:"instance,omitempty"`
 	Code      string            `json:"code"`
 	Errors    []desk.FieldError `json:"errors,omitempty"`
-	Allowed   []string          `json:"allowed,omitempty"`
+	Allowed   *[]string         `json:"allowed,omitempty"`
 	RequestID string            `json:"request_id,omitempty"`
 }
 
@@ -52,10 +58,14 @@ func ProblemFor(r *http.Request, log *slog.Logger, err error) Problem {
 		e = &desk.Error{Code: desk.EINTERNAL, Message: "something went wrong on our side; mention request id " + rid + " if you report it"}
 	}
 	st := Status(e.Code)
-	return Problem{
+	p := Problem{
 		Type: "https://meldpunt.dev/problems/" + e.Code, Title: http.StatusText(st), Status: st,
-		Detail: e.Message, Instance: r.URL.Path, Code: e.Code, Errors: e.Fields, Allowed: e.Allowed, RequestID: rid,
+		Detail: e.Message, Instance: r.URL.Path, Code: e.Code, Errors: e.Fields, RequestID: rid,
 	}
+	if e.Allowed != nil {
+		p.Allowed = &e.Allowed // a refused transition says what is allowed, even if nothing is
+	}
+	return p
 }
 
 // WriteProblem answers with an application/problem+json document for err.

@@ -1,10 +1,16 @@
-// Package api serves Meldpunt's JSON API under /api/v1.
+// Package api serves Meldpunt's JSON API under /api/v1. Every route but the OpenAPI document
+// needs an actor (an API token or a session cookie; the middleware resolved it already);
+// unsafe calls made with a session cookie must carry its CSRF token. Handlers return errors
+// to one adapter, which answers them as RFC 9457 problem documents.
 package api
 
 import (
 	"log/slog"
+	"net/http"
+	"strings"
 
 	"meldpunt/internal/app"
+	"meldpunt/internal/desk"
 	"meldpunt/internal/web"
 )
 
@@ -15,6 +21,110 @@ type Deps struct {
 	BaseURL string
 }
 
+// Prefix starts every path of the API.
+const Prefix = "/api/v1"
+
+// api holds the dependencies the handlers share.
+type api struct {
+	app  *app.App
+	log  *slog.Logger
+	base string // BaseURL without a trailing slash, for Location headers
+}
+
+// handlerFunc is what every route implements: it answers, or returns an error for the
+// adapter to answer (PocketBase style).
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
 // Register adds the API's routes to mux.
 func Register(mux *web.Mux, d Deps) {
+	log := d.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	a := &api{app: d.App, log: log, base: strings.TrimRight(d.BaseURL, "/")}
+	public := func(pattern string, h handlerFunc) { mux.Handle(pattern, a.wrap(h, false)) }
+	private := func(pattern string, h handlerFunc) { mux.Handle(pattern, a.wrap(h, true)) }
+
+	public("GET /api/v1/openapi.json", a.openAPI)
+	private("GET /api/v1/me", a.me)
+
+	private("GET /api/v1/organisations", a.listOrganisations)
+	private("POST /api/v1/organisations", a.createOrganisation)
+	private("GET /api/v1/organisations/{id}", a.getOrganisation)
+	private("PATCH /api/v1/organisations/{id}", a.updateOrganisation)
+
+	private("GET /api/v1/contracts", a.listContracts)
+	private("POST /api/v1/contracts", a.createContract)
+	private("GET /api/v1/contracts/{id}", a.getContract)
+	private("PATCH /api/v1/contracts/{id}", a.updateContract)
+
+	private("GET /api/v1/users", a.listUsers)
+	private("POST /api/v1/users", a.createUser)
+	private("GET /api/v1/users/{id}", a.getUser)
+	private("PATCH /api/v1/users/{id}", a.updateUser)
+
+	private("GET /api/v1/tokens", a.listTokens)
+	private("POST /api/v1/tokens", a.createToken)
+	private("DELETE /api/v1/tokens/{id}", a.deleteToken)
+
+	private("GET /api/v1/component-groups", a.listComponentGroups)
+	private("POST /api/v1/component-groups", a.createComponentGroup)
+
+	private("GET /api/v1/components", a.listComponents)
+	private("POST /api/v1/components", a.createComponent)
+	private("GET /api/v1/components/{id}", a.getComponent)
+	private("PATCH /api/v1/components/{id}", a.updateComponent)
+	private("DELETE /api/v1/components/{id}", a.deleteComponent)
+
+	private("GET /api/v1/incidents", a.listIncidents)
+	private("POST /api/v1/incidents", a.createIncident)
+	private("GET /api/v1/incidents/{id}", a.getIncident)
+	private("PATCH /api/v1/incidents/{id}", a.updateIncident)
+	private("POST /api/v1/incidents/{id}/transitions", a.transitionIncident)
+	private("GET /api/v1/incidents/{id}/entries", a.listEntries)
+	private("POST /api/v1/incidents/{id}/entries", a.addEntry)
+	private("PUT /api/v1/incidents/{id}/assignment", a.assignIncident)
+	private("GET /api/v1/incidents/{id}/audit", a.incidentAudit)
+
+	private("GET /api/v1/audit", a.listAudit)
+	private("GET /api/v1/priority-matrix", a.getMatrix)
+	private("PUT /api/v1/priority-matrix", a.putMatrix)
+}
+
+var (
+	errUnauthenticated = desk.Errorf(desk.EUNAUTHORIZED, "sign in, or send an API token as \"Authorization: Bearer <token>\"")
+	errCSRF            = desk.Errorf(desk.EFORBIDDEN, "missing or wrong CSRF token")
+)
+
+// wrap is the one adapter between handlers and net/http: it insists on an actor (when the
+// route is not public) and on the CSRF token of a session, runs the handler, and answers
+// any error it returns with a problem document.
+func (a *api) wrap(h handlerFunc, needActor bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		err := func() error {
+			if needActor {
+				if _, ok := web.Actor(r.Context()); !ok {
+					return errUnauthenticated
+				}
+				if !web.CheckCSRF(r) {
+					return errCSRF
+				}
+			}
+			return h(w, r)
+		}()
+		if err != nil {
+			a.fail(w, r, err)
+		}
+	})
+}
+
+// fail answers err as a problem document.
+func (a *api) fail(w http.ResponseWriter, r *http.Request, err error) {
+	web.WriteProblem(w, r, a.log, err)
+}
+
+// actor returns who is asking; wrap made sure someone is.
+func actor(r *http.Request) desk.Actor {
+	act, _ := web.Actor(r.Context())
+	return act
 }

@@ -1,0 +1,229 @@
+package api_test
+
+import (
+	"context"
+	"os"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"meldpunt/internal/app"
+	"meldpunt/internal/desk"
+	"meldpunt/internal/store"
+	"meldpunt/internal/store/storetest"
+	"meldpunt/internal/web"
+	"meldpunt/internal/web/api"
+)
+
+// TestRoutesAreDocumented: every route under /api/ is in the OpenAPI document, and every
+// documented operation is routed.
+func TestRoutesAreDocumented(t *testing.T) {
+	b, err := os.ReadFile("openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := parseSpec(t, b)
+	mux := web.NewMux()
+	api.Register(mux, api.Deps{})
+	var routed []string
+	for _, p := range mux.Patterns() {
+		method, path, ok := strings.Cut(p, " ")
+		if !ok || !strings.HasPrefix(path, "/api/") {
+			t.Errorf("pattern %q: want \"METHOD /api/…\"", p)
+			continue
+		}
+		routed = append(routed, method+" "+path)
+	}
+	sort.Strings(routed)
+	documented := s.operations()
+	for _, op := range routed {
+		if !slices.Contains(documented, op) {
+			t.Errorf("%s is routed but not documented", op)
+		}
+	}
+	for _, op := range documented {
+		if !slices.Contains(routed, op) {
+			t.Errorf("%s is documented but not routed", op)
+		}
+	}
+	if len(routed) < 36 {
+		t.Errorf("only %d routes: %v", len(routed), routed)
+	}
+}
+
+// TestOpenAPIDocumentIsWhole: every $ref resolves, every path parameter is declared, every
+// operation has a unique id and declares its problem answers.
+func TestOpenAPIDocumentIsWhole(t *testing.T) {
+	b, err := os.ReadFile("openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := parseSpec(t, b)
+	var walk func(v any, at string)
+	walk = func(v any, at string) {
+		switch x := v.(type) {
+		case map[string]any:
+			if ref, ok := x["$ref"].(string); ok {
+				if r, err := s.resolve(x); err != nil || r == nil {
+					t.Errorf("%s: $ref %s does not resolve", at, ref)
+				}
+			}
+			for k, c := range x {
+				walk(c, at+"/"+k)
+			}
+		case []any:
+			for _, c := range x {
+				walk(c, at+"[]")
+			}
+		}
+	}
+	walk(s.doc, "#")
+	ids := map[string]string{}
+	for _, op := range s.operations() {
+		method, path, _ := strings.Cut(op, " ")
+		item := obj(s.paths()[path])
+		o := obj(item[strings.ToLower(method)])
+		id, _ := o["operationId"].(string)
+		if id == "" || ids[id] != "" {
+			t.Errorf("%s: operationId %q missing or used by %s too", op, id, ids[id])
+		}
+		ids[id] = op
+		params := append(anySlice(item["parameters"]), anySlice(o["parameters"])...)
+		for _, seg := range strings.Split(path, "/") {
+			if !strings.HasPrefix(seg, "{") {
+				continue
+			}
+			name := strings.Trim(seg, "{}")
+			if !slices.ContainsFunc(params, func(p any) bool {
+				r, _ := s.resolve(p)
+				return r["in"] == "path" && r["name"] == name && r["required"] == true
+			}) {
+				t.Errorf("%s: path parameter %s is not declared", op, name)
+			}
+		}
+		responses := obj(o["responses"])
+		if path != "/api/v1/openapi.json" && responses["401"] == nil {
+			t.Errorf("%s does not declare 401", op)
+		}
+		if o["requestBody"] != nil {
+			for _, st := range []string{"400", "413", "415", "422"} {
+				if responses[st] == nil {
+					t.Errorf("%s takes a body but does not declare %s", op, st)
+				}
+			}
+		}
+	}
+}
+
+// TestOpenAPIConformance makes, for every documented operation, at least one call that
+// succeeds and one that fails, and validates each answer against the schema the document
+// declares for its path, method and status (env.do validates every answer).
+func TestOpenAPIConformance(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		e.cover = map[string]bool{}
+		ctx := context.Background()
+		e.vars["contract"] = itoa(must(e.app.CreateContract(ctx, sys, desk.Contract{OrgID: e.orgA.ID, Name: "Gold"}))(t).ID)
+		e.vars["comp"] = itoa(e.addComponent(t, "Mail", e.orgA.ID).ID)
+		e.vars["doomed"] = itoa(e.addComponent(t, "Fax", e.orgA.ID).ID)
+		reporter := e.users["clientUserA"].ID
+		inc := must(e.app.CreateIncident(ctx, sys, app.IncidentInput{OrgID: e.orgA.ID, ReporterID: &reporter,
+			Title: "Down", Urgency: desk.High, Impact: desk.High, ComponentIDs: []int64{must(e.app.Components(ctx, sys, e.orgA.ID))(t)[0].ID}}))(t)
+		e.vars["inc"] = itoa(inc.ID)
+		matrix := `{"high":{"high":"P1","normal":"P2","low":"P3"},"normal":{"high":"P2","normal":"P3","low":"P4"},"low":{"high":"P3","normal":"P4","low":"P5"}}`
+		type call = request
+		calls := []call{
+			{method: "GET", path: "/api/v1/openapi.json"},
+			{method: "GET", path: "/api/v1/me", as: "agent"},
+			{method: "GET", path: "/api/v1/me"},
+			{method: "GET", path: "/api/v1/organisations", as: "admin"},
+			{method: "GET", path: "/api/v1/organisations?kind=x", as: "admin"},
+			{method: "POST", path: "/api/v1/organisations", as: "admin", body: `{"name":"Org C"}`},
+			{method: "POST", path: "/api/v1/organisations", as: "clientAdminA", body: `{"name":"Org D"}`},
+			{method: "GET", path: "/api/v1/organisations/{orgA}", as: "clientUserA"},
+			{method: "GET", path: "/api/v1/organisations/{orgB}", as: "clientUserA"},
+			{method: "PATCH", path: "/api/v1/organisations/{orgA}", as: "admin", body: `{"name":"Acme"}`},
+			{method: "PATCH", path: "/api/v1/organisations/{orgA}", as: "admin", body: `{"slug":"-"}`},
+			{method: "GET", path: "/api/v1/contracts", as: "clientUserA"},
+			{method: "GET", path: "/api/v1/contracts?organisation_id=x", as: "admin"},
+			{method: "POST", path: "/api/v1/contracts", as: "admin", body: `{"organisation_id":{orgB},"name":"Silver"}`},
+			{method: "POST", path: "/api/v1/contracts", as: "admin", body: `{"organisation_id":{provider},"name":"Self"}`},
+			{method: "GET", path: "/api/v1/contracts/{contract}", as: "clientUserA"},
+			{method: "GET", path: "/api/v1/contracts/{contract}", as: "clientUserB"},
+			{method: "PATCH", path: "/api/v1/contracts/{contract}", as: "admin", body: `{"covers_urgent":true}`},
+			{method: "PATCH", path: "/api/v1/contracts/{contract}", as: "admin", body: `{"covers_urgent":true}`, ctype: "text/plain"},
+			{method: "GET", path: "/api/v1/users?organisation_id={orgA}", as: "admin"},
+			{method: "GET", path: "/api/v1/users?role=x", as: "admin"},
+			{method: "POST", path: "/api/v1/users", as: "admin", body: `{"organisation_id":{orgA},"email":"c@example.com","name":"C","role":"client_user"}`},
+			{method: "POST", path: "/api/v1/users", as: "admin", body: `{"organisation_id":{orgA},"email":"c@example.com","name":"C","role":"client_user"}`},
+			{method: "GET", path: "/api/v1/users/{clientUserA}", as: "clientUserA"},
+			{method: "GET", path: "/api/v1/users/{clientUserB}", as: "clientUserA"},
+			{method: "PATCH", path: "/api/v1/users/{clientUserA}", as: "clientUserA", body: `{"locale":"nl"}`},
+			{method: "PATCH", path: "/api/v1/users/{clientUserA}", as: "clientUserA", body: `{"locale":`},
+			{method: "GET", path: "/api/v1/tokens", as: "agent"},
+			{method: "GET", path: "/api/v1/tokens"},
+			{method: "POST", path: "/api/v1/tokens", as: "agent", body: `{"name":"x"}`},
+			{method: "POST", path: "/api/v1/tokens", as: "agent", body: `{"name":"` + strings.Repeat("x", 1<<20+1) + `"}`},
+			{method: "DELETE", path: "/api/v1/tokens/{tok}", as: "agent"},
+			{method: "DELETE", path: "/api/v1/tokens/{tok}", as: "agent"},
+			{method: "GET", path: "/api/v1/component-groups", as: "clientUserB"},
+			{method: "GET", path: "/api/v1/component-groups"},
+			{method: "POST", path: "/api/v1/component-groups", as: "admin", body: `{"name":"Hosting"}`},
+			{method: "POST", path: "/api/v1/component-groups", as: "agent", body: `{"name":"Hosting"}`},
+			{method: "GET", path: "/api/v1/components", as: "clientUserA"},
+			{method: "GET", path: "/api/v1/components?client_id=x", as: "admin"},
+			{method: "POST", path: "/api/v1/components", as: "admin", body: `{"name":"Web","client_ids":[{orgA}]}`},
+			{method: "POST", path: "/api/v1/components", as: "admin", body: `{"name":""}`},
+			{method: "GET", path: "/api/v1/components/{comp}", as: "clientUserA"},
+			{method: "GET", path: "/api/v1/components/{comp}", as: "clientUserB"},
+			{method: "PATCH", path: "/api/v1/components/{comp}", as: "admin", body: `{"position":2}`},
+			{method: "PATCH", path: "/api/v1/components/{comp}", as: "agent", body: `{"position":2}`},
+			{method: "DELETE", path: "/api/v1/components/{doomed}", as: "admin"},
+			{method: "DELETE", path: "/api/v1/components/{doomed}", as: "admin"},
+			{method: "GET", path: "/api/v1/incidents?state=new", as: "agent"},
+			{method: "GET", path: "/api/v1/incidents?state=x", as: "agent"},
+			{method: "POST", path: "/api/v1/incidents", as: "clientUserA", body: `{"title":"Slow","urgency":"low","impact":"low"}`},
+			{method: "POST", path: "/api/v1/incidents", as: "clientUserA", body: `{"title":"Slow","urgency":"low","impact":"low","x":1}`},
+			{method: "GET", path: "/api/v1/incidents/{inc}", as: "clientUserA"},
+			{method: "GET", path: "/api/v1/incidents/{inc}", as: "clientUserB"},
+			{method: "PATCH", path: "/api/v1/incidents/{inc}", as: "agent", body: `{"impact":"low"}`},
+			{method: "PATCH", path: "/api/v1/incidents/{inc}", as: "agent", body: `{"impact":"low","version":1}`},
+			{method: "POST", path: "/api/v1/incidents/{inc}/transitions", as: "agent", body: `{"to":"triaged"}`},
+			{method: "POST", path: "/api/v1/incidents/{inc}/transitions", as: "agent", body: `{"to":"closed"}`},
+			{method: "GET", path: "/api/v1/incidents/{inc}/entries", as: "clientUserA"},
+			{method: "GET", path: "/api/v1/incidents/{inc}/entries", as: "clientUserA2"},
+			{method: "POST", path: "/api/v1/incidents/{inc}/entries", as: "clientUserA", body: `{"body":"hi"}`},
+			{method: "POST", path: "/api/v1/incidents/{inc}/entries", as: "clientUserA", body: `{"kind":"note","body":"hi"}`},
+			{method: "PUT", path: "/api/v1/incidents/{inc}/assignment", as: "agent", body: `{"assignee_id":{expert}}`},
+			{method: "PUT", path: "/api/v1/incidents/{inc}/assignment", as: "agent", body: `{"assignee_id":{clientUserA}}`},
+			{method: "GET", path: "/api/v1/incidents/{inc}/audit", as: "agent"},
+			{method: "GET", path: "/api/v1/incidents/{inc}/audit", as: "clientUserA"},
+			{method: "GET", path: "/api/v1/audit?limit=2", as: "admin"},
+			{method: "GET", path: "/api/v1/audit", as: "agent"},
+			{method: "GET", path: "/api/v1/priority-matrix", as: "clientUserB"},
+			{method: "GET", path: "/api/v1/priority-matrix"},
+			{method: "PUT", path: "/api/v1/priority-matrix", as: "admin", body: matrix},
+			{method: "PUT", path: "/api/v1/priority-matrix", as: "admin", body: `{}`},
+		}
+		for _, c := range calls {
+			t.Run(c.method+" "+c.path, func(t *testing.T) {
+				r := e.do(t, c)
+				if c.path == "/api/v1/tokens" && c.method == "POST" && r.status == 201 {
+					e.vars["tok"] = itoa(r.id("id"))
+				}
+			})
+		}
+		for _, op := range e.spec.operations() {
+			method, path, _ := strings.Cut(op, " ")
+			for _, class := range []string{"success", "problem"} {
+				if class == "problem" && path == "/api/v1/openapi.json" {
+					continue // public and static: it cannot fail
+				}
+				if !e.cover[method+" "+path+" "+class] {
+					t.Errorf("%s: no conforming %s answer was checked", op, class)
+				}
+			}
+		}
+	})
+}
