@@ -1,12 +1,16 @@
 // Package console serves Meldpunt's pages: sign-in, password reset, first-start setup and
-// the incident pages.
+// the incident pages, in Dutch and English. Every page works without JavaScript.
 package console
 
 import (
 	"log/slog"
 	"net/http"
+	"net/url"
+	"time"
 
 	"meldpunt/internal/app"
+	"meldpunt/internal/desk"
+	"meldpunt/internal/i18n"
 	"meldpunt/internal/web"
 )
 
@@ -19,11 +23,126 @@ type Deps struct {
 	SecureCookies bool
 }
 
-// Register adds the pages' routes to mux.
-func Register(mux *web.Mux, d Deps) {
+// handler serves the pages.
+type handler struct {
+	app      *app.App
+	log      *slog.Logger
+	secure   bool
+	rd       *renderer
+	throttle *throttle
+	cop      *http.CrossOriginProtection
 }
 
-// WriteError answers with an error page for err (placeholder until the pages exist).
-func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
-	http.Error(w, err.Error(), http.StatusInternalServerError)
+// Register adds the pages' routes to mux. It panics when the embedded templates do not
+// parse, which every test that starts a server would show.
+func Register(mux *web.Mux, d Deps) {
+	rd, err := newRenderer()
+	if err != nil {
+		panic("console: " + err.Error())
+	}
+	h := &handler{
+		app: d.App, log: d.Log, secure: d.SecureCookies, rd: rd,
+		throttle: newThrottle(10, 15*time.Minute, 10000, time.Now),
+		cop:      http.NewCrossOriginProtection(),
+	}
+	// Behind a proxy that rewrites Host, the base URL is still a same-origin source.
+	if u, err := url.Parse(d.BaseURL); err == nil && u.Scheme != "" && u.Host != "" {
+		_ = h.cop.AddTrustedOrigin(u.Scheme + "://" + u.Host)
+	}
+	mux.HandleFunc("GET /static/{checksum}/{name}", rd.assets.serve)
+	mux.HandleFunc("GET /{$}", h.wrap(h.home))
+	mux.HandleFunc("GET /login", h.wrap(h.loginForm))
+	mux.HandleFunc("POST /login", h.wrap(h.login))
+	mux.HandleFunc("POST /logout", h.wrap(h.logout))
+	mux.HandleFunc("POST /language", h.wrap(h.language))
+	mux.HandleFunc("GET /password/forgot", h.wrap(h.forgotForm))
+	mux.HandleFunc("POST /password/forgot", h.wrap(h.forgot))
+	mux.HandleFunc("GET /password/reset", h.wrap(h.resetForm))
+	mux.HandleFunc("POST /password/reset", h.wrap(h.reset))
+	mux.HandleFunc("GET /setup", h.wrap(h.setupForm))
+	mux.HandleFunc("POST /setup", h.wrap(h.setup))
+	mux.HandleFunc("GET /incidents", h.wrap(h.signedIn(h.incidents)))
+	mux.HandleFunc("GET /incidents/{id}", h.wrap(h.signedIn(h.incident)))
+	mux.HandleFunc("POST /incidents/{id}/entries", h.wrap(h.signedIn(h.addEntry)))
+	mux.HandleFunc("POST /incidents/{id}/transition", h.wrap(h.signedIn(h.transition)))
+	mux.HandleFunc("POST /incidents/{id}/assign", h.wrap(h.signedIn(h.assign)))
+}
+
+// wrap applies what every page shares: a language chosen with ?lang= is remembered in a
+// cookie, and an unsafe request that a browser made from another site is refused.
+func (h *handler) wrap(fn http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if l, ok := i18n.Parse(r.URL.Query().Get("lang")); ok {
+			http.SetCookie(w, i18n.Cookie(l, h.secureFor(r)))
+		}
+		if err := h.cop.Check(r); err != nil {
+			h.rd.errorPage(w, r, h.log, http.StatusForbidden, "error.cross_origin")
+			return
+		}
+		fn(w, r)
+	}
+}
+
+// signedIn passes the actor to fn, and sends anonymous people to the sign-in page.
+func (h *handler) signedIn(fn func(http.ResponseWriter, *http.Request, desk.Actor)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, ok := web.Actor(r.Context())
+		if !ok {
+			redirectToLogin(w, r)
+			return
+		}
+		fn(w, r, a)
+	}
+}
+
+// secureFor tells whether cookies set on this request must be Secure.
+func (h *handler) secureFor(r *http.Request) bool { return h.secure || r.TLS != nil }
+
+// fail answers with the error page for err.
+func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	h.rd.writeError(w, r, h.log, err)
+}
+
+// home sends people where they start: the incidents, the sign-in page, or, on a new
+// installation, the first-start page.
+func (h *handler) home(w http.ResponseWriter, r *http.Request) {
+	if _, ok := web.Actor(r.Context()); ok {
+		http.Redirect(w, r, "/incidents", http.StatusSeeOther)
+		return
+	}
+	pending, err := h.app.SetupPending(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if pending {
+		http.Redirect(w, r, "/setup", http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+// language saves the language a signed-in person picks in the header: in their profile
+// (for emails and other devices) and in the lang cookie. The anonymous switch is a ?lang=
+// link instead, which only sets the cookie.
+func (h *handler) language(w http.ResponseWriter, r *http.Request) {
+	l, ok := i18n.Parse(r.PostFormValue("lang"))
+	if !ok {
+		l = i18n.Default
+	}
+	next := safeNext(r.PostFormValue("next"), "/")
+	if a, signed := web.Actor(r.Context()); signed {
+		if !web.CheckCSRF(r) {
+			h.rd.errorPage(w, r, h.log, http.StatusForbidden, "error.csrf")
+			return
+		}
+		if u, ok := web.User(r.Context()); ok && u.Locale != l {
+			if _, err := h.app.UpdateUser(r.Context(), a, u.ID, app.UserPatch{Locale: &l}); err != nil {
+				h.fail(w, r, err)
+				return
+			}
+		}
+	}
+	http.SetCookie(w, i18n.Cookie(l, h.secureFor(r)))
+	http.Redirect(w, r, next, http.StatusSeeOther)
 }

@@ -21,6 +21,10 @@ import (
 // may contain it.
 const secret = "zzb-secret"
 
+// incidentSecret marks B's incident and its timeline. An expert may know that B exists, but
+// not see its incidents unless assigned.
+const incidentSecret = secret + "-incident"
+
 const password = "correct horse battery"
 
 // person is a signed-in user with both kinds of credentials.
@@ -100,11 +104,11 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 	add("admin", 0, desk.RoleAdmin, "desk admin")
 
 	bUser := f.people["b_user"]
-	f.incB, err = a.CreateIncident(ctx, actorOf(bUser), app.IncidentInput{Title: "Outage " + secret, Description: "details " + secret, Urgency: desk.High, Impact: desk.High, ComponentIDs: []int64{f.comp.ID}})
+	f.incB, err = a.CreateIncident(ctx, actorOf(bUser), app.IncidentInput{Title: "Outage " + incidentSecret, Description: "details " + incidentSecret, Urgency: desk.High, Impact: desk.High, ComponentIDs: []int64{f.comp.ID}})
 	must(err)
-	_, err = a.AddEntry(ctx, actorOf(f.people["agent"]), f.incB.ID, app.EntryInput{Kind: desk.EntryReply, Body: "reply " + secret})
+	_, err = a.AddEntry(ctx, actorOf(f.people["agent"]), f.incB.ID, app.EntryInput{Kind: desk.EntryReply, Body: "reply " + incidentSecret})
 	must(err)
-	_, err = a.AddEntry(ctx, actorOf(f.people["agent"]), f.incB.ID, app.EntryInput{Kind: desk.EntryNote, Body: "note " + secret})
+	_, err = a.AddEntry(ctx, actorOf(f.people["agent"]), f.incB.ID, app.EntryInput{Kind: desk.EntryNote, Body: "note " + incidentSecret})
 	must(err)
 	f.incB, err = a.Incident(ctx, sys, f.incB.ID)
 	must(err)

@@ -1,0 +1,238 @@
+package console
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"meldpunt/internal/app"
+	"meldpunt/internal/desk"
+	"meldpunt/internal/web"
+)
+
+// detailData is the incident page's own data: the incident, its timeline, and which forms
+// the actor gets.
+type detailData struct {
+	Inc                                   desk.Incident
+	OrgName                               string
+	ReporterName, OwnerName, AssigneeName string
+	Timeline                              []desk.TimelineEntry
+	Components                            []string
+	Staff                                 bool
+	CanReply, CanNote, CanAssign          bool
+	// Transitions are the staff's state changes; Decide is the client's confirm or reject.
+	Transitions []transitionForm
+	Decide      bool
+	// Owners and Assignees are the people the assignment form offers.
+	Owners, Assignees   []desk.User
+	OwnerID, AssigneeID int64
+}
+
+// transitionForm is one state change the actor may make, with the fields it needs.
+type transitionForm struct {
+	To                                       desk.State
+	Form                                     string
+	NeedsSolution, NeedsWaiting, NeedsReason bool
+}
+
+// incidentURL is the page of an incident.
+func incidentURL(inc desk.Incident) string { return "/incidents/" + inc.Number }
+
+// incidentID reads {id}: 123 or INC-000123.
+func incidentID(r *http.Request) (int64, error) {
+	id, ok := desk.ParseNumber(r.PathValue("id"))
+	if !ok {
+		return 0, desk.NotFound("incident")
+	}
+	return id, nil
+}
+
+// incident shows one incident.
+func (h *handler) incident(w http.ResponseWriter, r *http.Request, a desk.Actor) {
+	id, err := incidentID(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	v := newView(r, h.rd.zone, "incident.title")
+	h.showIncident(w, r, a, id, v, http.StatusOK)
+}
+
+// showIncident renders the incident page; after a failed form, v holds its errors and input.
+func (h *handler) showIncident(w http.ResponseWriter, r *http.Request, a desk.Actor, id int64, v *view, status int) {
+	ctx := r.Context()
+	inc, err := h.app.Incident(ctx, a, id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	tl, err := h.app.Timeline(ctx, a, id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	open := inc.State.Open()
+	d := detailData{
+		Inc: inc, Timeline: tl, Staff: a.Role.IsStaff(),
+		CanReply: open, CanNote: open && a.Role.IsStaff(), CanAssign: open && a.Role.IsDesk(),
+		Decide: a.Role.IsClient() && inc.State == desk.StateResolved,
+	}
+	if o, err := h.app.Organisation(ctx, a, inc.OrgID); err == nil {
+		d.OrgName = o.Name
+	}
+	d.ReporterName = h.userName(ctx, a, inc.ReporterID)
+	d.OwnerName = h.userName(ctx, a, inc.OwnerID)
+	d.AssigneeName = h.userName(ctx, a, inc.AssigneeID)
+	for _, cid := range inc.ComponentIDs {
+		if c, err := h.app.Component(ctx, a, cid); err == nil {
+			d.Components = append(d.Components, c.Name)
+		}
+	}
+	if a.Role.IsStaff() {
+		for _, to := range inc.State.Next() {
+			d.Transitions = append(d.Transitions, transitionForm{
+				To: to, Form: "transition-" + string(to),
+				NeedsSolution: to == desk.StateResolved, NeedsWaiting: to == desk.StateWaiting,
+				NeedsReason: inc.State == desk.StateResolved && to == desk.StateInProgress,
+			})
+		}
+	}
+	if d.CanAssign {
+		if err := h.assignees(ctx, a, &d); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	v.Title = inc.Number + " " + inc.Title
+	v.Nav, v.Here, v.Data = "incidents", incidentURL(inc), d
+	h.rd.render(w, r, h.log, status, "incident", v)
+}
+
+// userName returns the name of a user the actor may see, "" otherwise.
+func (h *handler) userName(ctx context.Context, a desk.Actor, id *int64) string {
+	if id == nil {
+		return ""
+	}
+	u, err := h.app.User(ctx, a, *id)
+	if err != nil {
+		return ""
+	}
+	return u.Name
+}
+
+// assignees fills the people the assignment form offers: the provider's active staff.
+func (h *handler) assignees(ctx context.Context, a desk.Actor, d *detailData) error {
+	ps, err := h.app.Organisations(ctx, a, desk.OrgProvider)
+	if err != nil || len(ps) == 0 {
+		return err
+	}
+	us, err := h.app.Users(ctx, a, app.UserFilter{OrgID: ps[0].ID})
+	if err != nil {
+		return err
+	}
+	for _, u := range us {
+		if !u.Active || !u.Role.IsStaff() {
+			continue
+		}
+		d.Assignees = append(d.Assignees, u)
+		if u.Role.IsDesk() {
+			d.Owners = append(d.Owners, u)
+		}
+	}
+	if d.Inc.OwnerID != nil {
+		d.OwnerID = *d.Inc.OwnerID
+	}
+	if d.Inc.AssigneeID != nil {
+		d.AssigneeID = *d.Inc.AssigneeID
+	}
+	return nil
+}
+
+// postIncident runs a form's change: CSRF is checked, success goes back to the incident
+// (303), invalid input shows the page again with the messages next to the fields (422),
+// and a conflict (someone changed the incident meanwhile) shows it again with an alert.
+func (h *handler) postIncident(w http.ResponseWriter, r *http.Request, a desk.Actor, form string, fields []string,
+	do func(ctx context.Context, id int64) error) {
+	id, err := incidentID(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if !web.CheckCSRF(r) {
+		h.rd.errorPage(w, r, h.log, http.StatusForbidden, "error.csrf")
+		return
+	}
+	err = do(r.Context(), id)
+	if err == nil {
+		http.Redirect(w, r, "/incidents/"+desk.FormatNumber(id), http.StatusSeeOther)
+		return
+	}
+	v := newView(r, h.rd.zone, "incident.title")
+	status := http.StatusUnprocessableEntity
+	errs, alert, ok := formErrors(v.Locale, err, fields...)
+	switch {
+	case ok:
+	case desk.ErrorCode(err) == desk.ECONFLICT:
+		status, alert = http.StatusConflict, v.T("incident.conflict")
+	default:
+		h.fail(w, r, err)
+		return
+	}
+	v.Form, v.Errors, v.Alert, v.Values = form, errs, alert, r.PostForm
+	h.showIncident(w, r, a, id, v, status)
+}
+
+// addEntry posts a reply or an internal note.
+func (h *handler) addEntry(w http.ResponseWriter, r *http.Request, a desk.Actor) {
+	kind := desk.EntryKind(r.PostFormValue("kind"))
+	form := "reply"
+	if kind == desk.EntryNote {
+		form = "note"
+	}
+	h.postIncident(w, r, a, form, []string{"body"}, func(ctx context.Context, id int64) error {
+		_, err := h.app.AddEntry(ctx, a, id, app.EntryInput{Kind: kind, Body: r.PostFormValue("body")})
+		return err
+	})
+}
+
+// transition moves the incident to the state in the form's "to".
+func (h *handler) transition(w http.ResponseWriter, r *http.Request, a desk.Actor) {
+	t := desk.Transition{
+		To: desk.State(r.PostFormValue("to")), Solution: r.PostFormValue("solution"),
+		Reason: r.PostFormValue("reason"), WaitingOn: desk.WaitingOn(r.PostFormValue("waiting_on")),
+	}
+	h.postIncident(w, r, a, "transition-"+string(t.To), []string{"solution", "reason", "waiting_on"},
+		func(ctx context.Context, id int64) error {
+			_, err := h.app.TransitionIncident(ctx, a, id, t)
+			return err
+		})
+}
+
+// assign sets the owner and the assignee ("0" clears the assignee; "" leaves either).
+func (h *handler) assign(w http.ResponseWriter, r *http.Request, a desk.Actor) {
+	var as app.Assignment
+	var bad []desk.FieldError
+	for _, f := range []struct {
+		name string
+		dst  **int64
+	}{{"owner_id", &as.OwnerID}, {"assignee_id", &as.AssigneeID}} {
+		s := strings.TrimSpace(r.PostFormValue(f.name))
+		if s == "" {
+			continue
+		}
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 0 {
+			bad = append(bad, desk.FieldError{Field: f.name, Rule: "number"})
+			continue
+		}
+		*f.dst = &n
+	}
+	h.postIncident(w, r, a, "assign", []string{"owner_id", "assignee_id"}, func(ctx context.Context, id int64) error {
+		if len(bad) > 0 {
+			return &desk.Error{Code: desk.EINVALID, Message: "the input is not valid", Fields: bad}
+		}
+		_, err := h.app.AssignIncident(ctx, a, id, as)
+		return err
+	})
+}

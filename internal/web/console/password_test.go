@@ -1,0 +1,72 @@
+package console_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"meldpunt/internal/store"
+	"meldpunt/internal/store/storetest"
+)
+
+func TestPasswordReset(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		c := e.client()
+
+		// An unknown address gets the same answer and writes no link.
+		p := c.submit("/password/forgot", "/password/forgot", url.Values{"email": {"nobody@example.com"}})
+		expect(t, p, http.StatusOK, "Als er een account is voor nobody@example.com")
+		if strings.Contains(e.logs.String(), "password reset link") {
+			t.Fatalf("a link was logged for an unknown address:\n%s", e.logs)
+		}
+		expect(t, c.submit("/password/forgot", "/password/forgot", url.Values{"email": {""}}),
+			http.StatusUnprocessableEntity, "Vul dit veld in.")
+
+		p = c.submit("/password/forgot", "/password/forgot", url.Values{"email": {strings.ToUpper(e.acmeUser.Email)}})
+		expect(t, p, http.StatusOK, "Als er een account is voor")
+		m := regexp.MustCompile(`msg="password reset link".* link="?([^"\s]+)`).FindStringSubmatch(e.logs.String())
+		if m == nil {
+			t.Fatalf("no reset link in the log:\n%s", e.logs)
+		}
+		link, err := url.Parse(m[1])
+		if err != nil || link.Query().Get("token") == "" {
+			t.Fatalf("reset link %q: %v", m[1], err)
+		}
+		resetPage := link.RequestURI()
+		expect(t, c.get(resetPage), http.StatusOK, "Nieuw wachtwoord", `name="password2"`)
+
+		// Errors next to the fields; the link is not used up by them.
+		p = c.submit(resetPage, "/password/reset", url.Values{"token": {link.Query().Get("token")}, "password": {"short"}, "password2": {"short"}})
+		expect(t, p, http.StatusUnprocessableEntity, `id="password-error"`, "Gebruik minstens 10 tekens.")
+		p = c.submit(resetPage, "/password/reset", url.Values{"token": {link.Query().Get("token")}, "password": {"a new password 1"}, "password2": {"a new password 2"}})
+		expect(t, p, http.StatusUnprocessableEntity, `id="password2-error"`, "niet gelijk")
+
+		newPW := "a brand new password"
+		form := url.Values{"token": {link.Query().Get("token")}, "password": {newPW}, "password2": {newPW}}
+		p = c.submit(resetPage, "/password/reset", form)
+		if p.status != http.StatusSeeOther || p.location != "/login?done=reset" {
+			t.Fatalf("reset: %d %q\n%s", p.status, p.location, p.body)
+		}
+		expect(t, c.get(p.location), http.StatusOK, "Je wachtwoord is gewijzigd.")
+
+		// The new password works, the old one not.
+		bad := c.submit("/login", "/login", url.Values{"email": {e.acmeUser.Email}, "password": {password}})
+		expect(t, bad, http.StatusUnauthorized)
+		good := c.submit("/login", "/login", url.Values{"email": {e.acmeUser.Email}, "password": {newPW}})
+		if good.status != http.StatusSeeOther {
+			t.Fatalf("sign in with the new password: %d", good.status)
+		}
+
+		// The link works once.
+		form.Set("password", "yet another password")
+		form.Set("password2", "yet another password")
+		p = c.submit(resetPage, "/password/reset", form)
+		expect(t, p, http.StatusUnprocessableEntity, "Deze link werkt niet", `href="/password/forgot"`)
+
+		// No token at all.
+		expect(t, c.get("/password/reset"), http.StatusOK, "Deze link werkt niet")
+	})
+}

@@ -1,0 +1,255 @@
+package console
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+
+	"meldpunt/internal/desk"
+	"meldpunt/internal/i18n"
+	"meldpunt/internal/web"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// renderer holds the parsed pages (each one the layout plus its own file) and the static
+// files their links point to.
+type renderer struct {
+	pages  map[string]*template.Template
+	assets assets
+	zone   *time.Location
+}
+
+// newRenderer parses the layout and the pages named (without ".html"); none names them all.
+func newRenderer(names ...string) (*renderer, error) {
+	a, err := loadAssets()
+	if err != nil {
+		return nil, err
+	}
+	zone, err := time.LoadLocation("Europe/Amsterdam")
+	if err != nil {
+		zone = time.UTC // no time zone database: show UTC, and say so
+	}
+	rd := &renderer{pages: map[string]*template.Template{}, assets: a, zone: zone}
+	base, err := template.New("layout.html").Funcs(template.FuncMap{"static": a.URL}).
+		ParseFS(templateFS, "templates/layout.html")
+	if err != nil {
+		return nil, err
+	}
+	if len(names) == 0 {
+		files, err := fs.Glob(templateFS, "templates/*.html")
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range files {
+			if n := strings.TrimSuffix(path.Base(f), ".html"); n != "layout" {
+				names = append(names, n)
+			}
+		}
+	}
+	for _, n := range names {
+		t, err := template.Must(base.Clone()).ParseFS(templateFS, "templates/"+n+".html")
+		if err != nil {
+			return nil, err
+		}
+		rd.pages[n] = t
+	}
+	return rd, nil
+}
+
+// view is what every template receives: the request's language and person, the page's own
+// data, and the state of a form that failed validation.
+type view struct {
+	Locale desk.Locale
+	Title  string
+	// User is the signed-in person; nil when anonymous.
+	User *desk.User
+	// CSRF is the session's token, for the sign-out button and forms of signed-in pages.
+	CSRF string
+	// FormCSRF is the double-submit token of forms used before signing in.
+	FormCSRF string
+	// Here is the local URL the language switch returns to.
+	Here      string
+	Languages []language
+	Nav       string
+	Alert     string
+	Notice    string
+	RequestID string
+	// Form names the form that failed; Errors and Values hold its messages and input.
+	Form   string
+	Errors map[string]string
+	Values url.Values
+	Data   any
+
+	zone *time.Location
+}
+
+// language is one entry of the language switch.
+type language struct {
+	Code    string
+	Locale  desk.Locale
+	Name    string
+	URL     string
+	Current bool
+}
+
+// T translates a key into the page's language.
+func (v *view) T(key string, args ...any) string { return i18n.T(v.Locale, key, args...) }
+
+// Label translates a value of one of the domain's vocabularies: Label "state" "new".
+func (v *view) Label(family string, value any) string {
+	return i18n.T(v.Locale, family+"."+fmt.Sprint(value))
+}
+
+// Time formats a time in the installation's time zone, the way the language writes it.
+func (v *view) Time(t time.Time) string {
+	layout := "02-01-2006 15:04 MST"
+	if v.Locale == desk.LocaleEN {
+		layout = "2006-01-02 15:04 MST"
+	}
+	return t.In(v.zone).Format(layout)
+}
+
+// Err returns the message for a field of the form that failed, "" for other forms.
+func (v *view) Err(form, field string) string {
+	if v.Form != form {
+		return ""
+	}
+	return v.Errors[field]
+}
+
+// Val returns the input kept for a field of the form that failed, "" for other forms.
+func (v *view) Val(form, field string) string {
+	if v.Form != form {
+		return ""
+	}
+	return v.Values.Get(field)
+}
+
+// newView starts the view of a request: language, person, and the language switch.
+func newView(r *http.Request, zone *time.Location, title string) *view {
+	v := &view{RequestID: web.RequestID(r.Context()), zone: zone, Here: "/"}
+	var userLocale desk.Locale
+	if u, ok := web.User(r.Context()); ok {
+		v.User = &u
+		userLocale = u.Locale
+	}
+	if s, ok := web.Session(r.Context()); ok {
+		v.CSRF = s.CSRF
+	}
+	v.Locale = i18n.Negotiate(r, userLocale)
+	if r.Method == http.MethodGet {
+		q := r.URL.Query()
+		q.Del("lang")
+		v.Here = r.URL.Path
+		if len(q) > 0 {
+			v.Here += "?" + q.Encode()
+		}
+	}
+	for _, l := range i18n.Locales() {
+		v.Languages = append(v.Languages, language{
+			Code: strings.ToUpper(string(l)), Locale: l, Name: i18n.T(l, "lang.name"),
+			URL: withLang(v.Here, l), Current: l == v.Locale,
+		})
+	}
+	v.Title = v.T(title)
+	return v
+}
+
+// withLang returns the local URL u with its lang parameter set to l.
+func withLang(u string, l desk.Locale) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return "/?lang=" + string(l)
+	}
+	q := p.Query()
+	q.Set("lang", string(l))
+	p.RawQuery = q.Encode()
+	return p.RequestURI()
+}
+
+// render writes a page with a status. The page is rendered into a buffer first, so a
+// template error becomes a clean 500 instead of half a page.
+func (rd *renderer) render(w http.ResponseWriter, r *http.Request, log *slog.Logger, status int, name string, v *view) {
+	t, ok := rd.pages[name]
+	if !ok {
+		panic("console: no template " + name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+		log.ErrorContext(r.Context(), "render page", "page", name, "request_id", web.RequestID(r.Context()), "err", err)
+		http.Error(w, "internal error; request id "+web.RequestID(r.Context()), http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// WriteError answers a page request with an error page in the request's language: not
+// found, forbidden, too many requests, a conflict, or a generic message with the request id
+// for an internal error (which is logged). A request that needs a sign-in is sent to the
+// sign-in page.
+func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	rd, rerr := newRenderer("error")
+	if rerr != nil {
+		log.ErrorContext(r.Context(), "parse error page", "err", rerr)
+		http.Error(w, "internal error; request id "+web.RequestID(r.Context()), http.StatusInternalServerError)
+		return
+	}
+	rd.writeError(w, r, log, err)
+}
+
+// writeError is WriteError with the renderer at hand.
+func (rd *renderer) writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	p := web.ProblemFor(r, log, err) // logs an internal error with the request id
+	if p.Status == http.StatusUnauthorized {
+		redirectToLogin(w, r)
+		return
+	}
+	key := "error.internal"
+	switch p.Status {
+	case http.StatusNotFound:
+		key = "error.not_found"
+	case http.StatusForbidden:
+		key = "error.forbidden"
+	case http.StatusConflict:
+		key = "error.conflict"
+	case http.StatusTooManyRequests:
+		key = "error.too_many"
+	case http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity:
+		key = "error.invalid"
+	}
+	rd.errorPage(w, r, log, p.Status, key)
+}
+
+// errorPage renders the error page with the title and text of key (key+".title" and
+// key+".text"); the text of an internal error names the request id.
+func (rd *renderer) errorPage(w http.ResponseWriter, r *http.Request, log *slog.Logger, status int, key string) {
+	v := newView(r, rd.zone, key+".title")
+	v.Data = v.T(key+".text", v.RequestID)
+	if key != "error.internal" {
+		v.Data = v.T(key + ".text")
+	}
+	rd.render(w, r, log, status, "error", v)
+}
+
+// redirectToLogin sends an anonymous person to the sign-in page, returning here afterwards.
+func redirectToLogin(w http.ResponseWriter, r *http.Request) {
+	target := "/login"
+	if r.Method == http.MethodGet && r.URL.Path != "/" {
+		target += "?next=" + url.QueryEscape(r.URL.RequestURI())
+	}
+	http.Redirect(w, r, target, http.StatusSeeOther)
+}

@@ -1,0 +1,82 @@
+package console
+
+import (
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"strconv"
+)
+
+//go:embed static
+var staticFS embed.FS
+
+// asset is one embedded static file and the checksum that names its version in URLs.
+type asset struct {
+	sum   string
+	body  []byte
+	ctype string
+}
+
+// assets are the static files, served under /static/{checksum}/{name}. The checksum
+// changes with the content, so a browser may keep a file for a year: a new version has a
+// new URL.
+type assets map[string]asset
+
+// loadAssets reads the embedded static files and checksums them.
+func loadAssets() (assets, error) {
+	a := assets{}
+	err := fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := staticFS.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		ctype := mime.TypeByExtension(path.Ext(p))
+		if ctype == "" {
+			ctype = "application/octet-stream"
+		}
+		a[path.Base(p)] = asset{sum: hex.EncodeToString(sum[:8]), body: b, ctype: ctype}
+		return nil
+	})
+	return a, err
+}
+
+// URL returns the versioned URL of a static file. It panics for a file that does not exist,
+// so a typo in a template fails every test that renders it.
+func (a assets) URL(name string) string {
+	f, ok := a[name]
+	if !ok {
+		panic("console: no static file " + name)
+	}
+	return "/static/" + f.sum + "/" + name
+}
+
+// serve answers GET /static/{checksum}/{name}. Only the current version of a file is
+// served; an old or unknown checksum is not found.
+func (a assets) serve(w http.ResponseWriter, r *http.Request) {
+	f, ok := a[r.PathValue("name")]
+	if !ok || r.PathValue("checksum") != f.sum {
+		http.NotFound(w, r)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", f.ctype)
+	h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	h.Set("ETag", `"`+f.sum+`"`)
+	if r.Header.Get("If-None-Match") == `"`+f.sum+`"` {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	h.Set("Content-Length", strconv.Itoa(len(f.body)))
+	if r.Method == http.MethodHead {
+		return
+	}
+	_, _ = w.Write(f.body)
+}
