@@ -13,7 +13,7 @@ import (
 
 // AddTimelineEntry appends an entry to an incident's timeline and sets its ID.
 func (t *tx) AddTimelineEntry(ctx context.Context, e *desk.TimelineEntry) error {
-	err := t.tx.QueryRowContext(ctx, `INSERT INTO timeline (incident_id, kind, visibility, author_id,
+	err := t.queryRow(ctx, `INSERT INTO timeline (incident_id, kind, visibility, author_id,
 		author_name, body, from_state, to_state, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
 		e.IncidentID, string(e.Kind), string(e.Visibility), nullID(e.AuthorID), e.AuthorName, e.Body,
@@ -31,7 +31,7 @@ func (t *tx) Timeline(ctx context.Context, incidentID int64, includeInternal boo
 	if !includeInternal {
 		w.add("visibility = %s", string(desk.Public))
 	}
-	rows, err := t.tx.QueryContext(ctx, `SELECT id, incident_id, kind, visibility, author_id, author_name, body,
+	rows, err := t.query(ctx, `SELECT id, incident_id, kind, visibility, author_id, author_name, body,
 		from_state, to_state, created_at FROM timeline`+w.sql()+" ORDER BY id", w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("list timeline: %w", err)
@@ -58,7 +58,7 @@ func (t *tx) Timeline(ctx context.Context, incidentID int64, includeInternal boo
 
 // AddAudit appends an entry to the audit log and sets its ID.
 func (t *tx) AddAudit(ctx context.Context, a *desk.AuditEntry) error {
-	err := t.tx.QueryRowContext(ctx, `INSERT INTO audit (at, actor_id, actor_name, address, entity, entity_id,
+	err := t.queryRow(ctx, `INSERT INTO audit (at, actor_id, actor_name, address, entity, entity_id,
 		org_id, action, before_json, after_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
 		millis(a.At), nullID(a.ActorID), a.ActorName, a.Address, a.Entity, a.EntityID, nullID(a.OrgID),
 		a.Action, a.Before, a.After).Scan(&a.ID)
@@ -83,7 +83,7 @@ func (t *tx) Audit(ctx context.Context, f desk.AuditFilter) ([]desk.AuditEntry, 
 	}
 	q := `SELECT id, at, actor_id, actor_name, address, entity, entity_id, org_id, action, before_json, after_json
 		FROM audit` + w.sql() + " ORDER BY id DESC LIMIT " + w.arg(limit(f.Limit))
-	rows, err := t.tx.QueryContext(ctx, q, w.args...)
+	rows, err := t.query(ctx, q, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("list audit: %w", err)
 	}

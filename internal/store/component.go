@@ -12,7 +12,7 @@ const componentMissing = "the component's group or one of its clients does not e
 
 // CreateComponentGroup stores a new group and sets its ID.
 func (t *tx) CreateComponentGroup(ctx context.Context, g *desk.ComponentGroup) error {
-	err := t.tx.QueryRowContext(ctx, "INSERT INTO component_groups (name, position) VALUES ($1, $2) RETURNING id",
+	err := t.queryRow(ctx, "INSERT INTO component_groups (name, position) VALUES ($1, $2) RETURNING id",
 		g.Name, g.Position).Scan(&g.ID)
 	if err != nil {
 		return fmt.Errorf("create component group: %w", err)
@@ -23,7 +23,7 @@ func (t *tx) CreateComponentGroup(ctx context.Context, g *desk.ComponentGroup) e
 // ComponentGroup returns the group with that id.
 func (t *tx) ComponentGroup(ctx context.Context, id int64) (desk.ComponentGroup, error) {
 	var g desk.ComponentGroup
-	err := t.tx.QueryRowContext(ctx, "SELECT id, name, position FROM component_groups WHERE id = $1", id).
+	err := t.queryRow(ctx, "SELECT id, name, position FROM component_groups WHERE id = $1", id).
 		Scan(&g.ID, &g.Name, &g.Position)
 	if err != nil {
 		return desk.ComponentGroup{}, readErr(err, "read component group", "component group")
@@ -33,7 +33,7 @@ func (t *tx) ComponentGroup(ctx context.Context, id int64) (desk.ComponentGroup,
 
 // ComponentGroups lists the groups by position, then name, as the status page shows them.
 func (t *tx) ComponentGroups(ctx context.Context) ([]desk.ComponentGroup, error) {
-	rows, err := t.tx.QueryContext(ctx, "SELECT id, name, position FROM component_groups ORDER BY position, lower(name), id")
+	rows, err := t.query(ctx, "SELECT id, name, position FROM component_groups ORDER BY position, lower(name), id")
 	if err != nil {
 		return nil, fmt.Errorf("list component groups: %w", err)
 	}
@@ -55,7 +55,7 @@ func (t *tx) ComponentGroups(ctx context.Context) ([]desk.ComponentGroup, error)
 // CreateComponent stores the component and its client links and sets its ID; ClientIDs is
 // left sorted and without duplicates, as it reads back.
 func (t *tx) CreateComponent(ctx context.Context, c *desk.Component) error {
-	err := t.tx.QueryRowContext(ctx, `INSERT INTO components (group_id, name, description, position, created_at, updated_at)
+	err := t.queryRow(ctx, `INSERT INTO components (group_id, name, description, position, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
 		nullID(c.GroupID), c.Name, c.Description, c.Position, millis(c.CreatedAt), millis(c.UpdatedAt)).Scan(&c.ID)
 	if err != nil {
@@ -67,11 +67,11 @@ func (t *tx) CreateComponent(ctx context.Context, c *desk.Component) error {
 // putClients replaces the component's client links.
 func (t *tx) putClients(ctx context.Context, c *desk.Component) error {
 	c.ClientIDs = sortedIDs(c.ClientIDs)
-	if _, err := t.tx.ExecContext(ctx, "DELETE FROM component_clients WHERE component_id = $1", c.ID); err != nil {
+	if _, err := t.exec(ctx, "DELETE FROM component_clients WHERE component_id = $1", c.ID); err != nil {
 		return fmt.Errorf("store component clients: %w", err)
 	}
 	for _, org := range c.ClientIDs {
-		_, err := t.tx.ExecContext(ctx, "INSERT INTO component_clients (component_id, org_id) VALUES ($1, $2)", c.ID, org)
+		_, err := t.exec(ctx, "INSERT INTO component_clients (component_id, org_id) VALUES ($1, $2)", c.ID, org)
 		if err != nil {
 			return writeErr(err, "store component clients", "", componentMissing)
 		}
@@ -99,7 +99,7 @@ func scanComponent(row interface{ Scan(...any) error }) (desk.Component, error) 
 
 // Component returns the component with that id and its client links.
 func (t *tx) Component(ctx context.Context, id int64) (desk.Component, error) {
-	c, err := scanComponent(t.tx.QueryRowContext(ctx, componentSelect+" WHERE c.id = $1", id))
+	c, err := scanComponent(t.queryRow(ctx, componentSelect+" WHERE c.id = $1", id))
 	if err != nil {
 		return desk.Component{}, readErr(err, "read component", "component")
 	}
@@ -120,7 +120,7 @@ func (t *tx) Components(ctx context.Context, clientID int64) ([]desk.Component, 
 	if clientID != 0 {
 		w.add("c.id IN (SELECT component_id FROM component_clients WHERE org_id = %s)", clientID)
 	}
-	rows, err := t.tx.QueryContext(ctx, componentSelect+w.sql()+componentOrder, w.args...)
+	rows, err := t.query(ctx, componentSelect+w.sql()+componentOrder, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("list components: %w", err)
 	}
@@ -155,7 +155,7 @@ func (t *tx) Components(ctx context.Context, clientID int64) ([]desk.Component, 
 
 // componentClients loads the client links selected by cond, per component, sorted.
 func (t *tx) componentClients(ctx context.Context, cond string, args ...any) (map[int64][]int64, error) {
-	rows, err := t.tx.QueryContext(ctx, "SELECT component_id, org_id FROM component_clients "+cond+
+	rows, err := t.query(ctx, "SELECT component_id, org_id FROM component_clients "+cond+
 		" ORDER BY component_id, org_id", args...)
 	if err != nil {
 		return nil, fmt.Errorf("read component clients: %w", err)
@@ -177,7 +177,7 @@ func (t *tx) componentClients(ctx context.Context, cond string, args ...any) (ma
 
 // UpdateComponent stores the fields and replaces the client links; CreatedAt never changes.
 func (t *tx) UpdateComponent(ctx context.Context, c *desk.Component) error {
-	res, err := t.tx.ExecContext(ctx, `UPDATE components SET group_id = $1, name = $2, description = $3,
+	res, err := t.exec(ctx, `UPDATE components SET group_id = $1, name = $2, description = $3,
 		position = $4, updated_at = $5 WHERE id = $6`,
 		nullID(c.GroupID), c.Name, c.Description, c.Position, millis(c.UpdatedAt), c.ID)
 	if err != nil {
@@ -196,11 +196,11 @@ func (t *tx) DeleteComponent(ctx context.Context, id int64) error {
 		"DELETE FROM incident_components WHERE component_id = $1",
 		"DELETE FROM component_clients WHERE component_id = $1",
 	} {
-		if _, err := t.tx.ExecContext(ctx, q, id); err != nil {
+		if _, err := t.exec(ctx, q, id); err != nil {
 			return fmt.Errorf("delete component: %w", err)
 		}
 	}
-	res, err := t.tx.ExecContext(ctx, "DELETE FROM components WHERE id = $1", id)
+	res, err := t.exec(ctx, "DELETE FROM components WHERE id = $1", id)
 	if err != nil {
 		return fmt.Errorf("delete component: %w", err)
 	}

@@ -27,7 +27,7 @@ func scanContract(row interface{ Scan(...any) error }) (desk.Contract, error) {
 
 // CreateContract stores a new contract with its targets and sets its ID.
 func (t *tx) CreateContract(ctx context.Context, c *desk.Contract) error {
-	err := t.tx.QueryRowContext(ctx, `INSERT INTO contracts (org_id, name, support_hours, urgent_hours,
+	err := t.queryRow(ctx, `INSERT INTO contracts (org_id, name, support_hours, urgent_hours,
 		covers_urgent, auto_close_hours, active, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
 		c.OrgID, c.Name, string(c.SupportHours), string(c.UrgentHours), c.CoversUrgent,
@@ -40,11 +40,11 @@ func (t *tx) CreateContract(ctx context.Context, c *desk.Contract) error {
 
 // putTargets replaces the contract's targets.
 func (t *tx) putTargets(ctx context.Context, c *desk.Contract) error {
-	if _, err := t.tx.ExecContext(ctx, "DELETE FROM contract_targets WHERE contract_id = $1", c.ID); err != nil {
+	if _, err := t.exec(ctx, "DELETE FROM contract_targets WHERE contract_id = $1", c.ID); err != nil {
 		return fmt.Errorf("store contract targets: %w", err)
 	}
 	for _, tg := range c.Targets {
-		_, err := t.tx.ExecContext(ctx, `INSERT INTO contract_targets
+		_, err := t.exec(ctx, `INSERT INTO contract_targets
 			(contract_id, priority, first_response_minutes, resolution_minutes) VALUES ($1, $2, $3, $4)`,
 			c.ID, int64(tg.Priority), tg.FirstResponseMin, tg.ResolutionMin)
 		if err != nil {
@@ -56,7 +56,7 @@ func (t *tx) putTargets(ctx context.Context, c *desk.Contract) error {
 
 // Contract returns the contract with that id, its targets ordered by priority.
 func (t *tx) Contract(ctx context.Context, id int64) (desk.Contract, error) {
-	c, err := scanContract(t.tx.QueryRowContext(ctx, "SELECT "+contractColumns+" FROM contracts WHERE id = $1", id))
+	c, err := scanContract(t.queryRow(ctx, "SELECT "+contractColumns+" FROM contracts WHERE id = $1", id))
 	if err != nil {
 		return desk.Contract{}, readErr(err, "read contract", "contract")
 	}
@@ -76,7 +76,7 @@ func (t *tx) Contracts(ctx context.Context, orgID int64) ([]desk.Contract, error
 	if orgID != 0 {
 		w.add("org_id = %s", orgID)
 	}
-	rows, err := t.tx.QueryContext(ctx, "SELECT "+contractColumns+" FROM contracts"+w.sql()+" ORDER BY id DESC", w.args...)
+	rows, err := t.query(ctx, "SELECT "+contractColumns+" FROM contracts"+w.sql()+" ORDER BY id DESC", w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("list contracts: %w", err)
 	}
@@ -107,7 +107,7 @@ func (t *tx) Contracts(ctx context.Context, orgID int64) ([]desk.Contract, error
 
 // targets loads the targets selected by cond, per contract, ordered by priority.
 func (t *tx) targets(ctx context.Context, cond string, args ...any) (map[int64][]desk.Target, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT contract_id, priority, first_response_minutes, resolution_minutes
+	rows, err := t.query(ctx, `SELECT contract_id, priority, first_response_minutes, resolution_minutes
 		FROM contract_targets `+cond+" ORDER BY contract_id, priority", args...)
 	if err != nil {
 		return nil, fmt.Errorf("read contract targets: %w", err)
@@ -131,7 +131,7 @@ func (t *tx) targets(ctx context.Context, cond string, args ...any) (map[int64][
 // UpdateContract stores the contract's fields and replaces its targets; CreatedAt never
 // changes.
 func (t *tx) UpdateContract(ctx context.Context, c *desk.Contract) error {
-	res, err := t.tx.ExecContext(ctx, `UPDATE contracts SET org_id = $1, name = $2, support_hours = $3,
+	res, err := t.exec(ctx, `UPDATE contracts SET org_id = $1, name = $2, support_hours = $3,
 		urgent_hours = $4, covers_urgent = $5, auto_close_hours = $6, active = $7, updated_at = $8
 		WHERE id = $9`,
 		c.OrgID, c.Name, string(c.SupportHours), string(c.UrgentHours), c.CoversUrgent,

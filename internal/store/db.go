@@ -42,6 +42,10 @@ type DB struct {
 	write   *sql.DB
 	read    *sql.DB
 	logger  *slog.Logger
+	// Prepared statements of the writer and of the readers; nil on PostgreSQL.
+	writeStmts, readStmts *stmtCache
+	// group lets concurrent SQLite write transactions share a commit (batch.go).
+	group groupCommit
 }
 
 // Open connects to dsn: "" or a file path (or "sqlite:PATH") means SQLite; a "postgres://"
@@ -123,7 +127,8 @@ func openSQLite(ctx context.Context, path string, logger *slog.Logger) (*DB, err
 		read.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", abs, err)
 	}
-	return &DB{dialect: DialectSQLite, write: write, read: read, logger: logger}, nil
+	return &DB{dialect: DialectSQLite, write: write, read: read, logger: logger,
+		writeStmts: newStmtCache(write), readStmts: newStmtCache(read)}, nil
 }
 
 // Dialect tells which database this is, "sqlite" or "postgres", for the few places
@@ -133,20 +138,24 @@ func (db *DB) Dialect() string { return db.dialect }
 // Read runs fn in a read-only transaction, so it sees one consistent snapshot and cannot
 // change anything by mistake.
 func (db *DB) Read(ctx context.Context, fn func(app.Tx) error) error {
-	return db.run(ctx, db.read, &sql.TxOptions{ReadOnly: true}, fn)
+	return db.run(ctx, db.read, db.readStmts, &sql.TxOptions{ReadOnly: true}, fn)
 }
 
 // Write runs fn in one transaction: all of it is stored, or (when fn or the commit fails)
 // none of it.
 func (db *DB) Write(ctx context.Context, fn func(app.Tx) error) error {
-	return db.run(ctx, db.write, nil, fn)
+	if db.dialect == DialectSQLite {
+		return db.writeGrouped(ctx, fn)
+	}
+	return db.run(ctx, db.write, db.writeStmts, nil, fn)
 }
 
-func (db *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn func(app.Tx) error) (err error) {
+func (db *DB) run(ctx context.Context, pool *sql.DB, stmts *stmtCache, opts *sql.TxOptions, fn func(app.Tx) error) (err error) {
 	sqlTx, err := pool.BeginTx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
+	defer stmts.prepareMissed(ctx) // runs after the rollback below has freed the connection
 	committed := false
 	defer func() {
 		if !committed {
@@ -155,7 +164,7 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn fun
 			_ = sqlTx.Rollback()
 		}
 	}()
-	if err := fn(&tx{tx: sqlTx, dialect: db.dialect}); err != nil {
+	if err := fn(&tx{tx: sqlTx, dialect: db.dialect, stmts: stmts}); err != nil {
 		return err
 	}
 	committed = true
@@ -180,6 +189,8 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Close closes every connection; on SQLite the last close also checkpoints the WAL.
 func (db *DB) Close() error {
+	db.writeStmts.close()
+	db.readStmts.close()
 	var errs []error
 	if db.read != db.write {
 		errs = append(errs, db.read.Close())

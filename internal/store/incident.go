@@ -36,7 +36,7 @@ func scanIncident(row interface{ Scan(...any) error }) (desk.Incident, error) {
 // CreateIncident stores the incident and its component links, and sets ID, Number and
 // Version (1). ComponentIDs is left sorted and without duplicates, as it reads back.
 func (t *tx) CreateIncident(ctx context.Context, in *desk.Incident) error {
-	err := t.tx.QueryRowContext(ctx, `INSERT INTO incidents (org_id, reporter_id, channel, kind, title,
+	err := t.queryRow(ctx, `INSERT INTO incidents (org_id, reporter_id, channel, kind, title,
 		description, urgency, impact, priority, state, waiting_on, owner_id, assignee_id, solution, version,
 		created_at, updated_at, first_response_at, resolved_at, closed_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $16, $17, $18, $19)
@@ -56,11 +56,11 @@ func (t *tx) CreateIncident(ctx context.Context, in *desk.Incident) error {
 // putIncidentComponents replaces the incident's component links.
 func (t *tx) putIncidentComponents(ctx context.Context, in *desk.Incident) error {
 	in.ComponentIDs = sortedIDs(in.ComponentIDs)
-	if _, err := t.tx.ExecContext(ctx, "DELETE FROM incident_components WHERE incident_id = $1", in.ID); err != nil {
+	if _, err := t.exec(ctx, "DELETE FROM incident_components WHERE incident_id = $1", in.ID); err != nil {
 		return fmt.Errorf("store incident components: %w", err)
 	}
 	for _, c := range in.ComponentIDs {
-		_, err := t.tx.ExecContext(ctx, "INSERT INTO incident_components (incident_id, component_id) VALUES ($1, $2)", in.ID, c)
+		_, err := t.exec(ctx, "INSERT INTO incident_components (incident_id, component_id) VALUES ($1, $2)", in.ID, c)
 		if err != nil {
 			return writeErr(err, "store incident components", "", incidentMissing)
 		}
@@ -70,7 +70,7 @@ func (t *tx) putIncidentComponents(ctx context.Context, in *desk.Incident) error
 
 // Incident returns the incident with that id and its component links.
 func (t *tx) Incident(ctx context.Context, id int64) (desk.Incident, error) {
-	in, err := scanIncident(t.tx.QueryRowContext(ctx, "SELECT "+incidentColumns+" FROM incidents WHERE id = $1", id))
+	in, err := scanIncident(t.queryRow(ctx, "SELECT "+incidentColumns+" FROM incidents WHERE id = $1", id))
 	if err != nil {
 		return desk.Incident{}, readErr(err, "read incident", "incident")
 	}
@@ -134,7 +134,7 @@ func incidentWhere(f desk.IncidentFilter) *where {
 func (t *tx) Incidents(ctx context.Context, f desk.IncidentFilter) ([]desk.Incident, error) {
 	w := incidentWhere(f)
 	q := "SELECT " + incidentColumns + " FROM incidents" + w.sql() + " ORDER BY id DESC LIMIT " + w.arg(limit(f.Limit))
-	rows, err := t.tx.QueryContext(ctx, q, w.args...)
+	rows, err := t.query(ctx, q, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("list incidents: %w", err)
 	}
@@ -168,7 +168,7 @@ func (t *tx) loadIncidentComponents(ctx context.Context, list []desk.Incident) e
 		args[i] = in.ID
 		index[in.ID] = i
 	}
-	rows, err := t.tx.QueryContext(ctx, "SELECT incident_id, component_id FROM incident_components WHERE incident_id IN ("+
+	rows, err := t.query(ctx, "SELECT incident_id, component_id FROM incident_components WHERE incident_id IN ("+
 		placeholders(1, len(args))+") ORDER BY incident_id, component_id", args...)
 	if err != nil {
 		return fmt.Errorf("read incident components: %w", err)
@@ -193,7 +193,7 @@ func (t *tx) loadIncidentComponents(ctx context.Context, list []desk.Incident) e
 func (t *tx) CountIncidents(ctx context.Context, f desk.IncidentFilter) (int, error) {
 	w := incidentWhere(f)
 	var n int
-	if err := t.tx.QueryRowContext(ctx, "SELECT count(*) FROM incidents"+w.sql(), w.args...).Scan(&n); err != nil {
+	if err := t.queryRow(ctx, "SELECT count(*) FROM incidents"+w.sql(), w.args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count incidents: %w", err)
 	}
 	return n, nil
@@ -203,7 +203,7 @@ func (t *tx) CountIncidents(ctx context.Context, f desk.IncidentFilter) (int, er
 // if in.Version is still the stored version; it then increments in.Version. A stale
 // version gives ECONFLICT, so two people editing at once cannot overwrite each other.
 func (t *tx) UpdateIncident(ctx context.Context, in *desk.Incident) error {
-	res, err := t.tx.ExecContext(ctx, `UPDATE incidents SET org_id = $1, reporter_id = $2, channel = $3,
+	res, err := t.exec(ctx, `UPDATE incidents SET org_id = $1, reporter_id = $2, channel = $3,
 		kind = $4, title = $5, description = $6, urgency = $7, impact = $8, priority = $9, state = $10,
 		waiting_on = $11, owner_id = $12, assignee_id = $13, solution = $14, updated_at = $15,
 		first_response_at = $16, resolved_at = $17, closed_at = $18, version = version + 1
@@ -221,7 +221,7 @@ func (t *tx) UpdateIncident(ctx context.Context, in *desk.Incident) error {
 	}
 	if n == 0 {
 		var exists int
-		err := t.tx.QueryRowContext(ctx, "SELECT count(*) FROM incidents WHERE id = $1", in.ID).Scan(&exists)
+		err := t.queryRow(ctx, "SELECT count(*) FROM incidents WHERE id = $1", in.ID).Scan(&exists)
 		if err != nil {
 			return fmt.Errorf("update incident: %w", err)
 		}

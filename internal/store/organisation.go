@@ -21,7 +21,7 @@ func scanOrg(row interface{ Scan(...any) error }) (desk.Organisation, error) {
 
 // CreateOrganisation stores a new organisation and sets its ID.
 func (t *tx) CreateOrganisation(ctx context.Context, o *desk.Organisation) error {
-	err := t.tx.QueryRowContext(ctx, `INSERT INTO organisations (slug, name, kind, created_at, updated_at)
+	err := t.queryRow(ctx, `INSERT INTO organisations (slug, name, kind, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5) RETURNING id`,
 		o.Slug, o.Name, string(o.Kind), millis(o.CreatedAt), millis(o.UpdatedAt)).Scan(&o.ID)
 	if err != nil {
@@ -32,7 +32,7 @@ func (t *tx) CreateOrganisation(ctx context.Context, o *desk.Organisation) error
 
 // Organisation returns the organisation with that id.
 func (t *tx) Organisation(ctx context.Context, id int64) (desk.Organisation, error) {
-	o, err := scanOrg(t.tx.QueryRowContext(ctx, "SELECT "+orgColumns+" FROM organisations WHERE id = $1", id))
+	o, err := scanOrg(t.queryRow(ctx, "SELECT "+orgColumns+" FROM organisations WHERE id = $1", id))
 	if err != nil {
 		return desk.Organisation{}, readErr(err, "read organisation", "organisation")
 	}
@@ -41,7 +41,7 @@ func (t *tx) Organisation(ctx context.Context, id int64) (desk.Organisation, err
 
 // OrganisationBySlug returns the organisation with that slug.
 func (t *tx) OrganisationBySlug(ctx context.Context, slug string) (desk.Organisation, error) {
-	o, err := scanOrg(t.tx.QueryRowContext(ctx, "SELECT "+orgColumns+" FROM organisations WHERE slug = $1", slug))
+	o, err := scanOrg(t.queryRow(ctx, "SELECT "+orgColumns+" FROM organisations WHERE slug = $1", slug))
 	if err != nil {
 		return desk.Organisation{}, readErr(err, "read organisation", "organisation")
 	}
@@ -55,7 +55,7 @@ func (t *tx) Organisations(ctx context.Context, kind desk.OrgKind) ([]desk.Organ
 	if kind != "" {
 		w.add("kind = %s", string(kind))
 	}
-	rows, err := t.tx.QueryContext(ctx, "SELECT "+orgColumns+" FROM organisations"+w.sql()+
+	rows, err := t.query(ctx, "SELECT "+orgColumns+" FROM organisations"+w.sql()+
 		" ORDER BY lower(name), id", w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("list organisations: %w", err)
@@ -77,7 +77,7 @@ func (t *tx) Organisations(ctx context.Context, kind desk.OrgKind) ([]desk.Organ
 
 // UpdateOrganisation stores the organisation's fields; CreatedAt never changes.
 func (t *tx) UpdateOrganisation(ctx context.Context, o *desk.Organisation) error {
-	res, err := t.tx.ExecContext(ctx, `UPDATE organisations SET slug = $1, name = $2, kind = $3,
+	res, err := t.exec(ctx, `UPDATE organisations SET slug = $1, name = $2, kind = $3,
 		updated_at = $4 WHERE id = $5`,
 		o.Slug, o.Name, string(o.Kind), millis(o.UpdatedAt), o.ID)
 	if err != nil {

@@ -30,7 +30,7 @@ func scanToken(row interface{ Scan(...any) error }) (desk.Token, error) {
 
 // CreateToken stores a new API token and sets its ID.
 func (t *tx) CreateToken(ctx context.Context, tk *desk.Token) error {
-	err := t.tx.QueryRowContext(ctx, `INSERT INTO api_tokens (user_id, name, hash, prefix, created_at, last_used_at)
+	err := t.queryRow(ctx, `INSERT INTO api_tokens (user_id, name, hash, prefix, created_at, last_used_at)
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
 		tk.UserID, tk.Name, tk.Hash, tk.Prefix, millis(tk.CreatedAt), nullMillis(tk.LastUsedAt)).Scan(&tk.ID)
 	if err != nil {
@@ -41,7 +41,7 @@ func (t *tx) CreateToken(ctx context.Context, tk *desk.Token) error {
 
 // TokenByHash returns the API token whose secret has that hash.
 func (t *tx) TokenByHash(ctx context.Context, hash []byte) (desk.Token, error) {
-	tk, err := scanToken(t.tx.QueryRowContext(ctx, "SELECT "+tokenColumns+" FROM api_tokens WHERE hash = $1", hash))
+	tk, err := scanToken(t.queryRow(ctx, "SELECT "+tokenColumns+" FROM api_tokens WHERE hash = $1", hash))
 	if err != nil {
 		return desk.Token{}, readErr(err, "read token", "token")
 	}
@@ -50,7 +50,7 @@ func (t *tx) TokenByHash(ctx context.Context, hash []byte) (desk.Token, error) {
 
 // Tokens lists a user's API tokens, oldest first.
 func (t *tx) Tokens(ctx context.Context, userID int64) ([]desk.Token, error) {
-	rows, err := t.tx.QueryContext(ctx, "SELECT "+tokenColumns+" FROM api_tokens WHERE user_id = $1 ORDER BY id", userID)
+	rows, err := t.query(ctx, "SELECT "+tokenColumns+" FROM api_tokens WHERE user_id = $1 ORDER BY id", userID)
 	if err != nil {
 		return nil, fmt.Errorf("list tokens: %w", err)
 	}
@@ -71,7 +71,7 @@ func (t *tx) Tokens(ctx context.Context, userID int64) ([]desk.Token, error) {
 
 // DeleteToken deletes the user's token; ENOTFOUND when the user has no such token.
 func (t *tx) DeleteToken(ctx context.Context, userID, id int64) error {
-	res, err := t.tx.ExecContext(ctx, "DELETE FROM api_tokens WHERE id = $1 AND user_id = $2", id, userID)
+	res, err := t.exec(ctx, "DELETE FROM api_tokens WHERE id = $1 AND user_id = $2", id, userID)
 	if err != nil {
 		return fmt.Errorf("delete token: %w", err)
 	}
@@ -80,7 +80,7 @@ func (t *tx) DeleteToken(ctx context.Context, userID, id int64) error {
 
 // TouchToken records when a token was last used.
 func (t *tx) TouchToken(ctx context.Context, id int64, at time.Time) error {
-	res, err := t.tx.ExecContext(ctx, "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2", millis(at), id)
+	res, err := t.exec(ctx, "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2", millis(at), id)
 	if err != nil {
 		return fmt.Errorf("touch token: %w", err)
 	}
@@ -89,7 +89,7 @@ func (t *tx) TouchToken(ctx context.Context, id int64, at time.Time) error {
 
 // CreateSession stores a new browser session.
 func (t *tx) CreateSession(ctx context.Context, s *desk.Session) error {
-	_, err := t.tx.ExecContext(ctx, `INSERT INTO sessions (hash, user_id, csrf, created_at, expires_at, address)
+	_, err := t.exec(ctx, `INSERT INTO sessions (hash, user_id, csrf, created_at, expires_at, address)
 		VALUES ($1, $2, $3, $4, $5, $6)`,
 		s.Hash, s.UserID, s.CSRF, millis(s.CreatedAt), millis(s.ExpiresAt), s.Address)
 	if err != nil {
@@ -103,7 +103,7 @@ func (t *tx) CreateSession(ctx context.Context, s *desk.Session) error {
 func (t *tx) SessionByHash(ctx context.Context, hash []byte) (desk.Session, error) {
 	var s desk.Session
 	var created, expires int64
-	err := t.tx.QueryRowContext(ctx, `SELECT hash, user_id, csrf, created_at, expires_at, address
+	err := t.queryRow(ctx, `SELECT hash, user_id, csrf, created_at, expires_at, address
 		FROM sessions WHERE hash = $1`, hash).Scan(&s.Hash, &s.UserID, &s.CSRF, &created, &expires, &s.Address)
 	if err != nil {
 		return desk.Session{}, readErr(err, "read session", "session")
@@ -114,7 +114,7 @@ func (t *tx) SessionByHash(ctx context.Context, hash []byte) (desk.Session, erro
 
 // DeleteSession signs a browser out; deleting a session that is gone is not an error.
 func (t *tx) DeleteSession(ctx context.Context, hash []byte) error {
-	if _, err := t.tx.ExecContext(ctx, "DELETE FROM sessions WHERE hash = $1", hash); err != nil {
+	if _, err := t.exec(ctx, "DELETE FROM sessions WHERE hash = $1", hash); err != nil {
 		return fmt.Errorf("delete session: %w", err)
 	}
 	return nil
@@ -122,7 +122,7 @@ func (t *tx) DeleteSession(ctx context.Context, hash []byte) error {
 
 // DeleteUserSessions signs a user out everywhere, e.g. after a password change.
 func (t *tx) DeleteUserSessions(ctx context.Context, userID int64) error {
-	if _, err := t.tx.ExecContext(ctx, "DELETE FROM sessions WHERE user_id = $1", userID); err != nil {
+	if _, err := t.exec(ctx, "DELETE FROM sessions WHERE user_id = $1", userID); err != nil {
 		return fmt.Errorf("delete user sessions: %w", err)
 	}
 	return nil
@@ -133,7 +133,7 @@ func (t *tx) DeleteUserSessions(ctx context.Context, userID int64) error {
 func (t *tx) DeleteExpired(ctx context.Context, now time.Time) (int64, error) {
 	var total int64
 	for _, table := range []string{"sessions", "reset_tokens"} {
-		res, err := t.tx.ExecContext(ctx, "DELETE FROM "+table+" WHERE expires_at < $1", millis(now))
+		res, err := t.exec(ctx, "DELETE FROM "+table+" WHERE expires_at < $1", millis(now))
 		if err != nil {
 			return 0, fmt.Errorf("delete expired %s: %w", table, err)
 		}
@@ -148,7 +148,7 @@ func (t *tx) DeleteExpired(ctx context.Context, now time.Time) (int64, error) {
 
 // CreateResetToken stores a new password-reset token.
 func (t *tx) CreateResetToken(ctx context.Context, r *desk.ResetToken) error {
-	_, err := t.tx.ExecContext(ctx, "INSERT INTO reset_tokens (hash, user_id, expires_at, used_at) VALUES ($1, $2, $3, $4)",
+	_, err := t.exec(ctx, "INSERT INTO reset_tokens (hash, user_id, expires_at, used_at) VALUES ($1, $2, $3, $4)",
 		r.Hash, r.UserID, millis(r.ExpiresAt), nullMillis(r.UsedAt))
 	if err != nil {
 		return writeErr(err, "create reset token", secretConflict, userGone)
@@ -162,7 +162,7 @@ func (t *tx) ResetTokenByHash(ctx context.Context, hash []byte) (desk.ResetToken
 	var r desk.ResetToken
 	var expires int64
 	var used sql.NullInt64
-	err := t.tx.QueryRowContext(ctx, "SELECT hash, user_id, expires_at, used_at FROM reset_tokens WHERE hash = $1", hash).
+	err := t.queryRow(ctx, "SELECT hash, user_id, expires_at, used_at FROM reset_tokens WHERE hash = $1", hash).
 		Scan(&r.Hash, &r.UserID, &expires, &used)
 	if err != nil {
 		return desk.ResetToken{}, readErr(err, "read reset token", "reset token")
@@ -174,7 +174,7 @@ func (t *tx) ResetTokenByHash(ctx context.Context, hash []byte) (desk.ResetToken
 // UseResetToken marks the token used; ECONFLICT when it was used already, so a link works
 // once even when clicked twice at the same moment.
 func (t *tx) UseResetToken(ctx context.Context, hash []byte, at time.Time) error {
-	res, err := t.tx.ExecContext(ctx, "UPDATE reset_tokens SET used_at = $1 WHERE hash = $2 AND used_at IS NULL", millis(at), hash)
+	res, err := t.exec(ctx, "UPDATE reset_tokens SET used_at = $1 WHERE hash = $2 AND used_at IS NULL", millis(at), hash)
 	if err != nil {
 		return fmt.Errorf("use reset token: %w", err)
 	}

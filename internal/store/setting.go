@@ -11,7 +11,7 @@ import (
 // Setting returns a stored setting; ENOTFOUND when it was never set.
 func (t *tx) Setting(ctx context.Context, key string) (string, error) {
 	var v string
-	if err := t.tx.QueryRowContext(ctx, "SELECT value FROM settings WHERE name = $1", key).Scan(&v); err != nil {
+	if err := t.queryRow(ctx, "SELECT value FROM settings WHERE name = $1", key).Scan(&v); err != nil {
 		return "", readErr(err, "read setting "+key, "setting")
 	}
 	return v, nil
@@ -19,7 +19,7 @@ func (t *tx) Setting(ctx context.Context, key string) (string, error) {
 
 // PutSetting stores a setting, replacing any earlier value.
 func (t *tx) PutSetting(ctx context.Context, key, value string) error {
-	_, err := t.tx.ExecContext(ctx, `INSERT INTO settings (name, value) VALUES ($1, $2)
+	_, err := t.exec(ctx, `INSERT INTO settings (name, value) VALUES ($1, $2)
 		ON CONFLICT (name) DO UPDATE SET value = excluded.value`, key, value)
 	if err != nil {
 		return fmt.Errorf("put setting %s: %w", key, err)

@@ -20,6 +20,7 @@ import (
 type tx struct {
 	tx      *sql.Tx
 	dialect string
+	stmts   *stmtCache
 }
 
 var _ app.Tx = (*tx)(nil)

@@ -27,7 +27,7 @@ func scanUser(row interface{ Scan(...any) error }) (desk.User, error) {
 // CreateUser stores a new user and sets its ID. The email is stored as given: the domain
 // normalises it (lower case) before, so the unique index compares like with like.
 func (t *tx) CreateUser(ctx context.Context, u *desk.User) error {
-	err := t.tx.QueryRowContext(ctx, `INSERT INTO users (org_id, email, name, role, locale, active,
+	err := t.queryRow(ctx, `INSERT INTO users (org_id, email, name, role, locale, active,
 		password_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
 		u.OrgID, u.Email, u.Name, string(u.Role), string(u.Locale), u.Active, u.PasswordHash,
 		millis(u.CreatedAt), millis(u.UpdatedAt)).Scan(&u.ID)
@@ -39,7 +39,7 @@ func (t *tx) CreateUser(ctx context.Context, u *desk.User) error {
 
 // User returns the user with that id.
 func (t *tx) User(ctx context.Context, id int64) (desk.User, error) {
-	u, err := scanUser(t.tx.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE id = $1", id))
+	u, err := scanUser(t.queryRow(ctx, "SELECT "+userColumns+" FROM users WHERE id = $1", id))
 	if err != nil {
 		return desk.User{}, readErr(err, "read user", "user")
 	}
@@ -48,7 +48,7 @@ func (t *tx) User(ctx context.Context, id int64) (desk.User, error) {
 
 // UserByEmail returns the user with exactly that (normalised) email.
 func (t *tx) UserByEmail(ctx context.Context, email string) (desk.User, error) {
-	u, err := scanUser(t.tx.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE email = $1", email))
+	u, err := scanUser(t.queryRow(ctx, "SELECT "+userColumns+" FROM users WHERE email = $1", email))
 	if err != nil {
 		return desk.User{}, readErr(err, "read user", "user")
 	}
@@ -64,7 +64,7 @@ func (t *tx) Users(ctx context.Context, f app.UserFilter) ([]desk.User, error) {
 	if f.Role != "" {
 		w.add("role = %s", string(f.Role))
 	}
-	rows, err := t.tx.QueryContext(ctx, "SELECT "+userColumns+" FROM users"+w.sql()+" ORDER BY lower(name), id", w.args...)
+	rows, err := t.query(ctx, "SELECT "+userColumns+" FROM users"+w.sql()+" ORDER BY lower(name), id", w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
 	}
@@ -85,7 +85,7 @@ func (t *tx) Users(ctx context.Context, f app.UserFilter) ([]desk.User, error) {
 
 // UpdateUser stores every field, the password hash included; CreatedAt never changes.
 func (t *tx) UpdateUser(ctx context.Context, u *desk.User) error {
-	res, err := t.tx.ExecContext(ctx, `UPDATE users SET org_id = $1, email = $2, name = $3, role = $4,
+	res, err := t.exec(ctx, `UPDATE users SET org_id = $1, email = $2, name = $3, role = $4,
 		locale = $5, active = $6, password_hash = $7, updated_at = $8 WHERE id = $9`,
 		u.OrgID, u.Email, u.Name, string(u.Role), string(u.Locale), u.Active, u.PasswordHash,
 		millis(u.UpdatedAt), u.ID)
@@ -98,7 +98,7 @@ func (t *tx) UpdateUser(ctx context.Context, u *desk.User) error {
 // CountUsers counts every user, so set-up can tell a fresh installation.
 func (t *tx) CountUsers(ctx context.Context) (int, error) {
 	var n int
-	if err := t.tx.QueryRowContext(ctx, "SELECT count(*) FROM users").Scan(&n); err != nil {
+	if err := t.queryRow(ctx, "SELECT count(*) FROM users").Scan(&n); err != nil {
 		return 0, fmt.Errorf("count users: %w", err)
 	}
 	return n, nil

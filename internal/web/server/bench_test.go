@@ -1,0 +1,72 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"net/http/httptest"
+
+	"meldpunt/internal/app"
+	"meldpunt/internal/desk"
+	"meldpunt/internal/store/storetest"
+)
+
+// BenchmarkCreateIncidentAPI creates incidents through the HTTP API on SQLite, 64 clients at
+// a time (GOMAXPROCS × parallelism). It is the in-process companion of cmd/meldpunt-bench,
+// handy with -cpuprofile.
+func BenchmarkCreateIncidentAPI(b *testing.B) {
+	db := storetest.Open(b, "sqlite")
+	ctx := context.Background()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	a := app.New(db, time.Now, log, app.Config{})
+	if _, err := a.Bootstrap(ctx); err != nil {
+		b.Fatal(err)
+	}
+	sys := desk.SystemActor("bench")
+	org, err := a.CreateOrganisation(ctx, sys, desk.Organisation{Name: "Bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	u, err := a.CreateUser(ctx, sys, app.UserInput{Email: "bench@bench.test", Name: "Bench", Role: desk.RoleAdmin})
+	if err != nil {
+		b.Fatal(err)
+	}
+	token, _, err := a.CreateToken(ctx, sys, u.ID, "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(Handler(Config{BaseURL: "http://bench"}, a, log, prometheus.NewRegistry()))
+	defer srv.Close()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 128}}
+	body := fmt.Sprintf(`{"organisation_id":%d,"title":"Checkout fails","description":"After paying.","urgency":"high","impact":"normal","channel":"api"}`, org.ID)
+	b.SetParallelism(64 / max(1, testingProcs()))
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req, _ := http.NewRequest("POST", srv.URL+"/api/v1/incidents", strings.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+token)
+			req.Header.Set("Content-Type", "application/json")
+			resp, err := client.Do(req)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusCreated {
+				b.Errorf("status %d", resp.StatusCode)
+				return
+			}
+		}
+	})
+}
+
+func testingProcs() int { return runtime.GOMAXPROCS(0) }
