@@ -77,10 +77,10 @@ func audit(ctx context.Context, tx Tx, actor desk.Actor, at time.Time, entity st
 // diffJSON returns the JSON of the fields of before and after that differ. A nil before
 // (a creation) gives "" and the whole of after.
 func diffJSON(before, after any) (string, string) {
-	am := toMap(after)
 	if before == nil {
-		return "", mustJSON(am)
+		return "", mustJSON(after) // a creation: the whole object, marshalled once
 	}
+	am := toMap(after)
 	bm := toMap(before)
 	bd, ad := map[string]any{}, map[string]any{}
 	for k, v := range am {
