@@ -49,8 +49,8 @@ type config struct {
 func run() error {
 	var c config
 	flag.IntVar(&c.clients, "clients", 64, "concurrent API clients")
-	flag.IntVar(&c.n, "n", 5000, "incidents to create through the API")
-	flag.IntVar(&c.ceilingN, "ceiling-n", 3000, "single-row insert transactions for the ceiling")
+	flag.IntVar(&c.n, "n", 20000, "incidents to create through the API")
+	flag.IntVar(&c.ceilingN, "ceiling-n", 20000, "single-row insert transactions for the ceiling")
 	flag.StringVar(&c.dir, "dir", ".bench", "where the databases go (the disk being measured)")
 	flag.DurationVar(&c.limit, "max", 2*time.Minute, "stop the load after this long, whatever -n says")
 	flag.Parse()
@@ -122,16 +122,20 @@ func run() error {
 	}
 
 	step(fmt.Sprintf("creating %d incidents through the API with %d concurrent clients", c.n, c.clients))
+	cpu0 := cpuTime(srv.Process.Pid)
 	res, err := load(client, base, token, org.ID, c)
 	if err != nil {
 		return err
 	}
+	serverCPU := cpuTime(srv.Process.Pid) - cpu0
 	after := rssKB(srv.Process.Pid)
 
 	fmt.Printf("\nMeldpunt benchmark, %s, %d CPUs, %s/%s, disk: %s\n", time.Now().Format("2006-01-02"), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, c.dir)
 	fmt.Printf("ceiling  single-row insert transactions (WAL, synchronous=FULL): %8.0f /s\n", ceiling)
 	fmt.Printf("api      POST /api/v1/incidents, %d clients, %d incidents:    %8.0f /s  (p50 %.2f ms, p99 %.2f ms, %d errors)\n",
 		c.clients, res.done, res.rate, ms(res.p50), ms(res.p99), res.errors)
+	fmt.Printf("cpu      server CPU per incident: %.0f µs (the load generator shares the %d CPUs)\n",
+		float64(serverCPU.Microseconds())/float64(res.done), runtime.NumCPU())
 	fmt.Printf("ratio    api / ceiling:                                         %8.2f\n", res.rate/ceiling)
 	fmt.Printf("memory   idle RSS after start: %.1f MB; after the load: %.1f MB\n", float64(idle)/1024, float64(after)/1024)
 	if res.errors > 0 {
@@ -275,6 +279,23 @@ func waitReady(base string) error {
 		time.Sleep(100 * time.Millisecond)
 	}
 	return errors.New("the server did not become ready in 10 s")
+}
+
+// cpuTime reads the user and system CPU time a process has used from /proc (Linux).
+func cpuTime(pid int) time.Duration {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0
+	}
+	// Fields after the command name (which is in parentheses): utime and stime are the
+	// 12th and 13th of them, in clock ticks (100 per second on Linux).
+	f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(u+st) * 10 * time.Millisecond
 }
 
 // rssKB reads the resident set size of a process from /proc (Linux).

@@ -30,6 +30,8 @@ type App struct {
 	now   func() time.Time
 	log   *slog.Logger
 	cfg   Config
+	// tokens caches checked API tokens for tokenTTL.
+	tokens tokenCache
 }
 
 // New returns an App. now is the clock every use case reads; tests pass a fixed one.

@@ -338,3 +338,46 @@ func TestSetupOnce(t *testing.T) {
 		}
 	})
 }
+
+func TestTokenRevocation(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newWorld(t, db)
+		// A second instance on the same database, with its own token cache and clock.
+		other := app.New(db, func() time.Time { return w.now }, slog.New(slog.NewTextHandler(io.Discard, nil)), app.Config{})
+		secret, tok, err := w.a.CreateToken(ctx, actor(w.agent), w.agent.ID, "ci")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range []*app.App{w.a, other} {
+			if got, err := a.TokenActor(ctx, secret, ""); err != nil || got.UserID != w.agent.ID {
+				t.Fatalf("token: %+v %v", got, err)
+			}
+		}
+		if err := w.a.DeleteToken(ctx, actor(w.agent), tok.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.a.TokenActor(ctx, secret, ""); desk.ErrorCode(err) != desk.EUNAUTHORIZED {
+			t.Errorf("revoked token still works on the instance that revoked it: %v", err)
+		}
+		w.now = w.now.Add(10 * time.Second)
+		if _, err := other.TokenActor(ctx, secret, ""); desk.ErrorCode(err) != desk.EUNAUTHORIZED {
+			t.Errorf("revoked token still works on another instance after 10 s: %v", err)
+		}
+		// Deactivating the user stops their tokens at once.
+		secret, _, err = w.a.CreateToken(ctx, actor(w.expert), w.expert.ID, "ci")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.a.TokenActor(ctx, secret, ""); err != nil {
+			t.Fatal(err)
+		}
+		off := false
+		if _, err := w.a.UpdateUser(ctx, sys, w.expert.ID, app.UserPatch{Active: &off}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.a.TokenActor(ctx, secret, ""); desk.ErrorCode(err) != desk.EUNAUTHORIZED {
+			t.Errorf("a deactivated user's token still works: %v", err)
+		}
+	})
+}

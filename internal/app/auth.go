@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 
 	"meldpunt/internal/desk"
 )
@@ -96,10 +97,15 @@ func (a *App) TokenActor(ctx context.Context, secret, address string) (desk.Acto
 	if !strings.HasPrefix(secret, TokenPrefix) || len(secret) > 200 {
 		return desk.Actor{}, unauth
 	}
+	hash := HashSecret(secret)
+	now := a.clock()
+	if e, ok := a.tokens.get(hash, now); ok {
+		return actorFor(e.user, address), nil
+	}
 	var t desk.Token
 	var u desk.User
 	err := a.store.Read(ctx, func(tx Tx) (err error) {
-		if t, err = tx.TokenByHash(ctx, HashSecret(secret)); err != nil {
+		if t, err = tx.TokenByHash(ctx, hash); err != nil {
 			return err
 		}
 		u, err = tx.User(ctx, t.UserID)
@@ -112,11 +118,13 @@ func (a *App) TokenActor(ctx context.Context, secret, address string) (desk.Acto
 		return desk.Actor{}, err
 	}
 	// Noting the last use costs a write; do it at most once a minute per token.
-	if now := a.clock(); t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > 60e9 {
+	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > time.Minute {
 		if err := a.store.Write(ctx, func(tx Tx) error { return tx.TouchToken(ctx, t.ID, now) }); err != nil {
 			a.log.WarnContext(ctx, "note token use", "err", err)
 		}
+		t.LastUsedAt = &now
 	}
+	a.tokens.put(hash, cachedToken{token: t, user: u, checked: now})
 	return actorFor(u, address), nil
 }
 
@@ -164,6 +172,7 @@ func (a *App) Tokens(ctx context.Context, actor desk.Actor) (ts []desk.Token, er
 
 // DeleteToken revokes one of the actor's API tokens.
 func (a *App) DeleteToken(ctx context.Context, actor desk.Actor, id int64) error {
+	defer a.tokens.clear()
 	return a.store.Write(ctx, func(tx Tx) error {
 		if err := tx.DeleteToken(ctx, actor.UserID, id); err != nil {
 			return err

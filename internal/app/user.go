@@ -122,6 +122,7 @@ type UserPatch struct {
 // UpdateUser changes a user. People change their own name, language and password; admins
 // and client admins (within their organisation) change more.
 func (a *App) UpdateUser(ctx context.Context, actor desk.Actor, id int64, p UserPatch) (u desk.User, err error) {
+	defer a.tokens.clear() // a new role or a deactivation applies to the user's tokens at once
 	err = a.store.Write(ctx, func(tx Tx) error {
 		if u, err = tx.User(ctx, id); err != nil {
 			return err

@@ -50,14 +50,16 @@ func (t *tx) CreateIncident(ctx context.Context, in *desk.Incident) error {
 	}
 	in.Number = desk.FormatNumber(in.ID)
 	in.Version = 1
-	return t.putIncidentComponents(ctx, in)
+	return t.putIncidentComponents(ctx, in, false)
 }
 
-// putIncidentComponents replaces the incident's component links.
-func (t *tx) putIncidentComponents(ctx context.Context, in *desk.Incident) error {
+// putIncidentComponents stores the incident's component links; replace deletes the old ones first.
+func (t *tx) putIncidentComponents(ctx context.Context, in *desk.Incident, replace bool) error {
 	in.ComponentIDs = sortedIDs(in.ComponentIDs)
-	if _, err := t.exec(ctx, "DELETE FROM incident_components WHERE incident_id = $1", in.ID); err != nil {
-		return fmt.Errorf("store incident components: %w", err)
+	if replace {
+		if _, err := t.exec(ctx, "DELETE FROM incident_components WHERE incident_id = $1", in.ID); err != nil {
+			return fmt.Errorf("store incident components: %w", err)
+		}
 	}
 	for _, c := range in.ComponentIDs {
 		_, err := t.exec(ctx, "INSERT INTO incident_components (incident_id, component_id) VALUES ($1, $2)", in.ID, c)
@@ -232,5 +234,5 @@ func (t *tx) UpdateIncident(ctx context.Context, in *desk.Incident) error {
 	}
 	in.Version++
 	in.Number = desk.FormatNumber(in.ID)
-	return t.putIncidentComponents(ctx, in)
+	return t.putIncidentComponents(ctx, in, true)
 }
