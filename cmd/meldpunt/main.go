@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // Europe/Amsterdam and every other zone, even on hosts without a tz database
 )
 
 // version is the release, set at build time: go build -ldflags "-X main.version=1.2.0".

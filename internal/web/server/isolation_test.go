@@ -130,6 +130,11 @@ func (f *fixture) cases() map[string][]isoCase {
 		"POST /incidents/{id}/entries":    one("POST", "/incidents/"+inc+"/entries", "kind=reply&body=hacked", hidden, true),
 		"POST /incidents/{id}/transition": one("POST", "/incidents/"+inc+"/transition", "to=triaged", hidden, true),
 		"POST /incidents/{id}/assign":     one("POST", "/incidents/"+inc+"/assign", "owner_id="+agent, hidden, true),
+		// Everything else
+		"/": {
+			{"GET", "/api/v1/nothing/" + inc, "", hidden, true},
+			{"DELETE", "/incidents/" + inc, "", hidden, true},
+		},
 		// Operations
 		"GET /healthz": one("GET", "/healthz", "", blind, true),
 		"GET /readyz":  one("GET", "/readyz", "", blind, true),

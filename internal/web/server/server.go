@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"meldpunt/internal/app"
+	"meldpunt/internal/desk"
 	"meldpunt/internal/web"
 	"meldpunt/internal/web/api"
 	"meldpunt/internal/web/console"
@@ -46,6 +47,10 @@ func build(cfg Config, a *app.App, log *slog.Logger, reg *prometheus.Registry) (
 		}
 		console.WriteError(w, r, log, err)
 	}
+	// Anything no route claims is not found: a problem document under /api/, a page elsewhere.
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		onErr(w, r, desk.Errorf(desk.ENOTFOUND, "there is nothing at %s %s", r.Method, r.URL.Path))
+	})
 	return web.Chain(mux,
 		web.Observe(log, web.NewMetrics(reg), mux.ServeMux, onErr),
 		web.SecureHeaders,
