@@ -140,6 +140,9 @@ func TestIncidentLifecycle(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if tl[0].Event != desk.EventRegistered || strings.Join(tl[0].Args, " ") != "channel:portal priority:P2" {
+			t.Errorf("first entry: event %q args %q", tl[0].Event, tl[0].Args)
+		}
 		for _, e := range tl {
 			if e.Visibility != desk.Public || strings.Contains(e.Body, "payment provider") {
 				t.Errorf("client sees %+v", e)

@@ -86,7 +86,8 @@ func (a *App) CreateIncident(ctx context.Context, actor desk.Actor, in IncidentI
 			return err
 		}
 		body := "Registered via " + string(inc.Channel) + ", priority " + inc.Priority.String() + "."
-		if err := entry(ctx, tx, actor, inc, desk.EntrySystem, desk.Public, body, now); err != nil {
+		if err := entry(ctx, tx, actor, inc, desk.Public, body, now, desk.EventRegistered,
+			"channel:"+string(inc.Channel), "priority:"+inc.Priority.String()); err != nil {
 			return err
 		}
 		return audit(ctx, tx, actor, now, "incident", inc.ID, &inc.OrgID, "create", nil, inc)
@@ -234,10 +235,16 @@ func (a *App) UpdateIncident(ctx context.Context, actor desk.Actor, id int64, p 
 			return err
 		}
 		if msg := classificationChange(before, inc); msg != "" {
-			if r := strings.TrimSpace(p.Reason); r != "" {
+			r := strings.TrimSpace(p.Reason)
+			if r != "" {
 				msg += " Reason: " + r
 			}
-			if err := entry(ctx, tx, actor, inc, desk.EntrySystem, desk.Public, msg, now); err != nil {
+			err := entry(ctx, tx, actor, inc, desk.Public, msg, now, desk.EventReclassified,
+				"kind:"+string(before.Kind), "kind:"+string(inc.Kind),
+				"level:"+string(before.Urgency), "level:"+string(inc.Urgency),
+				"level:"+string(before.Impact), "level:"+string(inc.Impact),
+				"priority:"+before.Priority.String(), "priority:"+inc.Priority.String(), "text:"+r)
+			if err != nil {
 				return err
 			}
 		}
@@ -275,9 +282,11 @@ func checkVersion(inc desk.Incident, v *int) error {
 	return nil
 }
 
-// entry adds a timeline entry written by the actor.
-func entry(ctx context.Context, tx Tx, actor desk.Actor, inc desk.Incident, kind desk.EntryKind, vis desk.Visibility, body string, at time.Time) error {
-	e := desk.TimelineEntry{IncidentID: inc.ID, Kind: kind, Visibility: vis, AuthorName: actor.Name, Body: body, CreatedAt: at}
+// entry adds a system entry to the timeline: an event with its arguments, and body, its
+// English rendering.
+func entry(ctx context.Context, tx Tx, actor desk.Actor, inc desk.Incident, vis desk.Visibility, body string, at time.Time, event string, args ...string) error {
+	e := desk.TimelineEntry{IncidentID: inc.ID, Kind: desk.EntrySystem, Visibility: vis, AuthorName: actor.Name,
+		Body: body, Event: event, Args: args, CreatedAt: at}
 	if actor.UserID != 0 {
 		e.AuthorID = ptr(actor.UserID)
 	}

@@ -49,6 +49,9 @@ func (a *App) TransitionIncident(ctx context.Context, actor desk.Actor, id int64
 			IncidentID: inc.ID, Kind: desk.EntryState, Visibility: desk.Public, AuthorName: actor.Name,
 			FromState: from, ToState: t.To, Body: transitionBody(t), CreatedAt: now,
 		}
+		if t.WaitingOn != "" {
+			e.Event, e.Args = desk.EventWaitingOn, []string{"waiting:" + string(t.WaitingOn)}
+		}
 		if actor.UserID != 0 {
 			e.AuthorID = ptr(actor.UserID)
 		}
@@ -60,11 +63,21 @@ func (a *App) TransitionIncident(ctx context.Context, actor desk.Actor, id int64
 	return inc, err
 }
 
+// argText renders an event argument in English, for an entry's body.
+func argText(arg string) string {
+	kind, value, _ := strings.Cut(arg, ":")
+	switch kind {
+	case "same":
+		return "unchanged"
+	case "none":
+		return "nobody"
+	}
+	return value
+}
+
+// transitionBody is what the person wrote with a state change: the solution, the reason.
 func transitionBody(t desk.Transition) string {
 	var parts []string
-	if t.WaitingOn != "" {
-		parts = append(parts, "Waiting on "+strings.ReplaceAll(string(t.WaitingOn), "_", " ")+".")
-	}
 	if t.Solution != "" {
 		parts = append(parts, t.Solution)
 	}
@@ -167,7 +180,8 @@ func (a *App) AssignIncident(ctx context.Context, actor desk.Actor, id int64, as
 		}
 		before := inc
 		var v desk.Validator
-		var names []string
+		// The event's arguments: the new owner and assignee, "same:" when unchanged.
+		owner, assignee := "same:", "same:"
 		if as.OwnerID != nil {
 			u, err := tx.User(ctx, *as.OwnerID)
 			if desk.IsNotFound(err) || err == nil && (!u.Role.IsDesk() || !u.Active) {
@@ -175,13 +189,11 @@ func (a *App) AssignIncident(ctx context.Context, actor desk.Actor, id int64, as
 			} else if err != nil {
 				return err
 			}
-			inc.OwnerID = ptr(u.ID)
-			names = append(names, "owner "+u.Name)
+			inc.OwnerID, owner = ptr(u.ID), "text:"+u.Name
 		}
 		if as.AssigneeID != nil {
 			if *as.AssigneeID == 0 {
-				inc.AssigneeID = nil
-				names = append(names, "no assignee")
+				inc.AssigneeID, assignee = nil, "none:"
 			} else {
 				u, err := tx.User(ctx, *as.AssigneeID)
 				if desk.IsNotFound(err) || err == nil && (!u.Role.IsStaff() || !u.Active) {
@@ -189,8 +201,7 @@ func (a *App) AssignIncident(ctx context.Context, actor desk.Actor, id int64, as
 				} else if err != nil {
 					return err
 				}
-				inc.AssigneeID = ptr(u.ID)
-				names = append(names, "assignee "+u.Name)
+				inc.AssigneeID, assignee = ptr(u.ID), "text:"+u.Name
 			}
 		}
 		if err := v.Err(); err != nil {
@@ -200,8 +211,9 @@ func (a *App) AssignIncident(ctx context.Context, actor desk.Actor, id int64, as
 		if err := tx.UpdateIncident(ctx, &inc); err != nil {
 			return err
 		}
-		if len(names) > 0 {
-			if err := entry(ctx, tx, actor, inc, desk.EntrySystem, desk.Internal, "Assigned: "+strings.Join(names, ", ")+".", now); err != nil {
+		if owner != "same:" || assignee != "same:" {
+			body := "Assigned: owner " + argText(owner) + ", assignee " + argText(assignee) + "."
+			if err := entry(ctx, tx, actor, inc, desk.Internal, body, now, desk.EventAssigned, owner, assignee); err != nil {
 				return err
 			}
 		}

@@ -139,8 +139,21 @@ type TimelineEntry struct {
 	Body       string     `json:"body"`
 	FromState  State      `json:"from_state,omitempty"`
 	ToState    State      `json:"to_state,omitempty"`
-	CreatedAt  time.Time  `json:"created_at"`
+	// Event names what a system or state entry records, so pages and emails can say it in
+	// the reader's language; Args are its values, each "kind:value" (e.g. "channel:phone",
+	// "level:high", "priority:P2", "text:…"). Body keeps an English rendering for the API.
+	Event     string    `json:"event,omitempty"`
+	Args      []string  `json:"args,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
 }
+
+// Timeline events.
+const (
+	EventRegistered   = "registered"   // channel, priority
+	EventReclassified = "reclassified" // kind, urgency, impact, priority before and after; reason
+	EventAssigned     = "assigned"     // owner name, assignee name ("" when none, "-" when unchanged)
+	EventWaitingOn    = "waiting_on"   // on whom
+)
 
 // AuditEntry records one change: who, what, before → after, when, from which address.
 type AuditEntry struct {

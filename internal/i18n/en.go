@@ -201,4 +201,12 @@ var en = map[string]string{
 	"role.agent":        "service desk",
 	"role.expert":       "expert",
 	"role.admin":        "admin",
+
+	"event.registered":   "Registered via %s, priority %s.",
+	"event.reclassified": "Classification changed: kind %s → %s, urgency %s → %s, impact %s → %s, priority %s → %s.",
+	"event.reason":       "Reason: %s",
+	"event.assigned":     "Assigned: owner %s, assignee %s.",
+	"event.waiting_on":   "Waiting on %s.",
+	"event.same":         "unchanged",
+	"event.none":         "nobody",
 }

@@ -201,4 +201,12 @@ var nl = map[string]string{
 	"role.agent":        "servicedesk",
 	"role.expert":       "specialist",
 	"role.admin":        "beheerder",
+
+	"event.registered":   "Gemeld via %s, prioriteit %s.",
+	"event.reclassified": "Classificatie gewijzigd: soort %s → %s, urgentie %s → %s, impact %s → %s, prioriteit %s → %s.",
+	"event.reason":       "Reden: %s",
+	"event.assigned":     "Toegewezen: eigenaar %s, behandelaar %s.",
+	"event.waiting_on":   "Wacht op %s.",
+	"event.same":         "ongewijzigd",
+	"event.none":         "niemand",
 }

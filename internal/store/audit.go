@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 
 	"meldpunt/internal/desk"
@@ -13,11 +14,15 @@ import (
 
 // AddTimelineEntry appends an entry to an incident's timeline and sets its ID.
 func (t *tx) AddTimelineEntry(ctx context.Context, e *desk.TimelineEntry) error {
-	err := t.queryRow(ctx, `INSERT INTO timeline (incident_id, kind, visibility, author_id,
-		author_name, body, from_state, to_state, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+	args, err := json.Marshal(e.Args)
+	if err != nil || e.Args == nil {
+		args = []byte("[]")
+	}
+	err = t.queryRow(ctx, `INSERT INTO timeline (incident_id, kind, visibility, author_id,
+		author_name, body, from_state, to_state, event, args, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
 		e.IncidentID, string(e.Kind), string(e.Visibility), nullID(e.AuthorID), e.AuthorName, e.Body,
-		string(e.FromState), string(e.ToState), millis(e.CreatedAt)).Scan(&e.ID)
+		string(e.FromState), string(e.ToState), e.Event, string(args), millis(e.CreatedAt)).Scan(&e.ID)
 	if err != nil {
 		return writeErr(err, "add timeline entry", "", "the timeline entry refers to an incident or author that does not exist")
 	}
@@ -32,7 +37,7 @@ func (t *tx) Timeline(ctx context.Context, incidentID int64, includeInternal boo
 		w.add("visibility = %s", string(desk.Public))
 	}
 	rows, err := t.query(ctx, `SELECT id, incident_id, kind, visibility, author_id, author_name, body,
-		from_state, to_state, created_at FROM timeline`+w.sql()+" ORDER BY id", w.args...)
+		from_state, to_state, event, args, created_at FROM timeline`+w.sql()+" ORDER BY id", w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("list timeline: %w", err)
 	}
@@ -42,10 +47,17 @@ func (t *tx) Timeline(ctx context.Context, incidentID int64, includeInternal boo
 		var e desk.TimelineEntry
 		var author sql.NullInt64
 		var created int64
+		var args string
 		err := rows.Scan(&e.ID, &e.IncidentID, &e.Kind, &e.Visibility, &author, &e.AuthorName, &e.Body,
-			&e.FromState, &e.ToState, &created)
+			&e.FromState, &e.ToState, &e.Event, &args, &created)
 		if err != nil {
 			return nil, fmt.Errorf("list timeline: %w", err)
+		}
+		if err := json.Unmarshal([]byte(args), &e.Args); err != nil {
+			return nil, fmt.Errorf("list timeline: args of entry %d: %w", e.ID, err)
+		}
+		if len(e.Args) == 0 {
+			e.Args = nil // as written: an entry without an event has no arguments
 		}
 		e.AuthorID, e.CreatedAt = fromNullID(author), fromMillis(created)
 		entries = append(entries, e)

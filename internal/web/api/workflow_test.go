@@ -99,7 +99,7 @@ func TestWorkflow(t *testing.T) {
 				status: 200, contains: []string{"We are on it.", "Thanks!", `"to_state":"triaged"`},
 				notContains: []string{"payment provider", `"internal"`, "Assigned"}},
 			{name: "the staff timeline has them", request: request{method: "GET", path: "/api/v1/incidents/{inc}/entries", as: "expert"},
-				status: 200, contains: []string{"payment provider returns 502", "Assigned: assignee User expert.", "We are on it."},
+				status: 200, contains: []string{"payment provider returns 502", "Assigned: owner unchanged, assignee User expert.", "We are on it."},
 				fields: map[string]any{"items.0.kind": "system", "items.1.kind": "state", "items.1.from_state": "new", "items.1.to_state": "triaged"}},
 
 			// Resolution, rejection, confirmation.

@@ -44,6 +44,14 @@ func TestLanguage(t *testing.T) {
 			expect(t, c.get("/incidents/"+e.globexInc.Number), http.StatusNotFound, "Not found")
 		})
 
+		t.Run("timeline events in the reader's language", func(t *testing.T) {
+			c := e.client()
+			c.signIn(e.acmeUser) // Dutch in the profile
+			expect(t, c.get("/incidents/"+e.acmeInc.Number), http.StatusOK, "Gemeld via Telefoon, prioriteit P2.")
+			expectNot(t, c.get("/incidents/"+e.acmeInc.Number), "Registered via")
+			expect(t, c.get("/incidents/"+e.acmeInc.Number+"?lang=en"), http.StatusOK, "Registered via Phone, priority P2.")
+		})
+
 		t.Run("the user's own language, and the switch", func(t *testing.T) {
 			c := e.client()
 			c.signIn(e.acmeAdmin) // English in the profile

@@ -110,6 +110,35 @@ func (v *view) Label(family string, value any) string {
 	return i18n.T(v.Locale, family+"."+fmt.Sprint(value))
 }
 
+// Event says what a timeline entry's event records, in the page's language. Arguments are
+// "kind:value": vocabulary values are translated, names and texts shown as they are.
+func (v *view) Event(e desk.TimelineEntry) string {
+	args := make([]any, 0, len(e.Args))
+	reason := ""
+	for i, a := range e.Args {
+		kind, value, _ := strings.Cut(a, ":")
+		switch kind {
+		case "channel", "kind", "level", "waiting":
+			args = append(args, v.Label(kind, value))
+		case "same", "none":
+			args = append(args, v.T("event."+kind))
+		case "text":
+			if e.Event == desk.EventReclassified && i == len(e.Args)-1 {
+				reason = value // the reason closes the sentence, when there is one
+				continue
+			}
+			args = append(args, value)
+		default:
+			args = append(args, value)
+		}
+	}
+	s := v.T("event."+e.Event, args...)
+	if reason != "" {
+		s += " " + v.T("event.reason", reason)
+	}
+	return s
+}
+
 // Time formats a time in the installation's time zone, the way the language writes it.
 func (v *view) Time(t time.Time) string {
 	layout := "02-01-2006 15:04 MST"

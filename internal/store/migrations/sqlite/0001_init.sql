@@ -147,6 +147,8 @@ CREATE TABLE timeline (
     body        TEXT    NOT NULL,
     from_state  TEXT    NOT NULL,
     to_state    TEXT    NOT NULL,
+    event       TEXT    NOT NULL DEFAULT '',
+    args        TEXT    NOT NULL DEFAULT '[]',
     created_at  INTEGER NOT NULL
 );
 CREATE INDEX timeline_incident ON timeline (incident_id, id);
