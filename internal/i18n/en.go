@@ -35,6 +35,7 @@ var en = map[string]string{
 	"login.forgot":     "Forgot your password?",
 	"login.failed":     "The email address or password is not right.",
 	"login.throttled":  "Too many wrong passwords were entered from this address. Wait fifteen minutes and try again, or ask for a new password.",
+	"forgot.throttled": "Too many reset links were asked for from this address. Wait fifteen minutes and try again.",
 	"login.reset_done": "Your password has been changed. Sign in with your new password.",
 	"login.signed_out": "You have signed out.",
 

@@ -35,6 +35,7 @@ var nl = map[string]string{
 	"login.forgot":     "Wachtwoord vergeten?",
 	"login.failed":     "Het e-mailadres of het wachtwoord klopt niet.",
 	"login.throttled":  "Er is te vaak een verkeerd wachtwoord ingevuld vanaf dit adres. Wacht een kwartier en probeer het dan opnieuw, of vraag een nieuw wachtwoord aan.",
+	"forgot.throttled": "Vanaf dit adres zijn te veel herstellinks aangevraagd. Wacht een kwartier en probeer het dan opnieuw.",
 	"login.reset_done": "Je wachtwoord is gewijzigd. Log in met je nieuwe wachtwoord.",
 	"login.signed_out": "Je bent uitgelogd.",
 

@@ -30,7 +30,9 @@ type handler struct {
 	secure   bool
 	rd       *renderer
 	throttle *throttle
-	cop      *http.CrossOriginProtection
+	// resets counts reset-link requests per address: each one writes a link and a log line.
+	resets *throttle
+	cop    *http.CrossOriginProtection
 }
 
 // Register adds the pages' routes to mux. It panics when the embedded templates do not
@@ -43,6 +45,7 @@ func Register(mux *web.Mux, d Deps) {
 	h := &handler{
 		app: d.App, log: d.Log, secure: d.SecureCookies, rd: rd,
 		throttle: newThrottle(10, 15*time.Minute, 10000, time.Now),
+		resets:   newThrottle(5, 15*time.Minute, 10000, time.Now),
 		cop:      http.NewCrossOriginProtection(),
 	}
 	// Behind a proxy that rewrites Host, the base URL is still a same-origin source.

@@ -41,7 +41,16 @@ func (h *handler) forgot(w http.ResponseWriter, r *http.Request) {
 		h.rd.render(w, r, h.log, http.StatusUnprocessableEntity, "forgot", v)
 		return
 	}
-	link, err := h.app.RequestPasswordReset(r.Context(), email, web.ClientAddress(r))
+	addr := web.ClientAddress(r)
+	if h.resets.blocked(addr) {
+		v.Form, v.Values = "forgot", r.PostForm
+		v.Alert = v.T("forgot.throttled")
+		v.Data = forgotData{}
+		h.rd.render(w, r, h.log, http.StatusTooManyRequests, "forgot", v)
+		return
+	}
+	h.resets.fail(addr) // every request counts, found or not
+	link, err := h.app.RequestPasswordReset(r.Context(), email, addr)
 	if err != nil {
 		h.fail(w, r, err)
 		return

@@ -70,3 +70,22 @@ func TestPasswordReset(t *testing.T) {
 		expect(t, c.get("/password/reset"), http.StatusOK, "Deze link werkt niet")
 	})
 }
+
+func TestPasswordResetThrottle(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		c := e.client()
+		for i := range 5 {
+			p := c.submit("/password/forgot", "/password/forgot", url.Values{"email": {e.acmeUser.Email}})
+			expect(t, p, http.StatusOK, "Als er een account is voor")
+			if n := strings.Count(e.logs.String(), "password reset link"); n != i+1 {
+				t.Fatalf("after %d requests %d links were logged", i+1, n)
+			}
+		}
+		p := c.submit("/password/forgot", "/password/forgot", url.Values{"email": {e.acmeUser.Email}})
+		expect(t, p, http.StatusTooManyRequests, "te veel herstellinks", e.acmeUser.Email)
+		if n := strings.Count(e.logs.String(), "password reset link"); n != 5 {
+			t.Errorf("a throttled request still made a link: %d links", n)
+		}
+	})
+}
