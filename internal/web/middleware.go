@@ -100,8 +100,11 @@ func Observe(log *slog.Logger, m *Metrics, mux *http.ServeMux, onErr func(http.R
 				if st >= 500 {
 					lvl = slog.LevelError
 				}
-				log.Log(r.Context(), lvl, "request", "request_id", id, "method", r.Method, "path", r.URL.Path,
-					"status", st, "bytes", rec.bytes, "duration_ms", float64(d.Microseconds())/1000, "remote", ClientAddress(r))
+				if log.Enabled(r.Context(), lvl) {
+					log.LogAttrs(r.Context(), lvl, "request", slog.String("request_id", id), slog.String("method", r.Method),
+						slog.String("path", r.URL.Path), slog.Int("status", st), slog.Int("bytes", rec.bytes),
+						slog.Float64("duration_ms", float64(d.Microseconds())/1000), slog.String("remote", ClientAddress(r)))
+				}
 			}()
 			next.ServeHTTP(rec, r)
 		})
