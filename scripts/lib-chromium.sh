@@ -9,18 +9,7 @@
 chromium_log() { echo "chromium: $*" >&2; }
 chromium_die() { echo "chromium: ERROR: $*" >&2; exit 1; }
 
-# _mp_apt_install PKG...: apt-get update (once per run) and install, as root.
-# Also defined, identically, in lib-postgres.sh.
-_mp_apt_install() {
-  [ "$(id -u)" -eq 0 ] || return 1
-  command -v apt-get >/dev/null 2>&1 || return 1
-  export DEBIAN_FRONTEND=noninteractive
-  if [ -z "${_MP_APT_UPDATED:-}" ]; then
-    apt-get -o DPkg::Lock::Timeout=300 update </dev/null || return 1
-    _MP_APT_UPDATED=1
-  fi
-  apt-get -o DPkg::Lock::Timeout=300 install -y "$@" </dev/null
-}
+# _mp_apt_install comes from lib-apt.sh, which scripts/test sources first.
 
 # chromium_find: path of an installed Chromium or Chrome.
 chromium_find() {

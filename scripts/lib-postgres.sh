@@ -22,18 +22,7 @@ pg_redact() {
   printf '%s\n' "$1" | sed -E 's#(://[^:@/]*):[^@/]*@#\1:***@#; s#([?&]password=)[^&]*#\1***#'
 }
 
-# _mp_apt_install PKG...: apt-get update (once per run) and install, as root.
-# Also defined, identically, in lib-chromium.sh.
-_mp_apt_install() {
-  [ "$(id -u)" -eq 0 ] || return 1
-  command -v apt-get >/dev/null 2>&1 || return 1
-  export DEBIAN_FRONTEND=noninteractive
-  if [ -z "${_MP_APT_UPDATED:-}" ]; then
-    apt-get -o DPkg::Lock::Timeout=300 update </dev/null || return 1
-    _MP_APT_UPDATED=1
-  fi
-  apt-get -o DPkg::Lock::Timeout=300 install -y "$@" </dev/null
-}
+# _mp_apt_install comes from lib-apt.sh, which scripts/test sources first.
 
 # pg_find_bin NAME: path of a PostgreSQL server program (PATH first, then
 # the newest /usr/lib/postgresql/*/bin).

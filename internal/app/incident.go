@@ -72,14 +72,7 @@ func (a *App) CreateIncident(ctx context.Context, actor desk.Actor, in IncidentI
 	now := a.clock()
 	inc.CreatedAt, inc.UpdatedAt = now, now
 	err = a.store.Write(ctx, func(tx Tx) error {
-		if err := checkIncidentRefs(ctx, tx, &inc); err != nil {
-			return err
-		}
-		m, err := matrix(ctx, tx)
-		if err != nil {
-			return err
-		}
-		if inc.Priority, err = m.Priority(inc.Urgency, inc.Impact); err != nil {
+		if err := settle(ctx, tx, &inc); err != nil {
 			return err
 		}
 		if err := tx.CreateIncident(ctx, &inc); err != nil {
@@ -93,6 +86,19 @@ func (a *App) CreateIncident(ctx context.Context, actor desk.Actor, in IncidentI
 		return audit(ctx, tx, actor, now, "incident", inc.ID, &inc.OrgID, "create", nil, inc)
 	})
 	return inc, err
+}
+
+// settle checks what the incident refers to and sets its priority from the matrix.
+func settle(ctx context.Context, tx Tx, inc *desk.Incident) error {
+	if err := checkIncidentRefs(ctx, tx, inc); err != nil {
+		return err
+	}
+	m, err := matrix(ctx, tx)
+	if err != nil {
+		return err
+	}
+	inc.Priority, err = m.Priority(inc.Urgency, inc.Impact)
+	return err
 }
 
 // checkIncidentRefs checks that the organisation is a client, the reporter belongs to it,
@@ -220,14 +226,7 @@ func (a *App) UpdateIncident(ctx context.Context, actor desk.Actor, id int64, p 
 		if err := inc.Validate(); err != nil {
 			return err
 		}
-		if err := checkIncidentRefs(ctx, tx, &inc); err != nil {
-			return err
-		}
-		m, err := matrix(ctx, tx)
-		if err != nil {
-			return err
-		}
-		if inc.Priority, err = m.Priority(inc.Urgency, inc.Impact); err != nil {
+		if err := settle(ctx, tx, &inc); err != nil {
 			return err
 		}
 		inc.UpdatedAt = now

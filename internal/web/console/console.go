@@ -109,17 +109,7 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 // home sends people where they start: the incidents, the sign-in page, or, on a new
 // installation, the first-start page.
 func (h *handler) home(w http.ResponseWriter, r *http.Request) {
-	if _, ok := web.Actor(r.Context()); ok {
-		http.Redirect(w, r, "/incidents", http.StatusSeeOther)
-		return
-	}
-	pending, err := h.app.SetupPending(r.Context())
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if pending {
-		http.Redirect(w, r, "/setup", http.StatusSeeOther)
+	if h.redirectAway(w, r, "/incidents") {
 		return
 	}
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
@@ -148,4 +138,23 @@ func (h *handler) language(w http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(w, i18n.Cookie(l, h.secureFor(r)))
 	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// redirectAway sends a signed-in person on to next, and anyone to /setup while the first
+// admin is still to be created. It tells whether it answered the request.
+func (h *handler) redirectAway(w http.ResponseWriter, r *http.Request, next string) bool {
+	if _, ok := web.Actor(r.Context()); ok {
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return true
+	}
+	pending, err := h.app.SetupPending(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return true
+	}
+	if pending {
+		http.Redirect(w, r, "/setup", http.StatusSeeOther)
+		return true
+	}
+	return false
 }

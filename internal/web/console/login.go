@@ -18,17 +18,7 @@ type loginData struct {
 // and a new installation to its first-start page.
 func (h *handler) loginForm(w http.ResponseWriter, r *http.Request) {
 	next := safeNext(r.URL.Query().Get("next"), "")
-	if _, ok := web.Actor(r.Context()); ok {
-		http.Redirect(w, r, safeNext(next, "/incidents"), http.StatusSeeOther)
-		return
-	}
-	pending, err := h.app.SetupPending(r.Context())
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if pending {
-		http.Redirect(w, r, "/setup", http.StatusSeeOther)
+	if h.redirectAway(w, r, safeNext(next, "/incidents")) {
 		return
 	}
 	v := newView(r, h.rd.zone, "login.title")
