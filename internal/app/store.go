@@ -104,6 +104,30 @@ type Tx interface {
 	// Audit lists entries newest first (by id), below f.After when set, at most f.Limit.
 	Audit(ctx context.Context, f desk.AuditFilter) ([]desk.AuditEntry, error)
 
+	// CreateQuestionnaire stores a new version of the questionnaire and sets q.Version to
+	// one more than the highest stored version (1 for the first).
+	CreateQuestionnaire(ctx context.Context, q *desk.Questionnaire, by *int64, at time.Time) error
+	// Questionnaire returns a stored version; version 0 means the newest. ENOTFOUND when
+	// none is stored.
+	Questionnaire(ctx context.Context, version int) (desk.Questionnaire, error)
+
+	// CreateReport stores the questionnaire answers of an incident (one per incident).
+	CreateReport(ctx context.Context, r *desk.Report) error
+	Report(ctx context.Context, incidentID int64) (desk.Report, error)
+
+	// AddAttachment stores a file of an incident and sets a.ID.
+	AddAttachment(ctx context.Context, a *desk.Attachment, data []byte) error
+	// Attachments lists an incident's files, oldest first, without their content.
+	Attachments(ctx context.Context, incidentID int64) ([]desk.Attachment, error)
+	// Attachment returns one file of an incident with its content; ENOTFOUND when the
+	// incident has no such file.
+	Attachment(ctx context.Context, incidentID, id int64) (desk.Attachment, []byte, error)
+
+	// Notify queues a notification and sets n.ID.
+	Notify(ctx context.Context, n *desk.Notification) error
+	// Notifications lists queued notifications of a user, oldest first.
+	Notifications(ctx context.Context, userID int64) ([]desk.Notification, error)
+
 	// Setting returns a stored setting; ENOTFOUND when it was never set.
 	Setting(ctx context.Context, key string) (string, error)
 	PutSetting(ctx context.Context, key, value string) error

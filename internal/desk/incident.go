@@ -50,6 +50,14 @@ type Incident struct {
 	AssigneeID   *int64    `json:"assignee_id"`
 	ComponentIDs []int64   `json:"component_ids"`
 	Solution     string    `json:"solution,omitempty"`
+	// Affected says in the reporter's words what is affected, besides the components.
+	Affected string `json:"affected,omitempty"`
+	// Assessment is the desk's judgement of a report that claims urgency, with its reason.
+	Assessment       Assessment `json:"assessment,omitempty"`
+	AssessmentReason string     `json:"assessment_reason,omitempty"`
+	// QuestionnaireVersion is the version of the questionnaire the report was answered
+	// with; 0 when it was registered without one.
+	QuestionnaireVersion int `json:"questionnaire_version,omitempty"`
 	// Version counts updates; a change names the version it read to avoid lost updates.
 	Version         int        `json:"version"`
 	CreatedAt       time.Time  `json:"created_at"`
@@ -81,6 +89,7 @@ func (in *Incident) Validate() error {
 	in.Title = strings.TrimSpace(in.Title)
 	v.Text("title", in.Title, true, MaxTitle, false)
 	v.Text("description", in.Description, false, MaxText, true)
+	v.Text("affected", in.Affected, false, MaxTitle, false)
 	v.OneOf("channel", string(in.Channel), true, names(Channels))
 	v.OneOf("kind", string(in.Kind), true, []string{string(KindUrgent), string(KindRegular)})
 	v.OneOf("urgency", string(in.Urgency), true, LevelNames())
@@ -103,6 +112,7 @@ type IncidentFilter struct {
 	Channel    Channel
 	Priority   Priority
 	Query      string // words in the title
+	Assessment Assessment
 	// After is the cursor: list incidents with an id below it (the list runs newest first).
 	After int64
 	Limit int
@@ -153,6 +163,10 @@ const (
 	EventReclassified = "reclassified" // kind, urgency, impact, priority before and after; reason
 	EventAssigned     = "assigned"     // owner name, assignee name ("" when none, "-" when unchanged)
 	EventWaitingOn    = "waiting_on"   // on whom
+	EventReported     = "reported"     // the verdict, then each criterion and exclusion that applied
+	EventApproved     = "approved"     // the desk approved an urgent report
+	EventToRegular    = "to_regular"   // the desk moved an urgent report to regular support; the reason
+	EventAttached     = "attached"     // a file's name
 )
 
 // AuditEntry records one change: who, what, before → after, when, from which address.
