@@ -235,9 +235,10 @@ func (a *App) UpdateIncident(ctx context.Context, actor desk.Actor, id int64, p 
 		}
 		if msg := classificationChange(before, inc); msg != "" {
 			r := strings.TrimSpace(p.Reason)
-			if r != "" {
-				msg += " Reason: " + r
+			if r == "" {
+				return invalid("reason", "required", "explain to the client why the kind, urgency or impact changes")
 			}
+			msg += " Reason: " + r
 			err := entry(ctx, tx, actor, inc, desk.Public, msg, now, desk.EventReclassified,
 				"kind:"+string(before.Kind), "kind:"+string(inc.Kind),
 				"level:"+string(before.Urgency), "level:"+string(inc.Urgency),
@@ -245,6 +246,13 @@ func (a *App) UpdateIncident(ctx context.Context, actor desk.Actor, id int64, p 
 				"priority:"+before.Priority.String(), "priority:"+inc.Priority.String(), "text:"+r)
 			if err != nil {
 				return err
+			}
+			if inc.ReporterID != nil {
+				if err := notify(ctx, tx, *inc.ReporterID, inc, desk.NotifyAssessment, now, map[string]any{
+					"number": inc.Number, "urgency": inc.Urgency, "impact": inc.Impact, "priority": inc.Priority, "reason": r,
+				}); err != nil {
+					return err
+				}
 			}
 		}
 		return audit(ctx, tx, actor, now, "incident", inc.ID, &inc.OrgID, "update", before, inc)

@@ -1,0 +1,127 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"meldpunt/internal/desk"
+)
+
+// currentQuestionnaire returns the newest stored definition, or the default when none is
+// stored yet.
+func currentQuestionnaire(ctx context.Context, tx Tx) (desk.Questionnaire, error) {
+	q, err := tx.Questionnaire(ctx, 0)
+	if desk.IsNotFound(err) {
+		return desk.DefaultQuestionnaire(), nil
+	}
+	return q, err
+}
+
+// Questionnaire returns the definition clients answer now. Anyone signed in may read it.
+func (a *App) Questionnaire(ctx context.Context, actor desk.Actor) (q desk.Questionnaire, err error) {
+	err = a.store.Read(ctx, func(tx Tx) error {
+		q, err = currentQuestionnaire(ctx, tx)
+		return err
+	})
+	return q, err
+}
+
+// QuestionnaireVersion returns one version of the definition, for the desk to see what an
+// incident's report was answered with.
+func (a *App) QuestionnaireVersion(ctx context.Context, actor desk.Actor, version int) (q desk.Questionnaire, err error) {
+	if version <= 0 {
+		return q, desk.NotFound("questionnaire")
+	}
+	err = a.store.Read(ctx, func(tx Tx) error {
+		q, err = tx.Questionnaire(ctx, version)
+		if desk.IsNotFound(err) && version == 1 {
+			q, err = desk.DefaultQuestionnaire(), nil // the default before anyone stored it
+		}
+		return err
+	})
+	return q, err
+}
+
+// ReplaceQuestionnaire stores a new version of the definition; only admins may. Incidents
+// keep the version they were answered with.
+func (a *App) ReplaceQuestionnaire(ctx context.Context, actor desk.Actor, q desk.Questionnaire) (desk.Questionnaire, error) {
+	if err := requireAdmin(actor, "change the questionnaire"); err != nil {
+		return q, err
+	}
+	if err := q.Validate(); err != nil {
+		return q, err
+	}
+	now := a.clock()
+	err := a.store.Write(ctx, func(tx Tx) error {
+		if _, err := storedQuestionnaire(ctx, tx, now); err != nil { // keep the default as version 1
+			return err
+		}
+		var by *int64
+		if actor.UserID != 0 {
+			by = ptr(actor.UserID)
+		}
+		if err := tx.CreateQuestionnaire(ctx, &q, by, now); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, now, "questionnaire", int64(q.Version), nil, "replace", nil,
+			map[string]any{"version": q.Version, "hash": q.Hash()})
+	})
+	return q, err
+}
+
+// storedQuestionnaire returns the newest stored definition, storing the default as version
+// 1 when none is stored, so that every report refers to a stored version.
+func storedQuestionnaire(ctx context.Context, tx Tx, now time.Time) (desk.Questionnaire, error) {
+	q, err := tx.Questionnaire(ctx, 0)
+	if !desk.IsNotFound(err) {
+		return q, err
+	}
+	q = desk.DefaultQuestionnaire()
+	err = tx.CreateQuestionnaire(ctx, &q, nil, now)
+	return q, err
+}
+
+// MaxDefinition caps an uploaded definition.
+const MaxDefinition = 256 << 10
+
+// ParseQuestionnaire reads a definition written in JSON or YAML. Unknown fields are
+// refused, so a misspelt key does not silently vanish.
+func ParseQuestionnaire(data []byte) (desk.Questionnaire, error) {
+	var q desk.Questionnaire
+	bad := func(format string, args ...any) error {
+		return &desk.Error{Code: desk.EINVALID, Message: "the definition cannot be read",
+			Fields: []desk.FieldError{{Field: "definition", Rule: "format", Message: fmt.Sprintf(format, args...)}}}
+	}
+	if len(data) > MaxDefinition {
+		return q, bad("is larger than %d KiB", MaxDefinition>>10)
+	}
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 {
+		return q, bad("is empty")
+	}
+	if trimmed[0] != '{' {
+		// YAML: decode into generic values, then read them as JSON so both formats obey
+		// the same field names and the same strictness.
+		var v any
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		if err := dec.Decode(&v); err != nil {
+			return q, bad("is neither JSON nor valid YAML: %s", strings.TrimPrefix(err.Error(), "yaml: "))
+		}
+		var err error
+		if trimmed, err = json.Marshal(v); err != nil {
+			return q, bad("uses YAML that has no JSON form (keys must be text): %v", err)
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(trimmed))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&q); err != nil {
+		return q, bad("%s", strings.TrimPrefix(err.Error(), "json: "))
+	}
+	return q, nil
+}
