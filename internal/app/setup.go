@@ -120,6 +120,17 @@ func (a *App) SetupPending(ctx context.Context) (pending bool, err error) {
 	return pending, err
 }
 
+// ProviderName returns the provider's name, which texts such as the procedure show. It is
+// no secret: any signed-in person may read it.
+func (a *App) ProviderName(ctx context.Context) (name string, err error) {
+	err = a.store.Read(ctx, func(tx Tx) error {
+		p, err := provider(ctx, tx)
+		name = p.Name
+		return err
+	})
+	return name, err
+}
+
 // UserByEmail finds a user for the command line (token create --email).
 func (a *App) UserByEmail(ctx context.Context, actor desk.Actor, email string) (u desk.User, err error) {
 	err = a.store.Read(ctx, func(tx Tx) error {

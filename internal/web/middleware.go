@@ -130,12 +130,12 @@ func SecureHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// LimitBody caps the size of every request body.
-func LimitBody(max int64) func(http.Handler) http.Handler {
+// LimitBody caps the size of every request body at what limit says for the request.
+func LimitBody(limit func(*http.Request) int64) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.Body != nil {
-				r.Body = http.MaxBytesReader(w, r.Body, max)
+				r.Body = http.MaxBytesReader(w, r.Body, limit(r))
 			}
 			next.ServeHTTP(w, r)
 		})

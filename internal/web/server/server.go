@@ -23,8 +23,23 @@ type Config struct {
 	BaseURL string
 }
 
-// MaxBody caps every request body. Uploads (a later issue) raise it for their routes.
+// MaxBody caps every request body but uploads.
 const MaxBody = 1 << 20
+
+// MaxUpload caps the body of a request that carries files: as many of the largest files
+// as one request may add, and room for the form around them. The handlers check each file.
+const MaxUpload = desk.MaxAttachments*desk.MaxAttachment + MaxBody
+
+// bodyLimit says how large a request's body may be: uploads go to a few routes only, so no
+// other route reads (or spools to disk) more than MaxBody.
+func bodyLimit(r *http.Request) int64 {
+	p := r.URL.Path
+	if r.Method == http.MethodPost && (p == "/report" || p == "/intake" || p == "/api/v1/reports" ||
+		strings.HasSuffix(p, "/attachments") && (strings.HasPrefix(p, "/incidents/") || strings.HasPrefix(p, "/api/v1/incidents/"))) {
+		return MaxUpload
+	}
+	return MaxBody
+}
 
 // Handler returns the whole of Meldpunt's HTTP interface. reg receives the HTTP metrics and
 // is served at /metrics.
@@ -54,7 +69,7 @@ func build(cfg Config, a *app.App, log *slog.Logger, reg *prometheus.Registry) (
 	return web.Chain(mux,
 		web.Observe(log, web.NewMetrics(reg), mux.ServeMux, onErr),
 		web.SecureHeaders,
-		web.LimitBody(MaxBody),
+		web.LimitBody(bodyLimit),
 		web.Authenticate(a, onErr),
 	), mux
 }
