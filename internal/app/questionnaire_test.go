@@ -1,0 +1,91 @@
+package app
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"meldpunt/internal/desk"
+)
+
+func TestParseQuestionnaire(t *testing.T) {
+	def := desk.DefaultQuestionnaire()
+	js, err := json.Marshal(def)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := ParseQuestionnaire(js)
+	if err != nil || q.Hash() != def.Hash() {
+		t.Fatalf("JSON round trip: %v", err)
+	}
+	yml := `
+version: 0
+questions:
+  - id: down
+    kind: yes_no
+    required: true
+    text: {nl: "Ligt het eruit?", en: "Is it down?"}
+  - id: who
+    kind: single
+    required: true
+    text: {nl: "Wie?", en: "Who?"}
+    options:
+      - {id: all, text: {nl: Iedereen, en: Everyone}}
+      - {id: one, text: {nl: Eén, en: One}}
+rules:
+  - {question: down, any_of: ["yes"], criterion: unavailable}
+  - {question: down, any_of: ["yes"], urgency: high}
+  - {question: who, any_of: [all], impact: high}
+  - {question: who, any_of: [one], impact: low}
+criteria: {}
+exclusions: {}
+`
+	q, err = ParseQuestionnaire([]byte(yml))
+	if err != nil {
+		t.Fatalf("YAML: %v", err)
+	}
+	if len(q.Questions) != 2 || q.Questions[1].Options[0].Text[desk.LocaleEN] != "Everyone" || q.Rules[0].AnyOf[0] != "yes" {
+		t.Fatalf("YAML read as %+v", q)
+	}
+	// It parses, but the definition is incomplete: validation names what is missing.
+	e, ok := q.Validate().(*desk.Error)
+	if !ok || !strings.Contains(e.Error(), "criteria.unavailable") {
+		t.Fatalf("validation: %v", q.Validate())
+	}
+	for name, in := range map[string]string{
+		"empty":         "  ",
+		"broken JSON":   `{"questions": [`,
+		"broken YAML":   "questions: [\n  - id: x\n text",
+		"unknown field": `{"questions": [], "colour": "red"}`,
+		"unknown YAML":  "questionz: []",
+		"too large":     "{" + strings.Repeat(" ", MaxDefinition) + "}",
+	} {
+		_, err := ParseQuestionnaire([]byte(in))
+		e, ok := err.(*desk.Error)
+		if !ok || e.Code != desk.EINVALID || e.Fields[0].Field != "definition" {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+func TestCleanFileNameAndSniff(t *testing.T) {
+	for in, want := range map[string]string{
+		"screenshot.png": "screenshot.png", `C:\Users\anna\log.txt`: "log.txt", "../../etc/passwd": "passwd",
+		"a\"b\r\n.txt": "ab.txt", "..": "", "/": "",
+	} {
+		if got := cleanFileName(in); got != want {
+			t.Errorf("cleanFileName(%q) = %q, want %q", in, got, want)
+		}
+	}
+	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+	if got := sniff(png); got != "image/png" {
+		t.Errorf("png sniffed as %s", got)
+	}
+	if got := sniff([]byte("<html><script>alert(1)</script>")); got != "text/html" {
+		t.Errorf("html sniffed as %s", got)
+	}
+	_, errs := checkFiles([]File{{Name: "page.png", Data: []byte("<html><body>hi")}, {Name: "log.txt", Data: []byte("12:00 error\n")}})
+	if len(errs) != 1 || errs[0].Field != "files[0]" || errs[0].Rule != "type" {
+		t.Errorf("HTML named .png accepted, or text refused: %v", errs)
+	}
+}
