@@ -11,7 +11,8 @@ import (
 
 const incidentColumns = `id, org_id, reporter_id, channel, kind, title, description, urgency, impact,
 	priority, state, waiting_on, owner_id, assignee_id, solution, version,
-	created_at, updated_at, first_response_at, resolved_at, closed_at`
+	created_at, updated_at, first_response_at, resolved_at, closed_at,
+	affected, assessment, assessment_reason, questionnaire_version`
 
 const (
 	incidentMissing  = "the incident refers to an organisation, user or component that does not exist"
@@ -24,7 +25,8 @@ func scanIncident(row interface{ Scan(...any) error }) (desk.Incident, error) {
 	var created, updated int64
 	err := row.Scan(&in.ID, &in.OrgID, &reporter, &in.Channel, &in.Kind, &in.Title, &in.Description,
 		&in.Urgency, &in.Impact, &in.Priority, &in.State, &in.WaitingOn, &owner, &assignee, &in.Solution,
-		&in.Version, &created, &updated, &firstResponse, &resolved, &closed)
+		&in.Version, &created, &updated, &firstResponse, &resolved, &closed,
+		&in.Affected, &in.Assessment, &in.AssessmentReason, &in.QuestionnaireVersion)
 	in.Number = desk.FormatNumber(in.ID)
 	in.ReporterID, in.OwnerID, in.AssigneeID = fromNullID(reporter), fromNullID(owner), fromNullID(assignee)
 	in.CreatedAt, in.UpdatedAt = fromMillis(created), fromMillis(updated)
@@ -38,13 +40,16 @@ func scanIncident(row interface{ Scan(...any) error }) (desk.Incident, error) {
 func (t *tx) CreateIncident(ctx context.Context, in *desk.Incident) error {
 	err := t.queryRow(ctx, `INSERT INTO incidents (org_id, reporter_id, channel, kind, title,
 		description, urgency, impact, priority, state, waiting_on, owner_id, assignee_id, solution, version,
-		created_at, updated_at, first_response_at, resolved_at, closed_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $16, $17, $18, $19)
+		created_at, updated_at, first_response_at, resolved_at, closed_at,
+		affected, assessment, assessment_reason, questionnaire_version)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $16, $17, $18, $19,
+		$20, $21, $22, $23)
 		RETURNING id`,
 		in.OrgID, nullID(in.ReporterID), string(in.Channel), string(in.Kind), in.Title, in.Description,
 		string(in.Urgency), string(in.Impact), int64(in.Priority), string(in.State), string(in.WaitingOn),
 		nullID(in.OwnerID), nullID(in.AssigneeID), in.Solution, millis(in.CreatedAt), millis(in.UpdatedAt),
-		nullMillis(in.FirstResponseAt), nullMillis(in.ResolvedAt), nullMillis(in.ClosedAt)).Scan(&in.ID)
+		nullMillis(in.FirstResponseAt), nullMillis(in.ResolvedAt), nullMillis(in.ClosedAt),
+		in.Affected, string(in.Assessment), in.AssessmentReason, in.QuestionnaireVersion).Scan(&in.ID)
 	if err != nil {
 		return writeErr(err, "create incident", "", incidentMissing)
 	}
@@ -120,6 +125,9 @@ func incidentWhere(f desk.IncidentFilter) *where {
 	}
 	if f.Priority != 0 {
 		w.add("priority = %s", int64(f.Priority))
+	}
+	if f.Assessment != "" {
+		w.add("assessment = %s", string(f.Assessment))
 	}
 	// Every word must occur in the title, in any case.
 	for _, word := range strings.Fields(f.Query) {
@@ -208,12 +216,14 @@ func (t *tx) UpdateIncident(ctx context.Context, in *desk.Incident) error {
 	res, err := t.exec(ctx, `UPDATE incidents SET org_id = $1, reporter_id = $2, channel = $3,
 		kind = $4, title = $5, description = $6, urgency = $7, impact = $8, priority = $9, state = $10,
 		waiting_on = $11, owner_id = $12, assignee_id = $13, solution = $14, updated_at = $15,
-		first_response_at = $16, resolved_at = $17, closed_at = $18, version = version + 1
-		WHERE id = $19 AND version = $20`,
+		first_response_at = $16, resolved_at = $17, closed_at = $18, affected = $19, assessment = $20,
+		assessment_reason = $21, questionnaire_version = $22, version = version + 1
+		WHERE id = $23 AND version = $24`,
 		in.OrgID, nullID(in.ReporterID), string(in.Channel), string(in.Kind), in.Title, in.Description,
 		string(in.Urgency), string(in.Impact), int64(in.Priority), string(in.State), string(in.WaitingOn),
 		nullID(in.OwnerID), nullID(in.AssigneeID), in.Solution, millis(in.UpdatedAt),
-		nullMillis(in.FirstResponseAt), nullMillis(in.ResolvedAt), nullMillis(in.ClosedAt), in.ID, in.Version)
+		nullMillis(in.FirstResponseAt), nullMillis(in.ResolvedAt), nullMillis(in.ClosedAt),
+		in.Affected, string(in.Assessment), in.AssessmentReason, in.QuestionnaireVersion, in.ID, in.Version)
 	if err != nil {
 		return writeErr(err, "update incident", "", incidentMissing)
 	}

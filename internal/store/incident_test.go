@@ -29,7 +29,8 @@ func TestIncidentRoundTrip(t *testing.T) {
 			Kind: desk.KindUrgent, Title: "Webshop geeft foutmelding ✗", Description: "Sinds 9:00\nregel 2",
 			Urgency: desk.High, Impact: desk.Low, Priority: desk.P3, State: desk.StateWaiting,
 			WaitingOn: desk.WaitingOnThirdParty, OwnerID: &f.agent.ID, AssigneeID: &f.agent.ID,
-			Solution: "", CreatedAt: t0, UpdatedAt: t0, FirstResponseAt: &responded}
+			Solution: "", Affected: "De webshop en de app", Assessment: desk.AssessmentPending,
+			AssessmentReason: "", QuestionnaireVersion: 2, CreatedAt: t0, UpdatedAt: t0, FirstResponseAt: &responded}
 		write(t, db, func(ctx context.Context, tx app.Tx) error {
 			if err := tx.CreateComponent(ctx, &c1); err != nil {
 				return err
@@ -68,6 +69,8 @@ func TestIncidentRoundTrip(t *testing.T) {
 		upd.Urgency, upd.Impact, upd.Priority = desk.Low, desk.High, desk.P5
 		upd.State, upd.WaitingOn, upd.Solution = desk.StateClosed, "", "Restarted"
 		upd.ComponentIDs, upd.UpdatedAt = nil, closed
+		upd.Affected, upd.Assessment, upd.AssessmentReason = "", desk.AssessmentReclassified, "a workaround exists ✓"
+		upd.QuestionnaireVersion = 3
 		upd.FirstResponseAt, upd.ResolvedAt, upd.ClosedAt = nil, &resolved, &closed
 		write(t, db, func(ctx context.Context, tx app.Tx) error { return tx.UpdateIncident(ctx, &upd) })
 		if upd.Version != 2 {
@@ -149,13 +152,16 @@ func TestIncidentFilters(t *testing.T) {
 		})
 		add("Globex site down", func(in *desk.Incident) {
 			in.OrgID, in.ReporterID, in.Kind, in.Channel = f.globex.ID, &f.bob.ID, desk.KindUrgent, desk.ChannelPhone
+			in.Assessment = desk.AssessmentPending
 		})
 		add("Old problem", func(in *desk.Incident) { in.State, in.OwnerID = desk.StateClosed, &f.agent.ID })
 		add("100% CPU", func(in *desk.Incident) { in.State = desk.StateWaiting })
-		add("1000 errors", func(in *desk.Incident) { in.Channel = desk.ChannelMonitor })
+		add("1000 errors", func(in *desk.Incident) {
+			in.Channel, in.Assessment = desk.ChannelMonitor, desk.AssessmentPending
+		})
 		add("disk_full", func(in *desk.Incident) { in.State = desk.StateResolved })
 		add("diskXfull", func(in *desk.Incident) {})
-		add(`path C:\temp`, func(in *desk.Incident) {})
+		add(`path C:\temp`, func(in *desk.Incident) { in.Assessment = desk.AssessmentApproved })
 		order := []string{"Site down", "Mail slow", "Globex site down", "Old problem", "100% CPU",
 			"1000 errors", "disk_full", "diskXfull", `path C:\temp`}
 		write(t, db, func(ctx context.Context, tx app.Tx) error {
@@ -189,6 +195,10 @@ func TestIncidentFilters(t *testing.T) {
 			{"kind", desk.IncidentFilter{Kind: desk.KindUrgent}, []string{"Globex site down"}},
 			{"channel", desk.IncidentFilter{Channel: desk.ChannelMonitor}, []string{"1000 errors"}},
 			{"priority", desk.IncidentFilter{Priority: desk.P1}, []string{"Mail slow"}},
+			{"assessment queue", desk.IncidentFilter{Assessment: desk.AssessmentPending}, []string{"1000 errors", "Globex site down"}},
+			{"assessment", desk.IncidentFilter{Assessment: desk.AssessmentApproved}, []string{`path C:\temp`}},
+			{"assessment none", desk.IncidentFilter{Assessment: desk.AssessmentReclassified}, nil},
+			{"assessment and org", desk.IncidentFilter{Assessment: desk.AssessmentPending, OrgID: f.globex.ID}, []string{"Globex site down"}},
 			{"query ignores case", desk.IncidentFilter{Query: "SITE"}, []string{"Globex site down", "Site down"}},
 			{"query needs every word", desk.IncidentFilter{Query: "down  globex"}, []string{"Globex site down"}},
 			{"percent is literal", desk.IncidentFilter{Query: "100%"}, []string{"100% CPU"}},

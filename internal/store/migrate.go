@@ -71,6 +71,11 @@ func (db *DB) migrations() ([]migration, error) {
 // transaction, and returns how many it applied. On PostgreSQL it holds an advisory lock
 // meanwhile, so several instances starting at once do not race.
 func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
+	return db.migrate(ctx, 0)
+}
+
+// migrate is Migrate up to and including version target; 0 means every migration.
+func (db *DB) migrate(ctx context.Context, target int) (applied int, err error) {
 	ms, err := db.migrations()
 	if err != nil {
 		return 0, err
@@ -105,6 +110,9 @@ func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
 			slices.Max(done), ms[len(ms)-1].version, ErrSchemaNewer)
 	}
 	for _, m := range ms {
+		if target > 0 && m.version > target {
+			break
+		}
 		if slices.Contains(done, m.version) {
 			continue
 		}
