@@ -120,13 +120,20 @@ func (w *world) createIncidents(ctx context.Context) error {
 	incidents := []struct {
 		by    string // email of the reporter (a client) or of the agent who registered a call
 		in    app.IncidentInput
-		steps []step
+		// report, when set, files the incident through the questionnaire instead of in.
+		report *app.ReportInput
+		steps  []step
 	}{
-		{ // new, urgent: the checkout is down
+		{ // new, urgent by the questionnaire, waiting for the desk's assessment
 			by: "user@acme.example",
-			in: app.IncidentInput{Kind: desk.KindUrgent, Title: "Checkout geeft foutmelding 500",
+			report: &app.ReportInput{Title: "Checkout geeft foutmelding 500",
 				Description: "Sinds 14:05 krijgen klanten bij het afrekenen een foutmelding. Er komen geen bestellingen meer binnen.",
-				Urgency:     desk.High, Impact: desk.High, ComponentIDs: w.ids("Webshop", "Betalingen")},
+				ComponentIDs: w.ids("Webshop", "Betalingen"), Accept: true, Locale: desk.LocaleNL,
+				Answers: desk.Answers{
+					"availability": {"partly"}, "request_type": {"malfunction"}, "financial_damage": {"yes"},
+					"security": {"no"}, "essential_function": {"yes"}, "end_users": {"yes"}, "workaround": {"no"},
+					"business_process": {"stopped"}, "users": {"all"},
+				}},
 		},
 		{ // triaged: a phone call, registered by the agent
 			by: agent,
@@ -186,13 +193,21 @@ func (w *world) createIncidents(ctx context.Context) error {
 		},
 	}
 	for _, x := range incidents {
-		inc, err := w.a.CreateIncident(ctx, w.actor(x.by), x.in)
+		var inc desk.Incident
+		var err error
+		title := x.in.Title
+		if x.report != nil {
+			title = x.report.Title
+			inc, _, err = w.a.SubmitReport(ctx, w.actor(x.by), *x.report)
+		} else {
+			inc, err = w.a.CreateIncident(ctx, w.actor(x.by), x.in)
+		}
 		if err != nil {
-			return fmt.Errorf("%q: %w", x.in.Title, err)
+			return fmt.Errorf("%q: %w", title, err)
 		}
 		for i, s := range x.steps {
 			if err := w.do(ctx, inc.ID, s); err != nil {
-				return fmt.Errorf("%q, step %d: %w", x.in.Title, i+1, err)
+				return fmt.Errorf("%q, step %d: %w", title, i+1, err)
 			}
 		}
 		w.incidents++

@@ -105,8 +105,9 @@ func TestLoad(t *testing.T) {
 		if len(page.Items) != 6 || len(byState) != 6 {
 			t.Fatalf("%d incidents in %d states, want 6 in 6", len(page.Items), len(byState))
 		}
-		if n := byState[desk.StateNew]; n.Kind != desk.KindUrgent || n.Priority != desk.P1 || n.OrgID != acme.ID {
-			t.Errorf("new incident: %+v, want an urgent P1 of acme", n)
+		if n := byState[desk.StateNew]; n.Kind != desk.KindUrgent || n.Priority != desk.P1 || n.OrgID != acme.ID ||
+			n.Assessment != desk.AssessmentPending || n.QuestionnaireVersion != 1 {
+			t.Errorf("new incident: %+v, want an urgent P1 of acme, reported through the questionnaire, waiting for assessment", n)
 		}
 		if w := byState[desk.StateWaiting]; w.WaitingOn != desk.WaitingOnClient {
 			t.Errorf("waiting incident waits on %q, want client", w.WaitingOn)
