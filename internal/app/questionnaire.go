@@ -35,6 +35,9 @@ func (a *App) Questionnaire(ctx context.Context, actor desk.Actor) (q desk.Quest
 // QuestionnaireVersion returns one version of the definition, for the desk to see what an
 // incident's report was answered with.
 func (a *App) QuestionnaireVersion(ctx context.Context, actor desk.Actor, version int) (q desk.Questionnaire, err error) {
+	if !actor.Role.IsStaff() {
+		return q, forbidden("read earlier versions of the questionnaire")
+	}
 	if version <= 0 {
 		return q, desk.NotFound("questionnaire")
 	}

@@ -35,21 +35,28 @@ func decode(w http.ResponseWriter, r *http.Request, dst any) error {
 	if err != nil {
 		return badRequest("the body could not be read")
 	}
+	return decodeJSON(body, dst, "body")
+}
+
+// decodeJSON reads one JSON object from b into dst with decode's rules. what names the
+// text in messages and as the field of errors about it as a whole: "body", or the name of
+// a multipart part.
+func decodeJSON(b []byte, dst any, what string) error {
 	// encoding/json would replace invalid UTF-8 (and lone surrogate escapes) by U+FFFD
 	// silently; refuse them instead, so what is stored is what was sent.
-	if !utf8.Valid(body) || hasLoneSurrogate(body) {
-		return invalid("body", "utf8", "must be valid UTF-8 text")
+	if !utf8.Valid(b) || hasLoneSurrogate(b) {
+		return invalid(what, "utf8", "must be valid UTF-8 text")
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
+	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
-		return decodeError(err)
+		return decodeError(err, what)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return badRequest("the body must hold one JSON object and nothing after it")
+		return badRequest("the " + what + " must hold one JSON object and nothing after it")
 	}
-	if bytes.HasPrefix(bytes.TrimSpace(body), []byte("null")) {
-		return invalid("body", "type", "must be a JSON object")
+	if bytes.HasPrefix(bytes.TrimSpace(b), []byte("null")) {
+		return invalid(what, "type", "must be a JSON object")
 	}
 	return nil
 }
@@ -64,22 +71,23 @@ func checkMediaType(ct string) error {
 	return nil
 }
 
-// decodeError turns an encoding/json error into the answer for the client.
-func decodeError(err error) error {
+// decodeError turns an encoding/json error into the answer for the client; what names
+// the text that was read ("body").
+func decodeError(err error, what string) error {
 	var syntax *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	var bad *json.InvalidUnmarshalError
 	switch {
 	case errors.Is(err, io.EOF):
-		return badRequest("the body is empty; send a JSON object")
+		return badRequest("the " + what + " is empty; send a JSON object")
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return badRequest("the body is not valid JSON: it ends too early")
+		return badRequest("the " + what + " is not valid JSON: it ends too early")
 	case errors.As(err, &syntax):
-		return badRequest("the body is not valid JSON: " + syntax.Error() + " (at byte " + strconv.FormatInt(syntax.Offset, 10) + ")")
+		return badRequest("the " + what + " is not valid JSON: " + syntax.Error() + " (at byte " + strconv.FormatInt(syntax.Offset, 10) + ")")
 	case errors.As(err, &typ):
 		field := typ.Field
 		if field == "" {
-			field = "body"
+			field = what
 		}
 		return invalid(field, "type", "must be "+jsonKind(typ.Type)+", not "+typ.Value)
 	case errors.As(err, &bad):
@@ -88,7 +96,7 @@ func decodeError(err error) error {
 	if name, ok := strings.CutPrefix(err.Error(), `json: unknown field "`); ok {
 		return invalid(strings.TrimSuffix(name, `"`), "unknown_field", "is not a field of this request")
 	}
-	return invalid("body", "type", err.Error())
+	return invalid(what, "type", err.Error())
 }
 
 // jsonKind names the JSON type that a Go type reads.

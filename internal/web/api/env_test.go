@@ -137,6 +137,7 @@ type request struct {
 	path    string // {name} placeholders are replaced from env.vars
 	as      string // the fixture user whose API token is sent; "" sends none
 	body    any    // a string is sent as is (after placeholders); anything else as JSON
+	raw     []byte // sent as is, without placeholders, when there is no body (uploads)
 	ctype   string // Content-Type; application/json when there is a body and none is given
 	headers map[string]string
 }
@@ -170,6 +171,8 @@ func (e *env) do(t *testing.T, rq request) *result {
 		if rq.ctype == "" {
 			rq.ctype = "application/json"
 		}
+	} else if rq.raw != nil {
+		body = bytes.NewReader(rq.raw)
 	}
 	path := e.expand(rq.path)
 	req, err := http.NewRequest(rq.method, e.srv.URL+path, body)

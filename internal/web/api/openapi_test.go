@@ -131,6 +131,17 @@ func TestOpenAPIConformance(t *testing.T) {
 		inc := must(e.app.CreateIncident(ctx, sys, app.IncidentInput{OrgID: e.orgA.ID, ReporterID: &reporter,
 			Title: "Down", Urgency: desk.High, Impact: desk.High, ComponentIDs: []int64{must(e.app.Components(ctx, sys, e.orgA.ID))(t)[0].ID}}))(t)
 		e.vars["inc"] = itoa(inc.ID)
+		// A report with a file, through the app; another waits for the calls below.
+		rep, _, err := e.app.SubmitReport(ctx, e.actorOf("clientUserA"), app.ReportInput{Title: "Checkout down", Answers: mustAnswers(t, urgentAnswers),
+			Accept: true, Files: []app.File{{Name: "shot.png", Data: pngFile}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.vars["rep"] = itoa(rep.ID)
+		e.vars["att"] = itoa(must(e.app.Attachments(ctx, sys, rep.ID))(t)[0].ID)
+		definition := jsonText(desk.DefaultQuestionnaire())
+		uploadType, uploadBody := multipartBody(t, part{"files", "log.txt", logFile})
+		reportType, reportBody := multipartBody(t, reportPart(`{"title":"x","answers":`+urgentAnswers+`,"accept_procedure":true}`), part{"files", "log.txt", logFile})
 		matrix := `{"high":{"high":"P1","normal":"P2","low":"P3"},"normal":{"high":"P2","normal":"P3","low":"P4"},"low":{"high":"P3","normal":"P4","low":"P5"}}`
 		type call = request
 		calls := []call{
@@ -187,7 +198,7 @@ func TestOpenAPIConformance(t *testing.T) {
 			{method: "POST", path: "/api/v1/incidents", as: "clientUserA", body: `{"title":"Slow","urgency":"low","impact":"low","x":1}`},
 			{method: "GET", path: "/api/v1/incidents/{inc}", as: "clientUserA"},
 			{method: "GET", path: "/api/v1/incidents/{inc}", as: "clientUserB"},
-			{method: "PATCH", path: "/api/v1/incidents/{inc}", as: "agent", body: `{"impact":"low"}`},
+			{method: "PATCH", path: "/api/v1/incidents/{inc}", as: "agent", body: `{"impact":"low","reason":"only one user"}`},
 			{method: "PATCH", path: "/api/v1/incidents/{inc}", as: "agent", body: `{"impact":"low","version":1}`},
 			{method: "POST", path: "/api/v1/incidents/{inc}/transitions", as: "agent", body: `{"to":"triaged"}`},
 			{method: "POST", path: "/api/v1/incidents/{inc}/transitions", as: "agent", body: `{"to":"closed"}`},
@@ -205,6 +216,31 @@ func TestOpenAPIConformance(t *testing.T) {
 			{method: "GET", path: "/api/v1/priority-matrix"},
 			{method: "PUT", path: "/api/v1/priority-matrix", as: "admin", body: matrix},
 			{method: "PUT", path: "/api/v1/priority-matrix", as: "admin", body: `{}`},
+			{method: "GET", path: "/api/v1/questionnaire", as: "clientUserB"},
+			{method: "GET", path: "/api/v1/questionnaire"},
+			{method: "PUT", path: "/api/v1/questionnaire", as: "admin", body: definition},
+			{method: "PUT", path: "/api/v1/questionnaire", as: "admin", body: `{}`},
+			{method: "GET", path: "/api/v1/questionnaire/versions/1", as: "expert"},
+			{method: "GET", path: "/api/v1/questionnaire/versions/1", as: "clientUserA"},
+			{method: "POST", path: "/api/v1/questionnaire/evaluate", as: "clientUserA", body: `{"answers":` + urgentAnswers + `}`},
+			{method: "POST", path: "/api/v1/questionnaire/evaluate", as: "clientUserA", body: `{"answers":{"x":"y"}}`},
+			{method: "GET", path: "/api/v1/procedure?locale=en", as: "clientUserA"},
+			{method: "GET", path: "/api/v1/procedure?locale=de", as: "clientUserA"},
+			{method: "POST", path: "/api/v1/reports", as: "clientUserA", body: `{"title":"x","answers":` + urgentAnswers + `,"accept_procedure":true}`},
+			{method: "POST", path: "/api/v1/reports", as: "clientUserA", raw: reportBody, ctype: reportType},
+			{method: "POST", path: "/api/v1/reports", as: "clientUserA", body: `{"title":"x","answers":` + urgentAnswers + `}`},
+			{method: "GET", path: "/api/v1/incidents/{rep}/report", as: "clientUserA"},
+			{method: "GET", path: "/api/v1/incidents/{rep}/report", as: "clientUserB"},
+			{method: "POST", path: "/api/v1/incidents/{rep}/assessment", as: "agent", body: `{"decision":"approve"}`},
+			{method: "POST", path: "/api/v1/incidents/{rep}/assessment", as: "agent", body: `{"decision":"approve"}`},
+			{method: "GET", path: "/api/v1/incidents/{rep}/attachments", as: "clientUserA"},
+			{method: "GET", path: "/api/v1/incidents/{rep}/attachments", as: "clientUserB"},
+			{method: "POST", path: "/api/v1/incidents/{rep}/attachments", as: "clientUserA", raw: uploadBody, ctype: uploadType},
+			{method: "POST", path: "/api/v1/incidents/{rep}/attachments", as: "clientUserA", body: `{}`},
+			{method: "GET", path: "/api/v1/incidents/{rep}/attachments/{att}", as: "clientUserA"},
+			{method: "GET", path: "/api/v1/incidents/{rep}/attachments/{att}", as: "clientUserA2"},
+			{method: "GET", path: "/api/v1/notifications", as: "clientUserA"},
+			{method: "GET", path: "/api/v1/notifications"},
 		}
 		for _, c := range calls {
 			t.Run(c.method+" "+c.path, func(t *testing.T) {

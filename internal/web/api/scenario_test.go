@@ -21,6 +21,7 @@ type scenario struct {
 	errors      [][2]string       // field, rule pairs the problem must name
 	save        map[string]string // variable → dotted JSON path, for later scenarios
 	check       func(t *testing.T, r *result)
+	wantType    string // the Content-Type of a success; application/json when empty
 }
 
 // run runs the scenarios in order, each as a subtest.
@@ -47,8 +48,10 @@ func (e *env) assert(t *testing.T, sc scenario, r *result) {
 		}
 	case r.status >= 400 && ct != "application/problem+json":
 		t.Errorf("Content-Type %q, want application/problem+json", ct)
-	case r.status < 300 && ct != "application/json":
+	case r.status < 300 && sc.wantType == "" && ct != "application/json":
 		t.Errorf("Content-Type %q, want application/json", ct)
+	case r.status < 300 && sc.wantType != "" && ct != sc.wantType:
+		t.Errorf("Content-Type %q, want %s", ct, sc.wantType)
 	}
 	if r.status == 201 && !strings.HasPrefix(r.header.Get("Location"), baseURL+"/api/v1/") {
 		t.Errorf("201 with Location %q", r.header.Get("Location"))
