@@ -118,8 +118,8 @@ func (w *world) createIncidents(ctx context.Context) error {
 	note := func(body string) *app.EntryInput { return &app.EntryInput{Kind: desk.EntryNote, Body: body} }
 
 	incidents := []struct {
-		by    string // email of the reporter (a client) or of the agent who registered a call
-		in    app.IncidentInput
+		by string // email of the reporter (a client) or of the agent who registered a call
+		in app.IncidentInput
 		// report, when set, files the incident through the questionnaire instead of in.
 		report *app.ReportInput
 		steps  []step
@@ -127,7 +127,7 @@ func (w *world) createIncidents(ctx context.Context) error {
 		{ // new, urgent by the questionnaire, waiting for the desk's assessment
 			by: "user@acme.example",
 			report: &app.ReportInput{Title: "Checkout geeft foutmelding 500",
-				Description: "Sinds 14:05 krijgen klanten bij het afrekenen een foutmelding. Er komen geen bestellingen meer binnen.",
+				Description:  "Sinds 14:05 krijgen klanten bij het afrekenen een foutmelding. Er komen geen bestellingen meer binnen.",
 				ComponentIDs: w.ids("Webshop", "Betalingen"), Accept: true, Locale: desk.LocaleNL,
 				Answers: desk.Answers{
 					"availability": {"partly"}, "request_type": {"malfunction"}, "financial_damage": {"yes"},

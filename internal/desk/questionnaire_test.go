@@ -92,7 +92,7 @@ func orEmpty(s []string) []string {
 func TestEvaluateUrgencyImpactPriority(t *testing.T) {
 	q := DefaultQuestionnaire()
 	for _, tt := range []struct {
-		process, users string
+		process, users  string
 		urgency, impact Level
 		priority        Priority
 	}{

@@ -112,7 +112,7 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("after signing in: %d at %q", resp.Status, loc)
 	}
 	h1, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("h1")))
-	if err != nil || h1 != "Meldingen" {
+	if err != nil || h1 != "Mijn meldingen" {
 		t.Fatalf("incidents heading %q (%v)", h1, err)
 	}
 

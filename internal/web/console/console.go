@@ -1,5 +1,7 @@
-// Package console serves Meldpunt's pages: sign-in, password reset, first-start setup and
-// the incident pages, in Dutch and English. Every page works without JavaScript.
+// Package console serves Meldpunt's pages: sign-in, password reset, first-start setup, the
+// incident pages, the urgent-report questionnaire with its verdict, the desk's triage and
+// phone intake, and the questionnaire's administration, in Dutch and English. Every page
+// works without JavaScript; report.js shows the verdict while the client answers.
 package console
 
 import (
@@ -69,6 +71,18 @@ func Register(mux *web.Mux, d Deps) {
 	mux.HandleFunc("POST /incidents/{id}/entries", h.wrap(h.signedIn(h.addEntry)))
 	mux.HandleFunc("POST /incidents/{id}/transition", h.wrap(h.signedIn(h.transition)))
 	mux.HandleFunc("POST /incidents/{id}/assign", h.wrap(h.signedIn(h.assign)))
+	mux.HandleFunc("POST /incidents/{id}/assess", h.wrap(h.signedIn(h.assess)))
+	mux.HandleFunc("POST /incidents/{id}/classify", h.wrap(h.signedIn(h.classify)))
+	mux.HandleFunc("POST /incidents/{id}/attachments", h.wrap(h.signedIn(h.attach)))
+	mux.HandleFunc("GET /incidents/{id}/attachments/{attachment}", h.wrap(h.signedIn(h.attachment)))
+	mux.HandleFunc("GET /report", h.wrap(h.signedIn(h.reportForm)))
+	mux.HandleFunc("POST /report", h.wrap(h.signedIn(h.report)))
+	mux.HandleFunc("GET /intake", h.wrap(h.signedIn(h.intakeForm)))
+	mux.HandleFunc("POST /intake", h.wrap(h.signedIn(h.intake)))
+	mux.HandleFunc("GET /triage", h.wrap(h.signedIn(h.triage)))
+	mux.HandleFunc("GET /admin/questionnaire", h.wrap(h.signedIn(h.questionnaire)))
+	mux.HandleFunc("POST /admin/questionnaire", h.wrap(h.signedIn(h.replaceQuestionnaire)))
+	mux.HandleFunc("GET /admin/questionnaire/download", h.wrap(h.signedIn(h.questionnaireJSON)))
 }
 
 // wrap applies what every page shares: a language chosen with ?lang= is remembered in a

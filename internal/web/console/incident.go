@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"meldpunt/internal/app"
 	"meldpunt/internal/desk"
@@ -27,6 +28,46 @@ type detailData struct {
 	// Owners and Assignees are the people the assignment form offers.
 	Owners, Assignees   []desk.User
 	OwnerID, AssigneeID int64
+	// Report is what was answered in the questionnaire; nil for an incident registered
+	// without it. Confirm is the confirmation shown right after submitting.
+	Report  *reportView
+	Confirm *confirmView
+	// Attachments are the incident's files; CanAttach offers the form to add more.
+	Attachments []desk.Attachment
+	CanAttach   bool
+	// CanAssess offers the desk's judgement of a pending urgent report; CanClassify the
+	// change of urgency and impact, with Levels to choose from.
+	CanAssess, CanClassify bool
+	Levels                 []desk.Level
+}
+
+// reportView is an incident's questionnaire record as the page shows it.
+type reportView struct {
+	Version int
+	Answers []answerView
+	// Panel is the verdict the answers gave when they were submitted.
+	Panel           panel
+	AcceptedBy      string
+	AcceptedAt      time.Time
+	AcceptedFrom    string
+	ProcedureLocale desk.Locale
+	ProcedureHash   string
+
+	q    desk.Questionnaire
+	eval desk.Evaluation
+}
+
+// answerView is one question with the answers given, in the page's language.
+type answerView struct {
+	Question string
+	Answers  []string
+}
+
+// confirmView is the confirmation after submitting: the verdict, what happens next, and
+// what the contract promises.
+type confirmView struct {
+	Panel panel
+	Next  string
 }
 
 // transitionForm is one state change the actor may make, with the fields it needs.
@@ -76,7 +117,26 @@ func (h *handler) showIncident(w http.ResponseWriter, r *http.Request, a desk.Ac
 	d := detailData{
 		Inc: inc, Timeline: tl, Staff: a.Role.IsStaff(),
 		CanReply: open, CanNote: open && a.Role.IsStaff(), CanAssign: open && a.Role.IsDesk(),
-		Decide: a.Role.IsClient() && inc.State == desk.StateResolved,
+		Decide:    a.Role.IsClient() && inc.State == desk.StateResolved,
+		CanAttach: open, CanAssess: a.Role.IsDesk() && inc.Assessment == desk.AssessmentPending,
+		CanClassify: open && a.Role.IsDesk(), Levels: desk.Levels,
+	}
+	if d.Attachments, err = h.app.Attachments(ctx, a, id); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if err := h.reportRecord(ctx, a, v, &d); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if r.Method == http.MethodGet && r.URL.Query().Get("submitted") == "1" {
+		d.Confirm = &confirmView{Next: v.T("confirm.next_regular")}
+		if inc.Assessment == desk.AssessmentPending {
+			d.Confirm.Next = v.T("confirm.next_urgent")
+		}
+		if rv := d.Report; rv != nil {
+			d.Confirm.Panel = v.verdictPanel(rv.q, rv.eval, true, h.promiseFor(ctx, a, inc))
+		}
 	}
 	if o, err := h.app.Organisation(ctx, a, inc.OrgID); err == nil {
 		d.OrgName = o.Name
@@ -107,6 +167,68 @@ func (h *handler) showIncident(w http.ResponseWriter, r *http.Request, a desk.Ac
 	v.Title = inc.Number + " " + inc.Title
 	v.Nav, v.Here, v.Data = "incidents", incidentURL(inc), d
 	h.rd.render(w, r, h.log, status, "incident", v)
+}
+
+// reportRecord fills the questionnaire's record of the incident, when it has one.
+func (h *handler) reportRecord(ctx context.Context, a desk.Actor, v *view, d *detailData) error {
+	rep, err := h.app.Report(ctx, a, d.Inc.ID)
+	if desk.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	q, err := h.answeredWith(ctx, a, rep.QuestionnaireVersion)
+	if err != nil {
+		return err
+	}
+	rv := &reportView{
+		Version: rep.QuestionnaireVersion, Panel: v.verdictPanel(q, rep.Evaluation, false, nil),
+		AcceptedBy: h.userName(ctx, a, &rep.AcceptedByID), AcceptedAt: rep.AcceptedAt,
+		ProcedureLocale: rep.ProcedureLocale, ProcedureHash: rep.ProcedureHash, q: q, eval: rep.Evaluation,
+	}
+	if a.Role.IsStaff() {
+		rv.AcceptedFrom = rep.AcceptedFrom
+	}
+	for _, qu := range q.Questions {
+		given := rep.Answers[qu.ID]
+		if len(given) == 0 {
+			continue
+		}
+		av := answerView{Question: qu.Text.In(v.Locale)}
+		for _, id := range given {
+			text := id
+			switch {
+			case qu.Kind == desk.QuestionYesNo && (id == "yes" || id == "no"):
+				text = v.T("report." + id)
+			default:
+				for _, o := range qu.Options {
+					if o.ID == id {
+						text = o.Text.In(v.Locale)
+					}
+				}
+			}
+			av.Answers = append(av.Answers, text)
+		}
+		rv.Answers = append(rv.Answers, av)
+	}
+	d.Report = rv
+	return nil
+}
+
+// answeredWith returns the version of the questionnaire a report the actor may see was
+// answered with, for its question texts. Staff read any version; the app lets clients read
+// only the current one, so for a report on an earlier version a client's page reads that
+// version as the system: its texts are no secret, and the report itself was checked.
+func (h *handler) answeredWith(ctx context.Context, a desk.Actor, version int) (desk.Questionnaire, error) {
+	if a.Role.IsStaff() {
+		return h.app.QuestionnaireVersion(ctx, a, version)
+	}
+	q, err := h.app.Questionnaire(ctx, a)
+	if err != nil || q.Version == version {
+		return q, err
+	}
+	return h.app.QuestionnaireVersion(ctx, desk.SystemActor("report"), version)
 }
 
 // userName returns the name of a user the actor may see, "" otherwise.

@@ -88,7 +88,11 @@ func (h *handler) incidents(w http.ResponseWriter, r *http.Request, a desk.Actor
 			d.FirstURL += "?" + filter.Encode()
 		}
 	}
-	v := newView(r, h.rd.zone, "incidents.title")
+	title := "incidents.title"
+	if a.Role.IsClient() {
+		title = "incidents.mine"
+	}
+	v := newView(r, h.rd.zone, title)
 	v.Nav, v.Data = "incidents", d
 	h.rd.render(w, r, h.log, http.StatusOK, "incidents", v)
 }

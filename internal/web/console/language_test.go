@@ -56,7 +56,7 @@ func TestLanguage(t *testing.T) {
 			c := e.client()
 			c.signIn(e.acmeAdmin) // English in the profile
 			p := c.get("/incidents")
-			expect(t, p, http.StatusOK, `<html lang="en">`, "Incidents", "Signed in as Carla Acme")
+			expect(t, p, http.StatusOK, `<html lang="en">`, "My incidents", "Signed in as Carla Acme")
 			// The switch needs the session's token.
 			expect(t, c.post("/language", url.Values{"lang": {"nl"}, "next": {"/incidents"}}), http.StatusForbidden)
 			p = c.post("/language", url.Values{"csrf": {csrfFor(t, p, "/language")}, "lang": {"nl"}, "next": {"/incidents?q=x"}})

@@ -111,19 +111,25 @@ func (v *view) Label(family string, value any) string {
 }
 
 // Event says what a timeline entry's event records, in the page's language. Arguments are
-// "kind:value": vocabulary values are translated, names and texts shown as they are.
+// "kind:value": vocabulary values are translated, names and texts shown as they are. The
+// criteria and exclusions of a report, and the reason of a decision, follow the sentence.
 func (v *view) Event(e desk.TimelineEntry) string {
 	args := make([]any, 0, len(e.Args))
 	reason := ""
+	var criteria, exclusions []string
 	for i, a := range e.Args {
 		kind, value, _ := strings.Cut(a, ":")
 		switch kind {
-		case "channel", "kind", "level", "waiting":
+		case "channel", "kind", "level", "waiting", "verdict":
 			args = append(args, v.Label(kind, value))
+		case "criterion":
+			criteria = append(criteria, v.Label(kind, value))
+		case "exclusion":
+			exclusions = append(exclusions, v.Label(kind, value))
 		case "same", "none":
 			args = append(args, v.T("event."+kind))
 		case "text":
-			if e.Event == desk.EventReclassified && i == len(e.Args)-1 {
+			if reasoned[e.Event] && i == len(e.Args)-1 {
 				reason = value // the reason closes the sentence, when there is one
 				continue
 			}
@@ -133,10 +139,42 @@ func (v *view) Event(e desk.TimelineEntry) string {
 		}
 	}
 	s := v.T("event."+e.Event, args...)
+	if len(criteria) > 0 {
+		s += " " + v.T("event.criteria", strings.Join(criteria, ", "))
+	}
+	if len(exclusions) > 0 {
+		s += " " + v.T("event.exclusions", strings.Join(exclusions, ", "))
+	}
 	if reason != "" {
 		s += " " + v.T("event.reason", reason)
 	}
 	return s
+}
+
+// reasoned are the events whose last text argument is the reason for a decision.
+var reasoned = map[string]bool{desk.EventReclassified: true, desk.EventApproved: true, desk.EventToRegular: true}
+
+// Size says a file's size: "820 B", "12 kB", "3.4 MB".
+func (v *view) Size(n int64) string {
+	switch {
+	case n < 1000:
+		return fmt.Sprintf("%d B", n)
+	case n < 1000*1000:
+		return fmt.Sprintf("%d kB", (n+500)/1000)
+	}
+	s := fmt.Sprintf("%.1f MB", float64(n)/1e6)
+	if v.Locale == desk.LocaleNL {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}
+
+// Short returns the first n characters of s: a hash shown to people.
+func (v *view) Short(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
 }
 
 // Time formats a time in the installation's time zone, the way the language writes it.

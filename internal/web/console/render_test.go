@@ -28,7 +28,7 @@ func TestTemplateKeys(t *testing.T) {
 		}
 	}
 	// Keys in the Go code: string literals that look like catalog keys.
-	goKey := regexp.MustCompile(`"((?:login|forgot|reset|setup|incidents?|form|field|error|nav|lang|filter|col|write|transition|assign|decide|password)\.[a-z0-9_.]+)"`)
+	goKey := regexp.MustCompile(`"((?:login|forgot|reset|setup|incidents?|form|field|error|nav|lang|filter|col|write|transition|assign|decide|password|report|intake|files|verdict|dur|age|triage|assess|classify|confirm|record|questionnaire)\.[a-z0-9_.]+)"`)
 	goFiles, _ := filepath.Glob("*.go")
 	for _, f := range goFiles {
 		if strings.HasSuffix(f, "_test.go") {
@@ -58,6 +58,15 @@ func TestTemplateKeys(t *testing.T) {
 		"level": desk.LevelNames(), "role": desk.RoleNames(), "waiting": {string(desk.WaitingOnClient), string(desk.WaitingOnThirdParty)},
 		"entry": {string(desk.EntryReply), string(desk.EntryNote), string(desk.EntryState), string(desk.EntrySystem)},
 	}
+	labels["verdict"] = []string{string(desk.VerdictUrgent), string(desk.VerdictRegular)}
+	labels["criterion"], labels["exclusion"] = desk.Criteria, desk.Exclusions
+	labels["hours"] = []string{string(desk.Hours24x7), string(desk.HoursBusiness)}
+	labels["urgency"], labels["impact"] = desk.LevelNames(), desk.LevelNames()
+	labels["assessment"] = []string{string(desk.AssessmentPending), string(desk.AssessmentApproved), string(desk.AssessmentReclassified)}
+	labels["qkind"] = []string{string(desk.QuestionSingle), string(desk.QuestionMulti), string(desk.QuestionYesNo)}
+	labels["lang"] = []string{string(desk.LocaleNL), string(desk.LocaleEN)}
+	labels["event"] = []string{desk.EventRegistered, desk.EventReclassified, desk.EventAssigned, desk.EventWaitingOn,
+		desk.EventReported, desk.EventApproved, desk.EventToRegular, desk.EventAttached, "reason", "criteria", "exclusions", "same", "none"}
 	for _, p := range desk.Priorities {
 		labels["priority"] = append(labels["priority"], p.String())
 	}
@@ -86,7 +95,7 @@ func TestTemplatesParse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"error", "login", "forgot", "reset", "setup", "incidents", "incident"} {
+	for _, name := range []string{"error", "login", "forgot", "reset", "setup", "incidents", "incident", "report", "intake", "triage", "questionnaire"} {
 		if rd.pages[name] == nil {
 			t.Errorf("no page %s", name)
 		}
@@ -109,6 +118,47 @@ func TestFieldMessage(t *testing.T) {
 	} {
 		if got := fieldMessage(c.l, c.fe); got != c.want {
 			t.Errorf("fieldMessage(%s, %+v) = %q, want %q", c.l, c.fe, got, c.want)
+		}
+	}
+}
+
+func TestEventsOfReports(t *testing.T) {
+	for _, c := range []struct {
+		l    desk.Locale
+		e    desk.TimelineEntry
+		want string
+	}{
+		{desk.LocaleNL, desk.TimelineEntry{Event: desk.EventReported, Args: []string{"verdict:urgent", "criterion:unavailable", "criterion:security_risk", "priority:P1"}},
+			"Gemeld met de vragenlijst: spoedmelding, prioriteit P1. Van toepassing: onbereikbaar, beveiligingsrisico."},
+		{desk.LocaleEN, desk.TimelineEntry{Event: desk.EventReported, Args: []string{"verdict:regular", "criterion:unavailable", "exclusion:workaround_available", "priority:P3"}},
+			"Reported with the questionnaire: regular support, priority P3. Applies: unavailable. Not urgent because: workaround available."},
+		{desk.LocaleEN, desk.TimelineEntry{Event: desk.EventApproved},
+			"Assessed by the service desk: an urgent report, handled with priority."},
+		{desk.LocaleNL, desk.TimelineEntry{Event: desk.EventApproved, Args: []string{"text:We pakken het nu op."}},
+			"Beoordeeld door de servicedesk: een spoedmelding, wordt met voorrang behandeld. Reden: We pakken het nu op."},
+		{desk.LocaleEN, desk.TimelineEntry{Event: desk.EventToRegular, Args: []string{"text:A: b"}},
+			"Assessed by the service desk: not an urgent report; handled as regular support. Reason: A: b"},
+		{desk.LocaleNL, desk.TimelineEntry{Event: desk.EventAttached, Args: []string{"text:log: 1.txt"}}, "Bestand log: 1.txt toegevoegd."},
+	} {
+		v := &view{Locale: c.l}
+		if got := v.Event(c.e); got != c.want {
+			t.Errorf("%s %v:\n got %q\nwant %q", c.l, c.e.Args, got, c.want)
+		}
+	}
+}
+
+func TestMinutes(t *testing.T) {
+	for _, c := range []struct {
+		l    desk.Locale
+		m    int
+		want string
+	}{
+		{desk.LocaleNL, 30, "30 minuten"}, {desk.LocaleNL, 60, "1 uur"}, {desk.LocaleNL, 90, "1 uur en 30 minuten"},
+		{desk.LocaleEN, 1, "1 minute"}, {desk.LocaleEN, 240, "4 hours"}, {desk.LocaleEN, 61, "1 hour and 1 minute"},
+	} {
+		v := &view{Locale: c.l}
+		if got := v.Minutes(c.m); got != c.want {
+			t.Errorf("%s %d: %q, want %q", c.l, c.m, got, c.want)
 		}
 	}
 }

@@ -50,6 +50,10 @@ type fixture struct {
 	incB     desk.Incident // reported by b_user, assigned to nobody
 	incA     desk.Incident // reported by a_user
 	tokenB   desk.Token    // b_user's token
+
+	// attB is B's file on incB. It, B's report of incB and B's notification are written
+	// straight through the store, so incB's timeline and B's counts stay as they were.
+	attB desk.Attachment
 }
 
 func newFixture(t *testing.T, db *store.DB) *fixture {
@@ -117,6 +121,25 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 	toks, err := a.Tokens(ctx, actorOf(bUser))
 	must(err)
 	f.tokenB = toks[0]
+
+	// B's report, file and notification (see attB).
+	now := time.Now().UTC()
+	f.attB = desk.Attachment{IncidentID: f.incB.ID, Name: "dump " + incidentSecret + ".txt", ContentType: "text/plain",
+		Size: 27, SHA256: "sha " + incidentSecret, UploadedBy: &bUser.user.ID, CreatedAt: now}
+	must(db.Write(ctx, func(tx app.Tx) error {
+		if err := tx.CreateReport(ctx, &desk.Report{IncidentID: f.incB.ID, QuestionnaireVersion: 1,
+			Answers: desk.Answers{"security": {"yes"}}, Evaluation: desk.Evaluation{Verdict: desk.VerdictUrgent,
+				Criteria: []string{desk.CriterionSecurityRisk}, Exclusions: []string{}, Urgency: desk.High, Impact: desk.High, Priority: desk.P1},
+			ProcedureLocale: desk.LocaleNL, ProcedureHash: "hash " + incidentSecret, AcceptedByID: bUser.user.ID, AcceptedAt: now,
+			AcceptedFrom: "192.0.2.66 " + incidentSecret}); err != nil {
+			return err
+		}
+		if err := tx.AddAttachment(ctx, &f.attB, []byte("log "+incidentSecret+" end")); err != nil {
+			return err
+		}
+		return tx.Notify(ctx, &desk.Notification{Kind: desk.NotifyReportReceived, UserID: bUser.user.ID, IncidentID: &f.incB.ID,
+			Payload: `{"number":"` + incidentSecret + `"}`, CreatedAt: now})
+	}))
 	return f
 }
 

@@ -45,11 +45,34 @@ func (f *fixture) cases() map[string][]isoCase {
 	usr := fmt.Sprint(f.people["b_user"].user.ID)
 	tok := fmt.Sprint(f.tokenB.ID)
 	agent := fmt.Sprint(f.people["agent"].user.ID)
+	// pageAnswers answers the default questionnaire in a page's form: urgent.
+	pageAnswers := "answers.availability=down&answers.request_type=malfunction&answers.financial_damage=yes&answers.security=no&" +
+		"answers.essential_function=no&answers.end_users=no&answers.workaround=no&answers.business_process=stopped&answers.users=all"
 	one := func(method, path, body string, want expectation, staffToo bool) []isoCase {
 		return []isoCase{{method, path, body, want, staffToo}}
 	}
 	return map[string][]isoCase{
 		// API
+		"GET /api/v1/questionnaire":                    one("GET", "/api/v1/questionnaire", "", blind, true),
+		"PUT /api/v1/questionnaire":                    one("PUT", "/api/v1/questionnaire", `{}`, refused, true),
+		"GET /api/v1/questionnaire/versions/{version}": one("GET", "/api/v1/questionnaire/versions/1", "", blind, true),
+		"POST /api/v1/questionnaire/evaluate": {
+			{"POST", "/api/v1/questionnaire/evaluate", `{"answers":{"security":"yes"}}`, blind, true},
+			{"POST", "/api/v1/questionnaire/evaluate", `{"organisation_id":` + org + `,"answers":{"security":"yes"}}`, blind, true},
+		},
+		"GET /api/v1/procedure": one("GET", "/api/v1/procedure?locale=en", "", blind, true),
+		"POST /api/v1/reports": one("POST", "/api/v1/reports", `{"organisation_id":`+org+`,"reporter_id":`+usr+`,"title":"x","accept_procedure":true,`+
+			`"answers":{"availability":"down","request_type":"malfunction","financial_damage":"yes","security":"no","essential_function":"no",`+
+			`"end_users":"no","workaround":"no","business_process":"stopped","users":"all"}}`, refused, true),
+		"GET /api/v1/notifications":               one("GET", "/api/v1/notifications", "", blind, true),
+		"POST /api/v1/incidents/{id}/assessment":  one("POST", "/api/v1/incidents/"+inc+"/assessment", `{"decision":"reclassify","reason":"hacked"}`, hidden, true),
+		"GET /api/v1/incidents/{id}/report":       one("GET", "/api/v1/incidents/"+num+"/report", "", hidden, true),
+		"GET /api/v1/incidents/{id}/attachments":  one("GET", "/api/v1/incidents/"+inc+"/attachments", "", hidden, true),
+		"POST /api/v1/incidents/{id}/attachments": one("POST", "/api/v1/incidents/"+inc+"/attachments", `{}`, hidden, true),
+		"GET /api/v1/incidents/{id}/attachments/{attachment}": {
+			{"GET", "/api/v1/incidents/" + inc + "/attachments/" + fmt.Sprint(f.attB.ID), "", hidden, true},
+			{"GET", "/api/v1/incidents/" + fmt.Sprint(f.incA.ID) + "/attachments/" + fmt.Sprint(f.attB.ID), "", hidden, true},
+		},
 		"GET /api/v1/openapi.json": one("GET", "/api/v1/openapi.json", "", blind, false),
 		"GET /api/v1/me":           one("GET", "/api/v1/me", "", blind, true),
 		"GET /api/v1/organisations": {
@@ -106,6 +129,27 @@ func (f *fixture) cases() map[string][]isoCase {
 		"GET /api/v1/priority-matrix":             one("GET", "/api/v1/priority-matrix", "", blind, true),
 		"PUT /api/v1/priority-matrix":             one("PUT", "/api/v1/priority-matrix", `{}`, refused, true),
 		// Pages
+		"GET /report": one("GET", "/report", "", blind, true),
+		"POST /report": {
+			{"POST", "/report", "step=check&component_id=" + comp + "&answers.security=yes", blind, true},
+			{"POST", "/report", "step=submit&organisation_id=" + org + "&component_id=" + comp + "&title=hacked&accept_procedure=1&" + pageAnswers, refused, true},
+		},
+		"POST /intake":                      one("POST", "/intake", "step=submit&organisation_id="+org+"&reporter_id="+usr+"&title=hacked&accept_procedure=1&"+pageAnswers, refused, true),
+		"GET /triage":                       one("GET", "/triage", "", refused, true),
+		"POST /incidents/{id}/attachments":  one("POST", "/incidents/"+inc+"/attachments", "files=x", hidden, true),
+		"POST /incidents/{id}/assess":       one("POST", "/incidents/"+inc+"/assess", "decision=reclassify&reason=hacked", hidden, true),
+		"POST /incidents/{id}/classify":     one("POST", "/incidents/"+inc+"/classify", "urgency=low&impact=low&reason=hacked", hidden, true),
+		"GET /admin/questionnaire":          one("GET", "/admin/questionnaire", "", refused, true),
+		"POST /admin/questionnaire":         one("POST", "/admin/questionnaire", "text=%7B%7D", refused, true),
+		"GET /admin/questionnaire/download": one("GET", "/admin/questionnaire/download", "", refused, true),
+		"GET /intake": {
+			{"GET", "/intake", "", refused, true},
+			{"GET", "/intake?org=" + org, "", refused, true},
+		},
+		"GET /incidents/{id}/attachments/{attachment}": {
+			{"GET", "/incidents/" + num + "/attachments/" + fmt.Sprint(f.attB.ID), "", hidden, true},
+			{"GET", "/incidents/" + desk.FormatNumber(f.incA.ID) + "/attachments/" + fmt.Sprint(f.attB.ID), "", hidden, true},
+		},
 		"GET /{$}":                      one("GET", "/", "", blind, true),
 		"GET /login":                    one("GET", "/login", "", blind, true),
 		"POST /login":                   one("POST", "/login", "email=b_user%40"+secret+"-user.example&password=wrong", refused, true),
