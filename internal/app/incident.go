@@ -239,11 +239,7 @@ func (a *App) UpdateIncident(ctx context.Context, actor desk.Actor, id int64, p 
 				return invalid("reason", "required", "explain to the client why the kind, urgency or impact changes")
 			}
 			msg += " Reason: " + r
-			err := entry(ctx, tx, actor, inc, desk.Public, msg, now, desk.EventReclassified,
-				"kind:"+string(before.Kind), "kind:"+string(inc.Kind),
-				"level:"+string(before.Urgency), "level:"+string(inc.Urgency),
-				"level:"+string(before.Impact), "level:"+string(inc.Impact),
-				"priority:"+before.Priority.String(), "priority:"+inc.Priority.String(), "text:"+r)
+			err := entry(ctx, tx, actor, inc, desk.Public, msg, now, desk.EventReclassified, append(classificationArgs(before, inc), "text:"+r)...)
 			if err != nil {
 				return err
 			}
@@ -280,6 +276,22 @@ func classificationChange(b, a desk.Incident) string {
 		return ""
 	}
 	return "Classification changed: " + strings.Join(parts, ", ") + "."
+}
+
+// classificationArgs lists, for the timeline, each field of the classification that
+// changed: "field:<name>", then its value before and after.
+func classificationArgs(b, a desk.Incident) []string {
+	var args []string
+	add := func(field, family, before, after string) {
+		if before != after {
+			args = append(args, "field:"+field, family+":"+before, family+":"+after)
+		}
+	}
+	add("kind", "kind", string(b.Kind), string(a.Kind))
+	add("urgency", "level", string(b.Urgency), string(a.Urgency))
+	add("impact", "level", string(b.Impact), string(a.Impact))
+	add("priority", "priority", b.Priority.String(), a.Priority.String())
+	return args
 }
 
 func checkVersion(inc desk.Incident, v *int) error {

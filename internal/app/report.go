@@ -67,22 +67,43 @@ func evaluate(ctx context.Context, tx Tx, orgID int64, answers desk.Answers, now
 	if err != nil {
 		return v, err
 	}
+	v.Promise = promiseOf(cs, v.Verdict == desk.VerdictUrgent, v.Priority, now)
+	return v, nil
+}
+
+// promiseOf says what the newest active contract promises for a report of that priority,
+// urgent or not, at now; nil without an active contract.
+func promiseOf(cs []desk.Contract, urgent bool, prio desk.Priority, now time.Time) *Promise {
 	for _, c := range cs {
 		if !c.Active {
 			continue
 		}
 		p := &Promise{ContractID: c.ID, ContractName: c.Name, SupportHours: c.SupportHours, CoversUrgent: c.CoversUrgent}
-		if v.Verdict == desk.VerdictUrgent && c.CoversUrgent {
+		if urgent && c.CoversUrgent {
 			p.SupportHours = c.UrgentHours
 		}
 		p.InSupportHours = desk.InSupportHours(p.SupportHours, now)
-		if t, ok := c.TargetFor(v.Priority); ok {
+		if t, ok := c.TargetFor(prio); ok {
 			p.FirstResponseMin, p.ResolutionMin = t.FirstResponseMin, t.ResolutionMin
 		}
-		v.Promise = p
-		break // the newest active contract applies
+		return p
 	}
-	return v, nil
+	return nil
+}
+
+// IncidentPromise says what the client's contract promises for an incident the actor may
+// see, by its kind and priority now; nil without an active contract.
+func (a *App) IncidentPromise(ctx context.Context, actor desk.Actor, id int64) (p *Promise, err error) {
+	err = a.store.Read(ctx, func(tx Tx) error {
+		inc, err := visibleIncident(ctx, tx, actor, id)
+		if err != nil {
+			return err
+		}
+		cs, err := tx.Contracts(ctx, inc.OrgID)
+		p = promiseOf(cs, inc.Kind == desk.KindUrgent, inc.Priority, a.clock())
+		return err
+	})
+	return p, err
 }
 
 // File is an uploaded file.

@@ -204,7 +204,11 @@ var en = map[string]string{
 	"role.admin":        "admin",
 
 	"event.registered":   "Registered via %s, priority %s.",
-	"event.reclassified": "Classification changed: kind %s → %s, urgency %s → %s, impact %s → %s, priority %s → %s.",
+	"event.reclassified": "Classification changed: %s.",
+	"change.kind":        "kind",
+	"change.urgency":     "urgency",
+	"change.impact":      "impact",
+	"change.priority":    "priority",
 	"event.reason":       "Reason: %s",
 	"event.assigned":     "Assigned: owner %s, assignee %s.",
 	"event.waiting_on":   "Waiting on %s.",

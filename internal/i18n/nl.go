@@ -204,7 +204,11 @@ var nl = map[string]string{
 	"role.admin":        "beheerder",
 
 	"event.registered":   "Gemeld via %s, prioriteit %s.",
-	"event.reclassified": "Classificatie gewijzigd: soort %s → %s, urgentie %s → %s, impact %s → %s, prioriteit %s → %s.",
+	"event.reclassified": "Classificatie gewijzigd: %s.",
+	"change.kind":        "soort",
+	"change.urgency":     "urgentie",
+	"change.impact":      "impact",
+	"change.priority":    "prioriteit",
 	"event.reason":       "Reden: %s",
 	"event.assigned":     "Toegewezen: eigenaar %s, behandelaar %s.",
 	"event.waiting_on":   "Wacht op %s.",

@@ -221,7 +221,7 @@ func TestOpenAPIConformance(t *testing.T) {
 			{method: "PUT", path: "/api/v1/questionnaire", as: "admin", body: definition},
 			{method: "PUT", path: "/api/v1/questionnaire", as: "admin", body: `{}`},
 			{method: "GET", path: "/api/v1/questionnaire/versions/1", as: "expert"},
-			{method: "GET", path: "/api/v1/questionnaire/versions/1", as: "clientUserA"},
+			{method: "GET", path: "/api/v1/questionnaire/versions/9", as: "clientUserA"},
 			{method: "POST", path: "/api/v1/questionnaire/evaluate", as: "clientUserA", body: `{"answers":` + urgentAnswers + `}`},
 			{method: "POST", path: "/api/v1/questionnaire/evaluate", as: "clientUserA", body: `{"answers":{"x":"y"}}`},
 			{method: "GET", path: "/api/v1/procedure?locale=en", as: "clientUserA"},

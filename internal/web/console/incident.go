@@ -216,19 +216,10 @@ func (h *handler) reportRecord(ctx context.Context, a desk.Actor, v *view, d *de
 	return nil
 }
 
-// answeredWith returns the version of the questionnaire a report the actor may see was
-// answered with, for its question texts. Staff read any version; the app lets clients read
-// only the current one, so for a report on an earlier version a client's page reads that
-// version as the system: its texts are no secret, and the report itself was checked.
+// answeredWith returns the version of the questionnaire a report was answered with, for
+// its question texts.
 func (h *handler) answeredWith(ctx context.Context, a desk.Actor, version int) (desk.Questionnaire, error) {
-	if a.Role.IsStaff() {
-		return h.app.QuestionnaireVersion(ctx, a, version)
-	}
-	q, err := h.app.Questionnaire(ctx, a)
-	if err != nil || q.Version == version {
-		return q, err
-	}
-	return h.app.QuestionnaireVersion(ctx, desk.SystemActor("report"), version)
+	return h.app.QuestionnaireVersion(ctx, a, version)
 }
 
 // userName returns the name of a user the actor may see, "" otherwise.

@@ -116,10 +116,15 @@ func (v *view) Label(family string, value any) string {
 func (v *view) Event(e desk.TimelineEntry) string {
 	args := make([]any, 0, len(e.Args))
 	reason := ""
-	var criteria, exclusions []string
+	var criteria, exclusions, changes []string
 	for i, a := range e.Args {
 		kind, value, _ := strings.Cut(a, ":")
 		switch kind {
+		case "field": // a change: the field, then its value before and after
+			if i+2 < len(e.Args) {
+				changes = append(changes, v.T("change."+value)+" "+v.value(e.Args[i+1])+" → "+v.value(e.Args[i+2]))
+			}
+			continue
 		case "channel", "kind", "level", "waiting", "verdict":
 			args = append(args, v.Label(kind, value))
 		case "criterion":
@@ -138,6 +143,9 @@ func (v *view) Event(e desk.TimelineEntry) string {
 			args = append(args, value)
 		}
 	}
+	if e.Event == desk.EventReclassified {
+		args = []any{strings.Join(changes, ", ")}
+	}
 	s := v.T("event."+e.Event, args...)
 	if len(criteria) > 0 {
 		s += " " + v.T("event.criteria", strings.Join(criteria, ", "))
@@ -149,6 +157,16 @@ func (v *view) Event(e desk.TimelineEntry) string {
 		s += " " + v.T("event.reason", reason)
 	}
 	return s
+}
+
+// value renders one "kind:value" argument of an event.
+func (v *view) value(arg string) string {
+	kind, value, _ := strings.Cut(arg, ":")
+	switch kind {
+	case "channel", "kind", "level", "waiting", "verdict":
+		return v.Label(kind, value)
+	}
+	return value
 }
 
 // reasoned are the events whose last text argument is the reason for a decision.

@@ -65,6 +65,7 @@ func TestTemplateKeys(t *testing.T) {
 	labels["assessment"] = []string{string(desk.AssessmentPending), string(desk.AssessmentApproved), string(desk.AssessmentReclassified)}
 	labels["qkind"] = []string{string(desk.QuestionSingle), string(desk.QuestionMulti), string(desk.QuestionYesNo)}
 	labels["lang"] = []string{string(desk.LocaleNL), string(desk.LocaleEN)}
+	labels["change"] = []string{"kind", "urgency", "impact", "priority"}
 	labels["event"] = []string{desk.EventRegistered, desk.EventReclassified, desk.EventAssigned, desk.EventWaitingOn,
 		desk.EventReported, desk.EventApproved, desk.EventToRegular, desk.EventAttached, "reason", "criteria", "exclusions", "same", "none"}
 	for _, p := range desk.Priorities {
@@ -139,6 +140,11 @@ func TestEventsOfReports(t *testing.T) {
 		{desk.LocaleEN, desk.TimelineEntry{Event: desk.EventToRegular, Args: []string{"text:A: b"}},
 			"Assessed by the service desk: not an urgent report; handled as regular support. Reason: A: b"},
 		{desk.LocaleNL, desk.TimelineEntry{Event: desk.EventAttached, Args: []string{"text:log: 1.txt"}}, "Bestand log: 1.txt toegevoegd."},
+		{desk.LocaleNL, desk.TimelineEntry{Event: desk.EventReclassified, Args: []string{"field:urgency", "level:high", "level:low",
+			"field:priority", "priority:P2", "priority:P4", "text:Alleen de testwinkel."}},
+			"Classificatie gewijzigd: urgentie Hoog → Laag, prioriteit P2 → P4. Reden: Alleen de testwinkel."},
+		{desk.LocaleEN, desk.TimelineEntry{Event: desk.EventReclassified, Args: []string{"field:kind", "kind:urgent", "kind:regular", "text:"}},
+			"Classification changed: kind Urgent report → Regular."},
 	} {
 		v := &view{Locale: c.l}
 		if got := v.Event(c.e); got != c.want {

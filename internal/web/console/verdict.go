@@ -179,26 +179,12 @@ func (v *view) panelTexts(q desk.Questionnaire) string {
 	return string(b)
 }
 
-// promiseFor works out what the contract of an incident's client promises for it now, as
-// the evaluation did when it was reported: nil when there is no active contract.
+// promiseFor says what the contract of an incident's client promises for it now: nil when
+// there is no active contract (or it cannot be read: the page then simply omits it).
 func (h *handler) promiseFor(ctx context.Context, a desk.Actor, inc desk.Incident) *app.Promise {
-	cs, err := h.app.Contracts(ctx, a, inc.OrgID)
+	p, err := h.app.IncidentPromise(ctx, a, inc.ID)
 	if err != nil {
 		return nil
 	}
-	for _, c := range cs {
-		if !c.Active {
-			continue
-		}
-		p := &app.Promise{ContractID: c.ID, ContractName: c.Name, SupportHours: c.SupportHours, CoversUrgent: c.CoversUrgent}
-		if inc.Kind == desk.KindUrgent && c.CoversUrgent {
-			p.SupportHours = c.UrgentHours
-		}
-		p.InSupportHours = desk.InSupportHours(p.SupportHours, time.Now())
-		if t, ok := c.TargetFor(inc.Priority); ok {
-			p.FirstResponseMin, p.ResolutionMin = t.FirstResponseMin, t.ResolutionMin
-		}
-		return p
-	}
-	return nil
+	return p
 }
