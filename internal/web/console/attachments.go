@@ -7,7 +7,6 @@ import (
 	"strconv"
 
 	"meldpunt/internal/desk"
-	"meldpunt/internal/web"
 )
 
 // attach adds files to an incident (multipart, field "files"). Invalid files are named
@@ -18,14 +17,9 @@ func (h *handler) attach(w http.ResponseWriter, r *http.Request, a desk.Actor) {
 		h.fail(w, r, err)
 		return
 	}
-	done, err := parseUpload(r)
+	done, ok := h.readUpload(w, r)
 	defer done()
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if !web.CheckCSRF(r) {
-		h.rd.errorPage(w, r, h.log, http.StatusForbidden, "error.csrf")
+	if !ok {
 		return
 	}
 	files, err := formFiles(r, "files")

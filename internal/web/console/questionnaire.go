@@ -9,7 +9,6 @@ import (
 
 	"meldpunt/internal/app"
 	"meldpunt/internal/desk"
-	"meldpunt/internal/web"
 )
 
 // questionnaireData is the admin's view of the current questionnaire definition.
@@ -86,14 +85,9 @@ func (h *handler) replaceQuestionnaire(w http.ResponseWriter, r *http.Request, a
 	if !h.requireAdmin(w, r, a) {
 		return
 	}
-	done, err := parseUpload(r)
+	done, ok := h.readUpload(w, r)
 	defer done()
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if !web.CheckCSRF(r) {
-		h.rd.errorPage(w, r, h.log, http.StatusForbidden, "error.csrf")
+	if !ok {
 		return
 	}
 	v := newView(r, h.rd.zone, "questionnaire.title")

@@ -85,6 +85,21 @@ func parseUpload(r *http.Request) (func(), error) {
 	return done, nil
 }
 
+// readUpload reads a form that may carry files and checks its CSRF token. When either
+// fails it answers the request itself and returns false. done removes temporary files.
+func (h *handler) readUpload(w http.ResponseWriter, r *http.Request) (done func(), ok bool) {
+	done, err := parseUpload(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return done, false
+	}
+	if !web.CheckCSRF(r) {
+		h.rd.errorPage(w, r, h.log, http.StatusForbidden, "error.csrf")
+		return done, false
+	}
+	return done, true
+}
+
 // formFiles returns the files sent in field; the empty part a browser sends when no file
 // was chosen is skipped. Each file is read up to one byte over the limit, so the app can
 // say it is too large without reading all of it.
@@ -188,14 +203,9 @@ func (h *handler) report(w http.ResponseWriter, r *http.Request, a desk.Actor) {
 
 // postReport runs the check or the submission of the questionnaire form in d.Action.
 func (h *handler) postReport(w http.ResponseWriter, r *http.Request, a desk.Actor, d *reportData) {
-	done, err := parseUpload(r)
+	done, ok := h.readUpload(w, r)
 	defer done()
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if !web.CheckCSRF(r) {
-		h.rd.errorPage(w, r, h.log, http.StatusForbidden, "error.csrf")
+	if !ok {
 		return
 	}
 	ctx := r.Context()
