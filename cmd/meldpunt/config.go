@@ -39,6 +39,9 @@ type Config struct {
 	NoMigrate bool
 	// Demo loads the demo data when the server starts.
 	Demo bool
+	// SLAWarnShare is the share of an SLA target after which the owner and the assignee
+	// are warned; zero means the default, 0.75.
+	SLAWarnShare float64
 }
 
 // defaultConfig returns the Config before the environment and flags apply.
@@ -102,10 +105,22 @@ func options() []option {
 		{name: "no-migrate", env: "MELDPUNT_NO_MIGRATE", def: "false",
 			usage: "Do not migrate the database schema: refuse to start when it is behind, and say to run 'meldpunt migrate'. By default serve (and user, token, demo) apply pending migrations themselves, on PostgreSQL under a lock.",
 			set:   func(c *Config, v string) error { return setBool(&c.NoMigrate, v) }},
+		{name: "sla-warn-share", env: "MELDPUNT_SLA_WARN_SHARE", arg: "SHARE", def: "0.75",
+			usage: "The share of an SLA target (first response, resolution) after which the incident's owner and assignee are warned, e.g. 0.75 for three quarters; more than 0, at most 1.",
+			set:   func(c *Config, v string) error { return setShare(&c.SLAWarnShare, v) }},
 		{name: "demo", env: "MELDPUNT_DEMO", def: "false", serveOnly: true,
 			usage: "Load the demo data on start (into a new installation only) and print its accounts.",
 			set:   func(c *Config, v string) error { return setBool(&c.Demo, v) }},
 	}
+}
+
+func setShare(dst *float64, v string) error {
+	f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+	if err != nil || !(f > 0 && f <= 1) {
+		return errors.New("must be a number above 0 and at most 1, e.g. 0.75")
+	}
+	*dst = f
+	return nil
 }
 
 func setBool(dst *bool, v string) error {

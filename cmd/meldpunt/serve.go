@@ -46,7 +46,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	}
 	defer ln.Close() // in case serving never starts; closing twice is harmless
 	base := cfg.baseURL(ln.Addr())
-	a := app.New(db, time.Now, log, app.Config{BaseURL: base})
+	a := app.New(db, time.Now, log, app.Config{BaseURL: base, WarnShare: cfg.SLAWarnShare})
 
 	if cfg.Demo {
 		s, err := demo.Load(ctx, a)

@@ -79,7 +79,7 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app.App, func(
 	if err != nil {
 		return nil, nil, err
 	}
-	a := app.New(db, time.Now, log, app.Config{BaseURL: cfg.baseURL(nil)})
+	a := app.New(db, time.Now, log, app.Config{BaseURL: cfg.baseURL(nil), WarnShare: cfg.SLAWarnShare})
 	if _, err := bootstrap(ctx, a); err != nil {
 		closeDB(db, log)
 		return nil, nil, err

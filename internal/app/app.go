@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"meldpunt/internal/desk"
+	"meldpunt/internal/holidays"
 )
 
 // Config holds what the use cases need to know of the installation.
@@ -22,6 +23,11 @@ type Config struct {
 	ResetTTL time.Duration
 	// Argon2 sets the cost of password hashing; zero means DefaultArgon2.
 	Argon2 Argon2Params
+	// WarnShare is the share of an SLA target after which the owner and the assignee are
+	// warned; zero means desk.DefaultWarnShare.
+	WarnShare float64
+	// Holidays knows the public holidays calendars close on; nil means the Dutch ones.
+	Holidays desk.Holidays
 }
 
 // App runs Meldpunt's use cases against a Store.
@@ -32,6 +38,8 @@ type App struct {
 	cfg   Config
 	// tokens caches checked API tokens for tokenTTL.
 	tokens tokenCache
+	// clocks caches a built clock per calendar (sla.go).
+	clocks clockCache
 }
 
 // New returns an App. now is the clock every use case reads; tests pass a fixed one.
@@ -44,6 +52,12 @@ func New(store Store, now func() time.Time, log *slog.Logger, cfg Config) *App {
 	}
 	if cfg.Argon2 == (Argon2Params{}) {
 		cfg.Argon2 = DefaultArgon2
+	}
+	if !(cfg.WarnShare > 0 && cfg.WarnShare <= 1) {
+		cfg.WarnShare = desk.DefaultWarnShare
+	}
+	if cfg.Holidays == nil {
+		cfg.Holidays = holidays.NL()
 	}
 	return &App{store: store, now: now, log: log, cfg: cfg}
 }

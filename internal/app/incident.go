@@ -23,8 +23,9 @@ type IncidentInput struct {
 	ComponentIDs []int64      `json:"component_ids"`
 }
 
-// CreateIncident registers an incident, computes its priority from the matrix, and writes
-// its first timeline entry and audit record in the same transaction.
+// CreateIncident registers an incident, computes its priority from the matrix and its SLA
+// deadlines from the contract, and writes its first timeline entry and audit record in the
+// same transaction.
 func (a *App) CreateIncident(ctx context.Context, actor desk.Actor, in IncidentInput) (inc desk.Incident, err error) {
 	switch {
 	case actor.Role.IsClient():
@@ -73,6 +74,9 @@ func (a *App) CreateIncident(ctx context.Context, actor desk.Actor, in IncidentI
 	inc.CreatedAt, inc.UpdatedAt = now, now
 	err = a.store.Write(ctx, func(tx Tx) error {
 		if err := settle(ctx, tx, &inc); err != nil {
+			return err
+		}
+		if err := a.startSLA(ctx, tx, &inc); err != nil {
 			return err
 		}
 		if err := tx.CreateIncident(ctx, &inc); err != nil {
@@ -195,7 +199,8 @@ type IncidentPatch struct {
 }
 
 // UpdateIncident changes an incident's fields; the desk may. A change of urgency or impact
-// recomputes the priority and is shown to the client with its reason.
+// recomputes the priority and is shown to the client with its reason; a change of priority
+// or kind recomputes the SLA deadlines.
 func (a *App) UpdateIncident(ctx context.Context, actor desk.Actor, id int64, p IncidentPatch) (inc desk.Incident, err error) {
 	now := a.clock()
 	err = a.store.Write(ctx, func(tx Tx) error {
@@ -228,6 +233,11 @@ func (a *App) UpdateIncident(ctx context.Context, actor desk.Actor, id int64, p 
 		}
 		if err := settle(ctx, tx, &inc); err != nil {
 			return err
+		}
+		if inc.Priority != before.Priority || inc.Kind != before.Kind {
+			if err := a.retargetSLA(ctx, tx, &inc, now); err != nil {
+				return err
+			}
 		}
 		inc.UpdatedAt = now
 		if err := tx.UpdateIncident(ctx, &inc); err != nil {

@@ -104,12 +104,12 @@ func (a *App) CreateContract(ctx context.Context, actor desk.Actor, c desk.Contr
 		return c, err
 	}
 	c.Normalize()
-	if err := c.Validate(); err != nil {
-		return c, err
-	}
 	c.CreatedAt = a.clock()
 	c.UpdatedAt = c.CreatedAt
 	err := a.store.Write(ctx, func(tx Tx) error {
+		if err := checkContract(ctx, tx, &c); err != nil {
+			return err
+		}
 		org, err := tx.Organisation(ctx, c.OrgID)
 		if desk.IsNotFound(err) {
 			return invalid("organisation_id", "exists", "no organisation has this id")
@@ -187,7 +187,7 @@ func (a *App) UpdateContract(ctx context.Context, actor desk.Actor, id int64, p 
 		set(&c.Targets, p.Targets)
 		set(&c.Active, p.Active)
 		c.Name = strings.TrimSpace(c.Name)
-		if err := c.Validate(); err != nil {
+		if err := checkContract(ctx, tx, &c); err != nil {
 			return err
 		}
 		c.UpdatedAt = a.clock()

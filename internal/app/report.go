@@ -41,13 +41,13 @@ func (a *App) Evaluate(ctx context.Context, actor desk.Actor, orgID int64, answe
 		return v, forbidden("evaluate reports")
 	}
 	err = a.store.Read(ctx, func(tx Tx) error {
-		v, err = evaluate(ctx, tx, orgID, answers, a.clock())
+		v, err = a.evaluate(ctx, tx, orgID, answers, a.clock())
 		return err
 	})
 	return v, err
 }
 
-func evaluate(ctx context.Context, tx Tx, orgID int64, answers desk.Answers, now time.Time) (Verdict, error) {
+func (a *App) evaluate(ctx context.Context, tx Tx, orgID int64, answers desk.Answers, now time.Time) (Verdict, error) {
 	q, err := currentQuestionnaire(ctx, tx)
 	if err != nil {
 		return Verdict{}, err
@@ -67,28 +67,32 @@ func evaluate(ctx context.Context, tx Tx, orgID int64, answers desk.Answers, now
 	if err != nil {
 		return v, err
 	}
-	v.Promise = promiseOf(cs, v.Verdict == desk.VerdictUrgent, v.Priority, now)
-	return v, nil
+	v.Promise, err = a.promise(ctx, tx, cs, v.Verdict == desk.VerdictUrgent, v.Priority, now)
+	return v, err
 }
 
-// promiseOf says what the newest active contract promises for a report of that priority,
-// urgent or not, at now; nil without an active contract.
-func promiseOf(cs []desk.Contract, urgent bool, prio desk.Priority, now time.Time) *Promise {
-	for _, c := range cs {
-		if !c.Active {
-			continue
-		}
-		p := &Promise{ContractID: c.ID, ContractName: c.Name, SupportHours: c.SupportHours, CoversUrgent: c.CoversUrgent}
-		if urgent && c.CoversUrgent {
-			p.SupportHours = c.UrgentHours
-		}
-		p.InSupportHours = desk.InSupportHours(p.SupportHours, now)
-		if t, ok := c.TargetFor(prio); ok {
-			p.FirstResponseMin, p.ResolutionMin = t.FirstResponseMin, t.ResolutionMin
-		}
-		return p
+// promise says what the newest active contract promises for a report of that priority,
+// urgent or not, at now; nil without an active contract. Whether now lies within the
+// support hours is read from the calendar the contract names.
+func (a *App) promise(ctx context.Context, tx Tx, cs []desk.Contract, urgent bool, prio desk.Priority, now time.Time) (*Promise, error) {
+	c, ok := activeContract(cs)
+	if !ok {
+		return nil, nil
 	}
-	return nil
+	kind := desk.KindRegular
+	if urgent {
+		kind = desk.KindUrgent
+	}
+	p := &Promise{ContractID: c.ID, ContractName: c.Name, SupportHours: hoursFor(c, kind), CoversUrgent: c.CoversUrgent}
+	k, err := a.clockIn(ctx, tx, string(p.SupportHours))
+	if err != nil {
+		return nil, err
+	}
+	p.InSupportHours = k != nil && k.Open(now)
+	if t, ok := c.TargetFor(prio); ok {
+		p.FirstResponseMin, p.ResolutionMin = t.FirstResponseMin, t.ResolutionMin
+	}
+	return p, nil
 }
 
 // IncidentPromise says what the client's contract promises for an incident the actor may
@@ -100,7 +104,10 @@ func (a *App) IncidentPromise(ctx context.Context, actor desk.Actor, id int64) (
 			return err
 		}
 		cs, err := tx.Contracts(ctx, inc.OrgID)
-		p = promiseOf(cs, inc.Kind == desk.KindUrgent, inc.Priority, a.clock())
+		if err != nil {
+			return err
+		}
+		p, err = a.promise(ctx, tx, cs, inc.Kind == desk.KindUrgent, inc.Priority, a.clock())
 		return err
 	})
 	return p, err
@@ -212,13 +219,16 @@ func (a *App) SubmitReport(ctx context.Context, actor desk.Actor, in ReportInput
 		if err := val.Err(); err != nil {
 			return err
 		}
-		if v, err = evaluate(ctx, tx, inc.OrgID, in.Answers, now); err != nil {
+		if v, err = a.evaluate(ctx, tx, inc.OrgID, in.Answers, now); err != nil {
 			return err
 		}
 		inc.Urgency, inc.Impact, inc.Priority = v.Urgency, v.Impact, v.Priority
 		inc.QuestionnaireVersion = v.QuestionnaireVersion
 		if v.Verdict == desk.VerdictUrgent {
 			inc.Kind, inc.Assessment = desk.KindUrgent, desk.AssessmentPending
+		}
+		if err := a.startSLA(ctx, tx, &inc); err != nil {
+			return err
 		}
 		if err := tx.CreateIncident(ctx, &inc); err != nil {
 			return err
@@ -329,6 +339,11 @@ func (a *App) Assess(ctx context.Context, actor desk.Actor, id int64, approve bo
 		}
 		if inc.OwnerID == nil {
 			inc.OwnerID = ptr(actor.UserID)
+		}
+		if inc.Kind != before.Kind {
+			if err := a.retargetSLA(ctx, tx, &inc, now); err != nil { // the regular calendar
+				return err
+			}
 		}
 		inc.UpdatedAt = now
 		if err := tx.UpdateIncident(ctx, &inc); err != nil {

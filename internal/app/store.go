@@ -88,7 +88,8 @@ type Tx interface {
 	CreateIncident(ctx context.Context, in *desk.Incident) error
 	Incident(ctx context.Context, id int64) (desk.Incident, error)
 	// Incidents lists incidents newest first (by id), those with an id below f.After when
-	// it is set, at most f.Limit of them.
+	// it is set, at most f.Limit of them; with f.SortDue the open ones by time to breach
+	// (see desk.IncidentFilter).
 	Incidents(ctx context.Context, f desk.IncidentFilter) ([]desk.Incident, error)
 	CountIncidents(ctx context.Context, f desk.IncidentFilter) (int, error)
 	// UpdateIncident stores every field and replaces the component links, if in.Version is
@@ -131,4 +132,38 @@ type Tx interface {
 	// Setting returns a stored setting; ENOTFOUND when it was never set.
 	Setting(ctx context.Context, key string) (string, error)
 	PutSetting(ctx context.Context, key, value string) error
+
+	// Calendar returns the stored calendar with that slug; ENOTFOUND when none is stored
+	// (a built-in one then applies, if it has that slug).
+	Calendar(ctx context.Context, slug string) (StoredCalendar, error)
+	// Calendars lists the stored calendars by slug.
+	Calendars(ctx context.Context) ([]StoredCalendar, error)
+	// PutCalendar stores a calendar under its slug, replacing an earlier version.
+	PutCalendar(ctx context.Context, c StoredCalendar) error
+	// DueSLAMarks lists the ids of at most limit open incidents whose mark is due at now
+	// and not yet set (desk.Incident.Due), the longest overdue first.
+	DueSLAMarks(ctx context.Context, m desk.SLAMark, now time.Time, limit int) ([]int64, error)
+	// MarkSLA sets the mark's flag if it is still due at now and not yet set, and tells
+	// whether this call set it; of concurrent calls exactly one does. It increments the
+	// incident's version.
+	MarkSLA(ctx context.Context, id int64, m desk.SLAMark, now time.Time) (bool, error)
+
+	// CreateChange stores a change request and its incident links, and sets ID, Number and
+	// Version (1).
+	CreateChange(ctx context.Context, c *desk.ChangeRequest) error
+	// Change returns a change request with its incident links and decisions.
+	Change(ctx context.Context, id int64) (desk.ChangeRequest, error)
+	// Changes lists change requests newest first (by id), those with an id below f.After
+	// when it is set, at most f.Limit of them.
+	Changes(ctx context.Context, f desk.ChangeFilter) ([]desk.ChangeRequest, error)
+	CountChanges(ctx context.Context, f desk.ChangeFilter) (int, error)
+	// UpdateChange stores the fields if c.Version is still the stored version, then
+	// increments c.Version; a stale version gives ECONFLICT. Links and decisions are kept.
+	UpdateChange(ctx context.Context, c *desk.ChangeRequest) error
+	// LinkChange links an incident to a change request; ECONFLICT when linked already.
+	LinkChange(ctx context.Context, changeID, incidentID int64, at time.Time) error
+	// UnlinkChange removes a link; ENOTFOUND when there is none.
+	UnlinkChange(ctx context.Context, changeID, incidentID int64) error
+	// AddChangeDecision records a state change of a change request and sets d.ID.
+	AddChangeDecision(ctx context.Context, d *desk.ChangeDecision) error
 }

@@ -30,16 +30,24 @@ func (a *App) TransitionIncident(ctx context.Context, actor desk.Actor, id int64
 			if inc.OwnerID == nil && actor.Role.IsDesk() {
 				inc.OwnerID = ptr(actor.UserID) // who triages owns it, until reassigned
 			}
+		case desk.StateWaiting:
+			pauseSLA(&inc, now)
 		case desk.StateResolved:
 			inc.Solution, inc.ResolvedAt = t.Solution, &now
 			if inc.FirstResponseAt == nil {
 				inc.FirstResponseAt = &now // the solution is the first answer the client sees
 			}
+			pauseSLA(&inc, now) // until the client confirms (closed: stopped) or rejects it
 		case desk.StateClosed:
 			inc.ClosedAt = &now
 		case desk.StateInProgress:
 			if from == desk.StateResolved {
 				inc.ResolvedAt = nil
+			}
+			if from == desk.StateWaiting || from == desk.StateResolved {
+				if err := a.resumeSLA(ctx, tx, &inc, now); err != nil {
+					return err
+				}
 			}
 		}
 		if err := tx.UpdateIncident(ctx, &inc); err != nil {

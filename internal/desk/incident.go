@@ -65,6 +65,14 @@ type Incident struct {
 	FirstResponseAt *time.Time `json:"first_response_at"`
 	ResolvedAt      *time.Time `json:"resolved_at"`
 	ClosedAt        *time.Time `json:"closed_at"`
+	// SLA holds the stored deadlines of the contract's targets (see sla.go); its Calendar
+	// is "" when no contract applied. The flags record which warnings and breaches the SLA
+	// job has handled, each once (see SLAMark).
+	SLA              SLA  `json:"sla"`
+	ResponseWarned   bool `json:"response_warned"`
+	ResponseBreached bool `json:"response_breached"`
+	ResolveWarned    bool `json:"resolve_warned"`
+	ResolveBreached  bool `json:"resolve_breached"`
 }
 
 // NumberPrefix starts every incident number.
@@ -116,6 +124,14 @@ type IncidentFilter struct {
 	// After is the cursor: list incidents with an id below it (the list runs newest first).
 	After int64
 	Limit int
+	// SortDue lists open incidents only (Open is then ignored), by time to breach: the
+	// resolution deadline, soonest first, with paused incidents and those without a
+	// deadline last (as if due at Never), then by id. The cursor is then DueAfter and
+	// DueAfterID (After is ignored): list the incidents after that pair; a zero DueAfterID
+	// starts at the beginning.
+	SortDue    bool
+	DueAfter   time.Time
+	DueAfterID int64
 }
 
 // Visibility says who sees a timeline entry.

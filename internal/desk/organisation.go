@@ -37,11 +37,12 @@ func (o *Organisation) Validate() error {
 	return v.Err()
 }
 
-// SupportHours names the calendar a contract's clocks count in. The SLA issue adds
-// business calendars with holidays; the foundation knows the two common cases.
+// SupportHours names, by its slug, the calendar a contract's clocks count in: one of the
+// built-in calendars (DefaultCalendars) or one an admin stored. The domain checks that it is
+// a slug; the app checks that such a calendar exists.
 type SupportHours string
 
-// Support hours a contract can name.
+// The slugs of the built-in calendars.
 const (
 	Hours24x7     SupportHours = "24x7"
 	HoursBusiness SupportHours = "business" // Monday–Friday 08:30–17:30 Europe/Amsterdam
@@ -98,14 +99,14 @@ func (c *Contract) Normalize() {
 	}
 }
 
-// Validate checks the contract: one target per priority, each resolution no shorter than
-// its first response.
+// Validate checks the contract: calendars named by slug, one target per priority, each
+// resolution no shorter than its first response. Whether the calendars exist is for the
+// caller to check, since admins store their own.
 func (c *Contract) Validate() error {
 	var v Validator
 	v.Text("name", c.Name, true, MaxName, false)
-	hours := []string{string(Hours24x7), string(HoursBusiness)}
-	v.OneOf("support_hours", string(c.SupportHours), true, hours)
-	v.OneOf("urgent_support_hours", string(c.UrgentHours), true, hours)
+	v.Slug("support_hours", string(c.SupportHours))
+	v.Slug("urgent_support_hours", string(c.UrgentHours))
 	v.Range("auto_close_hours", int64(c.AutoCloseHours), 1, 24*30)
 	seen := map[Priority]bool{}
 	for i, t := range c.Targets {

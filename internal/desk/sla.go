@@ -136,3 +136,92 @@ func deadlines(k *Clock, registered time.Time, target, paused time.Duration, sha
 }
 
 func minutes(n int) time.Duration { return time.Duration(n) * time.Minute }
+
+// SLAMark is one warning or breach of an incident's clocks that the SLA job handles once:
+// it sets the incident's flag of that name, and only the instance whose update set it sends
+// the notifications.
+type SLAMark string
+
+// The four marks, in the order a clock reaches them.
+const (
+	MarkResponseWarning SLAMark = "response_warning" // ResponseWarn passed, no reply yet
+	MarkResponseBreach  SLAMark = "response_breach"  // ResponseDue passed, no reply yet
+	MarkResolveWarning  SLAMark = "resolve_warning"  // ResolveWarn passed, clock running
+	MarkResolveBreach   SLAMark = "resolve_breach"   // ResolveDue passed, clock running
+)
+
+// SLAMarks lists every mark.
+var SLAMarks = []SLAMark{MarkResponseWarning, MarkResponseBreach, MarkResolveWarning, MarkResolveBreach}
+
+// Breach tells a breach from a warning.
+func (m SLAMark) Breach() bool { return m == MarkResponseBreach || m == MarkResolveBreach }
+
+// Clock names the clock the mark belongs to: "response" or "resolve".
+func (m SLAMark) Clock() string {
+	if m == MarkResponseWarning || m == MarkResponseBreach {
+		return "response"
+	}
+	return "resolve"
+}
+
+// Notification kinds and timeline events of the SLA job.
+const (
+	NotifySLAWarning = "sla_warning" // to the owner and the assignee
+	NotifySLABreach  = "sla_breach"  // to the owner, the assignee and the desk's coordinators
+
+	EventResponseBreached = "sla_response_breached"
+	EventResolveBreached  = "sla_resolve_breached"
+)
+
+// Due tells whether mark m of the incident is due at now and not yet handled: its time
+// has passed (a warning at its instant, a breach after it, as ResolveBreached says), the
+// incident is open, and the clock runs (the response clock until the first reply, the
+// resolution clock while not paused).
+func (in *Incident) Due(m SLAMark, now time.Time) bool {
+	if !in.State.Open() {
+		return false
+	}
+	s := in.SLA
+	switch m {
+	case MarkResponseWarning:
+		return in.FirstResponseAt == nil && !in.ResponseWarned && s.ResponseWarn != nil && !now.Before(*s.ResponseWarn)
+	case MarkResponseBreach:
+		return in.FirstResponseAt == nil && !in.ResponseBreached && breached(s.ResponseDue, now)
+	case MarkResolveWarning:
+		return s.PausedSince == nil && !in.ResolveWarned && s.ResolveWarn != nil && !now.Before(*s.ResolveWarn)
+	case MarkResolveBreach:
+		return s.PausedSince == nil && !in.ResolveBreached && breached(s.ResolveDue, now)
+	}
+	return false
+}
+
+// QueueDue is the instant the console's queue sorts an open incident by: its resolution
+// deadline, or Never while the clock is paused or has no deadline.
+func (in *Incident) QueueDue() time.Time {
+	if in.SLA.ResolveDue == nil {
+		return Never
+	}
+	return *in.SLA.ResolveDue
+}
+
+// ClearMarks forgets the warnings and breaches whose deadline now lies after now again,
+// after the deadlines moved (a change of priority or kind, a resumed clock): they are
+// handled again when the new time comes. A paused clock (no deadline) keeps its flags, and
+// so does the response clock once the first reply was sent.
+func (in *Incident) ClearMarks(now time.Time) {
+	later := func(t *time.Time) bool { return t != nil && t.After(now) }
+	if in.FirstResponseAt == nil {
+		if later(in.SLA.ResponseWarn) {
+			in.ResponseWarned = false
+		}
+		if later(in.SLA.ResponseDue) {
+			in.ResponseBreached = false
+		}
+	}
+	if later(in.SLA.ResolveWarn) {
+		in.ResolveWarned = false
+	}
+	if later(in.SLA.ResolveDue) {
+		in.ResolveBreached = false
+	}
+}

@@ -34,7 +34,14 @@ func PurgeExpired(p Purger, log *slog.Logger) func(context.Context) error {
 	}
 }
 
+// Work is what the standard jobs run; *app.App is it.
+type Work interface {
+	Purger
+	SLAChecker
+}
+
 // Standard registers the jobs every Meldpunt instance runs.
-func Standard(r *Runner, p Purger, log *slog.Logger) {
-	r.Every("purge-expired", PurgeInterval, PurgeExpired(p, log))
+func Standard(r *Runner, w Work, log *slog.Logger) {
+	r.Every("purge-expired", PurgeInterval, PurgeExpired(w, log))
+	r.Every("sla-checks", SLAInterval, SLAChecks(w, log))
 }

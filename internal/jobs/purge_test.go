@@ -93,10 +93,15 @@ func TestPurgeExpiredWrapsErrors(t *testing.T) {
 	}
 }
 
-func TestStandardRegistersThePurge(t *testing.T) {
+func (failingPurger) RunSLAChecks(context.Context) (int, error) {
+	return 0, errors.New("disk I/O error")
+}
+
+func TestStandardRegistersThePurgeAndTheSLAChecks(t *testing.T) {
 	r := New(nil)
 	Standard(r, failingPurger{}, nil)
-	if len(r.jobs) != 1 || r.jobs[0].name != "purge-expired" || r.jobs[0].interval != 10*time.Minute {
-		t.Errorf("jobs = %+v, want purge-expired every 10 minutes", r.jobs)
+	if len(r.jobs) != 2 || r.jobs[0].name != "purge-expired" || r.jobs[0].interval != 10*time.Minute ||
+		r.jobs[1].name != "sla-checks" || r.jobs[1].interval != 30*time.Second {
+		t.Errorf("jobs = %+v, want purge-expired every 10 minutes and sla-checks every 30 seconds", r.jobs)
 	}
 }

@@ -3,6 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strings"
+
+	"meldpunt/internal/desk"
 )
 
 // WriterForTest exposes the writer pool, so tests can check its pragmas and plant rows
@@ -14,3 +17,27 @@ func (db *DB) WriterForTest() *sql.DB { return db.write }
 func (db *DB) MigrateToForTest(ctx context.Context, target int) (int, error) {
 	return db.migrate(ctx, target)
 }
+
+// QueuePlanForTest returns SQLite's query plan of the incident list with filter f, one step
+// a line, so a test can check that the queue reads its index instead of sorting.
+func QueuePlanForTest(ctx context.Context, db *DB, f desk.IncidentFilter) string {
+	q, args := incidentsQuery(f)
+	rows, err := db.write.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, args...)
+	if err != nil {
+		return "error: " + err.Error()
+	}
+	defer rows.Close()
+	var b strings.Builder
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			return "error: " + err.Error()
+		}
+		b.WriteString(detail + "\n")
+	}
+	return b.String()
+}
+
+// QueueSQLForTest returns the query of the incident list with filter f and its arguments.
+func QueueSQLForTest(f desk.IncidentFilter) (string, []any) { return incidentsQuery(f) }

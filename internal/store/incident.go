@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
 	"meldpunt/internal/desk"
 )
@@ -12,7 +13,9 @@ import (
 const incidentColumns = `id, org_id, reporter_id, channel, kind, title, description, urgency, impact,
 	priority, state, waiting_on, owner_id, assignee_id, solution, version,
 	created_at, updated_at, first_response_at, resolved_at, closed_at,
-	affected, assessment, assessment_reason, questionnaire_version`
+	affected, assessment, assessment_reason, questionnaire_version,
+	sla_calendar, response_due_at, response_warn_at, resolve_due_at, resolve_warn_at, paused_ms,
+	paused_since_at, response_warned, response_breached, resolve_warned, resolve_breached`
 
 const (
 	incidentMissing  = "the incident refers to an organisation, user or component that does not exist"
@@ -22,11 +25,17 @@ const (
 func scanIncident(row interface{ Scan(...any) error }) (desk.Incident, error) {
 	var in desk.Incident
 	var reporter, owner, assignee, firstResponse, resolved, closed sql.NullInt64
-	var created, updated int64
+	var created, updated, pausedMS int64
+	var responseDue, responseWarn, resolveDue, resolveWarn, pausedSince sql.NullInt64
 	err := row.Scan(&in.ID, &in.OrgID, &reporter, &in.Channel, &in.Kind, &in.Title, &in.Description,
 		&in.Urgency, &in.Impact, &in.Priority, &in.State, &in.WaitingOn, &owner, &assignee, &in.Solution,
 		&in.Version, &created, &updated, &firstResponse, &resolved, &closed,
-		&in.Affected, &in.Assessment, &in.AssessmentReason, &in.QuestionnaireVersion)
+		&in.Affected, &in.Assessment, &in.AssessmentReason, &in.QuestionnaireVersion,
+		&in.SLA.Calendar, &responseDue, &responseWarn, &resolveDue, &resolveWarn, &pausedMS,
+		&pausedSince, &in.ResponseWarned, &in.ResponseBreached, &in.ResolveWarned, &in.ResolveBreached)
+	in.SLA.ResponseDue, in.SLA.ResponseWarn = fromNullMillis(responseDue), fromNullMillis(responseWarn)
+	in.SLA.ResolveDue, in.SLA.ResolveWarn = fromNullMillis(resolveDue), fromNullMillis(resolveWarn)
+	in.SLA.Paused, in.SLA.PausedSince = time.Duration(pausedMS)*time.Millisecond, fromNullMillis(pausedSince)
 	in.Number = desk.FormatNumber(in.ID)
 	in.ReporterID, in.OwnerID, in.AssigneeID = fromNullID(reporter), fromNullID(owner), fromNullID(assignee)
 	in.CreatedAt, in.UpdatedAt = fromMillis(created), fromMillis(updated)
@@ -41,15 +50,20 @@ func (t *tx) CreateIncident(ctx context.Context, in *desk.Incident) error {
 	err := t.queryRow(ctx, `INSERT INTO incidents (org_id, reporter_id, channel, kind, title,
 		description, urgency, impact, priority, state, waiting_on, owner_id, assignee_id, solution, version,
 		created_at, updated_at, first_response_at, resolved_at, closed_at,
-		affected, assessment, assessment_reason, questionnaire_version)
+		affected, assessment, assessment_reason, questionnaire_version,
+		sla_calendar, response_due_at, response_warn_at, resolve_due_at, resolve_warn_at, paused_ms,
+		paused_since_at, response_warned, response_breached, resolve_warned, resolve_breached)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $16, $17, $18, $19,
-		$20, $21, $22, $23)
+		$20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34)
 		RETURNING id`,
 		in.OrgID, nullID(in.ReporterID), string(in.Channel), string(in.Kind), in.Title, in.Description,
 		string(in.Urgency), string(in.Impact), int64(in.Priority), string(in.State), string(in.WaitingOn),
 		nullID(in.OwnerID), nullID(in.AssigneeID), in.Solution, millis(in.CreatedAt), millis(in.UpdatedAt),
 		nullMillis(in.FirstResponseAt), nullMillis(in.ResolvedAt), nullMillis(in.ClosedAt),
-		in.Affected, string(in.Assessment), in.AssessmentReason, in.QuestionnaireVersion).Scan(&in.ID)
+		in.Affected, string(in.Assessment), in.AssessmentReason, in.QuestionnaireVersion,
+		in.SLA.Calendar, nullMillis(in.SLA.ResponseDue), nullMillis(in.SLA.ResponseWarn), nullMillis(in.SLA.ResolveDue),
+		nullMillis(in.SLA.ResolveWarn), in.SLA.Paused.Milliseconds(), nullMillis(in.SLA.PausedSince),
+		in.ResponseWarned, in.ResponseBreached, in.ResolveWarned, in.ResolveBreached).Scan(&in.ID)
 	if err != nil {
 		return writeErr(err, "create incident", "", incidentMissing)
 	}
@@ -110,7 +124,11 @@ func incidentWhere(f desk.IncidentFilter) *where {
 		}
 		w.conds = append(w.conds, "state IN ("+strings.Join(ph, ", ")+")")
 	}
-	if f.Open != nil {
+	if f.SortDue {
+		// Word for word the predicate of the incidents_queue indexes (0004_sla.sql): a
+		// literal, since SQLite matches a partial index only against constants.
+		w.conds = append(w.conds, openLiteral)
+	} else if f.Open != nil {
 		if *f.Open {
 			w.add("state <> %s", string(desk.StateClosed))
 		} else {
@@ -133,18 +151,31 @@ func incidentWhere(f desk.IncidentFilter) *where {
 	for _, word := range strings.Fields(f.Query) {
 		w.add(`lower(title) LIKE lower(%s) ESCAPE '\'`, likePattern(word))
 	}
-	if f.After != 0 {
+	switch {
+	case f.SortDue && f.DueAfterID != 0:
+		// (key, id) > (due, id), spelled so that SQLite seeks the index on the key (it does
+		// not for a row value over an expression); the OR only sorts out equal keys.
+		due := w.arg(millis(f.DueAfter))
+		w.add(queueKey+" >= "+due+" AND ("+queueKey+" > "+due+" OR id > %s)", f.DueAfterID)
+	case !f.SortDue && f.After != 0:
 		w.add("id < %s", f.After)
 	}
 	return w
 }
 
+// queueKey is the queue's sort key, as in the incidents_queue indexes: the resolution
+// deadline, or desk.Never (in milliseconds) when there is none; openLiteral their predicate.
+const (
+	queueKey    = "COALESCE(resolve_due_at, 253402300799000)"
+	openLiteral = "state <> 'closed'"
+)
+
 // Incidents lists incidents newest first (by id), those with an id below f.After when it
-// is set, at most f.Limit (default 50, at most 500) of them.
+// is set, at most f.Limit (default 50, at most 500) of them; with f.SortDue the open ones by
+// time to breach instead (see desk.IncidentFilter).
 func (t *tx) Incidents(ctx context.Context, f desk.IncidentFilter) ([]desk.Incident, error) {
-	w := incidentWhere(f)
-	q := "SELECT " + incidentColumns + " FROM incidents" + w.sql() + " ORDER BY id DESC LIMIT " + w.arg(limit(f.Limit))
-	rows, err := t.query(ctx, q, w.args...)
+	q, args := incidentsQuery(f)
+	rows, err := t.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list incidents: %w", err)
 	}
@@ -165,6 +196,16 @@ func (t *tx) Incidents(ctx context.Context, f desk.IncidentFilter) ([]desk.Incid
 		return nil, err
 	}
 	return list, nil
+}
+
+// incidentsQuery returns the query of Incidents and its arguments.
+func incidentsQuery(f desk.IncidentFilter) (string, []any) {
+	w := incidentWhere(f)
+	order := " ORDER BY id DESC"
+	if f.SortDue {
+		order = " ORDER BY " + queueKey + ", id"
+	}
+	return "SELECT " + incidentColumns + " FROM incidents" + w.sql() + order + " LIMIT " + w.arg(limit(f.Limit)), w.args
 }
 
 // loadIncidentComponents fills ComponentIDs of the listed incidents with one query.
@@ -217,13 +258,19 @@ func (t *tx) UpdateIncident(ctx context.Context, in *desk.Incident) error {
 		kind = $4, title = $5, description = $6, urgency = $7, impact = $8, priority = $9, state = $10,
 		waiting_on = $11, owner_id = $12, assignee_id = $13, solution = $14, updated_at = $15,
 		first_response_at = $16, resolved_at = $17, closed_at = $18, affected = $19, assessment = $20,
-		assessment_reason = $21, questionnaire_version = $22, version = version + 1
-		WHERE id = $23 AND version = $24`,
+		assessment_reason = $21, questionnaire_version = $22, sla_calendar = $23, response_due_at = $24,
+		response_warn_at = $25, resolve_due_at = $26, resolve_warn_at = $27, paused_ms = $28,
+		paused_since_at = $29, response_warned = $30, response_breached = $31, resolve_warned = $32,
+		resolve_breached = $33, version = version + 1
+		WHERE id = $34 AND version = $35`,
 		in.OrgID, nullID(in.ReporterID), string(in.Channel), string(in.Kind), in.Title, in.Description,
 		string(in.Urgency), string(in.Impact), int64(in.Priority), string(in.State), string(in.WaitingOn),
 		nullID(in.OwnerID), nullID(in.AssigneeID), in.Solution, millis(in.UpdatedAt),
 		nullMillis(in.FirstResponseAt), nullMillis(in.ResolvedAt), nullMillis(in.ClosedAt),
-		in.Affected, string(in.Assessment), in.AssessmentReason, in.QuestionnaireVersion, in.ID, in.Version)
+		in.Affected, string(in.Assessment), in.AssessmentReason, in.QuestionnaireVersion,
+		in.SLA.Calendar, nullMillis(in.SLA.ResponseDue), nullMillis(in.SLA.ResponseWarn), nullMillis(in.SLA.ResolveDue),
+		nullMillis(in.SLA.ResolveWarn), in.SLA.Paused.Milliseconds(), nullMillis(in.SLA.PausedSince),
+		in.ResponseWarned, in.ResponseBreached, in.ResolveWarned, in.ResolveBreached, in.ID, in.Version)
 	if err != nil {
 		return writeErr(err, "update incident", "", incidentMissing)
 	}

@@ -87,16 +87,41 @@ func Open(t testing.TB, dialect string) *store.DB {
 // OpenEmpty is Open without the migrations, for tests of migrating itself.
 func OpenEmpty(t testing.TB, dialect string) *store.DB {
 	t.Helper()
-	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	var dsn string
+	return openDSN(t, dialect, newDSN(t, dialect))
+}
+
+// OpenTwice returns two handles on one new, migrated, empty database of that dialect, as
+// two Meldpunt instances sharing a database have: each with its own connections (on SQLite
+// its own writer). Both are closed (and on PostgreSQL the database dropped) when the test
+// ends.
+func OpenTwice(t testing.TB, dialect string) (*store.DB, *store.DB) {
+	t.Helper()
+	dsn := newDSN(t, dialect)
+	first := openDSN(t, dialect, dsn)
+	if _, err := first.Migrate(context.Background()); err != nil {
+		t.Fatalf("storetest: migrate %s: %v", dialect, err)
+	}
+	return first, openDSN(t, dialect, dsn)
+}
+
+// newDSN names a new, empty database of the dialect: a file in the test's directory, or a
+// PostgreSQL database created for the test.
+func newDSN(t testing.TB, dialect string) string {
+	t.Helper()
 	switch dialect {
 	case store.DialectSQLite:
-		dsn = filepath.Join(t.TempDir(), "meldpunt.db")
+		return filepath.Join(t.TempDir(), "meldpunt.db")
 	case store.DialectPostgres:
-		dsn = createDatabase(t)
-	default:
-		t.Fatalf("storetest: unknown dialect %q", dialect)
+		return createDatabase(t)
 	}
+	t.Fatalf("storetest: unknown dialect %q", dialect)
+	return ""
+}
+
+// openDSN opens dsn and closes it when the test ends.
+func openDSN(t testing.TB, dialect, dsn string) *store.DB {
+	t.Helper()
+	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	db, err := store.Open(context.Background(), dsn, logger)
 	if err != nil {
 		t.Fatalf("storetest: open %s: %v", dialect, err)

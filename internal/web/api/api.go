@@ -99,9 +99,20 @@ func Register(mux *web.Mux, d Deps) {
 	private("POST /api/v1/reports", a.submitReport)
 	private("GET /api/v1/notifications", a.listNotifications)
 
+	private("GET /api/v1/changes", a.listChanges)
+	private("POST /api/v1/changes", a.createChange)
+	private("GET /api/v1/changes/{id}", a.getChange)
+	private("PATCH /api/v1/changes/{id}", a.updateChange)
+	private("POST /api/v1/changes/{id}/transitions", a.transitionChange)
+	private("POST /api/v1/changes/{id}/incidents/{incident}", a.linkChange)
+	private("DELETE /api/v1/changes/{id}/incidents/{incident}", a.unlinkChange)
+	private("GET /api/v1/incidents/{id}/changes", a.listIncidentChanges)
+
 	private("GET /api/v1/audit", a.listAudit)
 	private("GET /api/v1/priority-matrix", a.getMatrix)
 	private("PUT /api/v1/priority-matrix", a.putMatrix)
+	private("GET /api/v1/calendars", a.listCalendars)
+	private("PUT /api/v1/calendars/{slug}", a.putCalendar)
 }
 
 var (

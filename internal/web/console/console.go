@@ -80,9 +80,17 @@ func Register(mux *web.Mux, d Deps) {
 	mux.HandleFunc("GET /intake", h.wrap(h.signedIn(h.intakeForm)))
 	mux.HandleFunc("POST /intake", h.wrap(h.signedIn(h.intake)))
 	mux.HandleFunc("GET /triage", h.wrap(h.signedIn(h.triage)))
+	mux.HandleFunc("GET /queue", h.wrap(h.signedIn(h.queue)))
 	mux.HandleFunc("GET /admin/questionnaire", h.wrap(h.signedIn(h.questionnaire)))
 	mux.HandleFunc("POST /admin/questionnaire", h.wrap(h.signedIn(h.replaceQuestionnaire)))
 	mux.HandleFunc("GET /admin/questionnaire/download", h.wrap(h.signedIn(h.questionnaireJSON)))
+	mux.HandleFunc("POST /incidents/{id}/changes", h.wrap(h.signedIn(h.createChange)))
+	mux.HandleFunc("GET /changes", h.wrap(h.signedIn(h.changes)))
+	mux.HandleFunc("GET /changes/{id}", h.wrap(h.signedIn(h.change)))
+	mux.HandleFunc("POST /changes/{id}/transition", h.wrap(h.signedIn(h.transitionChange)))
+	mux.HandleFunc("POST /changes/{id}/edit", h.wrap(h.signedIn(h.editChange)))
+	mux.HandleFunc("POST /changes/{id}/incidents", h.wrap(h.signedIn(h.linkChange)))
+	mux.HandleFunc("POST /changes/{id}/unlink", h.wrap(h.signedIn(h.unlinkChange)))
 }
 
 // wrap applies what every page shares: a language chosen with ?lang= is remembered in a

@@ -39,6 +39,12 @@ type detailData struct {
 	// change of urgency and impact, with Levels to choose from.
 	CanAssess, CanClassify bool
 	Levels                 []desk.Level
+	// Changes are the linked change requests (a client gets title and state only);
+	// CanCreateChange offers the desk the form for a new one.
+	Changes         []desk.ChangeSummary
+	CanCreateChange bool
+	// SLA is how the incident's deadlines stand (queue.go).
+	SLA slaView
 }
 
 // reportView is an incident's questionnaire record as the page shows it.
@@ -125,6 +131,12 @@ func (h *handler) showIncident(w http.ResponseWriter, r *http.Request, a desk.Ac
 		h.fail(w, r, err)
 		return
 	}
+	if d.Changes, err = h.app.IncidentChanges(ctx, a, id); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	d.CanCreateChange = a.Role.IsDesk()
+	d.SLA = v.slaOf(inc, h.app.Now())
 	if err := h.reportRecord(ctx, a, v, &d); err != nil {
 		h.fail(w, r, err)
 		return

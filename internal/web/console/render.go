@@ -125,7 +125,7 @@ func (v *view) Event(e desk.TimelineEntry) string {
 				changes = append(changes, v.T("change."+value)+" "+v.value(e.Args[i+1])+" → "+v.value(e.Args[i+2]))
 			}
 			continue
-		case "channel", "kind", "level", "waiting", "verdict":
+		case "channel", "kind", "level", "waiting", "verdict", "change_state":
 			args = append(args, v.Label(kind, value))
 		case "criterion":
 			criteria = append(criteria, v.Label(kind, value))
@@ -163,7 +163,7 @@ func (v *view) Event(e desk.TimelineEntry) string {
 func (v *view) value(arg string) string {
 	kind, value, _ := strings.Cut(arg, ":")
 	switch kind {
-	case "channel", "kind", "level", "waiting", "verdict":
+	case "channel", "kind", "level", "waiting", "verdict", "change_state":
 		return v.Label(kind, value)
 	}
 	return value

@@ -95,7 +95,11 @@ func (v *view) promiseLines(verdict desk.Verdict, prio desk.Priority, p *app.Pro
 		ls = append(ls, panelLine{Text: v.T("verdict.targets", p.ContractName, prio.String(),
 			v.Minutes(p.FirstResponseMin), v.Minutes(p.ResolutionMin))})
 	}
-	ls = append(ls, panelLine{Text: v.T("verdict.hours", v.Label("hours", p.SupportHours))})
+	hours := string(p.SupportHours) // an admin's own calendar is named by its slug
+	if i18n.Has(v.Locale, "hours."+hours) {
+		hours = v.Label("hours", hours)
+	}
+	ls = append(ls, panelLine{Text: v.T("verdict.hours", hours)})
 	if !p.InSupportHours {
 		ls = append(ls, panelLine{Text: v.T("verdict.outside_hours"), Warn: true})
 	}

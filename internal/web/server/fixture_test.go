@@ -54,6 +54,9 @@ type fixture struct {
 	// attB is B's file on incB. It, B's report of incB and B's notification are written
 	// straight through the store, so incB's timeline and B's counts stay as they were.
 	attB desk.Attachment
+	// chgB is a change request linked to incB only, written the same way: clients of A must
+	// never learn of it; staff may (its title carries secret, not incidentSecret).
+	chgB desk.ChangeRequest
 }
 
 func newFixture(t *testing.T, db *store.DB) *fixture {
@@ -135,6 +138,11 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 			return err
 		}
 		if err := tx.AddAttachment(ctx, &f.attB, []byte("log "+incidentSecret+" end")); err != nil {
+			return err
+		}
+		f.chgB = desk.ChangeRequest{Title: "Fix " + secret, Description: "why " + secret, State: desk.ChangeRequested,
+			IncidentIDs: []int64{f.incB.ID}, CreatedAt: now, UpdatedAt: now}
+		if err := tx.CreateChange(ctx, &f.chgB); err != nil {
 			return err
 		}
 		return tx.Notify(ctx, &desk.Notification{Kind: desk.NotifyReportReceived, UserID: bUser.user.ID, IncidentID: &f.incB.ID,

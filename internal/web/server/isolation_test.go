@@ -53,6 +53,29 @@ func (f *fixture) cases() map[string][]isoCase {
 	}
 	return map[string][]isoCase{
 		// API
+		// Change requests: chgB is linked to B's incident only. Clients get 404 for it (and 403
+		// for the lists and creation); staff may read every change request, so the expert
+		// joins only where the incident decides.
+		"GET /api/v1/changes": {
+			{"GET", "/api/v1/changes", "", refused, false},
+			{"GET", "/api/v1/changes?incident_id=" + inc, "", refused, false},
+		},
+		"POST /api/v1/changes": one("POST", "/api/v1/changes", `{"title":"hacked","incident_ids":[`+inc+`]}`, refused, true),
+		"GET /api/v1/changes/{id}": {
+			{"GET", "/api/v1/changes/" + fmt.Sprint(f.chgB.ID), "", hidden, false},
+			{"GET", "/api/v1/changes/" + f.chgB.Number, "", hidden, false},
+		},
+		"PATCH /api/v1/changes/{id}":            one("PATCH", "/api/v1/changes/"+fmt.Sprint(f.chgB.ID), `{"title":"hacked"}`, hidden, false),
+		"POST /api/v1/changes/{id}/transitions": one("POST", "/api/v1/changes/"+fmt.Sprint(f.chgB.ID)+"/transitions", `{"to":"rejected","reason":"hacked"}`, hidden, false),
+		"POST /api/v1/changes/{id}/incidents/{incident}": {
+			{"POST", "/api/v1/changes/" + fmt.Sprint(f.chgB.ID) + "/incidents/" + inc, "", hidden, true},
+			{"POST", "/api/v1/changes/" + fmt.Sprint(f.chgB.ID) + "/incidents/" + fmt.Sprint(f.incA.ID), "", hidden, true},
+		},
+		"DELETE /api/v1/changes/{id}/incidents/{incident}": one("DELETE", "/api/v1/changes/"+fmt.Sprint(f.chgB.ID)+"/incidents/"+inc, "", hidden, true),
+		"GET /api/v1/incidents/{id}/changes": {
+			{"GET", "/api/v1/incidents/" + inc + "/changes", "", hidden, true},
+			{"GET", "/api/v1/incidents/" + fmt.Sprint(f.incA.ID) + "/changes", "", blind, false},
+		},
 		"GET /api/v1/questionnaire":                    one("GET", "/api/v1/questionnaire", "", blind, true),
 		"PUT /api/v1/questionnaire":                    one("PUT", "/api/v1/questionnaire", `{}`, refused, true),
 		"GET /api/v1/questionnaire/versions/{version}": one("GET", "/api/v1/questionnaire/versions/1", "", blind, true),
@@ -128,7 +151,24 @@ func (f *fixture) cases() map[string][]isoCase {
 		"GET /api/v1/audit":                       one("GET", "/api/v1/audit?entity=incident&entity_id="+inc, "", refused, true),
 		"GET /api/v1/priority-matrix":             one("GET", "/api/v1/priority-matrix", "", blind, true),
 		"PUT /api/v1/priority-matrix":             one("PUT", "/api/v1/priority-matrix", `{}`, refused, true),
+		"GET /api/v1/calendars":                   one("GET", "/api/v1/calendars", "", blind, true),
+		"PUT /api/v1/calendars/{slug}":            one("PUT", "/api/v1/calendars/business", `{"name":"hacked","always_open":true}`, refused, true),
 		// Pages
+		"GET /queue": {
+			{"GET", "/queue", "", refused, true},
+			{"GET", "/queue?org=" + org, "", refused, true},
+		},
+		"POST /incidents/{id}/changes": one("POST", "/incidents/"+num+"/changes", "title=hacked", hidden, true),
+		"GET /changes":                 one("GET", "/changes", "", refused, false),
+		"GET /changes/{id}": {
+			{"GET", "/changes/" + fmt.Sprint(f.chgB.ID), "", hidden, false},
+			{"GET", "/changes/" + f.chgB.Number, "", hidden, false},
+		},
+		"POST /changes/{id}/transition": one("POST", "/changes/"+f.chgB.Number+"/transition", "to=rejected&reason=hacked", hidden, false),
+		"POST /changes/{id}/edit":       one("POST", "/changes/"+f.chgB.Number+"/edit", "title=hacked&description=hacked", hidden, false),
+		"POST /changes/{id}/incidents":  one("POST", "/changes/"+f.chgB.Number+"/incidents", "incident="+desk.FormatNumber(f.incA.ID), hidden, false),
+		"POST /changes/{id}/unlink":     one("POST", "/changes/"+f.chgB.Number+"/unlink", "incident="+num, hidden, false),
+
 		"GET /report": one("GET", "/report", "", blind, true),
 		"POST /report": {
 			{"POST", "/report", "step=check&component_id=" + comp + "&answers.security=yes", blind, true},

@@ -1,0 +1,255 @@
+package console
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"meldpunt/internal/app"
+	"meldpunt/internal/desk"
+	"meldpunt/internal/i18n"
+)
+
+// clockView is one SLA clock of an incident as a page shows it: a countdown, or why there
+// is none. Class is running, warn, breached, paused, answered, stopped or none.
+type clockView struct {
+	Class string
+	Text  string
+	// Due is the deadline the countdown counts to; nil when there is none to show.
+	Due *time.Time
+}
+
+// Breached tells whether the clock ran out.
+func (c clockView) Breached() bool { return c.Class == "breached" }
+
+// slaView is the SLA block of an incident's page.
+type slaView struct {
+	Response, Resolve clockView
+	Calendar          string
+}
+
+// queueRow is one incident in the queue.
+type queueRow struct {
+	Inc                              desk.Incident
+	OrgName, OwnerName, AssigneeName string
+	Response, Resolve                clockView
+}
+
+// queueData is the queue page's own data: the rows, and the filter with what it offers.
+type queueData struct {
+	Rows []queueRow
+	// The filter as given, for the form and the links.
+	Org, Priority, State, Kind, Owner, Assignee string
+	Orgs                                        []desk.Organisation
+	Owners, Assignees                           []desk.User
+	Priorities                                  []desk.Priority
+	States                                      []desk.State
+	Kinds                                       []desk.Kind
+	// NextURL leads to the next page, FirstURL back to the first; "" when there is none.
+	NextURL, FirstURL string
+}
+
+// queueLimit is how many incidents a page of the queue shows.
+const queueLimit = 50
+
+// queue lists every open incident by time to breach, for the desk: the resolution deadline
+// soonest first, paused incidents and those without a deadline last. The query narrows it
+// by client (org), priority, state, kind, owner and assignee; after is the cursor
+// "<deadline in unix ms>_<id>" of the next page.
+func (h *handler) queue(w http.ResponseWriter, r *http.Request, a desk.Actor) {
+	if !a.Role.IsDesk() {
+		h.rd.errorPage(w, r, h.log, http.StatusForbidden, "error.forbidden")
+		return
+	}
+	ctx := r.Context()
+	q := r.URL.Query()
+	d := queueData{Priorities: desk.Priorities, Kinds: []desk.Kind{desk.KindUrgent, desk.KindRegular}}
+	for _, s := range desk.States {
+		if s.Open() {
+			d.States = append(d.States, s)
+		}
+	}
+	f := desk.IncidentFilter{Limit: queueLimit}
+	id := func(name string) (int64, string) {
+		n, err := strconv.ParseInt(q.Get(name), 10, 64)
+		if err != nil || n <= 0 {
+			return 0, ""
+		}
+		return n, q.Get(name)
+	}
+	f.OrgID, d.Org = id("org")
+	f.OwnerID, d.Owner = id("owner")
+	f.AssigneeID, d.Assignee = id("assignee")
+	var p desk.Priority
+	if p.UnmarshalText([]byte(q.Get("priority"))) == nil && p.Valid() {
+		f.Priority, d.Priority = p, p.String()
+	}
+	if s := desk.State(q.Get("state")); slices.Contains(d.States, s) {
+		f.States, d.State = []desk.State{s}, string(s)
+	}
+	if k := desk.Kind(q.Get("kind")); slices.Contains(d.Kinds, k) {
+		f.Kind, d.Kind = k, string(k)
+	}
+	if due, id, ok := parseQueueCursor(q.Get("after")); ok {
+		f.DueAfter, f.DueAfterID = due, id
+	}
+	page, err := h.app.Queue(ctx, a, f)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	orgNames, staffNames := map[int64]string{}, map[int64]string{}
+	if d.Orgs, err = h.app.Organisations(ctx, a, desk.OrgClient); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	for _, o := range d.Orgs {
+		orgNames[o.ID] = o.Name
+	}
+	staff, err := h.staff(ctx, a)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	for _, u := range staff {
+		staffNames[u.ID] = u.Name
+		d.Assignees = append(d.Assignees, u)
+		if u.Role.IsDesk() {
+			d.Owners = append(d.Owners, u)
+		}
+	}
+	v := newView(r, h.rd.zone, "queue.title")
+	now := h.app.Now()
+	name := func(id *int64) string {
+		if id == nil {
+			return ""
+		}
+		return staffNames[*id]
+	}
+	for _, inc := range page.Items {
+		s := v.slaOf(inc, now)
+		d.Rows = append(d.Rows, queueRow{Inc: inc, OrgName: orgNames[inc.OrgID], OwnerName: name(inc.OwnerID),
+			AssigneeName: name(inc.AssigneeID), Response: s.Response, Resolve: s.Resolve})
+	}
+	filter := url.Values{}
+	for k, val := range map[string]string{"org": d.Org, "priority": d.Priority, "state": d.State, "kind": d.Kind,
+		"owner": d.Owner, "assignee": d.Assignee} {
+		if val != "" {
+			filter.Set(k, val)
+		}
+	}
+	if page.NextID != 0 {
+		next := url.Values{}
+		for k, val := range filter {
+			next[k] = val
+		}
+		next.Set("after", strconv.FormatInt(page.NextDue.UnixMilli(), 10)+"_"+strconv.FormatInt(page.NextID, 10))
+		d.NextURL = "/queue?" + next.Encode()
+	}
+	if f.DueAfterID != 0 {
+		d.FirstURL = "/queue"
+		if len(filter) > 0 {
+			d.FirstURL += "?" + filter.Encode()
+		}
+	}
+	v.Nav, v.Data = "queue", d
+	h.rd.render(w, r, h.log, http.StatusOK, "queue", v)
+}
+
+// parseQueueCursor reads "<unix ms>_<id>".
+func parseQueueCursor(s string) (time.Time, int64, bool) {
+	a, b, ok := strings.Cut(s, "_")
+	if !ok {
+		return time.Time{}, 0, false
+	}
+	ms, err1 := strconv.ParseInt(a, 10, 64)
+	id, err2 := strconv.ParseInt(b, 10, 64)
+	if err1 != nil || err2 != nil || id <= 0 || ms < 0 || ms > desk.Never.UnixMilli() {
+		return time.Time{}, 0, false
+	}
+	return time.UnixMilli(ms).UTC(), id, true
+}
+
+// staff returns the provider's active staff, by name: who may own or work incidents.
+func (h *handler) staff(ctx context.Context, a desk.Actor) ([]desk.User, error) {
+	ps, err := h.app.Organisations(ctx, a, desk.OrgProvider)
+	if err != nil || len(ps) == 0 {
+		return nil, err
+	}
+	us, err := h.app.Users(ctx, a, app.UserFilter{OrgID: ps[0].ID})
+	if err != nil {
+		return nil, err
+	}
+	out := us[:0]
+	for _, u := range us {
+		if u.Active && u.Role.IsStaff() {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+// slaOf says how an incident's two clocks stand at now.
+func (v *view) slaOf(inc desk.Incident, now time.Time) slaView {
+	s := slaView{Calendar: inc.SLA.Calendar}
+	if i18n.Has(v.Locale, "hours."+s.Calendar) {
+		s.Calendar = v.Label("hours", s.Calendar)
+	}
+	none := clockView{Class: "none", Text: v.T("sla.none")}
+	if inc.SLA.Calendar == "" {
+		s.Response, s.Resolve = none, none
+		return s
+	}
+	s.Response = v.countdownTo(inc.SLA.ResponseDue, inc.SLA.ResponseWarn, now)
+	if inc.FirstResponseAt != nil {
+		s.Response = clockView{Class: "answered", Text: v.T("sla.answered", v.Time(*inc.FirstResponseAt)), Due: inc.SLA.ResponseDue}
+	}
+	switch {
+	case inc.State == desk.StateClosed:
+		s.Resolve = clockView{Class: "stopped", Text: v.T("sla.stopped")}
+	case inc.SLA.PausedSince != nil:
+		s.Resolve = clockView{Class: "paused", Text: v.T("sla.paused_since", v.Time(*inc.SLA.PausedSince))}
+	default:
+		s.Resolve = v.countdownTo(inc.SLA.ResolveDue, inc.SLA.ResolveWarn, now)
+	}
+	return s
+}
+
+// countdownTo says how long until due, or how long ago it passed.
+func (v *view) countdownTo(due, warn *time.Time, now time.Time) clockView {
+	switch {
+	case due == nil:
+		return clockView{Class: "none", Text: v.T("sla.none")}
+	case now.After(*due):
+		return clockView{Class: "breached", Text: v.T("sla.over", v.Duration(now.Sub(*due))), Due: due}
+	case warn != nil && !now.Before(*warn):
+		return clockView{Class: "warn", Text: v.Duration(due.Sub(now)), Due: due}
+	}
+	return clockView{Class: "running", Text: v.Duration(due.Sub(now)), Due: due}
+}
+
+// Duration writes a span of time the way the queue counts down: "3 d 4 u", "2 u 15 min",
+// "40 min" in Dutch; "3 d 4 h", "2 h 15 min", "40 min" in English. It rounds down to the
+// minute; a deadline never reached shows as "—".
+func (v *view) Duration(d time.Duration) string {
+	if d > 100*365*24*time.Hour {
+		return "—"
+	}
+	m := int64(d / time.Minute)
+	days, hours, mins := m/(24*60), m/60%24, m%60
+	switch {
+	case days > 0 && hours > 0:
+		return v.T("sla.d_h", days, hours)
+	case days > 0:
+		return v.T("sla.d", days)
+	case hours > 0 && mins > 0:
+		return v.T("sla.h_m", hours, mins)
+	case hours > 0:
+		return v.T("sla.h", hours)
+	}
+	return v.T("sla.m", mins)
+}
