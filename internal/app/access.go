@@ -66,7 +66,9 @@ func scopeIncidents(actor desk.Actor, f *desk.IncidentFilter) {
 		narrow(&f.AssigneeID, actor.UserID)
 	case desk.RoleClientAdmin:
 		narrow(&f.OrgID, actor.OrgID)
+		f.SupplierID = 0 // clients know nothing of suppliers
 	case desk.RoleClientUser:
+		f.SupplierID = 0
 		narrow(&f.OrgID, actor.OrgID)
 		narrow(&f.ReporterID, actor.UserID)
 	case desk.RoleAgent, desk.RoleAdmin:

@@ -144,6 +144,7 @@ func (a *App) Incident(ctx context.Context, actor desk.Actor, id int64) (inc des
 		inc, err = visibleIncident(ctx, tx, actor, id)
 		return err
 	})
+	hideFromClient(actor, &inc)
 	return inc, err
 }
 
@@ -170,6 +171,9 @@ func (a *App) Incidents(ctx context.Context, actor desk.Actor, f desk.IncidentFi
 	if len(p.Items) > limit {
 		p.Items = p.Items[:limit]
 		p.Next = p.Items[limit-1].ID
+	}
+	for i := range p.Items {
+		hideFromClient(actor, &p.Items[i])
 	}
 	return p, err
 }
@@ -263,6 +267,7 @@ func (a *App) UpdateIncident(ctx context.Context, actor desk.Actor, id int64, p 
 		}
 		return audit(ctx, tx, actor, now, "incident", inc.ID, &inc.OrgID, "update", before, inc)
 	})
+	hideFromClient(actor, &inc)
 	return inc, err
 }
 

@@ -92,6 +92,9 @@ type Tx interface {
 	// (see desk.IncidentFilter).
 	Incidents(ctx context.Context, f desk.IncidentFilter) ([]desk.Incident, error)
 	CountIncidents(ctx context.Context, f desk.IncidentFilter) (int, error)
+	// IncidentsRegistered lists an organisation's incidents registered in [from, to), by id,
+	// without their component links: what the SLA report counts.
+	IncidentsRegistered(ctx context.Context, orgID int64, from, to time.Time) ([]desk.Incident, error)
 	// UpdateIncident stores every field and replaces the component links, if in.Version is
 	// still the stored version; it then increments in.Version. A stale version gives
 	// ECONFLICT.
@@ -166,4 +169,24 @@ type Tx interface {
 	UnlinkChange(ctx context.Context, changeID, incidentID int64) error
 	// AddChangeDecision records a state change of a change request and sets d.ID.
 	AddChangeDecision(ctx context.Context, d *desk.ChangeDecision) error
+
+	// CreateSupplier stores a supplier and sets its ID; ECONFLICT when the name is taken.
+	CreateSupplier(ctx context.Context, s *desk.Supplier) error
+	Supplier(ctx context.Context, id int64) (desk.Supplier, error)
+	// Suppliers lists the suppliers by name; only the active ones when activeOnly.
+	Suppliers(ctx context.Context, activeOnly bool) ([]desk.Supplier, error)
+	UpdateSupplier(ctx context.Context, s *desk.Supplier) error
+	// DueFollowUps lists incidents whose follow-up date passed and whose owner was not yet
+	// reminded; MarkFollowUp records the reminder if still due, and tells whether this call
+	// did (exactly one of several at once does).
+	DueFollowUps(ctx context.Context, now time.Time, limit int) ([]int64, error)
+	MarkFollowUp(ctx context.Context, id int64, now time.Time) (bool, error)
+	// DueStale lists incidents of priority p without an update and without a reminder since
+	// cutoff; MarkStale records the reminder at now if still due, and tells whether this call
+	// did.
+	DueStale(ctx context.Context, p desk.Priority, cutoff time.Time, limit int) ([]int64, error)
+	MarkStale(ctx context.Context, id int64, p desk.Priority, cutoff, now time.Time) (bool, error)
+	// TouchIncident moves the incident's updated_at forward to at (a reply or a note),
+	// keeping its version.
+	TouchIncident(ctx context.Context, id int64, at time.Time) error
 }

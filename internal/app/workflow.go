@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"strings"
+	"time"
 
 	"meldpunt/internal/desk"
 )
@@ -68,6 +69,7 @@ func (a *App) TransitionIncident(ctx context.Context, actor desk.Actor, id int64
 		}
 		return audit(ctx, tx, actor, now, "incident", inc.ID, &inc.OrgID, "transition", before, inc)
 	})
+	hideFromClient(actor, &inc)
 	return inc, err
 }
 
@@ -79,6 +81,8 @@ func argText(arg string) string {
 		return "unchanged"
 	case "none":
 		return "nobody"
+	case "nodate":
+		return "no date"
 	}
 	return value
 }
@@ -138,6 +142,9 @@ func (a *App) AddEntry(ctx context.Context, actor desk.Actor, id int64, in Entry
 		if err := tx.AddTimelineEntry(ctx, &e); err != nil {
 			return err
 		}
+		if err := tx.TouchIncident(ctx, inc.ID, now); err != nil { // a reply or note is an update
+			return err
+		}
 		if in.Kind == desk.EntryReply && actor.Role.IsStaff() && inc.FirstResponseAt == nil {
 			before := inc
 			inc.FirstResponseAt, inc.UpdatedAt = &now, now
@@ -165,15 +172,24 @@ func (a *App) Timeline(ctx context.Context, actor desk.Actor, id int64) (es []de
 	return es, err
 }
 
-// Assignment names the owner on the desk and the assignee (an expert or agent). A nil field
-// leaves it as it is; a zero id clears the assignee.
+// Assignment names the owner on the desk, the assignee (an expert or agent), the external
+// party (a supplier) and the follow-up date. A nil field leaves it as it is; a zero id
+// clears the assignee or the supplier, an empty follow-up date clears it.
 type Assignment struct {
 	OwnerID    *int64 `json:"owner_id"`
 	AssigneeID *int64 `json:"assignee_id"`
+	SupplierID *int64 `json:"supplier_id"`
+	// FollowUpAt is an RFC 3339 time that lies ahead, or "" to clear it.
+	FollowUpAt *string `json:"follow_up_at"`
 }
 
-// AssignIncident sets the owner and assignee; the desk may. The owner must be an agent or
-// admin (the desk keeps ownership); the assignee any staff member.
+// maxFollowUp is how far ahead a follow-up date may lie.
+const maxFollowUp = 366 * 24 * time.Hour
+
+// AssignIncident sets the owner, assignee, supplier and follow-up date; the desk may. The
+// owner must be an agent or admin (the desk keeps ownership); the assignee any staff
+// member; the supplier an active one; the follow-up date must lie ahead (a new date is
+// reminded of once more). An expert, a supplier or both may be assigned.
 func (a *App) AssignIncident(ctx context.Context, actor desk.Actor, id int64, as Assignment) (inc desk.Incident, err error) {
 	now := a.clock()
 	err = a.store.Write(ctx, func(tx Tx) error {
@@ -212,6 +228,10 @@ func (a *App) AssignIncident(ctx context.Context, actor desk.Actor, id int64, as
 				inc.AssigneeID, assignee = ptr(u.ID), "text:"+u.Name
 			}
 		}
+		forwarded, err := assignSupplier(ctx, tx, &v, &inc, as, now)
+		if err != nil {
+			return err
+		}
 		if err := v.Err(); err != nil {
 			return err
 		}
@@ -225,9 +245,79 @@ func (a *App) AssignIncident(ctx context.Context, actor desk.Actor, id int64, as
 				return err
 			}
 		}
+		if forwarded != nil {
+			body := "Forwarded to the external party " + argText(forwarded[0]) + "; follow up on " + argText(forwarded[1]) + "."
+			if err := entry(ctx, tx, actor, inc, desk.Internal, body, now, desk.EventForwarded, forwarded...); err != nil {
+				return err
+			}
+		}
 		return audit(ctx, tx, actor, now, "incident", inc.ID, &inc.OrgID, "assign", before, inc)
 	})
 	return inc, err
+}
+
+// assignSupplier applies the supplier and follow-up date of an assignment, adding what is
+// wrong to v. When either changed it returns the arguments of the timeline entry: the
+// supplier ("text:" its name, or "none:") and the follow-up date ("time:" RFC 3339, or
+// "nodate:").
+func assignSupplier(ctx context.Context, tx Tx, v *desk.Validator, inc *desk.Incident, as Assignment, now time.Time) ([]string, error) {
+	changed := false
+	if as.SupplierID != nil && !sameID(inc.SupplierID, *as.SupplierID) {
+		if *as.SupplierID == 0 {
+			inc.SupplierID = nil
+		} else {
+			s, err := tx.Supplier(ctx, *as.SupplierID)
+			if desk.IsNotFound(err) || err == nil && !s.Active {
+				v.Add("supplier_id", "supplier", "must be an active supplier")
+			} else if err != nil {
+				return nil, err
+			}
+			inc.SupplierID = ptr(*as.SupplierID)
+		}
+		changed = true
+	}
+	if as.FollowUpAt != nil {
+		var at *time.Time
+		if *as.FollowUpAt != "" {
+			t, err := time.Parse(time.RFC3339, *as.FollowUpAt)
+			switch {
+			case err != nil:
+				v.Add("follow_up_at", "date_time", "must be a date and time such as 2026-03-02T09:00:00+01:00")
+			case sameTime(inc.FollowUpAt, ptr(t.UTC().Truncate(time.Millisecond))):
+				// unchanged, even when it has passed
+			case !t.After(now):
+				v.Add("follow_up_at", "future", "must lie ahead")
+			case t.Sub(now) > maxFollowUp:
+				v.Add("follow_up_at", "max", "must lie at most a year ahead")
+			}
+			t = t.UTC().Truncate(time.Millisecond)
+			at = &t
+		}
+		if !sameTime(inc.FollowUpAt, at) {
+			inc.FollowUpAt, inc.FollowUpReminded, changed = at, false, true
+		}
+	}
+	if !changed {
+		return nil, nil
+	}
+	args := []string{"none:", "nodate:"}
+	if inc.SupplierID != nil {
+		s, err := tx.Supplier(ctx, *inc.SupplierID)
+		if err != nil && !desk.IsNotFound(err) {
+			return nil, err
+		}
+		args[0] = "text:" + s.Name
+	}
+	if inc.FollowUpAt != nil {
+		args[1] = "time:" + inc.FollowUpAt.Format(time.RFC3339)
+	}
+	return args, nil
+}
+
+func sameID(a *int64, b int64) bool { return a == nil && b == 0 || a != nil && *a == b }
+
+func sameTime(a, b *time.Time) bool {
+	return a == nil && b == nil || a != nil && b != nil && a.Equal(*b)
 }
 
 // IncidentAudit lists the audit records of an incident; staff who may see it may read them.

@@ -73,6 +73,13 @@ type Incident struct {
 	ResponseBreached bool `json:"response_breached"`
 	ResolveWarned    bool `json:"resolve_warned"`
 	ResolveBreached  bool `json:"resolve_breached"`
+	// SupplierID is the external party the incident is handed to, FollowUpAt when the desk
+	// follows it up (both nil when none); staff only, never shown to clients (see
+	// supplier.go). FollowUpReminded and StaleRemindedAt record the reminders the owner got.
+	SupplierID       *int64     `json:"supplier_id,omitempty"`
+	FollowUpAt       *time.Time `json:"follow_up_at,omitempty"`
+	FollowUpReminded bool       `json:"follow_up_reminded,omitempty"`
+	StaleRemindedAt  *time.Time `json:"stale_reminded_at,omitempty"`
 }
 
 // NumberPrefix starts every incident number.
@@ -114,6 +121,7 @@ type IncidentFilter struct {
 	ReporterID int64
 	OwnerID    int64
 	AssigneeID int64
+	SupplierID int64 // the external party the incidents are handed to
 	States     []State
 	Open       *bool
 	Kind       Kind

@@ -38,10 +38,12 @@ func PurgeExpired(p Purger, log *slog.Logger) func(context.Context) error {
 type Work interface {
 	Purger
 	SLAChecker
+	Reminder
 }
 
 // Standard registers the jobs every Meldpunt instance runs.
 func Standard(r *Runner, w Work, log *slog.Logger) {
 	r.Every("purge-expired", PurgeInterval, PurgeExpired(w, log))
 	r.Every("sla-checks", SLAInterval, SLAChecks(w, log))
+	r.Every("reminders", RemindersInterval, Reminders(w, log))
 }

@@ -15,7 +15,8 @@ const incidentColumns = `id, org_id, reporter_id, channel, kind, title, descript
 	created_at, updated_at, first_response_at, resolved_at, closed_at,
 	affected, assessment, assessment_reason, questionnaire_version,
 	sla_calendar, response_due_at, response_warn_at, resolve_due_at, resolve_warn_at, paused_ms,
-	paused_since_at, response_warned, response_breached, resolve_warned, resolve_breached`
+	paused_since_at, response_warned, response_breached, resolve_warned, resolve_breached,
+	supplier_id, follow_up_at, follow_up_reminded, stale_reminded_at`
 
 const (
 	incidentMissing  = "the incident refers to an organisation, user or component that does not exist"
@@ -27,12 +28,15 @@ func scanIncident(row interface{ Scan(...any) error }) (desk.Incident, error) {
 	var reporter, owner, assignee, firstResponse, resolved, closed sql.NullInt64
 	var created, updated, pausedMS int64
 	var responseDue, responseWarn, resolveDue, resolveWarn, pausedSince sql.NullInt64
+	var supplier, followUp, staleReminded sql.NullInt64
 	err := row.Scan(&in.ID, &in.OrgID, &reporter, &in.Channel, &in.Kind, &in.Title, &in.Description,
 		&in.Urgency, &in.Impact, &in.Priority, &in.State, &in.WaitingOn, &owner, &assignee, &in.Solution,
 		&in.Version, &created, &updated, &firstResponse, &resolved, &closed,
 		&in.Affected, &in.Assessment, &in.AssessmentReason, &in.QuestionnaireVersion,
 		&in.SLA.Calendar, &responseDue, &responseWarn, &resolveDue, &resolveWarn, &pausedMS,
-		&pausedSince, &in.ResponseWarned, &in.ResponseBreached, &in.ResolveWarned, &in.ResolveBreached)
+		&pausedSince, &in.ResponseWarned, &in.ResponseBreached, &in.ResolveWarned, &in.ResolveBreached,
+		&supplier, &followUp, &in.FollowUpReminded, &staleReminded)
+	in.SupplierID, in.FollowUpAt, in.StaleRemindedAt = fromNullID(supplier), fromNullMillis(followUp), fromNullMillis(staleReminded)
 	in.SLA.ResponseDue, in.SLA.ResponseWarn = fromNullMillis(responseDue), fromNullMillis(responseWarn)
 	in.SLA.ResolveDue, in.SLA.ResolveWarn = fromNullMillis(resolveDue), fromNullMillis(resolveWarn)
 	in.SLA.Paused, in.SLA.PausedSince = time.Duration(pausedMS)*time.Millisecond, fromNullMillis(pausedSince)
@@ -52,9 +56,10 @@ func (t *tx) CreateIncident(ctx context.Context, in *desk.Incident) error {
 		created_at, updated_at, first_response_at, resolved_at, closed_at,
 		affected, assessment, assessment_reason, questionnaire_version,
 		sla_calendar, response_due_at, response_warn_at, resolve_due_at, resolve_warn_at, paused_ms,
-		paused_since_at, response_warned, response_breached, resolve_warned, resolve_breached)
+		paused_since_at, response_warned, response_breached, resolve_warned, resolve_breached,
+		supplier_id, follow_up_at, follow_up_reminded, stale_reminded_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $16, $17, $18, $19,
-		$20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34)
+		$20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38)
 		RETURNING id`,
 		in.OrgID, nullID(in.ReporterID), string(in.Channel), string(in.Kind), in.Title, in.Description,
 		string(in.Urgency), string(in.Impact), int64(in.Priority), string(in.State), string(in.WaitingOn),
@@ -63,7 +68,8 @@ func (t *tx) CreateIncident(ctx context.Context, in *desk.Incident) error {
 		in.Affected, string(in.Assessment), in.AssessmentReason, in.QuestionnaireVersion,
 		in.SLA.Calendar, nullMillis(in.SLA.ResponseDue), nullMillis(in.SLA.ResponseWarn), nullMillis(in.SLA.ResolveDue),
 		nullMillis(in.SLA.ResolveWarn), in.SLA.Paused.Milliseconds(), nullMillis(in.SLA.PausedSince),
-		in.ResponseWarned, in.ResponseBreached, in.ResolveWarned, in.ResolveBreached).Scan(&in.ID)
+		in.ResponseWarned, in.ResponseBreached, in.ResolveWarned, in.ResolveBreached,
+		nullID(in.SupplierID), nullMillis(in.FollowUpAt), in.FollowUpReminded, nullMillis(in.StaleRemindedAt)).Scan(&in.ID)
 	if err != nil {
 		return writeErr(err, "create incident", "", incidentMissing)
 	}
@@ -116,6 +122,9 @@ func incidentWhere(f desk.IncidentFilter) *where {
 	}
 	if f.AssigneeID != 0 {
 		w.add("assignee_id = %s", f.AssigneeID)
+	}
+	if f.SupplierID != 0 {
+		w.add("supplier_id = %s", f.SupplierID)
 	}
 	if len(f.States) > 0 {
 		ph := make([]string, len(f.States))
@@ -261,7 +270,8 @@ func (t *tx) UpdateIncident(ctx context.Context, in *desk.Incident) error {
 		assessment_reason = $21, questionnaire_version = $22, sla_calendar = $23, response_due_at = $24,
 		response_warn_at = $25, resolve_due_at = $26, resolve_warn_at = $27, paused_ms = $28,
 		paused_since_at = $29, response_warned = $30, response_breached = $31, resolve_warned = $32,
-		resolve_breached = $33, version = version + 1
+		resolve_breached = $33, supplier_id = $36, follow_up_at = $37, follow_up_reminded = $38,
+		stale_reminded_at = $39, version = version + 1
 		WHERE id = $34 AND version = $35`,
 		in.OrgID, nullID(in.ReporterID), string(in.Channel), string(in.Kind), in.Title, in.Description,
 		string(in.Urgency), string(in.Impact), int64(in.Priority), string(in.State), string(in.WaitingOn),
@@ -270,7 +280,8 @@ func (t *tx) UpdateIncident(ctx context.Context, in *desk.Incident) error {
 		in.Affected, string(in.Assessment), in.AssessmentReason, in.QuestionnaireVersion,
 		in.SLA.Calendar, nullMillis(in.SLA.ResponseDue), nullMillis(in.SLA.ResponseWarn), nullMillis(in.SLA.ResolveDue),
 		nullMillis(in.SLA.ResolveWarn), in.SLA.Paused.Milliseconds(), nullMillis(in.SLA.PausedSince),
-		in.ResponseWarned, in.ResponseBreached, in.ResolveWarned, in.ResolveBreached, in.ID, in.Version)
+		in.ResponseWarned, in.ResponseBreached, in.ResolveWarned, in.ResolveBreached, in.ID, in.Version,
+		nullID(in.SupplierID), nullMillis(in.FollowUpAt), in.FollowUpReminded, nullMillis(in.StaleRemindedAt))
 	if err != nil {
 		return writeErr(err, "update incident", "", incidentMissing)
 	}

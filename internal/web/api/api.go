@@ -113,6 +113,14 @@ func Register(mux *web.Mux, d Deps) {
 	private("PUT /api/v1/priority-matrix", a.putMatrix)
 	private("GET /api/v1/calendars", a.listCalendars)
 	private("PUT /api/v1/calendars/{slug}", a.putCalendar)
+
+	private("GET /api/v1/suppliers", a.listSuppliers)
+	private("POST /api/v1/suppliers", a.createSupplier)
+	private("GET /api/v1/suppliers/{id}", a.getSupplier)
+	private("PATCH /api/v1/suppliers/{id}", a.updateSupplier)
+	private("GET /api/v1/settings/stale-after", a.getStaleAfter)
+	private("PUT /api/v1/settings/stale-after", a.putStaleAfter)
+	private("GET /api/v1/reports/sla", a.getSLAReport)
 }
 
 var (

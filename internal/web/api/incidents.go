@@ -17,6 +17,7 @@ func (a *api) listIncidents(w http.ResponseWriter, r *http.Request) error {
 		ReporterID: q.id("reporter_id"),
 		OwnerID:    q.id("owner_id"),
 		AssigneeID: q.id("assignee_id"),
+		SupplierID: q.id("supplier_id"),
 		States:     q.states("state"),
 		Open:       q.bool("open"),
 		Kind:       desk.Kind(q.oneOf("kind", []string{string(desk.KindUrgent), string(desk.KindRegular)})),

@@ -244,6 +244,8 @@ func TestOpenAPIConformance(t *testing.T) {
 		}
 		calls = append(calls, changeCalls(t, e)...) // changes_test.go
 		calls = append(calls, calendarCalls()...)   // calendars_test.go
+		calls = append(calls, supplierCalls()...)   // suppliers_test.go
+		calls = append(calls, slaReportCalls()...)  // slareports_test.go
 		for _, c := range calls {
 			t.Run(c.method+" "+c.path, func(t *testing.T) {
 				r := e.do(t, c)

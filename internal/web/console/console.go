@@ -81,6 +81,8 @@ func Register(mux *web.Mux, d Deps) {
 	mux.HandleFunc("POST /intake", h.wrap(h.signedIn(h.intake)))
 	mux.HandleFunc("GET /triage", h.wrap(h.signedIn(h.triage)))
 	mux.HandleFunc("GET /queue", h.wrap(h.signedIn(h.queue)))
+	mux.HandleFunc("GET /reports/sla", h.wrap(h.signedIn(h.slaReport)))
+	mux.HandleFunc("GET /reports/sla.csv", h.wrap(h.signedIn(h.slaReportCSV)))
 	mux.HandleFunc("GET /admin/questionnaire", h.wrap(h.signedIn(h.questionnaire)))
 	mux.HandleFunc("POST /admin/questionnaire", h.wrap(h.signedIn(h.replaceQuestionnaire)))
 	mux.HandleFunc("GET /admin/questionnaire/download", h.wrap(h.signedIn(h.questionnaireJSON)))

@@ -28,6 +28,12 @@ type detailData struct {
 	// Owners and Assignees are the people the assignment form offers.
 	Owners, Assignees   []desk.User
 	OwnerID, AssigneeID int64
+	// Staff only: the external party and the follow-up date (never shown to clients);
+	// Suppliers are those the form offers, FollowUpInput the date as the form shows it.
+	SupplierName  string
+	Suppliers     []desk.Supplier
+	SupplierID    int64
+	FollowUpInput string
 	// Report is what was answered in the questionnaire; nil for an incident registered
 	// without it. Confirm is the confirmation shown right after submitting.
 	Report  *reportView
@@ -156,6 +162,11 @@ func (h *handler) showIncident(w http.ResponseWriter, r *http.Request, a desk.Ac
 	d.ReporterName = h.userName(ctx, a, inc.ReporterID)
 	d.OwnerName = h.userName(ctx, a, inc.OwnerID)
 	d.AssigneeName = h.userName(ctx, a, inc.AssigneeID)
+	if a.Role.IsStaff() && inc.SupplierID != nil {
+		if s, err := h.app.Supplier(ctx, a, *inc.SupplierID); err == nil {
+			d.SupplierName = s.Name
+		}
+	}
 	for _, cid := range inc.ComponentIDs {
 		if c, err := h.app.Component(ctx, a, cid); err == nil {
 			d.Components = append(d.Components, c.Name)
@@ -271,8 +282,27 @@ func (h *handler) assignees(ctx context.Context, a desk.Actor, d *detailData) er
 	if d.Inc.AssigneeID != nil {
 		d.AssigneeID = *d.Inc.AssigneeID
 	}
+	ss, err := h.app.Suppliers(ctx, a, false)
+	if err != nil {
+		return err
+	}
+	for _, s := range ss {
+		if s.Active || d.Inc.SupplierID != nil && *d.Inc.SupplierID == s.ID {
+			d.Suppliers = append(d.Suppliers, s)
+		}
+	}
+	if d.Inc.SupplierID != nil {
+		d.SupplierID = *d.Inc.SupplierID
+	}
+	if d.Inc.FollowUpAt != nil {
+		d.FollowUpInput = d.Inc.FollowUpAt.In(h.rd.zone).Format(followUpLayout)
+	}
 	return nil
 }
+
+// followUpLayout is how a datetime-local input reads and writes a follow-up date, on the
+// wall clock of the installation's time zone.
+const followUpLayout = "2006-01-02T15:04"
 
 // postIncident runs a form's change: CSRF is checked, success goes back to the incident
 // (303), invalid input shows the page again with the messages next to the fields (422),
@@ -341,7 +371,7 @@ func (h *handler) assign(w http.ResponseWriter, r *http.Request, a desk.Actor) {
 	for _, f := range []struct {
 		name string
 		dst  **int64
-	}{{"owner_id", &as.OwnerID}, {"assignee_id", &as.AssigneeID}} {
+	}{{"owner_id", &as.OwnerID}, {"assignee_id", &as.AssigneeID}, {"supplier_id", &as.SupplierID}} {
 		s := strings.TrimSpace(r.PostFormValue(f.name))
 		if s == "" {
 			continue
@@ -353,7 +383,21 @@ func (h *handler) assign(w http.ResponseWriter, r *http.Request, a desk.Actor) {
 		}
 		*f.dst = &n
 	}
-	h.postIncident(w, r, a, "assign", []string{"owner_id", "assignee_id"}, func(ctx context.Context, id int64) error {
+	// The follow-up date: sent only when it differs from the one the form showed; empty
+	// clears it.
+	if _, ok := r.PostForm["follow_up_at"]; ok {
+		s := strings.TrimSpace(r.PostFormValue("follow_up_at"))
+		if s != strings.TrimSpace(r.PostFormValue("follow_up_was")) {
+			if s == "" {
+				as.FollowUpAt = new("")
+			} else if t, err := time.ParseInLocation(followUpLayout, s, h.rd.zone); err != nil {
+				bad = append(bad, desk.FieldError{Field: "follow_up_at", Rule: "date_time"})
+			} else {
+				as.FollowUpAt = new(t.Format(time.RFC3339))
+			}
+		}
+	}
+	h.postIncident(w, r, a, "assign", []string{"owner_id", "assignee_id", "supplier_id", "follow_up_at"}, func(ctx context.Context, id int64) error {
 		if len(bad) > 0 {
 			return &desk.Error{Code: desk.EINVALID, Message: "the input is not valid", Fields: bad}
 		}

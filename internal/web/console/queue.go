@@ -37,6 +37,10 @@ type queueRow struct {
 	Inc                              desk.Incident
 	OrgName, OwnerName, AssigneeName string
 	Response, Resolve                clockView
+	// SupplierName is the external party the incident is handed to; Stale says it had no
+	// update for its priority's stale time, FollowUpPassed that its follow-up date passed.
+	SupplierName          string
+	Stale, FollowUpPassed bool
 }
 
 // queueData is the queue page's own data: the rows, and the filter with what it offers.
@@ -44,6 +48,8 @@ type queueData struct {
 	Rows []queueRow
 	// The filter as given, for the form and the links.
 	Org, Priority, State, Kind, Owner, Assignee string
+	Supplier                                    string
+	Suppliers                                   []desk.Supplier
 	Orgs                                        []desk.Organisation
 	Owners, Assignees                           []desk.User
 	Priorities                                  []desk.Priority
@@ -84,6 +90,7 @@ func (h *handler) queue(w http.ResponseWriter, r *http.Request, a desk.Actor) {
 	f.OrgID, d.Org = id("org")
 	f.OwnerID, d.Owner = id("owner")
 	f.AssigneeID, d.Assignee = id("assignee")
+	f.SupplierID, d.Supplier = id("supplier")
 	var p desk.Priority
 	if p.UnmarshalText([]byte(q.Get("priority"))) == nil && p.Valid() {
 		f.Priority, d.Priority = p, p.String()
@@ -122,6 +129,19 @@ func (h *handler) queue(w http.ResponseWriter, r *http.Request, a desk.Actor) {
 			d.Owners = append(d.Owners, u)
 		}
 	}
+	if d.Suppliers, err = h.app.Suppliers(ctx, a, false); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	supplierNames := map[int64]string{}
+	for _, s := range d.Suppliers {
+		supplierNames[s.ID] = s.Name
+	}
+	stale, err := h.app.StaleAfter(ctx, a)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	v := newView(r, h.rd.zone, "queue.title")
 	now := h.app.Now()
 	name := func(id *int64) string {
@@ -133,11 +153,15 @@ func (h *handler) queue(w http.ResponseWriter, r *http.Request, a desk.Actor) {
 	for _, inc := range page.Items {
 		s := v.slaOf(inc, now)
 		d.Rows = append(d.Rows, queueRow{Inc: inc, OrgName: orgNames[inc.OrgID], OwnerName: name(inc.OwnerID),
-			AssigneeName: name(inc.AssigneeID), Response: s.Response, Resolve: s.Resolve})
+			AssigneeName: name(inc.AssigneeID), Response: s.Response, Resolve: s.Resolve,
+			Stale: inc.Stale(stale, now), FollowUpPassed: inc.FollowUpPassed(now)})
+		if inc.SupplierID != nil {
+			d.Rows[len(d.Rows)-1].SupplierName = supplierNames[*inc.SupplierID]
+		}
 	}
 	filter := url.Values{}
 	for k, val := range map[string]string{"org": d.Org, "priority": d.Priority, "state": d.State, "kind": d.Kind,
-		"owner": d.Owner, "assignee": d.Assignee} {
+		"owner": d.Owner, "assignee": d.Assignee, "supplier": d.Supplier} {
 		if val != "" {
 			filter.Set(k, val)
 		}

@@ -104,7 +104,7 @@ func TestQueuePage(t *testing.T) {
 		p := agent.get("/queue")
 		expect(t, p, http.StatusOK, `<a href="/queue" aria-current="page">Wachtrij</a>`,
 			"over tijd sinds 30 min", "3 u 30 min", "over tijd sinds 4 u", "over tijd sinds 3 u 30 min", "gepauzeerd sinds", "geen termijn",
-			`class="sla-breached breached"`, "Acme Bakeries", "Globex Shipping")
+			`class="sla-breached breached stale"`, `<span class="badge stale">stil</span>`, "Acme Bakeries", "Globex Shipping")
 		inOrder(t, p.body, p1.Number, p2.Number, waiting.Number, other.Number)
 
 		for _, c := range []struct {

@@ -131,8 +131,14 @@ func (v *view) Event(e desk.TimelineEntry) string {
 			criteria = append(criteria, v.Label(kind, value))
 		case "exclusion":
 			exclusions = append(exclusions, v.Label(kind, value))
-		case "same", "none":
+		case "same", "none", "nodate":
 			args = append(args, v.T("event."+kind))
+		case "time":
+			if t, err := time.Parse(time.RFC3339, value); err == nil {
+				args = append(args, v.Time(t))
+				continue
+			}
+			args = append(args, value)
 		case "text":
 			if reasoned[e.Event] && i == len(e.Args)-1 {
 				reason = value // the reason closes the sentence, when there is one

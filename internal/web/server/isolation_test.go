@@ -53,6 +53,12 @@ func (f *fixture) cases() map[string][]isoCase {
 	}
 	return map[string][]isoCase{
 		// API
+		// SLA reports: a client admin gets 404 for B's report (and their own when none is
+		// named is not B's); client users and experts 403.
+		"GET /api/v1/reports/sla": {
+			{"GET", "/api/v1/reports/sla?organisation_id=" + org, "", refused, true},
+			{"GET", "/api/v1/reports/sla?organisation_id=" + org + "&month=2026-11", "", refused, true},
+		},
 		// Change requests: chgB is linked to B's incident only. Clients get 404 for it (and 403
 		// for the lists and creation); staff may read every change request, so the expert
 		// joins only where the incident decides.
@@ -153,7 +159,17 @@ func (f *fixture) cases() map[string][]isoCase {
 		"PUT /api/v1/priority-matrix":             one("PUT", "/api/v1/priority-matrix", `{}`, refused, true),
 		"GET /api/v1/calendars":                   one("GET", "/api/v1/calendars", "", blind, true),
 		"PUT /api/v1/calendars/{slug}":            one("PUT", "/api/v1/calendars/business", `{"name":"hacked","always_open":true}`, refused, true),
+		// Suppliers are the provider's: clients are refused the lists and settings and find
+		// no supplier by id; experts may read them but not change them.
+		"GET /api/v1/suppliers":            one("GET", "/api/v1/suppliers", "", refused, false),
+		"POST /api/v1/suppliers":           one("POST", "/api/v1/suppliers", `{"name":"hacked"}`, refused, true),
+		"GET /api/v1/suppliers/{id}":       one("GET", "/api/v1/suppliers/1", "", hidden, false),
+		"PATCH /api/v1/suppliers/{id}":     one("PATCH", "/api/v1/suppliers/1", `{"name":"hacked"}`, hidden, false),
+		"GET /api/v1/settings/stale-after": one("GET", "/api/v1/settings/stale-after", "", refused, false),
+		"PUT /api/v1/settings/stale-after": one("PUT", "/api/v1/settings/stale-after", `{"minutes":{"P1":1,"P2":1,"P3":1,"P4":1,"P5":1}}`, refused, true),
 		// Pages
+		"GET /reports/sla":     one("GET", "/reports/sla?org="+org+"&month=2026-11", "", refused, true),
+		"GET /reports/sla.csv": one("GET", "/reports/sla.csv?org="+org+"&month=2026-11", "", refused, true),
 		"GET /queue": {
 			{"GET", "/queue", "", refused, true},
 			{"GET", "/queue?org=" + org, "", refused, true},

@@ -1,0 +1,242 @@
+package console
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"meldpunt/internal/desk"
+)
+
+// slaReportData is the SLA report page's own data.
+type slaReportData struct {
+	// Orgs are the clients the desk may pick; empty for a client admin.
+	Orgs           []desk.Organisation
+	Org            string // the chosen organisation's id, "" when none yet
+	OrgName        string
+	Month          string
+	PrevURL        string
+	NextURL        string
+	CSVURL         string
+	Report         *desk.SLAReport
+	Rows           []slaReportRowView // per priority, then the total
+	Kinds          []slaCountView
+	Channels       []slaCountView
+	Reclassified   string // "1 of 2 assessed reports (50 %)", "" when none was assessed
+	NoContract     bool
+	TargetsCharts  []template.HTML
+	TimesCharts    []template.HTML
+	ClientAdminOwn bool
+}
+
+// slaReportRowView is a row of the report's tables, formatted.
+type slaReportRowView struct {
+	Label, Incidents  string
+	Response, Resolve slaMeasureView
+}
+
+type slaMeasureView struct {
+	Met, Missed, Pending, Share, Mean, P90 string
+}
+
+type slaCountView struct {
+	Label string
+	Count int
+}
+
+// slaReportQuery reads ?org= and ?month= of the report's page and download: the client
+// admin's own organisation when org is absent; the current month when month is absent or
+// not a month.
+func (h *handler) slaReportQuery(r *http.Request, a desk.Actor) (org int64, m desk.Month, badMonth bool) {
+	q := r.URL.Query()
+	m = desk.MonthOf(h.app.Now())
+	if s := q.Get("month"); s != "" {
+		pm, err := desk.ParseMonth(s)
+		if err != nil {
+			badMonth = true
+		} else {
+			m = pm
+		}
+	}
+	org, err := strconv.ParseInt(q.Get("org"), 10, 64)
+	if err != nil || org <= 0 {
+		org = 0
+		if a.Role == desk.RoleClientAdmin {
+			org = a.OrgID
+		}
+	}
+	return org, m, badMonth
+}
+
+// mayReadSLAReports tells who sees the menu entry and the page: the desk and client admins.
+func mayReadSLAReports(a desk.Actor) bool { return a.Role.IsDesk() || a.Role == desk.RoleClientAdmin }
+
+// slaReport shows the SLA report of a client for a month: the desk picks the client, a
+// client admin sees their own organisation's; both pick the month.
+func (h *handler) slaReport(w http.ResponseWriter, r *http.Request, a desk.Actor) {
+	if !mayReadSLAReports(a) {
+		h.rd.errorPage(w, r, h.log, http.StatusForbidden, "error.forbidden")
+		return
+	}
+	ctx := r.Context()
+	org, m, badMonth := h.slaReportQuery(r, a)
+	v := newView(r, h.rd.zone, "slareport.title")
+	if badMonth {
+		v.Alert = v.T("slareport.bad_month")
+	}
+	d := slaReportData{Month: m.String(), ClientAdminOwn: a.Role == desk.RoleClientAdmin}
+	if a.Role.IsDesk() {
+		orgs, err := h.app.Organisations(ctx, a, desk.OrgClient)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		d.Orgs = orgs
+	}
+	if org != 0 {
+		rep, err := h.app.SLAReport(ctx, a, org, m)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		o, err := h.app.Organisation(ctx, a, org)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		d.Org, d.OrgName, d.Report = strconv.FormatInt(org, 10), o.Name, &rep
+		h.fillSLAReport(v, &d, rep)
+	}
+	link := func(path string, mm desk.Month) string {
+		q := url.Values{"month": {mm.String()}}
+		if d.Org != "" && !d.ClientAdminOwn {
+			q.Set("org", d.Org)
+		}
+		return path + "?" + q.Encode()
+	}
+	d.PrevURL, d.NextURL, d.CSVURL = link("/reports/sla", m.Prev()), link("/reports/sla", m.Next()), link("/reports/sla.csv", m)
+	v.Nav, v.Data = "reports", d
+	h.rd.render(w, r, h.log, http.StatusOK, "slareport", v)
+}
+
+// fillSLAReport formats the report for the page and draws its charts.
+func (h *handler) fillSLAReport(v *view, d *slaReportData, rep desk.SLAReport) {
+	pct := func(f *float64) string {
+		if f == nil {
+			return "—"
+		}
+		return strconv.FormatFloat(*f*100, 'f', 0, 64) + " %"
+	}
+	dur := func(s *int64) string {
+		if s == nil {
+			return "—"
+		}
+		return v.openTime(time.Duration(*s) * time.Second)
+	}
+	measure := func(m desk.SLAMeasure) slaMeasureView {
+		return slaMeasureView{Met: strconv.Itoa(m.Met), Missed: strconv.Itoa(m.Missed), Pending: strconv.Itoa(m.Pending),
+			Share: pct(m.MetShare), Mean: dur(m.MeanSecond), P90: dur(m.P90Second)}
+	}
+	for _, row := range append(append([]desk.SLAReportRow{}, rep.Rows...), rep.Total) {
+		label := v.T("slareport.total")
+		if row.Priority != 0 {
+			label = row.Priority.String() + " " + v.Label("priority", row.Priority)
+		}
+		d.Rows = append(d.Rows, slaReportRowView{Label: label, Incidents: strconv.Itoa(row.Incidents),
+			Response: measure(row.Response), Resolve: measure(row.Resolve)})
+	}
+	for _, c := range rep.Total.Kinds {
+		d.Kinds = append(d.Kinds, slaCountView{Label: v.Label("kind", c.Key), Count: c.Count})
+	}
+	for _, c := range rep.Total.Channels {
+		d.Channels = append(d.Channels, slaCountView{Label: v.Label("channel", c.Key), Count: c.Count})
+	}
+	if t := rep.Total; t.Assessed > 0 {
+		d.Reclassified = v.T("slareport.reclassified_of", t.Reclassified, t.Assessed, pct(t.ReclassifiedShare))
+	}
+	d.NoContract = rep.Total.Incidents > 0 && rep.Total.Response.WithTarget == 0 && rep.Total.Resolve.WithTarget == 0
+	var cats []string
+	for _, row := range rep.Rows {
+		cats = append(cats, row.Priority.String())
+	}
+	hours := func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+	for i, clock := range []struct {
+		key string
+		get func(desk.SLAReportRow) desk.SLAMeasure
+	}{
+		{"slareport.response", func(r desk.SLAReportRow) desk.SLAMeasure { return r.Response }},
+		{"slareport.resolve", func(r desk.SLAReportRow) desk.SLAMeasure { return r.Resolve }},
+	} {
+		name := strings.ToLower(v.T(clock.key))
+		met, missed, pending, mean, p90 := make([]float64, len(cats)), make([]float64, len(cats)), make([]float64, len(cats)),
+			make([]float64, len(cats)), make([]float64, len(cats))
+		for j, row := range rep.Rows {
+			m := clock.get(row)
+			met[j], missed[j], pending[j] = float64(m.Met), float64(m.Missed), float64(m.Pending)
+			if d, ok := m.Mean(); ok {
+				mean[j] = d.Hours()
+			}
+			if d, ok := m.P90(); ok {
+				p90[j] = d.Hours()
+			}
+		}
+		d.TargetsCharts = append(d.TargetsCharts, barChart{ID: fmt.Sprintf("chart-targets-%d", i), Stacked: true,
+			Title: v.T("slareport.chart_targets", name), Desc: v.T("slareport.chart_targets_d", name), Categories: cats,
+			Series: []barSeries{{v.T("slareport.met"), "#2e7d32", met}, {v.T("slareport.missed"), "#c62828", missed},
+				{v.T("slareport.pending"), "#9e9e9e", pending}},
+			Format: func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }}.SVG())
+		d.TimesCharts = append(d.TimesCharts, barChart{ID: fmt.Sprintf("chart-times-%d", i),
+			Title: v.T("slareport.chart_times", name), Desc: v.T("slareport.chart_times_d"), Categories: cats,
+			Series: []barSeries{{v.T("slareport.mean"), "#1565c0", mean}, {v.T("slareport.p90"), "#6a1b9a", p90}},
+			Format: func(f float64) string { return hours(math2(f)) + " " + v.T("slareport.hours") }}.SVG())
+	}
+}
+
+// math2 rounds to two decimals, for the axis of hours.
+func math2(f float64) float64 { return float64(int64(f*100+0.5)) / 100 }
+
+// openTime writes a time of open time in hours and minutes ("26 u 5 min"), never in days:
+// a day of a business calendar is not 24 hours.
+func (v *view) openTime(d time.Duration) string {
+	m := int64(d / time.Minute)
+	hours, mins := m/60, m%60
+	switch {
+	case hours > 0 && mins > 0:
+		return v.T("sla.h_m", hours, mins)
+	case hours > 0:
+		return v.T("sla.h", hours)
+	}
+	return v.T("sla.m", mins)
+}
+
+// slaReportCSV answers the report as a CSV download (see desk.SLAReport.WriteCSV).
+func (h *handler) slaReportCSV(w http.ResponseWriter, r *http.Request, a desk.Actor) {
+	if !mayReadSLAReports(a) {
+		h.rd.errorPage(w, r, h.log, http.StatusForbidden, "error.forbidden")
+		return
+	}
+	org, m, badMonth := h.slaReportQuery(r, a)
+	if badMonth || org == 0 {
+		h.rd.errorPage(w, r, h.log, http.StatusNotFound, "error.not_found")
+		return
+	}
+	rep, err := h.app.SLAReport(r.Context(), a, org, m)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	var b bytes.Buffer
+	if err := rep.WriteCSV(&b); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="sla-%d-%s.csv"`, rep.OrgID, rep.Month))
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(b.Bytes())
+}
