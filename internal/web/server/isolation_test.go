@@ -168,8 +168,17 @@ func (f *fixture) cases() map[string][]isoCase {
 		"GET /api/v1/settings/stale-after": one("GET", "/api/v1/settings/stale-after", "", refused, false),
 		"PUT /api/v1/settings/stale-after": one("PUT", "/api/v1/settings/stale-after", `{"minutes":{"P1":1,"P2":1,"P3":1,"P4":1,"P5":1}}`, refused, true),
 		// Pages
-		"GET /reports/sla":     one("GET", "/reports/sla?org="+org+"&month=2026-11", "", refused, true),
-		"GET /reports/sla.csv": one("GET", "/reports/sla.csv?org="+org+"&month=2026-11", "", refused, true),
+		// Suppliers and calendars: admins manage them, agents read them; clients and experts get 403.
+		"GET /suppliers":         one("GET", "/suppliers", "", refused, true),
+		"POST /suppliers":        one("POST", "/suppliers", "name=hacked", refused, true),
+		"POST /suppliers/{id}":   one("POST", "/suppliers/1", "name=hacked", refused, true),
+		"GET /calendars":         one("GET", "/calendars", "", refused, true),
+		"GET /calendars/new":     one("GET", "/calendars/new", "", refused, true),
+		"POST /calendars/new":    one("POST", "/calendars/new", "slug=hacked&name=hacked&week.1=08:00-17:00", refused, true),
+		"GET /calendars/{slug}":  one("GET", "/calendars/business", "", refused, true),
+		"POST /calendars/{slug}": one("POST", "/calendars/business", "name=hacked&week.1=08:00-17:00", refused, true),
+		"GET /reports/sla":       one("GET", "/reports/sla?org="+org+"&month=2026-11", "", refused, true),
+		"GET /reports/sla.csv":   one("GET", "/reports/sla.csv?org="+org+"&month=2026-11", "", refused, true),
 		"GET /queue": {
 			{"GET", "/queue", "", refused, true},
 			{"GET", "/queue?org=" + org, "", refused, true},

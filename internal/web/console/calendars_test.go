@@ -1,0 +1,91 @@
+package console_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"slices"
+	"testing"
+
+	"meldpunt/internal/store"
+	"meldpunt/internal/store/storetest"
+)
+
+func TestCalendarsAdmin(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		admin := e.client()
+		admin.signIn(e.admin)
+		expect(t, admin.get("/calendars"), http.StatusOK, "<h1>Kalenders</h1>", "<code>24x7</code>", "<code>business</code>", `href="/calendars/business"`)
+		expect(t, admin.get("/calendars/business"), http.StatusOK, `name="week.1" value="08:30-17:30"`, "Goede Vrijdag",
+			`name="holiday.goede_vrijdag" value="1" checked`, "maandag")
+		expect(t, admin.get("/calendars/business?lang=en"), http.StatusOK, "Good Friday", "Monday", "Opening hours")
+		admin.get("/calendars?lang=nl")
+
+		form := url.Values{"name": {"Kantoortijden"}, "zone": {"Europe/Amsterdam"}, "closed_days": {"2026-12-24\n"}}
+		for _, d := range []string{"1", "2", "3", "4", "5"} {
+			form.Set("week."+d, "08:30-17:30")
+		}
+		for _, h := range []string{"nieuwjaarsdag", "eerste_paasdag", "tweede_paasdag", "koningsdag", "bevrijdingsdag", "hemelvaartsdag",
+			"eerste_pinksterdag", "tweede_pinksterdag", "eerste_kerstdag", "tweede_kerstdag"} {
+			form.Set("holiday."+h, "1")
+		}
+		bad := url.Values{}
+		for k, v := range form {
+			bad[k] = v
+		}
+		bad.Set("week.2", "08:30-17:30, 19:00-18:00")
+		p := admin.submit("/calendars/business", "/calendars/business", bad)
+		expect(t, p, http.StatusUnprocessableEntity, `id="week.2-error"`, "Schrijf tijdvakken zoals", `value="08:30-17:30, 19:00-18:00"`, "2026-12-24")
+
+		p = admin.submit("/calendars/business", "/calendars/business", form)
+		if p.status != http.StatusSeeOther {
+			t.Fatalf("save: %d\n%s", p.status, p.body)
+		}
+		expect(t, admin.get(p.location), http.StatusOK, "Kalender business is opgeslagen.")
+		cs, err := e.app.Calendars(context.Background(), actor(e.admin))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cs {
+			if c.Slug != "business" {
+				continue
+			}
+			if c.BuiltIn || slices.Contains(c.Holidays, "goede_vrijdag") || !slices.Equal(c.ClosedDays, []string{"2026-12-24"}) || c.Name != "Kantoortijden" || len(c.Week[1]) != 1 {
+				t.Fatalf("saved: %+v", c)
+			}
+		}
+		p = admin.get("/calendars/business")
+		expect(t, p, http.StatusOK, `name="holiday.koningsdag" value="1" checked`, "2026-12-24")
+		expectNot(t, p, `name="holiday.goede_vrijdag" value="1" checked`)
+
+		// A new calendar, and the validation's errors next to their fields.
+		nf := url.Values{"slug": {"Bad Slug"}, "name": {"Weekend"}, "week.6": {"10:00-14:00"}, "zone": {"Mars/Base"}}
+		p = admin.submit("/calendars/new", "/calendars/new", nf)
+		expect(t, p, http.StatusUnprocessableEntity, `id="slug-error"`, `id="zone-error"`, `value="Bad Slug"`)
+		nf.Set("slug", "weekend")
+		nf.Set("zone", "Europe/Amsterdam")
+		p = admin.submit("/calendars/new", "/calendars/new", nf)
+		if p.status != http.StatusSeeOther {
+			t.Fatalf("new: %d\n%s", p.status, p.body)
+		}
+		expect(t, admin.get(p.location+"&lang=en"), http.StatusOK, "The calendar weekend was saved.", "<code>weekend</code>")
+		p = admin.submit("/calendars/new", "/calendars/new", nf)
+		expect(t, p, http.StatusUnprocessableEntity, "A calendar with this code exists already.")
+		// Without a code the name gives one; it must not overwrite a calendar either.
+		nf.Set("slug", "")
+		nf.Set("name", "Weekend")
+		p = admin.submit("/calendars/new", "/calendars/new", nf)
+		expect(t, p, http.StatusUnprocessableEntity, "A calendar with this code exists already.")
+
+		agent := e.client()
+		agent.signIn(e.agent)
+		p = agent.get("/calendars/business")
+		expect(t, p, http.StatusOK, "Kantoortijden")
+		expect(t, agent.post("/calendars/business", url.Values{"csrf": {csrfFor(t, p, "/calendars/business")}}), http.StatusForbidden)
+		c := e.client()
+		c.signIn(e.acmeAdmin)
+		expect(t, c.get("/calendars/business"), http.StatusForbidden)
+		expect(t, admin.get("/calendars/nothing"), http.StatusNotFound)
+	})
+}
