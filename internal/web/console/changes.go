@@ -159,38 +159,11 @@ func (h *handler) showChange(w http.ResponseWriter, r *http.Request, a desk.Acto
 	h.rd.render(w, r, h.log, status, "change", v)
 }
 
-// postChange runs a form's change of a change request: CSRF is checked, success goes back
-// to the change request (303), invalid input shows the page again with the messages next
-// to the fields (422), and a conflict shows it again with an alert (409).
+// postChange runs a form's change of a change request (see postForm).
 func (h *handler) postChange(w http.ResponseWriter, r *http.Request, a desk.Actor, form string, fields []string,
 	do func(ctx context.Context, id int64) error) {
-	id, err := changeID(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if !web.CheckCSRF(r) {
-		h.rd.errorPage(w, r, h.log, http.StatusForbidden, "error.csrf")
-		return
-	}
-	err = do(r.Context(), id)
-	if err == nil {
-		http.Redirect(w, r, "/changes/"+desk.FormatChangeNumber(id), http.StatusSeeOther)
-		return
-	}
-	v := newView(r, h.rd.zone, "changes.one")
-	status := http.StatusUnprocessableEntity
-	errs, alert, ok := formErrors(v.Locale, err, fields...)
-	switch {
-	case ok:
-	case desk.ErrorCode(err) == desk.ECONFLICT:
-		status, alert = http.StatusConflict, v.T("changes.conflict")
-	default:
-		h.fail(w, r, err)
-		return
-	}
-	v.Form, v.Errors, v.Alert, v.Values = form, errs, alert, r.PostForm
-	h.showChange(w, r, a, id, v, status)
+	h.postForm(w, r, a, pageOf{id: changeID, path: func(id int64) string { return "/changes/" + desk.FormatChangeNumber(id) },
+		title: "changes.one", conflict: "changes.conflict", show: h.showChange}, form, fields, do)
 }
 
 // transitionChange approves, rejects or implements a change request, with an optional

@@ -304,12 +304,28 @@ func (h *handler) assignees(ctx context.Context, a desk.Actor, d *detailData) er
 // wall clock of the installation's time zone.
 const followUpLayout = "2006-01-02T15:04"
 
-// postIncident runs a form's change: CSRF is checked, success goes back to the incident
-// (303), invalid input shows the page again with the messages next to the fields (422),
-// and a conflict (someone changed the incident meanwhile) shows it again with an alert.
+// postIncident runs a form's change of an incident (see postForm).
 func (h *handler) postIncident(w http.ResponseWriter, r *http.Request, a desk.Actor, form string, fields []string,
 	do func(ctx context.Context, id int64) error) {
-	id, err := incidentID(r)
+	h.postForm(w, r, a, pageOf{id: incidentID, path: func(id int64) string { return "/incidents/" + desk.FormatNumber(id) },
+		title: "incident.title", conflict: "incident.conflict", show: h.showIncident}, form, fields, do)
+}
+
+// pageOf is the page of one object that forms change: how its id is read from the URL,
+// where it lives, and how it is shown again with a form's messages.
+type pageOf struct {
+	id              func(*http.Request) (int64, error)
+	path            func(int64) string
+	title, conflict string // i18n keys
+	show            func(w http.ResponseWriter, r *http.Request, a desk.Actor, id int64, v *view, status int)
+}
+
+// postForm runs a form's change of an object: CSRF is checked, success goes back to the
+// object's page (303), invalid input shows the page again with the messages next to the
+// fields (422), and a conflict (someone changed it meanwhile) shows it with an alert (409).
+func (h *handler) postForm(w http.ResponseWriter, r *http.Request, a desk.Actor, p pageOf, form string, fields []string,
+	do func(ctx context.Context, id int64) error) {
+	id, err := p.id(r)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -320,22 +336,22 @@ func (h *handler) postIncident(w http.ResponseWriter, r *http.Request, a desk.Ac
 	}
 	err = do(r.Context(), id)
 	if err == nil {
-		http.Redirect(w, r, "/incidents/"+desk.FormatNumber(id), http.StatusSeeOther)
+		http.Redirect(w, r, p.path(id), http.StatusSeeOther)
 		return
 	}
-	v := newView(r, h.rd.zone, "incident.title")
+	v := newView(r, h.rd.zone, p.title)
 	status := http.StatusUnprocessableEntity
 	errs, alert, ok := formErrors(v.Locale, err, fields...)
 	switch {
 	case ok:
 	case desk.ErrorCode(err) == desk.ECONFLICT:
-		status, alert = http.StatusConflict, v.T("incident.conflict")
+		status, alert = http.StatusConflict, v.T(p.conflict)
 	default:
 		h.fail(w, r, err)
 		return
 	}
 	v.Form, v.Errors, v.Alert, v.Values = form, errs, alert, r.PostForm
-	h.showIncident(w, r, a, id, v, status)
+	p.show(w, r, a, id, v, status)
 }
 
 // addEntry posts a reply or an internal note.
