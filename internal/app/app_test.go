@@ -114,18 +114,18 @@ func TestIncidentLifecycle(t *testing.T) {
 			t.Fatal(err)
 		}
 		// The client may not move it along; the state machine says what is allowed.
-		_, err = w.a.TransitionIncident(ctx, actor(w.reporter), inc.ID, desk.Transition{To: desk.StateResolved, Solution: "x"})
+		_, err = w.a.TransitionIncident(ctx, actor(w.reporter), inc.ID, desk.Transition{To: desk.StateResolved, Solution: "x", SolutionKind: "temporary"})
 		if e, ok := err.(*desk.Error); !ok || e.Code != desk.ECONFLICT {
 			t.Fatalf("client resolves: %v", err)
 		}
-		if inc, err = w.a.TransitionIncident(ctx, actor(w.expert), inc.ID, desk.Transition{To: desk.StateResolved, Solution: "Rotated the API key."}); err != nil {
+		if inc, err = w.a.TransitionIncident(ctx, actor(w.expert), inc.ID, desk.Transition{To: desk.StateResolved, Solution: "Rotated the API key.", SolutionKind: "temporary"}); err != nil {
 			t.Fatal(err)
 		}
 		// The client rejects, then the desk resolves again and the client confirms.
 		if inc, err = w.a.TransitionIncident(ctx, actor(w.reporter), inc.ID, desk.Transition{To: desk.StateInProgress, Reason: "Still fails for iDEAL."}); err != nil || inc.ResolvedAt != nil {
 			t.Fatalf("reject: %v %v", inc.ResolvedAt, err)
 		}
-		if inc, err = w.a.TransitionIncident(ctx, agent, inc.ID, desk.Transition{To: desk.StateResolved, Solution: "Fixed iDEAL too."}); err != nil {
+		if inc, err = w.a.TransitionIncident(ctx, agent, inc.ID, desk.Transition{To: desk.StateResolved, Solution: "Fixed iDEAL too.", SolutionKind: "temporary"}); err != nil {
 			t.Fatal(err)
 		}
 		if inc, err = w.a.TransitionIncident(ctx, actor(w.clientAdmin), inc.ID, desk.Transition{To: desk.StateClosed}); err != nil || inc.ClosedAt == nil {

@@ -113,7 +113,7 @@ func TestSLADeadlines(t *testing.T) {
 		// A solution pauses the clock until the client answers; a rejection resumes it, with
 		// the business time the solution waited added.
 		w.now = at(t, "2026-03-03T09:00:00Z")
-		inc = noErr(w.a.TransitionIncident(ctx, agent, inc.ID, desk.Transition{To: desk.StateResolved, Solution: "Restarted."}))(t)
+		inc = noErr(w.a.TransitionIncident(ctx, agent, inc.ID, desk.Transition{To: desk.StateResolved, Solution: "Restarted.", SolutionKind: "temporary"}))(t)
 		check("resolved", "2026-03-02T13:00:00Z", "2026-03-02T12:00:00Z", "", "")
 		w.now = at(t, "2026-03-03T11:00:00Z")
 		inc = noErr(w.a.TransitionIncident(ctx, actor(w.reporter), inc.ID, desk.Transition{To: desk.StateInProgress, Reason: "Still fails."}))(t)
@@ -124,7 +124,7 @@ func TestSLADeadlines(t *testing.T) {
 
 		// Closed: the clock stays stopped.
 		w.now = at(t, "2026-03-03T12:00:00Z")
-		noErr(w.a.TransitionIncident(ctx, agent, inc.ID, desk.Transition{To: desk.StateResolved, Solution: "Fixed."}))(t)
+		noErr(w.a.TransitionIncident(ctx, agent, inc.ID, desk.Transition{To: desk.StateResolved, Solution: "Fixed.", SolutionKind: "temporary"}))(t)
 		inc = noErr(w.a.TransitionIncident(ctx, actor(w.reporter), inc.ID, desk.Transition{To: desk.StateClosed}))(t)
 		if inc.SLA.ResolveDue != nil || inc.SLA.PausedSince == nil || !inc.SLA.PausedSince.Equal(w.now) {
 			t.Errorf("closed: %+v", inc.SLA)
@@ -337,7 +337,7 @@ func TestSLAChecksExactlyOnce(t *testing.T) {
 			noErr(w.a.TransitionIncident(ctx, agent, waiting.ID, desk.Transition{To: desk.StateWaiting, WaitingOn: desk.WaitingOnClient}))(t)
 			closed := w.report(t, w.reporter, "Closed")
 			noErr(w.a.TransitionIncident(ctx, agent, closed.ID, desk.Transition{To: desk.StateTriaged}))(t)
-			noErr(w.a.TransitionIncident(ctx, agent, closed.ID, desk.Transition{To: desk.StateResolved, Solution: "Done."}))(t)
+			noErr(w.a.TransitionIncident(ctx, agent, closed.ID, desk.Transition{To: desk.StateResolved, Solution: "Done.", SolutionKind: "temporary"}))(t)
 			noErr(w.a.TransitionIncident(ctx, actor(w.reporter), closed.ID, desk.Transition{To: desk.StateClosed}))(t)
 			all := append(append([]desk.Incident{}, assigned...), unassigned...)
 
@@ -463,7 +463,7 @@ func TestQueue(t *testing.T) {
 		noErr(w.a.TransitionIncident(ctx, agent, paused.ID, desk.Transition{To: desk.StateWaiting, WaitingOn: desk.WaitingOnThirdParty}))(t)
 		closed := mk("closed", desk.High, desk.High)
 		noErr(w.a.TransitionIncident(ctx, agent, closed.ID, desk.Transition{To: desk.StateInProgress}))(t)
-		noErr(w.a.TransitionIncident(ctx, agent, closed.ID, desk.Transition{To: desk.StateResolved, Solution: "x"}))(t)
+		noErr(w.a.TransitionIncident(ctx, agent, closed.ID, desk.Transition{To: desk.StateResolved, Solution: "x", SolutionKind: "temporary"}))(t)
 		noErr(w.a.TransitionIncident(ctx, actor(w.reporter), closed.ID, desk.Transition{To: desk.StateClosed}))(t)
 		u := noErr(w.a.CreateUser(ctx, sys, app.UserInput{OrgID: w.other.ID, Email: "o@other.example", Name: "O", Role: desk.RoleClientUser, Password: "long enough password"}))(t)
 		w.now = w.now.Add(time.Minute)

@@ -33,7 +33,7 @@ func TestSLAReport(t *testing.T) {
 			case desk.StateWaiting:
 				tr.WaitingOn = desk.WaitingOnClient
 			case desk.StateResolved:
-				tr.Solution = "Restarted."
+				tr.Solution, tr.SolutionKind = "Restarted.", desk.SolutionTemporary
 			}
 			noErr(w.a.TransitionIncident(ctx, agent, id, tr))(t)
 		}

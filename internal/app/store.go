@@ -150,6 +150,13 @@ type Tx interface {
 	// whether this call set it; of concurrent calls exactly one does. It increments the
 	// incident's version.
 	MarkSLA(ctx context.Context, id int64, m desk.SLAMark, now time.Time) (bool, error)
+	// DueAutoCloses lists the ids of at most limit resolved incidents whose auto_close_at
+	// is at or before now, the longest overdue first.
+	DueAutoCloses(ctx context.Context, now time.Time, limit int) ([]int64, error)
+	// AutoCloseIncident closes the incident if it is still resolved and its auto_close_at
+	// is at or before now, and tells whether this call closed it; of concurrent calls
+	// exactly one does. It clears auto_close_at and increments the version.
+	AutoCloseIncident(ctx context.Context, id int64, now time.Time) (bool, error)
 
 	// CreateChange stores a change request and its incident links, and sets ID, Number and
 	// Version (1).

@@ -157,7 +157,7 @@ func TestRemindersExactlyOnce(t *testing.T) {
 			c := w.report(t, w.reporter, "C") // nobody owns it: the coordinators hear
 			d := w.report(t, w.reporter, "D") // resolved: not watched
 			noErr(w.a.TransitionIncident(ctx, agent, d.ID, desk.Transition{To: desk.StateTriaged}))(t)
-			noErr(w.a.TransitionIncident(ctx, agent, d.ID, desk.Transition{To: desk.StateResolved, Solution: "Done."}))(t)
+			noErr(w.a.TransitionIncident(ctx, agent, d.ID, desk.Transition{To: desk.StateResolved, Solution: "Done.", SolutionKind: "temporary"}))(t)
 
 			step := func(d time.Duration, want int) {
 				t.Helper()

@@ -34,16 +34,21 @@ func (a *App) TransitionIncident(ctx context.Context, actor desk.Actor, id int64
 		case desk.StateWaiting:
 			pauseSLA(&inc, now)
 		case desk.StateResolved:
-			inc.Solution, inc.ResolvedAt = t.Solution, &now
+			inc.Solution, inc.SolutionKind, inc.ResolvedAt = t.Solution, t.SolutionKind, &now
+			at, err := autoCloseAt(ctx, tx, inc, now)
+			if err != nil {
+				return err
+			}
+			inc.AutoCloseAt = &at
 			if inc.FirstResponseAt == nil {
 				inc.FirstResponseAt = &now // the solution is the first answer the client sees
 			}
 			pauseSLA(&inc, now) // until the client confirms (closed: stopped) or rejects it
 		case desk.StateClosed:
-			inc.ClosedAt = &now
+			inc.ClosedAt, inc.AutoCloseAt = &now, nil
 		case desk.StateInProgress:
 			if from == desk.StateResolved {
-				inc.ResolvedAt = nil
+				inc.ResolvedAt, inc.AutoCloseAt = nil, nil
 			}
 			if from == desk.StateWaiting || from == desk.StateResolved {
 				if err := a.resumeSLA(ctx, tx, &inc, now); err != nil {
@@ -66,6 +71,11 @@ func (a *App) TransitionIncident(ctx context.Context, actor desk.Actor, id int64
 		}
 		if err := tx.AddTimelineEntry(ctx, &e); err != nil {
 			return err
+		}
+		if from == desk.StateResolved && t.To == desk.StateInProgress {
+			if err := notifyOwnerRejected(ctx, tx, actor, inc, t.Reason, now); err != nil {
+				return err
+			}
 		}
 		return audit(ctx, tx, actor, now, "incident", inc.ID, &inc.OrgID, "transition", before, inc)
 	})
@@ -142,7 +152,12 @@ func (a *App) AddEntry(ctx context.Context, actor desk.Actor, id int64, in Entry
 		if err := tx.AddTimelineEntry(ctx, &e); err != nil {
 			return err
 		}
-		if err := tx.TouchIncident(ctx, inc.ID, now); err != nil { // a reply or note is an update
+		if in.Kind == desk.EntryReply && actor.Role.IsClient() && inc.State == desk.StateResolved {
+			// The client's reply is a reaction to the solution: the incident is reopened.
+			if err := a.reopenOnReply(ctx, tx, actor, &inc, now); err != nil {
+				return err
+			}
+		} else if err := tx.TouchIncident(ctx, inc.ID, now); err != nil { // a reply or note is an update
 			return err
 		}
 		if in.Kind == desk.EntryReply && actor.Role.IsStaff() && inc.FirstResponseAt == nil {

@@ -176,7 +176,7 @@ func (w *world) createIncidents(ctx context.Context) error {
 				{by: agent, transition: to(desk.StateTriaged)},
 				{by: agent, transition: to(desk.StateInProgress)},
 				{by: agent, transition: &desk.Transition{To: desk.StateResolved,
-					Solution: "Het SPF-record miste de mailserver van de webshop en DKIM stond uit. Beide zijn nu ingesteld; nieuwe orderbevestigingen komen weer in de inbox."}},
+					Solution: "Het SPF-record miste de mailserver van de webshop en DKIM stond uit. Beide zijn nu ingesteld; nieuwe orderbevestigingen komen weer in de inbox.", SolutionKind: desk.SolutionStructural}},
 			},
 		},
 		{ // closed: solved and confirmed by the client
@@ -187,7 +187,7 @@ func (w *world) createIncidents(ctx context.Context) error {
 			steps: []step{
 				{by: agent, transition: to(desk.StateInProgress)},
 				{by: agent, transition: &desk.Transition{To: desk.StateResolved,
-					Solution: "Het TLS-certificaat is vernieuwd en de automatische verlenging is hersteld."}},
+					Solution: "Het TLS-certificaat is vernieuwd en de automatische verlenging is hersteld.", SolutionKind: desk.SolutionStructural}},
 				{by: "admin@devries.example", transition: &desk.Transition{To: desk.StateClosed, Reason: "Werkt weer, dank jullie wel!"}},
 			},
 		},

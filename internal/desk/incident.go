@@ -50,6 +50,12 @@ type Incident struct {
 	AssigneeID   *int64    `json:"assignee_id"`
 	ComponentIDs []int64   `json:"component_ids"`
 	Solution     string    `json:"solution,omitempty"`
+	// SolutionKind says whether the solution is temporary or structural ("" before the
+	// incident was first resolved).
+	SolutionKind SolutionKind `json:"solution_kind,omitempty"`
+	// AutoCloseAt is when a resolved incident closes by itself unless the client reacts
+	// first; nil in every other state (see docs/closure.md).
+	AutoCloseAt *time.Time `json:"auto_close_at"`
 	// Affected says in the reporter's words what is affected, besides the components.
 	Affected string `json:"affected,omitempty"`
 	// Assessment is the desk's judgement of a report that claims urgency, with its reason.
@@ -191,6 +197,8 @@ const (
 	EventApproved     = "approved"     // the desk approved an urgent report
 	EventToRegular    = "to_regular"   // the desk moved an urgent report to regular support; the reason
 	EventAttached     = "attached"     // a file's name
+	EventAutoClosed   = "auto_closed"  // closed: no reaction from the client in time; the hours
+	EventReopened     = "reopened"     // the client replied to a resolved incident
 )
 
 // AuditEntry records one change: who, what, before → after, when, from which address.

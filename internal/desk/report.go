@@ -72,6 +72,11 @@ const (
 	NotifyReportReceived = "report_received"
 	NotifyAssessment     = "assessment"
 	NotifyNewReport      = "new_report" // to the desk: a report waits for assessment
+	// NotifySolutionRejected goes to the owner when the client rejects a solution or
+	// replies to a resolved incident; NotifyAutoClosed to the reporter when the incident
+	// closed without a reaction.
+	NotifySolutionRejected = "solution_rejected"
+	NotifyAutoClosed       = "auto_closed"
 )
 
 // businessHours is Monday to Friday, 08:30–17:30 in Europe/Amsterdam: the calendar of

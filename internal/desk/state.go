@@ -61,7 +61,28 @@ type Transition struct {
 	Solution string `json:"solution"`
 	// WaitingOn is required when moving to waiting.
 	WaitingOn WaitingOn `json:"waiting_on"`
+	// SolutionKind says whether the solution is temporary or structural; required to
+	// resolve.
+	SolutionKind SolutionKind `json:"solution_kind"`
 }
+
+// SolutionKind tells a workaround from a fix of the cause.
+type SolutionKind string
+
+// The two kinds of solution.
+const (
+	SolutionTemporary  SolutionKind = "temporary"
+	SolutionStructural SolutionKind = "structural"
+)
+
+// SolutionKindNames lists the kinds of solution as strings.
+func SolutionKindNames() []string {
+	return []string{string(SolutionTemporary), string(SolutionStructural)}
+}
+
+// DefaultAutoCloseHours is how long a resolved incident waits for the client's reaction
+// when no contract says otherwise.
+const DefaultAutoCloseHours = 24
 
 // CheckTransition validates a transition of an incident in state from, made by a client
 // (clientSide) or by staff. Clients may only confirm (resolved → closed) or reject
@@ -101,6 +122,11 @@ func CheckTransition(from State, t *Transition, clientSide bool) error {
 	}
 	if t.To != StateWaiting {
 		t.WaitingOn = ""
+	}
+	if t.To == StateResolved {
+		v.OneOf("solution_kind", string(t.SolutionKind), true, SolutionKindNames())
+	} else {
+		t.SolutionKind = ""
 	}
 	return v.Err()
 }

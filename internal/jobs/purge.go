@@ -39,6 +39,7 @@ type Work interface {
 	Purger
 	SLAChecker
 	Reminder
+	AutoCloser
 }
 
 // Standard registers the jobs every Meldpunt instance runs.
@@ -46,4 +47,5 @@ func Standard(r *Runner, w Work, log *slog.Logger) {
 	r.Every("purge-expired", PurgeInterval, PurgeExpired(w, log))
 	r.Every("sla-checks", SLAInterval, SLAChecks(w, log))
 	r.Every("reminders", RemindersInterval, Reminders(w, log))
+	r.Every("auto-close", AutoCloseInterval, AutoClose(w, log))
 }

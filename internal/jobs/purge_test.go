@@ -101,10 +101,21 @@ func (failingPurger) RunReminders(context.Context) (int, error) {
 	return 0, errors.New("disk I/O error")
 }
 
+func (failingPurger) RunAutoClose(context.Context) (int, error) {
+	return 0, errors.New("disk I/O error")
+}
+
+func TestAutoCloseWrapsErrors(t *testing.T) {
+	err := AutoClose(failingPurger{}, nil)(t.Context())
+	if err == nil || err.Error() != "auto-close: disk I/O error" {
+		t.Errorf("err = %v, want the failure with context", err)
+	}
+}
+
 func TestStandardRegistersThePurgeTheSLAChecksAndTheReminders(t *testing.T) {
 	r := New(nil)
 	Standard(r, failingPurger{}, nil)
-	if len(r.jobs) != 3 || r.jobs[0].name != "purge-expired" || r.jobs[0].interval != 10*time.Minute ||
+	if len(r.jobs) != 4 || r.jobs[3].name != "auto-close" || r.jobs[3].interval != 30*time.Second || r.jobs[0].name != "purge-expired" || r.jobs[0].interval != 10*time.Minute ||
 		r.jobs[1].name != "sla-checks" || r.jobs[1].interval != 30*time.Second ||
 		r.jobs[2].name != "reminders" || r.jobs[2].interval != time.Minute {
 		t.Errorf("jobs = %+v, want purge-expired every 10 minutes, sla-checks every 30 seconds, reminders every minute", r.jobs)

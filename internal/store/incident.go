@@ -16,7 +16,7 @@ const incidentColumns = `id, org_id, reporter_id, channel, kind, title, descript
 	affected, assessment, assessment_reason, questionnaire_version,
 	sla_calendar, response_due_at, response_warn_at, resolve_due_at, resolve_warn_at, paused_ms,
 	paused_since_at, response_warned, response_breached, resolve_warned, resolve_breached,
-	supplier_id, follow_up_at, follow_up_reminded, stale_reminded_at`
+	supplier_id, follow_up_at, follow_up_reminded, stale_reminded_at, solution_kind, auto_close_at`
 
 const (
 	incidentMissing  = "the incident refers to an organisation, user or component that does not exist"
@@ -28,14 +28,15 @@ func scanIncident(row interface{ Scan(...any) error }) (desk.Incident, error) {
 	var reporter, owner, assignee, firstResponse, resolved, closed sql.NullInt64
 	var created, updated, pausedMS int64
 	var responseDue, responseWarn, resolveDue, resolveWarn, pausedSince sql.NullInt64
-	var supplier, followUp, staleReminded sql.NullInt64
+	var supplier, followUp, staleReminded, autoClose sql.NullInt64
 	err := row.Scan(&in.ID, &in.OrgID, &reporter, &in.Channel, &in.Kind, &in.Title, &in.Description,
 		&in.Urgency, &in.Impact, &in.Priority, &in.State, &in.WaitingOn, &owner, &assignee, &in.Solution,
 		&in.Version, &created, &updated, &firstResponse, &resolved, &closed,
 		&in.Affected, &in.Assessment, &in.AssessmentReason, &in.QuestionnaireVersion,
 		&in.SLA.Calendar, &responseDue, &responseWarn, &resolveDue, &resolveWarn, &pausedMS,
 		&pausedSince, &in.ResponseWarned, &in.ResponseBreached, &in.ResolveWarned, &in.ResolveBreached,
-		&supplier, &followUp, &in.FollowUpReminded, &staleReminded)
+		&supplier, &followUp, &in.FollowUpReminded, &staleReminded, &in.SolutionKind, &autoClose)
+	in.AutoCloseAt = fromNullMillis(autoClose)
 	in.SupplierID, in.FollowUpAt, in.StaleRemindedAt = fromNullID(supplier), fromNullMillis(followUp), fromNullMillis(staleReminded)
 	in.SLA.ResponseDue, in.SLA.ResponseWarn = fromNullMillis(responseDue), fromNullMillis(responseWarn)
 	in.SLA.ResolveDue, in.SLA.ResolveWarn = fromNullMillis(resolveDue), fromNullMillis(resolveWarn)
@@ -57,9 +58,9 @@ func (t *tx) CreateIncident(ctx context.Context, in *desk.Incident) error {
 		affected, assessment, assessment_reason, questionnaire_version,
 		sla_calendar, response_due_at, response_warn_at, resolve_due_at, resolve_warn_at, paused_ms,
 		paused_since_at, response_warned, response_breached, resolve_warned, resolve_breached,
-		supplier_id, follow_up_at, follow_up_reminded, stale_reminded_at)
+		supplier_id, follow_up_at, follow_up_reminded, stale_reminded_at, solution_kind, auto_close_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $16, $17, $18, $19,
-		$20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38)
+		$20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40)
 		RETURNING id`,
 		in.OrgID, nullID(in.ReporterID), string(in.Channel), string(in.Kind), in.Title, in.Description,
 		string(in.Urgency), string(in.Impact), int64(in.Priority), string(in.State), string(in.WaitingOn),
@@ -69,7 +70,8 @@ func (t *tx) CreateIncident(ctx context.Context, in *desk.Incident) error {
 		in.SLA.Calendar, nullMillis(in.SLA.ResponseDue), nullMillis(in.SLA.ResponseWarn), nullMillis(in.SLA.ResolveDue),
 		nullMillis(in.SLA.ResolveWarn), in.SLA.Paused.Milliseconds(), nullMillis(in.SLA.PausedSince),
 		in.ResponseWarned, in.ResponseBreached, in.ResolveWarned, in.ResolveBreached,
-		nullID(in.SupplierID), nullMillis(in.FollowUpAt), in.FollowUpReminded, nullMillis(in.StaleRemindedAt)).Scan(&in.ID)
+		nullID(in.SupplierID), nullMillis(in.FollowUpAt), in.FollowUpReminded, nullMillis(in.StaleRemindedAt),
+		string(in.SolutionKind), nullMillis(in.AutoCloseAt)).Scan(&in.ID)
 	if err != nil {
 		return writeErr(err, "create incident", "", incidentMissing)
 	}
@@ -271,7 +273,7 @@ func (t *tx) UpdateIncident(ctx context.Context, in *desk.Incident) error {
 		response_warn_at = $25, resolve_due_at = $26, resolve_warn_at = $27, paused_ms = $28,
 		paused_since_at = $29, response_warned = $30, response_breached = $31, resolve_warned = $32,
 		resolve_breached = $33, supplier_id = $36, follow_up_at = $37, follow_up_reminded = $38,
-		stale_reminded_at = $39, version = version + 1
+		stale_reminded_at = $39, solution_kind = $40, auto_close_at = $41, version = version + 1
 		WHERE id = $34 AND version = $35`,
 		in.OrgID, nullID(in.ReporterID), string(in.Channel), string(in.Kind), in.Title, in.Description,
 		string(in.Urgency), string(in.Impact), int64(in.Priority), string(in.State), string(in.WaitingOn),
@@ -281,7 +283,8 @@ func (t *tx) UpdateIncident(ctx context.Context, in *desk.Incident) error {
 		in.SLA.Calendar, nullMillis(in.SLA.ResponseDue), nullMillis(in.SLA.ResponseWarn), nullMillis(in.SLA.ResolveDue),
 		nullMillis(in.SLA.ResolveWarn), in.SLA.Paused.Milliseconds(), nullMillis(in.SLA.PausedSince),
 		in.ResponseWarned, in.ResponseBreached, in.ResolveWarned, in.ResolveBreached, in.ID, in.Version,
-		nullID(in.SupplierID), nullMillis(in.FollowUpAt), in.FollowUpReminded, nullMillis(in.StaleRemindedAt))
+		nullID(in.SupplierID), nullMillis(in.FollowUpAt), in.FollowUpReminded, nullMillis(in.StaleRemindedAt),
+		string(in.SolutionKind), nullMillis(in.AutoCloseAt))
 	if err != nil {
 		return writeErr(err, "update incident", "", incidentMissing)
 	}

@@ -71,6 +71,7 @@ func TestIncidentRoundTrip(t *testing.T) {
 		upd.ComponentIDs, upd.UpdatedAt = nil, closed
 		upd.Affected, upd.Assessment, upd.AssessmentReason = "", desk.AssessmentReclassified, "a workaround exists ✓"
 		upd.QuestionnaireVersion = 3
+		upd.SolutionKind, upd.AutoCloseAt = desk.SolutionStructural, &closed
 		upd.FirstResponseAt, upd.ResolvedAt, upd.ClosedAt = nil, &resolved, &closed
 		write(t, db, func(ctx context.Context, tx app.Tx) error { return tx.UpdateIncident(ctx, &upd) })
 		if upd.Version != 2 {
@@ -84,7 +85,7 @@ func TestIncidentRoundTrip(t *testing.T) {
 			want := upd
 			want.ComponentIDs = []int64{}
 			want.CreatedAt, want.UpdatedAt = ms(t0), ms(closed)
-			want.ResolvedAt, want.ClosedAt = ptr(ms(resolved)), ptr(ms(closed))
+			want.ResolvedAt, want.ClosedAt, want.AutoCloseAt = ptr(ms(resolved)), ptr(ms(closed)), ptr(ms(closed))
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("after update =\n%+v\nwant\n%+v", got, want)
 			}

@@ -653,7 +653,7 @@ func TestAttachments(t *testing.T) {
 			tr  desk.Transition
 		}{
 			{"agent", desk.Transition{To: desk.StateTriaged}}, {"agent", desk.Transition{To: desk.StateInProgress}},
-			{"agent", desk.Transition{To: desk.StateResolved, Solution: "Fixed."}}, {"clientUserA", desk.Transition{To: desk.StateClosed}},
+			{"agent", desk.Transition{To: desk.StateResolved, Solution: "Fixed.", SolutionKind: "temporary"}}, {"clientUserA", desk.Transition{To: desk.StateClosed}},
 		} {
 			must(e.app.TransitionIncident(ctx, e.actorOf(step.who), inc.ID, step.tr))(t)
 		}

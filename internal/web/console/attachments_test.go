@@ -130,7 +130,7 @@ func TestAttachments(t *testing.T) {
 			c.signIn(e.globexUser)
 			gpage := "/incidents/" + e.globexInc.Number
 			expect(t, c.multipart(gpage+"/attachments", url.Values{}, map[string][]file{"files": {{"x.png", png}}}), http.StatusForbidden)
-			for _, tr := range []desk.Transition{{To: desk.StateTriaged}, {To: desk.StateInProgress}, {To: desk.StateResolved, Solution: "Fixed."}, {To: desk.StateClosed}} {
+			for _, tr := range []desk.Transition{{To: desk.StateTriaged}, {To: desk.StateInProgress}, {To: desk.StateResolved, Solution: "Fixed.", SolutionKind: "temporary"}, {To: desk.StateClosed}} {
 				who := actor(e.agent)
 				if tr.To == desk.StateClosed {
 					who = actor(e.globexUser)

@@ -372,8 +372,9 @@ func (h *handler) transition(w http.ResponseWriter, r *http.Request, a desk.Acto
 	t := desk.Transition{
 		To: desk.State(r.PostFormValue("to")), Solution: r.PostFormValue("solution"),
 		Reason: r.PostFormValue("reason"), WaitingOn: desk.WaitingOn(r.PostFormValue("waiting_on")),
+		SolutionKind: desk.SolutionKind(r.PostFormValue("solution_kind")),
 	}
-	h.postIncident(w, r, a, "transition-"+string(t.To), []string{"solution", "reason", "waiting_on"},
+	h.postIncident(w, r, a, "transition-"+string(t.To), []string{"solution", "solution_kind", "reason", "waiting_on"},
 		func(ctx context.Context, id int64) error {
 			_, err := h.app.TransitionIncident(ctx, a, id, t)
 			return err

@@ -224,19 +224,24 @@ func TestIncidentForms(t *testing.T) {
 			expect(t, p, http.StatusUnprocessableEntity, `id="solution-resolved-error"`)
 			p = post(agent, "transition", url.Values{"to": {"closed"}})
 			expect(t, p, http.StatusConflict, "intussen gewijzigd")
-			back(post(agent, "transition", url.Values{"to": {"resolved"}, "solution": {"Restarted the payment service."}}))
+			// Resolving needs a kind of solution: temporary or structural; the text is kept.
+			p = post(agent, "transition", url.Values{"to": {"resolved"}, "solution": {"Restarted the payment service."}})
+			expect(t, p, http.StatusUnprocessableEntity, `id="solution-kind-resolved-error"`, "Restarted the payment service.",
+				`name="solution_kind" value="temporary" required`, `name="solution_kind" value="structural" required`)
+			back(post(agent, "transition", url.Values{"to": {"resolved"}, "solution": {"Restarted the payment service."}, "solution_kind": {"temporary"}}))
 			p = reporter.get(incPage)
-			expect(t, p, http.StatusOK, "Restarted the payment service.", "Is het probleem opgelost?", `value="closed"`)
+			expect(t, p, http.StatusOK, "Restarted the payment service.", "Is het probleem opgelost?", `value="closed"`,
+				`id="solution-kind">Oplossing: tijdelijk (een workaround)`, `id="auto-close">Wordt automatisch gesloten op `)
 			// Rejecting needs a reason, kept on error.
 			p = post(reporter, "transition", url.Values{"to": {"in_progress"}, "reason": {""}})
 			expect(t, p, http.StatusUnprocessableEntity, `id="reason-reject-error"`)
 			back(post(clientAdmin, "transition", url.Values{"to": {"in_progress"}, "reason": {"Still broken on mobile."}}))
 			expect(t, agent.get(incPage), http.StatusOK, "Still broken on mobile.", "In behandeling")
-			back(post(agent, "transition", url.Values{"to": {"resolved"}, "solution": {"Fixed mobile too."}}))
+			back(post(agent, "transition", url.Values{"to": {"resolved"}, "solution": {"Fixed mobile too."}, "solution_kind": {"structural"}}))
 			back(post(reporter, "transition", url.Values{"to": {"closed"}}))
 			p = reporter.get(incPage)
-			expect(t, p, http.StatusOK, "Gesloten")
-			expectNot(t, p, `name="body"`, "Is het probleem opgelost?")
+			expect(t, p, http.StatusOK, "Gesloten", "structureel (de oorzaak is verholpen)")
+			expectNot(t, p, `name="body"`, "Is het probleem opgelost?", `id="auto-close"`)
 			// Closed: no more replies.
 			tok := csrfFor(t, agent.get(incPage), "/logout")
 			expect(t, agent.post(incPage+"/entries", url.Values{"csrf": {tok}, "kind": {"reply"}, "body": {"late"}}), http.StatusConflict)

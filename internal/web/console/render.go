@@ -344,3 +344,6 @@ func redirectToLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	http.Redirect(w, r, target, http.StatusSeeOther)
 }
+
+// SolutionKinds lists the kinds of solution the resolve form offers.
+func (v *view) SolutionKinds() []string { return desk.SolutionKindNames() }

@@ -66,8 +66,9 @@ func TestTemplateKeys(t *testing.T) {
 	labels["qkind"] = []string{string(desk.QuestionSingle), string(desk.QuestionMulti), string(desk.QuestionYesNo)}
 	labels["lang"] = []string{string(desk.LocaleNL), string(desk.LocaleEN)}
 	labels["change"] = []string{"kind", "urgency", "impact", "priority"}
+	labels["solution_kind"] = desk.SolutionKindNames()
 	labels["event"] = []string{desk.EventRegistered, desk.EventReclassified, desk.EventAssigned, desk.EventWaitingOn,
-		desk.EventReported, desk.EventApproved, desk.EventToRegular, desk.EventAttached, "reason", "criteria", "exclusions", "same", "none"}
+		desk.EventReported, desk.EventApproved, desk.EventToRegular, desk.EventAttached, desk.EventAutoClosed, desk.EventReopened, "reason", "criteria", "exclusions", "same", "none"}
 	for _, p := range desk.Priorities {
 		labels["priority"] = append(labels["priority"], p.String())
 	}
@@ -140,6 +141,9 @@ func TestEventsOfReports(t *testing.T) {
 		{desk.LocaleEN, desk.TimelineEntry{Event: desk.EventToRegular, Args: []string{"text:A: b"}},
 			"Assessed by the service desk: not an urgent report; handled as regular support. Reason: A: b"},
 		{desk.LocaleNL, desk.TimelineEntry{Event: desk.EventAttached, Args: []string{"text:log: 1.txt"}}, "Bestand log: 1.txt toegevoegd."},
+		{desk.LocaleNL, desk.TimelineEntry{Event: desk.EventAutoClosed, Args: []string{"hours:24"}}, "Automatisch gesloten: geen reactie binnen 24 uur."},
+		{desk.LocaleEN, desk.TimelineEntry{Event: desk.EventAutoClosed, Args: []string{"hours:48"}}, "Closed automatically: no reaction within 48 hours."},
+		{desk.LocaleEN, desk.TimelineEntry{Event: desk.EventReopened}, "Reopened: the client replied to the solution."},
 		{desk.LocaleNL, desk.TimelineEntry{Event: desk.EventReclassified, Args: []string{"field:urgency", "level:high", "level:low",
 			"field:priority", "priority:P2", "priority:P4", "text:Alleen de testwinkel."}},
 			"Classificatie gewijzigd: urgentie Hoog → Laag, prioriteit P2 → P4. Reden: Alleen de testwinkel."},
