@@ -11,6 +11,7 @@ import (
 
 	"meldpunt/internal/desk"
 	"meldpunt/internal/holidays"
+	"meldpunt/internal/mail"
 )
 
 // Config holds what the use cases need to know of the installation.
@@ -28,6 +29,27 @@ type Config struct {
 	WarnShare float64
 	// Holidays knows the public holidays calendars close on; nil means the Dutch ones.
 	Holidays desk.Holidays
+	// Mail configures outgoing and incoming email (docs/email.md).
+	Mail MailConfig
+}
+
+// MailConfig configures email. The zero value sends nothing: RunDelivery then leaves the
+// outbox as it is.
+type MailConfig struct {
+	// Sender delivers messages: SMTP, or .eml files in the data directory.
+	Sender mail.Sender
+	// From is the desk's address: messages come from it, and new mail to it opens a report.
+	// Replies go to its local part plus a token ("meldpunt+45.k3j…@desk.example.com").
+	From mail.Address
+	// MaxAttempts is how often a message is tried before it is set aside; 0 means 8.
+	MaxAttempts int
+	// Backoff is the wait after the first failed attempt, doubling after each next one up
+	// to an hour; 0 means 30 seconds.
+	Backoff time.Duration
+	// Lease is how long an instance holds a message it is sending; 0 means 2 minutes.
+	Lease time.Duration
+	// Instance names this process in leases; "" means a random name.
+	Instance string
 }
 
 // App runs Meldpunt's use cases against a Store.
@@ -40,6 +62,8 @@ type App struct {
 	tokens tokenCache
 	// clocks caches a built clock per calendar (sla.go).
 	clocks clockCache
+	// key caches the signing key of links and reply addresses (mailref.go).
+	key signingKey
 }
 
 // New returns an App. now is the clock every use case reads; tests pass a fixed one.
@@ -58,6 +82,21 @@ func New(store Store, now func() time.Time, log *slog.Logger, cfg Config) *App {
 	}
 	if cfg.Holidays == nil {
 		cfg.Holidays = holidays.NL()
+	}
+	if cfg.Mail.MaxAttempts <= 0 {
+		cfg.Mail.MaxAttempts = 8
+	}
+	if cfg.Mail.Backoff <= 0 {
+		cfg.Mail.Backoff = 30 * time.Second
+	}
+	if cfg.Mail.Lease <= 0 {
+		cfg.Mail.Lease = 2 * time.Minute
+	}
+	if cfg.Mail.Instance == "" {
+		cfg.Mail.Instance = randomInstance()
+	}
+	if cfg.Mail.From.Email == "" {
+		cfg.Mail.From = mail.Address{Name: "Meldpunt", Email: "meldpunt@" + hostOf(cfg.BaseURL)}
 	}
 	return &App{store: store, now: now, log: log, cfg: cfg}
 }

@@ -132,6 +132,33 @@ type Tx interface {
 	// Notifications lists queued notifications of a user, oldest first.
 	Notifications(ctx context.Context, userID int64) ([]desk.Notification, error)
 
+	// The outbox (docs/email.md). DueNotifications lists the ids of pending notifications
+	// whose next attempt has come and whose lease (if any) has run out, oldest first.
+	DueNotifications(ctx context.Context, now time.Time, limit int) ([]int64, error)
+	// LeaseNotification claims a due notification for owner until the given time: a
+	// conditional update that succeeds (true) for one caller only, while the row is pending
+	// and not leased by another (lease_until <= now).
+	LeaseNotification(ctx context.Context, id int64, owner string, now, until time.Time) (bool, error)
+	// Notification returns one notification; ENOTFOUND when there is none.
+	Notification(ctx context.Context, id int64) (desk.Notification, error)
+	// SettleNotification records an attempt on a notification leased by owner and ends the
+	// lease; false (and no change) when owner no longer holds the lease.
+	SettleNotification(ctx context.Context, id int64, owner string, d desk.Delivery) (bool, error)
+	// Outbox lists notifications for the outbox page, newest first.
+	Outbox(ctx context.Context, f desk.OutboxFilter) ([]desk.Notification, error)
+	// OutboxCounts counts notifications per delivery state.
+	OutboxCounts(ctx context.Context) (map[desk.DeliveryState]int, error)
+	// RetryNotification makes a failed notification pending again, due at now with its
+	// attempts reset; false when it is not failed.
+	RetryNotification(ctx context.Context, id int64, now time.Time) (bool, error)
+	// NotificationOptOuts lists the optional kinds a user switched off.
+	NotificationOptOuts(ctx context.Context, userID int64) ([]string, error)
+	// SetNotificationOptOuts replaces the kinds a user switched off.
+	SetNotificationOptOuts(ctx context.Context, userID int64, kinds []string) error
+	// RecordInbound remembers a received message's Message-ID; false when it was recorded
+	// before (the message is then ignored).
+	RecordInbound(ctx context.Context, messageID string, incidentID *int64, at time.Time) (bool, error)
+
 	// Setting returns a stored setting; ENOTFOUND when it was never set.
 	Setting(ctx context.Context, key string) (string, error)
 	PutSetting(ctx context.Context, key, value string) error

@@ -56,29 +56,6 @@ var AttachmentTypes = []string{
 	"text/plain", "application/zip", "application/x-gzip",
 }
 
-// Notification is a message for a person, written in the same transaction as the change
-// that causes it; a delivery job sends it (the notifications issue).
-type Notification struct {
-	ID         int64     `json:"id"`
-	Kind       string    `json:"kind"`
-	UserID     int64     `json:"user_id"`
-	IncidentID *int64    `json:"incident_id"`
-	Payload    string    `json:"payload"` // JSON with what the message says
-	CreatedAt  time.Time `json:"created_at"`
-}
-
-// Notification kinds.
-const (
-	NotifyReportReceived = "report_received"
-	NotifyAssessment     = "assessment"
-	NotifyNewReport      = "new_report" // to the desk: a report waits for assessment
-	// NotifySolutionRejected goes to the owner when the client rejects a solution or
-	// replies to a resolved incident; NotifyAutoClosed to the reporter when the incident
-	// closed without a reaction.
-	NotifySolutionRejected = "solution_rejected"
-	NotifyAutoClosed       = "auto_closed"
-)
-
 // businessHours is Monday to Friday, 08:30–17:30 in Europe/Amsterdam: the calendar of
 // HoursBusiness until business calendars with holidays exist.
 var amsterdam = mustZone("Europe/Amsterdam")

@@ -4,15 +4,40 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
+	"time"
 
 	"meldpunt/internal/desk"
 )
 
+// The outbox: notifications are written in the transaction of the change that causes them
+// and delivered by a job that leases each row (docs/email.md).
+
+const notificationColumns = `id, kind, user_id, incident_id, payload, created_at,
+	state, attempts, next_attempt_at, last_error, sent_at, location`
+
+func scanNotification(row interface{ Scan(...any) error }) (desk.Notification, error) {
+	var n desk.Notification
+	var incident, sent sql.NullInt64
+	var created, next int64
+	var state string
+	err := row.Scan(&n.ID, &n.Kind, &n.UserID, &incident, &n.Payload, &created,
+		&state, &n.Attempts, &next, &n.LastError, &sent, &n.Location)
+	if err != nil {
+		return n, err
+	}
+	n.IncidentID, n.CreatedAt, n.SentAt = fromNullID(incident), fromMillis(created), fromNullMillis(sent)
+	n.State, n.NextAttemptAt = desk.DeliveryState(state), fromMillis(next)
+	return n, nil
+}
+
 // Notify queues a notification and sets n.ID. It is written in the transaction of the
-// change that causes it, so a message is queued exactly when the change is stored.
+// change that causes it, so a message is queued exactly when the change is stored. It is
+// due at once.
 func (t *tx) Notify(ctx context.Context, n *desk.Notification) error {
-	err := t.queryRow(ctx, `INSERT INTO notifications (kind, user_id, incident_id, payload, created_at)
-		VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+	n.State, n.NextAttemptAt = desk.DeliveryPending, fromMillis(millis(n.CreatedAt))
+	err := t.queryRow(ctx, `INSERT INTO notifications (kind, user_id, incident_id, payload, created_at, next_attempt_at)
+		VALUES ($1, $2, $3, $4, $5, $5) RETURNING id`,
 		n.Kind, n.UserID, nullID(n.IncidentID), n.Payload, millis(n.CreatedAt)).Scan(&n.ID)
 	if err != nil {
 		return writeErr(err, "queue notification", "", "the notification refers to a user or incident that does not exist")
@@ -20,27 +45,176 @@ func (t *tx) Notify(ctx context.Context, n *desk.Notification) error {
 	return nil
 }
 
-// Notifications lists the queued notifications of a user, oldest first.
+// Notifications lists the notifications of a user, oldest first.
 func (t *tx) Notifications(ctx context.Context, userID int64) ([]desk.Notification, error) {
-	rows, err := t.query(ctx, `SELECT id, kind, user_id, incident_id, payload, created_at
+	return t.notifications(ctx, "list notifications", `SELECT `+notificationColumns+`
 		FROM notifications WHERE user_id = $1 ORDER BY id`, userID)
+}
+
+func (t *tx) notifications(ctx context.Context, what, q string, args ...any) ([]desk.Notification, error) {
+	rows, err := t.query(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("list notifications: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	defer rows.Close()
 	list := []desk.Notification{}
 	for rows.Next() {
-		var n desk.Notification
-		var incident sql.NullInt64
-		var created int64
-		if err := rows.Scan(&n.ID, &n.Kind, &n.UserID, &incident, &n.Payload, &created); err != nil {
-			return nil, fmt.Errorf("list notifications: %w", err)
+		n, err := scanNotification(rows)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
 		}
-		n.IncidentID, n.CreatedAt = fromNullID(incident), fromMillis(created)
 		list = append(list, n)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list notifications: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	return list, nil
+}
+
+// Notification returns one notification; ENOTFOUND when there is none.
+func (t *tx) Notification(ctx context.Context, id int64) (desk.Notification, error) {
+	n, err := scanNotification(t.queryRow(ctx, `SELECT `+notificationColumns+` FROM notifications WHERE id = $1`, id))
+	if err != nil {
+		return n, readErr(err, "read notification", "notification")
+	}
+	return n, nil
+}
+
+// DueNotifications lists the ids of pending notifications due at now and not leased, oldest
+// first.
+func (t *tx) DueNotifications(ctx context.Context, now time.Time, limit int) ([]int64, error) {
+	rows, err := t.query(ctx, `SELECT id FROM notifications WHERE state = 'pending'
+		AND next_attempt_at <= $1 AND lease_until <= $1 ORDER BY next_attempt_at, id LIMIT $2`, millis(now), max(limit, 1))
+	if err != nil {
+		return nil, fmt.Errorf("due notifications: %w", err)
+	}
+	defer rows.Close()
+	ids := []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("due notifications: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("due notifications: %w", err)
+	}
+	return ids, nil
+}
+
+// LeaseNotification claims a due notification for owner until the given time; exactly one
+// of several callers at once gets true.
+func (t *tx) LeaseNotification(ctx context.Context, id int64, owner string, now, until time.Time) (bool, error) {
+	return t.changed(ctx, "lease notification", `UPDATE notifications SET lease_owner = $2, lease_until = $4
+		WHERE id = $1 AND state = 'pending' AND next_attempt_at <= $3 AND lease_until <= $3`,
+		id, owner, millis(now), millis(until))
+}
+
+// SettleNotification records an attempt on a notification leased by owner and ends the
+// lease; false when owner no longer holds it.
+func (t *tx) SettleNotification(ctx context.Context, id int64, owner string, d desk.Delivery) (bool, error) {
+	next := d.NextAttemptAt
+	if next.IsZero() {
+		next = time.UnixMilli(0)
+	}
+	return t.changed(ctx, "settle notification", `UPDATE notifications SET state = $3, attempts = $4,
+		next_attempt_at = $5, last_error = $6, sent_at = $7, location = $8, lease_owner = '', lease_until = 0
+		WHERE id = $1 AND lease_owner = $2 AND state = 'pending'`,
+		id, owner, string(d.State), d.Attempts, millis(next), clip(d.LastError, 1000), nullMillis(d.SentAt), clip(d.Location, 1000))
+}
+
+// clip cuts s to at most n bytes, dropping a rune cut in half.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n], "")
+}
+
+// Outbox lists notifications newest first, by state when f.State is set.
+func (t *tx) Outbox(ctx context.Context, f desk.OutboxFilter) ([]desk.Notification, error) {
+	w := &where{}
+	if f.State != "" {
+		w.add("state = %s", string(f.State))
+	}
+	if f.Before > 0 {
+		w.add("id < %s", f.Before)
+	}
+	q := `SELECT ` + notificationColumns + ` FROM notifications` + w.sql() + ` ORDER BY id DESC LIMIT ` + w.arg(limit(f.Limit))
+	return t.notifications(ctx, "list the outbox", q, w.args...)
+}
+
+// OutboxCounts counts notifications per delivery state.
+func (t *tx) OutboxCounts(ctx context.Context) (map[desk.DeliveryState]int, error) {
+	rows, err := t.query(ctx, `SELECT state, COUNT(*) FROM notifications GROUP BY state`)
+	if err != nil {
+		return nil, fmt.Errorf("count the outbox: %w", err)
+	}
+	defer rows.Close()
+	counts := map[desk.DeliveryState]int{}
+	for _, s := range desk.DeliveryStates {
+		counts[s] = 0
+	}
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, fmt.Errorf("count the outbox: %w", err)
+		}
+		counts[desk.DeliveryState(s)] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("count the outbox: %w", err)
+	}
+	return counts, nil
+}
+
+// RetryNotification makes a failed notification pending again, due at now.
+func (t *tx) RetryNotification(ctx context.Context, id int64, now time.Time) (bool, error) {
+	return t.changed(ctx, "retry notification", `UPDATE notifications SET state = 'pending', attempts = 0,
+		next_attempt_at = $2, lease_owner = '', lease_until = 0 WHERE id = $1 AND state = 'failed'`, id, millis(now))
+}
+
+// NotificationOptOuts lists the optional kinds a user switched off, sorted.
+func (t *tx) NotificationOptOuts(ctx context.Context, userID int64) ([]string, error) {
+	rows, err := t.query(ctx, `SELECT kind FROM notification_optouts WHERE user_id = $1 ORDER BY kind`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("read notification preferences: %w", err)
+	}
+	defer rows.Close()
+	kinds := []string{}
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, fmt.Errorf("read notification preferences: %w", err)
+		}
+		kinds = append(kinds, k)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read notification preferences: %w", err)
+	}
+	return kinds, nil
+}
+
+// SetNotificationOptOuts replaces the kinds a user switched off.
+func (t *tx) SetNotificationOptOuts(ctx context.Context, userID int64, kinds []string) error {
+	if _, err := t.exec(ctx, `DELETE FROM notification_optouts WHERE user_id = $1`, userID); err != nil {
+		return fmt.Errorf("store notification preferences: %w", err)
+	}
+	for _, k := range kinds {
+		_, err := t.exec(ctx, `INSERT INTO notification_optouts (user_id, kind) VALUES ($1, $2)
+			ON CONFLICT (user_id, kind) DO NOTHING`, userID, k)
+		if err != nil {
+			return writeErr(err, "store notification preferences", "", "the user does not exist")
+		}
+	}
+	return nil
+}
+
+// RecordInbound remembers a received message's Message-ID; false when it was recorded
+// before.
+func (t *tx) RecordInbound(ctx context.Context, messageID string, incidentID *int64, at time.Time) (bool, error) {
+	return t.changed(ctx, "record inbound message", `INSERT INTO inbound_messages (message_id, incident_id, received_at)
+		VALUES ($1, $2, $3) ON CONFLICT (message_id) DO NOTHING`, clip(messageID, 500), nullID(incidentID), millis(at))
 }

@@ -1,0 +1,156 @@
+package app
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base32"
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+
+	"meldpunt/internal/desk"
+)
+
+// What identifies Meldpunt's emails and what they link to: the signing key, Message-IDs
+// that thread one incident's messages, reply addresses that name the notification answered,
+// and the signed links of a solution (docs/email.md).
+
+// signingKeySetting is the settings row holding the installation's signing key: shared by
+// every instance on one database, made once.
+const signingKeySetting = "signing_key"
+
+// signingKey caches the key once read.
+type signingKey struct {
+	mu  sync.Mutex
+	key []byte
+}
+
+// signingKey returns the installation's key, making and storing it on first use. Two
+// instances making one at once: the store keeps one of them (PutSetting replaces, so the
+// read after the write decides), and both use what was stored.
+func (a *App) signingKey(ctx context.Context) ([]byte, error) {
+	a.key.mu.Lock()
+	defer a.key.mu.Unlock()
+	if a.key.key != nil {
+		return a.key.key, nil
+	}
+	var stored string
+	err := a.store.Write(ctx, func(tx Tx) error {
+		v, err := tx.Setting(ctx, signingKeySetting)
+		if err == nil {
+			stored = v
+			return nil
+		}
+		if !desk.IsNotFound(err) {
+			return err
+		}
+		stored = hex.EncodeToString(randomBytes(32))
+		return tx.PutSetting(ctx, signingKeySetting, stored)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("signing key: %w", err)
+	}
+	key, err := hex.DecodeString(stored)
+	if err != nil || len(key) < 32 {
+		return nil, fmt.Errorf("signing key: the stored key is damaged")
+	}
+	a.key.key = key
+	return key, nil
+}
+
+// randomInstance names this process in outbox leases.
+func randomInstance() string { return hex.EncodeToString(randomBytes(8)) }
+
+// hostOf returns the host name of a URL, "localhost" when it has none.
+func hostOf(base string) string {
+	if u, err := url.Parse(base); err == nil && u.Hostname() != "" {
+		return u.Hostname()
+	}
+	return "localhost"
+}
+
+// lowerB32 is lower-case base32 without padding: safe in an email address's local part,
+// which mail systems may fold to lower case.
+var lowerB32 = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
+
+// mac returns the HMAC-SHA256 of the parts (joined with "|") under key, n bytes of it,
+// lower-case base32.
+func mac(key []byte, n int, parts ...string) string {
+	h := hmac.New(sha256.New, key)
+	h.Write([]byte(strings.Join(parts, "|")))
+	return lowerB32.EncodeToString(h.Sum(nil)[:n])
+}
+
+// sameMAC compares two MACs in constant time.
+func sameMAC(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
+
+// mailDomain is the domain of the desk's address: Message-IDs and reply addresses use it.
+func (a *App) mailDomain() string {
+	_, d, ok := strings.Cut(a.cfg.Mail.From.Email, "@")
+	if !ok || d == "" {
+		return hostOf(a.cfg.BaseURL)
+	}
+	return strings.ToLower(d)
+}
+
+// MessageID is the stable Message-ID of a notification about an incident:
+// "<INC-000123.45@domain>". Resending the same notification gives the same id.
+func (a *App) MessageID(n desk.Notification, number string) string {
+	if number == "" {
+		return "<n" + strconv.FormatInt(n.ID, 10) + "@" + a.mailDomain() + ">"
+	}
+	return "<" + number + "." + strconv.FormatInt(n.ID, 10) + "@" + a.mailDomain() + ">"
+}
+
+// ThreadID is the root every message of one incident refers to (In-Reply-To and
+// References), so mail clients thread them: "<INC-000123@domain>".
+func (a *App) ThreadID(number string) string { return "<" + number + "@" + a.mailDomain() + ">" }
+
+// replyMACBytes is the length of the MAC in a reply address: 80 bits.
+const replyMACBytes = 10
+
+// ReplyAddress is the address replies to a notification go to: the desk's local part, "+",
+// the notification id, ".", and a MAC of it ("meldpunt+45.k3j…@domain"). Only Meldpunt can
+// make one, so a reply names its notification, and so its incident and recipient.
+func (a *App) ReplyAddress(ctx context.Context, notificationID int64) (string, error) {
+	key, err := a.signingKey(ctx)
+	if err != nil {
+		return "", err
+	}
+	local, _, _ := strings.Cut(a.cfg.Mail.From.Email, "@")
+	id := strconv.FormatInt(notificationID, 10)
+	return local + "+" + id + "." + mac(key, replyMACBytes, "reply", id) + "@" + a.mailDomain(), nil
+}
+
+// parseReplyAddress returns the notification id a reply address names; ok is false for any
+// other address, or a forged or damaged one.
+func (a *App) parseReplyAddress(ctx context.Context, addr string) (id int64, ok bool, err error) {
+	addr = strings.ToLower(strings.TrimSpace(addr))
+	local, domain, found := strings.Cut(addr, "@")
+	deskLocal, _, _ := strings.Cut(strings.ToLower(a.cfg.Mail.From.Email), "@")
+	if !found || domain != a.mailDomain() {
+		return 0, false, nil
+	}
+	base, tag, plus := strings.Cut(local, "+")
+	if !plus || base != deskLocal {
+		return 0, false, nil
+	}
+	idText, sum, dot := strings.Cut(tag, ".")
+	id, perr := strconv.ParseInt(idText, 10, 64)
+	if !dot || perr != nil || id <= 0 {
+		return 0, false, nil
+	}
+	key, err := a.signingKey(ctx)
+	if err != nil {
+		return 0, false, err
+	}
+	if !sameMAC(sum, mac(key, replyMACBytes, "reply", idText)) {
+		return 0, false, nil
+	}
+	return id, true, nil
+}

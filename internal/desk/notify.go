@@ -1,0 +1,112 @@
+package desk
+
+import (
+	"slices"
+	"time"
+)
+
+// Notification is a message for a person, written to the outbox in the same transaction as
+// the change that causes it; the delivery job sends it as email (docs/email.md). Payload is
+// JSON with what the message says; its keys per kind are listed with the kinds below.
+type Notification struct {
+	ID         int64     `json:"id"`
+	Kind       string    `json:"kind"`
+	UserID     int64     `json:"user_id"`
+	IncidentID *int64    `json:"incident_id"`
+	Payload    string    `json:"payload"`
+	CreatedAt  time.Time `json:"created_at"`
+
+	// Delivery: how far the outbox got with it.
+	State         DeliveryState `json:"state"`
+	Attempts      int           `json:"attempts"`
+	NextAttemptAt time.Time     `json:"next_attempt_at"`
+	LastError     string        `json:"last_error"`
+	SentAt        *time.Time    `json:"sent_at"`
+	// Location is where the message went: "smtp://host:port" or the .eml file's path.
+	Location string `json:"location"`
+}
+
+// DeliveryState is where a notification is in the outbox.
+type DeliveryState string
+
+// Delivery states. A pending message is due at NextAttemptAt; a failed one was set aside
+// after the configured number of attempts and waits for an admin's retry; a skipped one was
+// not sent because the recipient switched its kind off, has no active account, or has no
+// email address.
+const (
+	DeliveryPending DeliveryState = "pending"
+	DeliverySent    DeliveryState = "sent"
+	DeliveryFailed  DeliveryState = "failed"
+	DeliverySkipped DeliveryState = "skipped"
+)
+
+// DeliveryStates lists every state.
+var DeliveryStates = []DeliveryState{DeliveryPending, DeliverySent, DeliveryFailed, DeliverySkipped}
+
+// Delivery is what one attempt settles on a leased notification.
+type Delivery struct {
+	State         DeliveryState
+	Attempts      int
+	NextAttemptAt time.Time // when State is pending: the next attempt
+	LastError     string
+	SentAt        *time.Time
+	Location      string
+}
+
+// OutboxFilter selects notifications for the outbox page: by state (empty: all), newest
+// first, before the cursor id (0: from the newest).
+type OutboxFilter struct {
+	State  DeliveryState
+	Before int64
+	Limit  int
+}
+
+// Notification kinds, with the keys of their payload. Every payload has "number" and
+// "title" of the incident.
+const (
+	// To the client (the reporter).
+	NotifyReportReceived = "report_received" // verdict, priority, contract (app.Promise or null)
+	// assessment: "assessment" (approved|regular) and "reason"; or, when the desk changed
+	// the classification, "urgency", "impact", "priority" and "reason".
+	NotifyAssessment = "assessment"
+	NotifyUpdate     = "incident_update" // a public update: "by", "body", and "from"/"to" states on a state change
+	NotifyWaiting    = "waiting_for_you" // the desk waits for the client: "by", "body"
+	// NotifySolution carries "solution", "solution_kind" (temporary|structural),
+	// "auto_close_at" (RFC 3339) and "hours"; the message adds Confirm and Reject links.
+	NotifySolution   = "solution"
+	NotifyClosed     = "closed"      // closed by a person: "by", "confirmed" (bool: the client confirmed), "reason"
+	NotifyAutoClosed = "auto_closed" // closed without a reaction: "hours", "reason"
+
+	// To staff.
+	NotifyNewReport   = "new_report"   // to agents and admins: "organisation", "verdict", "priority", "needs_assessment" (bool)
+	NotifyAssigned    = "assigned"     // to the new owner or assignee: "role" (owner|assignee), "by"
+	NotifyClientReply = "client_reply" // to the owner and the assignee: "by", "body"
+	// NotifySolutionRejected goes to the owner when the client rejects a solution or replies
+	// to a resolved incident: "reason", "by".
+	NotifySolutionRejected = "solution_rejected"
+)
+
+// OptionalKinds are the kinds a person may switch off; every other kind is about their own
+// incident's decisions and solution, or work handed to them, and always goes out.
+var OptionalKinds = []string{
+	NotifyUpdate, NotifyNewReport, NotifyClientReply,
+	NotifySLAWarning, NotifySLABreach, NotifyFollowUp, NotifyStale,
+}
+
+// Optional tells whether a person may switch a kind off.
+func Optional(kind string) bool { return slices.Contains(OptionalKinds, kind) }
+
+// KindsFor lists the optional kinds a person of the role can receive, in a fixed order: the
+// preferences page offers these.
+func KindsFor(r Role) []string {
+	if r.IsClient() {
+		return []string{NotifyUpdate}
+	}
+	return []string{NotifyNewReport, NotifyClientReply, NotifySLAWarning, NotifySLABreach, NotifyFollowUp, NotifyStale}
+}
+
+// Preference is one optional kind and whether the person receives it.
+type Preference struct {
+	Kind    string `json:"kind"`
+	Enabled bool   `json:"enabled"`
+}
