@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"meldpunt/internal/desk"
 )
@@ -153,4 +154,79 @@ func (a *App) parseReplyAddress(ctx context.Context, addr string) (id int64, ok 
 		return 0, false, nil
 	}
 	return id, true, nil
+}
+
+// solutionMACBytes is the length of the MAC in a solution link: 128 bits.
+const solutionMACBytes = 16
+
+// SolutionToken is what a solution link says: which incident, which resolution of it (its
+// resolved time: a later resolution needs a new link, so a link works once), which action,
+// and until when.
+type SolutionToken struct {
+	IncidentID int64
+	ResolvedAt time.Time // to the millisecond
+	Confirm    bool      // true: confirm the solution; false: reject it
+	Expires    time.Time // to the second
+}
+
+// fields are the token's parts before its MAC, as they go into a link: "id.resolved-ms.c|r.expires.mac".
+func (t SolutionToken) fields() []string {
+	action := "r"
+	if t.Confirm {
+		action = "c"
+	}
+	return []string{strconv.FormatInt(t.IncidentID, 10), strconv.FormatInt(t.ResolvedAt.UnixMilli(), 10),
+		action, strconv.FormatInt(t.Expires.Unix(), 10)}
+}
+
+// SolutionLinks returns the Confirm and Reject links of a resolved incident's solution.
+// They expire when the incident would close by itself (auto_close_at), and work only while
+// the incident is resolved with this solution: a used or superseded link is refused.
+func (a *App) SolutionLinks(ctx context.Context, inc desk.Incident) (confirm, reject string, err error) {
+	if inc.State != desk.StateResolved || inc.ResolvedAt == nil {
+		return "", "", desk.Errorf(desk.ECONFLICT, "the incident is not resolved")
+	}
+	key, err := a.signingKey(ctx)
+	if err != nil {
+		return "", "", err
+	}
+	exp := inc.ResolvedAt.Add(time.Duration(desk.DefaultAutoCloseHours) * time.Hour)
+	if inc.AutoCloseAt != nil {
+		exp = *inc.AutoCloseAt
+	}
+	link := func(ok bool) string {
+		f := SolutionToken{IncidentID: inc.ID, ResolvedAt: *inc.ResolvedAt, Confirm: ok, Expires: exp}.fields()
+		return strings.TrimRight(a.cfg.BaseURL, "/") + "/solution/" + strings.Join(f, ".") + "." +
+			mac(key, solutionMACBytes, append([]string{"solution"}, f...)...)
+	}
+	return link(true), link(false), nil
+}
+
+// ParseSolutionToken checks a solution link's token: its MAC and that it has not expired at
+// now. It does not look at the incident; the use case checks that it is still resolved
+// with this solution. A damaged, forged or expired token is EUNAUTHORIZED.
+func (a *App) ParseSolutionToken(ctx context.Context, token string, now time.Time) (SolutionToken, error) {
+	bad := desk.Errorf(desk.EUNAUTHORIZED, "this link is not valid; sign in to see the incident")
+	parts := strings.Split(token, ".")
+	if len(token) > 200 || len(parts) != 5 {
+		return SolutionToken{}, bad
+	}
+	key, err := a.signingKey(ctx)
+	if err != nil {
+		return SolutionToken{}, err
+	}
+	if !sameMAC(parts[4], mac(key, solutionMACBytes, append([]string{"solution"}, parts[:4]...)...)) {
+		return SolutionToken{}, bad
+	}
+	id, err1 := strconv.ParseInt(parts[0], 10, 64)
+	resolved, err2 := strconv.ParseInt(parts[1], 10, 64)
+	exp, err3 := strconv.ParseInt(parts[3], 10, 64)
+	if err1 != nil || err2 != nil || err3 != nil || (parts[2] != "c" && parts[2] != "r") {
+		return SolutionToken{}, bad
+	}
+	t := SolutionToken{IncidentID: id, ResolvedAt: time.UnixMilli(resolved).UTC(), Confirm: parts[2] == "c", Expires: time.Unix(exp, 0).UTC()}
+	if !now.Before(t.Expires) {
+		return SolutionToken{}, desk.Errorf(desk.EUNAUTHORIZED, "this link has expired; sign in to see the incident")
+	}
+	return t, nil
 }

@@ -1,0 +1,149 @@
+package app
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"meldpunt/internal/desk"
+)
+
+// The outbox as admins and people see it: what was sent, what waits, what was set aside
+// (and retrying it), and which optional messages a person receives. Delivery itself is in
+// deliver.go.
+
+// Outbox lists notifications, newest first, by state; admins only.
+func (a *App) Outbox(ctx context.Context, actor desk.Actor, f desk.OutboxFilter) (p Page[desk.Notification], err error) {
+	if err := requireAdmin(actor, "see the outbox"); err != nil {
+		return p, err
+	}
+	if f.State != "" && !slices.Contains(desk.DeliveryStates, f.State) {
+		return p, invalid("state", "one_of", "must be pending, sent, failed or skipped")
+	}
+	if f.Limit <= 0 || f.Limit > 200 {
+		f.Limit = 50
+	}
+	want := f.Limit
+	f.Limit++ // one more tells whether there is a next page
+	err = a.store.Read(ctx, func(tx Tx) error {
+		p.Items, err = tx.Outbox(ctx, f)
+		return err
+	})
+	if err != nil {
+		return p, err
+	}
+	if len(p.Items) > want {
+		p.Items = p.Items[:want]
+		p.Next = p.Items[want-1].ID
+	}
+	return p, nil
+}
+
+// OutboxCounts counts notifications per delivery state; admins only.
+func (a *App) OutboxCounts(ctx context.Context, actor desk.Actor) (c map[desk.DeliveryState]int, err error) {
+	if err := requireAdmin(actor, "see the outbox"); err != nil {
+		return nil, err
+	}
+	err = a.store.Read(ctx, func(tx Tx) error {
+		c, err = tx.OutboxCounts(ctx)
+		return err
+	})
+	return c, err
+}
+
+// RetryNotification puts a notification that was set aside back in the queue, due now with
+// its attempts reset; admins only. Retrying one that is not set aside is ECONFLICT.
+func (a *App) RetryNotification(ctx context.Context, actor desk.Actor, id int64) (n desk.Notification, err error) {
+	if err := requireAdmin(actor, "retry messages"); err != nil {
+		return n, err
+	}
+	now := a.clock()
+	err = a.store.Write(ctx, func(tx Tx) error {
+		before, err := tx.Notification(ctx, id)
+		if err != nil {
+			return err
+		}
+		ok, err := tx.RetryNotification(ctx, id, now)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return desk.Errorf(desk.ECONFLICT, "only a message that was set aside can be retried; this one is %s", before.State)
+		}
+		if n, err = tx.Notification(ctx, id); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, now, "notification", id, nil, "retry",
+			map[string]any{"state": before.State, "attempts": before.Attempts, "last_error": before.LastError},
+			map[string]any{"state": n.State, "attempts": n.Attempts})
+	})
+	return n, err
+}
+
+// NotificationPreferences lists the optional kinds the actor can receive and whether each
+// is on.
+func (a *App) NotificationPreferences(ctx context.Context, actor desk.Actor) (ps []desk.Preference, err error) {
+	if actor.UserID == 0 {
+		return nil, forbidden("have notification preferences")
+	}
+	var off []string
+	err = a.store.Read(ctx, func(tx Tx) error {
+		off, err = tx.NotificationOptOuts(ctx, actor.UserID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range desk.KindsFor(actor.Role) {
+		ps = append(ps, desk.Preference{Kind: k, Enabled: !slices.Contains(off, k)})
+	}
+	return ps, nil
+}
+
+// SetNotificationPreferences switches the actor's optional kinds on and off; a kind not
+// listed keeps its setting. Only optional kinds of the actor's role can be switched off:
+// messages about one's own incident's decisions and solution always go out.
+func (a *App) SetNotificationPreferences(ctx context.Context, actor desk.Actor, ps []desk.Preference) ([]desk.Preference, error) {
+	if actor.UserID == 0 {
+		return nil, forbidden("have notification preferences")
+	}
+	var v desk.Validator
+	allowed := desk.KindsFor(actor.Role)
+	for i, p := range ps {
+		if !slices.Contains(allowed, p.Kind) {
+			field := "preferences[" + itoa(i) + "].kind"
+			if p.Kind != "" && !desk.Optional(p.Kind) {
+				v.Add(field, "mandatory", "messages of kind %s cannot be switched off", p.Kind)
+			} else {
+				v.Add(field, "one_of", "must be one of %s", strings.Join(allowed, ", "))
+			}
+		}
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	now := a.clock()
+	err := a.store.Write(ctx, func(tx Tx) error {
+		off, err := tx.NotificationOptOuts(ctx, actor.UserID)
+		if err != nil {
+			return err
+		}
+		before := slices.Clone(off)
+		for _, p := range ps {
+			off = slices.DeleteFunc(off, func(k string) bool { return k == p.Kind })
+			if !p.Enabled {
+				off = append(off, p.Kind)
+			}
+		}
+		slices.Sort(off)
+		if err := tx.SetNotificationOptOuts(ctx, actor.UserID, off); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, now, "user", actor.UserID, &actor.OrgID, "notification_preferences",
+			map[string]any{"off": before}, map[string]any{"off": off})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a.NotificationPreferences(ctx, actor)
+}
