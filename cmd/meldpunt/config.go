@@ -6,10 +6,14 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	netmail "net/mail"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"meldpunt/internal/mail"
 )
 
 // Defaults of the settings that have a fixed one.
@@ -37,11 +41,28 @@ type Config struct {
 	// NoMigrate refuses to start on a database whose schema is behind, instead of
 	// migrating it.
 	NoMigrate bool
+	// SMTPListen is where the listener for incoming mail listens, host:port; empty means
+	// there is none.
+	SMTPListen string
 	// Demo loads the demo data when the server starts.
 	Demo bool
 	// SLAWarnShare is the share of an SLA target after which the owner and the assignee
 	// are warned; zero means the default, 0.75.
 	SLAWarnShare float64
+	// SMTPHost is the mail server messages go to; empty means none: messages are written
+	// as .eml files into <Data>/outbox instead.
+	SMTPHost string
+	// SMTPPort is the mail server's port; zero means 587 (465 with SMTPTLS "tls").
+	SMTPPort int
+	// SMTPTLS is how the connection is secured: starttls, tls or none; empty means starttls.
+	SMTPTLS string
+	// SMTPUser and SMTPPassword sign in to the mail server; empty means no sign-in. The
+	// password is never printed or logged.
+	SMTPUser, SMTPPassword string
+	// MailFrom is the desk's address; empty means "Meldpunt <meldpunt@<host of the base URL>>".
+	MailFrom mail.Address
+	// MailMaxAttempts is how often a message is tried before it is set aside; zero means 8.
+	MailMaxAttempts int
 }
 
 // defaultConfig returns the Config before the environment and flags apply.
@@ -105,13 +126,92 @@ func options() []option {
 		{name: "no-migrate", env: "MELDPUNT_NO_MIGRATE", def: "false",
 			usage: "Do not migrate the database schema: refuse to start when it is behind, and say to run 'meldpunt migrate'. By default serve (and user, token, demo) apply pending migrations themselves, on PostgreSQL under a lock.",
 			set:   func(c *Config, v string) error { return setBool(&c.NoMigrate, v) }},
+		{name: "smtp-listen", env: "MELDPUNT_SMTP_LISTEN", arg: "ADDR", def: "off", serveOnly: true,
+			usage: "Address of the listener for incoming mail, host:port, e.g. 127.0.0.1:2525: replies to Meldpunt's messages and new reports from clients. It has no TLS or sign-in: put it behind your own mail server, which checks SPF and DKIM and hands the desk's mail on to it.",
+			set: func(c *Config, v string) error {
+				c.SMTPListen = strings.TrimSpace(v)
+				if c.SMTPListen == "" {
+					return nil
+				}
+				return checkAddr(c.SMTPListen)
+			}},
 		{name: "sla-warn-share", env: "MELDPUNT_SLA_WARN_SHARE", arg: "SHARE", def: "0.75",
 			usage: "The share of an SLA target (first response, resolution) after which the incident's owner and assignee are warned, e.g. 0.75 for three quarters; more than 0, at most 1.",
 			set:   func(c *Config, v string) error { return setShare(&c.SLAWarnShare, v) }},
+		{name: "smtp-host", env: "MELDPUNT_SMTP_HOST", arg: "HOST", def: "none", serveOnly: true,
+			usage: "The mail server messages are sent through, e.g. smtp.example.com. Without one, each message is written as an .eml file into <data>/outbox.",
+			set:   func(c *Config, v string) error { c.SMTPHost = strings.TrimSpace(v); return checkSMTPHost(c.SMTPHost) }},
+		{name: "smtp-port", env: "MELDPUNT_SMTP_PORT", arg: "PORT", def: "587 (465 with --smtp-tls tls)", serveOnly: true,
+			usage: "The mail server's port.",
+			set: func(c *Config, v string) error {
+				n, err := strconv.Atoi(strings.TrimSpace(v))
+				if err != nil || n < 1 || n > 65535 {
+					return errors.New("must be a port number from 1 to 65535, e.g. 587")
+				}
+				c.SMTPPort = n
+				return nil
+			}},
+		{name: "smtp-tls", env: "MELDPUNT_SMTP_TLS", arg: "MODE", def: `"starttls"`, serveOnly: true,
+			usage: "How the connection to the mail server is secured: starttls (upgrade a plain connection; it must succeed), tls (TLS from the start, usually port 465) or none (only for a server on this machine or network).",
+			set: func(c *Config, v string) error {
+				switch v {
+				case "starttls", "tls", "none":
+					c.SMTPTLS = v
+					return nil
+				}
+				return errors.New("must be starttls, tls or none")
+			}},
+		{name: "smtp-user", env: "MELDPUNT_SMTP_USER", arg: "USER", serveOnly: true,
+			usage: "The user name to sign in to the mail server with; without it Meldpunt does not sign in.",
+			set:   func(c *Config, v string) error { c.SMTPUser = v; return nil }},
+		{name: "smtp-password", env: "MELDPUNT_SMTP_PASSWORD", arg: "PASSWORD", serveOnly: true,
+			usage: "The password for --smtp-user. Prefer the variable: a flag shows in the process list and shell history. It is never printed or logged.",
+			set:   func(c *Config, v string) error { c.SMTPPassword = v; return nil }},
+		{name: "mail-from", env: "MELDPUNT_MAIL_FROM", arg: "ADDRESS", def: `"Meldpunt <meldpunt@<host of --base-url>>"`, serveOnly: true,
+			usage: "The desk's address, e.g. \"Servicedesk <desk@example.com>\": messages come from it, and replies go to its local part plus a token (desk+45.k3j…@example.com), so the mail server must deliver those to the same mailbox.",
+			set: func(c *Config, v string) error {
+				a, err := parseMailFrom(v)
+				c.MailFrom = a
+				return err
+			}},
+		{name: "mail-max-attempts", env: "MELDPUNT_MAIL_MAX_ATTEMPTS", arg: "N", def: "8", serveOnly: true,
+			usage: "How often a message is tried (30 seconds after the first failure, doubling up to an hour) before it is set aside for an admin to retry.",
+			set: func(c *Config, v string) error {
+				n, err := strconv.Atoi(strings.TrimSpace(v))
+				if err != nil || n < 1 || n > 100 {
+					return errors.New("must be a whole number from 1 to 100")
+				}
+				c.MailMaxAttempts = n
+				return nil
+			}},
 		{name: "demo", env: "MELDPUNT_DEMO", def: "false", serveOnly: true,
 			usage: "Load the demo data on start (into a new installation only) and print its accounts.",
 			set:   func(c *Config, v string) error { return setBool(&c.Demo, v) }},
 	}
+}
+
+func checkSMTPHost(v string) error {
+	if strings.Contains(v, "://") || strings.ContainsAny(v, " /@") {
+		return errors.New("must be a host name or address, e.g. smtp.example.com")
+	}
+	if _, _, err := net.SplitHostPort(v); err == nil {
+		return errors.New("must be a host name without a port; set the port with --smtp-port")
+	}
+	return nil
+}
+
+// parseMailFrom parses the desk's address. Its local part may not hold a "+": reply
+// addresses add "+" and a token to it.
+func parseMailFrom(v string) (mail.Address, error) {
+	a, err := netmail.ParseAddress(v)
+	if err != nil {
+		return mail.Address{}, errors.New(`must be an email address, e.g. "Servicedesk <desk@example.com>" or desk@example.com`)
+	}
+	local, _, _ := strings.Cut(a.Address, "@")
+	if strings.Contains(local, "+") {
+		return mail.Address{}, errors.New(`must not have a "+" before the @: replies go to the address with "+" and a token added`)
+	}
+	return mail.Address{Name: a.Name, Email: a.Address}, nil
 }
 
 func setShare(dst *float64, v string) error {
@@ -183,6 +283,48 @@ func (c *Config) describeDB() string {
 		return "postgres"
 	}
 	return "postgres " + u.Redacted()
+}
+
+// mailFrom returns the desk's address: MailFrom, or Meldpunt at the base URL's host.
+func (c *Config) mailFrom(base string) mail.Address {
+	if c.MailFrom.Email != "" {
+		return c.MailFrom
+	}
+	host := "localhost"
+	if u, err := url.Parse(base); err == nil && u.Hostname() != "" {
+		host = u.Hostname()
+	}
+	return mail.Address{Name: "Meldpunt", Email: "meldpunt@" + host}
+}
+
+// mailSender returns where messages go: the SMTP server, or without one .eml files in
+// <Data>/outbox.
+func (c *Config) mailSender() (mail.Sender, error) {
+	if c.SMTPHost == "" {
+		dir := filepath.Join(c.Data, "outbox")
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("create the outbox directory: %w", err)
+		}
+		return mail.NewDir(dir), nil
+	}
+	if c.SMTPPassword != "" && c.SMTPUser == "" {
+		return nil, errors.New("--smtp-password is set but --smtp-user is not: set both to sign in to the mail server")
+	}
+	tls, port := c.SMTPTLS, c.SMTPPort
+	if tls == "" {
+		tls = "starttls"
+	}
+	if port == 0 {
+		port = 587
+		if tls == "tls" {
+			port = 465
+		}
+	}
+	s, err := mail.NewSMTP(mail.SMTPConfig{Host: c.SMTPHost, Port: port, TLS: tls, Username: c.SMTPUser, Password: c.SMTPPassword})
+	if err != nil {
+		return nil, fmt.Errorf("the mail server settings: %w", err)
+	}
+	return s, nil
 }
 
 // baseURL returns BaseURL, or http://localhost with the port the server listens on (so a

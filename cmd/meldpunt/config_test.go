@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"meldpunt/internal/mail"
 )
 
 func TestSettingsPrecedence(t *testing.T) {
@@ -45,6 +47,14 @@ func TestSettingsPrecedence(t *testing.T) {
 			args: []string{"--sla-warn-share", "0.8"},
 			want: Config{Addr: ":8080", Data: "./meldpunt-data", LogFormat: "auto", LogLevel: slog.LevelInfo, SLAWarnShare: 0.8},
 			cmd:  "serve"},
+		{name: "mail settings",
+			env: env{"MELDPUNT_SMTP_HOST": "smtp.example.com", "MELDPUNT_SMTP_PORT": "25", "MELDPUNT_SMTP_USER": "desk",
+				"MELDPUNT_SMTP_PASSWORD": "s3cret", "MELDPUNT_MAIL_MAX_ATTEMPTS": "5"},
+			args: []string{"--smtp-port", "465", "--smtp-tls", "tls", "--mail-from", "Servicedesk <desk@example.com>"},
+			want: Config{Addr: ":8080", Data: "./meldpunt-data", LogFormat: "auto", LogLevel: slog.LevelInfo,
+				SMTPHost: "smtp.example.com", SMTPPort: 465, SMTPTLS: "tls", SMTPUser: "desk", SMTPPassword: "s3cret",
+				MailFrom: mail.Address{Name: "Servicedesk", Email: "desk@example.com"}, MailMaxAttempts: 5},
+			cmd: "serve"},
 		{name: "serve flags without a command",
 			args: []string{"--demo", "--no-migrate"},
 			want: Config{Addr: ":8080", Data: "./meldpunt-data", LogFormat: "auto", LogLevel: slog.LevelInfo, Demo: true, NoMigrate: true},
@@ -106,6 +116,14 @@ func TestInvalidSettings(t *testing.T) {
 		{args: []string{"--no-migrate=maybe"}, want: "-no-migrate"},
 		{args: []string{"--port", "80"}, want: "flag provided but not defined: -port"},
 		{args: []string{"--sla-warn-share", "0"}, want: "-sla-warn-share: must be a number above 0 and at most 1"},
+		{args: []string{"--smtp-host", "smtp.example.com:587"}, want: "-smtp-host: must be a host name without a port; set the port with --smtp-port"},
+		{args: []string{"--smtp-host", "smtp://smtp.example.com"}, want: "-smtp-host: must be a host name or address"},
+		{args: []string{"--smtp-port", "0"}, want: "-smtp-port: must be a port number from 1 to 65535"},
+		{args: []string{"--smtp-tls", "ssl"}, want: "-smtp-tls: must be starttls, tls or none"},
+		{args: []string{"--mail-from", "desk"}, want: `-mail-from: must be an email address, e.g. "Servicedesk <desk@example.com>"`},
+		{args: []string{"--mail-from", "desk+x@example.com"}, want: `-mail-from: must not have a "+" before the @`},
+		{env: env{"MELDPUNT_MAIL_MAX_ATTEMPTS": "0"}, want: `invalid value "0" in MELDPUNT_MAIL_MAX_ATTEMPTS: must be a whole number from 1 to 100`},
+		{args: []string{"migrate", "--smtp-host", "smtp.example.com"}, want: "flag provided but not defined: -smtp-host"},
 		{env: env{"MELDPUNT_SLA_WARN_SHARE": "75%"}, want: `invalid value "75%" in MELDPUNT_SLA_WARN_SHARE: must be a number above 0 and at most 1`},
 		{env: env{"MELDPUNT_LOG_LEVEL": "loud"}, args: []string{"version"}, want: `invalid value "loud" in MELDPUNT_LOG_LEVEL: must be debug, info, warn or error`},
 		{env: env{"MELDPUNT_NO_MIGRATE": "maybe"}, want: `invalid value "maybe" in MELDPUNT_NO_MIGRATE: must be true or false`},
@@ -165,6 +183,10 @@ func TestHelp(t *testing.T) {
 		"--no-migrate", "$MELDPUNT_NO_MIGRATE",
 		"--demo", "$MELDPUNT_DEMO",
 		"--sla-warn-share SHARE", "$MELDPUNT_SLA_WARN_SHARE", "default 0.75",
+		"--smtp-host HOST", "$MELDPUNT_SMTP_HOST", "--smtp-port PORT", "$MELDPUNT_SMTP_PORT", "default 587",
+		"--smtp-tls MODE", "$MELDPUNT_SMTP_TLS", `default "starttls"`, "--smtp-user USER", "$MELDPUNT_SMTP_USER",
+		"--smtp-password PASSWORD", "$MELDPUNT_SMTP_PASSWORD", "--mail-from ADDRESS", "$MELDPUNT_MAIL_FROM",
+		"--mail-max-attempts N", "$MELDPUNT_MAIL_MAX_ATTEMPTS", "default 8",
 		"--email EMAIL", "--name NAME", "--role ROLE", "--org SLUG", "--password PASSWORD", "$MELDPUNT_PASSWORD",
 		"--name LABEL", `default "API token"`,
 		// every command
@@ -202,5 +224,28 @@ func TestShellQuote(t *testing.T) {
 		if got := shellQuote(in); got != want {
 			t.Errorf("shellQuote(%q) = %s, want %s", in, got, want)
 		}
+	}
+}
+
+func TestMailDefaults(t *testing.T) {
+	c := defaultConfig()
+	c.Data = t.TempDir()
+	if got := c.mailFrom("https://desk.example.com"); got != (mail.Address{Name: "Meldpunt", Email: "meldpunt@desk.example.com"}) {
+		t.Errorf("default desk address %+v", got)
+	}
+	s, err := c.mailSender()
+	if err != nil || s.Describe() != ".eml files in "+filepath.Join(c.Data, "outbox") {
+		t.Fatalf("without --smtp-host: %v, %v", s, err)
+	}
+	c.SMTPHost = "smtp.example.com"
+	for tls, want := range map[string]string{"": "SMTP smtp.example.com:587 (starttls)", "tls": "SMTP smtp.example.com:465 (tls)", "none": "SMTP smtp.example.com:587 (none)"} {
+		c.SMTPTLS = tls
+		if s, err := c.mailSender(); err != nil || s.Describe() != want {
+			t.Errorf("--smtp-tls %q: %v, %v; want %s", tls, s, err, want)
+		}
+	}
+	c.SMTPPassword = "s3cret"
+	if _, err := c.mailSender(); err == nil || !strings.Contains(err.Error(), "--smtp-user") || strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("a password without a user: %v", err)
 	}
 }

@@ -29,7 +29,8 @@ const shutdownTimeout = 15 * time.Second
 // serve is the serve command. It prepares the database, prints the first-start message
 // when nobody can sign in yet, serves HTTP and runs the background jobs until ctx is
 // cancelled, then shuts down in order: stop accepting, let requests in flight finish (up
-// to shutdownTimeout), stop the jobs and wait for them, close the database.
+// to shutdownTimeout), stop the listener for incoming mail (--smtp-listen), stop the jobs
+// and wait for them, close the database.
 func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) error {
 	if err := os.MkdirAll(cfg.Data, 0o750); err != nil {
 		return fmt.Errorf("create the data directory: %w", err)
@@ -46,7 +47,14 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	}
 	defer ln.Close() // in case serving never starts; closing twice is harmless
 	base := cfg.baseURL(ln.Addr())
-	a := app.New(db, time.Now, log, app.Config{BaseURL: base, WarnShare: cfg.SLAWarnShare})
+	sender, err := cfg.mailSender()
+	if err != nil {
+		return err
+	}
+	from := cfg.mailFrom(base)
+	a := app.New(db, time.Now, log, app.Config{BaseURL: base, WarnShare: cfg.SLAWarnShare,
+		Mail: app.MailConfig{Sender: sender, From: from, MaxAttempts: cfg.MailMaxAttempts}})
+	log.InfoContext(ctx, "sending mail", "via", sender.Describe(), "from", from.Email)
 
 	if cfg.Demo {
 		s, err := demo.Load(ctx, a)
@@ -65,6 +73,12 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 		printSetup(stdout, cfg, base, secret)
 	}
 
+	stopMail, err := listenMail(cfg, a, base, log)
+	if err != nil {
+		return err
+	}
+	defer stopMail()
+
 	reg := newRegistry()
 	srv := newHTTPServer(server.Handler(server.Config{BaseURL: base}, a, log, reg), log)
 	runner := jobs.New(log)
@@ -80,6 +94,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	log.InfoContext(ctx, "listening", "addr", ln.Addr().String(), "base_url", base,
 		"version", version, "database", cfg.describeDB())
 	err = serveHTTP(ctx, srv, ln, shutdownTimeout)
+	stopMail()
 	stopJobs()
 	<-jobsDone
 	if err != nil {

@@ -87,6 +87,9 @@ func (a *App) CreateIncident(ctx context.Context, actor desk.Actor, in IncidentI
 			"channel:"+string(inc.Channel), "priority:"+inc.Priority.String()); err != nil {
 			return err
 		}
+		if err := notifyNewReport(ctx, tx, actor, inc, 0, nil, now); err != nil {
+			return err
+		}
 		return audit(ctx, tx, actor, now, "incident", inc.ID, &inc.OrgID, "create", nil, inc)
 	})
 	return inc, err
@@ -259,7 +262,7 @@ func (a *App) UpdateIncident(ctx context.Context, actor desk.Actor, id int64, p 
 			}
 			if inc.ReporterID != nil {
 				if err := notify(ctx, tx, *inc.ReporterID, inc, desk.NotifyAssessment, now, map[string]any{
-					"number": inc.Number, "urgency": inc.Urgency, "impact": inc.Impact, "priority": inc.Priority, "reason": r,
+					"number": inc.Number, "title": inc.Title, "urgency": inc.Urgency, "impact": inc.Impact, "priority": inc.Priority, "reason": r,
 				}); err != nil {
 					return err
 				}

@@ -112,7 +112,7 @@ func (a *App) SetNotificationPreferences(ctx context.Context, actor desk.Actor, 
 	for i, p := range ps {
 		if !slices.Contains(allowed, p.Kind) {
 			field := "preferences[" + itoa(i) + "].kind"
-			if p.Kind != "" && !desk.Optional(p.Kind) {
+			if slices.Contains(MandatoryKinds(actor.Role), p.Kind) {
 				v.Add(field, "mandatory", "messages of kind %s cannot be switched off", p.Kind)
 			} else {
 				v.Add(field, "one_of", "must be one of %s", strings.Join(allowed, ", "))
@@ -146,4 +146,41 @@ func (a *App) SetNotificationPreferences(ctx context.Context, actor desk.Actor, 
 		return nil, err
 	}
 	return a.NotificationPreferences(ctx, actor)
+}
+
+// OutboxRecipients reads the recipients of listed notifications, by id, so the outbox can
+// name them; admins only. A recipient that no longer exists is left out.
+func (a *App) OutboxRecipients(ctx context.Context, actor desk.Actor, ns []desk.Notification) (map[int64]desk.User, error) {
+	if err := requireAdmin(actor, "see the outbox"); err != nil {
+		return nil, err
+	}
+	us := map[int64]desk.User{}
+	err := a.store.Read(ctx, func(tx Tx) error {
+		for _, n := range ns {
+			if _, ok := us[n.UserID]; ok {
+				continue
+			}
+			u, err := tx.User(ctx, n.UserID)
+			if desk.ErrorCode(err) == desk.ENOTFOUND {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			us[n.UserID] = u
+		}
+		return nil
+	})
+	return us, err
+}
+
+// MandatoryKinds lists the kinds a person of the role receives that cannot be switched
+// off: for clients the messages about their own incident's decisions and solution, for
+// staff the work handed to them. The preferences page and API name them.
+func MandatoryKinds(r desk.Role) []string {
+	if r.IsClient() {
+		return []string{desk.NotifyReportReceived, desk.NotifyAssessment, desk.NotifyWaiting,
+			desk.NotifySolution, desk.NotifyClosed, desk.NotifyAutoClosed}
+	}
+	return []string{desk.NotifyAssigned, desk.NotifySolutionRejected}
 }

@@ -255,8 +255,11 @@ func (a *App) SubmitReport(ctx context.Context, actor desk.Actor, in ReportInput
 			return err
 		}
 		if err := notify(ctx, tx, *inc.ReporterID, inc, desk.NotifyReportReceived, now, map[string]any{
-			"number": inc.Number, "verdict": v.Verdict, "priority": inc.Priority, "contract": v.Promise,
+			"number": inc.Number, "title": inc.Title, "verdict": v.Verdict, "priority": inc.Priority, "contract": v.Promise,
 		}); err != nil {
+			return err
+		}
+		if err := notifyNewReport(ctx, tx, actor, inc, p.ID, v.Verdict, now); err != nil {
 			return err
 		}
 		if err := audit(ctx, tx, actor, now, "incident", inc.ID, &inc.OrgID, "report", nil, inc); err != nil {
@@ -274,11 +277,63 @@ func (a *App) SubmitReport(ctx context.Context, actor desk.Actor, in ReportInput
 
 // notify queues a notification for a person.
 func notify(ctx context.Context, tx Tx, userID int64, inc desk.Incident, kind string, now time.Time, payload map[string]any) error {
+	return notifyAll(ctx, tx, []int64{userID}, inc, kind, now, payload)
+}
+
+// notifyAll queues one notification with the same payload for each person.
+func notifyAll(ctx context.Context, tx Tx, userIDs []int64, inc desk.Incident, kind string, now time.Time, payload map[string]any) error {
+	if len(userIDs) == 0 {
+		return nil
+	}
 	b, err := json.Marshal(payload)
 	if err != nil {
 		return err
 	}
-	return tx.Notify(ctx, &desk.Notification{Kind: kind, UserID: userID, IncidentID: ptr(inc.ID), Payload: string(b), CreatedAt: now})
+	for _, id := range userIDs {
+		n := desk.Notification{Kind: kind, UserID: id, IncidentID: ptr(inc.ID), Payload: string(b), CreatedAt: now}
+		if err := tx.Notify(ctx, &n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// notifyNewReport tells the desk of a new report: every active agent and admin but the
+// one who registered it. The provider's staff are read in one query; providerID 0 takes the
+// provider from a staff actor (staff belong to it) or else looks it up. verdict is the
+// questionnaire's, nil for an incident registered without it.
+func notifyNewReport(ctx context.Context, tx Tx, actor desk.Actor, inc desk.Incident, providerID int64, verdict any, now time.Time) error {
+	if providerID == 0 && actor.Role.IsStaff() && !actor.System {
+		providerID = actor.OrgID
+	}
+	if providerID == 0 {
+		p, err := provider(ctx, tx)
+		if err != nil {
+			return err
+		}
+		providerID = p.ID
+	}
+	staff, err := tx.Users(ctx, UserFilter{OrgID: providerID})
+	if err != nil {
+		return err
+	}
+	var to []int64
+	for _, u := range staff {
+		if u.Active && u.Role.IsDesk() && u.ID != actor.UserID {
+			to = append(to, u.ID)
+		}
+	}
+	if len(to) == 0 {
+		return nil
+	}
+	org, err := tx.Organisation(ctx, inc.OrgID)
+	if err != nil {
+		return err
+	}
+	return notifyAll(ctx, tx, to, inc, desk.NotifyNewReport, now, map[string]any{
+		"number": inc.Number, "title": inc.Title, "organisation": org.Name, "verdict": verdict,
+		"priority": inc.Priority, "needs_assessment": inc.Assessment == desk.AssessmentPending,
+	})
 }
 
 // Report returns the questionnaire answers of an incident the actor may see.
@@ -354,7 +409,7 @@ func (a *App) Assess(ctx context.Context, actor desk.Actor, id int64, approve bo
 		}
 		if inc.ReporterID != nil {
 			if err := notify(ctx, tx, *inc.ReporterID, inc, desk.NotifyAssessment, now, map[string]any{
-				"number": inc.Number, "assessment": inc.Assessment, "reason": reason,
+				"number": inc.Number, "title": inc.Title, "assessment": inc.Assessment, "reason": reason,
 			}); err != nil {
 				return err
 			}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -17,70 +18,139 @@ func (a *App) TransitionIncident(ctx context.Context, actor desk.Actor, id int64
 		if inc, err = visibleIncident(ctx, tx, actor, id); err != nil {
 			return err
 		}
-		if !actor.System && !canWorkIncident(actor, inc) && !actor.Role.IsClient() {
-			return forbidden("change the state of this incident")
-		}
-		from := inc.State
-		if err := desk.CheckTransition(from, &t, actor.Role.IsClient()); err != nil {
-			return err
-		}
-		before := inc
-		inc.State, inc.WaitingOn, inc.UpdatedAt = t.To, t.WaitingOn, now
-		switch t.To {
-		case desk.StateTriaged:
-			if inc.OwnerID == nil && actor.Role.IsDesk() {
-				inc.OwnerID = ptr(actor.UserID) // who triages owns it, until reassigned
-			}
-		case desk.StateWaiting:
-			pauseSLA(&inc, now)
-		case desk.StateResolved:
-			inc.Solution, inc.SolutionKind, inc.ResolvedAt = t.Solution, t.SolutionKind, &now
-			at, err := autoCloseAt(ctx, tx, inc, now)
-			if err != nil {
-				return err
-			}
-			inc.AutoCloseAt = &at
-			if inc.FirstResponseAt == nil {
-				inc.FirstResponseAt = &now // the solution is the first answer the client sees
-			}
-			pauseSLA(&inc, now) // until the client confirms (closed: stopped) or rejects it
-		case desk.StateClosed:
-			inc.ClosedAt, inc.AutoCloseAt = &now, nil
-		case desk.StateInProgress:
-			if from == desk.StateResolved {
-				inc.ResolvedAt, inc.AutoCloseAt = nil, nil
-			}
-			if from == desk.StateWaiting || from == desk.StateResolved {
-				if err := a.resumeSLA(ctx, tx, &inc, now); err != nil {
-					return err
-				}
-			}
-		}
-		if err := tx.UpdateIncident(ctx, &inc); err != nil {
-			return err
-		}
-		e := desk.TimelineEntry{
-			IncidentID: inc.ID, Kind: desk.EntryState, Visibility: desk.Public, AuthorName: actor.Name,
-			FromState: from, ToState: t.To, Body: transitionBody(t), CreatedAt: now,
-		}
-		if t.WaitingOn != "" {
-			e.Event, e.Args = desk.EventWaitingOn, []string{"waiting:" + string(t.WaitingOn)}
-		}
-		if actor.UserID != 0 {
-			e.AuthorID = ptr(actor.UserID)
-		}
-		if err := tx.AddTimelineEntry(ctx, &e); err != nil {
-			return err
-		}
-		if from == desk.StateResolved && t.To == desk.StateInProgress {
-			if err := notifyOwnerRejected(ctx, tx, actor, inc, t.Reason, now); err != nil {
-				return err
-			}
-		}
-		return audit(ctx, tx, actor, now, "incident", inc.ID, &inc.OrgID, "transition", before, inc)
+		return a.transition(ctx, tx, actor, &inc, t, now, "")
 	})
 	hideFromClient(actor, &inc)
 	return inc, err
+}
+
+// transition moves inc, which the actor may see, to another state in tx: the change, its
+// timeline entry, the notifications it causes and its audit record. via, when not empty,
+// says in the audit record how the request came in ("email_link").
+func (a *App) transition(ctx context.Context, tx Tx, actor desk.Actor, incp *desk.Incident, t desk.Transition, now time.Time, via string) error {
+	inc := *incp
+	if !actor.System && !canWorkIncident(actor, inc) && !actor.Role.IsClient() {
+		return forbidden("change the state of this incident")
+	}
+	from := inc.State
+	if err := desk.CheckTransition(from, &t, actor.Role.IsClient()); err != nil {
+		return err
+	}
+	before := inc
+	inc.State, inc.WaitingOn, inc.UpdatedAt = t.To, t.WaitingOn, now
+	switch t.To {
+	case desk.StateTriaged:
+		if inc.OwnerID == nil && actor.Role.IsDesk() && actor.UserID != 0 {
+			inc.OwnerID = ptr(actor.UserID) // who triages owns it, until reassigned
+		}
+	case desk.StateWaiting:
+		pauseSLA(&inc, now)
+	case desk.StateResolved:
+		inc.Solution, inc.SolutionKind, inc.ResolvedAt = t.Solution, t.SolutionKind, &now
+		at, err := autoCloseAt(ctx, tx, inc, now)
+		if err != nil {
+			return err
+		}
+		inc.AutoCloseAt = &at
+		if inc.FirstResponseAt == nil {
+			inc.FirstResponseAt = &now // the solution is the first answer the client sees
+		}
+		pauseSLA(&inc, now) // until the client confirms (closed: stopped) or rejects it
+	case desk.StateClosed:
+		inc.ClosedAt, inc.AutoCloseAt = &now, nil
+	case desk.StateInProgress:
+		if from == desk.StateResolved {
+			inc.ResolvedAt, inc.AutoCloseAt = nil, nil
+		}
+		if from == desk.StateWaiting || from == desk.StateResolved {
+			if err := a.resumeSLA(ctx, tx, &inc, now); err != nil {
+				return err
+			}
+		}
+	}
+	if err := tx.UpdateIncident(ctx, &inc); err != nil {
+		return err
+	}
+	e := desk.TimelineEntry{
+		IncidentID: inc.ID, Kind: desk.EntryState, Visibility: desk.Public, AuthorName: actor.Name,
+		FromState: from, ToState: t.To, Body: transitionBody(t), CreatedAt: now,
+	}
+	if t.WaitingOn != "" {
+		e.Event, e.Args = desk.EventWaitingOn, []string{"waiting:" + string(t.WaitingOn)}
+	}
+	if actor.UserID != 0 {
+		e.AuthorID = ptr(actor.UserID)
+	}
+	if err := tx.AddTimelineEntry(ctx, &e); err != nil {
+		return err
+	}
+	if err := notifyTransition(ctx, tx, actor, from, inc, t, now); err != nil {
+		return err
+	}
+	*incp = inc
+	var after any = inc
+	if via != "" {
+		m := toMap(inc)
+		m["via"] = via
+		after = m
+	}
+	return audit(ctx, tx, actor, now, "incident", inc.ID, &inc.OrgID, "transition", before, after)
+}
+
+// notifyTransition queues what a state change tells: the reporter hears of the solution,
+// of the close (also when they confirmed it themselves: the message is the receipt), that
+// the desk waits for them, or else of the update, and the owner of a rejected solution.
+// Nobody hears of their own other changes, and a client's change (a client admin rejecting
+// for the reporter) is no update from the desk.
+func notifyTransition(ctx context.Context, tx Tx, actor desk.Actor, from desk.State, inc desk.Incident, t desk.Transition, now time.Time) error {
+	if from == desk.StateResolved && t.To == desk.StateInProgress {
+		if err := notifyOwnerRejected(ctx, tx, actor, inc, t.Reason, now); err != nil {
+			return err
+		}
+	}
+	if inc.ReporterID == nil || *inc.ReporterID == actor.UserID && t.To != desk.StateClosed {
+		return nil
+	}
+	kind, p := desk.NotifyUpdate, map[string]any{"number": inc.Number, "title": inc.Title, "by": actor.Name}
+	switch {
+	case t.To == desk.StateResolved:
+		kind, p = desk.NotifySolution, map[string]any{"number": inc.Number, "title": inc.Title,
+			"solution": inc.Solution, "solution_kind": inc.SolutionKind}
+		if inc.AutoCloseAt != nil && inc.ResolvedAt != nil {
+			p["auto_close_at"] = inc.AutoCloseAt.UTC().Format(time.RFC3339)
+			p["hours"] = int(inc.AutoCloseAt.Sub(*inc.ResolvedAt).Round(time.Hour) / time.Hour)
+		}
+	case t.To == desk.StateClosed:
+		kind = desk.NotifyClosed
+		p["confirmed"], p["reason"] = actor.Role.IsClient(), t.Reason
+	case actor.Role.IsClient():
+		return nil
+	case t.To == desk.StateWaiting && t.WaitingOn == desk.WaitingOnClient:
+		kind = desk.NotifyWaiting
+		p["body"] = t.Reason
+	default:
+		p["from"], p["to"], p["body"] = from, t.To, t.Reason
+	}
+	return notify(ctx, tx, *inc.ReporterID, inc, kind, now, p)
+}
+
+// notifyReply queues what a public reply tells: a reply from staff goes to the reporter as
+// an update, a client's reply to the owner and the assignee; nobody hears of their own.
+func notifyReply(ctx context.Context, tx Tx, actor desk.Actor, inc desk.Incident, body string, now time.Time) error {
+	p := map[string]any{"number": inc.Number, "title": inc.Title, "by": actor.Name, "body": body}
+	if !actor.Role.IsClient() {
+		if inc.ReporterID == nil || *inc.ReporterID == actor.UserID {
+			return nil
+		}
+		return notify(ctx, tx, *inc.ReporterID, inc, desk.NotifyUpdate, now, p)
+	}
+	var to []int64
+	for _, id := range []*int64{inc.OwnerID, inc.AssigneeID} {
+		if id != nil && *id != actor.UserID && !slices.Contains(to, *id) {
+			to = append(to, *id)
+		}
+	}
+	return notifyAll(ctx, tx, to, inc, desk.NotifyClientReply, now, p)
 }
 
 // argText renders an event argument in English, for an entry's body.
@@ -117,7 +187,13 @@ type EntryInput struct {
 
 // AddEntry adds a reply or a note to an incident's timeline. Clients reply; staff who work
 // the incident reply and write notes. The desk's first reply stops the first-response clock.
-func (a *App) AddEntry(ctx context.Context, actor desk.Actor, id int64, in EntryInput) (e desk.TimelineEntry, err error) {
+func (a *App) AddEntry(ctx context.Context, actor desk.Actor, id int64, in EntryInput) (desk.TimelineEntry, error) {
+	return a.addEntry(ctx, actor, id, in, nil)
+}
+
+// addEntry is AddEntry; then, when not nil, runs last in its transaction with the incident
+// (a reply by email records its Message-ID and adds its attachments there, inbound.go).
+func (a *App) addEntry(ctx context.Context, actor desk.Actor, id int64, in EntryInput, then func(Tx, desk.Incident, time.Time) error) (e desk.TimelineEntry, err error) {
 	var v desk.Validator
 	if in.Kind == "" {
 		in.Kind = desk.EntryReply
@@ -160,6 +236,11 @@ func (a *App) AddEntry(ctx context.Context, actor desk.Actor, id int64, in Entry
 		} else if err := tx.TouchIncident(ctx, inc.ID, now); err != nil { // a reply or note is an update
 			return err
 		}
+		if in.Kind == desk.EntryReply {
+			if err := notifyReply(ctx, tx, actor, inc, in.Body, now); err != nil {
+				return err
+			}
+		}
 		if in.Kind == desk.EntryReply && actor.Role.IsStaff() && inc.FirstResponseAt == nil {
 			before := inc
 			inc.FirstResponseAt, inc.UpdatedAt = &now, now
@@ -170,7 +251,13 @@ func (a *App) AddEntry(ctx context.Context, actor desk.Actor, id int64, in Entry
 				return err
 			}
 		}
-		return audit(ctx, tx, actor, now, "timeline_entry", e.ID, &inc.OrgID, "create", nil, e)
+		if err := audit(ctx, tx, actor, now, "timeline_entry", e.ID, &inc.OrgID, "create", nil, e); err != nil {
+			return err
+		}
+		if then != nil {
+			return then(tx, inc, now)
+		}
+		return nil
 	})
 	return e, err
 }
@@ -260,6 +347,9 @@ func (a *App) AssignIncident(ctx context.Context, actor desk.Actor, id int64, as
 				return err
 			}
 		}
+		if err := notifyAssigned(ctx, tx, actor, before, inc, now); err != nil {
+			return err
+		}
 		if forwarded != nil {
 			body := "Forwarded to the external party " + argText(forwarded[0]) + "; follow up on " + argText(forwarded[1]) + "."
 			if err := entry(ctx, tx, actor, inc, desk.Internal, body, now, desk.EventForwarded, forwarded...); err != nil {
@@ -269,6 +359,23 @@ func (a *App) AssignIncident(ctx context.Context, actor desk.Actor, id int64, as
 		return audit(ctx, tx, actor, now, "incident", inc.ID, &inc.OrgID, "assign", before, inc)
 	})
 	return inc, err
+}
+
+// notifyAssigned tells a new owner and a new assignee, unless they assigned themselves.
+func notifyAssigned(ctx context.Context, tx Tx, actor desk.Actor, before, inc desk.Incident, now time.Time) error {
+	for _, r := range []struct {
+		role    string
+		was, is *int64
+	}{{"owner", before.OwnerID, inc.OwnerID}, {"assignee", before.AssigneeID, inc.AssigneeID}} {
+		if r.is == nil || *r.is == actor.UserID || r.was != nil && *r.was == *r.is {
+			continue
+		}
+		if err := notify(ctx, tx, *r.is, inc, desk.NotifyAssigned, now, map[string]any{
+			"number": inc.Number, "title": inc.Title, "role": r.role, "by": actor.Name}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // assignSupplier applies the supplier and follow-up date of an assignment, adding what is

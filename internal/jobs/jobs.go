@@ -1,5 +1,5 @@
-// Package jobs runs Meldpunt's periodic background work: purging expired sessions now;
-// SLA timers, auto-close and outbox delivery later. The Runner here is the in-process
+// Package jobs runs Meldpunt's periodic background work: purging expired sessions, SLA
+// warnings, reminders, auto-close and outbox delivery (Standard). The Runner here is the in-process
 // scheduler; work that must happen once across several instances claims a lease in the
 // database inside its job function, so the Runner itself stays simple.
 package jobs

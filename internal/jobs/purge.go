@@ -40,6 +40,7 @@ type Work interface {
 	SLAChecker
 	Reminder
 	AutoCloser
+	Deliverer
 }
 
 // Standard registers the jobs every Meldpunt instance runs.
@@ -48,4 +49,5 @@ func Standard(r *Runner, w Work, log *slog.Logger) {
 	r.Every("sla-checks", SLAInterval, SLAChecks(w, log))
 	r.Every("reminders", RemindersInterval, Reminders(w, log))
 	r.Every("auto-close", AutoCloseInterval, AutoClose(w, log))
+	r.Every("deliver", DeliverInterval, Deliver(w, log))
 }

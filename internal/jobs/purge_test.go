@@ -115,10 +115,10 @@ func TestAutoCloseWrapsErrors(t *testing.T) {
 func TestStandardRegistersThePurgeTheSLAChecksAndTheReminders(t *testing.T) {
 	r := New(nil)
 	Standard(r, failingPurger{}, nil)
-	if len(r.jobs) != 4 || r.jobs[3].name != "auto-close" || r.jobs[3].interval != 30*time.Second || r.jobs[0].name != "purge-expired" || r.jobs[0].interval != 10*time.Minute ||
+	if len(r.jobs) != 5 || r.jobs[4].name != "deliver" || r.jobs[4].interval != 5*time.Second || r.jobs[3].name != "auto-close" || r.jobs[3].interval != 30*time.Second || r.jobs[0].name != "purge-expired" || r.jobs[0].interval != 10*time.Minute ||
 		r.jobs[1].name != "sla-checks" || r.jobs[1].interval != 30*time.Second ||
 		r.jobs[2].name != "reminders" || r.jobs[2].interval != time.Minute {
-		t.Errorf("jobs = %+v, want purge-expired every 10 minutes, sla-checks every 30 seconds, reminders every minute", r.jobs)
+		t.Errorf("jobs = %+v, want purge-expired every 10 minutes, sla-checks every 30 seconds, reminders every minute, auto-close every 30 seconds, deliver every 5 seconds", r.jobs)
 	}
 	err := Reminders(failingPurger{}, nil)(t.Context())
 	if err == nil || err.Error() != "reminders: disk I/O error" {

@@ -2,6 +2,18 @@
 // (go-mail) or, with no server configured, .eml files in a directory. Render turns a
 // notification into a subject, a plain-text and an HTML body in the recipient's language;
 // Message carries the headers that thread one incident's messages together.
+//
+// Texts live in messages.go, one catalog per language (nl, en), as text/template snippets;
+// the words for states, levels, priorities and support hours come from internal/i18n.
+// Render frames them with one text/template layout and one html/template layout, so the
+// HTML escapes whatever people wrote. Times are shown in Europe/Amsterdam.
+//
+// Both transports build the same MIME message (msg.go): UTF-8, quoted-printable,
+// multipart/alternative with the text first and the HTML second; From, To, Reply-To,
+// Subject (RFC 2047 encoded), Date, Message-ID exactly as given, In-Reply-To, References
+// and the extra Headers. NewSMTP sends it over a fresh connection per message (STARTTLS
+// required by default, implicit TLS, or none); NewDir writes it as an .eml file.
+// Package mailtest is a real SMTP server for tests.
 package mail
 
 import (

@@ -98,6 +98,10 @@ func Register(mux *web.Mux, d Deps) {
 	private("GET /api/v1/procedure", a.getProcedure)
 	private("POST /api/v1/reports", a.submitReport)
 	private("GET /api/v1/notifications", a.listNotifications)
+	private("GET /api/v1/outbox", a.listOutbox)
+	private("POST /api/v1/outbox/{id}/retry", a.retryNotification)
+	private("GET /api/v1/me/notification-preferences", a.getPreferences)
+	private("PUT /api/v1/me/notification-preferences", a.putPreferences)
 
 	private("GET /api/v1/changes", a.listChanges)
 	private("POST /api/v1/changes", a.createChange)

@@ -242,10 +242,11 @@ func TestOpenAPIConformance(t *testing.T) {
 			{method: "GET", path: "/api/v1/notifications", as: "clientUserA"},
 			{method: "GET", path: "/api/v1/notifications"},
 		}
-		calls = append(calls, changeCalls(t, e)...) // changes_test.go
-		calls = append(calls, calendarCalls()...)   // calendars_test.go
-		calls = append(calls, supplierCalls()...)   // suppliers_test.go
-		calls = append(calls, slaReportCalls()...)  // slareports_test.go
+		calls = append(calls, changeCalls(t, e)...)     // changes_test.go
+		calls = append(calls, calendarCalls()...)       // calendars_test.go
+		calls = append(calls, supplierCalls()...)       // suppliers_test.go
+		calls = append(calls, slaReportCalls()...)      // slareports_test.go
+		calls = append(calls, outboxCalls(t, e, db)...) // outbox_test.go
 		for _, c := range calls {
 			t.Run(c.method+" "+c.path, func(t *testing.T) {
 				r := e.do(t, c)

@@ -1,11 +1,8 @@
 package api
 
 import (
-	"encoding/json"
 	"mime"
 	"net/http"
-	"strings"
-	"time"
 
 	"meldpunt/internal/app"
 	"meldpunt/internal/desk"
@@ -128,16 +125,6 @@ func (a *api) getReport(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, rep)
 }
 
-// notification is a queued notification, its payload as the JSON object it is.
-type notification struct {
-	ID         int64           `json:"id"`
-	Kind       string          `json:"kind"`
-	UserID     int64           `json:"user_id"`
-	IncidentID *int64          `json:"incident_id"`
-	Payload    json.RawMessage `json:"payload"`
-	CreatedAt  time.Time       `json:"created_at"`
-}
-
 func (a *api) listNotifications(w http.ResponseWriter, r *http.Request) error {
 	ns, err := a.app.Notifications(r.Context(), actor(r))
 	if err != nil {
@@ -145,11 +132,7 @@ func (a *api) listNotifications(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := make([]notification, len(ns))
 	for i, n := range ns {
-		p := json.RawMessage(n.Payload)
-		if !json.Valid(p) || !strings.HasPrefix(strings.TrimSpace(n.Payload), "{") {
-			p = json.RawMessage(`{}`) // written by Meldpunt as an object; never fail the list on it
-		}
-		out[i] = notification{ID: n.ID, Kind: n.Kind, UserID: n.UserID, IncidentID: n.IncidentID, Payload: p, CreatedAt: n.CreatedAt}
+		out[i] = notificationOf(actor(r), n) // outbox.go
 	}
 	return writeJSON(w, http.StatusOK, listOf(out))
 }

@@ -33,11 +33,17 @@ func (c *testClock) set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t
 // newClockEnv is newEnv on an app that reads clk, so countdowns are exact.
 func newClockEnv(t *testing.T, db *store.DB, clk *testClock) *env {
 	t.Helper()
+	return newClockEnvMail(t, db, clk, app.MailConfig{})
+}
+
+// newClockEnvMail is newClockEnv with email configured.
+func newClockEnvMail(t *testing.T, db *store.DB, clk *testClock, mc app.MailConfig) *env {
+	t.Helper()
 	e := &env{t: t, logs: &logBuffer{}}
 	log := slog.New(slog.NewTextHandler(e.logs, nil))
 	e.srv = httptest.NewUnstartedServer(nil)
 	base := "http://" + e.srv.Listener.Addr().String()
-	e.app = app.New(db, clk.now, log, app.Config{BaseURL: base, Argon2: app.Argon2Params{MemoryKiB: 1024, Time: 1, Threads: 1}})
+	e.app = app.New(db, clk.now, log, app.Config{BaseURL: base, Argon2: app.Argon2Params{MemoryKiB: 1024, Time: 1, Threads: 1}, Mail: mc})
 	e.srv.Config.Handler = server.Handler(server.Config{BaseURL: base}, e.app, log, prometheus.NewRegistry())
 	e.srv.Start()
 	t.Cleanup(e.srv.Close)

@@ -45,14 +45,32 @@ func (f *fixture) cases() map[string][]isoCase {
 	usr := fmt.Sprint(f.people["b_user"].user.ID)
 	tok := fmt.Sprint(f.tokenB.ID)
 	agent := fmt.Sprint(f.people["agent"].user.ID)
+	altered, madeUp := f.solutionTokens()
 	// pageAnswers answers the default questionnaire in a page's form: urgent.
 	pageAnswers := "answers.availability=down&answers.request_type=malfunction&answers.financial_damage=yes&answers.security=no&" +
 		"answers.essential_function=no&answers.end_users=no&answers.workaround=no&answers.business_process=stopped&answers.users=all"
+	// notB is a message to B's user; only admins see or retry messages in the outbox.
+	notB := "1"
+	if p, err := f.app.Outbox(context.Background(), desk.SystemActor("test"), desk.OutboxFilter{Limit: 200}); err == nil {
+		for _, n := range p.Items {
+			if n.UserID == f.people["b_user"].user.ID {
+				notB = fmt.Sprint(n.ID)
+			}
+		}
+	}
 	one := func(method, path, body string, want expectation, staffToo bool) []isoCase {
 		return []isoCase{{method, path, body, want, staffToo}}
 	}
 	return map[string][]isoCase{
 		// API
+		// The outbox is the admins'; preferences are always the actor's own.
+		"GET /api/v1/outbox": {
+			{"GET", "/api/v1/outbox", "", refused, true},
+			{"GET", "/api/v1/outbox?state=pending", "", refused, true},
+		},
+		"POST /api/v1/outbox/{id}/retry":          one("POST", "/api/v1/outbox/"+notB+"/retry", "", refused, true),
+		"GET /api/v1/me/notification-preferences": one("GET", "/api/v1/me/notification-preferences", "", blind, true),
+		"PUT /api/v1/me/notification-preferences": one("PUT", "/api/v1/me/notification-preferences", `{"preferences":[{"kind":"incident_update","enabled":false}]}`, blind, true),
 		// SLA reports: a client admin gets 404 for B's report (and their own when none is
 		// named is not B's); client users and experts 403.
 		"GET /api/v1/reports/sla": {
@@ -168,6 +186,13 @@ func (f *fixture) cases() map[string][]isoCase {
 		"GET /api/v1/settings/stale-after": one("GET", "/api/v1/settings/stale-after", "", refused, false),
 		"PUT /api/v1/settings/stale-after": one("PUT", "/api/v1/settings/stale-after", `{"minutes":{"P1":1,"P2":1,"P3":1,"P4":1,"P5":1}}`, refused, true),
 		// Pages
+		"GET /admin/outbox": {
+			{"GET", "/admin/outbox", "", refused, true},
+			{"GET", "/admin/outbox?state=pending", "", refused, true},
+		},
+		"POST /admin/outbox/{id}/retry": one("POST", "/admin/outbox/"+notB+"/retry", "state=failed", refused, true),
+		"GET /account/notifications":    one("GET", "/account/notifications", "", blind, true),
+		"POST /account/notifications":   one("POST", "/account/notifications", "kind=new_report", blind, true),
 		// Suppliers and calendars: admins manage them, agents read them; clients and experts get 403.
 		"GET /suppliers":         one("GET", "/suppliers", "", refused, true),
 		"POST /suppliers":        one("POST", "/suppliers", "name=hacked", refused, true),
@@ -214,6 +239,16 @@ func (f *fixture) cases() map[string][]isoCase {
 		"GET /incidents/{id}/attachments/{attachment}": {
 			{"GET", "/incidents/" + num + "/attachments/" + fmt.Sprint(f.attB.ID), "", hidden, true},
 			{"GET", "/incidents/" + desk.FormatNumber(f.incA.ID) + "/attachments/" + fmt.Sprint(f.attB.ID), "", hidden, true},
+		},
+		// Solution links: a link of A's incident altered to name B's, or one made up, is
+		// refused by its MAC (404) for anyone, signed in or not, and shows nothing of B.
+		"GET /solution/{token}": {
+			{"GET", "/solution/" + altered, "", hidden, true},
+			{"GET", "/solution/" + madeUp, "", hidden, true},
+		},
+		"POST /solution/{token}": {
+			{"POST", "/solution/" + altered, "action=confirm", hidden, true},
+			{"POST", "/solution/" + madeUp, "action=reject&reason=hacked", hidden, true},
 		},
 		"GET /{$}":                      one("GET", "/", "", blind, true),
 		"GET /login":                    one("GET", "/login", "", blind, true),
@@ -368,6 +403,9 @@ func (f *fixture) checkUnchanged(t *testing.T) {
 	if toks, err := f.app.Tokens(ctx, actorOf(b)); err != nil || len(toks) != 1 {
 		t.Errorf("B's tokens: %v (err %v)", toks, err)
 	}
+	if ps, err := f.app.NotificationPreferences(ctx, actorOf(b)); err != nil || len(ps) != 1 || !ps[0].Enabled {
+		t.Errorf("B's notification preferences changed: %+v (err %v)", ps, err)
+	}
 	n, err := f.app.CountIncidents(ctx, sys, desk.IncidentFilter{OrgID: f.orgB.ID})
 	if err != nil || n != 1 {
 		t.Errorf("B has %d incidents, want 1 (err %v)", n, err)
@@ -376,4 +414,28 @@ func (f *fixture) checkUnchanged(t *testing.T) {
 	if err != nil || len(users) != 2 {
 		t.Errorf("B has %d users, want 2 (err %v)", len(users), err)
 	}
+}
+
+// solutionTokens resolves A's incident and returns the token of its Confirm link altered to
+// name B's incident (its MAC no longer fits), and a token for B made up outright.
+func (f *fixture) solutionTokens() (altered, madeUp string) {
+	f.t.Helper()
+	ctx, sys := context.Background(), desk.SystemActor("test")
+	if _, err := f.app.TransitionIncident(ctx, sys, f.incA.ID, desk.Transition{To: desk.StateTriaged}); err != nil {
+		f.t.Fatal(err)
+	}
+	inc, err := f.app.TransitionIncident(ctx, sys, f.incA.ID, desk.Transition{To: desk.StateResolved, Solution: "Restarted.", SolutionKind: desk.SolutionTemporary})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	confirm, _, err := f.app.SolutionLinks(ctx, inc)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	_, token, _ := strings.Cut(confirm, "/solution/")
+	parts := strings.Split(token, ".")
+	parts[0] = fmt.Sprint(f.incB.ID)
+	altered = strings.Join(parts, ".")
+	parts[4] = strings.Repeat("a", len(parts[4]))
+	return altered, strings.Join(parts, ".")
 }

@@ -1,0 +1,136 @@
+package mail
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	_ "time/tzdata" // Europe/Amsterdam, even on hosts without a time zone database
+)
+
+// Reading the payload, and writing times and durations the way each language does.
+
+// amsterdam is the zone every time in a message is shown in.
+var amsterdam = func() *time.Location {
+	z, err := time.LoadLocation("Europe/Amsterdam")
+	if err != nil {
+		return time.FixedZone("CET", 3600)
+	}
+	return z
+}()
+
+// str returns the payload's value under key as text; "" when it is missing or null.
+func (r *renderer) str(key string) string { return str(r.payload[key]) }
+
+func str(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return strings.TrimSpace(v)
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(v)
+	}
+	return "" // an object or a list is no text
+}
+
+// has tells whether the payload has a non-empty value under key.
+func (r *renderer) has(key string) bool { return r.str(key) != "" }
+
+// flag reads a boolean: true, or the text "true".
+func (r *renderer) flag(key string) bool {
+	switch v := r.payload[key].(type) {
+	case bool:
+		return v
+	case string:
+		b, _ := strconv.ParseBool(v)
+		return b
+	}
+	return false
+}
+
+// int reads a whole number, written as a number or as text.
+func (r *renderer) int(key string) (int, bool) { return toInt(r.payload[key]) }
+
+func toInt(v any) (int, bool) {
+	switch v := v.(type) {
+	case float64:
+		if v == math.Trunc(v) && math.Abs(v) < 1e15 {
+			return int(v), true
+		}
+	case string:
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		return n, err == nil
+	}
+	return 0, false
+}
+
+// object returns the payload's object under key: present tells whether the key exists, a
+// nil map with present true means null.
+func (r *renderer) object(key string) (m map[string]any, present bool) {
+	v, present := r.payload[key]
+	m, _ = v.(map[string]any)
+	return m, present
+}
+
+// date reads an RFC 3339 time and writes it in Europe/Amsterdam; "" when it is missing or
+// no time.
+func (r *renderer) date(key string) string {
+	s := r.str(key)
+	if s == "" {
+		return ""
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return ""
+	}
+	return r.formatTime(t)
+}
+
+// formatTime writes "Monday 3 March 2026 at 14:05 CET" / "maandag 3 maart 2026 om 14:05".
+func (r *renderer) formatTime(t time.Time) string {
+	t = t.In(amsterdam)
+	days := strings.Split(r.t("weekdays"), ",")
+	months := strings.Split(r.t("months"), ",")
+	if len(days) != 7 || len(months) != 12 {
+		r.fail(fmt.Errorf("the %s catalog needs 7 weekdays and 12 months", r.lang))
+		return t.Format("2006-01-02 15:04 MST")
+	}
+	tpl := snippets[r.lang]["date"]
+	var b strings.Builder
+	err := tpl.Execute(&b, struct {
+		Weekday, Month, Clock, Zone string
+		Day, Year                   int
+	}{days[t.Weekday()], months[t.Month()-1], t.Format("15:04"), t.Format("MST"), t.Day(), t.Year()})
+	if err != nil {
+		r.fail(err)
+	}
+	return b.String()
+}
+
+// minutes writes a span of the contract's calendar: "4 hours", "30 minutes", "1 hour and
+// 30 minutes" / "4 uur", "30 minuten", "1 uur en 30 minuten".
+func (r *renderer) minutes(n int) string {
+	h, m := n/60, n%60
+	unit := func(k int, one, many string) string {
+		if k == 1 {
+			return "1 " + r.t(one)
+		}
+		return strconv.Itoa(k) + " " + r.t(many)
+	}
+	switch {
+	case h > 0 && m > 0:
+		return unit(h, "hour", "hours") + " " + r.t("and") + " " + unit(m, "minute", "minutes")
+	case h > 0:
+		return unit(h, "hour", "hours")
+	}
+	return unit(m, "minute", "minutes")
+}
+
+// oneLine makes a value fit in a header or a heading: line breaks become spaces.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}

@@ -1,0 +1,159 @@
+package console
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+
+	"meldpunt/internal/desk"
+	"meldpunt/internal/web"
+)
+
+// The outbox page (admins): every email Meldpunt sends, by delivery state, newest first,
+// with where it went and, for a message that was set aside, a button that retries it.
+
+// outboxData is the outbox page's own data.
+type outboxData struct {
+	Tabs  []outboxTab
+	State string
+	Rows  []outboxRow
+	// NextURL leads to the next page; FirstURL back to the first; "" when there is none.
+	NextURL, FirstURL string
+}
+
+// outboxTab is one state filter with its count; State "" is every message.
+type outboxTab struct {
+	State   string
+	Count   int
+	URL     string
+	Current bool
+}
+
+// outboxRow is one message as the page lists it.
+type outboxRow struct {
+	desk.Notification
+	Recipient, Email string
+	Number           string // the incident's number; "" for a message about none
+}
+
+// Failed tells whether the message was set aside and can be retried.
+func (r outboxRow) Failed() bool { return r.State == desk.DeliveryFailed }
+
+// Pending tells whether the message waits for its next attempt.
+func (r outboxRow) Pending() bool { return r.State == desk.DeliveryPending }
+
+// outbox lists the outbox, a page at a time, narrowed by ?state=.
+func (h *handler) outbox(w http.ResponseWriter, r *http.Request, a desk.Actor) {
+	if !h.requireAdmin(w, r, a) {
+		return
+	}
+	v := newView(r, h.rd.zone, "outbox.title")
+	q := r.URL.Query()
+	if id, err := strconv.ParseInt(q.Get("retried"), 10, 64); err == nil && id > 0 {
+		v.Notice = v.T("outbox.retried", strconv.FormatInt(id, 10))
+	}
+	after, _ := strconv.ParseInt(q.Get("after"), 10, 64)
+	h.showOutbox(w, r, a, v, http.StatusOK, q.Get("state"), after)
+}
+
+// showOutbox renders the outbox in a state ("" for all) from the cursor after (0: the
+// newest).
+func (h *handler) showOutbox(w http.ResponseWriter, r *http.Request, a desk.Actor, v *view, status int, state string, after int64) {
+	ctx := r.Context()
+	f := desk.OutboxFilter{Limit: 50}
+	d := outboxData{}
+	if s := desk.DeliveryState(state); slices.Contains(desk.DeliveryStates, s) {
+		f.State, d.State = s, string(s)
+	}
+	f.Before = max(after, 0)
+	page, err := h.app.Outbox(ctx, a, f)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	counts, err := h.app.OutboxCounts(ctx, a)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	users, err := h.app.OutboxRecipients(ctx, a, page.Items)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	all := 0
+	for _, s := range desk.DeliveryStates {
+		all += counts[s]
+	}
+	d.Tabs = append(d.Tabs, outboxTab{Count: all, URL: "/admin/outbox", Current: d.State == ""})
+	for _, s := range desk.DeliveryStates {
+		d.Tabs = append(d.Tabs, outboxTab{State: string(s), Count: counts[s],
+			URL: "/admin/outbox?state=" + string(s), Current: d.State == string(s)})
+	}
+	for _, n := range page.Items {
+		row := outboxRow{Notification: n}
+		if u, ok := users[n.UserID]; ok {
+			row.Recipient, row.Email = u.Name, u.Email
+		} else {
+			row.Recipient = v.T("outbox.unknown", strconv.FormatInt(n.UserID, 10))
+		}
+		if n.IncidentID != nil {
+			row.Number = desk.FormatNumber(*n.IncidentID)
+		}
+		d.Rows = append(d.Rows, row)
+	}
+	filter := url.Values{}
+	if d.State != "" {
+		filter.Set("state", d.State)
+	}
+	if page.Next != 0 {
+		next := url.Values{"after": {strconv.FormatInt(page.Next, 10)}}
+		if d.State != "" {
+			next.Set("state", d.State)
+		}
+		d.NextURL = "/admin/outbox?" + next.Encode()
+	}
+	if f.Before > 0 {
+		d.FirstURL = "/admin/outbox"
+		if len(filter) > 0 {
+			d.FirstURL += "?" + filter.Encode()
+		}
+	}
+	v.Nav, v.Data = "outbox", d
+	h.rd.render(w, r, h.log, status, "outbox", v)
+}
+
+// retryNotification queues a message that was set aside again and goes back to the list
+// (in the state the form came from) with a notice; a message that is not set aside (any
+// more) shows the list with the conflict message (409).
+func (h *handler) retryNotification(w http.ResponseWriter, r *http.Request, a desk.Actor) {
+	if !h.requireAdmin(w, r, a) {
+		return
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		h.fail(w, r, desk.NotFound("notification"))
+		return
+	}
+	if !web.CheckCSRF(r) {
+		h.rd.errorPage(w, r, h.log, http.StatusForbidden, "error.csrf")
+		return
+	}
+	state := r.PostFormValue("state")
+	_, err = h.app.RetryNotification(r.Context(), a, id)
+	switch {
+	case err == nil:
+		back := url.Values{"retried": {strconv.FormatInt(id, 10)}}
+		if slices.Contains(desk.DeliveryStates, desk.DeliveryState(state)) {
+			back.Set("state", state)
+		}
+		http.Redirect(w, r, "/admin/outbox?"+back.Encode(), http.StatusSeeOther)
+	case desk.ErrorCode(err) == desk.ECONFLICT:
+		v := newView(r, h.rd.zone, "outbox.title")
+		v.Alert = v.T("outbox.not_failed")
+		h.showOutbox(w, r, a, v, http.StatusConflict, state, 0)
+	default:
+		h.fail(w, r, err)
+	}
+}
