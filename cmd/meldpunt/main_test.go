@@ -181,6 +181,7 @@ func TestServeWithZeroConfiguration(t *testing.T) {
 	for _, want := range []string{
 		`meldpunt_http_requests_total{method="GET",route="GET /healthz",status="200"} 1`,
 		"go_goroutines ", "process_resident_memory_bytes ", `meldpunt_build_info{goversion="` + runtime.Version() + `",version="dev"} 1`,
+		`meldpunt_outbox_messages{state="failed"} 0`, // a new installation has sent nothing
 	} {
 		if code != 200 || !strings.Contains(metrics, want) {
 			t.Errorf("GET /metrics (%d) lacks %q", code, want)

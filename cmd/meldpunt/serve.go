@@ -20,6 +20,7 @@ import (
 	"meldpunt/internal/demo"
 	"meldpunt/internal/desk"
 	"meldpunt/internal/jobs"
+	"meldpunt/internal/web/ops"
 	"meldpunt/internal/web/server"
 )
 
@@ -80,6 +81,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	defer stopMail()
 
 	reg := newRegistry()
+	reg.MustRegister(ops.OutboxCollector(a.OutboxStats))
 	srv := newHTTPServer(server.Handler(server.Config{BaseURL: base}, a, log, reg), log)
 	runner := jobs.New(log)
 	jobs.Standard(runner, a, log)

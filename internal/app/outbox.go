@@ -184,3 +184,13 @@ func MandatoryKinds(r desk.Role) []string {
 	}
 	return []string{desk.NotifyAssigned, desk.NotifySolutionRejected}
 }
+
+// OutboxStats counts notifications per delivery state for the metrics; it needs no actor
+// and tells nothing but numbers.
+func (a *App) OutboxStats(ctx context.Context) (c map[desk.DeliveryState]int, err error) {
+	err = a.store.Read(ctx, func(tx Tx) error {
+		c, err = tx.OutboxCounts(ctx)
+		return err
+	})
+	return c, err
+}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"meldpunt/internal/desk"
 	"meldpunt/internal/web"
 )
 
@@ -138,5 +139,29 @@ func TestRoutesAreGETOnly(t *testing.T) {
 		if rec.Code != http.StatusMethodNotAllowed {
 			t.Errorf("POST %s = %d, want 405", p, rec.Code)
 		}
+	}
+}
+
+func TestOutboxMetrics(t *testing.T) {
+	mux, reg := newMux(&pinger{})
+	var fail atomic.Bool
+	reg.MustRegister(OutboxCollector(func(context.Context) (map[desk.DeliveryState]int, error) {
+		if fail.Load() {
+			return nil, errors.New("database down")
+		}
+		return map[desk.DeliveryState]int{desk.DeliveryPending: 3, desk.DeliverySent: 40, desk.DeliveryFailed: 1}, nil
+	}))
+	_, body := serve(t, mux, "/metrics")
+	for _, want := range []string{
+		`meldpunt_outbox_messages{state="pending"} 3`, `meldpunt_outbox_messages{state="sent"} 40`,
+		`meldpunt_outbox_messages{state="failed"} 1`, `meldpunt_outbox_messages{state="skipped"} 0`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %q:\n%s", want, body)
+		}
+	}
+	fail.Store(true) // no stale numbers during an outage
+	if _, body := serve(t, mux, "/metrics"); strings.Contains(body, "meldpunt_outbox_messages{") {
+		t.Errorf("/metrics reports outbox numbers it could not read:\n%s", body)
 	}
 }

@@ -21,8 +21,18 @@ import (
 
 // BenchmarkCreateIncidentAPI creates incidents through the HTTP API on SQLite, 64 clients at
 // a time (GOMAXPROCS × parallelism). It is the in-process companion of cmd/meldpunt-bench,
-// handy with -cpuprofile.
-func BenchmarkCreateIncidentAPI(b *testing.B) {
+// handy with -cpuprofile. The creating admin is the only desk user, so no new_report
+// notification is queued; BenchmarkCreateIncidentAPIDesk adds desk users to notify.
+func BenchmarkCreateIncidentAPI(b *testing.B) { benchCreateIncident(b, 0) }
+
+// BenchmarkCreateIncidentAPIDesk is BenchmarkCreateIncidentAPI with active agents on the
+// desk: each new incident queues a new_report notification to each of them, in the same
+// transaction.
+func BenchmarkCreateIncidentAPIDesk(b *testing.B) {
+	b.Run("agents=10", func(b *testing.B) { benchCreateIncident(b, 10) })
+}
+
+func benchCreateIncident(b *testing.B, agents int) {
 	db := storetest.Open(b, "sqlite")
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -38,6 +48,14 @@ func BenchmarkCreateIncidentAPI(b *testing.B) {
 	u, err := a.CreateUser(ctx, sys, app.UserInput{Email: "bench@bench.test", Name: "Bench", Role: desk.RoleAdmin})
 	if err != nil {
 		b.Fatal(err)
+	}
+	var agent desk.User
+	for i := range agents {
+		agent, err = a.CreateUser(ctx, sys, app.UserInput{Email: fmt.Sprintf("agent%d@bench.test", i),
+			Name: fmt.Sprintf("Agent %d", i), Role: desk.RoleAgent})
+		if err != nil {
+			b.Fatal(err)
+		}
 	}
 	token, _, err := a.CreateToken(ctx, sys, u.ID, "bench")
 	if err != nil {
@@ -67,6 +85,19 @@ func BenchmarkCreateIncidentAPI(b *testing.B) {
 			}
 		}
 	})
+	b.StopTimer()
+	if agents > 0 { // each agent heard of each incident
+		err := db.Read(ctx, func(tx app.Tx) error {
+			ns, err := tx.Notifications(ctx, agent.ID)
+			if err == nil && len(ns) != b.N {
+				err = fmt.Errorf("agent has %d notifications after %d incidents", len(ns), b.N)
+			}
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
 }
 
 func testingProcs() int { return runtime.GOMAXPROCS(0) }
