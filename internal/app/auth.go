@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/url"
 	"strings"
@@ -182,14 +183,15 @@ func (a *App) DeleteToken(ctx context.Context, actor desk.Actor, id int64) error
 }
 
 // RequestPasswordReset makes a reset link for the user with that email, if there is one,
-// and returns it ("" when there is none). Until email delivery exists the caller writes it
-// to the log; the answer to the person is the same either way.
+// queues the email that carries it (in the same transaction) and returns it ("" when there
+// is none). The answer to the person is the same either way; the link goes nowhere else.
 func (a *App) RequestPasswordReset(ctx context.Context, email, address string) (string, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	if len(email) > desk.MaxEmail {
 		return "", nil
 	}
 	secret, hash := NewSecret("")
+	link := strings.TrimRight(a.cfg.BaseURL, "/") + "/password/reset?token=" + url.QueryEscape(secret)
 	now := a.clock()
 	err := a.store.Write(ctx, func(tx Tx) error {
 		u, err := tx.UserByEmail(ctx, email)
@@ -202,6 +204,10 @@ func (a *App) RequestPasswordReset(ctx context.Context, email, address string) (
 		if err := tx.CreateResetToken(ctx, &desk.ResetToken{Hash: hash, UserID: u.ID, ExpiresAt: now.Add(a.cfg.ResetTTL)}); err != nil {
 			return err
 		}
+		payload, _ := json.Marshal(map[string]any{"url": link, "minutes": int(a.cfg.ResetTTL / time.Minute)})
+		if err := tx.Notify(ctx, &desk.Notification{Kind: desk.NotifyPasswordReset, UserID: u.ID, Payload: string(payload), CreatedAt: now}); err != nil {
+			return err
+		}
 		return audit(ctx, tx, desk.Actor{Name: u.Name, Address: address}, now, "user", u.ID, orgOf(u), "password_reset_requested", nil, map[string]any{})
 	})
 	if desk.IsNotFound(err) {
@@ -210,7 +216,7 @@ func (a *App) RequestPasswordReset(ctx context.Context, email, address string) (
 	if err != nil {
 		return "", err
 	}
-	return strings.TrimRight(a.cfg.BaseURL, "/") + "/password/reset?token=" + url.QueryEscape(secret), nil
+	return link, nil
 }
 
 // ResetPassword sets a new password through a reset link's secret. The link works once and

@@ -31,9 +31,10 @@ type signingKey struct {
 	key []byte
 }
 
-// signingKey returns the installation's key, making and storing it on first use. Two
-// instances making one at once: the store keeps one of them (PutSetting replaces, so the
-// read after the write decides), and both use what was stored.
+// signingKey returns the installation's key, making and storing it on first use. Instances
+// making one at once all add theirs if absent and then read what is stored, so they all
+// use the key of the first to commit (PostgreSQL runs read committed: the read after the
+// insert sees the winner's row).
 func (a *App) signingKey(ctx context.Context) ([]byte, error) {
 	a.key.mu.Lock()
 	defer a.key.mu.Unlock()
@@ -42,16 +43,12 @@ func (a *App) signingKey(ctx context.Context) ([]byte, error) {
 	}
 	var stored string
 	err := a.store.Write(ctx, func(tx Tx) error {
-		v, err := tx.Setting(ctx, signingKeySetting)
-		if err == nil {
-			stored = v
-			return nil
-		}
-		if !desk.IsNotFound(err) {
+		if err := tx.AddSetting(ctx, signingKeySetting, hex.EncodeToString(randomBytes(32))); err != nil {
 			return err
 		}
-		stored = hex.EncodeToString(randomBytes(32))
-		return tx.PutSetting(ctx, signingKeySetting, stored)
+		v, err := tx.Setting(ctx, signingKeySetting)
+		stored = v
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("signing key: %w", err)

@@ -250,7 +250,7 @@ func TestNotifyStateChanges(t *testing.T) {
 		third := w.resolved(t, "Mail bounces")
 		b.news(t, w.reporter)
 		move(actor(w.clientAdmin), third.ID, desk.Transition{To: desk.StateClosed})
-		b.expect(t, w.reporter, desk.NotifyClosed, third, map[string]any{"by": "ada", "confirmed": true})
+		b.expect(t, w.reporter, desk.NotifyClosed, third, map[string]any{"by": "ada", "confirmed": false}) // "ada has closed your report", not "you confirmed"
 		b.none(t, w.clientAdmin)
 
 		// A client's reply to a resolved incident reopens it: the owner hears of both.

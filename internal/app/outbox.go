@@ -32,6 +32,7 @@ func (a *App) Outbox(ctx context.Context, actor desk.Actor, f desk.OutboxFilter)
 	if err != nil {
 		return p, err
 	}
+	p.Items = redactSecrets(p.Items)
 	if len(p.Items) > want {
 		p.Items = p.Items[:want]
 		p.Next = p.Items[want-1].ID
@@ -193,4 +194,15 @@ func (a *App) OutboxStats(ctx context.Context) (c map[desk.DeliveryState]int, er
 		return err
 	})
 	return c, err
+}
+
+// redactSecrets blanks the payload of messages that carry a secret (a password-reset
+// link): only the email itself has it, no list shows it.
+func redactSecrets(ns []desk.Notification) []desk.Notification {
+	for i := range ns {
+		if ns[i].Kind == desk.NotifyPasswordReset {
+			ns[i].Payload = "{}"
+		}
+	}
+	return ns
 }

@@ -277,7 +277,20 @@ func (a *App) SubmitReport(ctx context.Context, actor desk.Actor, in ReportInput
 
 // notify queues a notification for a person.
 func notify(ctx context.Context, tx Tx, userID int64, inc desk.Incident, kind string, now time.Time, payload map[string]any) error {
-	return notifyAll(ctx, tx, []int64{userID}, inc, kind, now, payload)
+	n, err := notification(userID, inc, kind, now, payload)
+	if err != nil {
+		return err
+	}
+	return tx.Notify(ctx, n)
+}
+
+// notification makes a notification about inc for a person.
+func notification(userID int64, inc desk.Incident, kind string, now time.Time, payload map[string]any) (*desk.Notification, error) {
+	b, err := json.Marshal(payload)
+	if err != nil {
+		return nil, err
+	}
+	return &desk.Notification{Kind: kind, UserID: userID, IncidentID: ptr(inc.ID), Payload: string(b), CreatedAt: now}, nil
 }
 
 // notifyAll queues one notification with the same payload for each person.
@@ -285,17 +298,28 @@ func notifyAll(ctx context.Context, tx Tx, userIDs []int64, inc desk.Incident, k
 	if len(userIDs) == 0 {
 		return nil
 	}
-	b, err := json.Marshal(payload)
+	n, err := notification(userIDs[0], inc, kind, now, payload)
 	if err != nil {
 		return err
 	}
-	for _, id := range userIDs {
-		n := desk.Notification{Kind: kind, UserID: id, IncidentID: ptr(inc.ID), Payload: string(b), CreatedAt: now}
-		if err := tx.Notify(ctx, &n); err != nil {
-			return err
-		}
+	ns := make([]*desk.Notification, len(userIDs))
+	for i, id := range userIDs {
+		c := *n
+		c.UserID = id
+		ns[i] = &c
 	}
-	return nil
+	return queue(ctx, tx, ns)
+}
+
+// queue stores the notifications of one change, several in one statement.
+func queue(ctx context.Context, tx Tx, ns []*desk.Notification) error {
+	switch len(ns) {
+	case 0:
+		return nil
+	case 1:
+		return tx.Notify(ctx, ns[0])
+	}
+	return tx.NotifyMany(ctx, ns)
 }
 
 // notifyNewReport tells the desk of a new report: every active agent and admin but the
@@ -354,7 +378,7 @@ func (a *App) Notifications(ctx context.Context, actor desk.Actor) (ns []desk.No
 		ns, err = tx.Notifications(ctx, actor.UserID)
 		return err
 	})
-	return ns, err
+	return redactSecrets(ns), err
 }
 
 // Assess records the desk's judgement of an urgent report: approved (handled with

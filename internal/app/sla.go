@@ -414,10 +414,8 @@ func (a *App) markSLA(ctx context.Context, tx Tx, id int64, m desk.SLAMark, now 
 	}
 	payload := map[string]any{"number": inc.Number, "title": inc.Title, "priority": inc.Priority,
 		"clock": m.Clock(), "mark": m, "due": due}
-	for _, uid := range to {
-		if err := notify(ctx, tx, uid, inc, kind, now, payload); err != nil {
-			return false, err
-		}
+	if err := notifyAll(ctx, tx, to, inc, kind, now, payload); err != nil {
+		return false, err
 	}
 	flag := string(m)
 	if m.Breach() {

@@ -129,6 +129,9 @@ type Tx interface {
 
 	// Notify queues a notification and sets n.ID.
 	Notify(ctx context.Context, n *desk.Notification) error
+	// NotifyMany queues several notifications at once, all or none; unlike Notify it does
+	// not set their ids.
+	NotifyMany(ctx context.Context, ns []*desk.Notification) error
 	// Notifications lists queued notifications of a user, oldest first.
 	Notifications(ctx context.Context, userID int64) ([]desk.Notification, error)
 
@@ -162,6 +165,9 @@ type Tx interface {
 	// Setting returns a stored setting; ENOTFOUND when it was never set.
 	Setting(ctx context.Context, key string) (string, error)
 	PutSetting(ctx context.Context, key, value string) error
+	// AddSetting stores a setting unless it exists (then it changes nothing): of several
+	// transactions adding one at once, the first to commit wins.
+	AddSetting(ctx context.Context, key, value string) error
 
 	// Calendar returns the stored calendar with that slug; ENOTFOUND when none is stored
 	// (a built-in one then applies, if it has that slug).

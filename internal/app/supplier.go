@@ -320,10 +320,8 @@ func (a *App) remind(ctx context.Context, tx Tx, id int64, kind, action string, 
 			payload["supplier"] = s.Name
 		}
 	}
-	for _, uid := range to {
-		if err := notify(ctx, tx, uid, inc, kind, now, payload); err != nil {
-			return err
-		}
+	if err := notifyAll(ctx, tx, to, inc, kind, now, payload); err != nil {
+		return err
 	}
 	return audit(ctx, tx, slaActor, now, "incident", inc.ID, &inc.OrgID, "reminder_"+action, nil,
 		map[string]any{"reminder": action, "notified": to})

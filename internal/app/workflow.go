@@ -122,7 +122,8 @@ func notifyTransition(ctx context.Context, tx Tx, actor desk.Actor, from desk.St
 		}
 	case t.To == desk.StateClosed:
 		kind = desk.NotifyClosed
-		p["confirmed"], p["reason"] = actor.Role.IsClient(), t.Reason
+		// "You confirmed" only to the one who did; a colleague's confirmation reads "X closed".
+		p["confirmed"], p["reason"] = *inc.ReporterID == actor.UserID, t.Reason
 	case actor.Role.IsClient():
 		return nil
 	case t.To == desk.StateWaiting && t.WaitingOn == desk.WaitingOnClient:
@@ -363,6 +364,7 @@ func (a *App) AssignIncident(ctx context.Context, actor desk.Actor, id int64, as
 
 // notifyAssigned tells a new owner and a new assignee, unless they assigned themselves.
 func notifyAssigned(ctx context.Context, tx Tx, actor desk.Actor, before, inc desk.Incident, now time.Time) error {
+	var ns []*desk.Notification
 	for _, r := range []struct {
 		role    string
 		was, is *int64
@@ -370,12 +372,14 @@ func notifyAssigned(ctx context.Context, tx Tx, actor desk.Actor, before, inc de
 		if r.is == nil || *r.is == actor.UserID || r.was != nil && *r.was == *r.is {
 			continue
 		}
-		if err := notify(ctx, tx, *r.is, inc, desk.NotifyAssigned, now, map[string]any{
-			"number": inc.Number, "title": inc.Title, "role": r.role, "by": actor.Name}); err != nil {
+		n, err := notification(*r.is, inc, desk.NotifyAssigned, now, map[string]any{
+			"number": inc.Number, "title": inc.Title, "role": r.role, "by": actor.Name})
+		if err != nil {
 			return err
 		}
+		ns = append(ns, n)
 	}
-	return nil
+	return queue(ctx, tx, ns)
 }
 
 // assignSupplier applies the supplier and follow-up date of an assignment, adding what is

@@ -84,6 +84,10 @@ const (
 	// NotifySolutionRejected goes to the owner when the client rejects a solution or replies
 	// to a resolved incident: "reason", "by".
 	NotifySolutionRejected = "solution_rejected"
+
+	// To anyone: the link that sets a new password ("url", "minutes" it works). It is about
+	// no incident, always goes out, and its payload is a secret: lists never show it.
+	NotifyPasswordReset = "password_reset"
 )
 
 // OptionalKinds are the kinds a person may switch off; every other kind is about their own

@@ -12,7 +12,7 @@ func TestOutboxLabels(t *testing.T) {
 	kinds := []string{desk.NotifyReportReceived, desk.NotifyAssessment, desk.NotifyUpdate, desk.NotifyWaiting,
 		desk.NotifySolution, desk.NotifyClosed, desk.NotifyAutoClosed, desk.NotifyNewReport, desk.NotifyAssigned,
 		desk.NotifyClientReply, desk.NotifySolutionRejected, desk.NotifySLAWarning, desk.NotifySLABreach,
-		desk.NotifyFollowUp, desk.NotifyStale}
+		desk.NotifyFollowUp, desk.NotifyStale, desk.NotifyPasswordReset}
 	var keys []string
 	for _, k := range kinds {
 		keys = append(keys, "notify_kind."+k)

@@ -13,8 +13,8 @@ var en = map[string]string{
 	"greeting.anon":   "Hello,",
 	"view":            "View {{.Number}} online",
 	"footer.reply":    "Reply to this email to add to the incident.",
-	"footer.optional": "You can switch these messages off in your notification settings:",
-	"footer.optional.nourl": "You can switch these messages off in your notification settings " +
+	"footer.optional": "You can switch these messages off in your email settings:",
+	"footer.optional.nourl": "You can switch these messages off in your email settings " +
 		"in {{.Product}}.",
 	"footer.sent": "This message was sent by {{.Product}}.",
 	"reason":      "The reason:",
@@ -98,7 +98,12 @@ var en = map[string]string{
 		"{{.Hours}} hours.",
 	"solution.reply": "A reply to this email reopens the incident.",
 
-	"closed.subject": "Closed",
+	"password_reset.subject": "Set a new password",
+	"password_reset.intro":   "Someone, probably you, asked to set a new password for your {{.Product}} account.",
+	"password_reset.button":  "Set a new password",
+	"password_reset.expires": "The link works once, for {{.Hours}} minutes.",
+	"password_reset.ignore":  "Did you not ask for this? Then ignore this email: your password stays as it is.",
+	"closed.subject":         "Closed",
 	"closed.confirmed": "You confirmed the solution, so the incident is now closed. Thank you for " +
 		"letting us know.",
 	"closed.by": "{{.By}} has closed your report.",
@@ -154,8 +159,8 @@ var nl = map[string]string{
 	"greeting.anon":         "Hallo,",
 	"view":                  "Bekijk {{.Number}} online",
 	"footer.reply":          "Beantwoord deze e-mail om iets aan de melding toe te voegen.",
-	"footer.optional":       "Deze berichten kun je uitzetten bij je meldingsinstellingen:",
-	"footer.optional.nourl": "Deze berichten kun je uitzetten bij je meldingsinstellingen in {{.Product}}.",
+	"footer.optional":       "Deze berichten kun je uitzetten bij je e-mailinstellingen:",
+	"footer.optional.nourl": "Deze berichten kun je uitzetten bij je e-mailinstellingen in {{.Product}}.",
 	"footer.sent":           "Dit bericht is verstuurd door {{.Product}}.",
 	"reason":                "De reden:",
 
@@ -235,7 +240,12 @@ var nl = map[string]string{
 		"gesloten.",
 	"solution.reply": "Een antwoord op deze e-mail heropent de melding.",
 
-	"closed.subject": "Gesloten",
+	"password_reset.subject": "Nieuw wachtwoord instellen",
+	"password_reset.intro":   "Iemand, waarschijnlijk jij, vroeg om een nieuw wachtwoord voor je account bij {{.Product}}.",
+	"password_reset.button":  "Nieuw wachtwoord instellen",
+	"password_reset.expires": "De link werkt één keer, {{.Hours}} minuten lang.",
+	"password_reset.ignore":  "Heb je hier niet om gevraagd? Negeer deze e-mail dan: je wachtwoord blijft zoals het is.",
+	"closed.subject":         "Gesloten",
 	"closed.confirmed": "Je hebt de oplossing bevestigd, dus de melding is nu gesloten. Bedankt " +
 		"voor je reactie.",
 	"closed.by": "{{.By}} heeft je melding gesloten.",

@@ -171,6 +171,16 @@ func (r *renderer) compose() string {
 		r.para("follow_up_due.intro")
 		r.facts(fact{"label.priority", r.v.Priority}, fact{"label.follow_up", r.date("follow_up_at")},
 			fact{"label.supplier", r.str("supplier")})
+	case desk.NotifyPasswordReset:
+		r.para("password_reset.intro")
+		if u := r.str("url"); u != "" {
+			r.blocks = append(r.blocks, block{Kind: "links", Links: []link{{Label: r.t("password_reset.button"), URL: u, Primary: true}}})
+		}
+		if n, ok := r.int("minutes"); ok {
+			r.v.Hours = fmt.Sprint(n) // minutes, in the one numeric slot the snippets have
+			r.para("password_reset.expires")
+		}
+		r.para("password_reset.ignore")
 	case desk.NotifyStale:
 		r.para("incident_stale.intro")
 		r.facts(fact{"label.priority", r.v.Priority}, fact{"label.updated", r.date("updated_at")},
@@ -346,8 +356,10 @@ func (r *renderer) sla() string {
 
 // page frames the body: subject, greeting, the link to the incident and the footer.
 func (r *renderer) page(whatKey string) page {
-	p := page{Lang: r.lang, Number: r.v.Number, Title: r.v.Title, Blocks: r.blocks,
-		Reply: r.t("footer.reply"), Sent: r.t("footer.sent")}
+	p := page{Lang: r.lang, Number: r.v.Number, Title: r.v.Title, Blocks: r.blocks, Sent: r.t("footer.sent")}
+	if r.v.Number != "" { // replies land on an incident only
+		p.Reply = r.t("footer.reply")
+	}
 	what := r.t(whatKey)
 	p.Subject = what
 	if r.v.Title != "" {

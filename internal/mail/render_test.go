@@ -350,3 +350,32 @@ func TestRenderWithoutName(t *testing.T) {
 		t.Errorf("no product name fallback:\n%s", text)
 	}
 }
+
+// TestRenderPasswordReset: the reset message is about no incident: its link, how long it
+// works, and no "reply to add to the incident" footer, in both languages.
+func TestRenderPasswordReset(t *testing.T) {
+	for lang, want := range map[string][]string{
+		"nl": {"Nieuw wachtwoord instellen", "60 minuten", "Negeer deze e-mail"},
+		"en": {"Set a new password", "60 minutes", "ignore this email"},
+	} {
+		d := mail.Data{Kind: desk.NotifyPasswordReset, Locale: lang, Product: "Acme IT", To: mail.Address{Name: "Anna", Email: "anna@acme.test"},
+			Payload: map[string]any{"url": "https://desk.example.com/password/reset?token=s3cret", "minutes": 60}}
+		subject, text, html, err := mail.Render(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if subject != want[0] || strings.Contains(subject, "[") {
+			t.Errorf("%s subject %q", lang, subject)
+		}
+		for _, body := range []string{text, html} {
+			for _, w := range append(want[1:], "https://desk.example.com/password/reset?token=s3cret") {
+				if !strings.Contains(body, w) {
+					t.Errorf("%s body lacks %q:\n%s", lang, w, body)
+				}
+			}
+			if strings.Contains(body, "melding toe te voegen") || strings.Contains(body, "add to the incident") {
+				t.Errorf("%s body offers replying to an incident:\n%s", lang, body)
+			}
+		}
+	}
+}

@@ -45,6 +45,58 @@ func (t *tx) Notify(ctx context.Context, n *desk.Notification) error {
 	return nil
 }
 
+// notifyChunk bounds the rows of one INSERT of NotifyMany: at five parameters a row, far
+// below the limits of both databases (SQLite 32,766, PostgreSQL 65,535).
+const notifyChunk = 200
+
+// NotifyMany queues several notifications in the transaction of the change that causes
+// them, with one multi-row INSERT per notifyChunk rows instead of one per notification: a
+// new report tells every desk user. All or none are queued. Like Notify it sets each
+// notification's state and due time; unlike Notify it leaves n.ID alone, as neither
+// database promises to return the rows of RETURNING in the order of the VALUES.
+//
+// Each row count is its own statement text, so its own entry in the statement cache. In
+// practice the counts are few: a new report goes to the whole desk (the same number each
+// time until staff change), everything else to a few people. Past the cache's bound, a
+// statement simply runs unprepared.
+func (t *tx) NotifyMany(ctx context.Context, ns []*desk.Notification) (err error) {
+	if len(ns) > notifyChunk {
+		// Several statements: undo the ones that worked if a later one fails.
+		if _, err := t.tx.ExecContext(ctx, "SAVEPOINT notify_many"); err != nil {
+			return fmt.Errorf("queue notifications: %w", err)
+		}
+		defer func() {
+			undo := "RELEASE notify_many"
+			if err != nil {
+				undo = "ROLLBACK TO notify_many; RELEASE notify_many"
+			}
+			if _, uerr := t.tx.ExecContext(ctx, undo); uerr != nil && err == nil {
+				err = fmt.Errorf("queue notifications: %w", uerr)
+			}
+		}()
+	}
+	for len(ns) > 0 {
+		chunk := ns[:min(len(ns), notifyChunk)]
+		ns = ns[len(chunk):]
+		var q strings.Builder
+		q.WriteString(`INSERT INTO notifications (kind, user_id, incident_id, payload, created_at, next_attempt_at) VALUES `)
+		args := make([]any, 0, 5*len(chunk))
+		for i, n := range chunk {
+			n.State, n.NextAttemptAt = desk.DeliveryPending, fromMillis(millis(n.CreatedAt))
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			k := len(args)
+			fmt.Fprintf(&q, "($%d, $%d, $%d, $%d, $%d, $%d)", k+1, k+2, k+3, k+4, k+5, k+5)
+			args = append(args, n.Kind, n.UserID, nullID(n.IncidentID), n.Payload, millis(n.CreatedAt))
+		}
+		if _, err := t.exec(ctx, q.String(), args...); err != nil {
+			return writeErr(err, "queue notifications", "", "a notification refers to a user or incident that does not exist")
+		}
+	}
+	return nil
+}
+
 // Notifications lists the notifications of a user, oldest first.
 func (t *tx) Notifications(ctx context.Context, userID int64) ([]desk.Notification, error) {
 	return t.notifications(ctx, "list notifications", `SELECT `+notificationColumns+`

@@ -26,3 +26,13 @@ func (t *tx) PutSetting(ctx context.Context, key, value string) error {
 	}
 	return nil
 }
+
+// AddSetting stores a setting unless one with that name exists; on PostgreSQL a concurrent
+// insert of the same name waits for the other transaction and then does nothing.
+func (t *tx) AddSetting(ctx context.Context, key, value string) error {
+	_, err := t.exec(ctx, `INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, key, value)
+	if err != nil {
+		return fmt.Errorf("add setting %s: %w", key, err)
+	}
+	return nil
+}

@@ -3,8 +3,10 @@ package console
 import (
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 
 	"meldpunt/internal/desk"
 	"meldpunt/internal/web"
@@ -39,6 +41,15 @@ type outboxRow struct {
 
 // Failed tells whether the message was set aside and can be retried.
 func (r outboxRow) Failed() bool { return r.State == desk.DeliveryFailed }
+
+// Where is the location as the table shows it: the .eml file's name (the page says which
+// directory), or the SMTP server.
+func (r outboxRow) Where() string {
+	if strings.HasSuffix(r.Location, ".eml") {
+		return filepath.Base(r.Location)
+	}
+	return r.Location
+}
 
 // Pending tells whether the message waits for its next attempt.
 func (r outboxRow) Pending() bool { return r.State == desk.DeliveryPending }

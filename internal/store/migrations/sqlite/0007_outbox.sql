@@ -12,6 +12,10 @@ ALTER TABLE notifications ADD COLUMN last_error      TEXT    NOT NULL DEFAULT ''
 ALTER TABLE notifications ADD COLUMN sent_at         INTEGER;
 ALTER TABLE notifications ADD COLUMN location        TEXT    NOT NULL DEFAULT '';
 
+-- Messages queued before Meldpunt sent email were shown in the app only; sending them all at
+-- the first start after the upgrade would flood people with stale news.
+UPDATE notifications SET state = 'skipped', last_error = 'queued before Meldpunt sent email (migration 0007)';
+
 -- The delivery job: pending messages by when they are due.
 CREATE INDEX notifications_due ON notifications (next_attempt_at, id) WHERE state = 'pending';
 -- The outbox page: messages by state, newest first.
