@@ -99,7 +99,7 @@ func (r *renderer) formatTime(t time.Time) string {
 		r.fail(fmt.Errorf("the %s catalog needs 7 weekdays and 12 months", r.lang))
 		return t.Format("2006-01-02 15:04 MST")
 	}
-	tpl := snippets[r.lang]["date"]
+	tpl := snippets()[r.lang]["date"]
 	var b strings.Builder
 	err := tpl.Execute(&b, struct {
 		Weekday, Month, Clock, Zone string

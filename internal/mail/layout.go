@@ -3,6 +3,7 @@ package mail
 import (
 	htmltemplate "html/template"
 	"strings"
+	"sync"
 	"text/template"
 )
 
@@ -88,8 +89,10 @@ var htmlLayout = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE htm
 </html>
 `))
 
-// snippets are the catalogs parsed once: language → key → template.
-var snippets = func() map[string]map[string]*template.Template {
+// snippets are the catalogs parsed on first use (not at start: most processes send no
+// mail for a while, and the parsed templates take most of a megabyte): language → key →
+// template. TestCatalogsParse parses every one.
+var snippets = sync.OnceValue(func() map[string]map[string]*template.Template {
 	out := map[string]map[string]*template.Template{}
 	for lang, cat := range catalogs {
 		out[lang] = map[string]*template.Template{}
@@ -98,4 +101,4 @@ var snippets = func() map[string]map[string]*template.Template {
 		}
 	}
 	return out
-}()
+})

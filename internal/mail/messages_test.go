@@ -18,3 +18,16 @@ func TestCatalogsHaveTheSameKeys(t *testing.T) {
 		}
 	}
 }
+
+// Every snippet of both catalogs parses (they are parsed on first use, so a broken one
+// would otherwise surface only when a message needs it).
+func TestCatalogsParse(t *testing.T) {
+	parsed := snippets()
+	for lang, cat := range catalogs {
+		for k := range cat {
+			if parsed[lang][k] == nil {
+				t.Errorf("%s %q was not parsed", lang, k)
+			}
+		}
+	}
+}

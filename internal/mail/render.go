@@ -390,7 +390,7 @@ func (r *renderer) page(whatKey string) page {
 
 // t executes the catalog's snippet for key; a fault is kept for Render to return.
 func (r *renderer) t(key string) string {
-	tpl := snippets[r.lang][key]
+	tpl := snippets()[r.lang][key]
 	if tpl == nil {
 		r.fail(fmt.Errorf("no text %q", key))
 		return key
