@@ -290,7 +290,7 @@ func (a *App) reportByMail(ctx context.Context, actor desk.Actor, subject, text 
 	now := a.clock()
 	inc.CreatedAt, inc.UpdatedAt = now, now
 	err = a.store.Write(ctx, func(tx Tx) error {
-		if err := settle(ctx, tx, &inc); err != nil {
+		if err := a.register(ctx, tx, actor, &inc, now); err != nil {
 			return err
 		}
 		cs, err := tx.Contracts(ctx, inc.OrgID)
@@ -301,26 +301,12 @@ func (a *App) reportByMail(ctx context.Context, actor desk.Actor, subject, text 
 		if err != nil {
 			return err
 		}
-		if err := a.startSLA(ctx, tx, &inc); err != nil {
-			return err
-		}
-		if err := tx.CreateIncident(ctx, &inc); err != nil {
-			return err
-		}
-		body := "Registered via " + string(inc.Channel) + ", priority " + inc.Priority.String() + "."
-		if err := entry(ctx, tx, actor, inc, desk.Public, body, now, desk.EventRegistered,
-			"channel:"+string(inc.Channel), "priority:"+inc.Priority.String()); err != nil {
-			return err
-		}
 		if err := addFiles(ctx, tx, actor, inc, files, now); err != nil {
 			return err
 		}
 		if err := notify(ctx, tx, actor.UserID, inc, desk.NotifyReportReceived, now, map[string]any{
 			"number": inc.Number, "title": inc.Title, "verdict": desk.VerdictRegular, "priority": inc.Priority, "contract": p,
 		}); err != nil {
-			return err
-		}
-		if err := notifyNewReport(ctx, tx, actor, inc, 0, nil, now); err != nil {
 			return err
 		}
 		if err := audit(ctx, tx, actor, now, "incident", inc.ID, &inc.OrgID, "report", nil, inc); err != nil {

@@ -73,26 +73,33 @@ func (a *App) CreateIncident(ctx context.Context, actor desk.Actor, in IncidentI
 	now := a.clock()
 	inc.CreatedAt, inc.UpdatedAt = now, now
 	err = a.store.Write(ctx, func(tx Tx) error {
-		if err := settle(ctx, tx, &inc); err != nil {
-			return err
-		}
-		if err := a.startSLA(ctx, tx, &inc); err != nil {
-			return err
-		}
-		if err := tx.CreateIncident(ctx, &inc); err != nil {
-			return err
-		}
-		body := "Registered via " + string(inc.Channel) + ", priority " + inc.Priority.String() + "."
-		if err := entry(ctx, tx, actor, inc, desk.Public, body, now, desk.EventRegistered,
-			"channel:"+string(inc.Channel), "priority:"+inc.Priority.String()); err != nil {
-			return err
-		}
-		if err := notifyNewReport(ctx, tx, actor, inc, 0, nil, now); err != nil {
+		if err := a.register(ctx, tx, actor, &inc, now); err != nil {
 			return err
 		}
 		return audit(ctx, tx, actor, now, "incident", inc.ID, &inc.OrgID, "create", nil, inc)
 	})
 	return inc, err
+}
+
+// register stores a new incident registered without the questionnaire (by the desk, the
+// API or email): its priority from the matrix, its SLA deadlines, the public "registered"
+// entry, and the desk's new_report messages.
+func (a *App) register(ctx context.Context, tx Tx, actor desk.Actor, inc *desk.Incident, now time.Time) error {
+	if err := settle(ctx, tx, inc); err != nil {
+		return err
+	}
+	if err := a.startSLA(ctx, tx, inc); err != nil {
+		return err
+	}
+	if err := tx.CreateIncident(ctx, inc); err != nil {
+		return err
+	}
+	body := "Registered via " + string(inc.Channel) + ", priority " + inc.Priority.String() + "."
+	if err := entry(ctx, tx, actor, *inc, desk.Public, body, now, desk.EventRegistered,
+		"channel:"+string(inc.Channel), "priority:"+inc.Priority.String()); err != nil {
+		return err
+	}
+	return notifyNewReport(ctx, tx, actor, *inc, 0, nil, now)
 }
 
 // settle checks what the incident refers to and sets its priority from the matrix.

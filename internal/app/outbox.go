@@ -206,3 +206,12 @@ func redactSecrets(ns []desk.Notification) []desk.Notification {
 	}
 	return ns
 }
+
+// MailTransport says where this instance sends mail ("SMTP host:port (starttls)", ".eml
+// files in <dir>"), "" when it sends none; never a password. The outbox page shows it.
+func (a *App) MailTransport() string {
+	if a.cfg.Mail.Sender == nil {
+		return ""
+	}
+	return a.cfg.Mail.Sender.Describe()
+}

@@ -48,6 +48,7 @@ var outboxEN = map[string]string{
 
 	"outbox.title":      "Outbox",
 	"outbox.intro":      "Every email Meldpunt sends, newest first. A message that could not be delivered after the set number of attempts is set aside until you retry it.",
+	"outbox.transport":  "Mail goes to: %s.",
 	"outbox.eml":        "Without an SMTP server, nothing is sent: each message is written as an .eml file into the outbox folder of the data directory, and Location shows that file's path. Any mail program opens it.",
 	"outbox.states":     "Messages by state",
 	"outbox.all":        "all",
@@ -113,6 +114,7 @@ var outboxNL = map[string]string{
 
 	"outbox.title":      "Uitgaande e-mail",
 	"outbox.intro":      "Elke e-mail die Meldpunt verstuurt, nieuwste eerst. Een bericht dat na het ingestelde aantal pogingen niet bezorgd kon worden, wordt apart gezet tot je het opnieuw probeert.",
+	"outbox.transport":  "E-mail gaat naar: %s.",
 	"outbox.eml":        "Zonder SMTP-server wordt niets verstuurd: elk bericht wordt als .eml-bestand in de map outbox van de datamap geschreven, en Locatie toont het pad van dat bestand. Elk e-mailprogramma opent het.",
 	"outbox.states":     "Berichten per status",
 	"outbox.all":        "alle",

@@ -104,6 +104,9 @@ func TestBrowserEmailLoop(t *testing.T) {
 	ctx := newBrowser(t)
 	m := newMailLoop(t)
 	bg, agent := context.Background(), queueActor(m.agent)
+	if got, want := m.app.MailTransport(), "SMTP "+m.smtpd.Addr(); !strings.HasPrefix(got, want) { // as the Outbox page says
+		t.Fatalf("mail transport %q, want %q…", got, want)
+	}
 
 	// The client reports by email; Meldpunt confirms, and the desk hears of it.
 	err := m.send(m.acmeUser.Email, "desk@meldpunt.test", map[string]string{

@@ -17,9 +17,12 @@ import (
 
 // outboxData is the outbox page's own data.
 type outboxData struct {
-	Tabs  []outboxTab
-	State string
-	Rows  []outboxRow
+	// Transport is where this instance sends mail; Files is true when that is .eml files.
+	Transport string
+	Files     bool
+	Tabs      []outboxTab
+	State     string
+	Rows      []outboxRow
 	// NextURL leads to the next page; FirstURL back to the first; "" when there is none.
 	NextURL, FirstURL string
 }
@@ -73,7 +76,8 @@ func (h *handler) outbox(w http.ResponseWriter, r *http.Request, a desk.Actor) {
 func (h *handler) showOutbox(w http.ResponseWriter, r *http.Request, a desk.Actor, v *view, status int, state string, after int64) {
 	ctx := r.Context()
 	f := desk.OutboxFilter{Limit: 50}
-	d := outboxData{}
+	d := outboxData{Transport: h.app.MailTransport()}
+	d.Files = strings.HasPrefix(d.Transport, ".eml")
 	if s := desk.DeliveryState(state); slices.Contains(desk.DeliveryStates, s) {
 		f.State, d.State = s, string(s)
 	}

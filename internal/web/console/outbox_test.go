@@ -83,6 +83,7 @@ func TestOutboxPage(t *testing.T) {
 			"550 mailbox unavailable", "Opnieuw proberen", `action="/admin/outbox/`+fid+`/retry"`,
 			"Anna Acme", "Oplossing, te bevestigen of af te wijzen", "verstuurd", "meldpunt-data/outbox/20261122-101500-INC-000001-7.eml",
 			`href="/admin/outbox?state=failed"`, `<span class="badge">`+strconv.Itoa(counts[desk.DeliveryFailed])+`</span>`)
+		expectNot(t, p, `id="transport"`, "Zonder SMTP-server") // this test server sends no mail at all
 		p = admin.get("/admin/outbox?state=failed")
 		expect(t, p, http.StatusOK, `href="/admin/outbox?state=failed" aria-current="page"`, "550 mailbox unavailable")
 		expectNot(t, p, "Anna Acme", "notification-"+strconv.FormatInt(sent, 10))
