@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"database/sql"
 	"embed"
 	"errors"
@@ -65,6 +67,21 @@ func (db *DB) migrations() ([]migration, error) {
 		}
 	}
 	return ms, nil
+}
+
+// SchemaDigest returns a short hash of the dialect's embedded migrations: two binaries with
+// the same digest build the same schema. Tests use it to name a migrated template database
+// that every test of one schema can copy.
+func SchemaDigest(dialect string) (string, error) {
+	ms, err := (&DB{dialect: dialect}).migrations()
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	for _, m := range ms {
+		fmt.Fprintf(h, "%d %s %d\n%s\n", m.version, m.name, len(m.sql), m.sql)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16], nil
 }
 
 // Migrate applies the pending embedded migrations, each with its version row in its own
