@@ -28,10 +28,10 @@ func TestDemoCommand(t *testing.T) {
 		t.Errorf("second demo printed:\n%s", out)
 	}
 	a := openTestApp(t, filepath.Join(data, "meldpunt.db"))
-	if n, err := a.CountIncidents(t.Context(), desk.SystemActor("test"), desk.IncidentFilter{}); err != nil || n != 6 {
+	if n, err := a.Incidents.Count(t.Context(), desk.SystemActor("test"), desk.IncidentFilter{}); err != nil || n != 6 {
 		t.Errorf("%d incidents after two loads (%v), want 6", n, err)
 	}
-	if _, _, _, err := a.SignIn(t.Context(), "user@acme.example", demo.Password, "127.0.0.1"); err != nil {
+	if _, _, _, err := a.Identity.SignIn(t.Context(), "user@acme.example", demo.Password, "127.0.0.1"); err != nil {
 		t.Errorf("sign in as a demo client: %v", err)
 	}
 }

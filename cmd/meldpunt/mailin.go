@@ -21,7 +21,7 @@ const mailShutdownTimeout = 5 * time.Second
 // listenMail starts the listener for incoming mail when --smtp-listen is set, and returns
 // the function that stops it (once; later calls do nothing): no new connections, and those
 // open get mailShutdownTimeout to finish. It logs "listening for mail" with the address.
-func listenMail(cfg Config, a *app.App, base string, log *slog.Logger) (stop func(), err error) {
+func listenMail(cfg Config, a *app.Inbox, base string, log *slog.Logger) (stop func(), err error) {
 	if cfg.SMTPListen == "" {
 		return func() {}, nil
 	}

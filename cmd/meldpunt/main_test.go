@@ -239,10 +239,10 @@ func TestServeWithZeroConfiguration(t *testing.T) {
 	// The last link printed is the one that works.
 	a := openTestApp(t, filepath.Join(data, "meldpunt.db"))
 	setup := app.SetupInput{ProviderName: "Studio", Name: "Ann", Email: "ann@example.com", Password: "long enough password"}
-	if _, err := a.CompleteSetup(t.Context(), secret, setup, "127.0.0.1"); err == nil {
+	if _, err := a.Identity.CompleteSetup(t.Context(), secret, setup, "127.0.0.1"); err == nil {
 		t.Error("the setup secret of the first start still works after a restart")
 	}
-	if _, err := a.CompleteSetup(t.Context(), m2[0][2], setup, "127.0.0.1"); err != nil {
+	if _, err := a.Identity.CompleteSetup(t.Context(), m2[0][2], setup, "127.0.0.1"); err != nil {
 		t.Fatalf("the printed setup secret does not work: %v", err)
 	}
 

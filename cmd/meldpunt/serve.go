@@ -66,7 +66,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 			return err
 		}
 	}
-	secret, err := bootstrap(ctx, a)
+	secret, err := bootstrap(ctx, a.Identity)
 	if err != nil {
 		return err
 	}
@@ -74,17 +74,18 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 		printSetup(stdout, cfg, base, secret)
 	}
 
-	stopMail, err := listenMail(cfg, a, base, log)
+	stopMail, err := listenMail(cfg, a.Inbox, base, log)
 	if err != nil {
 		return err
 	}
 	defer stopMail()
 
 	reg := newRegistry()
-	reg.MustRegister(ops.OutboxCollector(a.OutboxStats))
+	reg.MustRegister(ops.OutboxCollector(a.Outbox.Stats))
 	srv := newHTTPServer(server.Handler(server.Config{BaseURL: base}, a, log, reg), log)
 	runner := jobs.New(log)
-	jobs.Standard(runner, a, log)
+	jobs.Standard(runner, jobs.Work{Purge: a.Identity, SLA: a.SLA, Reminders: a.Suppliers,
+		AutoClose: a.Incidents, Deliver: a.Outbox}, log)
 	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopJobs()
 	jobsDone := make(chan struct{})
@@ -109,7 +110,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 // bootstrap prepares a new installation and returns the setup secret while nobody can sign
 // in. Instances starting together on one PostgreSQL may both try to create the provider
 // organisation; the loser finds it created and tries again.
-func bootstrap(ctx context.Context, a *app.App) (string, error) {
+func bootstrap(ctx context.Context, a *app.Identity) (string, error) {
 	for attempt := 1; ; attempt++ {
 		secret, err := a.Bootstrap(ctx)
 		if desk.ErrorCode(err) == desk.ECONFLICT && attempt < 3 {

@@ -74,13 +74,13 @@ func (t *tokenFlags) check() error {
 
 // openApp opens the database (with the migration policy) and returns the app on it,
 // bootstrapped so that the provider organisation exists.
-func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app.App, func(), error) {
+func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app.Services, func(), error) {
 	db, err := openDB(ctx, cfg, log)
 	if err != nil {
 		return nil, nil, err
 	}
 	a := app.New(db, time.Now, log, app.Config{BaseURL: cfg.baseURL(nil), WarnShare: cfg.SLAWarnShare})
-	if _, err := bootstrap(ctx, a); err != nil {
+	if _, err := bootstrap(ctx, a.Identity); err != nil {
 		closeDB(db, log)
 		return nil, nil, err
 	}
@@ -97,7 +97,7 @@ func createUser(ctx context.Context, cfg Config, f userFlags, log *slog.Logger, 
 	cli := desk.SystemActor("cli")
 	in := app.UserInput{Email: f.email, Name: f.name, Role: desk.Role(f.role), Password: f.password}
 	if f.org != "" {
-		o, err := a.OrganisationBySlug(ctx, cli, f.org)
+		o, err := a.Organisations.BySlug(ctx, cli, f.org)
 		if desk.IsNotFound(err) {
 			return fmt.Errorf("no organisation has the slug %q", f.org)
 		}
@@ -106,13 +106,13 @@ func createUser(ctx context.Context, cfg Config, f userFlags, log *slog.Logger, 
 		}
 		in.OrgID = o.ID
 	}
-	u, err := a.CreateUser(ctx, cli, in)
+	u, err := a.Identity.CreateUser(ctx, cli, in)
 	if err != nil {
 		return fmt.Errorf("create user: %w", flagErrors(err, map[string]string{
 			"email": "--email", "name": "--name", "role": "--role", "organisation_id": "--org", "password": "--password",
 		}))
 	}
-	org, err := a.Organisation(ctx, cli, u.OrgID)
+	org, err := a.Organisations.Get(ctx, cli, u.OrgID)
 	if err != nil {
 		return fmt.Errorf("read the user's organisation: %w", err)
 	}
@@ -134,7 +134,7 @@ func createToken(ctx context.Context, cfg Config, f tokenFlags, log *slog.Logger
 	defer done()
 	cli := desk.SystemActor("cli")
 	email := strings.ToLower(strings.TrimSpace(f.email))
-	u, err := a.UserByEmail(ctx, cli, email)
+	u, err := a.Identity.UserByEmail(ctx, cli, email)
 	if desk.IsNotFound(err) {
 		return fmt.Errorf("no user has the email address %q", email)
 	}
@@ -144,7 +144,7 @@ func createToken(ctx context.Context, cfg Config, f tokenFlags, log *slog.Logger
 	if !u.Active {
 		return fmt.Errorf("%s is deactivated; a token of theirs would not work", email)
 	}
-	secret, t, err := a.CreateToken(ctx, cli, u.ID, f.name)
+	secret, t, err := a.Identity.CreateToken(ctx, cli, u.ID, f.name)
 	if err != nil {
 		return fmt.Errorf("create token: %w", flagErrors(err, map[string]string{"name": "--name"}))
 	}

@@ -13,7 +13,7 @@ import (
 )
 
 // openTestApp opens a database for checks; it is closed when the test ends.
-func openTestApp(t *testing.T, dsn string) *app.App {
+func openTestApp(t *testing.T, dsn string) *app.Services {
 	t.Helper()
 	db, err := store.Open(t.Context(), dsn, nil)
 	if err != nil {
@@ -59,14 +59,14 @@ func TestUserAndTokenCreate(t *testing.T) {
 
 	// And through the app.
 	a := openTestApp(t, filepath.Join(data, "meldpunt.db"))
-	actor, err := a.TokenActor(t.Context(), token, "127.0.0.1")
+	actor, err := a.Identity.TokenActor(t.Context(), token, "127.0.0.1")
 	if err != nil {
 		t.Fatalf("TokenActor: %v", err)
 	}
 	if actor.Name != "Ann de Wit" || actor.Role != desk.RoleAdmin {
 		t.Errorf("the token acts as %+v", actor)
 	}
-	if _, _, _, err := a.SignIn(t.Context(), "ann@example.com", "correct horse battery", "127.0.0.1"); err != nil {
+	if _, _, _, err := a.Identity.SignIn(t.Context(), "ann@example.com", "correct horse battery", "127.0.0.1"); err != nil {
 		t.Errorf("sign in with the --password: %v", err)
 	}
 }
@@ -85,10 +85,10 @@ func TestUserCreateVariants(t *testing.T) {
 	}
 
 	a := openTestApp(t, filepath.Join(data, "meldpunt.db"))
-	if _, _, _, err := a.SignIn(t.Context(), "agent@example.com", "from the environment", "127.0.0.1"); err != nil {
+	if _, _, _, err := a.Identity.SignIn(t.Context(), "agent@example.com", "from the environment", "127.0.0.1"); err != nil {
 		t.Errorf("sign in with MELDPUNT_PASSWORD: %v", err)
 	}
-	if _, err := a.CreateOrganisation(t.Context(), desk.SystemActor("test"), desk.Organisation{Name: "Acme", Slug: "acme"}); err != nil {
+	if _, err := a.Organisations.Create(t.Context(), desk.SystemActor("test"), desk.Organisation{Name: "Acme", Slug: "acme"}); err != nil {
 		t.Fatal(err)
 	}
 	out = mustRun(t, e, "user", "create", "--email", "c@acme.example", "--name", "Cee", "--role", "client_user", "--org", "acme", "--password", "client password")

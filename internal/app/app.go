@@ -52,8 +52,12 @@ type MailConfig struct {
 	Instance string
 }
 
-// App runs Meldpunt's use cases against a Store.
-type App struct {
+// core is what every service shares: the store, the clock, the logger, the installation's
+// settings, and the caches of things every service may need (built SLA clocks, the signing
+// key of links). Services embed it; its unexported helpers (audit, notify, the SLA clock,
+// the outbox's references) are how one service's transaction does another aggregate's
+// bookkeeping without calling another service.
+type core struct {
 	store Store
 	now   func() time.Time
 	log   *slog.Logger
@@ -66,8 +70,65 @@ type App struct {
 	key signingKey
 }
 
-// New returns an App. now is the clock every use case reads; tests pass a fixed one.
-func New(store Store, now func() time.Time, log *slog.Logger, cfg Config) *App {
+// Services are Meldpunt's use cases, one type per capability, all sharing one core. The
+// web surfaces, the jobs and the mail listener each take the services they call.
+type Services struct {
+	Identity      *Identity
+	Organisations *Organisations
+	Components    *Components
+	Incidents     *Incidents
+	Reports       *Reports
+	Changes       *Changes
+	SLA           *SLA
+	Suppliers     *Suppliers
+	Outbox        *Outbox
+	Inbox         *Inbox
+	Audit         *Audit
+
+	core *core
+}
+
+// Identity signs people in and out, checks sessions and API tokens, resets passwords,
+// manages user accounts and sets up a new installation.
+type Identity struct{ *core }
+
+// Organisations manages the provider and client organisations and their contracts.
+type Organisations struct{ *core }
+
+// Components manages the components (systems, services) clients use, in groups.
+type Components struct{ *core }
+
+// Incidents registers incidents and works them: the state machine, the timeline,
+// assignment, files, the desk's queue, the priority matrix, the closure loop and the
+// solution's links.
+type Incidents struct{ *core }
+
+// Reports runs the urgent-report questionnaire: its definition, the verdict, submission
+// with the procedure's acceptance, and the desk's assessment.
+type Reports struct{ *core }
+
+// Changes manages change requests and their links to incidents.
+type Changes struct{ *core }
+
+// SLA keeps the business calendars, checks SLA deadlines for warnings and breaches, and
+// reports per client and month.
+type SLA struct{ *core }
+
+// Suppliers manages external parties and reminds owners of follow-ups and stale incidents.
+type Suppliers struct{ *core }
+
+// Outbox delivers notifications, lists them for the desk, and keeps people's notification
+// preferences.
+type Outbox struct{ *core }
+
+// Inbox takes mail that arrives on the SMTP listener: replies and new reports.
+type Inbox struct{ *core }
+
+// Audit reads the audit log.
+type Audit struct{ *core }
+
+// New returns the services. now is the clock every use case reads; tests pass a fixed one.
+func New(store Store, now func() time.Time, log *slog.Logger, cfg Config) *Services {
 	if cfg.SessionTTL == 0 {
 		cfg.SessionTTL = 7 * 24 * time.Hour
 	}
@@ -98,15 +159,24 @@ func New(store Store, now func() time.Time, log *slog.Logger, cfg Config) *App {
 	if cfg.Mail.From.Email == "" {
 		cfg.Mail.From = mail.Address{Name: "Meldpunt", Email: "meldpunt@" + hostOf(cfg.BaseURL)}
 	}
-	return &App{store: store, now: now, log: log, cfg: cfg}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	c := &core{store: store, now: now, log: log, cfg: cfg}
+	return &Services{
+		Identity: &Identity{c}, Organisations: &Organisations{c}, Components: &Components{c},
+		Incidents: &Incidents{c}, Reports: &Reports{c}, Changes: &Changes{c}, SLA: &SLA{c},
+		Suppliers: &Suppliers{c}, Outbox: &Outbox{c}, Inbox: &Inbox{c}, Audit: &Audit{c},
+		core: c,
+	}
 }
 
 // Ping tells whether the database answers.
-func (a *App) Ping(ctx context.Context) error { return a.store.Ping(ctx) }
+func (s *Services) Ping(ctx context.Context) error { return s.core.store.Ping(ctx) }
 
 // clock returns the time, truncated to the millisecond the store keeps, so what a use case
 // returns equals what a later read gives.
-func (a *App) clock() time.Time { return a.now().UTC().Truncate(time.Millisecond) }
+func (a *core) clock() time.Time { return a.now().UTC().Truncate(time.Millisecond) }
 
 // Page is one page of a list and the cursor of the next, 0 on the last page.
 type Page[T any] struct {

@@ -63,7 +63,7 @@ func addFiles(ctx context.Context, tx Tx, actor desk.Actor, inc desk.Incident, f
 }
 
 // AddAttachments adds files to an open incident: its client, or staff who work it.
-func (a *App) AddAttachments(ctx context.Context, actor desk.Actor, id int64, files []File) ([]desk.Attachment, error) {
+func (a *Incidents) AddAttachments(ctx context.Context, actor desk.Actor, id int64, files []File) ([]desk.Attachment, error) {
 	checked, ferr := checkFiles(files)
 	if len(files) == 0 {
 		ferr = append(ferr, desk.FieldError{Field: "files", Rule: "required", Message: "choose at least one file"})
@@ -92,7 +92,7 @@ func (a *App) AddAttachments(ctx context.Context, actor desk.Actor, id int64, fi
 }
 
 // Attachments lists the files of an incident the actor may see.
-func (a *App) Attachments(ctx context.Context, actor desk.Actor, id int64) (as []desk.Attachment, err error) {
+func (a *Incidents) Attachments(ctx context.Context, actor desk.Actor, id int64) (as []desk.Attachment, err error) {
 	err = a.store.Read(ctx, func(tx Tx) error {
 		if _, err := visibleIncident(ctx, tx, actor, id); err != nil {
 			return err
@@ -104,7 +104,7 @@ func (a *App) Attachments(ctx context.Context, actor desk.Actor, id int64) (as [
 }
 
 // Attachment returns one file of an incident the actor may see, with its content.
-func (a *App) Attachment(ctx context.Context, actor desk.Actor, id, attachmentID int64) (at desk.Attachment, data []byte, err error) {
+func (a *Incidents) Attachment(ctx context.Context, actor desk.Actor, id, attachmentID int64) (at desk.Attachment, data []byte, err error) {
 	err = a.store.Read(ctx, func(tx Tx) error {
 		if _, err := visibleIncident(ctx, tx, actor, id); err != nil {
 			return err

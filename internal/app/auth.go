@@ -28,7 +28,7 @@ func actorFor(u desk.User, address string) desk.Actor {
 
 // SignIn checks an email and password and starts a session. It returns the session's secret
 // (the cookie value), the session and the user.
-func (a *App) SignIn(ctx context.Context, email, password, address string) (string, desk.Session, desk.User, error) {
+func (a *Identity) SignIn(ctx context.Context, email, password, address string) (string, desk.Session, desk.User, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	if len(email) > desk.MaxEmail || len(password) > desk.MaxPassword {
 		return "", desk.Session{}, desk.User{}, ErrBadCredentials
@@ -68,7 +68,7 @@ func NewSecretString() string {
 
 // SessionActor resolves a session cookie's secret into the session and its actor. An
 // unknown, expired or deactivated session gives EUNAUTHORIZED.
-func (a *App) SessionActor(ctx context.Context, secret, address string) (desk.Session, desk.Actor, desk.User, error) {
+func (a *Identity) SessionActor(ctx context.Context, secret, address string) (desk.Session, desk.Actor, desk.User, error) {
 	var s desk.Session
 	var u desk.User
 	err := a.store.Read(ctx, func(tx Tx) (err error) {
@@ -88,12 +88,12 @@ func (a *App) SessionActor(ctx context.Context, secret, address string) (desk.Se
 }
 
 // SignOut ends a session.
-func (a *App) SignOut(ctx context.Context, secret string) error {
+func (a *Identity) SignOut(ctx context.Context, secret string) error {
 	return a.store.Write(ctx, func(tx Tx) error { return tx.DeleteSession(ctx, HashSecret(secret)) })
 }
 
 // TokenActor resolves an API token into its owner's actor, and notes when it was used.
-func (a *App) TokenActor(ctx context.Context, secret, address string) (desk.Actor, error) {
+func (a *Identity) TokenActor(ctx context.Context, secret, address string) (desk.Actor, error) {
 	unauth := desk.Errorf(desk.EUNAUTHORIZED, "the API token is not valid")
 	if !strings.HasPrefix(secret, TokenPrefix) || len(secret) > 200 {
 		return desk.Actor{}, unauth
@@ -134,7 +134,7 @@ const TokenPrefix = "mp_"
 
 // CreateToken makes an API token for the actor (or, for the command line, for the user
 // with that email). It returns the secret, shown once.
-func (a *App) CreateToken(ctx context.Context, actor desk.Actor, userID int64, name string) (string, desk.Token, error) {
+func (a *Identity) CreateToken(ctx context.Context, actor desk.Actor, userID int64, name string) (string, desk.Token, error) {
 	var v desk.Validator
 	name = strings.TrimSpace(name)
 	if name == "" {
@@ -163,7 +163,7 @@ func (a *App) CreateToken(ctx context.Context, actor desk.Actor, userID int64, n
 }
 
 // Tokens lists the actor's API tokens (never their secrets).
-func (a *App) Tokens(ctx context.Context, actor desk.Actor) (ts []desk.Token, err error) {
+func (a *Identity) Tokens(ctx context.Context, actor desk.Actor) (ts []desk.Token, err error) {
 	err = a.store.Read(ctx, func(tx Tx) error {
 		ts, err = tx.Tokens(ctx, actor.UserID)
 		return err
@@ -172,7 +172,7 @@ func (a *App) Tokens(ctx context.Context, actor desk.Actor) (ts []desk.Token, er
 }
 
 // DeleteToken revokes one of the actor's API tokens.
-func (a *App) DeleteToken(ctx context.Context, actor desk.Actor, id int64) error {
+func (a *Identity) DeleteToken(ctx context.Context, actor desk.Actor, id int64) error {
 	defer a.tokens.clear()
 	return a.store.Write(ctx, func(tx Tx) error {
 		if err := tx.DeleteToken(ctx, actor.UserID, id); err != nil {
@@ -185,7 +185,7 @@ func (a *App) DeleteToken(ctx context.Context, actor desk.Actor, id int64) error
 // RequestPasswordReset makes a reset link for the user with that email, if there is one,
 // queues the email that carries it (in the same transaction) and returns it ("" when there
 // is none). The answer to the person is the same either way; the link goes nowhere else.
-func (a *App) RequestPasswordReset(ctx context.Context, email, address string) (string, error) {
+func (a *Identity) RequestPasswordReset(ctx context.Context, email, address string) (string, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	if len(email) > desk.MaxEmail {
 		return "", nil
@@ -221,7 +221,7 @@ func (a *App) RequestPasswordReset(ctx context.Context, email, address string) (
 
 // ResetPassword sets a new password through a reset link's secret. The link works once and
 // ends every session of the user.
-func (a *App) ResetPassword(ctx context.Context, secret, password, address string) (desk.User, error) {
+func (a *Identity) ResetPassword(ctx context.Context, secret, password, address string) (desk.User, error) {
 	if err := desk.ValidatePassword("password", password); err != nil {
 		return desk.User{}, err
 	}
@@ -259,7 +259,7 @@ func (a *App) ResetPassword(ctx context.Context, secret, password, address strin
 }
 
 // DeleteExpired removes expired sessions and reset links; a background job calls it.
-func (a *App) DeleteExpired(ctx context.Context) (n int64, err error) {
+func (a *Identity) DeleteExpired(ctx context.Context) (n int64, err error) {
 	err = a.store.Write(ctx, func(tx Tx) error {
 		n, err = tx.DeleteExpired(ctx, a.clock())
 		return err

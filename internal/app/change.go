@@ -33,7 +33,7 @@ type ChangeInput struct {
 // CreateChange records a change request for the structural fix of the incidents; the desk
 // may. Each incident's timeline says that a structural fix was requested, and the audit log
 // records the change request, in the same transaction.
-func (a *App) CreateChange(ctx context.Context, actor desk.Actor, in ChangeInput) (c desk.ChangeRequest, err error) {
+func (a *Changes) Create(ctx context.Context, actor desk.Actor, in ChangeInput) (c desk.ChangeRequest, err error) {
 	if err := requireDesk(actor, "create change requests"); err != nil {
 		return c, err
 	}
@@ -125,7 +125,7 @@ func visibleChange(ctx context.Context, tx Tx, actor desk.Actor, id int64) (desk
 }
 
 // Change returns a change request; staff may read it, to clients it does not exist.
-func (a *App) Change(ctx context.Context, actor desk.Actor, id int64) (c desk.ChangeRequest, err error) {
+func (a *Changes) Get(ctx context.Context, actor desk.Actor, id int64) (c desk.ChangeRequest, err error) {
 	err = a.store.Read(ctx, func(tx Tx) error {
 		c, err = visibleChange(ctx, tx, actor, id)
 		return err
@@ -134,7 +134,7 @@ func (a *App) Change(ctx context.Context, actor desk.Actor, id int64) (c desk.Ch
 }
 
 // Changes lists change requests, newest first, narrowed by the filter; staff may.
-func (a *App) Changes(ctx context.Context, actor desk.Actor, f desk.ChangeFilter) (p Page[desk.ChangeRequest], err error) {
+func (a *Changes) List(ctx context.Context, actor desk.Actor, f desk.ChangeFilter) (p Page[desk.ChangeRequest], err error) {
 	if !actor.Role.IsStaff() {
 		return p, forbidden("list change requests; see those of your incidents on their pages")
 	}
@@ -155,7 +155,7 @@ func (a *App) Changes(ctx context.Context, actor desk.Actor, f desk.ChangeFilter
 }
 
 // CountChanges counts the change requests that match the filter; staff may.
-func (a *App) CountChanges(ctx context.Context, actor desk.Actor, f desk.ChangeFilter) (n int, err error) {
+func (a *Changes) Count(ctx context.Context, actor desk.Actor, f desk.ChangeFilter) (n int, err error) {
 	if !actor.Role.IsStaff() {
 		return 0, forbidden("list change requests")
 	}
@@ -169,7 +169,7 @@ func (a *App) CountChanges(ctx context.Context, actor desk.Actor, f desk.ChangeF
 // IncidentChanges lists the change requests linked to an incident the actor may see,
 // newest first: in full for staff (summaries with number), and for a client only the
 // title and state of each.
-func (a *App) IncidentChanges(ctx context.Context, actor desk.Actor, incidentID int64) (out []desk.ChangeSummary, err error) {
+func (a *Changes) ForIncident(ctx context.Context, actor desk.Actor, incidentID int64) (out []desk.ChangeSummary, err error) {
 	err = a.store.Read(ctx, func(tx Tx) error {
 		if _, err := visibleIncident(ctx, tx, actor, incidentID); err != nil {
 			return err
@@ -197,7 +197,7 @@ type ChangePatch struct {
 
 // UpdateChange changes the title or description of a change request that is not final;
 // the desk may. It is audited; the timelines are not touched.
-func (a *App) UpdateChange(ctx context.Context, actor desk.Actor, id int64, p ChangePatch) (c desk.ChangeRequest, err error) {
+func (a *Changes) Update(ctx context.Context, actor desk.Actor, id int64, p ChangePatch) (c desk.ChangeRequest, err error) {
 	now := a.clock()
 	err = a.store.Write(ctx, func(tx Tx) error {
 		if c, err = visibleChange(ctx, tx, actor, id); err != nil {
@@ -238,7 +238,7 @@ func checkChangeVersion(c desk.ChangeRequest, v *int) error {
 // or rejected; approved → implemented), with an optional reason; the desk may. The decision
 // is kept with the change request, each linked incident's timeline tells its client, and
 // the audit log records it, in one transaction.
-func (a *App) TransitionChange(ctx context.Context, actor desk.Actor, id int64, t desk.ChangeTransition) (c desk.ChangeRequest, err error) {
+func (a *Changes) Transition(ctx context.Context, actor desk.Actor, id int64, t desk.ChangeTransition) (c desk.ChangeRequest, err error) {
 	now := a.clock()
 	err = a.store.Write(ctx, func(tx Tx) error {
 		if c, err = visibleChange(ctx, tx, actor, id); err != nil {
@@ -289,17 +289,17 @@ func (a *App) TransitionChange(ctx context.Context, actor desk.Actor, id int64, 
 // LinkChange links one more incident to a change request; the desk may, in any state of
 // the change request (a new incident may be fixed by a change already implemented). The
 // incident's timeline says so.
-func (a *App) LinkChange(ctx context.Context, actor desk.Actor, id, incidentID int64) (c desk.ChangeRequest, err error) {
+func (a *Changes) Link(ctx context.Context, actor desk.Actor, id, incidentID int64) (c desk.ChangeRequest, err error) {
 	return a.relink(ctx, actor, id, incidentID, true)
 }
 
 // UnlinkChange removes an incident from a change request; the desk may, as long as another
 // incident stays linked. The incident's timeline says so.
-func (a *App) UnlinkChange(ctx context.Context, actor desk.Actor, id, incidentID int64) (c desk.ChangeRequest, err error) {
+func (a *Changes) Unlink(ctx context.Context, actor desk.Actor, id, incidentID int64) (c desk.ChangeRequest, err error) {
 	return a.relink(ctx, actor, id, incidentID, false)
 }
 
-func (a *App) relink(ctx context.Context, actor desk.Actor, id, incidentID int64, link bool) (c desk.ChangeRequest, err error) {
+func (a *core) relink(ctx context.Context, actor desk.Actor, id, incidentID int64, link bool) (c desk.ChangeRequest, err error) {
 	now := a.clock()
 	err = a.store.Write(ctx, func(tx Tx) error {
 		if c, err = visibleChange(ctx, tx, actor, id); err != nil {

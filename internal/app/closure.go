@@ -55,7 +55,7 @@ const reopenReason = "The client replied to the solution; the incident is reopen
 
 // reopenOnReply moves a resolved incident back to in_progress because the client replied:
 // the reply is a reaction, so the automatic close is cancelled and the SLA clock resumes.
-func (a *App) reopenOnReply(ctx context.Context, tx Tx, actor desk.Actor, inc *desk.Incident, now time.Time) error {
+func (a *core) reopenOnReply(ctx context.Context, tx Tx, actor desk.Actor, inc *desk.Incident, now time.Time) error {
 	before := *inc
 	inc.State, inc.WaitingOn, inc.UpdatedAt = desk.StateInProgress, "", now
 	inc.ResolvedAt, inc.AutoCloseAt = nil, nil
@@ -91,7 +91,7 @@ var closeActor = desk.SystemActor("Meldpunt")
 // claimed with a conditional update (state still resolved, deadline passed), and only the
 // transaction that changed the row writes the timeline, the audit record and the
 // notification.
-func (a *App) RunAutoClose(ctx context.Context) (int, error) {
+func (a *Incidents) RunAutoClose(ctx context.Context) (int, error) {
 	closed := 0
 	for round := 0; round < 1000; round++ { // a bound, not a limit one reaches
 		now := a.clock()

@@ -19,7 +19,7 @@ import (
 func (w *world) notifications(t *testing.T, u desk.User, kind string) []desk.Notification {
 	t.Helper()
 	var out []desk.Notification
-	for _, n := range noErr(w.a.Notifications(context.Background(), actor(u)))(t) {
+	for _, n := range noErr(w.a.Outbox.Notifications(context.Background(), actor(u)))(t) {
 		if n.Kind == kind {
 			out = append(out, n)
 		}
@@ -33,8 +33,8 @@ func (w *world) resolved(t *testing.T, title string) desk.Incident {
 	t.Helper()
 	ctx := context.Background()
 	inc := w.report(t, w.reporter, title)
-	noErr(w.a.TransitionIncident(ctx, actor(w.agent), inc.ID, desk.Transition{To: desk.StateTriaged}))(t)
-	return noErr(w.a.TransitionIncident(ctx, actor(w.agent), inc.ID,
+	noErr(w.a.Incidents.Transition(ctx, actor(w.agent), inc.ID, desk.Transition{To: desk.StateTriaged}))(t)
+	return noErr(w.a.Incidents.Transition(ctx, actor(w.agent), inc.ID,
 		desk.Transition{To: desk.StateResolved, Solution: "Restarted the service.", SolutionKind: desk.SolutionTemporary}))(t)
 }
 
@@ -49,14 +49,14 @@ func TestClosureLoop(t *testing.T) {
 
 		// Resolving needs a kind of solution.
 		inc := w.report(t, w.reporter, "Checkout fails")
-		noErr(w.a.TransitionIncident(ctx, agent, inc.ID, desk.Transition{To: desk.StateTriaged}))(t)
-		_, err := w.a.TransitionIncident(ctx, agent, inc.ID, desk.Transition{To: desk.StateResolved, Solution: "Restarted."})
+		noErr(w.a.Incidents.Transition(ctx, agent, inc.ID, desk.Transition{To: desk.StateTriaged}))(t)
+		_, err := w.a.Incidents.Transition(ctx, agent, inc.ID, desk.Transition{To: desk.StateResolved, Solution: "Restarted."})
 		if e, ok := err.(*desk.Error); !ok || e.Code != desk.EINVALID || e.Fields[0].Field != "solution_kind" {
 			t.Fatalf("resolve without a kind: %v", err)
 		}
-		inc = noErr(w.a.TransitionIncident(ctx, agent, inc.ID,
+		inc = noErr(w.a.Incidents.Transition(ctx, agent, inc.ID,
 			desk.Transition{To: desk.StateResolved, Solution: "Replaced the certificate.", SolutionKind: desk.SolutionStructural}))(t)
-		for i, in := range []desk.Incident{inc, noErr(w.a.Incident(ctx, actor(w.reporter), inc.ID))(t)} {
+		for i, in := range []desk.Incident{inc, noErr(w.a.Incidents.Get(ctx, actor(w.reporter), inc.ID))(t)} {
 			if in.SolutionKind != desk.SolutionStructural {
 				t.Errorf("%d: solution kind %q", i, in.SolutionKind)
 			}
@@ -65,32 +65,32 @@ func TestClosureLoop(t *testing.T) {
 
 		// One second early nothing happens; on the second it closes, once.
 		w.now = time.Date(2026, 3, 3, 9, 59, 59, 0, time.UTC)
-		if n := noErr(w.a.RunAutoClose(ctx))(t); n != 0 {
+		if n := noErr(w.a.Incidents.RunAutoClose(ctx))(t); n != 0 {
 			t.Fatalf("closed %d at 09:59:59", n)
 		}
-		if in := noErr(w.a.Incident(ctx, agent, inc.ID))(t); in.State != desk.StateResolved {
+		if in := noErr(w.a.Incidents.Get(ctx, agent, inc.ID))(t); in.State != desk.StateResolved {
 			t.Fatalf("state %s at 09:59:59", in.State)
 		}
 		w.now = time.Date(2026, 3, 3, 10, 0, 0, 0, time.UTC)
-		if n := noErr(w.a.RunAutoClose(ctx))(t); n != 1 {
+		if n := noErr(w.a.Incidents.RunAutoClose(ctx))(t); n != 1 {
 			t.Fatalf("closed %d at 10:00:00", n)
 		}
-		if n := noErr(w.a.RunAutoClose(ctx))(t); n != 0 {
+		if n := noErr(w.a.Incidents.RunAutoClose(ctx))(t); n != 0 {
 			t.Fatalf("closed %d more", n)
 		}
-		in := noErr(w.a.Incident(ctx, agent, inc.ID))(t)
+		in := noErr(w.a.Incidents.Get(ctx, agent, inc.ID))(t)
 		if in.State != desk.StateClosed || in.AutoCloseAt != nil {
 			t.Fatalf("after the deadline: %s, auto-close %v", in.State, in.AutoCloseAt)
 		}
 		wantAt(t, "closed", in.ClosedAt, "2026-03-03T10:00:00Z")
-		tl := noErr(w.a.Timeline(ctx, actor(w.reporter), inc.ID))(t)
+		tl := noErr(w.a.Incidents.Timeline(ctx, actor(w.reporter), inc.ID))(t)
 		last := tl[len(tl)-1]
 		if last.Event != desk.EventAutoClosed || last.Visibility != desk.Public || last.ToState != desk.StateClosed ||
 			!strings.Contains(last.Body, "no reaction within 24 hours") {
 			t.Errorf("last entry: %+v", last)
 		}
 		var audited int
-		for _, e := range noErr(w.a.IncidentAudit(ctx, agent, inc.ID))(t) {
+		for _, e := range noErr(w.a.Incidents.Audit(ctx, agent, inc.ID))(t) {
 			if e.Action == "auto_close" {
 				audited++
 				if e.ActorID != nil || !strings.Contains(e.After, "no reaction within 24 hours") || !strings.Contains(e.After, `"closed"`) {
@@ -108,17 +108,17 @@ func TestClosureLoop(t *testing.T) {
 		// Confirm: closed now, nothing left for the job.
 		w.now = time.Date(2026, 3, 4, 10, 0, 0, 0, time.UTC)
 		confirmed := w.resolved(t, "Confirmed")
-		in = noErr(w.a.TransitionIncident(ctx, actor(w.reporter), confirmed.ID, desk.Transition{To: desk.StateClosed}))(t)
+		in = noErr(w.a.Incidents.Transition(ctx, actor(w.reporter), confirmed.ID, desk.Transition{To: desk.StateClosed}))(t)
 		if in.State != desk.StateClosed || in.AutoCloseAt != nil {
 			t.Errorf("confirmed: %s, auto-close %v", in.State, in.AutoCloseAt)
 		}
 
 		// Reject: a reason is required; the owner hears of it.
 		rejected := w.resolved(t, "Rejected")
-		if _, err := w.a.TransitionIncident(ctx, actor(w.reporter), rejected.ID, desk.Transition{To: desk.StateInProgress}); desk.ErrorCode(err) != desk.EINVALID {
+		if _, err := w.a.Incidents.Transition(ctx, actor(w.reporter), rejected.ID, desk.Transition{To: desk.StateInProgress}); desk.ErrorCode(err) != desk.EINVALID {
 			t.Errorf("reject without a reason: %v", err)
 		}
-		in = noErr(w.a.TransitionIncident(ctx, actor(w.reporter), rejected.ID, desk.Transition{To: desk.StateInProgress, Reason: "Still broken on mobile."}))(t)
+		in = noErr(w.a.Incidents.Transition(ctx, actor(w.reporter), rejected.ID, desk.Transition{To: desk.StateInProgress, Reason: "Still broken on mobile."}))(t)
 		if in.State != desk.StateInProgress || in.AutoCloseAt != nil || in.ResolvedAt != nil {
 			t.Errorf("rejected: %s, auto-close %v", in.State, in.AutoCloseAt)
 		}
@@ -129,24 +129,24 @@ func TestClosureLoop(t *testing.T) {
 
 		// A reply from the client reopens; a reply from the desk does not.
 		replied := w.resolved(t, "Replied")
-		noErr(w.a.AddEntry(ctx, agent, replied.ID, app.EntryInput{Body: "Let us know if it works."}))(t)
-		if in := noErr(w.a.Incident(ctx, agent, replied.ID))(t); in.State != desk.StateResolved || in.AutoCloseAt == nil {
+		noErr(w.a.Incidents.AddEntry(ctx, agent, replied.ID, app.EntryInput{Body: "Let us know if it works."}))(t)
+		if in := noErr(w.a.Incidents.Get(ctx, agent, replied.ID))(t); in.State != desk.StateResolved || in.AutoCloseAt == nil {
 			t.Fatalf("the desk's reply changed the incident: %s %v", in.State, in.AutoCloseAt)
 		}
-		noErr(w.a.AddEntry(ctx, actor(w.reporter), replied.ID, app.EntryInput{Body: "It fails again since this morning."}))(t)
-		in = noErr(w.a.Incident(ctx, agent, replied.ID))(t)
+		noErr(w.a.Incidents.AddEntry(ctx, actor(w.reporter), replied.ID, app.EntryInput{Body: "It fails again since this morning."}))(t)
+		in = noErr(w.a.Incidents.Get(ctx, agent, replied.ID))(t)
 		if in.State != desk.StateInProgress || in.AutoCloseAt != nil || in.ResolvedAt != nil {
 			t.Errorf("after the client's reply: %s, auto-close %v", in.State, in.AutoCloseAt)
 		}
 		var reopened bool
-		for _, e := range noErr(w.a.Timeline(ctx, actor(w.reporter), replied.ID))(t) {
+		for _, e := range noErr(w.a.Incidents.Timeline(ctx, actor(w.reporter), replied.ID))(t) {
 			reopened = reopened || e.Event == desk.EventReopened && e.FromState == desk.StateResolved && e.ToState == desk.StateInProgress
 		}
 		if !reopened {
 			t.Error("no reopened entry on the timeline")
 		}
 		var why bool
-		for _, e := range noErr(w.a.IncidentAudit(ctx, agent, replied.ID))(t) {
+		for _, e := range noErr(w.a.Incidents.Audit(ctx, agent, replied.ID))(t) {
 			why = why || e.Action == "reopen" && strings.Contains(e.After, "client replied")
 		}
 		if !why {
@@ -158,7 +158,7 @@ func TestClosureLoop(t *testing.T) {
 
 		// Nothing of these three closes later.
 		w.now = w.now.Add(72 * time.Hour)
-		if n := noErr(w.a.RunAutoClose(ctx))(t); n != 0 {
+		if n := noErr(w.a.Incidents.RunAutoClose(ctx))(t); n != 0 {
 			t.Errorf("closed %d that had a reaction", n)
 		}
 	})
@@ -195,10 +195,10 @@ func TestAutoCloseExactlyOnce(t *testing.T) {
 			var wg sync.WaitGroup
 			total := 0
 			for i := range 8 {
-				a := []*app.App{w.a, w.b}[i%2]
+				a := []*app.Services{w.a, w.b}[i%2]
 				wg.Go(func() {
 					for range 3 {
-						n, err := a.RunAutoClose(ctx)
+						n, err := a.Incidents.RunAutoClose(ctx)
 						if err != nil {
 							t.Error(err)
 						}
@@ -213,16 +213,16 @@ func TestAutoCloseExactlyOnce(t *testing.T) {
 				t.Errorf("closed %d, want %d", total, len(incs))
 			}
 			for _, inc := range incs {
-				if in := noErr(w.a.Incident(ctx, actor(w.agent), inc.ID))(t); in.State != desk.StateClosed {
+				if in := noErr(w.a.Incidents.Get(ctx, actor(w.agent), inc.ID))(t); in.State != desk.StateClosed {
 					t.Errorf("%s: %s", inc.Number, in.State)
 				}
 				n := 0
-				for _, e := range noErr(w.a.IncidentAudit(ctx, actor(w.agent), inc.ID))(t) {
+				for _, e := range noErr(w.a.Incidents.Audit(ctx, actor(w.agent), inc.ID))(t) {
 					if e.Action == "auto_close" {
 						n++
 					}
 				}
-				for _, e := range noErr(w.a.Timeline(ctx, actor(w.agent), inc.ID))(t) {
+				for _, e := range noErr(w.a.Incidents.Timeline(ctx, actor(w.agent), inc.ID))(t) {
 					if e.Event == desk.EventAutoClosed {
 						n++
 					}
@@ -231,7 +231,7 @@ func TestAutoCloseExactlyOnce(t *testing.T) {
 					t.Errorf("%s: %d audit records and timeline entries, want one each", inc.Number, n)
 				}
 			}
-			if in := noErr(w.a.Incident(ctx, actor(w.agent), early.ID))(t); in.State != desk.StateResolved {
+			if in := noErr(w.a.Incidents.Get(ctx, actor(w.agent), early.ID))(t); in.State != desk.StateResolved {
 				t.Errorf("the incident resolved a second before: %s", in.State)
 			}
 			got := map[int64]int{}

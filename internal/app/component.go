@@ -7,7 +7,7 @@ import (
 )
 
 // CreateComponentGroup adds a group of components; only admins may.
-func (a *App) CreateComponentGroup(ctx context.Context, actor desk.Actor, g desk.ComponentGroup) (desk.ComponentGroup, error) {
+func (a *Components) CreateGroup(ctx context.Context, actor desk.Actor, g desk.ComponentGroup) (desk.ComponentGroup, error) {
 	if err := requireAdmin(actor, "create component groups"); err != nil {
 		return g, err
 	}
@@ -24,7 +24,7 @@ func (a *App) CreateComponentGroup(ctx context.Context, actor desk.Actor, g desk
 }
 
 // ComponentGroups lists the groups. Group names are no secret: the status page shows them.
-func (a *App) ComponentGroups(ctx context.Context, actor desk.Actor) (gs []desk.ComponentGroup, err error) {
+func (a *Components) Groups(ctx context.Context, actor desk.Actor) (gs []desk.ComponentGroup, err error) {
 	err = a.store.Read(ctx, func(tx Tx) error {
 		gs, err = tx.ComponentGroups(ctx)
 		return err
@@ -33,7 +33,7 @@ func (a *App) ComponentGroups(ctx context.Context, actor desk.Actor) (gs []desk.
 }
 
 // CreateComponent adds a component; only admins may.
-func (a *App) CreateComponent(ctx context.Context, actor desk.Actor, c desk.Component) (desk.Component, error) {
+func (a *Components) Create(ctx context.Context, actor desk.Actor, c desk.Component) (desk.Component, error) {
 	if err := requireAdmin(actor, "create components"); err != nil {
 		return c, err
 	}
@@ -84,7 +84,7 @@ func checkComponentRefs(ctx context.Context, tx Tx, c *desk.Component) error {
 }
 
 // Component returns a component: staff any, a client one it uses.
-func (a *App) Component(ctx context.Context, actor desk.Actor, id int64) (c desk.Component, err error) {
+func (a *Components) Get(ctx context.Context, actor desk.Actor, id int64) (c desk.Component, err error) {
 	err = a.store.Read(ctx, func(tx Tx) error {
 		c, err = tx.Component(ctx, id)
 		if err == nil && !actor.Role.IsStaff() {
@@ -99,7 +99,7 @@ func (a *App) Component(ctx context.Context, actor desk.Actor, id int64) (c desk
 }
 
 // Components lists components: staff all (or those of clientID), a client the ones it uses.
-func (a *App) Components(ctx context.Context, actor desk.Actor, clientID int64) (cs []desk.Component, err error) {
+func (a *Components) List(ctx context.Context, actor desk.Actor, clientID int64) (cs []desk.Component, err error) {
 	if !actor.Role.IsStaff() {
 		if clientID != 0 && clientID != actor.OrgID {
 			return []desk.Component{}, nil
@@ -128,7 +128,7 @@ type ComponentPatch struct {
 }
 
 // UpdateComponent changes a component; only admins may. A GroupID of 0 removes the group.
-func (a *App) UpdateComponent(ctx context.Context, actor desk.Actor, id int64, p ComponentPatch) (c desk.Component, err error) {
+func (a *Components) Update(ctx context.Context, actor desk.Actor, id int64, p ComponentPatch) (c desk.Component, err error) {
 	err = a.store.Write(ctx, func(tx Tx) error {
 		if c, err = tx.Component(ctx, id); err != nil {
 			return err
@@ -166,7 +166,7 @@ func (a *App) UpdateComponent(ctx context.Context, actor desk.Actor, id int64, p
 }
 
 // DeleteComponent removes a component; only admins may. Incidents keep their history.
-func (a *App) DeleteComponent(ctx context.Context, actor desk.Actor, id int64) error {
+func (a *Components) Delete(ctx context.Context, actor desk.Actor, id int64) error {
 	return a.store.Write(ctx, func(tx Tx) error {
 		c, err := tx.Component(ctx, id)
 		if err != nil {

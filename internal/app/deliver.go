@@ -34,7 +34,7 @@ const settleTimeout = 15 * time.Second
 // RunDelivery sends the due notifications and returns how many this call sent. Any number
 // of instances may run it at once: each message is claimed with a lease in its own
 // transaction, and only the holder sends and settles it. Without a Sender it does nothing.
-func (a *App) RunDelivery(ctx context.Context) (sent int, err error) {
+func (a *Outbox) RunDelivery(ctx context.Context) (sent int, err error) {
 	if a.cfg.Mail.Sender == nil {
 		return 0, nil
 	}
@@ -69,7 +69,7 @@ func (a *App) RunDelivery(ctx context.Context) (sent int, err error) {
 
 // deliver leases one notification, composes, sends and settles it; true when this call
 // sent it. A notification another instance leased first is left alone.
-func (a *App) deliver(ctx context.Context, id int64) (bool, error) {
+func (a *Outbox) deliver(ctx context.Context, id int64) (bool, error) {
 	cfg := a.cfg.Mail
 	now := a.clock()
 	var leased bool
@@ -132,7 +132,7 @@ func backoff(base time.Duration, attempts int) time.Duration {
 // settle records an attempt on a notification this instance leased. It runs even when ctx
 // was cancelled meanwhile. When the lease ran out and another instance took the message,
 // nothing is recorded and the message may go out twice; that is logged.
-func (a *App) settle(ctx context.Context, n desk.Notification, d desk.Delivery) error {
+func (a *Outbox) settle(ctx context.Context, n desk.Notification, d desk.Delivery) error {
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
 	defer cancel()
 	var ok bool
@@ -156,7 +156,7 @@ type unsendable struct{ error }
 // compose reads a leased notification and what its message says, and builds the message.
 // It returns a skip reason when the message must not go out, and an unsendable error when
 // it cannot be composed.
-func (a *App) compose(ctx context.Context, id int64) (n desk.Notification, m mail.Message, skip string, err error) {
+func (a *Outbox) compose(ctx context.Context, id int64) (n desk.Notification, m mail.Message, skip string, err error) {
 	var u desk.User
 	var inc *desk.Incident
 	var off []string
@@ -245,7 +245,7 @@ func (a *App) compose(ctx context.Context, id int64) (n desk.Notification, m mai
 }
 
 // deliveryLog returns the app's logger, or one that discards when the app has none.
-func (a *App) deliveryLog() *slog.Logger {
+func (a *Outbox) deliveryLog() *slog.Logger {
 	if a.log == nil {
 		return slog.New(slog.DiscardHandler)
 	}

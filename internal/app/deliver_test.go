@@ -30,7 +30,7 @@ var deskAddress = mail.Address{Name: "Servicedesk", Email: "desk@desk.test"}
 
 // mailer returns an instance that sends mail through sender, on db with the world's clock:
 // at most 3 attempts, the default backoff (30 s, doubling) and lease (2 minutes).
-func (w *world) mailer(db *store.DB, sender mail.Sender, instance string, log *slog.Logger) *app.App {
+func (w *world) mailer(db *store.DB, sender mail.Sender, instance string, log *slog.Logger) *app.Services {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -50,7 +50,7 @@ func smtpTo(t *testing.T, srv *mailtest.Server) mail.Sender {
 // (and the desk's new_report messages) are queued with it.
 func (w *world) submit(t *testing.T, by desk.User, title string) desk.Incident {
 	t.Helper()
-	inc, _, err := w.a.SubmitReport(context.Background(), actor(by), app.ReportInput{
+	inc, _, err := w.a.Reports.Submit(context.Background(), actor(by), app.ReportInput{
 		Answers: urgentAnswers(), Title: title, Description: "It stopped.", Accept: true})
 	if err != nil {
 		t.Fatal(err)
@@ -100,7 +100,7 @@ func queue(t *testing.T, db *store.DB, u desk.User, inc desk.Incident, kind, pay
 }
 
 // messageID is the Message-ID a notification goes out with.
-func messageID(t *testing.T, db *store.DB, a *app.App, n desk.Notification) string {
+func messageID(t *testing.T, db *store.DB, a *app.Services, n desk.Notification) string {
 	t.Helper()
 	var number string
 	err := db.Read(context.Background(), func(tx app.Tx) error {
@@ -111,7 +111,7 @@ func messageID(t *testing.T, db *store.DB, a *app.App, n desk.Notification) stri
 	if err != nil {
 		t.Fatal(err)
 	}
-	return a.MessageID(n, number)
+	return a.Outbox.MessageID(n, number)
 }
 
 // arrivals counts the messages the server accepted per Message-ID.
@@ -125,7 +125,7 @@ func arrivals(srv *mailtest.Server) map[string]int {
 
 // wantEachOnce checks that the server accepted exactly the notifications' messages, each
 // once, and nothing else.
-func wantEachOnce(t *testing.T, db *store.DB, a *app.App, srv *mailtest.Server, ns []desk.Notification) {
+func wantEachOnce(t *testing.T, db *store.DB, a *app.Services, srv *mailtest.Server, ns []desk.Notification) {
 	t.Helper()
 	got := arrivals(srv)
 	for _, n := range ns {
@@ -196,7 +196,7 @@ func TestDeliveryOverSMTP(t *testing.T) {
 		ctx := context.Background()
 		w := newWorld(t, db)
 		en := desk.LocaleEN
-		w.colleague = noErr(w.a.UpdateUser(ctx, sys, w.colleague.ID, app.UserPatch{Locale: &en}))(t)
+		w.colleague = noErr(w.a.Identity.UpdateUser(ctx, sys, w.colleague.ID, app.UserPatch{Locale: &en}))(t)
 		srv := mailtest.Start(t, mailtest.WithTLS(), mailtest.WithAuth("desk", "s3cret-pw"))
 		sender := noErr(mail.NewSMTP(mail.SMTPConfig{Host: srv.Host(), Port: srv.Port(), TLS: mail.TLSStartTLS,
 			Username: "desk", Password: "s3cret-pw", TLSConfig: srv.ClientTLS()}))(t)
@@ -206,7 +206,7 @@ func TestDeliveryOverSMTP(t *testing.T) {
 		incNL := w.submit(t, w.reporter, "Webshop ligt eruit")
 		incEN := w.submit(t, w.colleague, "Checkout is down")
 		queued := outbox(t, db)
-		if n := noErr(m.RunDelivery(ctx))(t); n != len(queued) {
+		if n := noErr(m.Outbox.RunDelivery(ctx))(t); n != len(queued) {
 			t.Fatalf("sent %d of %d queued messages", n, len(queued))
 		}
 		wantEachOnce(t, db, m, srv, queued)
@@ -235,7 +235,7 @@ func TestDeliveryOverSMTP(t *testing.T) {
 				}
 			}
 			h := got.Header
-			reply := noErr(m.ReplyAddress(ctx, n.ID))(t)
+			reply := noErr(m.Outbox.ReplyAddress(ctx, n.ID))(t)
 			thread := "<" + c.inc.Number + "@desk.test>"
 			if want := "<" + c.inc.Number + "." + strconv.FormatInt(n.ID, 10) + "@desk.test>"; h.Get("Message-Id") != want {
 				t.Errorf("%s: Message-ID %q, want %q", c.u.Email, h.Get("Message-Id"), want)
@@ -265,7 +265,7 @@ func TestDeliveryOverSMTP(t *testing.T) {
 		}
 
 		// Nothing is sent twice.
-		if n := noErr(m.RunDelivery(ctx))(t); n != 0 || len(srv.Messages()) != len(queued) {
+		if n := noErr(m.Outbox.RunDelivery(ctx))(t); n != 0 || len(srv.Messages()) != len(queued) {
 			t.Errorf("a second run sent %d; the server has %d messages, want %d", n, len(srv.Messages()), len(queued))
 		}
 		if strings.Contains(logs.String(), "s3cret-pw") {
@@ -290,7 +290,7 @@ func TestDeliverySurvivesAnSMTPOutage(t *testing.T) {
 		// At t0 the first report's messages (group A) fail once: due again in 30 seconds.
 		w.submit(t, w.reporter, "First")
 		groupA := outbox(t, db)
-		if n, err := m.RunDelivery(ctx); n != 0 || err != nil {
+		if n, err := m.Outbox.RunDelivery(ctx); n != 0 || err != nil {
 			t.Fatalf("with the server down: sent %d, err %v", n, err)
 		}
 		for _, n := range outbox(t, db) {
@@ -302,7 +302,7 @@ func TestDeliverySurvivesAnSMTPOutage(t *testing.T) {
 			t.Errorf("failure records: %v", recs)
 		}
 		// Not due yet: nothing is tried.
-		noErr(m.RunDelivery(ctx))(t)
+		noErr(m.Outbox.RunDelivery(ctx))(t)
 		for _, n := range outbox(t, db) {
 			if n.Attempts != 1 {
 				t.Errorf("tried before its time: %+v", n)
@@ -312,7 +312,7 @@ func TestDeliverySurvivesAnSMTPOutage(t *testing.T) {
 		// At t0+30s group A fails again (next in a minute); group B is new and fails once.
 		w.now = t0.Add(30 * time.Second)
 		w.submit(t, w.colleague, "Second")
-		noErr(m.RunDelivery(ctx))(t)
+		noErr(m.Outbox.RunDelivery(ctx))(t)
 		var groupB []desk.Notification
 		for _, n := range outbox(t, db) {
 			if byID(groupA, n.ID).ID != 0 {
@@ -329,7 +329,7 @@ func TestDeliverySurvivesAnSMTPOutage(t *testing.T) {
 
 		// At t0+90s group A reaches 3 attempts and is set aside; B fails a second time.
 		w.now = t0.Add(90 * time.Second)
-		noErr(m.RunDelivery(ctx))(t)
+		noErr(m.Outbox.RunDelivery(ctx))(t)
 		for _, n := range outbox(t, db) {
 			switch {
 			case byID(groupA, n.ID).ID != 0:
@@ -347,17 +347,17 @@ func TestDeliverySurvivesAnSMTPOutage(t *testing.T) {
 		// The server is back: when B is due, every message of B goes out once.
 		srv.Restart(t)
 		w.now = t0.Add(150 * time.Second)
-		if n := noErr(m.RunDelivery(ctx))(t); n != len(groupB) {
+		if n := noErr(m.Outbox.RunDelivery(ctx))(t); n != len(groupB) {
 			t.Errorf("sent %d after the outage, want %d", n, len(groupB))
 		}
 		wantEachOnce(t, db, m, srv, groupB)
 
 		// A retry puts a set-aside message back in the queue; the next run sends it.
-		retried := noErr(m.RetryNotification(ctx, sys, groupA[0].ID))(t)
+		retried := noErr(m.Outbox.Retry(ctx, sys, groupA[0].ID))(t)
 		if retried.State != desk.DeliveryPending || retried.Attempts != 0 {
 			t.Fatalf("retried: %+v", retried)
 		}
-		if n := noErr(m.RunDelivery(ctx))(t); n != 1 {
+		if n := noErr(m.Outbox.RunDelivery(ctx))(t); n != 1 {
 			t.Errorf("sent %d after the retry, want 1", n)
 		}
 		wantEachOnce(t, db, m, srv, append(groupB, groupA[0]))
@@ -381,14 +381,14 @@ func TestDeliveryBackoffIsCapped(t *testing.T) {
 		want := []time.Duration{30 * time.Second, time.Minute, 2 * time.Minute, 4 * time.Minute, 8 * time.Minute,
 			16 * time.Minute, 32 * time.Minute, time.Hour, time.Hour}
 		for i, wait := range want {
-			noErr(m.RunDelivery(ctx))(t)
+			noErr(m.Outbox.RunDelivery(ctx))(t)
 			got := notification(t, db, n.ID)
 			if got.Attempts != i+1 || got.State != desk.DeliveryPending || !got.NextAttemptAt.Equal(w.now.Add(wait)) || !strings.Contains(got.LastError, "451") {
 				t.Fatalf("after %d failures: next in %v (want %v), %+v", i+1, got.NextAttemptAt.Sub(w.now), wait, got)
 			}
 			w.now = got.NextAttemptAt
 		}
-		noErr(m.RunDelivery(ctx))(t)
+		noErr(m.Outbox.RunDelivery(ctx))(t)
 		if got := notification(t, db, n.ID); got.State != desk.DeliveryFailed || got.Attempts != 10 {
 			t.Errorf("after 10 attempts: %+v", got)
 		}
@@ -403,7 +403,7 @@ func TestDeliveryExactlyOnceAcrossInstances(t *testing.T) {
 			db1, db2 := storetest.OpenTwice(t, dialect)
 			w := newWorld(t, db1)
 			srv := mailtest.Start(t)
-			instances := []*app.App{w.mailer(db1, smtpTo(t, srv), "one", nil), w.mailer(db2, smtpTo(t, srv), "two", nil)}
+			instances := []*app.Services{w.mailer(db1, smtpTo(t, srv), "one", nil), w.mailer(db2, smtpTo(t, srv), "two", nil)}
 			for i := range 8 {
 				w.submit(t, []desk.User{w.reporter, w.colleague}[i%2], fmt.Sprint("Incident ", i))
 			}
@@ -416,7 +416,7 @@ func TestDeliveryExactlyOnceAcrossInstances(t *testing.T) {
 				a := instances[i%2]
 				wg.Go(func() {
 					for range 3 {
-						n, err := a.RunDelivery(context.Background())
+						n, err := a.Outbox.RunDelivery(context.Background())
 						if err != nil {
 							t.Error(err)
 						}
@@ -450,9 +450,9 @@ func TestDeliverySkipsAndSetsAside(t *testing.T) {
 		srv := mailtest.Start(t)
 		var logs logBuffer
 		m := w.mailer(db, smtpTo(t, srv), "one", logs.logger())
-		noErr(w.a.SetNotificationPreferences(ctx, actor(w.reporter), []desk.Preference{{Kind: desk.NotifyUpdate, Enabled: false}}))(t)
+		noErr(w.a.Outbox.SetPreferences(ctx, actor(w.reporter), []desk.Preference{{Kind: desk.NotifyUpdate, Enabled: false}}))(t)
 		inactive := false
-		noErr(w.a.UpdateUser(ctx, sys, w.colleague.ID, app.UserPatch{Active: &inactive}))(t)
+		noErr(w.a.Identity.UpdateUser(ctx, sys, w.colleague.ID, app.UserPatch{Active: &inactive}))(t)
 
 		inc := w.report(t, w.reporter, "Printer")
 		before := outbox(t, db) // what creating the incident queued, e.g. for the desk
@@ -462,7 +462,7 @@ func TestDeliverySkipsAndSetsAside(t *testing.T) {
 		toInactive := queue(t, db, w.colleague, inc, desk.NotifyUpdate, p, w.now)
 		broken := queue(t, db, w.reporter, inc, desk.NotifyWaiting, `{"number":`, w.now)
 
-		noErr(m.RunDelivery(ctx))(t)
+		noErr(m.Outbox.RunDelivery(ctx))(t)
 		wantEachOnce(t, db, m, srv, append(before, closed))
 		for _, c := range []struct {
 			n       desk.Notification
@@ -484,7 +484,7 @@ func TestDeliverySkipsAndSetsAside(t *testing.T) {
 			t.Errorf("set-aside records: %v", recs)
 		}
 		// The mandatory kind went out although the reporter switched an optional one off.
-		if n := noErr(m.RunDelivery(ctx))(t); n != 0 {
+		if n := noErr(m.Outbox.RunDelivery(ctx))(t); n != 0 {
 			t.Errorf("a second run sent %d", n)
 		}
 	})
@@ -496,7 +496,7 @@ func TestDeliveryWithoutSenderDoesNothing(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newWorld(t, db)
 		w.submit(t, w.reporter, "Quiet")
-		if n, err := w.a.RunDelivery(context.Background()); n != 0 || err != nil {
+		if n, err := w.a.Outbox.RunDelivery(context.Background()); n != 0 || err != nil {
 			t.Fatalf("sent %d, err %v", n, err)
 		}
 		for _, n := range outbox(t, db) {
@@ -517,7 +517,7 @@ func TestDeliveryToFiles(t *testing.T) {
 		m := w.mailer(db, mail.NewDir(dir), "one", nil)
 		inc := w.submit(t, w.reporter, "Webshop down")
 		queued := outbox(t, db)
-		if n := noErr(m.RunDelivery(ctx))(t); n != len(queued) {
+		if n := noErr(m.Outbox.RunDelivery(ctx))(t); n != len(queued) {
 			t.Fatalf("sent %d of %d", n, len(queued))
 		}
 		files, _ := filepath.Glob(filepath.Join(dir, "*.eml"))
@@ -563,7 +563,7 @@ func TestDeliveryChild(t *testing.T) {
 	a := app.New(db, func() time.Time { return now }, nil, app.Config{
 		BaseURL: "http://desk.test", Mail: app.MailConfig{Sender: sender, From: deskAddress, Instance: "child"},
 	})
-	n, err := a.RunDelivery(context.Background())
+	n, err := a.Outbox.RunDelivery(context.Background())
 	t.Fatalf("RunDelivery returned (%d, %v); the parent should have killed this process while the server held the message", n, err)
 }
 
@@ -622,12 +622,12 @@ func TestDeliveryKilledMidSend(t *testing.T) {
 	// Until its lease ends, another instance sends everything else but not that one.
 	srv := mailtest.Start(t)
 	m := w.mailer(db, smtpTo(t, srv), "survivor", nil)
-	noErr(m.RunDelivery(ctx))(t)
+	noErr(m.Outbox.RunDelivery(ctx))(t)
 	if got := arrivals(srv)[inFlight.Header.Get("Message-Id")]; got != 0 {
 		t.Fatalf("the leased message was sent %d times before its lease ended", got)
 	}
 	w.now = w.now.Add(2 * time.Minute)
-	if n := noErr(m.RunDelivery(ctx))(t); n != 1 {
+	if n := noErr(m.Outbox.RunDelivery(ctx))(t); n != 1 {
 		t.Errorf("after the lease: sent %d, want the message in flight", n)
 	}
 	wantEachOnce(t, db, m, srv, queued)

@@ -65,7 +65,7 @@ func mailAddress(addr string) string {
 // AcceptRecipient tells whether Meldpunt takes mail for an address: the desk's address and
 // valid reply addresses. Anything else is refused ("relaying denied"), so the listener is
 // never an open relay.
-func (a *App) AcceptRecipient(ctx context.Context, addr string) error {
+func (a *Inbox) AcceptRecipient(ctx context.Context, addr string) error {
 	addr = mailAddress(addr)
 	if addr != "" && addr == mailAddress(a.cfg.Mail.From.Email) {
 		return nil
@@ -77,13 +77,13 @@ func (a *App) AcceptRecipient(ctx context.Context, addr string) error {
 }
 
 // AcceptSender tells whether Meldpunt takes mail from an address: only an active user's.
-func (a *App) AcceptSender(ctx context.Context, addr string) error {
+func (a *Inbox) AcceptSender(ctx context.Context, addr string) error {
 	_, err := a.mailSender(ctx, addr)
 	return err
 }
 
 // mailSender returns the active user with the address; unknownSender for anyone else.
-func (a *App) mailSender(ctx context.Context, addr string) (u desk.User, err error) {
+func (a *core) mailSender(ctx context.Context, addr string) (u desk.User, err error) {
 	addr = mailAddress(addr)
 	if addr == "" || len(addr) > desk.MaxEmail {
 		return u, unknownSender
@@ -108,7 +108,7 @@ func (a *App) mailSender(ctx context.Context, addr string) (u desk.User, err err
 // client sent it (channel email, regular, the lowest urgency and impact: nobody answered
 // the questionnaire); staff use the console. Each Message-ID is taken once: the same
 // message again gives Duplicate and writes nothing.
-func (a *App) ReceiveMail(ctx context.Context, m InboundMail) (InboundResult, error) {
+func (a *Inbox) Receive(ctx context.Context, m InboundMail) (InboundResult, error) {
 	var res InboundResult
 	u, err := a.mailSender(ctx, m.From)
 	if err != nil {
@@ -180,7 +180,7 @@ func (a *App) ReceiveMail(ctx context.Context, m InboundMail) (InboundResult, er
 // in a transaction it then rolls back: the record that counts is written with the message's
 // incident. This answers a sending server's retry as a success before anything else is
 // checked (the incident may have closed since).
-func (a *App) seenMail(ctx context.Context, messageID string) (bool, error) {
+func (a *core) seenMail(ctx context.Context, messageID string) (bool, error) {
 	if messageID == "" {
 		return false, nil
 	}
@@ -212,7 +212,7 @@ var (
 // recipients, then by a Message-ID of Meldpunt's it refers to, then by the subject's tag.
 // id is 0 when there is none; toDesk tells whether it was sent to the desk's address (or a
 // reply address of a message about no incident).
-func (a *App) mailIncident(ctx context.Context, m InboundMail) (id int64, toDesk bool, err error) {
+func (a *core) mailIncident(ctx context.Context, m InboundMail) (id int64, toDesk bool, err error) {
 	deskAddr := mailAddress(a.cfg.Mail.From.Email)
 	for _, to := range m.To {
 		to = mailAddress(to)
@@ -272,7 +272,7 @@ func reversed(s []string) []string {
 // Its SLA clocks, first timeline entry, files, the reporter's report_received notification,
 // the desk's new_report notifications, the audit record and then's writes are stored in one
 // transaction.
-func (a *App) reportByMail(ctx context.Context, actor desk.Actor, subject, text string, files []checkedFile, then func(Tx, desk.Incident, time.Time) error) (inc desk.Incident, err error) {
+func (a *core) reportByMail(ctx context.Context, actor desk.Actor, subject, text string, files []checkedFile, then func(Tx, desk.Incident, time.Time) error) (inc desk.Incident, err error) {
 	if !actor.Role.IsClient() {
 		return inc, desk.Errorf(desk.EFORBIDDEN, "staff register incidents in Meldpunt, not by email to the desk's address; replies to an incident's messages are taken")
 	}

@@ -26,7 +26,7 @@ type IncidentInput struct {
 // CreateIncident registers an incident, computes its priority from the matrix and its SLA
 // deadlines from the contract, and writes its first timeline entry and audit record in the
 // same transaction.
-func (a *App) CreateIncident(ctx context.Context, actor desk.Actor, in IncidentInput) (inc desk.Incident, err error) {
+func (a *Incidents) Create(ctx context.Context, actor desk.Actor, in IncidentInput) (inc desk.Incident, err error) {
 	switch {
 	case actor.Role.IsClient():
 		if in.OrgID != 0 && in.OrgID != actor.OrgID {
@@ -84,7 +84,7 @@ func (a *App) CreateIncident(ctx context.Context, actor desk.Actor, in IncidentI
 // register stores a new incident registered without the questionnaire (by the desk, the
 // API or email): its priority from the matrix, its SLA deadlines, the public "registered"
 // entry, and the desk's new_report messages.
-func (a *App) register(ctx context.Context, tx Tx, actor desk.Actor, inc *desk.Incident, now time.Time) error {
+func (a *core) register(ctx context.Context, tx Tx, actor desk.Actor, inc *desk.Incident, now time.Time) error {
 	if err := settle(ctx, tx, inc); err != nil {
 		return err
 	}
@@ -149,7 +149,7 @@ func checkIncidentRefs(ctx context.Context, tx Tx, inc *desk.Incident) error {
 }
 
 // Incident returns an incident the actor may see; any other id is not found.
-func (a *App) Incident(ctx context.Context, actor desk.Actor, id int64) (inc desk.Incident, err error) {
+func (a *Incidents) Get(ctx context.Context, actor desk.Actor, id int64) (inc desk.Incident, err error) {
 	err = a.store.Read(ctx, func(tx Tx) error {
 		inc, err = visibleIncident(ctx, tx, actor, id)
 		return err
@@ -167,7 +167,7 @@ func visibleIncident(ctx context.Context, tx Tx, actor desk.Actor, id int64) (de
 }
 
 // Incidents lists the incidents the actor may see, narrowed by the filter, newest first.
-func (a *App) Incidents(ctx context.Context, actor desk.Actor, f desk.IncidentFilter) (p Page[desk.Incident], err error) {
+func (a *Incidents) List(ctx context.Context, actor desk.Actor, f desk.IncidentFilter) (p Page[desk.Incident], err error) {
 	scopeIncidents(actor, &f)
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 50
@@ -189,7 +189,7 @@ func (a *App) Incidents(ctx context.Context, actor desk.Actor, f desk.IncidentFi
 }
 
 // CountIncidents counts the incidents the actor may see that match the filter.
-func (a *App) CountIncidents(ctx context.Context, actor desk.Actor, f desk.IncidentFilter) (n int, err error) {
+func (a *Incidents) Count(ctx context.Context, actor desk.Actor, f desk.IncidentFilter) (n int, err error) {
 	scopeIncidents(actor, &f)
 	err = a.store.Read(ctx, func(tx Tx) error {
 		n, err = tx.CountIncidents(ctx, f)
@@ -215,7 +215,7 @@ type IncidentPatch struct {
 // UpdateIncident changes an incident's fields; the desk may. A change of urgency or impact
 // recomputes the priority and is shown to the client with its reason; a change of priority
 // or kind recomputes the SLA deadlines.
-func (a *App) UpdateIncident(ctx context.Context, actor desk.Actor, id int64, p IncidentPatch) (inc desk.Incident, err error) {
+func (a *Incidents) Update(ctx context.Context, actor desk.Actor, id int64, p IncidentPatch) (inc desk.Incident, err error) {
 	now := a.clock()
 	err = a.store.Write(ctx, func(tx Tx) error {
 		if inc, err = visibleIncident(ctx, tx, actor, id); err != nil {

@@ -35,7 +35,7 @@ type signingKey struct {
 // making one at once all add theirs if absent and then read what is stored, so they all
 // use the key of the first to commit (PostgreSQL runs read committed: the read after the
 // insert sees the winner's row).
-func (a *App) signingKey(ctx context.Context) ([]byte, error) {
+func (a *core) signingKey(ctx context.Context) ([]byte, error) {
 	a.key.mu.Lock()
 	defer a.key.mu.Unlock()
 	if a.key.key != nil {
@@ -88,7 +88,7 @@ func mac(key []byte, n int, parts ...string) string {
 func sameMAC(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
 
 // mailDomain is the domain of the desk's address: Message-IDs and reply addresses use it.
-func (a *App) mailDomain() string {
+func (a *core) mailDomain() string {
 	_, d, ok := strings.Cut(a.cfg.Mail.From.Email, "@")
 	if !ok || d == "" {
 		return hostOf(a.cfg.BaseURL)
@@ -98,7 +98,7 @@ func (a *App) mailDomain() string {
 
 // MessageID is the stable Message-ID of a notification about an incident:
 // "<INC-000123.45@domain>". Resending the same notification gives the same id.
-func (a *App) MessageID(n desk.Notification, number string) string {
+func (a *Outbox) MessageID(n desk.Notification, number string) string {
 	if number == "" {
 		return "<n" + strconv.FormatInt(n.ID, 10) + "@" + a.mailDomain() + ">"
 	}
@@ -107,7 +107,7 @@ func (a *App) MessageID(n desk.Notification, number string) string {
 
 // ThreadID is the root every message of one incident refers to (In-Reply-To and
 // References), so mail clients thread them: "<INC-000123@domain>".
-func (a *App) ThreadID(number string) string { return "<" + number + "@" + a.mailDomain() + ">" }
+func (a *Outbox) ThreadID(number string) string { return "<" + number + "@" + a.mailDomain() + ">" }
 
 // replyMACBytes is the length of the MAC in a reply address: 80 bits.
 const replyMACBytes = 10
@@ -115,7 +115,7 @@ const replyMACBytes = 10
 // ReplyAddress is the address replies to a notification go to: the desk's local part, "+",
 // the notification id, ".", and a MAC of it ("meldpunt+45.k3j…@domain"). Only Meldpunt can
 // make one, so a reply names its notification, and so its incident and recipient.
-func (a *App) ReplyAddress(ctx context.Context, notificationID int64) (string, error) {
+func (a *Outbox) ReplyAddress(ctx context.Context, notificationID int64) (string, error) {
 	key, err := a.signingKey(ctx)
 	if err != nil {
 		return "", err
@@ -127,7 +127,7 @@ func (a *App) ReplyAddress(ctx context.Context, notificationID int64) (string, e
 
 // parseReplyAddress returns the notification id a reply address names; ok is false for any
 // other address, or a forged or damaged one.
-func (a *App) parseReplyAddress(ctx context.Context, addr string) (id int64, ok bool, err error) {
+func (a *core) parseReplyAddress(ctx context.Context, addr string) (id int64, ok bool, err error) {
 	addr = strings.ToLower(strings.TrimSpace(addr))
 	local, domain, found := strings.Cut(addr, "@")
 	deskLocal, _, _ := strings.Cut(strings.ToLower(a.cfg.Mail.From.Email), "@")
@@ -179,7 +179,7 @@ func (t SolutionToken) fields() []string {
 // SolutionLinks returns the Confirm and Reject links of a resolved incident's solution.
 // They expire when the incident would close by itself (auto_close_at), and work only while
 // the incident is resolved with this solution: a used or superseded link is refused.
-func (a *App) SolutionLinks(ctx context.Context, inc desk.Incident) (confirm, reject string, err error) {
+func (a *Outbox) SolutionLinks(ctx context.Context, inc desk.Incident) (confirm, reject string, err error) {
 	if inc.State != desk.StateResolved || inc.ResolvedAt == nil {
 		return "", "", desk.Errorf(desk.ECONFLICT, "the incident is not resolved")
 	}
@@ -202,7 +202,7 @@ func (a *App) SolutionLinks(ctx context.Context, inc desk.Incident) (confirm, re
 // ParseSolutionToken checks a solution link's token: its MAC and that it has not expired at
 // now. It does not look at the incident; the use case checks that it is still resolved
 // with this solution. A damaged, forged or expired token is EUNAUTHORIZED.
-func (a *App) ParseSolutionToken(ctx context.Context, token string, now time.Time) (SolutionToken, error) {
+func (a *core) parseSolutionToken(ctx context.Context, token string, now time.Time) (SolutionToken, error) {
 	bad := desk.Errorf(desk.EUNAUTHORIZED, "this link is not valid; sign in to see the incident")
 	parts := strings.Split(token, ".")
 	if len(token) > 200 || len(parts) != 5 {

@@ -21,12 +21,12 @@ func TestSigningKeyShared(t *testing.T) {
 				db1, db2 := storetest.OpenTwice(t, dialect)
 				log := slog.New(slog.NewTextHandler(io.Discard, nil))
 				cfg := app.Config{BaseURL: "https://desk.example.com"}
-				apps := []*app.App{app.New(db1, time.Now, log, cfg), app.New(db2, time.Now, log, cfg)}
+				apps := []*app.Services{app.New(db1, time.Now, log, cfg), app.New(db2, time.Now, log, cfg)}
 				addrs := make([]string, len(apps))
 				var wg sync.WaitGroup
 				for i, a := range apps {
 					wg.Go(func() {
-						addr, err := a.ReplyAddress(context.Background(), 42)
+						addr, err := a.Outbox.ReplyAddress(context.Background(), 42)
 						if err != nil {
 							t.Error(err)
 						}
@@ -38,7 +38,7 @@ func TestSigningKeyShared(t *testing.T) {
 					t.Fatalf("round %d: the instances sign differently: %q and %q", round, addrs[0], addrs[1])
 				}
 				for _, a := range apps { // and each accepts the other's
-					if err := a.AcceptRecipient(context.Background(), addrs[0]); err != nil {
+					if err := a.Inbox.AcceptRecipient(context.Background(), addrs[0]); err != nil {
 						t.Fatalf("round %d: %v", round, err)
 					}
 				}

@@ -26,7 +26,7 @@ func (w *world) inbox() *inbox { return &inbox{w: w, seen: map[int64]int{}} }
 // news returns the notifications queued for u since the last call, and marks them read.
 func (b *inbox) news(t *testing.T, u desk.User) []desk.Notification {
 	t.Helper()
-	all := noErr(b.w.a.Notifications(context.Background(), actor(u)))(t)
+	all := noErr(b.w.a.Outbox.Notifications(context.Background(), actor(u)))(t)
 	out := all[b.seen[u.ID]:]
 	b.seen[u.ID] = len(all)
 	return out
@@ -87,9 +87,9 @@ func kinds(ns []desk.Notification) []string {
 func (w *world) deskUsers(t *testing.T) (admin, gone desk.User) {
 	t.Helper()
 	ctx := context.Background()
-	admin = noErr(w.a.CreateUser(ctx, sys, app.UserInput{Email: "adam@desk.example", Name: "adam", Role: desk.RoleAdmin}))(t)
-	gone = noErr(w.a.CreateUser(ctx, sys, app.UserInput{Email: "gone@desk.example", Name: "gone", Role: desk.RoleAgent}))(t)
-	noErr(w.a.UpdateUser(ctx, sys, gone.ID, app.UserPatch{Active: ptr(false)}))(t)
+	admin = noErr(w.a.Identity.CreateUser(ctx, sys, app.UserInput{Email: "adam@desk.example", Name: "adam", Role: desk.RoleAdmin}))(t)
+	gone = noErr(w.a.Identity.CreateUser(ctx, sys, app.UserInput{Email: "gone@desk.example", Name: "gone", Role: desk.RoleAgent}))(t)
+	noErr(w.a.Identity.UpdateUser(ctx, sys, gone.ID, app.UserPatch{Active: ptr(false)}))(t)
 	return admin, gone
 }
 
@@ -103,7 +103,7 @@ func TestNotifyNewReport(t *testing.T) {
 		b := w.inbox()
 
 		// The client's urgent report through the questionnaire.
-		inc, _ := noErr2(w.a.SubmitReport(ctx, actor(w.reporter), app.ReportInput{Answers: urgentAnswers(), Title: "Webshop down", Accept: true}))(t)
+		inc, _ := noErr2(w.a.Reports.Submit(ctx, actor(w.reporter), app.ReportInput{Answers: urgentAnswers(), Title: "Webshop down", Accept: true}))(t)
 		b.expect(t, w.reporter, desk.NotifyReportReceived, inc, map[string]any{"verdict": "urgent", "priority": "P1"})
 		want := map[string]any{"organisation": "Acme", "verdict": "urgent", "priority": "P1", "needs_assessment": true}
 		b.expect(t, w.agent, desk.NotifyNewReport, inc, want)
@@ -111,7 +111,7 @@ func TestNotifyNewReport(t *testing.T) {
 		b.none(t, gone, w.expert, w.colleague, w.clientAdmin)
 
 		// A call taken by the agent: the others hear of it, the agent does not.
-		phone, _ := noErr2(w.a.SubmitReport(ctx, actor(w.agent), app.ReportInput{OrgID: w.client.ID, ReporterID: &w.colleague.ID,
+		phone, _ := noErr2(w.a.Reports.Submit(ctx, actor(w.agent), app.ReportInput{OrgID: w.client.ID, ReporterID: &w.colleague.ID,
 			Answers: desk.Answers{"availability": {"up"}, "request_type": {"design"}, "financial_damage": {"no"}, "security": {"no"},
 				"essential_function": {"no"}, "end_users": {"no"}, "workaround": {"no"}, "business_process": {"none"}, "users": {"one"}},
 			Title: "A bigger logo", Accept: true}))(t)
@@ -132,7 +132,7 @@ func TestNotifyNewReport(t *testing.T) {
 		b.none(t, w.reporter, gone, w.expert)
 
 		// Registered by the agent: the admin hears of it.
-		byAgent := noErr(w.a.CreateIncident(ctx, actor(w.agent), app.IncidentInput{OrgID: w.client.ID, ReporterID: &w.colleague.ID,
+		byAgent := noErr(w.a.Incidents.Create(ctx, actor(w.agent), app.IncidentInput{OrgID: w.client.ID, ReporterID: &w.colleague.ID,
 			Title: "Phone: printer", Urgency: desk.Low, Impact: desk.Low}))(t)
 		b.expect(t, admin, desk.NotifyNewReport, byAgent, map[string]any{"organisation": "Acme", "priority": "P5"})
 		b.none(t, w.agent, w.colleague, gone, w.expert)
@@ -147,8 +147,8 @@ func TestNotifyReplies(t *testing.T) {
 		w := newWorld(t, db)
 		admin, _ := w.deskUsers(t)
 		inc := w.report(t, w.reporter, "Checkout fails")
-		noErr(w.a.TransitionIncident(ctx, actor(w.agent), inc.ID, desk.Transition{To: desk.StateTriaged}))(t) // the agent owns it
-		noErr(w.a.AssignIncident(ctx, actor(w.agent), inc.ID, app.Assignment{AssigneeID: &w.expert.ID}))(t)
+		noErr(w.a.Incidents.Transition(ctx, actor(w.agent), inc.ID, desk.Transition{To: desk.StateTriaged}))(t) // the agent owns it
+		noErr(w.a.Incidents.Assign(ctx, actor(w.agent), inc.ID, app.Assignment{AssigneeID: &w.expert.ID}))(t)
 		b := w.inbox()
 		b.news(t, w.reporter)
 		b.news(t, w.expert)
@@ -157,7 +157,7 @@ func TestNotifyReplies(t *testing.T) {
 
 		reply := func(u desk.User, kind desk.EntryKind, body string) {
 			t.Helper()
-			noErr(w.a.AddEntry(ctx, actor(u), inc.ID, app.EntryInput{Kind: kind, Body: body}))(t)
+			noErr(w.a.Incidents.AddEntry(ctx, actor(u), inc.ID, app.EntryInput{Kind: kind, Body: body}))(t)
 		}
 		reply(w.agent, desk.EntryNote, "Probably the payment provider.")
 		b.none(t, w.reporter, w.expert, w.agent, admin)
@@ -182,7 +182,7 @@ func TestNotifyReplies(t *testing.T) {
 		b.none(t, w.reporter, w.clientAdmin)
 
 		// Owner and assignee are one person, who hears of a reply once.
-		noErr(w.a.AssignIncident(ctx, actor(admin), inc.ID, app.Assignment{OwnerID: &w.agent.ID, AssigneeID: &w.agent.ID}))(t)
+		noErr(w.a.Incidents.Assign(ctx, actor(admin), inc.ID, app.Assignment{OwnerID: &w.agent.ID, AssigneeID: &w.agent.ID}))(t)
 		b.expect(t, w.agent, desk.NotifyAssigned, inc, map[string]any{"role": "assignee", "by": "adam"})
 		reply(w.reporter, desk.EntryReply, "Any news?")
 		b.expect(t, w.agent, desk.NotifyClientReply, inc, map[string]any{"body": "Any news?"})
@@ -202,7 +202,7 @@ func TestNotifyStateChanges(t *testing.T) {
 		b.news(t, w.agent)
 		move := func(as desk.Actor, id int64, tr desk.Transition) {
 			t.Helper()
-			noErr(w.a.TransitionIncident(ctx, as, id, tr))(t)
+			noErr(w.a.Incidents.Transition(ctx, as, id, tr))(t)
 		}
 
 		move(agent, inc.ID, desk.Transition{To: desk.StateTriaged})
@@ -257,7 +257,7 @@ func TestNotifyStateChanges(t *testing.T) {
 		fourth := w.resolved(t, "VPN drops")
 		b.news(t, w.reporter)
 		b.news(t, w.agent)
-		noErr(w.a.AddEntry(ctx, actor(w.reporter), fourth.ID, app.EntryInput{Body: "It dropped again."}))(t)
+		noErr(w.a.Incidents.AddEntry(ctx, actor(w.reporter), fourth.ID, app.EntryInput{Body: "It dropped again."}))(t)
 		got := kinds(b.news(t, w.agent))
 		slices.Sort(got)
 		if !slices.Equal(got, []string{desk.NotifyClientReply, desk.NotifySolutionRejected}) {
@@ -269,7 +269,7 @@ func TestNotifyStateChanges(t *testing.T) {
 		fifth := w.resolved(t, "Disk full")
 		b.news(t, w.reporter)
 		w.now = w.now.Add(25 * time.Hour)
-		if n := noErr(w.a.RunAutoClose(ctx))(t); n != 1 {
+		if n := noErr(w.a.Incidents.RunAutoClose(ctx))(t); n != 1 {
 			t.Fatalf("auto-closed %d", n)
 		}
 		b.expect(t, w.reporter, desk.NotifyAutoClosed, fifth, map[string]any{"hours": 24})
@@ -289,7 +289,7 @@ func TestNotifyAssignmentsAndAssessments(t *testing.T) {
 		b.news(t, admin)
 		assign := func(as desk.User, a app.Assignment) {
 			t.Helper()
-			noErr(w.a.AssignIncident(ctx, actor(as), inc.ID, a))(t)
+			noErr(w.a.Incidents.Assign(ctx, actor(as), inc.ID, a))(t)
 		}
 
 		assign(w.agent, app.Assignment{OwnerID: &admin.ID, AssigneeID: &w.expert.ID})
@@ -305,11 +305,11 @@ func TestNotifyAssignmentsAndAssessments(t *testing.T) {
 		b.none(t, admin, w.agent)
 
 		// An urgent report assessed and reclassified.
-		urgent, _ := noErr2(w.a.SubmitReport(ctx, actor(w.reporter), app.ReportInput{Answers: urgentAnswers(), Title: "Webshop down", Accept: true}))(t)
+		urgent, _ := noErr2(w.a.Reports.Submit(ctx, actor(w.reporter), app.ReportInput{Answers: urgentAnswers(), Title: "Webshop down", Accept: true}))(t)
 		b.news(t, w.reporter)
-		noErr(w.a.Assess(ctx, actor(w.agent), urgent.ID, false, "Only the test shop is down."))(t)
+		noErr(w.a.Reports.Assess(ctx, actor(w.agent), urgent.ID, false, "Only the test shop is down."))(t)
 		b.expect(t, w.reporter, desk.NotifyAssessment, urgent, map[string]any{"assessment": "reclassified", "reason": "Only the test shop is down."})
-		noErr(w.a.UpdateIncident(ctx, actor(w.agent), urgent.ID, app.IncidentPatch{Impact: ptr(desk.Low), Reason: "One shop only."}))(t)
+		noErr(w.a.Incidents.Update(ctx, actor(w.agent), urgent.ID, app.IncidentPatch{Impact: ptr(desk.Low), Reason: "One shop only."}))(t)
 		b.expect(t, w.reporter, desk.NotifyAssessment, urgent, map[string]any{"impact": "low", "reason": "One shop only."})
 	})
 }

@@ -9,7 +9,7 @@ import (
 
 // CreateOrganisation adds a client organisation; only admins may. The provider exists from
 // the first start and is never created twice.
-func (a *App) CreateOrganisation(ctx context.Context, actor desk.Actor, o desk.Organisation) (desk.Organisation, error) {
+func (a *Organisations) Create(ctx context.Context, actor desk.Actor, o desk.Organisation) (desk.Organisation, error) {
 	if err := requireAdmin(actor, "create organisations"); err != nil {
 		return o, err
 	}
@@ -34,7 +34,7 @@ func (a *App) CreateOrganisation(ctx context.Context, actor desk.Actor, o desk.O
 }
 
 // Organisation returns one organisation the actor may see.
-func (a *App) Organisation(ctx context.Context, actor desk.Actor, id int64) (o desk.Organisation, err error) {
+func (a *Organisations) Get(ctx context.Context, actor desk.Actor, id int64) (o desk.Organisation, err error) {
 	if !canSeeOrg(actor, id) {
 		return o, desk.NotFound("organisation")
 	}
@@ -46,7 +46,7 @@ func (a *App) Organisation(ctx context.Context, actor desk.Actor, id int64) (o d
 }
 
 // Organisations lists the organisations the actor may see: staff all, a client its own.
-func (a *App) Organisations(ctx context.Context, actor desk.Actor, kind desk.OrgKind) (os []desk.Organisation, err error) {
+func (a *Organisations) List(ctx context.Context, actor desk.Actor, kind desk.OrgKind) (os []desk.Organisation, err error) {
 	err = a.store.Read(ctx, func(tx Tx) error {
 		if !actor.Role.IsStaff() {
 			o, err := tx.Organisation(ctx, actor.OrgID)
@@ -68,7 +68,7 @@ type OrganisationPatch struct {
 }
 
 // UpdateOrganisation renames an organisation; only admins may.
-func (a *App) UpdateOrganisation(ctx context.Context, actor desk.Actor, id int64, p OrganisationPatch) (o desk.Organisation, err error) {
+func (a *Organisations) Update(ctx context.Context, actor desk.Actor, id int64, p OrganisationPatch) (o desk.Organisation, err error) {
 	if !canSeeOrg(actor, id) {
 		return o, desk.NotFound("organisation")
 	}
@@ -99,7 +99,7 @@ func (a *App) UpdateOrganisation(ctx context.Context, actor desk.Actor, id int64
 }
 
 // CreateContract adds a contract to a client organisation; only admins may.
-func (a *App) CreateContract(ctx context.Context, actor desk.Actor, c desk.Contract) (desk.Contract, error) {
+func (a *Organisations) CreateContract(ctx context.Context, actor desk.Actor, c desk.Contract) (desk.Contract, error) {
 	if err := requireAdmin(actor, "create contracts"); err != nil {
 		return c, err
 	}
@@ -129,7 +129,7 @@ func (a *App) CreateContract(ctx context.Context, actor desk.Actor, c desk.Contr
 }
 
 // Contract returns a contract the actor may see: staff any, a client its own organisation's.
-func (a *App) Contract(ctx context.Context, actor desk.Actor, id int64) (c desk.Contract, err error) {
+func (a *Organisations) Contract(ctx context.Context, actor desk.Actor, id int64) (c desk.Contract, err error) {
 	err = a.store.Read(ctx, func(tx Tx) error {
 		c, err = tx.Contract(ctx, id)
 		if err == nil && !canSeeOrg(actor, c.OrgID) {
@@ -141,7 +141,7 @@ func (a *App) Contract(ctx context.Context, actor desk.Actor, id int64) (c desk.
 }
 
 // Contracts lists contracts: staff those of orgID (0: all), a client its own.
-func (a *App) Contracts(ctx context.Context, actor desk.Actor, orgID int64) (cs []desk.Contract, err error) {
+func (a *Organisations) Contracts(ctx context.Context, actor desk.Actor, orgID int64) (cs []desk.Contract, err error) {
 	if !actor.Role.IsStaff() {
 		if orgID != 0 && orgID != actor.OrgID {
 			return []desk.Contract{}, nil
@@ -167,7 +167,7 @@ type ContractPatch struct {
 }
 
 // UpdateContract changes a contract; only admins may.
-func (a *App) UpdateContract(ctx context.Context, actor desk.Actor, id int64, p ContractPatch) (c desk.Contract, err error) {
+func (a *Organisations) UpdateContract(ctx context.Context, actor desk.Actor, id int64, p ContractPatch) (c desk.Contract, err error) {
 	err = a.store.Write(ctx, func(tx Tx) error {
 		if c, err = tx.Contract(ctx, id); err != nil {
 			return err

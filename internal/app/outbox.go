@@ -13,7 +13,7 @@ import (
 // deliver.go.
 
 // Outbox lists notifications, newest first, by state; admins only.
-func (a *App) Outbox(ctx context.Context, actor desk.Actor, f desk.OutboxFilter) (p Page[desk.Notification], err error) {
+func (a *Outbox) List(ctx context.Context, actor desk.Actor, f desk.OutboxFilter) (p Page[desk.Notification], err error) {
 	if err := requireAdmin(actor, "see the outbox"); err != nil {
 		return p, err
 	}
@@ -41,7 +41,7 @@ func (a *App) Outbox(ctx context.Context, actor desk.Actor, f desk.OutboxFilter)
 }
 
 // OutboxCounts counts notifications per delivery state; admins only.
-func (a *App) OutboxCounts(ctx context.Context, actor desk.Actor) (c map[desk.DeliveryState]int, err error) {
+func (a *Outbox) Counts(ctx context.Context, actor desk.Actor) (c map[desk.DeliveryState]int, err error) {
 	if err := requireAdmin(actor, "see the outbox"); err != nil {
 		return nil, err
 	}
@@ -54,7 +54,7 @@ func (a *App) OutboxCounts(ctx context.Context, actor desk.Actor) (c map[desk.De
 
 // RetryNotification puts a notification that was set aside back in the queue, due now with
 // its attempts reset; admins only. Retrying one that is not set aside is ECONFLICT.
-func (a *App) RetryNotification(ctx context.Context, actor desk.Actor, id int64) (n desk.Notification, err error) {
+func (a *Outbox) Retry(ctx context.Context, actor desk.Actor, id int64) (n desk.Notification, err error) {
 	if err := requireAdmin(actor, "retry messages"); err != nil {
 		return n, err
 	}
@@ -83,7 +83,7 @@ func (a *App) RetryNotification(ctx context.Context, actor desk.Actor, id int64)
 
 // NotificationPreferences lists the optional kinds the actor can receive and whether each
 // is on.
-func (a *App) NotificationPreferences(ctx context.Context, actor desk.Actor) (ps []desk.Preference, err error) {
+func (a *Outbox) Preferences(ctx context.Context, actor desk.Actor) (ps []desk.Preference, err error) {
 	if actor.UserID == 0 {
 		return nil, forbidden("have notification preferences")
 	}
@@ -104,7 +104,7 @@ func (a *App) NotificationPreferences(ctx context.Context, actor desk.Actor) (ps
 // SetNotificationPreferences switches the actor's optional kinds on and off; a kind not
 // listed keeps its setting. Only optional kinds of the actor's role can be switched off:
 // messages about one's own incident's decisions and solution always go out.
-func (a *App) SetNotificationPreferences(ctx context.Context, actor desk.Actor, ps []desk.Preference) ([]desk.Preference, error) {
+func (a *Outbox) SetPreferences(ctx context.Context, actor desk.Actor, ps []desk.Preference) ([]desk.Preference, error) {
 	if actor.UserID == 0 {
 		return nil, forbidden("have notification preferences")
 	}
@@ -146,12 +146,12 @@ func (a *App) SetNotificationPreferences(ctx context.Context, actor desk.Actor, 
 	if err != nil {
 		return nil, err
 	}
-	return a.NotificationPreferences(ctx, actor)
+	return a.Preferences(ctx, actor)
 }
 
 // OutboxRecipients reads the recipients of listed notifications, by id, so the outbox can
 // name them; admins only. A recipient that no longer exists is left out.
-func (a *App) OutboxRecipients(ctx context.Context, actor desk.Actor, ns []desk.Notification) (map[int64]desk.User, error) {
+func (a *Outbox) Recipients(ctx context.Context, actor desk.Actor, ns []desk.Notification) (map[int64]desk.User, error) {
 	if err := requireAdmin(actor, "see the outbox"); err != nil {
 		return nil, err
 	}
@@ -188,7 +188,7 @@ func MandatoryKinds(r desk.Role) []string {
 
 // OutboxStats counts notifications per delivery state for the metrics; it needs no actor
 // and tells nothing but numbers.
-func (a *App) OutboxStats(ctx context.Context) (c map[desk.DeliveryState]int, err error) {
+func (a *Outbox) Stats(ctx context.Context) (c map[desk.DeliveryState]int, err error) {
 	err = a.store.Read(ctx, func(tx Tx) error {
 		c, err = tx.OutboxCounts(ctx)
 		return err
@@ -209,7 +209,7 @@ func redactSecrets(ns []desk.Notification) []desk.Notification {
 
 // MailTransport says where this instance sends mail ("SMTP host:port (starttls)", ".eml
 // files in <dir>"), "" when it sends none; never a password. The outbox page shows it.
-func (a *App) MailTransport() string {
+func (a *Outbox) Transport() string {
 	if a.cfg.Mail.Sender == nil {
 		return ""
 	}

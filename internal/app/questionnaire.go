@@ -24,7 +24,7 @@ func currentQuestionnaire(ctx context.Context, tx Tx) (desk.Questionnaire, error
 }
 
 // Questionnaire returns the definition clients answer now. Anyone signed in may read it.
-func (a *App) Questionnaire(ctx context.Context, actor desk.Actor) (q desk.Questionnaire, err error) {
+func (a *Reports) Questionnaire(ctx context.Context, actor desk.Actor) (q desk.Questionnaire, err error) {
 	err = a.store.Read(ctx, func(tx Tx) error {
 		q, err = currentQuestionnaire(ctx, tx)
 		return err
@@ -35,7 +35,7 @@ func (a *App) Questionnaire(ctx context.Context, actor desk.Actor) (q desk.Quest
 // QuestionnaireVersion returns one version of the definition: what an incident's report
 // was answered with. Definitions are the same for every client and hold nothing of theirs,
 // so anyone signed in may read any version.
-func (a *App) QuestionnaireVersion(ctx context.Context, actor desk.Actor, version int) (q desk.Questionnaire, err error) {
+func (a *Reports) QuestionnaireVersion(ctx context.Context, actor desk.Actor, version int) (q desk.Questionnaire, err error) {
 	if version <= 0 {
 		return q, desk.NotFound("questionnaire")
 	}
@@ -51,7 +51,7 @@ func (a *App) QuestionnaireVersion(ctx context.Context, actor desk.Actor, versio
 
 // ReplaceQuestionnaire stores a new version of the definition; only admins may. Incidents
 // keep the version they were answered with.
-func (a *App) ReplaceQuestionnaire(ctx context.Context, actor desk.Actor, q desk.Questionnaire) (desk.Questionnaire, error) {
+func (a *Reports) ReplaceQuestionnaire(ctx context.Context, actor desk.Actor, q desk.Questionnaire) (desk.Questionnaire, error) {
 	if err := requireAdmin(actor, "change the questionnaire"); err != nil {
 		return q, err
 	}

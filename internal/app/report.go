@@ -34,7 +34,7 @@ type Verdict struct {
 // Evaluate tells a client (or an agent taking a call for orgID) what the answers mean,
 // before anything is stored: urgent or regular, why, the priority, and the contract's
 // promise. It stores nothing.
-func (a *App) Evaluate(ctx context.Context, actor desk.Actor, orgID int64, answers desk.Answers) (v Verdict, err error) {
+func (a *Reports) Evaluate(ctx context.Context, actor desk.Actor, orgID int64, answers desk.Answers) (v Verdict, err error) {
 	if actor.Role.IsClient() {
 		orgID = actor.OrgID
 	} else if !actor.Role.IsDesk() {
@@ -47,7 +47,7 @@ func (a *App) Evaluate(ctx context.Context, actor desk.Actor, orgID int64, answe
 	return v, err
 }
 
-func (a *App) evaluate(ctx context.Context, tx Tx, orgID int64, answers desk.Answers, now time.Time) (Verdict, error) {
+func (a *core) evaluate(ctx context.Context, tx Tx, orgID int64, answers desk.Answers, now time.Time) (Verdict, error) {
 	q, err := currentQuestionnaire(ctx, tx)
 	if err != nil {
 		return Verdict{}, err
@@ -74,7 +74,7 @@ func (a *App) evaluate(ctx context.Context, tx Tx, orgID int64, answers desk.Ans
 // promise says what the newest active contract promises for a report of that priority,
 // urgent or not, at now; nil without an active contract. Whether now lies within the
 // support hours is read from the calendar the contract names.
-func (a *App) promise(ctx context.Context, tx Tx, cs []desk.Contract, urgent bool, prio desk.Priority, now time.Time) (*Promise, error) {
+func (a *core) promise(ctx context.Context, tx Tx, cs []desk.Contract, urgent bool, prio desk.Priority, now time.Time) (*Promise, error) {
 	c, ok := activeContract(cs)
 	if !ok {
 		return nil, nil
@@ -97,7 +97,7 @@ func (a *App) promise(ctx context.Context, tx Tx, cs []desk.Contract, urgent boo
 
 // IncidentPromise says what the client's contract promises for an incident the actor may
 // see, by its kind and priority now; nil without an active contract.
-func (a *App) IncidentPromise(ctx context.Context, actor desk.Actor, id int64) (p *Promise, err error) {
+func (a *Reports) Promise(ctx context.Context, actor desk.Actor, id int64) (p *Promise, err error) {
 	err = a.store.Read(ctx, func(tx Tx) error {
 		inc, err := visibleIncident(ctx, tx, actor, id)
 		if err != nil {
@@ -143,7 +143,7 @@ type ReportInput struct {
 // urgency, impact and priority; an urgent one waits for the desk's assessment. The answers,
 // the verdict and the acceptance of the procedure (which text, who, when, from where) are
 // stored with it, and the client is notified, all in one transaction.
-func (a *App) SubmitReport(ctx context.Context, actor desk.Actor, in ReportInput) (inc desk.Incident, v Verdict, err error) {
+func (a *Reports) Submit(ctx context.Context, actor desk.Actor, in ReportInput) (inc desk.Incident, v Verdict, err error) {
 	var val desk.Validator
 	switch {
 	case actor.Role.IsClient():
@@ -361,7 +361,7 @@ func notifyNewReport(ctx context.Context, tx Tx, actor desk.Actor, inc desk.Inci
 }
 
 // Report returns the questionnaire answers of an incident the actor may see.
-func (a *App) Report(ctx context.Context, actor desk.Actor, incidentID int64) (r desk.Report, err error) {
+func (a *Reports) Get(ctx context.Context, actor desk.Actor, incidentID int64) (r desk.Report, err error) {
 	err = a.store.Read(ctx, func(tx Tx) error {
 		if _, err := visibleIncident(ctx, tx, actor, incidentID); err != nil {
 			return err
@@ -373,7 +373,7 @@ func (a *App) Report(ctx context.Context, actor desk.Actor, incidentID int64) (r
 }
 
 // Notifications lists the notifications queued for the actor.
-func (a *App) Notifications(ctx context.Context, actor desk.Actor) (ns []desk.Notification, err error) {
+func (a *Outbox) Notifications(ctx context.Context, actor desk.Actor) (ns []desk.Notification, err error) {
 	err = a.store.Read(ctx, func(tx Tx) error {
 		ns, err = tx.Notifications(ctx, actor.UserID)
 		return err
@@ -384,7 +384,7 @@ func (a *App) Notifications(ctx context.Context, actor desk.Actor) (ns []desk.No
 // Assess records the desk's judgement of an urgent report: approved (handled with
 // priority) or moved to regular support, which needs a reason. The decision is audited,
 // shown on the client's timeline and queued as a notification to the reporter.
-func (a *App) Assess(ctx context.Context, actor desk.Actor, id int64, approve bool, reason string) (inc desk.Incident, err error) {
+func (a *Reports) Assess(ctx context.Context, actor desk.Actor, id int64, approve bool, reason string) (inc desk.Incident, err error) {
 	reason = strings.TrimSpace(reason)
 	var val desk.Validator
 	val.Text("reason", reason, !approve, desk.MaxText, true)

@@ -27,7 +27,7 @@ func matrix(ctx context.Context, tx Tx) (desk.Matrix, error) {
 }
 
 // PriorityMatrix returns the matrix that maps urgency × impact onto a priority.
-func (a *App) PriorityMatrix(ctx context.Context, actor desk.Actor) (m desk.Matrix, err error) {
+func (a *Incidents) PriorityMatrix(ctx context.Context, actor desk.Actor) (m desk.Matrix, err error) {
 	err = a.store.Read(ctx, func(tx Tx) error {
 		m, err = matrix(ctx, tx)
 		return err
@@ -37,7 +37,7 @@ func (a *App) PriorityMatrix(ctx context.Context, actor desk.Actor) (m desk.Matr
 
 // SetPriorityMatrix replaces the matrix; only admins may. Existing incidents keep their
 // priority until their urgency or impact changes.
-func (a *App) SetPriorityMatrix(ctx context.Context, actor desk.Actor, m desk.Matrix) error {
+func (a *Incidents) SetPriorityMatrix(ctx context.Context, actor desk.Actor, m desk.Matrix) error {
 	if err := requireAdmin(actor, "change the priority matrix"); err != nil {
 		return err
 	}

@@ -13,7 +13,7 @@ const settingSetupToken = "setup_token_hash"
 // Bootstrap prepares a new installation: it creates the provider organisation when there is
 // none, and, while nobody can sign in yet, a one-time setup secret with which the first
 // admin signs up (see CompleteSetup). It returns "" once any user exists.
-func (a *App) Bootstrap(ctx context.Context) (setupSecret string, err error) {
+func (a *Identity) Bootstrap(ctx context.Context) (setupSecret string, err error) {
 	err = a.store.Write(ctx, func(tx Tx) error {
 		if _, err := provider(ctx, tx); err == errNoProvider {
 			p := desk.Organisation{Name: "Provider", Slug: "provider", Kind: desk.OrgProvider, CreatedAt: a.clock(), UpdatedAt: a.clock()}
@@ -47,7 +47,7 @@ type SetupInput struct {
 
 // CompleteSetup creates the first admin with the setup secret that Bootstrap printed. It
 // works once, and only while there are no users.
-func (a *App) CompleteSetup(ctx context.Context, secret string, in SetupInput, address string) (u desk.User, err error) {
+func (a *Identity) CompleteSetup(ctx context.Context, secret string, in SetupInput, address string) (u desk.User, err error) {
 	var v desk.Validator
 	v.Text("provider_name", in.ProviderName, true, desk.MaxName, false)
 	if err := v.Err(); err != nil {
@@ -111,7 +111,7 @@ func (a *App) CompleteSetup(ctx context.Context, secret string, in SetupInput, a
 }
 
 // SetupPending tells whether the first admin still has to be created.
-func (a *App) SetupPending(ctx context.Context) (pending bool, err error) {
+func (a *Identity) SetupPending(ctx context.Context) (pending bool, err error) {
 	err = a.store.Read(ctx, func(tx Tx) error {
 		n, err := tx.CountUsers(ctx)
 		pending = n == 0
@@ -122,7 +122,7 @@ func (a *App) SetupPending(ctx context.Context) (pending bool, err error) {
 
 // ProviderName returns the provider's name, which texts such as the procedure show. It is
 // no secret: any signed-in person may read it.
-func (a *App) ProviderName(ctx context.Context) (name string, err error) {
+func (a *Organisations) ProviderName(ctx context.Context) (name string, err error) {
 	err = a.store.Read(ctx, func(tx Tx) error {
 		p, err := provider(ctx, tx)
 		name = p.Name
@@ -132,7 +132,7 @@ func (a *App) ProviderName(ctx context.Context) (name string, err error) {
 }
 
 // UserByEmail finds a user for the command line (token create --email).
-func (a *App) UserByEmail(ctx context.Context, actor desk.Actor, email string) (u desk.User, err error) {
+func (a *Identity) UserByEmail(ctx context.Context, actor desk.Actor, email string) (u desk.User, err error) {
 	err = a.store.Read(ctx, func(tx Tx) error {
 		u, err = tx.UserByEmail(ctx, email)
 		if err == nil && !actor.System && !canSeeUser(actor, u) {
@@ -144,7 +144,7 @@ func (a *App) UserByEmail(ctx context.Context, actor desk.Actor, email string) (
 }
 
 // OrganisationBySlug finds an organisation for the command line (user create --org).
-func (a *App) OrganisationBySlug(ctx context.Context, actor desk.Actor, slug string) (o desk.Organisation, err error) {
+func (a *Organisations) BySlug(ctx context.Context, actor desk.Actor, slug string) (o desk.Organisation, err error) {
 	err = a.store.Read(ctx, func(tx Tx) error {
 		o, err = tx.OrganisationBySlug(ctx, slug)
 		if err == nil && !canSeeOrg(actor, o.ID) {

@@ -114,7 +114,7 @@ func calendarSlugs(ctx context.Context, tx Tx) ([]string, error) {
 
 // clockIn returns the clock of the calendar slug names, built once and cached; nil when no
 // such calendar exists (the incident then gets no deadlines rather than no registration).
-func (a *App) clockIn(ctx context.Context, tx Tx, slug string) (*desk.Clock, error) {
+func (a *core) clockIn(ctx context.Context, tx Tx, slug string) (*desk.Clock, error) {
 	c, ok, err := calendarIn(ctx, tx, slug)
 	if err != nil || !ok {
 		return nil, err
@@ -150,7 +150,7 @@ func normalizeCalendar(c *desk.Calendar) {
 // Calendars lists the calendars contracts may name: the built-in ones (or an admin's
 // version of them) and the admins' own, by slug. Anyone signed in may read them: they say
 // when the desk works.
-func (a *App) Calendars(ctx context.Context, actor desk.Actor) (cs []CalendarEntry, err error) {
+func (a *SLA) Calendars(ctx context.Context, actor desk.Actor) (cs []CalendarEntry, err error) {
 	err = a.store.Read(ctx, func(tx Tx) error {
 		stored, err := tx.Calendars(ctx)
 		if err != nil {
@@ -181,7 +181,7 @@ func (a *App) Calendars(ctx context.Context, actor desk.Actor) (cs []CalendarEnt
 // known holidays. Deadlines already stored keep their value; the new version applies from
 // the next change that moves an incident's deadlines (a new incident, a change of priority
 // or kind, a resumed clock).
-func (a *App) PutCalendar(ctx context.Context, actor desk.Actor, c desk.Calendar) (e CalendarEntry, err error) {
+func (a *SLA) PutCalendar(ctx context.Context, actor desk.Actor, c desk.Calendar) (e CalendarEntry, err error) {
 	if err := requireAdmin(actor, "change calendars"); err != nil {
 		return e, err
 	}
@@ -260,7 +260,7 @@ func hoursFor(c desk.Contract, kind desk.Kind) desk.SupportHours {
 // slaBasis returns what an incident's clocks count with: the clock of the calendar for its
 // kind and the target for its priority, under its organisation's newest active contract. ok
 // is false without such a contract, calendar or target.
-func (a *App) slaBasis(ctx context.Context, tx Tx, inc desk.Incident) (k *desk.Clock, t desk.Target, ok bool, err error) {
+func (a *core) slaBasis(ctx context.Context, tx Tx, inc desk.Incident) (k *desk.Clock, t desk.Target, ok bool, err error) {
 	cs, err := tx.Contracts(ctx, inc.OrgID)
 	if err != nil {
 		return nil, t, false, err
@@ -277,7 +277,7 @@ func (a *App) slaBasis(ctx context.Context, tx Tx, inc desk.Incident) (k *desk.C
 }
 
 // startSLA starts the clocks of a new incident: no contract, no deadlines.
-func (a *App) startSLA(ctx context.Context, tx Tx, inc *desk.Incident) error {
+func (a *core) startSLA(ctx context.Context, tx Tx, inc *desk.Incident) error {
 	k, t, ok, err := a.slaBasis(ctx, tx, *inc)
 	if err != nil || !ok {
 		inc.SLA = desk.SLA{}
@@ -297,7 +297,7 @@ func pausedState(s desk.State) bool {
 // registration time, keeping the paused time, in the calendar of the (new) kind. Without an
 // active contract the deadlines stay as they are. Warnings and breaches whose new time lies
 // ahead are handled again.
-func (a *App) retargetSLA(ctx context.Context, tx Tx, inc *desk.Incident, now time.Time) error {
+func (a *core) retargetSLA(ctx context.Context, tx Tx, inc *desk.Incident, now time.Time) error {
 	k, t, ok, err := a.slaBasis(ctx, tx, *inc)
 	if err != nil || !ok {
 		return err
@@ -321,7 +321,7 @@ func pauseSLA(inc *desk.Incident, now time.Time) {
 // resumeSLA restarts the resolution clock after waiting or a rejected solution: the
 // deadline moves on by the open time of the pause. Without an active contract the clock
 // stays paused, since there is no target to count to.
-func (a *App) resumeSLA(ctx context.Context, tx Tx, inc *desk.Incident, now time.Time) error {
+func (a *core) resumeSLA(ctx context.Context, tx Tx, inc *desk.Incident, now time.Time) error {
 	if inc.SLA.Calendar == "" {
 		return nil
 	}
@@ -350,7 +350,7 @@ var slaActor = desk.SystemActor("Meldpunt")
 // instances may run it at once: each warning and breach is sent exactly once, and one that
 // an instance did not finish (it stopped, its transaction failed) stays due for the next
 // run of any instance.
-func (a *App) RunSLAChecks(ctx context.Context) (int, error) {
+func (a *SLA) RunChecks(ctx context.Context) (int, error) {
 	sent := 0
 	for _, m := range desk.SLAMarks {
 		for round := 0; round < 1000; round++ { // a bound, not a limit one reaches
@@ -391,7 +391,7 @@ func (a *App) RunSLAChecks(ctx context.Context) (int, error) {
 // owner and the assignee (to the coordinators when the incident has neither); a breach to
 // the owner, the assignee and the desk's coordinators — every active agent and admin — and
 // is written on the timeline (internal) and in the audit log.
-func (a *App) markSLA(ctx context.Context, tx Tx, id int64, m desk.SLAMark, now time.Time) (bool, error) {
+func (a *core) markSLA(ctx context.Context, tx Tx, id int64, m desk.SLAMark, now time.Time) (bool, error) {
 	ok, err := tx.MarkSLA(ctx, id, m, now)
 	if err != nil || !ok {
 		return false, err
@@ -482,7 +482,7 @@ type QueuePage struct {
 // Queue lists the open incidents the actor may see by time to breach (see
 // desk.IncidentFilter.SortDue), narrowed by the filter; staff may. f.DueAfter and
 // f.DueAfterID are the cursor a previous page returned.
-func (a *App) Queue(ctx context.Context, actor desk.Actor, f desk.IncidentFilter) (p QueuePage, err error) {
+func (a *Incidents) Queue(ctx context.Context, actor desk.Actor, f desk.IncidentFilter) (p QueuePage, err error) {
 	if !actor.Role.IsStaff() {
 		return p, forbidden("see the queue")
 	}
@@ -506,4 +506,4 @@ func (a *App) Queue(ctx context.Context, actor desk.Actor, f desk.IncidentFilter
 }
 
 // Now returns the time of the app's clock, for pages that count down to a deadline.
-func (a *App) Now() time.Time { return a.clock() }
+func (a *SLA) Now() time.Time { return a.clock() }

@@ -47,7 +47,7 @@ func (w *world) contract(t *testing.T, c desk.Contract) desk.Contract {
 		c.OrgID = w.client.ID
 	}
 	c.Name, c.Active = "Gold", true
-	c, err := w.a.CreateContract(context.Background(), sys, c)
+	c, err := w.a.Organisations.CreateContract(context.Background(), sys, c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +69,7 @@ func TestSLADeadlines(t *testing.T) {
 		inc := w.report(t, w.reporter, "Checkout fails")
 		check := func(step, response, responseWarn, resolve, resolveWarn string) {
 			t.Helper()
-			for i, in := range []desk.Incident{inc, noErr(w.a.Incident(ctx, agent, inc.ID))(t)} {
+			for i, in := range []desk.Incident{inc, noErr(w.a.Incidents.Get(ctx, agent, inc.ID))(t)} {
 				what := fmt.Sprintf("%s (%s)", step, []string{"returned", "read back"}[i])
 				wantAt(t, what+": response due", in.SLA.ResponseDue, response)
 				wantAt(t, what+": response warning", in.SLA.ResponseWarn, responseWarn)
@@ -88,13 +88,13 @@ func TestSLADeadlines(t *testing.T) {
 		// Waiting from 17:00 on Monday to 09:00 on Tuesday pauses one open hour (17:00–17:30
 		// and 08:30–09:00): the deadline moves from Tuesday 09:00 to 10:00.
 		w.now = at(t, "2026-03-02T16:00:00Z")
-		inc = noErr(w.a.TransitionIncident(ctx, agent, inc.ID, desk.Transition{To: desk.StateWaiting, WaitingOn: desk.WaitingOnClient}))(t)
+		inc = noErr(w.a.Incidents.Transition(ctx, agent, inc.ID, desk.Transition{To: desk.StateWaiting, WaitingOn: desk.WaitingOnClient}))(t)
 		if inc.SLA.PausedSince == nil || !inc.SLA.PausedSince.Equal(w.now) {
 			t.Errorf("paused since %v", inc.SLA.PausedSince)
 		}
 		check("waiting", "2026-03-02T10:00:00Z", "2026-03-02T09:45:00Z", "", "")
 		w.now = at(t, "2026-03-03T08:00:00Z")
-		inc = noErr(w.a.TransitionIncident(ctx, agent, inc.ID, desk.Transition{To: desk.StateInProgress}))(t)
+		inc = noErr(w.a.Incidents.Transition(ctx, agent, inc.ID, desk.Transition{To: desk.StateInProgress}))(t)
 		if inc.SLA.Paused != time.Hour || inc.SLA.PausedSince != nil {
 			t.Errorf("paused %v since %v, want 1h and running", inc.SLA.Paused, inc.SLA.PausedSince)
 		}
@@ -104,7 +104,7 @@ func TestSLADeadlines(t *testing.T) {
 		// from the registration as if it had been P3 from the start, the paused hour kept.
 		w.now = at(t, "2026-03-03T08:30:00Z")
 		low := desk.Low
-		inc = noErr(w.a.UpdateIncident(ctx, agent, inc.ID, app.IncidentPatch{Impact: &low, Reason: "one user"}))(t)
+		inc = noErr(w.a.Incidents.Update(ctx, agent, inc.ID, app.IncidentPatch{Impact: &low, Reason: "one user"}))(t)
 		if inc.Priority != desk.P3 || inc.SLA.Paused != time.Hour {
 			t.Fatalf("priority %s, paused %v", inc.Priority, inc.SLA.Paused)
 		}
@@ -113,10 +113,10 @@ func TestSLADeadlines(t *testing.T) {
 		// A solution pauses the clock until the client answers; a rejection resumes it, with
 		// the business time the solution waited added.
 		w.now = at(t, "2026-03-03T09:00:00Z")
-		inc = noErr(w.a.TransitionIncident(ctx, agent, inc.ID, desk.Transition{To: desk.StateResolved, Solution: "Restarted.", SolutionKind: "temporary"}))(t)
+		inc = noErr(w.a.Incidents.Transition(ctx, agent, inc.ID, desk.Transition{To: desk.StateResolved, Solution: "Restarted.", SolutionKind: "temporary"}))(t)
 		check("resolved", "2026-03-02T13:00:00Z", "2026-03-02T12:00:00Z", "", "")
 		w.now = at(t, "2026-03-03T11:00:00Z")
-		inc = noErr(w.a.TransitionIncident(ctx, actor(w.reporter), inc.ID, desk.Transition{To: desk.StateInProgress, Reason: "Still fails."}))(t)
+		inc = noErr(w.a.Incidents.Transition(ctx, actor(w.reporter), inc.ID, desk.Transition{To: desk.StateInProgress, Reason: "Still fails."}))(t)
 		if inc.SLA.Paused != 3*time.Hour {
 			t.Errorf("paused %v, want 3h", inc.SLA.Paused)
 		}
@@ -124,8 +124,8 @@ func TestSLADeadlines(t *testing.T) {
 
 		// Closed: the clock stays stopped.
 		w.now = at(t, "2026-03-03T12:00:00Z")
-		noErr(w.a.TransitionIncident(ctx, agent, inc.ID, desk.Transition{To: desk.StateResolved, Solution: "Fixed.", SolutionKind: "temporary"}))(t)
-		inc = noErr(w.a.TransitionIncident(ctx, actor(w.reporter), inc.ID, desk.Transition{To: desk.StateClosed}))(t)
+		noErr(w.a.Incidents.Transition(ctx, agent, inc.ID, desk.Transition{To: desk.StateResolved, Solution: "Fixed.", SolutionKind: "temporary"}))(t)
+		inc = noErr(w.a.Incidents.Transition(ctx, actor(w.reporter), inc.ID, desk.Transition{To: desk.StateClosed}))(t)
 		if inc.SLA.ResolveDue != nil || inc.SLA.PausedSince == nil || !inc.SLA.PausedSince.Equal(w.now) {
 			t.Errorf("closed: %+v", inc.SLA)
 		}
@@ -143,7 +143,7 @@ func TestSLAKindAndContract(t *testing.T) {
 		if inc.SLA != (desk.SLA{}) {
 			t.Errorf("without a contract: %+v", inc.SLA)
 		}
-		inc = noErr(w.a.TransitionIncident(ctx, actor(w.agent), inc.ID, desk.Transition{To: desk.StateWaiting, WaitingOn: desk.WaitingOnClient}))(t)
+		inc = noErr(w.a.Incidents.Transition(ctx, actor(w.agent), inc.ID, desk.Transition{To: desk.StateWaiting, WaitingOn: desk.WaitingOnClient}))(t)
 		if inc.SLA != (desk.SLA{}) {
 			t.Errorf("without a contract, waiting: %+v", inc.SLA)
 		}
@@ -151,7 +151,7 @@ func TestSLAKindAndContract(t *testing.T) {
 		w.contract(t, desk.Contract{SupportHours: desk.HoursBusiness, UrgentHours: desk.Hours24x7, CoversUrgent: true})
 		// Saturday 7 March, 12:00 UTC: the business calendar is closed, the 24/7 one open.
 		w.now = at(t, "2026-03-07T12:00:00Z")
-		rep, _, err := w.a.SubmitReport(ctx, actor(w.reporter), app.ReportInput{Answers: urgentAnswers(), Title: "Shop down", Accept: true})
+		rep, _, err := w.a.Reports.Submit(ctx, actor(w.reporter), app.ReportInput{Answers: urgentAnswers(), Title: "Shop down", Accept: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -162,7 +162,7 @@ func TestSLAKindAndContract(t *testing.T) {
 		wantAt(t, "urgent resolve", rep.SLA.ResolveDue, "2026-03-07T16:00:00Z")
 		wantAt(t, "urgent resolve warning", rep.SLA.ResolveWarn, "2026-03-07T15:00:00Z")
 
-		rep = noErr(w.a.Assess(ctx, actor(w.agent), rep.ID, false, "Only the test shop"))(t)
+		rep = noErr(w.a.Reports.Assess(ctx, actor(w.agent), rep.ID, false, "Only the test shop"))(t)
 		if rep.Kind != desk.KindRegular || rep.SLA.Calendar != "business" {
 			t.Fatalf("reclassified: %s %+v", rep.Kind, rep.SLA)
 		}
@@ -171,7 +171,7 @@ func TestSLAKindAndContract(t *testing.T) {
 		wantAt(t, "regular resolve", rep.SLA.ResolveDue, "2026-03-09T11:30:00Z")
 
 		// The other client has no contract: its incidents have no deadlines.
-		u := noErr(w.a.CreateUser(ctx, sys, app.UserInput{OrgID: w.other.ID, Email: "o@other.example", Name: "O", Role: desk.RoleClientUser, Password: "long enough password"}))(t)
+		u := noErr(w.a.Identity.CreateUser(ctx, sys, app.UserInput{OrgID: w.other.ID, Email: "o@other.example", Name: "O", Role: desk.RoleClientUser, Password: "long enough password"}))(t)
 		if other := w.report(t, u, "Elsewhere"); other.SLA.Calendar != "" || other.SLA.ResolveDue != nil {
 			t.Errorf("other client: %+v", other.SLA)
 		}
@@ -185,14 +185,14 @@ func TestCalendars(t *testing.T) {
 		ctx := context.Background()
 		w := newWorld(t, db)
 		admin := desk.SystemActor("admin")
-		cs := noErr(w.a.Calendars(ctx, actor(w.reporter)))(t)
+		cs := noErr(w.a.SLA.Calendars(ctx, actor(w.reporter)))(t)
 		if len(cs) != 2 || cs[0].Slug != "24x7" || !cs[0].BuiltIn || cs[1].Slug != "business" || cs[1].UpdatedAt != nil {
 			t.Fatalf("built-in calendars: %+v", cs)
 		}
 
 		// Errors name their fields; only admins may store.
 		bad := desk.Calendar{Slug: "Night Shift", Name: "", Zone: "Mars/Olympus", Holidays: []string{"sinterklaas"}}
-		_, err := w.a.PutCalendar(ctx, admin, bad)
+		_, err := w.a.SLA.PutCalendar(ctx, admin, bad)
 		for _, f := range []string{"name", "slug", "zone", "holidays[0]", "week"} {
 			if e, _ := err.(*desk.Error); e == nil || !slices.ContainsFunc(e.Fields, func(fe desk.FieldError) bool { return fe.Field == f }) {
 				t.Errorf("bad calendar: no error for %s in %v", f, err)
@@ -202,15 +202,15 @@ func TestCalendars(t *testing.T) {
 		for d := range 7 {
 			night.Week[d] = []desk.Span{{Start: 0, End: 6 * 60}}
 		}
-		if _, err := w.a.PutCalendar(ctx, actor(w.agent), night); desk.ErrorCode(err) != desk.EFORBIDDEN {
+		if _, err := w.a.SLA.PutCalendar(ctx, actor(w.agent), night); desk.ErrorCode(err) != desk.EFORBIDDEN {
 			t.Fatalf("agent stores a calendar: %v", err)
 		}
-		if _, err := w.a.PutCalendar(ctx, admin, night); err != nil {
+		if _, err := w.a.SLA.PutCalendar(ctx, admin, night); err != nil {
 			t.Fatal(err)
 		}
 
 		// A contract may name it, but not a calendar that does not exist.
-		_, err = w.a.CreateContract(ctx, sys, desk.Contract{OrgID: w.client.ID, Name: "X", SupportHours: "weekends", Active: true})
+		_, err = w.a.Organisations.CreateContract(ctx, sys, desk.Contract{OrgID: w.client.ID, Name: "X", SupportHours: "weekends", Active: true})
 		if e, _ := err.(*desk.Error); e == nil || len(e.Fields) != 1 || e.Fields[0].Field != "support_hours" || e.Fields[0].Rule != "one_of" {
 			t.Errorf("unknown calendar: %v", err)
 		}
@@ -228,7 +228,7 @@ func TestCalendars(t *testing.T) {
 		for d := range 7 {
 			night.Week[d] = []desk.Span{{Start: 0, End: 7 * 60}}
 		}
-		if _, err := w.a.PutCalendar(ctx, admin, night); err != nil {
+		if _, err := w.a.SLA.PutCalendar(ctx, admin, night); err != nil {
 			t.Fatal(err)
 		}
 		// A P2's 8 hours to solve: 7 on the first night, 1 on the second, until Wednesday
@@ -239,10 +239,10 @@ func TestCalendars(t *testing.T) {
 		// An admin's version of a built-in calendar replaces it.
 		b := desk.DefaultCalendars()[1]
 		b.Holidays = []string{"koningsdag"}
-		if _, err := w.a.PutCalendar(ctx, admin, b); err != nil {
+		if _, err := w.a.SLA.PutCalendar(ctx, admin, b); err != nil {
 			t.Fatal(err)
 		}
-		cs = noErr(w.a.Calendars(ctx, actor(w.reporter)))(t)
+		cs = noErr(w.a.SLA.Calendars(ctx, actor(w.reporter)))(t)
 		if len(cs) != 3 || cs[1].Slug != "business" || cs[1].BuiltIn || cs[1].UpdatedAt == nil || !slices.Equal(cs[1].Holidays, []string{"koningsdag"}) ||
 			cs[2].Slug != "night" || cs[2].Name != "Night shift, longer" {
 			t.Errorf("calendars: %+v", cs)
@@ -255,7 +255,7 @@ func TestCalendars(t *testing.T) {
 // 60; it warns of its solution after 6 hours and is late after 8.
 type slaWorld struct {
 	*world
-	b *app.App // the second instance
+	b *app.Services // the second instance
 }
 
 func newSLAWorld(t *testing.T, dialect string) *slaWorld {
@@ -274,10 +274,10 @@ func (w *slaWorld) runEverywhere(t *testing.T) int {
 	var wg sync.WaitGroup
 	total := 0
 	for i := range 8 {
-		a := []*app.App{w.a, w.b}[i%2]
+		a := []*app.Services{w.a, w.b}[i%2]
 		wg.Go(func() {
 			for range 3 {
-				n, err := a.RunSLAChecks(context.Background())
+				n, err := a.SLA.RunChecks(context.Background())
 				if err != nil {
 					t.Error(err)
 				}
@@ -294,7 +294,7 @@ func (w *slaWorld) runEverywhere(t *testing.T) int {
 // notified counts a user's SLA notifications by incident and mark.
 func (w *slaWorld) notified(t *testing.T, u desk.User) map[string]int {
 	t.Helper()
-	ns := noErr(w.a.Notifications(context.Background(), actor(u)))(t)
+	ns := noErr(w.a.Outbox.Notifications(context.Background(), actor(u)))(t)
 	got := map[string]int{}
 	for _, n := range ns {
 		if n.Kind != desk.NotifySLAWarning && n.Kind != desk.NotifySLABreach {
@@ -322,7 +322,7 @@ func TestSLAChecksExactlyOnce(t *testing.T) {
 			for i := range 12 {
 				inc := w.report(t, w.reporter, fmt.Sprint("Incident ", i))
 				if i%2 == 0 {
-					inc = noErr(w.a.AssignIncident(ctx, agent, inc.ID, app.Assignment{OwnerID: &w.agent.ID, AssigneeID: &w.expert.ID}))(t)
+					inc = noErr(w.a.Incidents.Assign(ctx, agent, inc.ID, app.Assignment{OwnerID: &w.agent.ID, AssigneeID: &w.expert.ID}))(t)
 					assigned = append(assigned, inc)
 				} else {
 					unassigned = append(unassigned, inc)
@@ -331,14 +331,14 @@ func TestSLAChecksExactlyOnce(t *testing.T) {
 			// Answered: no response marks. Waiting after the answer: nothing at all. Closed:
 			// nothing.
 			answered := w.report(t, w.reporter, "Answered")
-			noErr(w.a.AddEntry(ctx, agent, answered.ID, app.EntryInput{Body: "On it."}))(t)
+			noErr(w.a.Incidents.AddEntry(ctx, agent, answered.ID, app.EntryInput{Body: "On it."}))(t)
 			waiting := w.report(t, w.reporter, "Waiting")
-			noErr(w.a.AddEntry(ctx, agent, waiting.ID, app.EntryInput{Body: "Which browser?"}))(t)
-			noErr(w.a.TransitionIncident(ctx, agent, waiting.ID, desk.Transition{To: desk.StateWaiting, WaitingOn: desk.WaitingOnClient}))(t)
+			noErr(w.a.Incidents.AddEntry(ctx, agent, waiting.ID, app.EntryInput{Body: "Which browser?"}))(t)
+			noErr(w.a.Incidents.Transition(ctx, agent, waiting.ID, desk.Transition{To: desk.StateWaiting, WaitingOn: desk.WaitingOnClient}))(t)
 			closed := w.report(t, w.reporter, "Closed")
-			noErr(w.a.TransitionIncident(ctx, agent, closed.ID, desk.Transition{To: desk.StateTriaged}))(t)
-			noErr(w.a.TransitionIncident(ctx, agent, closed.ID, desk.Transition{To: desk.StateResolved, Solution: "Done.", SolutionKind: "temporary"}))(t)
-			noErr(w.a.TransitionIncident(ctx, actor(w.reporter), closed.ID, desk.Transition{To: desk.StateClosed}))(t)
+			noErr(w.a.Incidents.Transition(ctx, agent, closed.ID, desk.Transition{To: desk.StateTriaged}))(t)
+			noErr(w.a.Incidents.Transition(ctx, agent, closed.ID, desk.Transition{To: desk.StateResolved, Solution: "Done.", SolutionKind: "temporary"}))(t)
+			noErr(w.a.Incidents.Transition(ctx, actor(w.reporter), closed.ID, desk.Transition{To: desk.StateClosed}))(t)
 			all := append(append([]desk.Incident{}, assigned...), unassigned...)
 
 			// Nothing is due yet.
@@ -356,7 +356,7 @@ func TestSLAChecksExactlyOnce(t *testing.T) {
 			if n := w.runEverywhere(t); n != 38 {
 				t.Errorf("after 8 hours: %d sent, want 38", n)
 			}
-			if n, err := w.b.RunSLAChecks(ctx); n != 0 || err != nil {
+			if n, err := w.b.SLA.RunChecks(ctx); n != 0 || err != nil {
 				t.Errorf("once more: %d sent (%v)", n, err)
 			}
 
@@ -388,17 +388,17 @@ func TestSLAChecksExactlyOnce(t *testing.T) {
 			}
 
 			// The flags are set; a breach is on the timeline (for staff) and in the audit log.
-			inc := noErr(w.a.Incident(ctx, agent, all[0].ID))(t)
+			inc := noErr(w.a.Incidents.Get(ctx, agent, all[0].ID))(t)
 			if !inc.ResponseWarned || !inc.ResponseBreached || !inc.ResolveWarned || !inc.ResolveBreached {
 				t.Errorf("flags: %+v", inc)
 			}
 			for _, id := range []int64{waiting.ID, closed.ID} {
-				if inc := noErr(w.a.Incident(ctx, agent, id))(t); inc.ResponseWarned || inc.ResolveWarned || inc.ResolveBreached {
+				if inc := noErr(w.a.Incidents.Get(ctx, agent, id))(t); inc.ResponseWarned || inc.ResolveWarned || inc.ResolveBreached {
 					t.Errorf("%s was marked: %+v", inc.Title, inc)
 				}
 			}
 			var events []string
-			for _, e := range noErr(w.a.Timeline(ctx, agent, inc.ID))(t) {
+			for _, e := range noErr(w.a.Incidents.Timeline(ctx, agent, inc.ID))(t) {
 				if e.Kind == desk.EntrySystem && e.Visibility == desk.Internal {
 					events = append(events, e.Event)
 				}
@@ -406,11 +406,11 @@ func TestSLAChecksExactlyOnce(t *testing.T) {
 			if !slices.Equal(events, []string{desk.EventAssigned, desk.EventResponseBreached, desk.EventResolveBreached}) {
 				t.Errorf("internal events: %v", events)
 			}
-			if tl := noErr(w.a.Timeline(ctx, actor(w.reporter), inc.ID))(t); len(tl) != 1 {
+			if tl := noErr(w.a.Incidents.Timeline(ctx, actor(w.reporter), inc.ID))(t); len(tl) != 1 {
 				t.Errorf("the client sees %d entries, want the registration only", len(tl))
 			}
 			var actions []string
-			for _, e := range noErr(w.a.IncidentAudit(ctx, agent, inc.ID))(t) {
+			for _, e := range noErr(w.a.Incidents.Audit(ctx, agent, inc.ID))(t) {
 				actions = append(actions, e.Action)
 			}
 			if slices.Index(actions, "sla_response") < 0 || slices.Index(actions, "sla_resolve") < 0 || len(actions) != 6 {
@@ -421,7 +421,7 @@ func TestSLAChecksExactlyOnce(t *testing.T) {
 			// both deadlines ahead of now, so their marks are cleared; 91 hours in, the
 			// reply's warning (at 90 hours) is sent again, and only that.
 			low := desk.Low
-			inc = noErr(w.a.UpdateIncident(ctx, agent, inc.ID, app.IncidentPatch{Urgency: &low, Impact: &low, Reason: "can wait"}))(t)
+			inc = noErr(w.a.Incidents.Update(ctx, agent, inc.ID, app.IncidentPatch{Urgency: &low, Impact: &low, Reason: "can wait"}))(t)
 			if inc.Priority != desk.P5 || inc.ResponseWarned || inc.ResponseBreached || inc.ResolveWarned || inc.ResolveBreached {
 				t.Fatalf("retargeted: %s %+v", inc.Priority, inc)
 			}
@@ -449,7 +449,7 @@ func TestQueue(t *testing.T) {
 		// Registered one minute apart; P1 solves in 4 hours, P2 in 8, P3 in 3 days.
 		mk := func(title string, u, i desk.Level) desk.Incident {
 			w.now = w.now.Add(time.Minute)
-			inc, err := w.a.CreateIncident(ctx, actor(w.reporter), app.IncidentInput{Title: title, Urgency: u, Impact: i})
+			inc, err := w.a.Incidents.Create(ctx, actor(w.reporter), app.IncidentInput{Title: title, Urgency: u, Impact: i})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -460,21 +460,21 @@ func TestQueue(t *testing.T) {
 		p1 := mk("P1", desk.High, desk.High)
 		p2b := mk("P2 b", desk.High, desk.Normal)
 		paused := mk("paused", desk.High, desk.High)
-		noErr(w.a.TransitionIncident(ctx, agent, paused.ID, desk.Transition{To: desk.StateWaiting, WaitingOn: desk.WaitingOnThirdParty}))(t)
+		noErr(w.a.Incidents.Transition(ctx, agent, paused.ID, desk.Transition{To: desk.StateWaiting, WaitingOn: desk.WaitingOnThirdParty}))(t)
 		closed := mk("closed", desk.High, desk.High)
-		noErr(w.a.TransitionIncident(ctx, agent, closed.ID, desk.Transition{To: desk.StateInProgress}))(t)
-		noErr(w.a.TransitionIncident(ctx, agent, closed.ID, desk.Transition{To: desk.StateResolved, Solution: "x", SolutionKind: "temporary"}))(t)
-		noErr(w.a.TransitionIncident(ctx, actor(w.reporter), closed.ID, desk.Transition{To: desk.StateClosed}))(t)
-		u := noErr(w.a.CreateUser(ctx, sys, app.UserInput{OrgID: w.other.ID, Email: "o@other.example", Name: "O", Role: desk.RoleClientUser, Password: "long enough password"}))(t)
+		noErr(w.a.Incidents.Transition(ctx, agent, closed.ID, desk.Transition{To: desk.StateInProgress}))(t)
+		noErr(w.a.Incidents.Transition(ctx, agent, closed.ID, desk.Transition{To: desk.StateResolved, Solution: "x", SolutionKind: "temporary"}))(t)
+		noErr(w.a.Incidents.Transition(ctx, actor(w.reporter), closed.ID, desk.Transition{To: desk.StateClosed}))(t)
+		u := noErr(w.a.Identity.CreateUser(ctx, sys, app.UserInput{OrgID: w.other.ID, Email: "o@other.example", Name: "O", Role: desk.RoleClientUser, Password: "long enough password"}))(t)
 		w.now = w.now.Add(time.Minute)
-		none := noErr(w.a.CreateIncident(ctx, actor(u), app.IncidentInput{Title: "no contract", Urgency: desk.High, Impact: desk.High}))(t)
-		noErr(w.a.AssignIncident(ctx, agent, p2b.ID, app.Assignment{OwnerID: &w.agent.ID, AssigneeID: &w.expert.ID}))(t)
+		none := noErr(w.a.Incidents.Create(ctx, actor(u), app.IncidentInput{Title: "no contract", Urgency: desk.High, Impact: desk.High}))(t)
+		noErr(w.a.Incidents.Assign(ctx, agent, p2b.ID, app.Assignment{OwnerID: &w.agent.ID, AssigneeID: &w.expert.ID}))(t)
 
 		titles := func(f desk.IncidentFilter) []string {
 			t.Helper()
 			var out []string
 			for {
-				p, err := w.a.Queue(ctx, agent, f)
+				p, err := w.a.Incidents.Queue(ctx, agent, f)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -512,11 +512,11 @@ func TestQueue(t *testing.T) {
 			}
 		}
 		// The expert sees the incidents assigned to them; clients have no queue.
-		p, err := w.a.Queue(ctx, actor(w.expert), desk.IncidentFilter{})
+		p, err := w.a.Incidents.Queue(ctx, actor(w.expert), desk.IncidentFilter{})
 		if err != nil || len(p.Items) != 1 || p.Items[0].ID != p2b.ID {
 			t.Errorf("expert's queue: %v %v", p.Items, err)
 		}
-		if _, err := w.a.Queue(ctx, actor(w.clientAdmin), desk.IncidentFilter{}); desk.ErrorCode(err) != desk.EFORBIDDEN {
+		if _, err := w.a.Incidents.Queue(ctx, actor(w.clientAdmin), desk.IncidentFilter{}); desk.ErrorCode(err) != desk.EFORBIDDEN {
 			t.Errorf("client's queue: %v", err)
 		}
 	})

@@ -14,7 +14,7 @@ import (
 //
 // The desk (agents and admins) sees any client's report; a client admin sees their own
 // organisation's, and another one is not found; client users and experts may not.
-func (a *App) SLAReport(ctx context.Context, actor desk.Actor, orgID int64, m desk.Month) (r desk.SLAReport, err error) {
+func (a *SLA) Report(ctx context.Context, actor desk.Actor, orgID int64, m desk.Month) (r desk.SLAReport, err error) {
 	switch {
 	case actor.System || actor.Role.IsDesk():
 	case actor.Role == desk.RoleClientAdmin:

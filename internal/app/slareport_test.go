@@ -24,7 +24,7 @@ func TestSLAReport(t *testing.T) {
 		agent := actor(w.agent)
 		reply := func(id int64) {
 			t.Helper()
-			noErr(w.a.AddEntry(ctx, agent, id, app.EntryInput{Kind: desk.EntryReply, Body: "Looking into it."}))(t)
+			noErr(w.a.Incidents.AddEntry(ctx, agent, id, app.EntryInput{Kind: desk.EntryReply, Body: "Looking into it."}))(t)
 		}
 		move := func(id int64, to desk.State) {
 			t.Helper()
@@ -35,7 +35,7 @@ func TestSLAReport(t *testing.T) {
 			case desk.StateResolved:
 				tr.Solution, tr.SolutionKind = "Restarted.", desk.SolutionTemporary
 			}
-			noErr(w.a.TransitionIncident(ctx, agent, id, tr))(t)
+			noErr(w.a.Incidents.Transition(ctx, agent, id, tr))(t)
 		}
 		// Monday 2 March, 10:00 in Amsterdam.
 		met := w.report(t, w.reporter, "Met")
@@ -62,22 +62,22 @@ func TestSLAReport(t *testing.T) {
 		// Two urgent reports: one approved, one moved to regular support.
 		var urgent []desk.Incident
 		for _, title := range []string{"Shop down", "Not so urgent"} {
-			inc, _, err := w.a.SubmitReport(ctx, actor(w.reporter), app.ReportInput{Answers: urgentAnswers(), Title: title, Accept: true})
+			inc, _, err := w.a.Reports.Submit(ctx, actor(w.reporter), app.ReportInput{Answers: urgentAnswers(), Title: title, Accept: true})
 			if err != nil {
 				t.Fatal(err)
 			}
 			urgent = append(urgent, inc)
 		}
-		noErr(w.a.Assess(ctx, agent, urgent[0].ID, true, ""))(t)
-		noErr(w.a.Assess(ctx, agent, urgent[1].ID, false, "A layout problem."))(t)
+		noErr(w.a.Reports.Assess(ctx, agent, urgent[0].ID, true, ""))(t)
+		noErr(w.a.Reports.Assess(ctx, agent, urgent[1].ID, false, "A layout problem."))(t)
 		// April, and another client: not in March of this client.
-		noErr(w.a.CreateIncident(ctx, sys, app.IncidentInput{OrgID: w.other.ID, Title: "Other", Urgency: desk.High, Impact: desk.Normal}))(t)
+		noErr(w.a.Incidents.Create(ctx, sys, app.IncidentInput{OrgID: w.other.ID, Title: "Other", Urgency: desk.High, Impact: desk.Normal}))(t)
 		w.now = at(t, "2026-03-31T22:30:00Z") // 00:30 on 1 April in Amsterdam
 		w.report(t, w.reporter, "April")
 
 		w.now = at(t, "2026-04-10T12:00:00Z")
 		march := desk.Month{Year: 2026, Month: time.March}
-		r, err := w.a.SLAReport(ctx, agent, w.client.ID, march)
+		r, err := w.a.SLA.Report(ctx, agent, w.client.ID, march)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -112,21 +112,21 @@ func TestSLAReport(t *testing.T) {
 		}
 
 		// Who may read it.
-		if own, err := w.a.SLAReport(ctx, actor(w.clientAdmin), w.client.ID, march); err != nil || own.Total.Incidents != 5 {
+		if own, err := w.a.SLA.Report(ctx, actor(w.clientAdmin), w.client.ID, march); err != nil || own.Total.Incidents != 5 {
 			t.Errorf("the client admin's own report: %d incidents, %v", own.Total.Incidents, err)
 		}
-		_, err = w.a.SLAReport(ctx, actor(w.clientAdmin), w.other.ID, march)
+		_, err = w.a.SLA.Report(ctx, actor(w.clientAdmin), w.other.ID, march)
 		wantErr(t, "another client's report", err, desk.ENOTFOUND, "")
 		for _, u := range []desk.User{w.reporter, w.expert} {
-			_, err = w.a.SLAReport(ctx, actor(u), w.client.ID, march)
+			_, err = w.a.SLA.Report(ctx, actor(u), w.client.ID, march)
 			wantErr(t, "a "+string(u.Role), err, desk.EFORBIDDEN, "")
 		}
-		if other, err := w.a.SLAReport(ctx, agent, w.other.ID, march); err != nil || other.Total.Incidents != 1 || other.Total.Response.WithTarget != 0 {
+		if other, err := w.a.SLA.Report(ctx, agent, w.other.ID, march); err != nil || other.Total.Incidents != 1 || other.Total.Response.WithTarget != 0 {
 			t.Errorf("the other client, without a contract: %+v, %v", other.Total, err)
 		}
-		_, err = w.a.SLAReport(ctx, agent, 1, march) // the provider
+		_, err = w.a.SLA.Report(ctx, agent, 1, march) // the provider
 		wantErr(t, "the provider's report", err, desk.ENOTFOUND, "")
-		_, err = w.a.SLAReport(ctx, agent, 999999, march)
+		_, err = w.a.SLA.Report(ctx, agent, 999999, march)
 		wantErr(t, "no such organisation", err, desk.ENOTFOUND, "")
 	})
 }

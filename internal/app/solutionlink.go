@@ -50,7 +50,7 @@ type SolutionView struct {
 // SolutionByLink reads what a solution link shows. It changes nothing: mail scanners open
 // links. A damaged or forged token is ErrSolutionLinkInvalid, an expired one
 // ErrSolutionLinkExpired.
-func (a *App) SolutionByLink(ctx context.Context, token string) (v SolutionView, err error) {
+func (a *Incidents) SolutionByLink(ctx context.Context, token string) (v SolutionView, err error) {
 	tok, err := a.solutionToken(ctx, token)
 	if err != nil {
 		return v, err
@@ -73,7 +73,7 @@ func (a *App) SolutionByLink(ctx context.Context, token string) (v SolutionView,
 // the solution a link is about, as the incident's reporter, who must still be active. The
 // timeline, notifications and audit record are those of the portal's Confirm and Reject;
 // the audit record adds "via": "email_link". A link that is done is ECONFLICT.
-func (a *App) ReactToSolution(ctx context.Context, token string, confirm bool, reason, address string) (inc desk.Incident, err error) {
+func (a *Incidents) ReactToSolution(ctx context.Context, token string, confirm bool, reason, address string) (inc desk.Incident, err error) {
 	tok, err := a.solutionToken(ctx, token)
 	if err != nil {
 		return inc, err
@@ -117,16 +117,16 @@ func (a *App) ReactToSolution(ctx context.Context, token string, confirm bool, r
 
 // solutionToken checks a link's token at the app's clock, telling an expired token (its
 // MAC is right) from a damaged or forged one.
-func (a *App) solutionToken(ctx context.Context, token string) (SolutionToken, error) {
+func (a *core) solutionToken(ctx context.Context, token string) (SolutionToken, error) {
 	token = strings.TrimSpace(token)
-	tok, err := a.ParseSolutionToken(ctx, token, a.clock())
+	tok, err := a.parseSolutionToken(ctx, token, a.clock())
 	if err == nil {
 		return tok, nil
 	}
 	if desk.ErrorCode(err) != desk.EUNAUTHORIZED {
 		return tok, err
 	}
-	if _, err := a.ParseSolutionToken(ctx, token, time.Time{}); err == nil {
+	if _, err := a.parseSolutionToken(ctx, token, time.Time{}); err == nil {
 		return tok, ErrSolutionLinkExpired
 	}
 	return tok, ErrSolutionLinkInvalid

@@ -15,7 +15,7 @@ import (
 
 // Suppliers lists the suppliers by name; staff may (experts and agents read them, admins
 // manage them). Clients never see them.
-func (a *App) Suppliers(ctx context.Context, actor desk.Actor, activeOnly bool) (ss []desk.Supplier, err error) {
+func (a *Suppliers) List(ctx context.Context, actor desk.Actor, activeOnly bool) (ss []desk.Supplier, err error) {
 	if !actor.Role.IsStaff() {
 		return nil, forbidden("see suppliers")
 	}
@@ -27,7 +27,7 @@ func (a *App) Suppliers(ctx context.Context, actor desk.Actor, activeOnly bool) 
 }
 
 // Supplier returns a supplier; to anyone but staff it does not exist.
-func (a *App) Supplier(ctx context.Context, actor desk.Actor, id int64) (s desk.Supplier, err error) {
+func (a *Suppliers) Get(ctx context.Context, actor desk.Actor, id int64) (s desk.Supplier, err error) {
 	if !actor.Role.IsStaff() {
 		return s, desk.NotFound("supplier")
 	}
@@ -39,7 +39,7 @@ func (a *App) Supplier(ctx context.Context, actor desk.Actor, id int64) (s desk.
 }
 
 // CreateSupplier stores a new supplier; only admins may.
-func (a *App) CreateSupplier(ctx context.Context, actor desk.Actor, s desk.Supplier) (desk.Supplier, error) {
+func (a *Suppliers) Create(ctx context.Context, actor desk.Actor, s desk.Supplier) (desk.Supplier, error) {
 	if err := requireAdmin(actor, "manage suppliers"); err != nil {
 		return s, err
 	}
@@ -69,7 +69,7 @@ type SupplierPatch struct {
 
 // UpdateSupplier changes a supplier; only admins may. An inactive supplier stays on the
 // incidents handed to it, but cannot be chosen for new ones.
-func (a *App) UpdateSupplier(ctx context.Context, actor desk.Actor, id int64, p SupplierPatch) (s desk.Supplier, err error) {
+func (a *Suppliers) Update(ctx context.Context, actor desk.Actor, id int64, p SupplierPatch) (s desk.Supplier, err error) {
 	if !actor.Role.IsStaff() {
 		return s, desk.NotFound("supplier")
 	}
@@ -166,7 +166,7 @@ func staleAfter(ctx context.Context, tx Tx) (desk.StaleAfter, error) {
 
 // StaleAfter returns how long an incident of each priority may go without an update before
 // it counts as stale; staff may read it.
-func (a *App) StaleAfter(ctx context.Context, actor desk.Actor) (s desk.StaleAfter, err error) {
+func (a *Suppliers) StaleAfter(ctx context.Context, actor desk.Actor) (s desk.StaleAfter, err error) {
 	if !actor.Role.IsStaff() {
 		return nil, forbidden("read the stale times")
 	}
@@ -178,14 +178,14 @@ func (a *App) StaleAfter(ctx context.Context, actor desk.Actor) (s desk.StaleAft
 }
 
 // StaleAfterSettings is StaleAfter in the form of the API.
-func (a *App) StaleAfterSettings(ctx context.Context, actor desk.Actor) (StaleAfterSetting, error) {
+func (a *Suppliers) StaleAfterSettings(ctx context.Context, actor desk.Actor) (StaleAfterSetting, error) {
 	s, err := a.StaleAfter(ctx, actor)
 	return staleAfterJSON(s), err
 }
 
 // SetStaleAfter stores the stale time of every priority; only admins may. It applies at
 // once, to the queue and to the next run of the reminders.
-func (a *App) SetStaleAfter(ctx context.Context, actor desk.Actor, j StaleAfterSetting) (StaleAfterSetting, error) {
+func (a *Suppliers) SetStaleAfter(ctx context.Context, actor desk.Actor, j StaleAfterSetting) (StaleAfterSetting, error) {
 	if err := requireAdmin(actor, "change the stale times"); err != nil {
 		return j, err
 	}
@@ -214,7 +214,7 @@ func (a *App) SetStaleAfter(ctx context.Context, actor desk.Actor, j StaleAfterS
 // RunSLAChecks, each reminder is claimed with a conditional update in a transaction of its
 // own, together with its notification and audit record, so any number of instances may run
 // it at once and each reminder goes out exactly once.
-func (a *App) RunReminders(ctx context.Context) (int, error) {
+func (a *Suppliers) RunReminders(ctx context.Context) (int, error) {
 	sent := 0
 	run := func(what string, list func(tx Tx) ([]int64, error), mark func(tx Tx, id int64) (bool, error)) error {
 		for round := 0; round < 1000; round++ { // a bound, not a limit one reaches
@@ -288,7 +288,7 @@ func (a *App) RunReminders(ctx context.Context) (int, error) {
 
 // remind notifies the owner of an incident (the desk's coordinators when it has no active
 // owner) and writes the audit record of the reminder.
-func (a *App) remind(ctx context.Context, tx Tx, id int64, kind, action string, now time.Time) error {
+func (a *core) remind(ctx context.Context, tx Tx, id int64, kind, action string, now time.Time) error {
 	inc, err := tx.Incident(ctx, id)
 	if err != nil {
 		return err

@@ -20,7 +20,7 @@ type UserInput struct {
 // CreateUser adds a user. Admins add anyone; client admins add client users and admins to
 // their own organisation. Staff roles belong to the provider; when OrgID is 0 it defaults to
 // the provider for staff roles and to the actor's own organisation for a client admin.
-func (a *App) CreateUser(ctx context.Context, actor desk.Actor, in UserInput) (u desk.User, err error) {
+func (a *Identity) CreateUser(ctx context.Context, actor desk.Actor, in UserInput) (u desk.User, err error) {
 	u = desk.User{OrgID: in.OrgID, Email: in.Email, Name: in.Name, Role: in.Role, Locale: in.Locale, Active: true}
 	u.Normalize()
 	if in.Password != "" {
@@ -71,7 +71,7 @@ func (a *App) CreateUser(ctx context.Context, actor desk.Actor, in UserInput) (u
 }
 
 // User returns a user the actor may see.
-func (a *App) User(ctx context.Context, actor desk.Actor, id int64) (u desk.User, err error) {
+func (a *Identity) User(ctx context.Context, actor desk.Actor, id int64) (u desk.User, err error) {
 	err = a.store.Read(ctx, func(tx Tx) error {
 		u, err = tx.User(ctx, id)
 		if err == nil && !canSeeUser(actor, u) {
@@ -83,7 +83,7 @@ func (a *App) User(ctx context.Context, actor desk.Actor, id int64) (u desk.User
 }
 
 // Users lists the users the actor may see, narrowed by the filter.
-func (a *App) Users(ctx context.Context, actor desk.Actor, f UserFilter) (us []desk.User, err error) {
+func (a *Identity) Users(ctx context.Context, actor desk.Actor, f UserFilter) (us []desk.User, err error) {
 	err = a.store.Read(ctx, func(tx Tx) error {
 		switch actor.Role {
 		case desk.RoleClientAdmin:
@@ -121,7 +121,7 @@ type UserPatch struct {
 
 // UpdateUser changes a user. People change their own name, language and password; admins
 // and client admins (within their organisation) change more.
-func (a *App) UpdateUser(ctx context.Context, actor desk.Actor, id int64, p UserPatch) (u desk.User, err error) {
+func (a *Identity) UpdateUser(ctx context.Context, actor desk.Actor, id int64, p UserPatch) (u desk.User, err error) {
 	defer a.tokens.clear() // a new role or a deactivation applies to the user's tokens at once
 	err = a.store.Write(ctx, func(tx Tx) error {
 		if u, err = tx.User(ctx, id); err != nil {

@@ -12,7 +12,7 @@ import (
 // TransitionIncident moves an incident to another state. Staff who work the incident move
 // it along the state machine; the client (its reporter, or a client admin) confirms or
 // rejects a solution. The change, its reason and the solution go on the timeline.
-func (a *App) TransitionIncident(ctx context.Context, actor desk.Actor, id int64, t desk.Transition) (inc desk.Incident, err error) {
+func (a *Incidents) Transition(ctx context.Context, actor desk.Actor, id int64, t desk.Transition) (inc desk.Incident, err error) {
 	now := a.clock()
 	err = a.store.Write(ctx, func(tx Tx) error {
 		if inc, err = visibleIncident(ctx, tx, actor, id); err != nil {
@@ -27,7 +27,7 @@ func (a *App) TransitionIncident(ctx context.Context, actor desk.Actor, id int64
 // transition moves inc, which the actor may see, to another state in tx: the change, its
 // timeline entry, the notifications it causes and its audit record. via, when not empty,
 // says in the audit record how the request came in ("email_link").
-func (a *App) transition(ctx context.Context, tx Tx, actor desk.Actor, incp *desk.Incident, t desk.Transition, now time.Time, via string) error {
+func (a *core) transition(ctx context.Context, tx Tx, actor desk.Actor, incp *desk.Incident, t desk.Transition, now time.Time, via string) error {
 	inc := *incp
 	if !actor.System && !canWorkIncident(actor, inc) && !actor.Role.IsClient() {
 		return forbidden("change the state of this incident")
@@ -188,13 +188,13 @@ type EntryInput struct {
 
 // AddEntry adds a reply or a note to an incident's timeline. Clients reply; staff who work
 // the incident reply and write notes. The desk's first reply stops the first-response clock.
-func (a *App) AddEntry(ctx context.Context, actor desk.Actor, id int64, in EntryInput) (desk.TimelineEntry, error) {
+func (a *Incidents) AddEntry(ctx context.Context, actor desk.Actor, id int64, in EntryInput) (desk.TimelineEntry, error) {
 	return a.addEntry(ctx, actor, id, in, nil)
 }
 
 // addEntry is AddEntry; then, when not nil, runs last in its transaction with the incident
 // (a reply by email records its Message-ID and adds its attachments there, inbound.go).
-func (a *App) addEntry(ctx context.Context, actor desk.Actor, id int64, in EntryInput, then func(Tx, desk.Incident, time.Time) error) (e desk.TimelineEntry, err error) {
+func (a *core) addEntry(ctx context.Context, actor desk.Actor, id int64, in EntryInput, then func(Tx, desk.Incident, time.Time) error) (e desk.TimelineEntry, err error) {
 	var v desk.Validator
 	if in.Kind == "" {
 		in.Kind = desk.EntryReply
@@ -264,7 +264,7 @@ func (a *App) addEntry(ctx context.Context, actor desk.Actor, id int64, in Entry
 }
 
 // Timeline lists an incident's entries; clients see only the public ones.
-func (a *App) Timeline(ctx context.Context, actor desk.Actor, id int64) (es []desk.TimelineEntry, err error) {
+func (a *Incidents) Timeline(ctx context.Context, actor desk.Actor, id int64) (es []desk.TimelineEntry, err error) {
 	err = a.store.Read(ctx, func(tx Tx) error {
 		if _, err := visibleIncident(ctx, tx, actor, id); err != nil {
 			return err
@@ -293,7 +293,7 @@ const maxFollowUp = 366 * 24 * time.Hour
 // owner must be an agent or admin (the desk keeps ownership); the assignee any staff
 // member; the supplier an active one; the follow-up date must lie ahead (a new date is
 // reminded of once more). An expert, a supplier or both may be assigned.
-func (a *App) AssignIncident(ctx context.Context, actor desk.Actor, id int64, as Assignment) (inc desk.Incident, err error) {
+func (a *Incidents) Assign(ctx context.Context, actor desk.Actor, id int64, as Assignment) (inc desk.Incident, err error) {
 	now := a.clock()
 	err = a.store.Write(ctx, func(tx Tx) error {
 		if inc, err = visibleIncident(ctx, tx, actor, id); err != nil {
@@ -447,7 +447,7 @@ func sameTime(a, b *time.Time) bool {
 }
 
 // IncidentAudit lists the audit records of an incident; staff who may see it may read them.
-func (a *App) IncidentAudit(ctx context.Context, actor desk.Actor, id int64) (es []desk.AuditEntry, err error) {
+func (a *Incidents) Audit(ctx context.Context, actor desk.Actor, id int64) (es []desk.AuditEntry, err error) {
 	err = a.store.Read(ctx, func(tx Tx) error {
 		if _, err := visibleIncident(ctx, tx, actor, id); err != nil {
 			return err
@@ -462,7 +462,7 @@ func (a *App) IncidentAudit(ctx context.Context, actor desk.Actor, id int64) (es
 }
 
 // Audit lists the whole audit log, newest first; only admins may.
-func (a *App) Audit(ctx context.Context, actor desk.Actor, f desk.AuditFilter) (p Page[desk.AuditEntry], err error) {
+func (a *Audit) List(ctx context.Context, actor desk.Actor, f desk.AuditFilter) (p Page[desk.AuditEntry], err error) {
 	if err := requireAdmin(actor, "read the audit log"); err != nil {
 		return p, err
 	}

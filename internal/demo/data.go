@@ -58,7 +58,7 @@ func (w *world) createUsers(ctx context.Context) error {
 		if p.org != "" {
 			in.OrgID = w.orgs[p.org].ID
 		}
-		u, err := w.a.CreateUser(ctx, w.sys, in)
+		u, err := w.a.Identity.CreateUser(ctx, w.sys, in)
 		if err != nil {
 			return fmt.Errorf("%s: %w", p.email, err)
 		}
@@ -87,13 +87,13 @@ func (w *world) createComponents(ctx context.Context) error {
 		}},
 	}
 	for gi, g := range groups {
-		grp, err := w.a.CreateComponentGroup(ctx, w.sys, desk.ComponentGroup{Name: g.name, Position: gi})
+		grp, err := w.a.Components.CreateGroup(ctx, w.sys, desk.ComponentGroup{Name: g.name, Position: gi})
 		if err != nil {
 			return fmt.Errorf("group %s: %w", g.name, err)
 		}
 		for ci, c := range g.components {
 			c.GroupID, c.Position = &grp.ID, ci
-			created, err := w.a.CreateComponent(ctx, w.sys, c)
+			created, err := w.a.Components.Create(ctx, w.sys, c)
 			if err != nil {
 				return fmt.Errorf("component %s: %w", c.Name, err)
 			}
@@ -198,9 +198,9 @@ func (w *world) createIncidents(ctx context.Context) error {
 		title := x.in.Title
 		if x.report != nil {
 			title = x.report.Title
-			inc, _, err = w.a.SubmitReport(ctx, w.actor(x.by), *x.report)
+			inc, _, err = w.a.Reports.Submit(ctx, w.actor(x.by), *x.report)
 		} else {
-			inc, err = w.a.CreateIncident(ctx, w.actor(x.by), x.in)
+			inc, err = w.a.Incidents.Create(ctx, w.actor(x.by), x.in)
 		}
 		if err != nil {
 			return fmt.Errorf("%q: %w", title, err)
@@ -221,11 +221,11 @@ func (w *world) do(ctx context.Context, id int64, s step) error {
 	var err error
 	switch {
 	case s.transition != nil:
-		_, err = w.a.TransitionIncident(ctx, actor, id, *s.transition)
+		_, err = w.a.Incidents.Transition(ctx, actor, id, *s.transition)
 	case s.entry != nil:
-		_, err = w.a.AddEntry(ctx, actor, id, *s.entry)
+		_, err = w.a.Incidents.AddEntry(ctx, actor, id, *s.entry)
 	case s.assign != nil:
-		_, err = w.a.AssignIncident(ctx, actor, id, *s.assign)
+		_, err = w.a.Incidents.Assign(ctx, actor, id, *s.assign)
 	}
 	return err
 }

@@ -65,16 +65,16 @@ func (s Summary) Print(w io.Writer) error {
 // it changes nothing and says so in the Summary. It bootstraps the installation first, so
 // it works on a freshly migrated database; it refuses (ErrHasUsers) when there are users
 // but no demo data.
-func Load(ctx context.Context, a *app.App) (Summary, error) {
+func Load(ctx context.Context, a *app.Services) (Summary, error) {
 	s := Summary{Accounts: accounts(), Password: Password}
 	sys := desk.SystemActor("demo")
-	if _, err := a.OrganisationBySlug(ctx, sys, Slug); err == nil {
+	if _, err := a.Organisations.BySlug(ctx, sys, Slug); err == nil {
 		s.Existed = true
 		return s, nil
 	} else if !desk.IsNotFound(err) {
 		return s, fmt.Errorf("demo: look for organisation %q: %w", Slug, err)
 	}
-	pending, err := a.SetupPending(ctx)
+	pending, err := a.Identity.SetupPending(ctx)
 	if err != nil {
 		return s, fmt.Errorf("demo: %w", err)
 	}
@@ -83,7 +83,7 @@ func Load(ctx context.Context, a *app.App) (Summary, error) {
 	}
 	// The setup secret is not wanted: the demo brings its own admin, after which setup is
 	// closed anyway.
-	if _, err := a.Bootstrap(ctx); err != nil {
+	if _, err := a.Identity.Bootstrap(ctx); err != nil {
 		return s, fmt.Errorf("demo: bootstrap: %w", err)
 	}
 	w := &world{a: a, sys: sys, users: map[string]desk.Actor{}, orgs: map[string]desk.Organisation{}, components: map[string]int64{}}
@@ -107,7 +107,7 @@ func Load(ctx context.Context, a *app.App) (Summary, error) {
 
 // world holds what the steps created, for the steps after.
 type world struct {
-	a          *app.App
+	a          *app.Services
 	sys        desk.Actor
 	orgs       map[string]desk.Organisation // by slug
 	users      map[string]desk.Actor        // by email
@@ -137,12 +137,12 @@ func (w *world) organisations(ctx context.Context) error {
 		}},
 	}
 	for _, c := range clients {
-		o, err := w.a.CreateOrganisation(ctx, w.sys, c.org)
+		o, err := w.a.Organisations.Create(ctx, w.sys, c.org)
 		if err != nil {
 			return fmt.Errorf("%s: %w", c.org.Name, err)
 		}
 		c.contract.OrgID = o.ID
-		if _, err := w.a.CreateContract(ctx, w.sys, c.contract); err != nil {
+		if _, err := w.a.Organisations.CreateContract(ctx, w.sys, c.contract); err != nil {
 			return fmt.Errorf("contract of %s: %w", o.Name, err)
 		}
 		w.orgs[o.Slug] = o

@@ -15,7 +15,7 @@ import (
 	"meldpunt/internal/store/storetest"
 )
 
-func newApp(t *testing.T, db *store.DB) *app.App {
+func newApp(t *testing.T, db *store.DB) *app.Services {
 	t.Helper()
 	return app.New(db, time.Now, slog.New(slog.NewTextHandler(t.Output(), nil)), app.Config{
 		BaseURL: "http://localhost:8080",
@@ -39,11 +39,11 @@ func TestLoad(t *testing.T) {
 
 		// Two clients, with the contracts they should have.
 		for slug, wantUrgent := range map[string]bool{"acme": true, "devries": false} {
-			o, err := a.OrganisationBySlug(ctx, sys, slug)
+			o, err := a.Organisations.BySlug(ctx, sys, slug)
 			if err != nil {
 				t.Fatalf("organisation %s: %v", slug, err)
 			}
-			cs, err := a.Contracts(ctx, sys, o.ID)
+			cs, err := a.Organisations.Contracts(ctx, sys, o.ID)
 			if err != nil || len(cs) != 1 {
 				t.Fatalf("contracts of %s: %v, %v", slug, cs, err)
 			}
@@ -55,7 +55,7 @@ func TestLoad(t *testing.T) {
 		// Every account signs in with the demo password and has its role; every role is there.
 		roles := map[desk.Role]int{}
 		for _, acc := range s.Accounts {
-			_, _, u, err := a.SignIn(ctx, acc.Email, demo.Password, "127.0.0.1")
+			_, _, u, err := a.Identity.SignIn(ctx, acc.Email, demo.Password, "127.0.0.1")
 			if err != nil {
 				t.Errorf("sign in as %s: %v", acc.Email, err)
 				continue
@@ -73,10 +73,10 @@ func TestLoad(t *testing.T) {
 		}
 
 		// Components are linked to the clients that use them.
-		acme, _ := a.OrganisationBySlug(ctx, sys, "acme")
-		devries, _ := a.OrganisationBySlug(ctx, sys, "devries")
+		acme, _ := a.Organisations.BySlug(ctx, sys, "acme")
+		devries, _ := a.Organisations.BySlug(ctx, sys, "devries")
 		names := func(orgID int64) string {
-			cs, err := a.Components(ctx, sys, orgID)
+			cs, err := a.Components.List(ctx, sys, orgID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -94,7 +94,7 @@ func TestLoad(t *testing.T) {
 		}
 
 		// Incidents in every state, each as the story says.
-		page, err := a.Incidents(ctx, sys, desk.IncidentFilter{})
+		page, err := a.Incidents.List(ctx, sys, desk.IncidentFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -120,14 +120,14 @@ func TestLoad(t *testing.T) {
 		}
 
 		ip := byState[desk.StateInProgress]
-		expert, err := a.UserByEmail(ctx, sys, "expert@demo.meldpunt.test")
+		expert, err := a.Identity.UserByEmail(ctx, sys, "expert@demo.meldpunt.test")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if ip.AssigneeID == nil || *ip.AssigneeID != expert.ID || ip.FirstResponseAt == nil {
 			t.Errorf("in-progress incident: assignee %v, first response %v; want the expert and a reply", ip.AssigneeID, ip.FirstResponseAt)
 		}
-		tl, err := a.Timeline(ctx, sys, ip.ID)
+		tl, err := a.Incidents.Timeline(ctx, sys, ip.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -140,7 +140,7 @@ func TestLoad(t *testing.T) {
 		}
 
 		// Everything went through the use cases: the audit log saw it.
-		audit, err := a.Audit(ctx, sys, desk.AuditFilter{Limit: 500})
+		audit, err := a.Audit.List(ctx, sys, desk.AuditFilter{Limit: 500})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -149,11 +149,11 @@ func TestLoad(t *testing.T) {
 		}
 
 		// A client user sees only their own incidents.
-		_, actor, _, err := a.SessionActor(ctx, mustSignIn(t, a, "user@acme.example"), "127.0.0.1")
+		_, actor, _, err := a.Identity.SessionActor(ctx, mustSignIn(t, a, "user@acme.example"), "127.0.0.1")
 		if err != nil {
 			t.Fatal(err)
 		}
-		mine, err := a.Incidents(ctx, actor, desk.IncidentFilter{})
+		mine, err := a.Incidents.List(ctx, actor, desk.IncidentFilter{})
 		if err != nil || len(mine.Items) != 2 {
 			t.Errorf("user@acme.example sees %d incidents (%v), want their 2", len(mine.Items), err)
 		}
@@ -166,19 +166,19 @@ func TestLoad(t *testing.T) {
 		if !again.Existed || len(again.Accounts) != 8 {
 			t.Errorf("second load: %+v, want Existed", again)
 		}
-		if n, _ := a.CountIncidents(ctx, sys, desk.IncidentFilter{}); n != 6 {
+		if n, _ := a.Incidents.Count(ctx, sys, desk.IncidentFilter{}); n != 6 {
 			t.Errorf("after the second load there are %d incidents, want 6", n)
 		}
-		us, _ := a.Users(ctx, sys, app.UserFilter{})
+		us, _ := a.Identity.Users(ctx, sys, app.UserFilter{})
 		if len(us) != 8 {
 			t.Errorf("after the second load there are %d users, want 8", len(us))
 		}
 	})
 }
 
-func mustSignIn(t *testing.T, a *app.App, email string) string {
+func mustSignIn(t *testing.T, a *app.Services, email string) string {
 	t.Helper()
-	secret, _, _, err := a.SignIn(t.Context(), email, demo.Password, "127.0.0.1")
+	secret, _, _, err := a.Identity.SignIn(t.Context(), email, demo.Password, "127.0.0.1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,17 +189,17 @@ func TestLoadRefusesAnInstallationWithUsers(t *testing.T) {
 	db := storetest.Open(t, store.DialectSQLite)
 	ctx := t.Context()
 	a := newApp(t, db)
-	if _, err := a.Bootstrap(ctx); err != nil {
+	if _, err := a.Identity.Bootstrap(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.CreateUser(ctx, desk.SystemActor("test"), app.UserInput{Email: "boss@example.com", Name: "Boss", Role: desk.RoleAdmin}); err != nil {
+	if _, err := a.Identity.CreateUser(ctx, desk.SystemActor("test"), app.UserInput{Email: "boss@example.com", Name: "Boss", Role: desk.RoleAdmin}); err != nil {
 		t.Fatal(err)
 	}
 	_, err := demo.Load(ctx, a)
 	if !errors.Is(err, demo.ErrHasUsers) {
 		t.Fatalf("err = %v, want ErrHasUsers", err)
 	}
-	if _, err := a.OrganisationBySlug(ctx, desk.SystemActor("test"), "acme"); !desk.IsNotFound(err) {
+	if _, err := a.Organisations.BySlug(ctx, desk.SystemActor("test"), "acme"); !desk.IsNotFound(err) {
 		t.Errorf("acme exists after a refused load (%v)", err)
 	}
 }

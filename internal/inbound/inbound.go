@@ -24,14 +24,14 @@ import (
 	"meldpunt/internal/desk"
 )
 
-// Receiver takes mail; *app.App is one.
+// Receiver takes mail; *app.Inbox is one.
 type Receiver interface {
 	AcceptRecipient(ctx context.Context, addr string) error
 	AcceptSender(ctx context.Context, addr string) error
-	ReceiveMail(ctx context.Context, m app.InboundMail) (app.InboundResult, error)
+	Receive(ctx context.Context, m app.InboundMail) (app.InboundResult, error)
 }
 
-var _ Receiver = (*app.App)(nil)
+var _ Receiver = (*app.Inbox)(nil)
 
 // Config sets the listener's name and limits.
 type Config struct {
@@ -196,7 +196,7 @@ func (se *session) Data(r io.Reader) error {
 	}
 	ctx, cancel := context.WithTimeout(se.s.ctx, receiveTimeout)
 	defer cancel()
-	res, err := se.s.r.ReceiveMail(ctx, app.InboundMail{
+	res, err := se.s.r.Receive(ctx, app.InboundMail{
 		From: se.from, To: se.to, Subject: p.subject, Text: p.text,
 		MessageID: p.messageID, InReplyTo: p.inReplyTo, References: p.references, Files: p.files,
 	})

@@ -45,7 +45,7 @@ func (s *syncBuffer) String() string {
 // world is a Meldpunt with a client, its reporter, an agent, one incident of the reporter,
 // and the listener on a loopback port.
 type world struct {
-	a        *app.App
+	a        *app.Services
 	addr     string
 	log      *syncBuffer
 	reporter desk.User
@@ -81,15 +81,15 @@ func newWorld(t *testing.T, db *store.DB) *world {
 	log := slog.New(slog.NewJSONHandler(w.log, nil))
 	w.a = app.New(db, func() time.Time { return now }, log,
 		app.Config{BaseURL: "http://desk.test", Argon2: app.Argon2Params{MemoryKiB: 1024, Time: 1, Threads: 1}})
-	if _, err := w.a.Bootstrap(ctx); err != nil {
+	if _, err := w.a.Identity.Bootstrap(ctx); err != nil {
 		t.Fatal(err)
 	}
-	org, err := w.a.CreateOrganisation(ctx, sys, desk.Organisation{Name: "Acme"})
+	org, err := w.a.Organisations.Create(ctx, sys, desk.Organisation{Name: "Acme"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	user := func(org int64, email string, role desk.Role) desk.User {
-		u, err := w.a.CreateUser(ctx, sys, app.UserInput{OrgID: org, Email: email, Name: strings.Split(email, "@")[0], Role: role, Password: "long enough password"})
+		u, err := w.a.Identity.CreateUser(ctx, sys, app.UserInput{OrgID: org, Email: email, Name: strings.Split(email, "@")[0], Role: role, Password: "long enough password"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -97,12 +97,12 @@ func newWorld(t *testing.T, db *store.DB) *world {
 	}
 	w.reporter = user(org.ID, "rita@acme.example", desk.RoleClientUser)
 	w.agent = user(0, "agnes@desk.example", desk.RoleAgent)
-	w.inc, err = w.a.CreateIncident(ctx, desk.Actor{UserID: w.reporter.ID, Name: "rita", Role: w.reporter.Role, OrgID: org.ID},
+	w.inc, err = w.a.Incidents.Create(ctx, desk.Actor{UserID: w.reporter.ID, Name: "rita", Role: w.reporter.Role, OrgID: org.ID},
 		app.IncidentInput{Title: "Checkout fails", Urgency: desk.High, Impact: desk.Normal})
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.addr = start(t, w.a, inbound.Config{Domain: "desk.test", MaxBytes: 256 << 10}, log)
+	w.addr = start(t, w.a.Inbox, inbound.Config{Domain: "desk.test", MaxBytes: 256 << 10}, log)
 	return w
 }
 
@@ -150,7 +150,7 @@ func code(err error) int {
 
 func (w *world) replies(t *testing.T) []desk.TimelineEntry {
 	t.Helper()
-	tl, err := w.a.Timeline(context.Background(), sys, w.inc.ID)
+	tl, err := w.a.Incidents.Timeline(context.Background(), sys, w.inc.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,7 +230,7 @@ func TestListener(t *testing.T) {
 		// alternative, a screenshot in base64, to the reply address of a notification.
 		png := append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{0x42}, 200)...)
 		n := notification(t, w)
-		replyTo, err := w.a.ReplyAddress(ctx, n)
+		replyTo, err := w.a.Outbox.ReplyAddress(ctx, n)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -254,7 +254,7 @@ func TestListener(t *testing.T) {
 		if len(rs) != 3 || rs[2].Body != "Café werkt niet meer, zie de schermafdruk." { // after the agent's
 			t.Fatalf("replies %+v", rs)
 		}
-		files, err := w.a.Attachments(ctx, sys, w.inc.ID)
+		files, err := w.a.Incidents.Attachments(ctx, sys, w.inc.ID)
 		if err != nil || len(files) != 1 || files[0].Name != "screenshot.png" || files[0].ContentType != "image/png" || files[0].Size != int64(len(png)) {
 			t.Errorf("files %+v %v", files, err)
 		}
@@ -277,7 +277,7 @@ func TestListener(t *testing.T) {
 		if err := send(t, w.addr, from, []string{"meldpunt@desk.test"}, report); err != nil {
 			t.Fatalf("new report: %v", err)
 		}
-		p, err := w.a.Incidents(ctx, sys, desk.IncidentFilter{Channel: desk.ChannelEmail})
+		p, err := w.a.Incidents.List(ctx, sys, desk.IncidentFilter{Channel: desk.ChannelEmail})
 		if err != nil || len(p.Items) != 1 || p.Items[0].Title != "Scanner offline" || p.Items[0].Description != "The scanner on floor 2 is offline." {
 			t.Errorf("email reports %+v %v", p.Items, err)
 		}
@@ -290,10 +290,10 @@ func notification(t *testing.T, w *world) int64 {
 	t.Helper()
 	ctx := context.Background()
 	agent := desk.Actor{UserID: w.agent.ID, Name: w.agent.Name, Role: w.agent.Role}
-	if _, err := w.a.AddEntry(ctx, agent, w.inc.ID, app.EntryInput{Body: "We are looking into it."}); err != nil {
+	if _, err := w.a.Incidents.AddEntry(ctx, agent, w.inc.ID, app.EntryInput{Body: "We are looking into it."}); err != nil {
 		t.Fatal(err)
 	}
-	ns, err := w.a.Notifications(ctx, desk.Actor{UserID: w.reporter.ID, Role: w.reporter.Role, OrgID: w.reporter.OrgID})
+	ns, err := w.a.Outbox.Notifications(ctx, desk.Actor{UserID: w.reporter.ID, Role: w.reporter.Role, OrgID: w.reporter.OrgID})
 	if err != nil || len(ns) == 0 {
 		t.Fatalf("no notification for the reporter: %v", err)
 	}
@@ -316,7 +316,7 @@ type failing struct{}
 
 func (failing) AcceptRecipient(context.Context, string) error { return nil }
 func (failing) AcceptSender(context.Context, string) error    { return nil }
-func (failing) ReceiveMail(context.Context, app.InboundMail) (app.InboundResult, error) {
+func (failing) Receive(context.Context, app.InboundMail) (app.InboundResult, error) {
 	return app.InboundResult{}, errors.New("database is down")
 }
 

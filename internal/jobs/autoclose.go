@@ -12,7 +12,7 @@ import (
 // to run often, so an incident closes at most this long after its time.
 const AutoCloseInterval = 30 * time.Second
 
-// AutoCloser closes resolved incidents without a reaction in time; *app.App is one. It
+// AutoCloser closes resolved incidents without a reaction in time; *app.Incidents is one. It
 // must be safe to run on any number of instances at once (app.RunAutoClose claims each
 // incident with a conditional update in the database).
 type AutoCloser interface {

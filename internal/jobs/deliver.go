@@ -11,8 +11,8 @@ import (
 // message goes out at most this long after the change that caused it.
 const DeliverInterval = 5 * time.Second
 
-// Deliverer sends the outbox's due messages; *app.App is one. It must be safe to run on any
-// number of instances at once (app.RunDelivery leases each message in the database).
+// Deliverer sends the outbox's due messages; *app.Outbox is one. It must be safe to run on any
+// number of instances at once (app.Outbox.RunDelivery leases each message in the database).
 type Deliverer interface {
 	RunDelivery(ctx context.Context) (int, error)
 }

@@ -11,7 +11,7 @@ import (
 // stop working the moment they expire; the purge only keeps the tables small.
 const PurgeInterval = 10 * time.Minute
 
-// Purger deletes expired sessions and reset links; *app.App is one.
+// Purger deletes expired sessions and reset links; *app.Identity is one.
 type Purger interface {
 	DeleteExpired(ctx context.Context) (int64, error)
 }
@@ -34,20 +34,20 @@ func PurgeExpired(p Purger, log *slog.Logger) func(context.Context) error {
 	}
 }
 
-// Work is what the standard jobs run; *app.App is it.
-type Work interface {
-	Purger
-	SLAChecker
-	Reminder
-	AutoCloser
-	Deliverer
+// Work names what the standard jobs run: the service that does each.
+type Work struct {
+	Purge     Purger     // app.Identity
+	SLA       SLAChecker // app.SLA
+	Reminders Reminder   // app.Suppliers
+	AutoClose AutoCloser // app.Incidents
+	Deliver   Deliverer  // app.Outbox
 }
 
 // Standard registers the jobs every Meldpunt instance runs.
 func Standard(r *Runner, w Work, log *slog.Logger) {
-	r.Every("purge-expired", PurgeInterval, PurgeExpired(w, log))
-	r.Every("sla-checks", SLAInterval, SLAChecks(w, log))
-	r.Every("reminders", RemindersInterval, Reminders(w, log))
-	r.Every("auto-close", AutoCloseInterval, AutoClose(w, log))
-	r.Every("deliver", DeliverInterval, Deliver(w, log))
+	r.Every("purge-expired", PurgeInterval, PurgeExpired(w.Purge, log))
+	r.Every("sla-checks", SLAInterval, SLAChecks(w.SLA, log))
+	r.Every("reminders", RemindersInterval, Reminders(w.Reminders, log))
+	r.Every("auto-close", AutoCloseInterval, AutoClose(w.AutoClose, log))
+	r.Every("deliver", DeliverInterval, Deliver(w.Deliver, log))
 }

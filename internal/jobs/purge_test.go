@@ -34,22 +34,22 @@ func TestPurgeExpiredDeletesSessionsAndResetLinks(t *testing.T) {
 			BaseURL: "http://localhost", SessionTTL: time.Hour, ResetTTL: 30 * time.Minute,
 			Argon2: app.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1},
 		})
-		if _, err := a.Bootstrap(ctx); err != nil {
+		if _, err := a.Identity.Bootstrap(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := a.CreateUser(ctx, desk.SystemActor("test"), app.UserInput{
+		if _, err := a.Identity.CreateUser(ctx, desk.SystemActor("test"), app.UserInput{
 			Email: "agent@example.com", Name: "Agent", Role: desk.RoleAgent, Password: "correct horse battery",
 		}); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, _, err := a.SignIn(ctx, "agent@example.com", "correct horse battery", "127.0.0.1"); err != nil {
+		if _, _, _, err := a.Identity.SignIn(ctx, "agent@example.com", "correct horse battery", "127.0.0.1"); err != nil {
 			t.Fatal(err)
 		}
-		if link, err := a.RequestPasswordReset(ctx, "agent@example.com", "127.0.0.1"); err != nil || link == "" {
+		if link, err := a.Identity.RequestPasswordReset(ctx, "agent@example.com", "127.0.0.1"); err != nil || link == "" {
 			t.Fatalf("reset link %q, %v", link, err)
 		}
 		var logs logBuffer
-		purge := PurgeExpired(a, newLogger(&logs))
+		purge := PurgeExpired(a.Identity, newLogger(&logs))
 
 		if err := purge(ctx); err != nil {
 			t.Fatal(err)
@@ -60,7 +60,7 @@ func TestPurgeExpiredDeletesSessionsAndResetLinks(t *testing.T) {
 
 		c.add(2 * time.Hour) // both expired
 		// A session started now must survive the purge.
-		live, _, _, err := a.SignIn(ctx, "agent@example.com", "correct horse battery", "127.0.0.1")
+		live, _, _, err := a.Identity.SignIn(ctx, "agent@example.com", "correct horse battery", "127.0.0.1")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -71,10 +71,10 @@ func TestPurgeExpiredDeletesSessionsAndResetLinks(t *testing.T) {
 		if len(recs) != 1 || recs[0]["count"] != float64(2) {
 			t.Fatalf("purge records = %v, want one with count 2", recs)
 		}
-		if _, _, _, err := a.SessionActor(ctx, live, "127.0.0.1"); err != nil {
+		if _, _, _, err := a.Identity.SessionActor(ctx, live, "127.0.0.1"); err != nil {
 			t.Errorf("the live session was purged: %v", err)
 		}
-		if n, err := a.DeleteExpired(ctx); err != nil || n != 0 {
+		if n, err := a.Identity.DeleteExpired(ctx); err != nil || n != 0 {
 			t.Errorf("after the purge DeleteExpired found %d more (%v), want 0", n, err)
 		}
 	})
@@ -93,7 +93,7 @@ func TestPurgeExpiredWrapsErrors(t *testing.T) {
 	}
 }
 
-func (failingPurger) RunSLAChecks(context.Context) (int, error) {
+func (failingPurger) RunChecks(context.Context) (int, error) {
 	return 0, errors.New("disk I/O error")
 }
 
@@ -114,7 +114,8 @@ func TestAutoCloseWrapsErrors(t *testing.T) {
 
 func TestStandardRegistersThePurgeTheSLAChecksAndTheReminders(t *testing.T) {
 	r := New(nil)
-	Standard(r, failingPurger{}, nil)
+	f := failingPurger{}
+	Standard(r, Work{Purge: f, SLA: f, Reminders: f, AutoClose: f, Deliver: f}, nil)
 	if len(r.jobs) != 5 || r.jobs[4].name != "deliver" || r.jobs[4].interval != 5*time.Second || r.jobs[3].name != "auto-close" || r.jobs[3].interval != 30*time.Second || r.jobs[0].name != "purge-expired" || r.jobs[0].interval != 10*time.Minute ||
 		r.jobs[1].name != "sla-checks" || r.jobs[1].interval != 30*time.Second ||
 		r.jobs[2].name != "reminders" || r.jobs[2].interval != time.Minute {

@@ -11,7 +11,7 @@ import (
 // incidents that went stale: a reminder goes out at most this long after its time.
 const RemindersInterval = 60 * time.Second
 
-// Reminder reminds owners of passed follow-up dates and stale incidents; *app.App is one.
+// Reminder reminds owners of passed follow-up dates and stale incidents; *app.Suppliers is one.
 // Like SLAChecker it must be safe to run on any number of instances at once.
 type Reminder interface {
 	RunReminders(ctx context.Context) (int, error)

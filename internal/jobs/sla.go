@@ -11,11 +11,11 @@ import (
 // a warning or escalation goes out at most this long after its time.
 const SLAInterval = 30 * time.Second
 
-// SLAChecker sends the SLA warnings and escalations that are due; *app.App is one. It must
-// be safe to run on any number of instances at once (app.RunSLAChecks claims each one with a
+// SLAChecker sends the SLA warnings and escalations that are due; *app.SLA is one. It must
+// be safe to run on any number of instances at once (app.SLA.RunChecks claims each one with a
 // conditional update in the database).
 type SLAChecker interface {
-	RunSLAChecks(ctx context.Context) (int, error)
+	RunChecks(ctx context.Context) (int, error)
 }
 
 // SLAChecks returns the job that sends the due SLA warnings and escalations, logging how
@@ -25,7 +25,7 @@ func SLAChecks(c SLAChecker, log *slog.Logger) func(context.Context) error {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return func(ctx context.Context) error {
-		n, err := c.RunSLAChecks(ctx)
+		n, err := c.RunChecks(ctx)
 		if n > 0 {
 			log.InfoContext(ctx, "sent SLA warnings and escalations", "count", n)
 		}

@@ -14,9 +14,19 @@ import (
 	"meldpunt/internal/web"
 )
 
-// Deps is what the API needs.
+// Deps is what the API needs: the services it calls, and the installation's settings.
 type Deps struct {
-	App     *app.App
+	Identity      *app.Identity
+	Organisations *app.Organisations
+	Components    *app.Components
+	Incidents     *app.Incidents
+	Reports       *app.Reports
+	Changes       *app.Changes
+	SLA           *app.SLA
+	Suppliers     *app.Suppliers
+	Outbox        *app.Outbox
+	Audit         *app.Audit
+
 	Log     *slog.Logger
 	BaseURL string
 }
@@ -24,9 +34,23 @@ type Deps struct {
 // Prefix starts every path of the API.
 const Prefix = "/api/v1"
 
+// services are the use cases the API calls.
+type services struct {
+	identity      *app.Identity
+	organisations *app.Organisations
+	components    *app.Components
+	incidents     *app.Incidents
+	reports       *app.Reports
+	changes       *app.Changes
+	sla           *app.SLA
+	suppliers     *app.Suppliers
+	outbox        *app.Outbox
+	audit         *app.Audit
+}
+
 // api holds the dependencies the handlers share.
 type api struct {
-	app  *app.App
+	svc  services
 	log  *slog.Logger
 	base string // BaseURL without a trailing slash, for Location headers
 }
@@ -41,7 +65,7 @@ func Register(mux *web.Mux, d Deps) {
 	if log == nil {
 		log = slog.Default()
 	}
-	a := &api{app: d.App, log: log, base: strings.TrimRight(d.BaseURL, "/")}
+	a := &api{svc: services{identity: d.Identity, organisations: d.Organisations, components: d.Components, incidents: d.Incidents, reports: d.Reports, changes: d.Changes, sla: d.SLA, suppliers: d.Suppliers, outbox: d.Outbox, audit: d.Audit}, log: log, base: strings.TrimRight(d.BaseURL, "/")}
 	public := func(pattern string, h handlerFunc) { mux.Handle(pattern, a.wrap(h, false)) }
 	private := func(pattern string, h handlerFunc) { mux.Handle(pattern, a.wrap(h, true)) }
 

@@ -199,7 +199,7 @@ func (a *api) listAttachments(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	as, err := a.app.Attachments(r.Context(), actor(r), id)
+	as, err := a.svc.incidents.Attachments(r.Context(), actor(r), id)
 	if err != nil {
 		return err
 	}
@@ -216,7 +216,7 @@ func (a *api) addAttachments(w http.ResponseWriter, r *http.Request) error {
 	ctx, act := r.Context(), actor(r)
 	// An incident the actor may not see is not found, whatever the body; and nobody
 	// uploads megabytes only to learn that.
-	if _, err := a.app.Incident(ctx, act, id); err != nil {
+	if _, err := a.svc.incidents.Get(ctx, act, id); err != nil {
 		return err
 	}
 	if !isMultipart(r) {
@@ -226,7 +226,7 @@ func (a *api) addAttachments(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	as, err := a.app.AddAttachments(ctx, act, id, up.files)
+	as, err := a.svc.incidents.AddAttachments(ctx, act, id, up.files)
 	if err != nil {
 		return err
 	}
@@ -244,7 +244,7 @@ func (a *api) getAttachment(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return desk.NotFound("attachment")
 	}
-	at, data, err := a.app.Attachment(r.Context(), actor(r), id, aid)
+	at, data, err := a.svc.incidents.Attachment(r.Context(), actor(r), id, aid)
 	if err != nil {
 		return err
 	}

@@ -15,7 +15,7 @@ func (a *api) incidentAudit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	es, err := a.app.IncidentAudit(r.Context(), actor(r), id)
+	es, err := a.svc.incidents.Audit(r.Context(), actor(r), id)
 	if err != nil {
 		return err
 	}
@@ -31,7 +31,7 @@ func (a *api) listAudit(w http.ResponseWriter, r *http.Request) error {
 	if err := q.Err(); err != nil {
 		return err
 	}
-	p, err := a.app.Audit(r.Context(), actor(r), f)
+	p, err := a.svc.audit.List(r.Context(), actor(r), f)
 	if err != nil {
 		return err
 	}

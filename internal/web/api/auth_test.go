@@ -61,12 +61,12 @@ func TestAuthorisation(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		ctx := context.Background()
-		e.vars["contractB"] = itoa(must(e.app.CreateContract(ctx, sys, desk.Contract{OrgID: e.orgB.ID, Name: "B"}))(t).ID)
+		e.vars["contractB"] = itoa(must(e.app.Organisations.CreateContract(ctx, sys, desk.Contract{OrgID: e.orgB.ID, Name: "B"}))(t).ID)
 		e.vars["compB"] = itoa(e.addComponent(t, "Shop", e.orgB.ID).ID)
 		reporterB := e.users["clientUserB"].ID
-		e.vars["incB"] = itoa(must(e.app.CreateIncident(ctx, sys, app.IncidentInput{
+		e.vars["incB"] = itoa(must(e.app.Incidents.Create(ctx, sys, app.IncidentInput{
 			OrgID: e.orgB.ID, ReporterID: &reporterB, Title: "B's", Urgency: desk.Low, Impact: desk.Low}))(t).ID)
-		e.vars["incA"] = itoa(must(e.app.CreateIncident(ctx, sys, app.IncidentInput{
+		e.vars["incA"] = itoa(must(e.app.Incidents.Create(ctx, sys, app.IncidentInput{
 			OrgID: e.orgA.ID, Title: "A's", Urgency: desk.Low, Impact: desk.Low}))(t).ID)
 		matrix := `{"high":{"high":"P1","normal":"P2","low":"P3"},"normal":{"high":"P2","normal":"P3","low":"P4"},"low":{"high":"P3","normal":"P4","low":"P5"}}`
 		var scs []scenario

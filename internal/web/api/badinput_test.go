@@ -116,7 +116,7 @@ func TestBadInput(t *testing.T) {
 		})
 
 		// The same strictness on other routes.
-		e.vars["contract"] = itoa(must(e.app.CreateContract(t.Context(), sys, desk.Contract{OrgID: e.orgA.ID, Name: "Gold"}))(t).ID)
+		e.vars["contract"] = itoa(must(e.app.Organisations.CreateContract(t.Context(), sys, desk.Contract{OrgID: e.orgA.ID, Name: "Gold"}))(t).ID)
 		e.run(t, []scenario{
 			{name: "a target priority of the wrong type", request: request{method: "PATCH", path: "/api/v1/contracts/{contract}", as: "admin",
 				body: `{"targets":[{"priority":1,"first_response_minutes":1,"resolution_minutes":1}]}`},

@@ -20,7 +20,7 @@ type calendarInput struct {
 }
 
 func (a *api) listCalendars(w http.ResponseWriter, r *http.Request) error {
-	cs, err := a.app.Calendars(r.Context(), actor(r))
+	cs, err := a.svc.sla.Calendars(r.Context(), actor(r))
 	if err != nil {
 		return err
 	}
@@ -45,7 +45,7 @@ func (a *api) putCalendar(w http.ResponseWriter, r *http.Request) error {
 	if in.Holidays != nil {
 		c.Holidays = *in.Holidays
 	}
-	e, err := a.app.PutCalendar(r.Context(), actor(r), c)
+	e, err := a.svc.sla.PutCalendar(r.Context(), actor(r), c)
 	if err != nil {
 		return err
 	}

@@ -65,7 +65,7 @@ func TestCalendarsAPI(t *testing.T) {
 		})
 		// The other client has no contract: no deadlines, but the field is there.
 		userB := e.users["clientUserB"].ID
-		inc, err := e.app.CreateIncident(context.Background(), sys, app.IncidentInput{OrgID: e.orgB.ID, ReporterID: &userB, Title: "x",
+		inc, err := e.app.Incidents.Create(context.Background(), sys, app.IncidentInput{OrgID: e.orgB.ID, ReporterID: &userB, Title: "x",
 			Urgency: desk.Low, Impact: desk.Low})
 		if err != nil {
 			t.Fatal(err)

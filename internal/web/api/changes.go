@@ -62,12 +62,12 @@ func (a *api) listChanges(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx, act := r.Context(), actor(r)
-	p, err := a.app.Changes(ctx, act, f)
+	p, err := a.svc.changes.List(ctx, act, f)
 	if err != nil {
 		return err
 	}
 	f.After, f.Limit = 0, 0 // the total counts every page
-	total, err := a.app.CountChanges(ctx, act, f)
+	total, err := a.svc.changes.Count(ctx, act, f)
 	if err != nil {
 		return err
 	}
@@ -81,7 +81,7 @@ func (a *api) createChange(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	c, err := a.app.CreateChange(r.Context(), actor(r), in)
+	c, err := a.svc.changes.Create(r.Context(), actor(r), in)
 	if err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func (a *api) getChange(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c, err := a.app.Change(r.Context(), actor(r), id)
+	c, err := a.svc.changes.Get(r.Context(), actor(r), id)
 	if err != nil {
 		return err
 	}
@@ -109,7 +109,7 @@ func (a *api) updateChange(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &p); err != nil {
 		return err
 	}
-	c, err := a.app.UpdateChange(r.Context(), actor(r), id, p)
+	c, err := a.svc.changes.Update(r.Context(), actor(r), id, p)
 	if err != nil {
 		return err
 	}
@@ -125,7 +125,7 @@ func (a *api) transitionChange(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &t); err != nil {
 		return err
 	}
-	c, err := a.app.TransitionChange(r.Context(), actor(r), id, t)
+	c, err := a.svc.changes.Transition(r.Context(), actor(r), id, t)
 	if err != nil {
 		return err
 	}
@@ -133,11 +133,11 @@ func (a *api) transitionChange(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *api) linkChange(w http.ResponseWriter, r *http.Request) error {
-	return a.relinkChange(w, r, a.app.LinkChange)
+	return a.relinkChange(w, r, a.svc.changes.Link)
 }
 
 func (a *api) unlinkChange(w http.ResponseWriter, r *http.Request) error {
-	return a.relinkChange(w, r, a.app.UnlinkChange)
+	return a.relinkChange(w, r, a.svc.changes.Unlink)
 }
 
 // relinkChange links or unlinks the {incident} of the path and answers the change request.
@@ -163,7 +163,7 @@ func (a *api) listIncidentChanges(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	cs, err := a.app.IncidentChanges(r.Context(), actor(r), id)
+	cs, err := a.svc.changes.ForIncident(r.Context(), actor(r), id)
 	if err != nil {
 		return err
 	}

@@ -20,9 +20,9 @@ func TestChangeRequests(t *testing.T) {
 		e := newEnv(t, db)
 		ctx := context.Background()
 		userA, userB := e.users["clientUserA"].ID, e.users["clientUserB"].ID
-		incA := must(e.app.CreateIncident(ctx, sys, app.IncidentInput{OrgID: e.orgA.ID, ReporterID: &userA, Title: "Checkout fails",
+		incA := must(e.app.Incidents.Create(ctx, sys, app.IncidentInput{OrgID: e.orgA.ID, ReporterID: &userA, Title: "Checkout fails",
 			Urgency: desk.High, Impact: desk.High}))(t)
-		incB := must(e.app.CreateIncident(ctx, sys, app.IncidentInput{OrgID: e.orgB.ID, ReporterID: &userB, Title: "Payments time out",
+		incB := must(e.app.Incidents.Create(ctx, sys, app.IncidentInput{OrgID: e.orgB.ID, ReporterID: &userB, Title: "Payments time out",
 			Urgency: desk.Normal, Impact: desk.Normal}))(t)
 		e.vars["incA"], e.vars["incB"], e.vars["incBnum"] = itoa(incA.ID), itoa(incB.ID), incB.Number
 		e.run(t, []scenario{
@@ -196,7 +196,7 @@ func changeCalls(t *testing.T, e *env) []request {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := must(e.app.CreateChange(ctx, sys, app.ChangeInput{Title: "Structural fix", IncidentIDs: []int64{inc}}))(t)
+	c := must(e.app.Changes.Create(ctx, sys, app.ChangeInput{Title: "Structural fix", IncidentIDs: []int64{inc}}))(t)
 	e.vars["chg"] = itoa(c.ID)
 	return []request{
 		{method: "GET", path: "/api/v1/changes?state=requested", as: "agent"},

@@ -23,7 +23,7 @@ type componentInput struct {
 }
 
 func (a *api) listComponentGroups(w http.ResponseWriter, r *http.Request) error {
-	gs, err := a.app.ComponentGroups(r.Context(), actor(r))
+	gs, err := a.svc.components.Groups(r.Context(), actor(r))
 	if err != nil {
 		return err
 	}
@@ -35,7 +35,7 @@ func (a *api) createComponentGroup(w http.ResponseWriter, r *http.Request) error
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	g, err := a.app.CreateComponentGroup(r.Context(), actor(r), desk.ComponentGroup{Name: in.Name, Position: in.Position})
+	g, err := a.svc.components.CreateGroup(r.Context(), actor(r), desk.ComponentGroup{Name: in.Name, Position: in.Position})
 	if err != nil {
 		return err
 	}
@@ -49,7 +49,7 @@ func (a *api) listComponents(w http.ResponseWriter, r *http.Request) error {
 	if err := q.Err(); err != nil {
 		return err
 	}
-	cs, err := a.app.Components(r.Context(), actor(r), client)
+	cs, err := a.svc.components.List(r.Context(), actor(r), client)
 	if err != nil {
 		return err
 	}
@@ -62,7 +62,7 @@ func (a *api) createComponent(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	c := desk.Component{GroupID: in.GroupID, Name: in.Name, Description: in.Description, Position: in.Position, ClientIDs: in.ClientIDs}
-	c, err := a.app.CreateComponent(r.Context(), actor(r), c)
+	c, err := a.svc.components.Create(r.Context(), actor(r), c)
 	if err != nil {
 		return err
 	}
@@ -74,7 +74,7 @@ func (a *api) getComponent(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c, err := a.app.Component(r.Context(), actor(r), id)
+	c, err := a.svc.components.Get(r.Context(), actor(r), id)
 	if err != nil {
 		return err
 	}
@@ -90,7 +90,7 @@ func (a *api) updateComponent(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &p); err != nil {
 		return err
 	}
-	c, err := a.app.UpdateComponent(r.Context(), actor(r), id, p)
+	c, err := a.svc.components.Update(r.Context(), actor(r), id, p)
 	if err != nil {
 		return err
 	}
@@ -102,7 +102,7 @@ func (a *api) deleteComponent(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := a.app.DeleteComponent(r.Context(), actor(r), id); err != nil {
+	if err := a.svc.components.Delete(r.Context(), actor(r), id); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

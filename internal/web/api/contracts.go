@@ -61,7 +61,7 @@ func (a *api) listContracts(w http.ResponseWriter, r *http.Request) error {
 	if err := q.Err(); err != nil {
 		return err
 	}
-	cs, err := a.app.Contracts(r.Context(), actor(r), org)
+	cs, err := a.svc.organisations.Contracts(r.Context(), actor(r), org)
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func (a *api) createContract(w http.ResponseWriter, r *http.Request) error {
 		CoversUrgent: in.CoversUrgent, AutoCloseHours: in.AutoCloseHours, Targets: targets(in.Targets),
 		Active: in.Active == nil || *in.Active,
 	}
-	c, err := a.app.CreateContract(r.Context(), actor(r), c)
+	c, err := a.svc.organisations.CreateContract(r.Context(), actor(r), c)
 	if err != nil {
 		return err
 	}
@@ -90,7 +90,7 @@ func (a *api) getContract(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c, err := a.app.Contract(r.Context(), actor(r), id)
+	c, err := a.svc.organisations.Contract(r.Context(), actor(r), id)
 	if err != nil {
 		return err
 	}
@@ -117,7 +117,7 @@ func (a *api) updateContract(w http.ResponseWriter, r *http.Request) error {
 		}
 		p.Targets = &ts
 	}
-	c, err := a.app.UpdateContract(r.Context(), actor(r), id, p)
+	c, err := a.svc.organisations.UpdateContract(r.Context(), actor(r), id, p)
 	if err != nil {
 		return err
 	}

@@ -34,7 +34,7 @@ var sys = desk.SystemActor("test")
 // installation: the provider with an admin, an agent and an expert; client A with an admin
 // and two users; client B with an admin and a user. Every user has an API token.
 type env struct {
-	app      *app.App
+	app      *app.Services
 	srv      *httptest.Server
 	spec     *spec
 	provider desk.Organisation
@@ -69,23 +69,23 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	a := app.New(db, time.Now, log, app.Config{BaseURL: baseURL, Argon2: app.Argon2Params{MemoryKiB: 1024, Time: 1, Threads: 1}})
 	e := &env{app: a, users: map[string]desk.User{}, tokens: map[string]string{}, vars: map[string]string{}}
-	if _, err := a.Bootstrap(ctx); err != nil {
+	if _, err := a.Identity.Bootstrap(ctx); err != nil {
 		t.Fatalf("bootstrap: %v", err)
 	}
-	ps, err := a.Organisations(ctx, sys, desk.OrgProvider)
+	ps, err := a.Organisations.List(ctx, sys, desk.OrgProvider)
 	if err != nil || len(ps) != 1 {
 		t.Fatalf("provider: %v %v", ps, err)
 	}
 	e.provider = ps[0]
-	e.orgA = must(a.CreateOrganisation(ctx, sys, desk.Organisation{Name: "Acme Client"}))(t)
-	e.orgB = must(a.CreateOrganisation(ctx, sys, desk.Organisation{Name: "Globex Client"}))(t)
+	e.orgA = must(a.Organisations.Create(ctx, sys, desk.Organisation{Name: "Acme Client"}))(t)
+	e.orgB = must(a.Organisations.Create(ctx, sys, desk.Organisation{Name: "Globex Client"}))(t)
 	orgs := map[string]desk.Organisation{"provider": e.provider, "A": e.orgA, "B": e.orgB}
 	for _, fu := range fixtureUsers {
-		u := must(a.CreateUser(ctx, sys, app.UserInput{
+		u := must(a.Identity.CreateUser(ctx, sys, app.UserInput{
 			OrgID: orgs[fu.org].ID, Email: strings.ToLower(fu.key) + "@example.com", Name: "User " + fu.key,
 			Role: fixtureRoles[fu.key], Locale: desk.LocaleEN, Password: password,
 		}))(t)
-		secret, _, err := a.CreateToken(ctx, sys, u.ID, "test token")
+		secret, _, err := a.Identity.CreateToken(ctx, sys, u.ID, "test token")
 		if err != nil {
 			t.Fatalf("token for %s: %v", fu.key, err)
 		}
@@ -116,7 +116,7 @@ func itoa(id int64) string { return strconv.FormatInt(id, 10) }
 // session signs the user in through the app and returns the cookie secret and CSRF token.
 func (e *env) session(t *testing.T, key string) (secret, csrf string) {
 	t.Helper()
-	secret, s, _, err := e.app.SignIn(context.Background(), e.users[key].Email, password, "127.0.0.1")
+	secret, s, _, err := e.app.Identity.SignIn(context.Background(), e.users[key].Email, password, "127.0.0.1")
 	if err != nil {
 		t.Fatalf("sign in %s: %v", key, err)
 	}

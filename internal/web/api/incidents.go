@@ -31,12 +31,12 @@ func (a *api) listIncidents(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx, act := r.Context(), actor(r)
-	p, err := a.app.Incidents(ctx, act, f)
+	p, err := a.svc.incidents.List(ctx, act, f)
 	if err != nil {
 		return err
 	}
 	f.After, f.Limit = 0, 0 // the total counts every page
-	total, err := a.app.CountIncidents(ctx, act, f)
+	total, err := a.svc.incidents.Count(ctx, act, f)
 	if err != nil {
 		return err
 	}
@@ -58,7 +58,7 @@ func (a *api) createIncident(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	inc, err := a.app.CreateIncident(r.Context(), actor(r), in)
+	inc, err := a.svc.incidents.Create(r.Context(), actor(r), in)
 	if err != nil {
 		return err
 	}
@@ -72,7 +72,7 @@ func (a *api) getIncident(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	inc, err := a.app.Incident(r.Context(), actor(r), id)
+	inc, err := a.svc.incidents.Get(r.Context(), actor(r), id)
 	if err != nil {
 		return err
 	}
@@ -88,7 +88,7 @@ func (a *api) updateIncident(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &p); err != nil {
 		return err
 	}
-	inc, err := a.app.UpdateIncident(r.Context(), actor(r), id, p)
+	inc, err := a.svc.incidents.Update(r.Context(), actor(r), id, p)
 	if err != nil {
 		return err
 	}

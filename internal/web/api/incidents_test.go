@@ -16,7 +16,7 @@ import (
 // addComponent creates a component used by the clients, through the app.
 func (e *env) addComponent(t *testing.T, name string, clients ...int64) desk.Component {
 	t.Helper()
-	return must(e.app.CreateComponent(context.Background(), sys, desk.Component{Name: name, ClientIDs: clients}))(t)
+	return must(e.app.Components.Create(context.Background(), sys, desk.Component{Name: name, ClientIDs: clients}))(t)
 }
 
 func TestIncidents(t *testing.T) {
@@ -181,7 +181,7 @@ func TestIncidentPagination(t *testing.T) {
 			if i%3 == 0 {
 				in.Kind = desk.KindUrgent
 			}
-			inc := must(e.app.CreateIncident(ctx, sys, in))(t)
+			inc := must(e.app.Incidents.Create(ctx, sys, in))(t)
 			if in.Kind == desk.KindUrgent {
 				urgent = append(urgent, inc.ID)
 			}

@@ -10,7 +10,7 @@ import (
 )
 
 func (a *api) getMatrix(w http.ResponseWriter, r *http.Request) error {
-	m, err := a.app.PriorityMatrix(r.Context(), actor(r))
+	m, err := a.svc.incidents.PriorityMatrix(r.Context(), actor(r))
 	if err != nil {
 		return err
 	}
@@ -33,7 +33,7 @@ func (a *api) putMatrix(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := a.app.SetPriorityMatrix(r.Context(), actor(r), m); err != nil {
+	if err := a.svc.incidents.SetPriorityMatrix(r.Context(), actor(r), m); err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, m.JSON())

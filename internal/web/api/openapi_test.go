@@ -124,21 +124,21 @@ func TestOpenAPIConformance(t *testing.T) {
 		e := newEnv(t, db)
 		e.cover = map[string]bool{}
 		ctx := context.Background()
-		e.vars["contract"] = itoa(must(e.app.CreateContract(ctx, sys, desk.Contract{OrgID: e.orgA.ID, Name: "Gold"}))(t).ID)
+		e.vars["contract"] = itoa(must(e.app.Organisations.CreateContract(ctx, sys, desk.Contract{OrgID: e.orgA.ID, Name: "Gold"}))(t).ID)
 		e.vars["comp"] = itoa(e.addComponent(t, "Mail", e.orgA.ID).ID)
 		e.vars["doomed"] = itoa(e.addComponent(t, "Fax", e.orgA.ID).ID)
 		reporter := e.users["clientUserA"].ID
-		inc := must(e.app.CreateIncident(ctx, sys, app.IncidentInput{OrgID: e.orgA.ID, ReporterID: &reporter,
-			Title: "Down", Urgency: desk.High, Impact: desk.High, ComponentIDs: []int64{must(e.app.Components(ctx, sys, e.orgA.ID))(t)[0].ID}}))(t)
+		inc := must(e.app.Incidents.Create(ctx, sys, app.IncidentInput{OrgID: e.orgA.ID, ReporterID: &reporter,
+			Title: "Down", Urgency: desk.High, Impact: desk.High, ComponentIDs: []int64{must(e.app.Components.List(ctx, sys, e.orgA.ID))(t)[0].ID}}))(t)
 		e.vars["inc"] = itoa(inc.ID)
 		// A report with a file, through the app; another waits for the calls below.
-		rep, _, err := e.app.SubmitReport(ctx, e.actorOf("clientUserA"), app.ReportInput{Title: "Checkout down", Answers: mustAnswers(t, urgentAnswers),
+		rep, _, err := e.app.Reports.Submit(ctx, e.actorOf("clientUserA"), app.ReportInput{Title: "Checkout down", Answers: mustAnswers(t, urgentAnswers),
 			Accept: true, Files: []app.File{{Name: "shot.png", Data: pngFile}}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		e.vars["rep"] = itoa(rep.ID)
-		e.vars["att"] = itoa(must(e.app.Attachments(ctx, sys, rep.ID))(t)[0].ID)
+		e.vars["att"] = itoa(must(e.app.Incidents.Attachments(ctx, sys, rep.ID))(t)[0].ID)
 		definition := jsonText(desk.DefaultQuestionnaire())
 		uploadType, uploadBody := multipartBody(t, part{"files", "log.txt", logFile})
 		reportType, reportBody := multipartBody(t, reportPart(`{"title":"x","answers":`+urgentAnswers+`,"accept_procedure":true}`), part{"files", "log.txt", logFile})

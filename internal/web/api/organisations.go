@@ -20,7 +20,7 @@ func (a *api) listOrganisations(w http.ResponseWriter, r *http.Request) error {
 	if err := q.Err(); err != nil {
 		return err
 	}
-	os, err := a.app.Organisations(r.Context(), actor(r), desk.OrgKind(kind))
+	os, err := a.svc.organisations.List(r.Context(), actor(r), desk.OrgKind(kind))
 	if err != nil {
 		return err
 	}
@@ -32,7 +32,7 @@ func (a *api) createOrganisation(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	o, err := a.app.CreateOrganisation(r.Context(), actor(r), desk.Organisation{Name: in.Name, Slug: in.Slug, Kind: in.Kind})
+	o, err := a.svc.organisations.Create(r.Context(), actor(r), desk.Organisation{Name: in.Name, Slug: in.Slug, Kind: in.Kind})
 	if err != nil {
 		return err
 	}
@@ -44,7 +44,7 @@ func (a *api) getOrganisation(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	o, err := a.app.Organisation(r.Context(), actor(r), id)
+	o, err := a.svc.organisations.Get(r.Context(), actor(r), id)
 	if err != nil {
 		return err
 	}
@@ -60,7 +60,7 @@ func (a *api) updateOrganisation(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &p); err != nil {
 		return err
 	}
-	o, err := a.app.UpdateOrganisation(r.Context(), actor(r), id, p)
+	o, err := a.svc.organisations.Update(r.Context(), actor(r), id, p)
 	if err != nil {
 		return err
 	}

@@ -66,11 +66,11 @@ func (a *api) listOutbox(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	act := actor(r)
-	p, err := a.app.Outbox(r.Context(), act, f)
+	p, err := a.svc.outbox.List(r.Context(), act, f)
 	if err != nil {
 		return err
 	}
-	counts, err := a.app.OutboxCounts(r.Context(), act)
+	counts, err := a.svc.outbox.Counts(r.Context(), act)
 	if err != nil {
 		return err
 	}
@@ -87,7 +87,7 @@ func (a *api) retryNotification(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	act := actor(r)
-	n, err := a.app.RetryNotification(r.Context(), act, id)
+	n, err := a.svc.outbox.Retry(r.Context(), act, id)
 	if err != nil {
 		return err
 	}
@@ -114,7 +114,7 @@ type preferenceInput struct {
 
 func (a *api) getPreferences(w http.ResponseWriter, r *http.Request) error {
 	act := actor(r)
-	ps, err := a.app.NotificationPreferences(r.Context(), act)
+	ps, err := a.svc.outbox.Preferences(r.Context(), act)
 	if err != nil {
 		return err
 	}
@@ -144,7 +144,7 @@ func (a *api) putPreferences(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	act := actor(r)
-	ps, err := a.app.SetNotificationPreferences(r.Context(), act, ps)
+	ps, err := a.svc.outbox.SetPreferences(r.Context(), act, ps)
 	if err != nil {
 		return err
 	}

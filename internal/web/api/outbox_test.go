@@ -90,7 +90,7 @@ func TestOutboxAPI(t *testing.T) {
 		failNotification(t, db, ids[1])
 		sendNotification(t, db, queueNotification(t, db, client, nil, desk.NotifyReportReceived))
 		e.vars["f0"], e.vars["f1"], e.vars["pending"] = itoa(ids[0]), itoa(ids[1]), itoa(ids[2])
-		counts := must(e.app.OutboxCounts(context.Background(), sys))(t)
+		counts := must(e.app.Outbox.Counts(context.Background(), sys))(t)
 		if counts[desk.DeliveryFailed] != 2 || counts[desk.DeliverySent] != 1 {
 			t.Fatalf("counts: %v", counts)
 		}

@@ -18,7 +18,7 @@ import (
 )
 
 func (a *api) getQuestionnaire(w http.ResponseWriter, r *http.Request) error {
-	q, err := a.app.Questionnaire(r.Context(), actor(r))
+	q, err := a.svc.reports.Questionnaire(r.Context(), actor(r))
 	if err != nil {
 		return err
 	}
@@ -33,7 +33,7 @@ func (a *api) getQuestionnaireVersion(w http.ResponseWriter, r *http.Request) er
 	if !ok || id > 1<<31-1 {
 		return desk.NotFound("questionnaire")
 	}
-	q, err := a.app.QuestionnaireVersion(r.Context(), act, int(id))
+	q, err := a.svc.reports.QuestionnaireVersion(r.Context(), act, int(id))
 	if err != nil {
 		return err
 	}
@@ -68,7 +68,7 @@ func (a *api) putQuestionnaire(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	q, err = a.app.ReplaceQuestionnaire(r.Context(), actor(r), q)
+	q, err = a.svc.reports.ReplaceQuestionnaire(r.Context(), actor(r), q)
 	if err != nil {
 		return err
 	}
@@ -146,13 +146,13 @@ func (a *api) evaluate(w http.ResponseWriter, r *http.Request) error {
 		return invalid("organisation_id", "own", "a client evaluates for its own organisation; leave organisation_id out")
 	}
 	if act.Role.IsDesk() && in.OrgID != 0 {
-		if _, err := a.app.Organisation(ctx, act, in.OrgID); desk.IsNotFound(err) {
+		if _, err := a.svc.organisations.Get(ctx, act, in.OrgID); desk.IsNotFound(err) {
 			return invalid("organisation_id", "exists", "no organisation has this id")
 		} else if err != nil {
 			return err
 		}
 	}
-	v, err := a.app.Evaluate(ctx, act, in.OrgID, ans)
+	v, err := a.svc.reports.Evaluate(ctx, act, in.OrgID, ans)
 	if err != nil {
 		return err
 	}
@@ -177,7 +177,7 @@ func (a *api) getProcedure(w http.ResponseWriter, r *http.Request) error {
 	if l == "" {
 		l = desk.LocaleNL // as a report's locale defaults to
 	}
-	name, err := a.app.ProviderName(r.Context())
+	name, err := a.svc.organisations.ProviderName(r.Context())
 	if err != nil {
 		return err
 	}

@@ -67,7 +67,7 @@ func (a *api) submitReport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	inc, v, err := a.app.SubmitReport(r.Context(), actor(r), in)
+	inc, v, err := a.svc.reports.Submit(r.Context(), actor(r), in)
 	if err != nil {
 		return err
 	}
@@ -106,7 +106,7 @@ func (a *api) assessIncident(w http.ResponseWriter, r *http.Request) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	inc, err := a.app.Assess(r.Context(), actor(r), id, in.Decision == decisionApprove, in.Reason)
+	inc, err := a.svc.reports.Assess(r.Context(), actor(r), id, in.Decision == decisionApprove, in.Reason)
 	if err != nil {
 		return err
 	}
@@ -118,7 +118,7 @@ func (a *api) getReport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rep, err := a.app.Report(r.Context(), actor(r), id)
+	rep, err := a.svc.reports.Get(r.Context(), actor(r), id)
 	if err != nil {
 		return err
 	}
@@ -126,7 +126,7 @@ func (a *api) getReport(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *api) listNotifications(w http.ResponseWriter, r *http.Request) error {
-	ns, err := a.app.Notifications(r.Context(), actor(r))
+	ns, err := a.svc.outbox.Notifications(r.Context(), actor(r))
 	if err != nil {
 		return err
 	}

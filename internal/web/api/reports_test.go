@@ -250,8 +250,8 @@ func TestEvaluate(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		ctx := context.Background()
-		must(e.app.CreateContract(ctx, sys, desk.Contract{OrgID: e.orgA.ID, Name: "Gold", Active: true, CoversUrgent: true}))(t)
-		must(e.app.CreateContract(ctx, sys, desk.Contract{OrgID: e.orgB.ID, Name: "Globex secret contract", Active: true}))(t)
+		must(e.app.Organisations.CreateContract(ctx, sys, desk.Contract{OrgID: e.orgA.ID, Name: "Gold", Active: true, CoversUrgent: true}))(t)
+		must(e.app.Organisations.CreateContract(ctx, sys, desk.Contract{OrgID: e.orgB.ID, Name: "Globex secret contract", Active: true}))(t)
 		eval := func(as, body string) request {
 			return request{method: "POST", path: "/api/v1/questionnaire/evaluate", as: as, body: body}
 		}
@@ -337,7 +337,7 @@ func TestReports(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		ctx := context.Background()
-		must(e.app.CreateContract(ctx, sys, desk.Contract{OrgID: e.orgA.ID, Name: "Gold", Active: true, CoversUrgent: true}))(t)
+		must(e.app.Organisations.CreateContract(ctx, sys, desk.Contract{OrgID: e.orgA.ID, Name: "Gold", Active: true, CoversUrgent: true}))(t)
 		_, nlHash := desk.Procedure(desk.LocaleNL, e.provider.Name)
 		_, enHash := desk.Procedure(desk.LocaleEN, e.provider.Name)
 		e.vars["enHash"] = enHash
@@ -514,7 +514,7 @@ func TestReports(t *testing.T) {
 		}
 
 		// Assessment.
-		e.vars["plain"] = itoa(must(e.app.CreateIncident(ctx, e.actorOf("clientUserA"), app.IncidentInput{Title: "No report", Urgency: desk.Low, Impact: desk.Low}))(t).ID)
+		e.vars["plain"] = itoa(must(e.app.Incidents.Create(ctx, e.actorOf("clientUserA"), app.IncidentInput{Title: "No report", Urgency: desk.Low, Impact: desk.Low}))(t).ID)
 		assess := func(as, id, body string) request {
 			return request{method: "POST", path: "/api/v1/incidents/{" + id + "}/assessment", as: as, body: body}
 		}
@@ -571,7 +571,7 @@ func TestAttachments(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		ctx := context.Background()
-		inc, _, err := e.app.SubmitReport(ctx, e.actorOf("clientUserA"), app.ReportInput{
+		inc, _, err := e.app.Reports.Submit(ctx, e.actorOf("clientUserA"), app.ReportInput{
 			Title: "Logs attached", Answers: desk.Answers{"availability": {"up"}, "request_type": {"minor_bug"}, "financial_damage": {"no"},
 				"security": {"no"}, "essential_function": {"no"}, "end_users": {"no"}, "workaround": {"yes"}, "business_process": {"none"}, "users": {"one"}},
 			Accept: true, Files: []app.File{{Name: "first.log", Data: logFile}},
@@ -580,7 +580,7 @@ func TestAttachments(t *testing.T) {
 			t.Fatal(err)
 		}
 		e.vars["inc"] = itoa(inc.ID)
-		e.vars["other"] = itoa(must(e.app.CreateIncident(ctx, e.actorOf("clientUserA"), app.IncidentInput{Title: "Other", Urgency: desk.Low, Impact: desk.Low}))(t).ID)
+		e.vars["other"] = itoa(must(e.app.Incidents.Create(ctx, e.actorOf("clientUserA"), app.IncidentInput{Title: "Other", Urgency: desk.Low, Impact: desk.Low}))(t).ID)
 		const files = "/api/v1/incidents/{inc}/attachments"
 		count := func(want int) scenario {
 			return scenario{name: fmt.Sprintf("%d files", want), request: request{method: "GET", path: files, as: "clientUserA"},
@@ -655,7 +655,7 @@ func TestAttachments(t *testing.T) {
 			{"agent", desk.Transition{To: desk.StateTriaged}}, {"agent", desk.Transition{To: desk.StateInProgress}},
 			{"agent", desk.Transition{To: desk.StateResolved, Solution: "Fixed.", SolutionKind: "temporary"}}, {"clientUserA", desk.Transition{To: desk.StateClosed}},
 		} {
-			must(e.app.TransitionIncident(ctx, e.actorOf(step.who), inc.ID, step.tr))(t)
+			must(e.app.Incidents.Transition(ctx, e.actorOf(step.who), inc.ID, step.tr))(t)
 		}
 		e.run(t, []scenario{
 			{name: "a closed incident", request: upload(t, files, "clientUserA", part{"files", "late.png", pngFile}), status: 409},

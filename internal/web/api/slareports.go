@@ -18,7 +18,7 @@ func (a *api) getSLAReport(w http.ResponseWriter, r *http.Request) error {
 	act := actor(r)
 	q := newQuery(r)
 	org := q.id("organisation_id")
-	month := desk.MonthOf(a.app.Now())
+	month := desk.MonthOf(a.svc.sla.Now())
 	if s := q.one("month"); s != "" {
 		m, err := desk.ParseMonth(s)
 		if err != nil {
@@ -35,7 +35,7 @@ func (a *api) getSLAReport(w http.ResponseWriter, r *http.Request) error {
 	if err := q.Err(); err != nil {
 		return err
 	}
-	rep, err := a.app.SLAReport(r.Context(), act, org, month)
+	rep, err := a.svc.sla.Report(r.Context(), act, org, month)
 	if err != nil {
 		return err
 	}

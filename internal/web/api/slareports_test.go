@@ -29,11 +29,11 @@ func TestSLAReportAPI(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		ctx := context.Background()
-		must(e.app.CreateContract(ctx, sys, desk.Contract{OrgID: e.orgA.ID, Name: "Gold", Active: true}))(t)
+		must(e.app.Organisations.CreateContract(ctx, sys, desk.Contract{OrgID: e.orgA.ID, Name: "Gold", Active: true}))(t)
 		reporter := e.users["clientUserA"].ID
-		must(e.app.CreateIncident(ctx, sys, app.IncidentInput{OrgID: e.orgA.ID, ReporterID: &reporter, Title: "Down",
+		must(e.app.Incidents.Create(ctx, sys, app.IncidentInput{OrgID: e.orgA.ID, ReporterID: &reporter, Title: "Down",
 			Urgency: desk.High, Impact: desk.Normal}))(t)
-		month := desk.MonthOf(e.app.Now()).String()
+		month := desk.MonthOf(e.app.SLA.Now()).String()
 		e.vars["month"] = month
 		e.run(t, []scenario{
 			{name: "the desk reads a client's month", request: request{method: "GET", path: "/api/v1/reports/sla?organisation_id={orgA}&month={month}", as: "agent"},

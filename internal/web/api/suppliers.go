@@ -24,7 +24,7 @@ func (a *api) listSuppliers(w http.ResponseWriter, r *http.Request) error {
 	if err := q.Err(); err != nil {
 		return err
 	}
-	ss, err := a.app.Suppliers(r.Context(), actor(r), active != nil && *active)
+	ss, err := a.svc.suppliers.List(r.Context(), actor(r), active != nil && *active)
 	if err != nil {
 		return err
 	}
@@ -36,7 +36,7 @@ func (a *api) createSupplier(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	s, err := a.app.CreateSupplier(r.Context(), actor(r), desk.Supplier{Name: in.Name, ContactName: in.ContactName,
+	s, err := a.svc.suppliers.Create(r.Context(), actor(r), desk.Supplier{Name: in.Name, ContactName: in.ContactName,
 		Email: in.Email, Phone: in.Phone, Notes: in.Notes, Active: in.Active == nil || *in.Active})
 	if err != nil {
 		return err
@@ -49,7 +49,7 @@ func (a *api) getSupplier(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s, err := a.app.Supplier(r.Context(), actor(r), id)
+	s, err := a.svc.suppliers.Get(r.Context(), actor(r), id)
 	if err != nil {
 		return err
 	}
@@ -65,7 +65,7 @@ func (a *api) updateSupplier(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &p); err != nil {
 		return err
 	}
-	s, err := a.app.UpdateSupplier(r.Context(), actor(r), id, p)
+	s, err := a.svc.suppliers.Update(r.Context(), actor(r), id, p)
 	if err != nil {
 		return err
 	}
@@ -73,7 +73,7 @@ func (a *api) updateSupplier(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *api) getStaleAfter(w http.ResponseWriter, r *http.Request) error {
-	s, err := a.app.StaleAfterSettings(r.Context(), actor(r))
+	s, err := a.svc.suppliers.StaleAfterSettings(r.Context(), actor(r))
 	if err != nil {
 		return err
 	}
@@ -85,7 +85,7 @@ func (a *api) putStaleAfter(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	s, err := a.app.SetStaleAfter(r.Context(), actor(r), in)
+	s, err := a.svc.suppliers.SetStaleAfter(r.Context(), actor(r), in)
 	if err != nil {
 		return err
 	}

@@ -18,7 +18,7 @@ type newToken struct {
 }
 
 func (a *api) listTokens(w http.ResponseWriter, r *http.Request) error {
-	ts, err := a.app.Tokens(r.Context(), actor(r))
+	ts, err := a.svc.identity.Tokens(r.Context(), actor(r))
 	if err != nil {
 		return err
 	}
@@ -31,7 +31,7 @@ func (a *api) createToken(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	act := actor(r)
-	secret, t, err := a.app.CreateToken(r.Context(), act, act.UserID, in.Name)
+	secret, t, err := a.svc.identity.CreateToken(r.Context(), act, act.UserID, in.Name)
 	if err != nil {
 		return err
 	}
@@ -43,7 +43,7 @@ func (a *api) deleteToken(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := a.app.DeleteToken(r.Context(), actor(r), id); err != nil {
+	if err := a.svc.identity.DeleteToken(r.Context(), actor(r), id); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

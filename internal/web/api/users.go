@@ -16,11 +16,11 @@ type meAnswer struct {
 
 func (a *api) me(w http.ResponseWriter, r *http.Request) error {
 	act := actor(r)
-	u, err := a.app.User(r.Context(), act, act.UserID)
+	u, err := a.svc.identity.User(r.Context(), act, act.UserID)
 	if err != nil {
 		return err
 	}
-	o, err := a.app.Organisation(r.Context(), act, u.OrgID)
+	o, err := a.svc.organisations.Get(r.Context(), act, u.OrgID)
 	if err != nil {
 		return err
 	}
@@ -33,7 +33,7 @@ func (a *api) listUsers(w http.ResponseWriter, r *http.Request) error {
 	if err := q.Err(); err != nil {
 		return err
 	}
-	us, err := a.app.Users(r.Context(), actor(r), f)
+	us, err := a.svc.identity.Users(r.Context(), actor(r), f)
 	if err != nil {
 		return err
 	}
@@ -45,7 +45,7 @@ func (a *api) createUser(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	u, err := a.app.CreateUser(r.Context(), actor(r), in)
+	u, err := a.svc.identity.CreateUser(r.Context(), actor(r), in)
 	if err != nil {
 		return err
 	}
@@ -57,7 +57,7 @@ func (a *api) getUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	u, err := a.app.User(r.Context(), actor(r), id)
+	u, err := a.svc.identity.User(r.Context(), actor(r), id)
 	if err != nil {
 		return err
 	}
@@ -73,7 +73,7 @@ func (a *api) updateUser(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &p); err != nil {
 		return err
 	}
-	u, err := a.app.UpdateUser(r.Context(), actor(r), id, p)
+	u, err := a.svc.identity.UpdateUser(r.Context(), actor(r), id, p)
 	if err != nil {
 		return err
 	}

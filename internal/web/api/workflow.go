@@ -16,7 +16,7 @@ func (a *api) transitionIncident(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &t); err != nil {
 		return err
 	}
-	inc, err := a.app.TransitionIncident(r.Context(), actor(r), id, t)
+	inc, err := a.svc.incidents.Transition(r.Context(), actor(r), id, t)
 	if err != nil {
 		return err
 	}
@@ -28,7 +28,7 @@ func (a *api) listEntries(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	es, err := a.app.Timeline(r.Context(), actor(r), id)
+	es, err := a.svc.incidents.Timeline(r.Context(), actor(r), id)
 	if err != nil {
 		return err
 	}
@@ -44,7 +44,7 @@ func (a *api) addEntry(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	e, err := a.app.AddEntry(r.Context(), actor(r), id, in)
+	e, err := a.svc.incidents.AddEntry(r.Context(), actor(r), id, in)
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func (a *api) assignIncident(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &as); err != nil {
 		return err
 	}
-	inc, err := a.app.AssignIncident(r.Context(), actor(r), id, as)
+	inc, err := a.svc.incidents.Assign(r.Context(), actor(r), id, as)
 	if err != nil {
 		return err
 	}

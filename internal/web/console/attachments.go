@@ -27,7 +27,7 @@ func (h *handler) attach(w http.ResponseWriter, r *http.Request, a desk.Actor) {
 		h.fail(w, r, err)
 		return
 	}
-	_, err = h.app.AddAttachments(r.Context(), a, id, files)
+	_, err = h.svc.incidents.AddAttachments(r.Context(), a, id, files)
 	if err == nil {
 		http.Redirect(w, r, "/incidents/"+desk.FormatNumber(id), http.StatusSeeOther)
 		return
@@ -67,7 +67,7 @@ func (h *handler) attachment(w http.ResponseWriter, r *http.Request, a desk.Acto
 		h.fail(w, r, desk.NotFound("attachment"))
 		return
 	}
-	at, data, err := h.app.Attachment(r.Context(), a, id, aid)
+	at, data, err := h.svc.incidents.Attachment(r.Context(), a, id, aid)
 	if err != nil {
 		h.fail(w, r, err)
 		return

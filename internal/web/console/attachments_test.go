@@ -20,7 +20,7 @@ func TestAttachments(t *testing.T) {
 		action := page + "/attachments"
 		files := func() []desk.Attachment {
 			t.Helper()
-			as, err := e.app.Attachments(ctx, sys, e.acmeInc.ID)
+			as, err := e.app.Incidents.Attachments(ctx, sys, e.acmeInc.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -135,7 +135,7 @@ func TestAttachments(t *testing.T) {
 				if tr.To == desk.StateClosed {
 					who = actor(e.globexUser)
 				}
-				if _, err := e.app.TransitionIncident(ctx, who, e.globexInc.ID, tr); err != nil {
+				if _, err := e.app.Incidents.Transition(ctx, who, e.globexInc.ID, tr); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -143,7 +143,7 @@ func TestAttachments(t *testing.T) {
 			expectNot(t, p, `action="`+gpage+`/attachments"`)
 			tok := csrfFor(t, p, "/logout")
 			expect(t, c.multipart(gpage+"/attachments", url.Values{"csrf": {tok}}, map[string][]file{"files": {{"x.png", png}}}), http.StatusConflict)
-			if as, _ := e.app.Attachments(ctx, sys, e.globexInc.ID); len(as) != 0 {
+			if as, _ := e.app.Incidents.Attachments(ctx, sys, e.globexInc.ID); len(as) != 0 {
 				t.Errorf("a closed incident took files: %v", as)
 			}
 		})

@@ -45,7 +45,7 @@ func newMailLoop(t *testing.T) *mailLoop {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := inbound.New(e.app, inbound.Config{Domain: "meldpunt.test"}, nil)
+	srv := inbound.New(e.app.Inbox, inbound.Config{Domain: "meldpunt.test"}, nil)
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() { _ = srv.Close() })
 	return &mailLoop{env: e, t: t, clk: clk, smtpd: smtpd, in: ln.Addr().String()}
@@ -54,7 +54,7 @@ func newMailLoop(t *testing.T) *mailLoop {
 // deliver runs the delivery job and returns the messages it sent.
 func (m *mailLoop) deliver() []mailtest.Received {
 	m.t.Helper()
-	n, err := m.app.RunDelivery(context.Background())
+	n, err := m.app.Outbox.RunDelivery(context.Background())
 	if err != nil {
 		m.t.Fatalf("deliver: %v", err)
 	}
@@ -104,7 +104,7 @@ func TestBrowserEmailLoop(t *testing.T) {
 	ctx := newBrowser(t)
 	m := newMailLoop(t)
 	bg, agent := context.Background(), queueActor(m.agent)
-	if got, want := m.app.MailTransport(), "SMTP "+m.smtpd.Addr(); !strings.HasPrefix(got, want) { // as the Outbox page says
+	if got, want := m.app.Outbox.Transport(), "SMTP "+m.smtpd.Addr(); !strings.HasPrefix(got, want) { // as the Outbox page says
 		t.Fatalf("mail transport %q, want %q…", got, want)
 	}
 
@@ -127,23 +127,23 @@ func TestBrowserEmailLoop(t *testing.T) {
 	if !strings.Contains(received.Text, "Beste Anna Acme") { // the client reads Dutch
 		t.Errorf("report received is not in Dutch:\n%s", received.Text)
 	}
-	list, err := m.app.Incidents(bg, agent, desk.IncidentFilter{})
+	list, err := m.app.Incidents.List(bg, agent, desk.IncidentFilter{})
 	if err != nil || len(list.Items) != 1 || list.Items[0].Number != number || list.Items[0].Channel != desk.ChannelEmail {
 		t.Fatalf("incidents after the email: %+v (%v)", list.Items, err)
 	}
 	inc := list.Items[0]
 
 	// The desk asks something; the client answers by replying to that email, quoting it.
-	if _, err := m.app.TransitionIncident(bg, agent, inc.ID, desk.Transition{To: desk.StateTriaged}); err != nil {
+	if _, err := m.app.Incidents.Transition(bg, agent, inc.ID, desk.Transition{To: desk.StateTriaged}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := m.app.TransitionIncident(bg, agent, inc.ID, desk.Transition{To: desk.StateInProgress}); err != nil {
+	if _, err := m.app.Incidents.Transition(bg, agent, inc.ID, desk.Transition{To: desk.StateInProgress}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := m.app.AddEntry(bg, agent, inc.ID, app.EntryInput{Body: "Welke foutmelding ziet u op het scherm?"}); err != nil {
+	if _, err := m.app.Incidents.AddEntry(bg, agent, inc.ID, app.EntryInput{Body: "Welke foutmelding ziet u op het scherm?"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := m.app.TransitionIncident(bg, agent, inc.ID, desk.Transition{To: desk.StateWaiting, WaitingOn: desk.WaitingOnClient}); err != nil {
+	if _, err := m.app.Incidents.Transition(bg, agent, inc.ID, desk.Transition{To: desk.StateWaiting, WaitingOn: desk.WaitingOnClient}); err != nil {
 		t.Fatal(err)
 	}
 	sent = m.deliver()
@@ -165,7 +165,7 @@ func TestBrowserEmailLoop(t *testing.T) {
 	if err != nil {
 		t.Fatalf("reply by email: %v", err)
 	}
-	tl, err := m.app.Timeline(bg, agent, inc.ID)
+	tl, err := m.app.Incidents.Timeline(bg, agent, inc.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,10 +176,10 @@ func TestBrowserEmailLoop(t *testing.T) {
 	only(t, m.deliver(), desk.NotifyClientReply, m.agent.Email)
 
 	// The desk solves it; the client confirms through the email's link, without signing in.
-	if _, err := m.app.TransitionIncident(bg, agent, inc.ID, desk.Transition{To: desk.StateInProgress}); err != nil {
+	if _, err := m.app.Incidents.Transition(bg, agent, inc.ID, desk.Transition{To: desk.StateInProgress}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := m.app.TransitionIncident(bg, agent, inc.ID, desk.Transition{To: desk.StateResolved,
+	if _, err := m.app.Incidents.Transition(bg, agent, inc.ID, desk.Transition{To: desk.StateResolved,
 		Solution: "Printerstuurprogramma opnieuw geïnstalleerd.", SolutionKind: desk.SolutionStructural}); err != nil {
 		t.Fatal(err)
 	}
@@ -222,26 +222,26 @@ func TestBrowserEmailLoop(t *testing.T) {
 	}
 
 	// A second incident: solved, no reaction, closed automatically exactly a day later.
-	inc2, err := m.app.CreateIncident(bg, agent, app.IncidentInput{OrgID: m.acme.ID, ReporterID: &m.acmeUser.ID,
+	inc2, err := m.app.Incidents.Create(bg, agent, app.IncidentInput{OrgID: m.acme.ID, ReporterID: &m.acmeUser.ID,
 		Kind: desk.KindRegular, Title: "Pinautomaat traag", Description: "Betalingen duren minuten.", Urgency: desk.Normal, Impact: desk.Normal})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := m.app.TransitionIncident(bg, agent, inc2.ID, desk.Transition{To: desk.StateTriaged}); err != nil {
+	if _, err := m.app.Incidents.Transition(bg, agent, inc2.ID, desk.Transition{To: desk.StateTriaged}); err != nil {
 		t.Fatal(err)
 	}
-	resolved, err := m.app.TransitionIncident(bg, agent, inc2.ID, desk.Transition{To: desk.StateResolved,
+	resolved, err := m.app.Incidents.Transition(bg, agent, inc2.ID, desk.Transition{To: desk.StateResolved,
 		Solution: "Netwerkkabel vervangen.", SolutionKind: desk.SolutionTemporary})
 	if err != nil {
 		t.Fatal(err)
 	}
 	only(t, m.deliver(), desk.NotifySolution, m.acmeUser.Email)
 	m.clk.set(resolved.ResolvedAt.Add(24*time.Hour - time.Millisecond))
-	if n, err := m.app.RunAutoClose(bg); err != nil || n != 0 {
+	if n, err := m.app.Incidents.RunAutoClose(bg); err != nil || n != 0 {
 		t.Fatalf("a millisecond early, auto-close closed %d (%v)", n, err)
 	}
 	m.clk.set(resolved.ResolvedAt.Add(24 * time.Hour))
-	if n, err := m.app.RunAutoClose(bg); err != nil || n != 1 {
+	if n, err := m.app.Incidents.RunAutoClose(bg); err != nil || n != 1 {
 		t.Fatalf("on time, auto-close closed %d (%v)", n, err)
 	}
 	auto := only(t, m.deliver(), desk.NotifyAutoClosed, m.acmeUser.Email)

@@ -56,7 +56,7 @@ func (h *handler) calendars(w http.ResponseWriter, r *http.Request, a desk.Actor
 	if !h.requireDeskView(w, r, a) {
 		return
 	}
-	cs, err := h.app.Calendars(r.Context(), a)
+	cs, err := h.svc.sla.Calendars(r.Context(), a)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -72,7 +72,7 @@ func (h *handler) calendars(w http.ResponseWriter, r *http.Request, a desk.Actor
 
 // findCalendar returns the calendar of a slug, or a not-found error.
 func (h *handler) findCalendar(r *http.Request, a desk.Actor, slug string) (app.CalendarEntry, error) {
-	cs, err := h.app.Calendars(r.Context(), a)
+	cs, err := h.svc.sla.Calendars(r.Context(), a)
 	if err != nil {
 		return app.CalendarEntry{}, err
 	}
@@ -209,7 +209,7 @@ func (h *handler) putCalendar(w http.ResponseWriter, r *http.Request, a desk.Act
 	}
 	var err error
 	if len(errs) == 0 {
-		_, err = h.app.PutCalendar(r.Context(), a, c)
+		_, err = h.svc.sla.PutCalendar(r.Context(), a, c)
 		if err == nil {
 			http.Redirect(w, r, "/calendars?saved="+url.QueryEscape(c.Slug), http.StatusSeeOther)
 			return

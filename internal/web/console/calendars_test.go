@@ -43,7 +43,7 @@ func TestCalendarsAdmin(t *testing.T) {
 			t.Fatalf("save: %d\n%s", p.status, p.body)
 		}
 		expect(t, admin.get(p.location), http.StatusOK, "Kalender business is opgeslagen.")
-		cs, err := e.app.Calendars(context.Background(), actor(e.admin))
+		cs, err := e.app.SLA.Calendars(context.Background(), actor(e.admin))
 		if err != nil {
 			t.Fatal(err)
 		}

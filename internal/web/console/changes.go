@@ -45,7 +45,7 @@ func (h *handler) changes(w http.ResponseWriter, r *http.Request, a desk.Actor) 
 	}
 	after, _ := strconv.ParseInt(q.Get("after"), 10, 64)
 	f.After = max(after, 0)
-	page, err := h.app.Changes(r.Context(), a, f)
+	page, err := h.svc.changes.List(r.Context(), a, f)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -128,7 +128,7 @@ func (h *handler) change(w http.ResponseWriter, r *http.Request, a desk.Actor) {
 // input.
 func (h *handler) showChange(w http.ResponseWriter, r *http.Request, a desk.Actor, id int64, v *view, status int) {
 	ctx := r.Context()
-	c, err := h.app.Change(ctx, a, id)
+	c, err := h.svc.changes.Get(ctx, a, id)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -140,10 +140,10 @@ func (h *handler) showChange(w http.ResponseWriter, r *http.Request, a desk.Acto
 	orgs := map[int64]string{}
 	for _, incID := range c.IncidentIDs {
 		li := linkedIncident{ID: incID, Number: desk.FormatNumber(incID)}
-		if inc, err := h.app.Incident(ctx, a, incID); err == nil {
+		if inc, err := h.svc.incidents.Get(ctx, a, incID); err == nil {
 			li.Title, li.State, li.Visible = inc.Title, inc.State, true
 			if _, ok := orgs[inc.OrgID]; !ok {
-				if o, err := h.app.Organisation(ctx, a, inc.OrgID); err == nil {
+				if o, err := h.svc.organisations.Get(ctx, a, inc.OrgID); err == nil {
 					orgs[inc.OrgID] = o.Name
 				}
 			}
@@ -171,7 +171,7 @@ func (h *handler) postChange(w http.ResponseWriter, r *http.Request, a desk.Acto
 func (h *handler) transitionChange(w http.ResponseWriter, r *http.Request, a desk.Actor) {
 	t := desk.ChangeTransition{To: desk.ChangeState(r.PostFormValue("to")), Reason: r.PostFormValue("reason")}
 	h.postChange(w, r, a, "change-"+string(t.To), []string{"reason"}, func(ctx context.Context, id int64) error {
-		_, err := h.app.TransitionChange(ctx, a, id, t)
+		_, err := h.svc.changes.Transition(ctx, a, id, t)
 		return err
 	})
 }
@@ -184,7 +184,7 @@ func (h *handler) editChange(w http.ResponseWriter, r *http.Request, a desk.Acto
 		p.Version = &n
 	}
 	h.postChange(w, r, a, "change-edit", []string{"title", "description"}, func(ctx context.Context, id int64) error {
-		_, err := h.app.UpdateChange(ctx, a, id, p)
+		_, err := h.svc.changes.Update(ctx, a, id, p)
 		return err
 	})
 }
@@ -193,7 +193,7 @@ func (h *handler) editChange(w http.ResponseWriter, r *http.Request, a desk.Acto
 // exist (for the actor) or is linked already is named next to the field.
 func (h *handler) linkChange(w http.ResponseWriter, r *http.Request, a desk.Actor) {
 	h.postChange(w, r, a, "change-link", []string{"incident"}, func(ctx context.Context, id int64) error {
-		if _, err := h.app.Change(ctx, a, id); err != nil {
+		if _, err := h.svc.changes.Get(ctx, a, id); err != nil {
 			return err // the change request itself is not found: the error page
 		}
 		s := strings.TrimSpace(r.PostFormValue("incident"))
@@ -208,7 +208,7 @@ func (h *handler) linkChange(w http.ResponseWriter, r *http.Request, a desk.Acto
 		if !ok {
 			return fieldErr("incident", "no incident has this number")
 		}
-		_, err := h.app.LinkChange(ctx, a, id, incID)
+		_, err := h.svc.changes.Link(ctx, a, id, incID)
 		switch desk.ErrorCode(err) {
 		case desk.ENOTFOUND:
 			return fieldErr("incident", "no incident has this number")
@@ -226,7 +226,7 @@ func (h *handler) unlinkChange(w http.ResponseWriter, r *http.Request, a desk.Ac
 		if !ok {
 			return desk.NotFound("incident")
 		}
-		_, err := h.app.UnlinkChange(ctx, a, id, incID)
+		_, err := h.svc.changes.Unlink(ctx, a, id, incID)
 		return err
 	})
 }
@@ -245,11 +245,11 @@ func (h *handler) createChange(w http.ResponseWriter, r *http.Request, a desk.Ac
 	}
 	ctx := r.Context()
 	// Whoever may not see the incident learns nothing of it, not even that it exists.
-	if _, err := h.app.Incident(ctx, a, id); err != nil {
+	if _, err := h.svc.incidents.Get(ctx, a, id); err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	c, err := h.app.CreateChange(ctx, a, app.ChangeInput{Title: r.PostFormValue("title"),
+	c, err := h.svc.changes.Create(ctx, a, app.ChangeInput{Title: r.PostFormValue("title"),
 		Description: r.PostFormValue("description"), IncidentIDs: []int64{id}})
 	if err == nil {
 		http.Redirect(w, r, changeURL(c), http.StatusSeeOther)

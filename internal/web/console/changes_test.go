@@ -135,7 +135,7 @@ func TestChangeRequestPages(t *testing.T) {
 		})
 
 		t.Run("edit, with errors at the fields and lost updates refused", func(t *testing.T) {
-			c, err := e.app.CreateChange(ctx, sys, app.ChangeInput{Title: "Monitoring uitbreiden", IncidentIDs: []int64{e.acmeInc2.ID}})
+			c, err := e.app.Changes.Create(ctx, sys, app.ChangeInput{Title: "Monitoring uitbreiden", IncidentIDs: []int64{e.acmeInc2.ID}})
 			if err != nil {
 				t.Fatal(err)
 			}

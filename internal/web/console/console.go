@@ -16,18 +16,40 @@ import (
 	"meldpunt/internal/web"
 )
 
-// Deps is what the pages need.
+// Deps is what the pages need: the services they call, and the installation's settings.
 type Deps struct {
-	App     *app.App
+	Identity      *app.Identity
+	Organisations *app.Organisations
+	Components    *app.Components
+	Incidents     *app.Incidents
+	Reports       *app.Reports
+	Changes       *app.Changes
+	SLA           *app.SLA
+	Suppliers     *app.Suppliers
+	Outbox        *app.Outbox
+
 	Log     *slog.Logger
 	BaseURL string
 	// SecureCookies marks cookies Secure even on plain HTTP (set when the base URL is https).
 	SecureCookies bool
 }
 
+// services are the use cases the pages call.
+type services struct {
+	identity      *app.Identity
+	organisations *app.Organisations
+	components    *app.Components
+	incidents     *app.Incidents
+	reports       *app.Reports
+	changes       *app.Changes
+	sla           *app.SLA
+	suppliers     *app.Suppliers
+	outbox        *app.Outbox
+}
+
 // handler serves the pages.
 type handler struct {
-	app      *app.App
+	svc      services
 	log      *slog.Logger
 	secure   bool
 	rd       *renderer
@@ -45,7 +67,8 @@ func Register(mux *web.Mux, d Deps) {
 		panic("console: " + err.Error())
 	}
 	h := &handler{
-		app: d.App, log: d.Log, secure: d.SecureCookies, rd: rd,
+		svc: services{identity: d.Identity, organisations: d.Organisations, components: d.Components, incidents: d.Incidents, reports: d.Reports, changes: d.Changes, sla: d.SLA, suppliers: d.Suppliers, outbox: d.Outbox},
+		log: d.Log, secure: d.SecureCookies, rd: rd,
 		throttle: newThrottle(10, 15*time.Minute, 10000, time.Now),
 		resets:   newThrottle(5, 15*time.Minute, 10000, time.Now),
 		cop:      http.NewCrossOriginProtection(),
@@ -168,7 +191,7 @@ func (h *handler) language(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if u, ok := web.User(r.Context()); ok && u.Locale != l {
-			if _, err := h.app.UpdateUser(r.Context(), a, u.ID, app.UserPatch{Locale: &l}); err != nil {
+			if _, err := h.svc.identity.UpdateUser(r.Context(), a, u.ID, app.UserPatch{Locale: &l}); err != nil {
 				h.fail(w, r, err)
 				return
 			}
@@ -185,7 +208,7 @@ func (h *handler) redirectAway(w http.ResponseWriter, r *http.Request, next stri
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return true
 	}
-	pending, err := h.app.SetupPending(r.Context())
+	pending, err := h.svc.identity.SetupPending(r.Context())
 	if err != nil {
 		h.fail(w, r, err)
 		return true

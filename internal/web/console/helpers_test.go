@@ -48,7 +48,7 @@ func (b *logBuffer) String() string {
 // every role, a component and incidents.
 type env struct {
 	t     *testing.T
-	app   *app.App
+	app   *app.Services
 	srv   *httptest.Server
 	logs  *logBuffer
 	setup string // the setup secret, when the installation has no users
@@ -74,7 +74,7 @@ func newServer(t *testing.T, db *store.DB) *env {
 	e.srv.Start()
 	t.Cleanup(e.srv.Close)
 	var err error
-	if e.setup, err = e.app.Bootstrap(context.Background()); err != nil {
+	if e.setup, err = e.app.Identity.Bootstrap(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	return e
@@ -92,13 +92,13 @@ func newEnv(t *testing.T, db *store.DB) *env {
 		}
 	}
 	var err error
-	e.acme, err = e.app.CreateOrganisation(ctx, sys, desk.Organisation{Name: "Acme Bakeries"})
+	e.acme, err = e.app.Organisations.Create(ctx, sys, desk.Organisation{Name: "Acme Bakeries"})
 	must(err)
-	e.globex, err = e.app.CreateOrganisation(ctx, sys, desk.Organisation{Name: "Globex Shipping"})
+	e.globex, err = e.app.Organisations.Create(ctx, sys, desk.Organisation{Name: "Globex Shipping"})
 	must(err)
 	user := func(org int64, email, name string, role desk.Role, l desk.Locale) desk.User {
 		t.Helper()
-		u, err := e.app.CreateUser(ctx, sys, app.UserInput{OrgID: org, Email: email, Name: name, Role: role, Locale: l, Password: password})
+		u, err := e.app.Identity.CreateUser(ctx, sys, app.UserInput{OrgID: org, Email: email, Name: name, Role: role, Locale: l, Password: password})
 		must(err)
 		return u
 	}
@@ -109,11 +109,11 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	e.acmeUser2 = user(e.acme.ID, "user2@acme.test", "Bart Acme", desk.RoleClientUser, desk.LocaleNL)
 	e.acmeAdmin = user(e.acme.ID, "admin@acme.test", "Carla Acme", desk.RoleClientAdmin, desk.LocaleEN)
 	e.globexUser = user(e.globex.ID, "user@globex.test", "Gert Globex", desk.RoleClientUser, desk.LocaleNL)
-	comp, err := e.app.CreateComponent(ctx, sys, desk.Component{Name: "Webshop", ClientIDs: []int64{e.acme.ID}})
+	comp, err := e.app.Components.Create(ctx, sys, desk.Component{Name: "Webshop", ClientIDs: []int64{e.acme.ID}})
 	must(err)
 	incident := func(org desk.Organisation, reporter desk.User, title, desc string, comps ...int64) desk.Incident {
 		t.Helper()
-		in, err := e.app.CreateIncident(ctx, sys, app.IncidentInput{
+		in, err := e.app.Incidents.Create(ctx, sys, app.IncidentInput{
 			OrgID: org.ID, ReporterID: &reporter.ID, Kind: desk.KindRegular, Title: title, Description: desc,
 			Urgency: desk.High, Impact: desk.Normal, ComponentIDs: comps,
 		})

@@ -115,12 +115,12 @@ func (h *handler) incident(w http.ResponseWriter, r *http.Request, a desk.Actor)
 // showIncident renders the incident page; after a failed form, v holds its errors and input.
 func (h *handler) showIncident(w http.ResponseWriter, r *http.Request, a desk.Actor, id int64, v *view, status int) {
 	ctx := r.Context()
-	inc, err := h.app.Incident(ctx, a, id)
+	inc, err := h.svc.incidents.Get(ctx, a, id)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	tl, err := h.app.Timeline(ctx, a, id)
+	tl, err := h.svc.incidents.Timeline(ctx, a, id)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -133,16 +133,16 @@ func (h *handler) showIncident(w http.ResponseWriter, r *http.Request, a desk.Ac
 		CanAttach: open, CanAssess: a.Role.IsDesk() && inc.Assessment == desk.AssessmentPending,
 		CanClassify: open && a.Role.IsDesk(), Levels: desk.Levels,
 	}
-	if d.Attachments, err = h.app.Attachments(ctx, a, id); err != nil {
+	if d.Attachments, err = h.svc.incidents.Attachments(ctx, a, id); err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	if d.Changes, err = h.app.IncidentChanges(ctx, a, id); err != nil {
+	if d.Changes, err = h.svc.changes.ForIncident(ctx, a, id); err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	d.CanCreateChange = a.Role.IsDesk()
-	d.SLA = v.slaOf(inc, h.app.Now())
+	d.SLA = v.slaOf(inc, h.svc.sla.Now())
 	if err := h.reportRecord(ctx, a, v, &d); err != nil {
 		h.fail(w, r, err)
 		return
@@ -156,19 +156,19 @@ func (h *handler) showIncident(w http.ResponseWriter, r *http.Request, a desk.Ac
 			d.Confirm.Panel = v.verdictPanel(rv.q, rv.eval, true, h.promiseFor(ctx, a, inc))
 		}
 	}
-	if o, err := h.app.Organisation(ctx, a, inc.OrgID); err == nil {
+	if o, err := h.svc.organisations.Get(ctx, a, inc.OrgID); err == nil {
 		d.OrgName = o.Name
 	}
 	d.ReporterName = h.userName(ctx, a, inc.ReporterID)
 	d.OwnerName = h.userName(ctx, a, inc.OwnerID)
 	d.AssigneeName = h.userName(ctx, a, inc.AssigneeID)
 	if a.Role.IsStaff() && inc.SupplierID != nil {
-		if s, err := h.app.Supplier(ctx, a, *inc.SupplierID); err == nil {
+		if s, err := h.svc.suppliers.Get(ctx, a, *inc.SupplierID); err == nil {
 			d.SupplierName = s.Name
 		}
 	}
 	for _, cid := range inc.ComponentIDs {
-		if c, err := h.app.Component(ctx, a, cid); err == nil {
+		if c, err := h.svc.components.Get(ctx, a, cid); err == nil {
 			d.Components = append(d.Components, c.Name)
 		}
 	}
@@ -194,7 +194,7 @@ func (h *handler) showIncident(w http.ResponseWriter, r *http.Request, a desk.Ac
 
 // reportRecord fills the questionnaire's record of the incident, when it has one.
 func (h *handler) reportRecord(ctx context.Context, a desk.Actor, v *view, d *detailData) error {
-	rep, err := h.app.Report(ctx, a, d.Inc.ID)
+	rep, err := h.svc.reports.Get(ctx, a, d.Inc.ID)
 	if desk.IsNotFound(err) {
 		return nil
 	}
@@ -242,7 +242,7 @@ func (h *handler) reportRecord(ctx context.Context, a desk.Actor, v *view, d *de
 // answeredWith returns the version of the questionnaire a report was answered with, for
 // its question texts.
 func (h *handler) answeredWith(ctx context.Context, a desk.Actor, version int) (desk.Questionnaire, error) {
-	return h.app.QuestionnaireVersion(ctx, a, version)
+	return h.svc.reports.QuestionnaireVersion(ctx, a, version)
 }
 
 // userName returns the name of a user the actor may see, "" otherwise.
@@ -250,7 +250,7 @@ func (h *handler) userName(ctx context.Context, a desk.Actor, id *int64) string 
 	if id == nil {
 		return ""
 	}
-	u, err := h.app.User(ctx, a, *id)
+	u, err := h.svc.identity.User(ctx, a, *id)
 	if err != nil {
 		return ""
 	}
@@ -259,11 +259,11 @@ func (h *handler) userName(ctx context.Context, a desk.Actor, id *int64) string 
 
 // assignees fills the people the assignment form offers: the provider's active staff.
 func (h *handler) assignees(ctx context.Context, a desk.Actor, d *detailData) error {
-	ps, err := h.app.Organisations(ctx, a, desk.OrgProvider)
+	ps, err := h.svc.organisations.List(ctx, a, desk.OrgProvider)
 	if err != nil || len(ps) == 0 {
 		return err
 	}
-	us, err := h.app.Users(ctx, a, app.UserFilter{OrgID: ps[0].ID})
+	us, err := h.svc.identity.Users(ctx, a, app.UserFilter{OrgID: ps[0].ID})
 	if err != nil {
 		return err
 	}
@@ -282,7 +282,7 @@ func (h *handler) assignees(ctx context.Context, a desk.Actor, d *detailData) er
 	if d.Inc.AssigneeID != nil {
 		d.AssigneeID = *d.Inc.AssigneeID
 	}
-	ss, err := h.app.Suppliers(ctx, a, false)
+	ss, err := h.svc.suppliers.List(ctx, a, false)
 	if err != nil {
 		return err
 	}
@@ -362,7 +362,7 @@ func (h *handler) addEntry(w http.ResponseWriter, r *http.Request, a desk.Actor)
 		form = "note"
 	}
 	h.postIncident(w, r, a, form, []string{"body"}, func(ctx context.Context, id int64) error {
-		_, err := h.app.AddEntry(ctx, a, id, app.EntryInput{Kind: kind, Body: r.PostFormValue("body")})
+		_, err := h.svc.incidents.AddEntry(ctx, a, id, app.EntryInput{Kind: kind, Body: r.PostFormValue("body")})
 		return err
 	})
 }
@@ -376,7 +376,7 @@ func (h *handler) transition(w http.ResponseWriter, r *http.Request, a desk.Acto
 	}
 	h.postIncident(w, r, a, "transition-"+string(t.To), []string{"solution", "solution_kind", "reason", "waiting_on"},
 		func(ctx context.Context, id int64) error {
-			_, err := h.app.TransitionIncident(ctx, a, id, t)
+			_, err := h.svc.incidents.Transition(ctx, a, id, t)
 			return err
 		})
 }
@@ -418,7 +418,7 @@ func (h *handler) assign(w http.ResponseWriter, r *http.Request, a desk.Actor) {
 		if len(bad) > 0 {
 			return &desk.Error{Code: desk.EINVALID, Message: "the input is not valid", Fields: bad}
 		}
-		_, err := h.app.AssignIncident(ctx, a, id, as)
+		_, err := h.svc.incidents.Assign(ctx, a, id, as)
 		return err
 	})
 }

@@ -51,14 +51,14 @@ func (h *handler) incidents(w http.ResponseWriter, r *http.Request, a desk.Actor
 	after, _ := strconv.ParseInt(q.Get("after"), 10, 64)
 	f.After = max(after, 0)
 
-	page, err := h.app.Incidents(r.Context(), a, f)
+	page, err := h.svc.incidents.List(r.Context(), a, f)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	d.Items = page.Items
 	if d.Staff {
-		orgs, err := h.app.Organisations(r.Context(), a, desk.OrgClient)
+		orgs, err := h.svc.organisations.List(r.Context(), a, desk.OrgClient)
 		if err != nil {
 			h.fail(w, r, err)
 			return

@@ -61,7 +61,7 @@ func TestIncidentList(t *testing.T) {
 			c := e.client()
 			c.signIn(e.expert)
 			expect(t, c.get("/incidents"), http.StatusOK, "Er zijn geen meldingen")
-			if _, err := e.app.AssignIncident(context.Background(), desk.SystemActor("test"), e.globexInc.ID, app.Assignment{AssigneeID: &e.expert.ID}); err != nil {
+			if _, err := e.app.Incidents.Assign(context.Background(), desk.SystemActor("test"), e.globexInc.ID, app.Assignment{AssigneeID: &e.expert.ID}); err != nil {
 				t.Fatal(err)
 			}
 			p := c.get("/incidents")
@@ -72,7 +72,7 @@ func TestIncidentList(t *testing.T) {
 		t.Run("next page", func(t *testing.T) {
 			ctx, sys := context.Background(), desk.SystemActor("test")
 			for i := range 30 {
-				if _, err := e.app.CreateIncident(ctx, sys, app.IncidentInput{OrgID: e.globex.ID, Title: "Bulk " + desk.FormatInt(int64(i)), Urgency: desk.Low, Impact: desk.Low}); err != nil {
+				if _, err := e.app.Incidents.Create(ctx, sys, app.IncidentInput{OrgID: e.globex.ID, Title: "Bulk " + desk.FormatInt(int64(i)), Urgency: desk.Low, Impact: desk.Low}); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -99,10 +99,10 @@ func TestIncidentPage(t *testing.T) {
 		e := newEnv(t, db)
 		ctx := context.Background()
 		agentActor := desk.Actor{UserID: e.agent.ID, Name: e.agent.Name, Role: e.agent.Role, OrgID: e.agent.OrgID}
-		if _, err := e.app.AddEntry(ctx, agentActor, e.acmeInc.ID, app.EntryInput{Kind: desk.EntryNote, Body: "Secret: the payment provider is flaky"}); err != nil {
+		if _, err := e.app.Incidents.AddEntry(ctx, agentActor, e.acmeInc.ID, app.EntryInput{Kind: desk.EntryNote, Body: "Secret: the payment provider is flaky"}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.app.AddEntry(ctx, agentActor, e.acmeInc.ID, app.EntryInput{Kind: desk.EntryReply, Body: "We are looking into it."}); err != nil {
+		if _, err := e.app.Incidents.AddEntry(ctx, agentActor, e.acmeInc.ID, app.EntryInput{Kind: desk.EntryReply, Body: "We are looking into it."}); err != nil {
 			t.Fatal(err)
 		}
 		incPage := "/incidents/" + e.acmeInc.Number
@@ -141,7 +141,7 @@ func TestIncidentPage(t *testing.T) {
 				p = c.post(incPage+"/entries", url.Values{"csrf": {csrfFor(t, c.get("/incidents"), "/logout")}, "kind": {"reply"}, "body": {"hello"}})
 				expect(t, p, http.StatusNotFound)
 			}
-			tl, err := e.app.Timeline(ctx, desk.SystemActor("test"), e.acmeInc.ID)
+			tl, err := e.app.Incidents.Timeline(ctx, desk.SystemActor("test"), e.acmeInc.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -274,7 +274,7 @@ func TestEscaping(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		evil := `<script>alert("x")</script>`
-		inc, err := e.app.CreateIncident(context.Background(), desk.SystemActor("test"), app.IncidentInput{
+		inc, err := e.app.Incidents.Create(context.Background(), desk.SystemActor("test"), app.IncidentInput{
 			OrgID: e.acme.ID, ReporterID: &e.acmeUser.ID, Title: evil, Description: evil + "\n<b>bold</b>",
 			Urgency: desk.Low, Impact: desk.Low,
 		})

@@ -64,7 +64,7 @@ func TestLanguage(t *testing.T) {
 				t.Fatalf("switch: %d %q", p.status, p.location)
 			}
 			expect(t, c.get("/incidents"), http.StatusOK, `<html lang="nl">`, "Ingelogd als Carla Acme")
-			u, err := e.app.User(context.Background(), desk.SystemActor("test"), e.acmeAdmin.ID)
+			u, err := e.app.Identity.User(context.Background(), desk.SystemActor("test"), e.acmeAdmin.ID)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -52,7 +52,7 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 		h.showLogin(w, r, v, http.StatusTooManyRequests, d)
 		return
 	}
-	secret, s, _, err := h.app.SignIn(r.Context(), d.Email, r.PostFormValue("password"), addr)
+	secret, s, _, err := h.svc.identity.SignIn(r.Context(), d.Email, r.PostFormValue("password"), addr)
 	if desk.ErrorCode(err) == desk.EUNAUTHORIZED {
 		h.throttle.fail(addr)
 		v.Alert = v.T("login.failed")
@@ -75,7 +75,7 @@ func (h *handler) logout(w http.ResponseWriter, r *http.Request) {
 	}
 	if _, ok := web.Session(r.Context()); ok {
 		if c, err := r.Cookie(web.SessionCookie); err == nil {
-			if err := h.app.SignOut(r.Context(), c.Value); err != nil {
+			if err := h.svc.identity.SignOut(r.Context(), c.Value); err != nil {
 				h.fail(w, r, err)
 				return
 			}

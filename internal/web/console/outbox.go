@@ -76,23 +76,23 @@ func (h *handler) outbox(w http.ResponseWriter, r *http.Request, a desk.Actor) {
 func (h *handler) showOutbox(w http.ResponseWriter, r *http.Request, a desk.Actor, v *view, status int, state string, after int64) {
 	ctx := r.Context()
 	f := desk.OutboxFilter{Limit: 50}
-	d := outboxData{Transport: h.app.MailTransport()}
+	d := outboxData{Transport: h.svc.outbox.Transport()}
 	d.Files = strings.HasPrefix(d.Transport, ".eml")
 	if s := desk.DeliveryState(state); slices.Contains(desk.DeliveryStates, s) {
 		f.State, d.State = s, string(s)
 	}
 	f.Before = max(after, 0)
-	page, err := h.app.Outbox(ctx, a, f)
+	page, err := h.svc.outbox.List(ctx, a, f)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	counts, err := h.app.OutboxCounts(ctx, a)
+	counts, err := h.svc.outbox.Counts(ctx, a)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	users, err := h.app.OutboxRecipients(ctx, a, page.Items)
+	users, err := h.svc.outbox.Recipients(ctx, a, page.Items)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -156,7 +156,7 @@ func (h *handler) retryNotification(w http.ResponseWriter, r *http.Request, a de
 		return
 	}
 	state := r.PostFormValue("state")
-	_, err = h.app.RetryNotification(r.Context(), a, id)
+	_, err = h.svc.outbox.Retry(r.Context(), a, id)
 	switch {
 	case err == nil:
 		back := url.Values{"retried": {strconv.FormatInt(id, 10)}}

@@ -69,7 +69,7 @@ func TestOutboxPage(t *testing.T) {
 		sent := queue(t, db, 1, e.acmeUser.ID, &e.acmeInc.ID, desk.NotifySolution)[0]
 		now := time.Now()
 		settle(t, db, sent, desk.Delivery{State: desk.DeliverySent, Attempts: 1, SentAt: &now, Location: "meldpunt-data/outbox/20261122-101500-INC-000001-7.eml"})
-		counts, err := e.app.OutboxCounts(ctx, actor(e.admin))
+		counts, err := e.app.Outbox.Counts(ctx, actor(e.admin))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -97,7 +97,7 @@ func TestOutboxPage(t *testing.T) {
 		p = admin.get(p.location)
 		expect(t, p, http.StatusOK, "Message "+fid+" is queued again") // the client's language is English since ?lang=en
 		expectNot(t, p, "550 mailbox unavailable")
-		page, err := e.app.Outbox(ctx, actor(e.admin), desk.OutboxFilter{State: desk.DeliveryPending, Limit: 200})
+		page, err := e.app.Outbox.List(ctx, actor(e.admin), desk.OutboxFilter{State: desk.DeliveryPending, Limit: 200})
 		if err != nil || !containsID(page.Items, failed) {
 			t.Fatalf("the retried message is not pending: %v", err)
 		}
@@ -183,11 +183,11 @@ func TestNotificationPreferences(t *testing.T) {
 		}
 		p = c.get(p.location)
 		expect(t, p, http.StatusOK, "Je e-mailinstellingen zijn opgeslagen.", `value="incident_update" aria-describedby="kind-incident_update-help">`)
-		ps, err := e.app.NotificationPreferences(ctx, actor(e.acmeUser))
+		ps, err := e.app.Outbox.Preferences(ctx, actor(e.acmeUser))
 		if err != nil || len(ps) != 1 || ps[0].Enabled {
 			t.Fatalf("after saving: %v %+v", err, ps)
 		}
-		if ps, _ := e.app.NotificationPreferences(ctx, actor(e.acmeUser2)); len(ps) != 1 || !ps[0].Enabled {
+		if ps, _ := e.app.Outbox.Preferences(ctx, actor(e.acmeUser2)); len(ps) != 1 || !ps[0].Enabled {
 			t.Errorf("another client's setting changed: %+v", ps)
 		}
 		// A posted kind the role does not have is not saved; a mandatory one neither.
@@ -195,7 +195,7 @@ func TestNotificationPreferences(t *testing.T) {
 		if p.status != http.StatusSeeOther {
 			t.Fatalf("save: %d\n%s", p.status, p.body)
 		}
-		if ps, _ := e.app.NotificationPreferences(ctx, actor(e.acmeUser)); len(ps) != 1 || !ps[0].Enabled {
+		if ps, _ := e.app.Outbox.Preferences(ctx, actor(e.acmeUser)); len(ps) != 1 || !ps[0].Enabled {
 			t.Errorf("switching back on: %+v", ps)
 		}
 		expect(t, c.post("/account/notifications", url.Values{}), http.StatusForbidden) // no CSRF token
@@ -215,7 +215,7 @@ func TestNotificationPreferences(t *testing.T) {
 		if p.status != http.StatusSeeOther {
 			t.Fatalf("staff save: %d\n%s", p.status, p.body)
 		}
-		ps, err = e.app.NotificationPreferences(ctx, actor(e.agent))
+		ps, err = e.app.Outbox.Preferences(ctx, actor(e.agent))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -50,7 +50,7 @@ func (h *handler) forgot(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.resets.fail(addr) // every request counts, found or not
-	link, err := h.app.RequestPasswordReset(r.Context(), email, addr)
+	link, err := h.svc.identity.RequestPasswordReset(r.Context(), email, addr)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -97,7 +97,7 @@ func (h *handler) reset(w http.ResponseWriter, r *http.Request) {
 	} else if pw != pw2 {
 		err = &desk.Error{Code: desk.EINVALID, Fields: []desk.FieldError{{Field: "password2", Rule: "same"}}}
 	} else {
-		_, err = h.app.ResetPassword(r.Context(), d.Token, pw, web.ClientAddress(r))
+		_, err = h.svc.identity.ResetPassword(r.Context(), d.Token, pw, web.ClientAddress(r))
 	}
 	if err == nil {
 		http.Redirect(w, r, "/login?done=reset", http.StatusSeeOther)

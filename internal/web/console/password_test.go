@@ -99,7 +99,7 @@ func TestPasswordResetThrottle(t *testing.T) {
 func resetLink(t *testing.T, e *env, db *store.DB, u desk.User) string {
 	t.Helper()
 	ctx := context.Background()
-	if ns, err := e.app.Notifications(ctx, queueActor(u)); err != nil || len(ns) == 0 || strings.Contains(ns[len(ns)-1].Payload, "token") {
+	if ns, err := e.app.Outbox.Notifications(ctx, queueActor(u)); err != nil || len(ns) == 0 || strings.Contains(ns[len(ns)-1].Payload, "token") {
 		t.Fatalf("the app shows the reset link: %+v (%v)", ns, err)
 	}
 	var ns []desk.Notification

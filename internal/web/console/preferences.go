@@ -24,7 +24,7 @@ func (h *handler) preferences(w http.ResponseWriter, r *http.Request, a desk.Act
 	if r.URL.Query().Get("saved") != "" {
 		v.Notice = v.T("prefs.saved")
 	}
-	ps, err := h.app.NotificationPreferences(r.Context(), a)
+	ps, err := h.svc.outbox.Preferences(r.Context(), a)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -57,7 +57,7 @@ func (h *handler) savePreferences(w http.ResponseWriter, r *http.Request, a desk
 	for _, k := range desk.KindsFor(a.Role) {
 		ps = append(ps, desk.Preference{Kind: k, Enabled: on[k]})
 	}
-	if _, err := h.app.SetNotificationPreferences(r.Context(), a, ps); err != nil {
+	if _, err := h.svc.outbox.SetPreferences(r.Context(), a, ps); err != nil {
 		h.fail(w, r, err)
 		return
 	}

@@ -47,7 +47,7 @@ func (h *handler) questionnaire(w http.ResponseWriter, r *http.Request, a desk.A
 }
 
 func (h *handler) showQuestionnaire(w http.ResponseWriter, r *http.Request, a desk.Actor, v *view, status int, problems []problem) {
-	q, err := h.app.Questionnaire(r.Context(), a)
+	q, err := h.svc.reports.Questionnaire(r.Context(), a)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -62,7 +62,7 @@ func (h *handler) questionnaireJSON(w http.ResponseWriter, r *http.Request, a de
 	if !h.requireAdmin(w, r, a) {
 		return
 	}
-	q, err := h.app.Questionnaire(r.Context(), a)
+	q, err := h.svc.reports.Questionnaire(r.Context(), a)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -110,7 +110,7 @@ func (h *handler) replaceQuestionnaire(w http.ResponseWriter, r *http.Request, a
 	}
 	q, err := app.ParseQuestionnaire(data)
 	if err == nil {
-		q, err = h.app.ReplaceQuestionnaire(r.Context(), a, q)
+		q, err = h.svc.reports.ReplaceQuestionnaire(r.Context(), a, q)
 	}
 	if err == nil {
 		http.Redirect(w, r, "/admin/questionnaire?saved="+strconv.Itoa(q.Version), http.StatusSeeOther)

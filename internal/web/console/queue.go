@@ -104,13 +104,13 @@ func (h *handler) queue(w http.ResponseWriter, r *http.Request, a desk.Actor) {
 	if due, id, ok := parseQueueCursor(q.Get("after")); ok {
 		f.DueAfter, f.DueAfterID = due, id
 	}
-	page, err := h.app.Queue(ctx, a, f)
+	page, err := h.svc.incidents.Queue(ctx, a, f)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	orgNames, staffNames := map[int64]string{}, map[int64]string{}
-	if d.Orgs, err = h.app.Organisations(ctx, a, desk.OrgClient); err != nil {
+	if d.Orgs, err = h.svc.organisations.List(ctx, a, desk.OrgClient); err != nil {
 		h.fail(w, r, err)
 		return
 	}
@@ -129,7 +129,7 @@ func (h *handler) queue(w http.ResponseWriter, r *http.Request, a desk.Actor) {
 			d.Owners = append(d.Owners, u)
 		}
 	}
-	if d.Suppliers, err = h.app.Suppliers(ctx, a, false); err != nil {
+	if d.Suppliers, err = h.svc.suppliers.List(ctx, a, false); err != nil {
 		h.fail(w, r, err)
 		return
 	}
@@ -137,13 +137,13 @@ func (h *handler) queue(w http.ResponseWriter, r *http.Request, a desk.Actor) {
 	for _, s := range d.Suppliers {
 		supplierNames[s.ID] = s.Name
 	}
-	stale, err := h.app.StaleAfter(ctx, a)
+	stale, err := h.svc.suppliers.StaleAfter(ctx, a)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	v := newView(r, h.rd.zone, "queue.title")
-	now := h.app.Now()
+	now := h.svc.sla.Now()
 	name := func(id *int64) string {
 		if id == nil {
 			return ""
@@ -200,11 +200,11 @@ func parseQueueCursor(s string) (time.Time, int64, bool) {
 
 // staff returns the provider's active staff, by name: who may own or work incidents.
 func (h *handler) staff(ctx context.Context, a desk.Actor) ([]desk.User, error) {
-	ps, err := h.app.Organisations(ctx, a, desk.OrgProvider)
+	ps, err := h.svc.organisations.List(ctx, a, desk.OrgProvider)
 	if err != nil || len(ps) == 0 {
 		return nil, err
 	}
-	us, err := h.app.Users(ctx, a, app.UserFilter{OrgID: ps[0].ID})
+	us, err := h.svc.identity.Users(ctx, a, app.UserFilter{OrgID: ps[0].ID})
 	if err != nil {
 		return nil, err
 	}

@@ -48,19 +48,19 @@ func newClockEnvMail(t *testing.T, db *store.DB, clk *testClock, mc app.MailConf
 	e.srv.Start()
 	t.Cleanup(e.srv.Close)
 	ctx, sys := context.Background(), desk.SystemActor("test")
-	if _, err := e.app.Bootstrap(ctx); err != nil {
+	if _, err := e.app.Identity.Bootstrap(ctx); err != nil {
 		t.Fatal(err)
 	}
 	var err error
-	if e.acme, err = e.app.CreateOrganisation(ctx, sys, desk.Organisation{Name: "Acme Bakeries"}); err != nil {
+	if e.acme, err = e.app.Organisations.Create(ctx, sys, desk.Organisation{Name: "Acme Bakeries"}); err != nil {
 		t.Fatal(err)
 	}
-	if e.globex, err = e.app.CreateOrganisation(ctx, sys, desk.Organisation{Name: "Globex Shipping"}); err != nil {
+	if e.globex, err = e.app.Organisations.Create(ctx, sys, desk.Organisation{Name: "Globex Shipping"}); err != nil {
 		t.Fatal(err)
 	}
 	user := func(org int64, email, name string, role desk.Role) desk.User {
 		t.Helper()
-		u, err := e.app.CreateUser(ctx, sys, app.UserInput{OrgID: org, Email: email, Name: name, Role: role, Locale: desk.LocaleNL, Password: password})
+		u, err := e.app.Identity.CreateUser(ctx, sys, app.UserInput{OrgID: org, Email: email, Name: name, Role: role, Locale: desk.LocaleNL, Password: password})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -84,12 +84,12 @@ func TestQueuePage(t *testing.T) {
 		day := t0.Format("02-01-2006")
 		clk := &testClock{t: t0}
 		e := newClockEnv(t, db, clk)
-		if _, err := e.app.CreateContract(ctx, sys, desk.Contract{OrgID: e.acme.ID, Name: "Around the clock", SupportHours: desk.Hours24x7, Active: true}); err != nil {
+		if _, err := e.app.Organisations.CreateContract(ctx, sys, desk.Contract{OrgID: e.acme.ID, Name: "Around the clock", SupportHours: desk.Hours24x7, Active: true}); err != nil {
 			t.Fatal(err)
 		}
 		report := func(org desk.Organisation, reporter desk.User, title string, u, i desk.Level) desk.Incident {
 			t.Helper()
-			in, err := e.app.CreateIncident(ctx, sys, app.IncidentInput{OrgID: org.ID, ReporterID: &reporter.ID, Title: title, Urgency: u, Impact: i})
+			in, err := e.app.Incidents.Create(ctx, sys, app.IncidentInput{OrgID: org.ID, ReporterID: &reporter.ID, Title: title, Urgency: u, Impact: i})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -99,7 +99,7 @@ func TestQueuePage(t *testing.T) {
 		p2 := report(e.acme, e.acmeUser, "Slow product pages", desk.High, desk.Normal)
 		p1 := report(e.acme, e.acmeUser, "Checkout fails", desk.High, desk.High)
 		waiting := report(e.acme, e.acmeUser, "Logo looks odd", desk.High, desk.High)
-		if _, err := e.app.TransitionIncident(ctx, queueActor(e.agent), waiting.ID, desk.Transition{To: desk.StateWaiting, WaitingOn: desk.WaitingOnClient}); err != nil {
+		if _, err := e.app.Incidents.Transition(ctx, queueActor(e.agent), waiting.ID, desk.Transition{To: desk.StateWaiting, WaitingOn: desk.WaitingOnClient}); err != nil {
 			t.Fatal(err)
 		}
 		other := report(e.globex, e.globexUser, "Tracking page down", desk.High, desk.High)
@@ -202,7 +202,7 @@ func TestQueueInBrowser(t *testing.T) {
 	clk := &testClock{t: t0}
 	e := newClockEnv(t, db, clk)
 	bg, sys := context.Background(), desk.SystemActor("test")
-	if _, err := e.app.CreateContract(bg, sys, desk.Contract{OrgID: e.acme.ID, Name: "Around the clock", SupportHours: desk.Hours24x7, Active: true}); err != nil {
+	if _, err := e.app.Organisations.CreateContract(bg, sys, desk.Contract{OrgID: e.acme.ID, Name: "Around the clock", SupportHours: desk.Hours24x7, Active: true}); err != nil {
 		t.Fatal(err)
 	}
 	var incs []desk.Incident
@@ -210,7 +210,7 @@ func TestQueueInBrowser(t *testing.T) {
 		title string
 		u, i  desk.Level
 	}{{"Slow product pages", desk.High, desk.Normal}, {"Checkout fails", desk.High, desk.High}, {"Typo on the about page", desk.Low, desk.Low}} {
-		in, err := e.app.CreateIncident(bg, sys, app.IncidentInput{OrgID: e.acme.ID, ReporterID: &e.acmeUser.ID, Title: c.title, Urgency: c.u, Impact: c.i})
+		in, err := e.app.Incidents.Create(bg, sys, app.IncidentInput{OrgID: e.acme.ID, ReporterID: &e.acmeUser.ID, Title: c.title, Urgency: c.u, Impact: c.i})
 		if err != nil {
 			t.Fatal(err)
 		}

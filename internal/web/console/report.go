@@ -253,7 +253,7 @@ func (h *handler) postReport(w http.ResponseWriter, r *http.Request, a desk.Acto
 			in.ReporterID = &d.ReporterID
 		}
 	}
-	inc, _, err := h.app.SubmitReport(ctx, a, in)
+	inc, _, err := h.svc.reports.Submit(ctx, a, in)
 	if err == nil {
 		http.Redirect(w, r, incidentURL(inc)+"?submitted=1", http.StatusSeeOther)
 		return
@@ -267,7 +267,7 @@ func (h *handler) postReport(w http.ResponseWriter, r *http.Request, a desk.Acto
 	for id := range answers {
 		fields = append(fields, "answers."+id)
 	}
-	q, qerr := h.app.Questionnaire(ctx, a)
+	q, qerr := h.svc.reports.Questionnaire(ctx, a)
 	if qerr != nil {
 		h.fail(w, r, qerr)
 		return
@@ -324,7 +324,7 @@ func fieldsByName(fs []desk.FieldError) map[string]desk.FieldError {
 // verdict they give, the components, and the procedure to accept.
 func (h *handler) showReport(w http.ResponseWriter, r *http.Request, a desk.Actor, v *view, status int, d *reportData, answers desk.Answers) {
 	ctx := r.Context()
-	q, err := h.app.Questionnaire(ctx, a)
+	q, err := h.svc.reports.Questionnaire(ctx, a)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -333,11 +333,11 @@ func (h *handler) showReport(w http.ResponseWriter, r *http.Request, a desk.Acto
 	if d.Intake {
 		orgID = d.Org.ID
 	}
-	if d.Components, err = h.app.Components(ctx, a, orgID); err != nil {
+	if d.Components, err = h.svc.components.List(ctx, a, orgID); err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	provider, err := h.app.ProviderName(ctx)
+	provider, err := h.svc.organisations.ProviderName(ctx)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -374,7 +374,7 @@ func (h *handler) showReport(w http.ResponseWriter, r *http.Request, a desk.Acto
 	if answers != nil {
 		d.Panel = v.pendingPanel(missing)
 		if missing == 0 {
-			vd, err := h.app.Evaluate(ctx, a, orgID, answers)
+			vd, err := h.svc.reports.Evaluate(ctx, a, orgID, answers)
 			switch {
 			case err == nil:
 				d.Panel = v.verdictPanel(q, vd.Evaluation, orgID != 0, vd.Promise)
@@ -429,7 +429,7 @@ func (h *handler) intakeForm(w http.ResponseWriter, r *http.Request, a desk.Acto
 	d := &reportData{Action: "/intake", Intake: true}
 	org := r.URL.Query().Get("org")
 	if org == "" {
-		orgs, err := h.app.Organisations(r.Context(), a, desk.OrgClient)
+		orgs, err := h.svc.organisations.List(r.Context(), a, desk.OrgClient)
 		if err != nil {
 			h.fail(w, r, err)
 			return
@@ -463,7 +463,7 @@ func (h *handler) intakeOrg(w http.ResponseWriter, r *http.Request, a desk.Actor
 		h.fail(w, r, desk.NotFound("organisation"))
 		return false
 	}
-	o, err := h.app.Organisation(ctx, a, id)
+	o, err := h.svc.organisations.Get(ctx, a, id)
 	if err == nil && o.Kind != desk.OrgClient {
 		err = desk.NotFound("organisation")
 	}
@@ -471,7 +471,7 @@ func (h *handler) intakeOrg(w http.ResponseWriter, r *http.Request, a desk.Actor
 		h.fail(w, r, err)
 		return false
 	}
-	us, err := h.app.Users(ctx, a, app.UserFilter{OrgID: id})
+	us, err := h.svc.identity.Users(ctx, a, app.UserFilter{OrgID: id})
 	if err != nil {
 		h.fail(w, r, err)
 		return false

@@ -137,7 +137,7 @@ func actor(u desk.User) desk.Actor {
 // submit files a report through the app, as u.
 func (e *env) submit(u desk.User, answers map[string]string, title string) desk.Incident {
 	e.t.Helper()
-	inc, _, err := e.app.SubmitReport(context.Background(), actor(u), app.ReportInput{
+	inc, _, err := e.app.Reports.Submit(context.Background(), actor(u), app.ReportInput{
 		Answers: answersOf(answers), Title: title, Accept: true, Locale: desk.LocaleNL})
 	if err != nil {
 		e.t.Fatal(err)
@@ -148,7 +148,7 @@ func (e *env) submit(u desk.User, answers map[string]string, title string) desk.
 // contract gives the organisation an active contract with the default targets.
 func (e *env) contract(org desk.Organisation, name string, coversUrgent bool, hours desk.SupportHours) desk.Contract {
 	e.t.Helper()
-	c, err := e.app.CreateContract(context.Background(), desk.SystemActor("test"), desk.Contract{
+	c, err := e.app.Organisations.CreateContract(context.Background(), desk.SystemActor("test"), desk.Contract{
 		OrgID: org.ID, Name: name, CoversUrgent: coversUrgent, SupportHours: hours, UrgentHours: desk.Hours24x7, Active: true})
 	if err != nil {
 		e.t.Fatal(err)
@@ -159,7 +159,7 @@ func (e *env) contract(org desk.Organisation, name string, coversUrgent bool, ho
 // providerName is the provider organisation's name, which the procedure names.
 func (e *env) providerName() string {
 	e.t.Helper()
-	ps, err := e.app.Organisations(context.Background(), desk.SystemActor("test"), desk.OrgProvider)
+	ps, err := e.app.Organisations.List(context.Background(), desk.SystemActor("test"), desk.OrgProvider)
 	if err != nil || len(ps) == 0 {
 		e.t.Fatalf("no provider: %v", err)
 	}
@@ -169,7 +169,7 @@ func (e *env) providerName() string {
 // count returns how many incidents the organisation has.
 func (e *env) count(org desk.Organisation) int {
 	e.t.Helper()
-	n, err := e.app.CountIncidents(context.Background(), desk.SystemActor("test"), desk.IncidentFilter{OrgID: org.ID})
+	n, err := e.app.Incidents.Count(context.Background(), desk.SystemActor("test"), desk.IncidentFilter{OrgID: org.ID})
 	if err != nil {
 		e.t.Fatal(err)
 	}

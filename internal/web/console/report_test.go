@@ -20,7 +20,7 @@ func TestReportPage(t *testing.T) {
 		gold := e.contract(e.acme, "Gold", true, desk.Hours24x7)
 		_, nlHash := desk.Procedure(desk.LocaleNL, e.providerName())
 		_, enHash := desk.Procedure(desk.LocaleEN, e.providerName())
-		comps, err := e.app.Components(ctx, sys, e.acme.ID)
+		comps, err := e.app.Components.List(ctx, sys, e.acme.ID)
 		if err != nil || len(comps) != 1 {
 			t.Fatalf("components: %v %v", comps, err)
 		}
@@ -187,20 +187,20 @@ func TestReportPage(t *testing.T) {
 			expectNot(t, c.get("/incidents/"+number), "is ontvangen")
 
 			id, _ := desk.ParseNumber(number)
-			rep, err := e.app.Report(ctx, sys, id)
+			rep, err := e.app.Reports.Get(ctx, sys, id)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if rep.ProcedureHash != nlHash || rep.ProcedureLocale != desk.LocaleNL || rep.AcceptedByID != e.acmeUser.ID || rep.Evaluation.Verdict != desk.VerdictUrgent {
 				t.Errorf("the report's record: %+v", rep)
 			}
-			inc, err := e.app.Incident(ctx, sys, id)
+			inc, err := e.app.Incidents.Get(ctx, sys, id)
 			if err != nil || inc.Kind != desk.KindUrgent || inc.Assessment != desk.AssessmentPending || inc.Channel != desk.ChannelPortal || inc.Priority != desk.P1 {
 				t.Errorf("the incident: %+v (%v)", inc, err)
 			}
 
 			// The files download as attachments, never inline.
-			as, err := e.app.Attachments(ctx, sys, id)
+			as, err := e.app.Incidents.Attachments(ctx, sys, id)
 			if err != nil || len(as) != 2 {
 				t.Fatalf("attachments: %v %v", as, err)
 			}

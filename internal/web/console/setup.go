@@ -19,7 +19,7 @@ type setupData struct {
 
 // setupForm shows the first-start page, until the first admin exists.
 func (h *handler) setupForm(w http.ResponseWriter, r *http.Request) {
-	pending, err := h.app.SetupPending(r.Context())
+	pending, err := h.svc.identity.SetupPending(r.Context())
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -47,7 +47,7 @@ func (h *handler) setup(w http.ResponseWriter, r *http.Request) {
 	}
 	tok := r.PostFormValue("token")
 	addr := web.ClientAddress(r)
-	_, err := h.app.CompleteSetup(r.Context(), tok, in, addr)
+	_, err := h.svc.identity.CompleteSetup(r.Context(), tok, in, addr)
 	if desk.ErrorCode(err) == desk.ECONFLICT {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
@@ -69,7 +69,7 @@ func (h *handler) setup(w http.ResponseWriter, r *http.Request) {
 		h.rd.render(w, r, h.log, http.StatusUnprocessableEntity, "setup", v)
 		return
 	}
-	secret, s, _, err := h.app.SignIn(r.Context(), in.Email, in.Password, addr)
+	secret, s, _, err := h.svc.identity.SignIn(r.Context(), in.Email, in.Password, addr)
 	if err != nil {
 		h.fail(w, r, err)
 		return

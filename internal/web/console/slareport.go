@@ -54,7 +54,7 @@ type slaCountView struct {
 // not a month.
 func (h *handler) slaReportQuery(r *http.Request, a desk.Actor) (org int64, m desk.Month, badMonth bool) {
 	q := r.URL.Query()
-	m = desk.MonthOf(h.app.Now())
+	m = desk.MonthOf(h.svc.sla.Now())
 	if s := q.Get("month"); s != "" {
 		pm, err := desk.ParseMonth(s)
 		if err != nil {
@@ -91,7 +91,7 @@ func (h *handler) slaReport(w http.ResponseWriter, r *http.Request, a desk.Actor
 	}
 	d := slaReportData{Month: m.String(), ClientAdminOwn: a.Role == desk.RoleClientAdmin}
 	if a.Role.IsDesk() {
-		orgs, err := h.app.Organisations(ctx, a, desk.OrgClient)
+		orgs, err := h.svc.organisations.List(ctx, a, desk.OrgClient)
 		if err != nil {
 			h.fail(w, r, err)
 			return
@@ -99,12 +99,12 @@ func (h *handler) slaReport(w http.ResponseWriter, r *http.Request, a desk.Actor
 		d.Orgs = orgs
 	}
 	if org != 0 {
-		rep, err := h.app.SLAReport(ctx, a, org, m)
+		rep, err := h.svc.sla.Report(ctx, a, org, m)
 		if err != nil {
 			h.fail(w, r, err)
 			return
 		}
-		o, err := h.app.Organisation(ctx, a, org)
+		o, err := h.svc.organisations.Get(ctx, a, org)
 		if err != nil {
 			h.fail(w, r, err)
 			return
@@ -225,7 +225,7 @@ func (h *handler) slaReportCSV(w http.ResponseWriter, r *http.Request, a desk.Ac
 		h.rd.errorPage(w, r, h.log, http.StatusNotFound, "error.not_found")
 		return
 	}
-	rep, err := h.app.SLAReport(r.Context(), a, org, m)
+	rep, err := h.svc.sla.Report(r.Context(), a, org, m)
 	if err != nil {
 		h.fail(w, r, err)
 		return

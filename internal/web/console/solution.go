@@ -32,7 +32,7 @@ type solutionData struct {
 // work (any more).
 func (h *handler) solution(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
-	sv, err := h.app.SolutionByLink(r.Context(), token)
+	sv, err := h.svc.incidents.SolutionByLink(r.Context(), token)
 	if err != nil {
 		h.solutionProblem(w, r, token, err)
 		return
@@ -46,7 +46,7 @@ func (h *handler) solution(w http.ResponseWriter, r *http.Request) {
 func (h *handler) reactToSolution(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	token := r.PathValue("token")
-	sv, err := h.app.SolutionByLink(ctx, token)
+	sv, err := h.svc.incidents.SolutionByLink(ctx, token)
 	if err != nil {
 		h.solutionProblem(w, r, token, err)
 		return
@@ -67,7 +67,7 @@ func (h *handler) reactToSolution(w http.ResponseWriter, r *http.Request) {
 		h.showSolution(w, r, v, http.StatusUnprocessableEntity, d)
 		return
 	}
-	inc, err := h.app.ReactToSolution(ctx, token, action == "confirm", r.PostFormValue("reason"), web.ClientAddress(r))
+	inc, err := h.svc.incidents.ReactToSolution(ctx, token, action == "confirm", r.PostFormValue("reason"), web.ClientAddress(r))
 	switch desk.ErrorCode(err) {
 	case "":
 		d.Outcome = "closed"
@@ -80,7 +80,7 @@ func (h *handler) reactToSolution(w http.ResponseWriter, r *http.Request) {
 		v.Form, v.Errors, v.Alert, v.Values = "reject", errs, alert, r.PostForm
 		h.showSolution(w, r, v, http.StatusUnprocessableEntity, d)
 	case desk.ECONFLICT: // used in the meantime
-		if d.View, err = h.app.SolutionByLink(ctx, token); err != nil {
+		if d.View, err = h.svc.incidents.SolutionByLink(ctx, token); err != nil {
 			h.solutionProblem(w, r, token, err)
 			return
 		}

@@ -18,15 +18,15 @@ func (e *env) resolve(inc desk.Incident, solution string) (desk.Incident, string
 	e.t.Helper()
 	ctx, agent := context.Background(), desk.Actor{UserID: e.agent.ID, Name: e.agent.Name, Role: e.agent.Role, OrgID: e.agent.OrgID}
 	if inc.State == desk.StateNew {
-		if _, err := e.app.TransitionIncident(ctx, agent, inc.ID, desk.Transition{To: desk.StateTriaged}); err != nil {
+		if _, err := e.app.Incidents.Transition(ctx, agent, inc.ID, desk.Transition{To: desk.StateTriaged}); err != nil {
 			e.t.Fatal(err)
 		}
 	}
-	inc, err := e.app.TransitionIncident(ctx, agent, inc.ID, desk.Transition{To: desk.StateResolved, Solution: solution, SolutionKind: desk.SolutionStructural})
+	inc, err := e.app.Incidents.Transition(ctx, agent, inc.ID, desk.Transition{To: desk.StateResolved, Solution: solution, SolutionKind: desk.SolutionStructural})
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	confirm, reject, err := e.app.SolutionLinks(ctx, inc)
+	confirm, reject, err := e.app.Outbox.SolutionLinks(ctx, inc)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -36,7 +36,7 @@ func (e *env) resolve(inc desk.Incident, solution string) (desk.Incident, string
 // state reads an incident as the system sees it.
 func (e *env) state(id int64) desk.Incident {
 	e.t.Helper()
-	inc, err := e.app.Incident(context.Background(), desk.SystemActor("test"), id)
+	inc, err := e.app.Incidents.Get(context.Background(), desk.SystemActor("test"), id)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func TestSolutionLinkPage(t *testing.T) {
 		if now.State != desk.StateClosed {
 			t.Fatalf("after confirming: %s", now.State)
 		}
-		audit, err := e.app.IncidentAudit(context.Background(), desk.SystemActor("test"), inc.ID)
+		audit, err := e.app.Incidents.Audit(context.Background(), desk.SystemActor("test"), inc.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -137,7 +137,7 @@ func TestSolutionLinkRejectAndRefusals(t *testing.T) {
 		if s := e.state(inc.ID).State; s != desk.StateInProgress {
 			t.Fatalf("after rejecting: %s", s)
 		}
-		ns, err := e.app.Notifications(context.Background(), desk.Actor{UserID: e.agent.ID, Role: e.agent.Role})
+		ns, err := e.app.Outbox.Notifications(context.Background(), desk.Actor{UserID: e.agent.ID, Role: e.agent.Role})
 		if err != nil {
 			t.Fatal(err)
 		}

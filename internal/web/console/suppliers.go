@@ -85,7 +85,7 @@ func (h *handler) suppliers(w http.ResponseWriter, r *http.Request, a desk.Actor
 }
 
 func (h *handler) showSuppliers(w http.ResponseWriter, r *http.Request, a desk.Actor, v *view, status int) {
-	ss, err := h.app.Suppliers(r.Context(), a, false)
+	ss, err := h.svc.suppliers.List(r.Context(), a, false)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -123,7 +123,7 @@ func (h *handler) createSupplier(w http.ResponseWriter, r *http.Request, a desk.
 	}
 	s := supplierForm(r)
 	s.Active = true
-	s, err := h.app.CreateSupplier(r.Context(), a, s)
+	s, err := h.svc.suppliers.Create(r.Context(), a, s)
 	h.afterSupplier(w, r, a, "supplier-new", "created", s, err)
 }
 
@@ -142,7 +142,7 @@ func (h *handler) updateSupplier(w http.ResponseWriter, r *http.Request, a desk.
 		return
 	}
 	f := supplierForm(r)
-	s, err := h.app.UpdateSupplier(r.Context(), a, id, app.SupplierPatch{
+	s, err := h.svc.suppliers.Update(r.Context(), a, id, app.SupplierPatch{
 		Name: &f.Name, ContactName: &f.ContactName, Email: &f.Email, Phone: &f.Phone, Notes: &f.Notes, Active: &f.Active,
 	})
 	h.afterSupplier(w, r, a, "supplier-"+strconv.FormatInt(id, 10), "saved", s, err)

@@ -24,7 +24,7 @@ func TestSuppliersAdmin(t *testing.T) {
 			t.Fatalf("create: %d\n%s", p.status, p.body)
 		}
 		expect(t, admin.get(p.location), http.StatusOK, "Leverancier Hostio is toegevoegd.", "ops@hostio.test")
-		ss, err := e.app.Suppliers(context.Background(), actor(e.admin), false)
+		ss, err := e.app.Suppliers.List(context.Background(), actor(e.admin), false)
 		if err != nil || len(ss) != 1 || !ss[0].Active {
 			t.Fatalf("suppliers: %v %+v", err, ss)
 		}
@@ -34,7 +34,7 @@ func TestSuppliersAdmin(t *testing.T) {
 		if p.status != http.StatusSeeOther {
 			t.Fatalf("update: %d\n%s", p.status, p.body)
 		}
-		if s, _ := e.app.Supplier(context.Background(), actor(e.admin), id); s.Name != "Hostio BV" || s.Active || s.Notes != "24/7 line" {
+		if s, _ := e.app.Suppliers.Get(context.Background(), actor(e.admin), id); s.Name != "Hostio BV" || s.Active || s.Notes != "24/7 line" {
 			t.Fatalf("after update: %+v", s)
 		}
 		p = admin.submit("/suppliers", action, url.Values{"name": {""}, "active": {"1"}})

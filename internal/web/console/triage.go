@@ -32,7 +32,7 @@ func (h *handler) triage(w http.ResponseWriter, r *http.Request, a desk.Actor) {
 	d := triageData{OrgNames: map[int64]string{}}
 	f := desk.IncidentFilter{Assessment: desk.AssessmentPending, Limit: 200}
 	for {
-		page, err := h.app.Incidents(ctx, a, f)
+		page, err := h.svc.incidents.List(ctx, a, f)
 		if err != nil {
 			h.fail(w, r, err)
 			return
@@ -48,7 +48,7 @@ func (h *handler) triage(w http.ResponseWriter, r *http.Request, a desk.Actor) {
 		f.After = page.Next
 	}
 	slices.Reverse(d.Items)
-	orgs, err := h.app.Organisations(ctx, a, desk.OrgClient)
+	orgs, err := h.svc.organisations.List(ctx, a, desk.OrgClient)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -74,7 +74,7 @@ func (h *handler) assess(w http.ResponseWriter, r *http.Request, a desk.Actor) {
 			return &desk.Error{Code: desk.EINVALID, Message: "the input is not valid",
 				Fields: []desk.FieldError{{Field: "decision", Rule: "one_of", Message: "must be approve or reclassify"}}}
 		}
-		_, err := h.app.Assess(ctx, a, id, decision == "approve", r.PostFormValue("reason"))
+		_, err := h.svc.reports.Assess(ctx, a, id, decision == "approve", r.PostFormValue("reason"))
 		return err
 	})
 }
@@ -83,7 +83,7 @@ func (h *handler) assess(w http.ResponseWriter, r *http.Request, a desk.Actor) {
 func (h *handler) classify(w http.ResponseWriter, r *http.Request, a desk.Actor) {
 	u, i := desk.Level(r.PostFormValue("urgency")), desk.Level(r.PostFormValue("impact"))
 	h.postIncident(w, r, a, "classify", []string{"urgency", "impact", "reason"}, func(ctx context.Context, id int64) error {
-		_, err := h.app.UpdateIncident(ctx, a, id, app.IncidentPatch{Urgency: &u, Impact: &i, Reason: strings.TrimSpace(r.PostFormValue("reason"))})
+		_, err := h.svc.incidents.Update(ctx, a, id, app.IncidentPatch{Urgency: &u, Impact: &i, Reason: strings.TrimSpace(r.PostFormValue("reason"))})
 		return err
 	})
 }

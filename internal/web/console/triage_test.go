@@ -64,7 +64,7 @@ func TestTriage(t *testing.T) {
 			if p.status != http.StatusSeeOther || p.location != page {
 				t.Fatalf("reclassify: %d %q\n%s", p.status, p.location, p.body)
 			}
-			inc, err := e.app.Incident(ctx, sys, first.ID)
+			inc, err := e.app.Incidents.Get(ctx, sys, first.ID)
 			if err != nil || inc.Kind != desk.KindRegular || inc.Assessment != desk.AssessmentReclassified || inc.AssessmentReason != reason {
 				t.Fatalf("after reclassifying: %+v (%v)", inc, err)
 			}
@@ -84,7 +84,7 @@ func TestTriage(t *testing.T) {
 			en := e.client()
 			en.signIn(e.acmeAdmin)
 			expect(t, en.get(page), http.StatusOK, "Assessed by the service desk: not an urgent report; handled as regular support. Reason: "+reason)
-			ns, err := e.app.Notifications(ctx, actor(e.acmeUser))
+			ns, err := e.app.Outbox.Notifications(ctx, actor(e.acmeUser))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -167,7 +167,7 @@ func TestIntake(t *testing.T) {
 			expectNot(t, p, "Gert Globex", "Ada Admin")
 			expect(t, agent.get("/intake?org=999999"), http.StatusNotFound)
 			expect(t, agent.get("/intake?org=x"), http.StatusNotFound)
-			ps, _ := e.app.Organisations(ctx, sys, desk.OrgProvider)
+			ps, _ := e.app.Organisations.List(ctx, sys, desk.OrgProvider)
 			expect(t, agent.get("/intake?org="+desk.FormatInt(ps[0].ID)), http.StatusNotFound)
 			en := e.client()
 			en.signIn(e.admin)
@@ -203,11 +203,11 @@ func TestIntake(t *testing.T) {
 			expect(t, agent.get(p.location), http.StatusOK, "Je melding "+number+" is ontvangen", "Gemeld met de vragenlijst: spoedmelding",
 				"Telefoon", "foto.png")
 			id, _ := desk.ParseNumber(number)
-			inc, err := e.app.Incident(ctx, sys, id)
+			inc, err := e.app.Incidents.Get(ctx, sys, id)
 			if err != nil || inc.Channel != desk.ChannelPhone || inc.ReporterID == nil || *inc.ReporterID != e.acmeUser.ID || inc.OrgID != e.acme.ID {
 				t.Fatalf("the intake: %+v (%v)", inc, err)
 			}
-			rep, err := e.app.Report(ctx, sys, id)
+			rep, err := e.app.Reports.Get(ctx, sys, id)
 			if err != nil || rep.AcceptedByID != e.agent.ID {
 				t.Errorf("acceptance on the caller's behalf: %+v (%v)", rep, err)
 			}
@@ -219,7 +219,7 @@ func TestIntake(t *testing.T) {
 		})
 
 		t.Run("an intake for an organisation that is not a client", func(t *testing.T) {
-			ps, _ := e.app.Organisations(ctx, sys, desk.OrgProvider)
+			ps, _ := e.app.Organisations.List(ctx, sys, desk.OrgProvider)
 			tok := csrfFor(t, agent.get("/intake"), "/logout")
 			p := agent.post("/intake", answerForm(urgentAnswers, "csrf", tok, "step", "check", "organisation_id", desk.FormatInt(ps[0].ID)))
 			expect(t, p, http.StatusNotFound)

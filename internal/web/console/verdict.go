@@ -186,7 +186,7 @@ func (v *view) panelTexts(q desk.Questionnaire) string {
 // promiseFor says what the contract of an incident's client promises for it now: nil when
 // there is no active contract (or it cannot be read: the page then simply omits it).
 func (h *handler) promiseFor(ctx context.Context, a desk.Actor, inc desk.Incident) *app.Promise {
-	p, err := h.app.IncidentPromise(ctx, a, inc.ID)
+	p, err := h.svc.reports.Promise(ctx, a, inc.ID)
 	if err != nil {
 		return nil
 	}

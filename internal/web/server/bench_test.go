@@ -37,27 +37,27 @@ func benchCreateIncident(b *testing.B, agents int) {
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	a := app.New(db, time.Now, log, app.Config{})
-	if _, err := a.Bootstrap(ctx); err != nil {
+	if _, err := a.Identity.Bootstrap(ctx); err != nil {
 		b.Fatal(err)
 	}
 	sys := desk.SystemActor("bench")
-	org, err := a.CreateOrganisation(ctx, sys, desk.Organisation{Name: "Bench"})
+	org, err := a.Organisations.Create(ctx, sys, desk.Organisation{Name: "Bench"})
 	if err != nil {
 		b.Fatal(err)
 	}
-	u, err := a.CreateUser(ctx, sys, app.UserInput{Email: "bench@bench.test", Name: "Bench", Role: desk.RoleAdmin})
+	u, err := a.Identity.CreateUser(ctx, sys, app.UserInput{Email: "bench@bench.test", Name: "Bench", Role: desk.RoleAdmin})
 	if err != nil {
 		b.Fatal(err)
 	}
 	var agent desk.User
 	for i := range agents {
-		agent, err = a.CreateUser(ctx, sys, app.UserInput{Email: fmt.Sprintf("agent%d@bench.test", i),
+		agent, err = a.Identity.CreateUser(ctx, sys, app.UserInput{Email: fmt.Sprintf("agent%d@bench.test", i),
 			Name: fmt.Sprintf("Agent %d", i), Role: desk.RoleAgent})
 		if err != nil {
 			b.Fatal(err)
 		}
 	}
-	token, _, err := a.CreateToken(ctx, sys, u.ID, "bench")
+	token, _, err := a.Identity.CreateToken(ctx, sys, u.ID, "bench")
 	if err != nil {
 		b.Fatal(err)
 	}

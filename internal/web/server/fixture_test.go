@@ -38,7 +38,7 @@ type person struct {
 // fixture is an installation with a provider and two client organisations, A and B.
 type fixture struct {
 	t        *testing.T
-	app      *app.App
+	app      *app.Services
 	srv      *httptest.Server
 	mux      interface{ Patterns() []string }
 	orgA     desk.Organisation
@@ -64,7 +64,7 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	a := app.New(db, time.Now, log, app.Config{BaseURL: "http://meldpunt.test", Argon2: app.Argon2Params{MemoryKiB: 1024, Time: 1, Threads: 1}})
-	if _, err := a.Bootstrap(ctx); err != nil {
+	if _, err := a.Identity.Bootstrap(ctx); err != nil {
 		t.Fatal(err)
 	}
 	h, mux := build(Config{BaseURL: "http://meldpunt.test"}, a, log, prometheus.NewRegistry())
@@ -78,27 +78,27 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 		}
 	}
 	var err error
-	f.orgA, err = a.CreateOrganisation(ctx, sys, desk.Organisation{Name: "Alpha Webshop"})
+	f.orgA, err = a.Organisations.Create(ctx, sys, desk.Organisation{Name: "Alpha Webshop"})
 	must(err)
-	f.orgB, err = a.CreateOrganisation(ctx, sys, desk.Organisation{Name: "Bravo " + secret})
+	f.orgB, err = a.Organisations.Create(ctx, sys, desk.Organisation{Name: "Bravo " + secret})
 	must(err)
-	f.contract, err = a.CreateContract(ctx, sys, desk.Contract{OrgID: f.orgB.ID, Name: "Contract " + secret})
+	f.contract, err = a.Organisations.CreateContract(ctx, sys, desk.Contract{OrgID: f.orgB.ID, Name: "Contract " + secret})
 	must(err)
-	_, err = a.CreateContract(ctx, sys, desk.Contract{OrgID: f.orgA.ID, Name: "Alpha contract"})
+	_, err = a.Organisations.CreateContract(ctx, sys, desk.Contract{OrgID: f.orgA.ID, Name: "Alpha contract"})
 	must(err)
-	f.group, err = a.CreateComponentGroup(ctx, sys, desk.ComponentGroup{Name: "Hosting"})
+	f.group, err = a.Components.CreateGroup(ctx, sys, desk.ComponentGroup{Name: "Hosting"})
 	must(err)
-	f.comp, err = a.CreateComponent(ctx, sys, desk.Component{Name: "Database " + secret, GroupID: &f.group.ID, ClientIDs: []int64{f.orgB.ID}})
+	f.comp, err = a.Components.Create(ctx, sys, desk.Component{Name: "Database " + secret, GroupID: &f.group.ID, ClientIDs: []int64{f.orgB.ID}})
 	must(err)
-	_, err = a.CreateComponent(ctx, sys, desk.Component{Name: "Shared web server", ClientIDs: []int64{f.orgA.ID, f.orgB.ID}})
+	_, err = a.Components.Create(ctx, sys, desk.Component{Name: "Shared web server", ClientIDs: []int64{f.orgA.ID, f.orgB.ID}})
 	must(err)
 
 	add := func(key string, org int64, role desk.Role, name string) {
-		u, err := a.CreateUser(ctx, sys, app.UserInput{OrgID: org, Email: key + "@" + strings.ReplaceAll(name, " ", "-") + ".example", Name: name, Role: role, Password: password})
+		u, err := a.Identity.CreateUser(ctx, sys, app.UserInput{OrgID: org, Email: key + "@" + strings.ReplaceAll(name, " ", "-") + ".example", Name: name, Role: role, Password: password})
 		must(err)
-		tok, _, err := a.CreateToken(ctx, sys, u.ID, "test")
+		tok, _, err := a.Identity.CreateToken(ctx, sys, u.ID, "test")
 		must(err)
-		sec, s, _, err := a.SignIn(ctx, u.Email, password, "127.0.0.1")
+		sec, s, _, err := a.Identity.SignIn(ctx, u.Email, password, "127.0.0.1")
 		must(err)
 		f.people[key] = &person{user: u, token: tok, session: sec, csrf: s.CSRF}
 	}
@@ -111,17 +111,17 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 	add("admin", 0, desk.RoleAdmin, "desk admin")
 
 	bUser := f.people["b_user"]
-	f.incB, err = a.CreateIncident(ctx, actorOf(bUser), app.IncidentInput{Title: "Outage " + incidentSecret, Description: "details " + incidentSecret, Urgency: desk.High, Impact: desk.High, ComponentIDs: []int64{f.comp.ID}})
+	f.incB, err = a.Incidents.Create(ctx, actorOf(bUser), app.IncidentInput{Title: "Outage " + incidentSecret, Description: "details " + incidentSecret, Urgency: desk.High, Impact: desk.High, ComponentIDs: []int64{f.comp.ID}})
 	must(err)
-	_, err = a.AddEntry(ctx, actorOf(f.people["agent"]), f.incB.ID, app.EntryInput{Kind: desk.EntryReply, Body: "reply " + incidentSecret})
+	_, err = a.Incidents.AddEntry(ctx, actorOf(f.people["agent"]), f.incB.ID, app.EntryInput{Kind: desk.EntryReply, Body: "reply " + incidentSecret})
 	must(err)
-	_, err = a.AddEntry(ctx, actorOf(f.people["agent"]), f.incB.ID, app.EntryInput{Kind: desk.EntryNote, Body: "note " + incidentSecret})
+	_, err = a.Incidents.AddEntry(ctx, actorOf(f.people["agent"]), f.incB.ID, app.EntryInput{Kind: desk.EntryNote, Body: "note " + incidentSecret})
 	must(err)
-	f.incB, err = a.Incident(ctx, sys, f.incB.ID)
+	f.incB, err = a.Incidents.Get(ctx, sys, f.incB.ID)
 	must(err)
-	f.incA, err = a.CreateIncident(ctx, actorOf(f.people["a_user"]), app.IncidentInput{Title: "Alpha slow pages", Urgency: desk.Normal, Impact: desk.Low})
+	f.incA, err = a.Incidents.Create(ctx, actorOf(f.people["a_user"]), app.IncidentInput{Title: "Alpha slow pages", Urgency: desk.Normal, Impact: desk.Low})
 	must(err)
-	toks, err := a.Tokens(ctx, actorOf(bUser))
+	toks, err := a.Identity.Tokens(ctx, actorOf(bUser))
 	must(err)
 	f.tokenB = toks[0]
 

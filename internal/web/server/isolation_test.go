@@ -51,7 +51,7 @@ func (f *fixture) cases() map[string][]isoCase {
 		"answers.essential_function=no&answers.end_users=no&answers.workaround=no&answers.business_process=stopped&answers.users=all"
 	// notB is a message to B's user; only admins see or retry messages in the outbox.
 	notB := "1"
-	if p, err := f.app.Outbox(context.Background(), desk.SystemActor("test"), desk.OutboxFilter{Limit: 200}); err == nil {
+	if p, err := f.app.Outbox.List(context.Background(), desk.SystemActor("test"), desk.OutboxFilter{Limit: 200}); err == nil {
 		for _, n := range p.Items {
 			if n.UserID == f.people["b_user"].user.ID {
 				notB = fmt.Sprint(n.ID)
@@ -345,7 +345,7 @@ func TestTenantIsolation(t *testing.T) {
 // signIn gives the person a new session.
 func (f *fixture) signIn(who string) {
 	p := f.people[who]
-	sec, s, _, err := f.app.SignIn(context.Background(), p.user.Email, password, "127.0.0.1")
+	sec, s, _, err := f.app.Identity.SignIn(context.Background(), p.user.Email, password, "127.0.0.1")
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -379,38 +379,38 @@ func (f *fixture) checkCounts(t *testing.T) {
 func (f *fixture) checkUnchanged(t *testing.T) {
 	ctx := context.Background()
 	sys := desk.SystemActor("test")
-	inc, err := f.app.Incident(ctx, sys, f.incB.ID)
+	inc, err := f.app.Incidents.Get(ctx, sys, f.incB.ID)
 	if err != nil || inc.Version != f.incB.Version || inc.Title != f.incB.Title || inc.State != desk.StateNew || inc.OwnerID != nil {
 		t.Errorf("B's incident changed: %+v (err %v)", inc, err)
 	}
-	tl, err := f.app.Timeline(ctx, sys, f.incB.ID)
+	tl, err := f.app.Incidents.Timeline(ctx, sys, f.incB.ID)
 	if err != nil || len(tl) != 3 {
 		t.Errorf("B's timeline has %d entries, want 3 (err %v)", len(tl), err)
 	}
-	if o, err := f.app.Organisation(ctx, sys, f.orgB.ID); err != nil || o.Name != f.orgB.Name {
+	if o, err := f.app.Organisations.Get(ctx, sys, f.orgB.ID); err != nil || o.Name != f.orgB.Name {
 		t.Errorf("B's organisation changed: %+v (err %v)", o, err)
 	}
-	if c, err := f.app.Contract(ctx, sys, f.contract.ID); err != nil || c.Name != f.contract.Name {
+	if c, err := f.app.Organisations.Contract(ctx, sys, f.contract.ID); err != nil || c.Name != f.contract.Name {
 		t.Errorf("B's contract changed: %+v (err %v)", c, err)
 	}
-	if c, err := f.app.Component(ctx, sys, f.comp.ID); err != nil || c.Name != f.comp.Name {
+	if c, err := f.app.Components.Get(ctx, sys, f.comp.ID); err != nil || c.Name != f.comp.Name {
 		t.Errorf("B's component changed or deleted: %+v (err %v)", c, err)
 	}
 	b := f.people["b_user"]
-	if u, err := f.app.User(ctx, sys, b.user.ID); err != nil || u.Name != b.user.Name {
+	if u, err := f.app.Identity.User(ctx, sys, b.user.ID); err != nil || u.Name != b.user.Name {
 		t.Errorf("B's user changed: %+v (err %v)", u, err)
 	}
-	if toks, err := f.app.Tokens(ctx, actorOf(b)); err != nil || len(toks) != 1 {
+	if toks, err := f.app.Identity.Tokens(ctx, actorOf(b)); err != nil || len(toks) != 1 {
 		t.Errorf("B's tokens: %v (err %v)", toks, err)
 	}
-	if ps, err := f.app.NotificationPreferences(ctx, actorOf(b)); err != nil || len(ps) != 1 || !ps[0].Enabled {
+	if ps, err := f.app.Outbox.Preferences(ctx, actorOf(b)); err != nil || len(ps) != 1 || !ps[0].Enabled {
 		t.Errorf("B's notification preferences changed: %+v (err %v)", ps, err)
 	}
-	n, err := f.app.CountIncidents(ctx, sys, desk.IncidentFilter{OrgID: f.orgB.ID})
+	n, err := f.app.Incidents.Count(ctx, sys, desk.IncidentFilter{OrgID: f.orgB.ID})
 	if err != nil || n != 1 {
 		t.Errorf("B has %d incidents, want 1 (err %v)", n, err)
 	}
-	users, err := f.app.Users(ctx, sys, app.UserFilter{OrgID: f.orgB.ID})
+	users, err := f.app.Identity.Users(ctx, sys, app.UserFilter{OrgID: f.orgB.ID})
 	if err != nil || len(users) != 2 {
 		t.Errorf("B has %d users, want 2 (err %v)", len(users), err)
 	}
@@ -421,14 +421,14 @@ func (f *fixture) checkUnchanged(t *testing.T) {
 func (f *fixture) solutionTokens() (altered, madeUp string) {
 	f.t.Helper()
 	ctx, sys := context.Background(), desk.SystemActor("test")
-	if _, err := f.app.TransitionIncident(ctx, sys, f.incA.ID, desk.Transition{To: desk.StateTriaged}); err != nil {
+	if _, err := f.app.Incidents.Transition(ctx, sys, f.incA.ID, desk.Transition{To: desk.StateTriaged}); err != nil {
 		f.t.Fatal(err)
 	}
-	inc, err := f.app.TransitionIncident(ctx, sys, f.incA.ID, desk.Transition{To: desk.StateResolved, Solution: "Restarted.", SolutionKind: desk.SolutionTemporary})
+	inc, err := f.app.Incidents.Transition(ctx, sys, f.incA.ID, desk.Transition{To: desk.StateResolved, Solution: "Restarted.", SolutionKind: desk.SolutionTemporary})
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	confirm, _, err := f.app.SolutionLinks(ctx, inc)
+	confirm, _, err := f.app.Outbox.SolutionLinks(ctx, inc)
 	if err != nil {
 		f.t.Fatal(err)
 	}

@@ -80,13 +80,13 @@ func newQueueBench(b *testing.B, dialect string) *queueBench {
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	a := app.New(db, time.Now, log, app.Config{Argon2: app.Argon2Params{MemoryKiB: 1024, Time: 1, Threads: 1}})
-	if _, err := a.Bootstrap(ctx); err != nil {
+	if _, err := a.Identity.Bootstrap(ctx); err != nil {
 		b.Fatal(err)
 	}
 	sys := desk.SystemActor("bench")
 	var orgs []desk.Organisation
 	for i := range 20 {
-		o, err := a.CreateOrganisation(ctx, sys, desk.Organisation{Name: fmt.Sprintf("Client %02d", i)})
+		o, err := a.Organisations.Create(ctx, sys, desk.Organisation{Name: fmt.Sprintf("Client %02d", i)})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -98,7 +98,7 @@ func newQueueBench(b *testing.B, dialect string) *queueBench {
 		if i < 5 {
 			role = desk.RoleAgent
 		}
-		u, err := a.CreateUser(ctx, sys, app.UserInput{Email: fmt.Sprintf("staff%d@bench.test", i), Name: fmt.Sprintf("Staff %d", i),
+		u, err := a.Identity.CreateUser(ctx, sys, app.UserInput{Email: fmt.Sprintf("staff%d@bench.test", i), Name: fmt.Sprintf("Staff %d", i),
 			Role: role, Password: "bench password 1"})
 		if err != nil {
 			b.Fatal(err)
@@ -162,7 +162,7 @@ func newQueueBench(b *testing.B, dialect string) *queueBench {
 		return int(x.id - y.id)
 	})
 	deep := keys[len(keys)/2-1]
-	sec, _, _, err := a.SignIn(ctx, staff[0].Email, "bench password 1", "127.0.0.1")
+	sec, _, _, err := a.Identity.SignIn(ctx, staff[0].Email, "bench password 1", "127.0.0.1")
 	if err != nil {
 		b.Fatal(err)
 	}

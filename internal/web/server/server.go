@@ -43,17 +43,27 @@ func bodyLimit(r *http.Request) int64 {
 
 // Handler returns the whole of Meldpunt's HTTP interface. reg receives the HTTP metrics and
 // is served at /metrics.
-func Handler(cfg Config, a *app.App, log *slog.Logger, reg *prometheus.Registry) http.Handler {
+func Handler(cfg Config, a *app.Services, log *slog.Logger, reg *prometheus.Registry) http.Handler {
 	h, _ := build(cfg, a, log, reg)
 	return h
 }
 
 // build returns the handler and the mux, whose patterns the isolation test reads.
-func build(cfg Config, a *app.App, log *slog.Logger, reg *prometheus.Registry) (http.Handler, *web.Mux) {
+func build(cfg Config, a *app.Services, log *slog.Logger, reg *prometheus.Registry) (http.Handler, *web.Mux) {
 	mux := web.NewMux()
 	secure := strings.HasPrefix(cfg.BaseURL, "https://")
-	api.Register(mux, api.Deps{App: a, Log: log, BaseURL: cfg.BaseURL})
-	console.Register(mux, console.Deps{App: a, Log: log, BaseURL: cfg.BaseURL, SecureCookies: secure})
+	api.Register(mux, api.Deps{
+		Identity: a.Identity, Organisations: a.Organisations, Components: a.Components,
+		Incidents: a.Incidents, Reports: a.Reports, Changes: a.Changes, SLA: a.SLA,
+		Suppliers: a.Suppliers, Outbox: a.Outbox, Audit: a.Audit,
+		Log: log, BaseURL: cfg.BaseURL,
+	})
+	console.Register(mux, console.Deps{
+		Identity: a.Identity, Organisations: a.Organisations, Components: a.Components,
+		Incidents: a.Incidents, Reports: a.Reports, Changes: a.Changes, SLA: a.SLA,
+		Suppliers: a.Suppliers, Outbox: a.Outbox,
+		Log: log, BaseURL: cfg.BaseURL, SecureCookies: secure,
+	})
 	ops.Register(mux, a, reg)
 	onErr := func(w http.ResponseWriter, r *http.Request, err error) {
 		if strings.HasPrefix(r.URL.Path, "/api/") {
@@ -70,6 +80,6 @@ func build(cfg Config, a *app.App, log *slog.Logger, reg *prometheus.Registry) (
 		web.Observe(log, web.NewMetrics(reg), mux.ServeMux, onErr),
 		web.SecureHeaders,
 		web.LimitBody(bodyLimit),
-		web.Authenticate(a, onErr),
+		web.Authenticate(a.Identity, onErr),
 	), mux
 }
