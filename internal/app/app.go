@@ -88,45 +88,6 @@ type Services struct {
 	core *core
 }
 
-// Identity signs people in and out, checks sessions and API tokens, resets passwords,
-// manages user accounts and sets up a new installation.
-type Identity struct{ *core }
-
-// Organisations manages the provider and client organisations and their contracts.
-type Organisations struct{ *core }
-
-// Components manages the components (systems, services) clients use, in groups.
-type Components struct{ *core }
-
-// Incidents registers incidents and works them: the state machine, the timeline,
-// assignment, files, the desk's queue, the priority matrix, the closure loop and the
-// solution's links.
-type Incidents struct{ *core }
-
-// Reports runs the urgent-report questionnaire: its definition, the verdict, submission
-// with the procedure's acceptance, and the desk's assessment.
-type Reports struct{ *core }
-
-// Changes manages change requests and their links to incidents.
-type Changes struct{ *core }
-
-// SLA keeps the business calendars, checks SLA deadlines for warnings and breaches, and
-// reports per client and month.
-type SLA struct{ *core }
-
-// Suppliers manages external parties and reminds owners of follow-ups and stale incidents.
-type Suppliers struct{ *core }
-
-// Outbox delivers notifications, lists them for the desk, and keeps people's notification
-// preferences.
-type Outbox struct{ *core }
-
-// Inbox takes mail that arrives on the SMTP listener: replies and new reports.
-type Inbox struct{ *core }
-
-// Audit reads the audit log.
-type Audit struct{ *core }
-
 // New returns the services. now is the clock every use case reads; tests pass a fixed one.
 func New(store Store, now func() time.Time, log *slog.Logger, cfg Config) *Services {
 	if cfg.SessionTTL == 0 {
@@ -163,12 +124,7 @@ func New(store Store, now func() time.Time, log *slog.Logger, cfg Config) *Servi
 		log = slog.New(slog.DiscardHandler)
 	}
 	c := &core{store: store, now: now, log: log, cfg: cfg}
-	return &Services{
-		Identity: &Identity{c}, Organisations: &Organisations{c}, Components: &Components{c},
-		Incidents: &Incidents{c}, Reports: &Reports{c}, Changes: &Changes{c}, SLA: &SLA{c},
-		Suppliers: &Suppliers{c}, Outbox: &Outbox{c}, Inbox: &Inbox{c}, Audit: &Audit{c},
-		core: c,
-	}
+	return newServices(c)
 }
 
 // Ping tells whether the database answers.
@@ -186,7 +142,7 @@ type Page[T any] struct {
 
 // audit records a change. before and after are objects whose JSON forms are compared: only
 // the fields that differ are kept, so the log says exactly what changed.
-func audit(ctx context.Context, tx Tx, actor desk.Actor, at time.Time, entity string, id int64, org *int64, action string, before, after any) error {
+func audit(ctx context.Context, tx AuditStore, actor desk.Actor, at time.Time, entity string, id int64, org *int64, action string, before, after any) error {
 	b, af := diffJSON(before, after)
 	e := desk.AuditEntry{
 		At: at, ActorName: actor.Name, Address: actor.Address,

@@ -41,7 +41,10 @@ func cleanFileName(name string) string {
 }
 
 // addFiles stores checked files with an incident and notes each on its timeline.
-func addFiles(ctx context.Context, tx Tx, actor desk.Actor, inc desk.Incident, files []checkedFile, now time.Time) error {
+func addFiles(ctx context.Context, tx interface {
+	AuditStore
+	IncidentStore
+}, actor desk.Actor, inc desk.Incident, files []checkedFile, now time.Time) error {
 	for _, f := range files {
 		sum := sha256.Sum256(f.data)
 		at := desk.Attachment{IncidentID: inc.ID, Name: f.name, ContentType: f.contentType, Size: int64(len(f.data)),
@@ -69,7 +72,7 @@ func (a *Incidents) AddAttachments(ctx context.Context, actor desk.Actor, id int
 		ferr = append(ferr, desk.FieldError{Field: "files", Rule: "required", Message: "choose at least one file"})
 	}
 	now := a.clock()
-	err := a.store.Write(ctx, func(tx Tx) error {
+	err := a.db.write(ctx, func(tx incidentTx) error {
 		inc, err := visibleIncident(ctx, tx, actor, id)
 		if err != nil {
 			return err
@@ -93,7 +96,7 @@ func (a *Incidents) AddAttachments(ctx context.Context, actor desk.Actor, id int
 
 // Attachments lists the files of an incident the actor may see.
 func (a *Incidents) Attachments(ctx context.Context, actor desk.Actor, id int64) (as []desk.Attachment, err error) {
-	err = a.store.Read(ctx, func(tx Tx) error {
+	err = a.db.read(ctx, func(tx incidentTx) error {
 		if _, err := visibleIncident(ctx, tx, actor, id); err != nil {
 			return err
 		}
@@ -105,7 +108,7 @@ func (a *Incidents) Attachments(ctx context.Context, actor desk.Actor, id int64)
 
 // Attachment returns one file of an incident the actor may see, with its content.
 func (a *Incidents) Attachment(ctx context.Context, actor desk.Actor, id, attachmentID int64) (at desk.Attachment, data []byte, err error) {
-	err = a.store.Read(ctx, func(tx Tx) error {
+	err = a.db.read(ctx, func(tx incidentTx) error {
 		if _, err := visibleIncident(ctx, tx, actor, id); err != nil {
 			return err
 		}

@@ -34,7 +34,7 @@ func (a *Identity) SignIn(ctx context.Context, email, password, address string) 
 		return "", desk.Session{}, desk.User{}, ErrBadCredentials
 	}
 	var u desk.User
-	err := a.store.Read(ctx, func(tx Tx) (err error) {
+	err := a.db.read(ctx, func(tx identityTx) (err error) {
 		u, err = tx.UserByEmail(ctx, email)
 		return err
 	})
@@ -51,7 +51,7 @@ func (a *Identity) SignIn(ctx context.Context, email, password, address string) 
 	secret, hash := NewSecret("")
 	now := a.clock()
 	s := desk.Session{Hash: hash, UserID: u.ID, CSRF: string(NewSecretString()), CreatedAt: now, ExpiresAt: now.Add(a.cfg.SessionTTL), Address: address}
-	err = a.store.Write(ctx, func(tx Tx) error {
+	err = a.db.write(ctx, func(tx identityTx) error {
 		if err := tx.CreateSession(ctx, &s); err != nil {
 			return err
 		}
@@ -71,7 +71,7 @@ func NewSecretString() string {
 func (a *Identity) SessionActor(ctx context.Context, secret, address string) (desk.Session, desk.Actor, desk.User, error) {
 	var s desk.Session
 	var u desk.User
-	err := a.store.Read(ctx, func(tx Tx) (err error) {
+	err := a.db.read(ctx, func(tx identityTx) (err error) {
 		if s, err = tx.SessionByHash(ctx, HashSecret(secret)); err != nil {
 			return err
 		}
@@ -89,7 +89,7 @@ func (a *Identity) SessionActor(ctx context.Context, secret, address string) (de
 
 // SignOut ends a session.
 func (a *Identity) SignOut(ctx context.Context, secret string) error {
-	return a.store.Write(ctx, func(tx Tx) error { return tx.DeleteSession(ctx, HashSecret(secret)) })
+	return a.db.write(ctx, func(tx identityTx) error { return tx.DeleteSession(ctx, HashSecret(secret)) })
 }
 
 // TokenActor resolves an API token into its owner's actor, and notes when it was used.
@@ -105,7 +105,7 @@ func (a *Identity) TokenActor(ctx context.Context, secret, address string) (desk
 	}
 	var t desk.Token
 	var u desk.User
-	err := a.store.Read(ctx, func(tx Tx) (err error) {
+	err := a.db.read(ctx, func(tx identityTx) (err error) {
 		if t, err = tx.TokenByHash(ctx, hash); err != nil {
 			return err
 		}
@@ -120,7 +120,7 @@ func (a *Identity) TokenActor(ctx context.Context, secret, address string) (desk
 	}
 	// Noting the last use costs a write; do it at most once a minute per token.
 	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > time.Minute {
-		if err := a.store.Write(ctx, func(tx Tx) error { return tx.TouchToken(ctx, t.ID, now) }); err != nil {
+		if err := a.db.write(ctx, func(tx identityTx) error { return tx.TouchToken(ctx, t.ID, now) }); err != nil {
 			a.log.WarnContext(ctx, "note token use", "err", err)
 		}
 		t.LastUsedAt = &now
@@ -149,7 +149,7 @@ func (a *Identity) CreateToken(ctx context.Context, actor desk.Actor, userID int
 	}
 	secret, hash := NewSecret(TokenPrefix)
 	t := desk.Token{UserID: userID, Name: name, Hash: hash, Prefix: secret[:len(TokenPrefix)+6], CreatedAt: a.clock()}
-	err := a.store.Write(ctx, func(tx Tx) error {
+	err := a.db.write(ctx, func(tx identityTx) error {
 		u, err := tx.User(ctx, userID)
 		if err != nil {
 			return err
@@ -164,7 +164,7 @@ func (a *Identity) CreateToken(ctx context.Context, actor desk.Actor, userID int
 
 // Tokens lists the actor's API tokens (never their secrets).
 func (a *Identity) Tokens(ctx context.Context, actor desk.Actor) (ts []desk.Token, err error) {
-	err = a.store.Read(ctx, func(tx Tx) error {
+	err = a.db.read(ctx, func(tx identityTx) error {
 		ts, err = tx.Tokens(ctx, actor.UserID)
 		return err
 	})
@@ -174,7 +174,7 @@ func (a *Identity) Tokens(ctx context.Context, actor desk.Actor) (ts []desk.Toke
 // DeleteToken revokes one of the actor's API tokens.
 func (a *Identity) DeleteToken(ctx context.Context, actor desk.Actor, id int64) error {
 	defer a.tokens.clear()
-	return a.store.Write(ctx, func(tx Tx) error {
+	return a.db.write(ctx, func(tx identityTx) error {
 		if err := tx.DeleteToken(ctx, actor.UserID, id); err != nil {
 			return err
 		}
@@ -193,7 +193,7 @@ func (a *Identity) RequestPasswordReset(ctx context.Context, email, address stri
 	secret, hash := NewSecret("")
 	link := strings.TrimRight(a.cfg.BaseURL, "/") + "/password/reset?token=" + url.QueryEscape(secret)
 	now := a.clock()
-	err := a.store.Write(ctx, func(tx Tx) error {
+	err := a.db.write(ctx, func(tx identityTx) error {
 		u, err := tx.UserByEmail(ctx, email)
 		if err != nil {
 			return err
@@ -229,7 +229,7 @@ func (a *Identity) ResetPassword(ctx context.Context, secret, password, address 
 	hashed := HashPassword(password, a.cfg.Argon2)
 	now := a.clock()
 	var u desk.User
-	err := a.store.Write(ctx, func(tx Tx) error {
+	err := a.db.write(ctx, func(tx identityTx) error {
 		r, err := tx.ResetTokenByHash(ctx, HashSecret(secret))
 		if err != nil {
 			return err
@@ -260,7 +260,7 @@ func (a *Identity) ResetPassword(ctx context.Context, secret, password, address 
 
 // DeleteExpired removes expired sessions and reset links; a background job calls it.
 func (a *Identity) DeleteExpired(ctx context.Context) (n int64, err error) {
-	err = a.store.Write(ctx, func(tx Tx) error {
+	err = a.db.write(ctx, func(tx identityTx) error {
 		n, err = tx.DeleteExpired(ctx, a.clock())
 		return err
 	})

@@ -45,7 +45,7 @@ func (a *Changes) Create(ctx context.Context, actor desk.Actor, in ChangeInput) 
 		c.CreatedByID = ptr(actor.UserID)
 	}
 	verr := c.Validate()
-	err = a.store.Write(ctx, func(tx Tx) error {
+	err = a.db.write(ctx, func(tx changeTx) error {
 		var v desk.Validator
 		if e, ok := verr.(*desk.Error); ok {
 			v.Fields = e.Fields
@@ -72,7 +72,7 @@ func (a *Changes) Create(ctx context.Context, actor desk.Actor, in ChangeInput) 
 
 // changeIncidents reads the incidents a change request names, once each, adding a field
 // error (by the position given) for each that does not exist.
-func changeIncidents(ctx context.Context, tx Tx, ids []int64, v *desk.Validator) ([]desk.Incident, error) {
+func changeIncidents(ctx context.Context, tx IncidentStore, ids []int64, v *desk.Validator) ([]desk.Incident, error) {
 	var out []desk.Incident
 	seen := map[int64]bool{}
 	for i, id := range ids {
@@ -95,7 +95,7 @@ func changeIncidents(ctx context.Context, tx Tx, ids []int64, v *desk.Validator)
 
 // changeEntry writes the public timeline entry of a change request's event on an incident:
 // its title and, for a later link, its state after it. Body is the English rendering for the API.
-func changeEntry(ctx context.Context, tx Tx, actor desk.Actor, inc desk.Incident, c desk.ChangeRequest, event string, now time.Time) error {
+func changeEntry(ctx context.Context, tx IncidentStore, actor desk.Actor, inc desk.Incident, c desk.ChangeRequest, event string, now time.Time) error {
 	args := []string{"text:" + c.Title}
 	var body string
 	switch event {
@@ -117,7 +117,7 @@ func changeEntry(ctx context.Context, tx Tx, actor desk.Actor, inc desk.Incident
 }
 
 // visibleChange returns a change request staff may read; to anyone else it does not exist.
-func visibleChange(ctx context.Context, tx Tx, actor desk.Actor, id int64) (desk.ChangeRequest, error) {
+func visibleChange(ctx context.Context, tx ChangeStore, actor desk.Actor, id int64) (desk.ChangeRequest, error) {
 	if !actor.Role.IsStaff() {
 		return desk.ChangeRequest{}, desk.NotFound("change request")
 	}
@@ -126,7 +126,7 @@ func visibleChange(ctx context.Context, tx Tx, actor desk.Actor, id int64) (desk
 
 // Change returns a change request; staff may read it, to clients it does not exist.
 func (a *Changes) Get(ctx context.Context, actor desk.Actor, id int64) (c desk.ChangeRequest, err error) {
-	err = a.store.Read(ctx, func(tx Tx) error {
+	err = a.db.read(ctx, func(tx changeTx) error {
 		c, err = visibleChange(ctx, tx, actor, id)
 		return err
 	})
@@ -143,7 +143,7 @@ func (a *Changes) List(ctx context.Context, actor desk.Actor, f desk.ChangeFilte
 	}
 	limit := f.Limit
 	f.Limit++ // one more tells whether there is a next page
-	err = a.store.Read(ctx, func(tx Tx) error {
+	err = a.db.read(ctx, func(tx changeTx) error {
 		p.Items, err = tx.Changes(ctx, f)
 		return err
 	})
@@ -159,7 +159,7 @@ func (a *Changes) Count(ctx context.Context, actor desk.Actor, f desk.ChangeFilt
 	if !actor.Role.IsStaff() {
 		return 0, forbidden("list change requests")
 	}
-	err = a.store.Read(ctx, func(tx Tx) error {
+	err = a.db.read(ctx, func(tx changeTx) error {
 		n, err = tx.CountChanges(ctx, f)
 		return err
 	})
@@ -170,7 +170,7 @@ func (a *Changes) Count(ctx context.Context, actor desk.Actor, f desk.ChangeFilt
 // newest first: in full for staff (summaries with number), and for a client only the
 // title and state of each.
 func (a *Changes) ForIncident(ctx context.Context, actor desk.Actor, incidentID int64) (out []desk.ChangeSummary, err error) {
-	err = a.store.Read(ctx, func(tx Tx) error {
+	err = a.db.read(ctx, func(tx changeTx) error {
 		if _, err := visibleIncident(ctx, tx, actor, incidentID); err != nil {
 			return err
 		}
@@ -199,7 +199,7 @@ type ChangePatch struct {
 // the desk may. It is audited; the timelines are not touched.
 func (a *Changes) Update(ctx context.Context, actor desk.Actor, id int64, p ChangePatch) (c desk.ChangeRequest, err error) {
 	now := a.clock()
-	err = a.store.Write(ctx, func(tx Tx) error {
+	err = a.db.write(ctx, func(tx changeTx) error {
 		if c, err = visibleChange(ctx, tx, actor, id); err != nil {
 			return err
 		}
@@ -240,7 +240,7 @@ func checkChangeVersion(c desk.ChangeRequest, v *int) error {
 // the audit log records it, in one transaction.
 func (a *Changes) Transition(ctx context.Context, actor desk.Actor, id int64, t desk.ChangeTransition) (c desk.ChangeRequest, err error) {
 	now := a.clock()
-	err = a.store.Write(ctx, func(tx Tx) error {
+	err = a.db.write(ctx, func(tx changeTx) error {
 		if c, err = visibleChange(ctx, tx, actor, id); err != nil {
 			return err
 		}
@@ -299,9 +299,9 @@ func (a *Changes) Unlink(ctx context.Context, actor desk.Actor, id, incidentID i
 	return a.relink(ctx, actor, id, incidentID, false)
 }
 
-func (a *core) relink(ctx context.Context, actor desk.Actor, id, incidentID int64, link bool) (c desk.ChangeRequest, err error) {
+func (a *Changes) relink(ctx context.Context, actor desk.Actor, id, incidentID int64, link bool) (c desk.ChangeRequest, err error) {
 	now := a.clock()
-	err = a.store.Write(ctx, func(tx Tx) error {
+	err = a.db.write(ctx, func(tx changeTx) error {
 		if c, err = visibleChange(ctx, tx, actor, id); err != nil {
 			return err
 		}

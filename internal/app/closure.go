@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"time"
 
@@ -18,7 +17,7 @@ const autoCloseBatch = 100
 
 // autoCloseHours returns the delay of the incident's organisation's newest active contract,
 // desk.DefaultAutoCloseHours without one (or when it names none).
-func autoCloseHours(ctx context.Context, tx Tx, inc desk.Incident) (int, error) {
+func autoCloseHours(ctx context.Context, tx OrganisationStore, inc desk.Incident) (int, error) {
 	cs, err := tx.Contracts(ctx, inc.OrgID)
 	if err != nil {
 		return 0, err
@@ -31,7 +30,7 @@ func autoCloseHours(ctx context.Context, tx Tx, inc desk.Incident) (int, error) 
 
 // autoCloseAt returns when an incident resolved at now closes by itself: wall-clock hours,
 // not business hours.
-func autoCloseAt(ctx context.Context, tx Tx, inc desk.Incident, now time.Time) (time.Time, error) {
+func autoCloseAt(ctx context.Context, tx OrganisationStore, inc desk.Incident, now time.Time) (time.Time, error) {
 	h, err := autoCloseHours(ctx, tx, inc)
 	if err != nil {
 		return time.Time{}, err
@@ -41,7 +40,7 @@ func autoCloseAt(ctx context.Context, tx Tx, inc desk.Incident, now time.Time) (
 
 // notifyOwnerRejected tells the owner (when there is one and it is not the actor) that the
 // solution was rejected or the incident reopened, with the reason.
-func notifyOwnerRejected(ctx context.Context, tx Tx, actor desk.Actor, inc desk.Incident, reason string, now time.Time) error {
+func notifyOwnerRejected(ctx context.Context, tx OutboxStore, actor desk.Actor, inc desk.Incident, reason string, now time.Time) error {
 	if inc.OwnerID == nil || *inc.OwnerID == actor.UserID {
 		return nil
 	}
@@ -53,9 +52,18 @@ func notifyOwnerRejected(ctx context.Context, tx Tx, actor desk.Actor, inc desk.
 // client's reply reopens a resolved incident.
 const reopenReason = "The client replied to the solution; the incident is reopened."
 
+// reopenOnReplyTx is what reopenOnReply reads and writes.
+type reopenOnReplyTx interface {
+	AuditStore
+	IncidentStore
+	OrganisationStore
+	OutboxStore
+	SLAStore
+}
+
 // reopenOnReply moves a resolved incident back to in_progress because the client replied:
 // the reply is a reaction, so the automatic close is cancelled and the SLA clock resumes.
-func (a *core) reopenOnReply(ctx context.Context, tx Tx, actor desk.Actor, inc *desk.Incident, now time.Time) error {
+func (a *core) reopenOnReply(ctx context.Context, tx reopenOnReplyTx, actor desk.Actor, inc *desk.Incident, now time.Time) error {
 	before := *inc
 	inc.State, inc.WaitingOn, inc.UpdatedAt = desk.StateInProgress, "", now
 	inc.ResolvedAt, inc.AutoCloseAt = nil, nil
@@ -92,43 +100,22 @@ var closeActor = desk.SystemActor("Meldpunt")
 // transaction that changed the row writes the timeline, the audit record and the
 // notification.
 func (a *Incidents) RunAutoClose(ctx context.Context) (int, error) {
-	closed := 0
-	for round := 0; round < 1000; round++ { // a bound, not a limit one reaches
-		now := a.clock()
-		var ids []int64
-		err := a.store.Read(ctx, func(tx Tx) (err error) {
-			ids, err = tx.DueAutoCloses(ctx, now, autoCloseBatch)
-			return err
-		})
-		if err != nil {
-			return closed, err
-		}
-		for _, id := range ids {
-			if err := ctx.Err(); err != nil {
-				return closed, err
-			}
-			var ok bool
-			err := a.store.Write(ctx, func(tx Tx) (err error) {
-				ok, err = autoClose(ctx, tx, id, now)
-				return err
-			})
-			if err != nil {
-				return closed, fmt.Errorf("auto-close incident %d: %w", id, err)
-			}
-			if ok {
-				closed++
-			}
-		}
-		if len(ids) < autoCloseBatch {
-			break
-		}
-	}
-	return closed, nil
+	return a.drain(ctx, "auto-close incident", autoCloseBatch,
+		dueIn(a.db, func(ctx context.Context, tx incidentTx, now time.Time, limit int) ([]int64, error) {
+			return tx.DueAutoCloses(ctx, now, limit)
+		}),
+		claimIn(a.db, func(ctx context.Context, tx incidentTx, id int64, now time.Time) (bool, error) {
+			return autoClose(ctx, tx, id, now)
+		}))
 }
 
 // autoClose closes one incident if it is still due, and when this transaction closed it
 // writes the public timeline entry, the audit record and the reporter's notification.
-func autoClose(ctx context.Context, tx Tx, id int64, now time.Time) (bool, error) {
+func autoClose(ctx context.Context, tx interface {
+	AuditStore
+	IncidentStore
+	OutboxStore
+}, id int64, now time.Time) (bool, error) {
 	before, err := tx.Incident(ctx, id)
 	if err != nil {
 		return false, err

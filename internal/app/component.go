@@ -14,7 +14,7 @@ func (a *Components) CreateGroup(ctx context.Context, actor desk.Actor, g desk.C
 	if err := g.Validate(); err != nil {
 		return g, err
 	}
-	err := a.store.Write(ctx, func(tx Tx) error {
+	err := a.db.write(ctx, func(tx componentTx) error {
 		if err := tx.CreateComponentGroup(ctx, &g); err != nil {
 			return err
 		}
@@ -25,7 +25,7 @@ func (a *Components) CreateGroup(ctx context.Context, actor desk.Actor, g desk.C
 
 // ComponentGroups lists the groups. Group names are no secret: the status page shows them.
 func (a *Components) Groups(ctx context.Context, actor desk.Actor) (gs []desk.ComponentGroup, err error) {
-	err = a.store.Read(ctx, func(tx Tx) error {
+	err = a.db.read(ctx, func(tx componentTx) error {
 		gs, err = tx.ComponentGroups(ctx)
 		return err
 	})
@@ -42,7 +42,7 @@ func (a *Components) Create(ctx context.Context, actor desk.Actor, c desk.Compon
 	}
 	c.CreatedAt = a.clock()
 	c.UpdatedAt = c.CreatedAt
-	err := a.store.Write(ctx, func(tx Tx) error {
+	err := a.db.write(ctx, func(tx componentTx) error {
 		if err := checkComponentRefs(ctx, tx, &c); err != nil {
 			return err
 		}
@@ -55,7 +55,10 @@ func (a *Components) Create(ctx context.Context, actor desk.Actor, c desk.Compon
 }
 
 // checkComponentRefs checks that the group and every linked client exist.
-func checkComponentRefs(ctx context.Context, tx Tx, c *desk.Component) error {
+func checkComponentRefs(ctx context.Context, tx interface {
+	ComponentStore
+	OrganisationStore
+}, c *desk.Component) error {
 	var v desk.Validator
 	if c.GroupID != nil {
 		if _, err := tx.ComponentGroup(ctx, *c.GroupID); desk.IsNotFound(err) {
@@ -85,7 +88,7 @@ func checkComponentRefs(ctx context.Context, tx Tx, c *desk.Component) error {
 
 // Component returns a component: staff any, a client one it uses.
 func (a *Components) Get(ctx context.Context, actor desk.Actor, id int64) (c desk.Component, err error) {
-	err = a.store.Read(ctx, func(tx Tx) error {
+	err = a.db.read(ctx, func(tx componentTx) error {
 		c, err = tx.Component(ctx, id)
 		if err == nil && !actor.Role.IsStaff() {
 			if !c.UsedBy(actor.OrgID) {
@@ -106,7 +109,7 @@ func (a *Components) List(ctx context.Context, actor desk.Actor, clientID int64)
 		}
 		clientID = actor.OrgID
 	}
-	err = a.store.Read(ctx, func(tx Tx) error {
+	err = a.db.read(ctx, func(tx componentTx) error {
 		cs, err = tx.Components(ctx, clientID)
 		return err
 	})
@@ -129,7 +132,7 @@ type ComponentPatch struct {
 
 // UpdateComponent changes a component; only admins may. A GroupID of 0 removes the group.
 func (a *Components) Update(ctx context.Context, actor desk.Actor, id int64, p ComponentPatch) (c desk.Component, err error) {
-	err = a.store.Write(ctx, func(tx Tx) error {
+	err = a.db.write(ctx, func(tx componentTx) error {
 		if c, err = tx.Component(ctx, id); err != nil {
 			return err
 		}
@@ -167,7 +170,7 @@ func (a *Components) Update(ctx context.Context, actor desk.Actor, id int64, p C
 
 // DeleteComponent removes a component; only admins may. Incidents keep their history.
 func (a *Components) Delete(ctx context.Context, actor desk.Actor, id int64) error {
-	return a.store.Write(ctx, func(tx Tx) error {
+	return a.db.write(ctx, func(tx componentTx) error {
 		c, err := tx.Component(ctx, id)
 		if err != nil {
 			return err

@@ -38,33 +38,11 @@ func (a *Outbox) RunDelivery(ctx context.Context) (sent int, err error) {
 	if a.cfg.Mail.Sender == nil {
 		return 0, nil
 	}
-	for round := 0; round < 1000; round++ { // a bound, not a limit one reaches
-		now := a.clock()
-		var ids []int64
-		err := a.store.Read(ctx, func(tx Tx) (err error) {
-			ids, err = tx.DueNotifications(ctx, now, deliverBatch)
-			return err
-		})
-		if err != nil {
-			return sent, err
-		}
-		for _, id := range ids {
-			if err := ctx.Err(); err != nil {
-				return sent, err
-			}
-			ok, err := a.deliver(ctx, id)
-			if err != nil {
-				return sent, fmt.Errorf("deliver notification %d: %w", id, err)
-			}
-			if ok {
-				sent++
-			}
-		}
-		if len(ids) < deliverBatch {
-			break
-		}
-	}
-	return sent, nil
+	return a.drain(ctx, "deliver notification", deliverBatch,
+		dueIn(a.db, func(ctx context.Context, tx outboxTx, now time.Time, limit int) ([]int64, error) {
+			return tx.DueNotifications(ctx, now, limit)
+		}),
+		func(ctx context.Context, id int64, _ time.Time) (bool, error) { return a.deliver(ctx, id) })
 }
 
 // deliver leases one notification, composes, sends and settles it; true when this call
@@ -73,7 +51,7 @@ func (a *Outbox) deliver(ctx context.Context, id int64) (bool, error) {
 	cfg := a.cfg.Mail
 	now := a.clock()
 	var leased bool
-	err := a.store.Write(ctx, func(tx Tx) (err error) {
+	err := a.db.write(ctx, func(tx outboxTx) (err error) {
 		leased, err = tx.LeaseNotification(ctx, id, cfg.Instance, now, now.Add(cfg.Lease))
 		return err
 	})
@@ -136,7 +114,7 @@ func (a *Outbox) settle(ctx context.Context, n desk.Notification, d desk.Deliver
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
 	defer cancel()
 	var ok bool
-	err := a.store.Write(sctx, func(tx Tx) (err error) {
+	err := a.db.write(sctx, func(tx outboxTx) (err error) {
 		ok, err = tx.SettleNotification(sctx, n.ID, a.cfg.Mail.Instance, d)
 		return err
 	})
@@ -161,7 +139,7 @@ func (a *Outbox) compose(ctx context.Context, id int64) (n desk.Notification, m 
 	var inc *desk.Incident
 	var off []string
 	product := "Meldpunt"
-	err = a.store.Read(ctx, func(tx Tx) (err error) {
+	err = a.db.read(ctx, func(tx outboxTx) (err error) {
 		if n, err = tx.Notification(ctx, id); err != nil {
 			return err
 		}

@@ -83,12 +83,12 @@ func (a *Inbox) AcceptSender(ctx context.Context, addr string) error {
 }
 
 // mailSender returns the active user with the address; unknownSender for anyone else.
-func (a *core) mailSender(ctx context.Context, addr string) (u desk.User, err error) {
+func (a *Inbox) mailSender(ctx context.Context, addr string) (u desk.User, err error) {
 	addr = mailAddress(addr)
 	if addr == "" || len(addr) > desk.MaxEmail {
 		return u, unknownSender
 	}
-	err = a.store.Read(ctx, func(tx Tx) (err error) {
+	err = a.db.read(ctx, func(tx inboxTx) (err error) {
 		u, err = tx.UserByEmail(ctx, addr)
 		return err
 	})
@@ -131,7 +131,7 @@ func (a *Inbox) Receive(ctx context.Context, m InboundMail) (InboundResult, erro
 	if err != nil {
 		return res, err
 	}
-	record := func(tx Tx, inc desk.Incident, now time.Time) error {
+	record := func(tx InboxStore, inc desk.Incident, now time.Time) error {
 		if m.MessageID == "" {
 			return nil
 		}
@@ -143,7 +143,7 @@ func (a *Inbox) Receive(ctx context.Context, m InboundMail) (InboundResult, erro
 	}
 	switch {
 	case id != 0:
-		err = a.store.Read(ctx, func(tx Tx) error {
+		err = a.db.read(ctx, func(tx inboxTx) error {
 			_, err := visibleIncident(ctx, tx, actor, id)
 			return err
 		})
@@ -180,13 +180,13 @@ func (a *Inbox) Receive(ctx context.Context, m InboundMail) (InboundResult, erro
 // in a transaction it then rolls back: the record that counts is written with the message's
 // incident. This answers a sending server's retry as a success before anything else is
 // checked (the incident may have closed since).
-func (a *core) seenMail(ctx context.Context, messageID string) (bool, error) {
+func (a *Inbox) seenMail(ctx context.Context, messageID string) (bool, error) {
 	if messageID == "" {
 		return false, nil
 	}
 	errRollback := errors.New("roll back")
 	seen := false
-	err := a.store.Write(ctx, func(tx Tx) error {
+	err := a.db.write(ctx, func(tx inboxTx) error {
 		ok, err := tx.RecordInbound(ctx, messageID, nil, a.clock())
 		if err != nil {
 			return err
@@ -212,7 +212,7 @@ var (
 // recipients, then by a Message-ID of Meldpunt's it refers to, then by the subject's tag.
 // id is 0 when there is none; toDesk tells whether it was sent to the desk's address (or a
 // reply address of a message about no incident).
-func (a *core) mailIncident(ctx context.Context, m InboundMail) (id int64, toDesk bool, err error) {
+func (a *Inbox) mailIncident(ctx context.Context, m InboundMail) (id int64, toDesk bool, err error) {
 	deskAddr := mailAddress(a.cfg.Mail.From.Email)
 	for _, to := range m.To {
 		to = mailAddress(to)
@@ -229,7 +229,7 @@ func (a *core) mailIncident(ctx context.Context, m InboundMail) (id int64, toDes
 		}
 		toDesk = true
 		var n desk.Notification
-		err = a.store.Read(ctx, func(tx Tx) (err error) {
+		err = a.db.read(ctx, func(tx inboxTx) (err error) {
 			n, err = tx.Notification(ctx, nid)
 			return err
 		})
@@ -272,7 +272,7 @@ func reversed(s []string) []string {
 // Its SLA clocks, first timeline entry, files, the reporter's report_received notification,
 // the desk's new_report notifications, the audit record and then's writes are stored in one
 // transaction.
-func (a *core) reportByMail(ctx context.Context, actor desk.Actor, subject, text string, files []checkedFile, then func(Tx, desk.Incident, time.Time) error) (inc desk.Incident, err error) {
+func (a *Inbox) reportByMail(ctx context.Context, actor desk.Actor, subject, text string, files []checkedFile, then func(InboxStore, desk.Incident, time.Time) error) (inc desk.Incident, err error) {
 	if !actor.Role.IsClient() {
 		return inc, desk.Errorf(desk.EFORBIDDEN, "staff register incidents in Meldpunt, not by email to the desk's address; replies to an incident's messages are taken")
 	}
@@ -289,7 +289,7 @@ func (a *core) reportByMail(ctx context.Context, actor desk.Actor, subject, text
 	}
 	now := a.clock()
 	inc.CreatedAt, inc.UpdatedAt = now, now
-	err = a.store.Write(ctx, func(tx Tx) error {
+	err = a.db.write(ctx, func(tx inboxTx) error {
 		if err := a.register(ctx, tx, actor, &inc, now); err != nil {
 			return err
 		}

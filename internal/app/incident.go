@@ -72,7 +72,7 @@ func (a *Incidents) Create(ctx context.Context, actor desk.Actor, in IncidentInp
 	}
 	now := a.clock()
 	inc.CreatedAt, inc.UpdatedAt = now, now
-	err = a.store.Write(ctx, func(tx Tx) error {
+	err = a.db.write(ctx, func(tx incidentTx) error {
 		if err := a.register(ctx, tx, actor, &inc, now); err != nil {
 			return err
 		}
@@ -81,10 +81,21 @@ func (a *Incidents) Create(ctx context.Context, actor desk.Actor, in IncidentInp
 	return inc, err
 }
 
+// registerTx is what register reads and writes.
+type registerTx interface {
+	ComponentStore
+	IdentityStore
+	IncidentStore
+	OrganisationStore
+	OutboxStore
+	SLAStore
+	SettingStore
+}
+
 // register stores a new incident registered without the questionnaire (by the desk, the
 // API or email): its priority from the matrix, its SLA deadlines, the public "registered"
 // entry, and the desk's new_report messages.
-func (a *core) register(ctx context.Context, tx Tx, actor desk.Actor, inc *desk.Incident, now time.Time) error {
+func (a *core) register(ctx context.Context, tx registerTx, actor desk.Actor, inc *desk.Incident, now time.Time) error {
 	if err := settle(ctx, tx, inc); err != nil {
 		return err
 	}
@@ -102,8 +113,16 @@ func (a *core) register(ctx context.Context, tx Tx, actor desk.Actor, inc *desk.
 	return notifyNewReport(ctx, tx, actor, *inc, 0, nil, now)
 }
 
+// settleTx is what settle reads and writes.
+type settleTx interface {
+	ComponentStore
+	IdentityStore
+	OrganisationStore
+	SettingStore
+}
+
 // settle checks what the incident refers to and sets its priority from the matrix.
-func settle(ctx context.Context, tx Tx, inc *desk.Incident) error {
+func settle(ctx context.Context, tx settleTx, inc *desk.Incident) error {
 	if err := checkIncidentRefs(ctx, tx, inc); err != nil {
 		return err
 	}
@@ -117,7 +136,11 @@ func settle(ctx context.Context, tx Tx, inc *desk.Incident) error {
 
 // checkIncidentRefs checks that the organisation is a client, the reporter belongs to it,
 // and every component is one the client uses.
-func checkIncidentRefs(ctx context.Context, tx Tx, inc *desk.Incident) error {
+func checkIncidentRefs(ctx context.Context, tx interface {
+	ComponentStore
+	IdentityStore
+	OrganisationStore
+}, inc *desk.Incident) error {
 	var v desk.Validator
 	org, err := tx.Organisation(ctx, inc.OrgID)
 	if desk.IsNotFound(err) || err == nil && org.Kind != desk.OrgClient {
@@ -150,7 +173,7 @@ func checkIncidentRefs(ctx context.Context, tx Tx, inc *desk.Incident) error {
 
 // Incident returns an incident the actor may see; any other id is not found.
 func (a *Incidents) Get(ctx context.Context, actor desk.Actor, id int64) (inc desk.Incident, err error) {
-	err = a.store.Read(ctx, func(tx Tx) error {
+	err = a.db.read(ctx, func(tx incidentTx) error {
 		inc, err = visibleIncident(ctx, tx, actor, id)
 		return err
 	})
@@ -158,7 +181,7 @@ func (a *Incidents) Get(ctx context.Context, actor desk.Actor, id int64) (inc de
 	return inc, err
 }
 
-func visibleIncident(ctx context.Context, tx Tx, actor desk.Actor, id int64) (desk.Incident, error) {
+func visibleIncident(ctx context.Context, tx IncidentStore, actor desk.Actor, id int64) (desk.Incident, error) {
 	inc, err := tx.Incident(ctx, id)
 	if err == nil && !canSeeIncident(actor, inc) {
 		return desk.Incident{}, desk.NotFound("incident")
@@ -174,7 +197,7 @@ func (a *Incidents) List(ctx context.Context, actor desk.Actor, f desk.IncidentF
 	}
 	limit := f.Limit
 	f.Limit++ // one more tells whether there is a next page
-	err = a.store.Read(ctx, func(tx Tx) error {
+	err = a.db.read(ctx, func(tx incidentTx) error {
 		p.Items, err = tx.Incidents(ctx, f)
 		return err
 	})
@@ -191,7 +214,7 @@ func (a *Incidents) List(ctx context.Context, actor desk.Actor, f desk.IncidentF
 // CountIncidents counts the incidents the actor may see that match the filter.
 func (a *Incidents) Count(ctx context.Context, actor desk.Actor, f desk.IncidentFilter) (n int, err error) {
 	scopeIncidents(actor, &f)
-	err = a.store.Read(ctx, func(tx Tx) error {
+	err = a.db.read(ctx, func(tx incidentTx) error {
 		n, err = tx.CountIncidents(ctx, f)
 		return err
 	})
@@ -217,7 +240,7 @@ type IncidentPatch struct {
 // or kind recomputes the SLA deadlines.
 func (a *Incidents) Update(ctx context.Context, actor desk.Actor, id int64, p IncidentPatch) (inc desk.Incident, err error) {
 	now := a.clock()
-	err = a.store.Write(ctx, func(tx Tx) error {
+	err = a.db.write(ctx, func(tx incidentTx) error {
 		if inc, err = visibleIncident(ctx, tx, actor, id); err != nil {
 			return err
 		}
@@ -328,7 +351,7 @@ func checkVersion(inc desk.Incident, v *int) error {
 
 // entry adds a system entry to the timeline: an event with its arguments, and body, its
 // English rendering.
-func entry(ctx context.Context, tx Tx, actor desk.Actor, inc desk.Incident, vis desk.Visibility, body string, at time.Time, event string, args ...string) error {
+func entry(ctx context.Context, tx IncidentStore, actor desk.Actor, inc desk.Incident, vis desk.Visibility, body string, at time.Time, event string, args ...string) error {
 	e := desk.TimelineEntry{IncidentID: inc.ID, Kind: desk.EntrySystem, Visibility: vis, AuthorName: actor.Name,
 		Body: body, Event: event, Args: args, CreatedAt: at}
 	if actor.UserID != 0 {

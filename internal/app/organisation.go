@@ -24,7 +24,7 @@ func (a *Organisations) Create(ctx context.Context, actor desk.Actor, o desk.Org
 	}
 	o.CreatedAt = a.clock()
 	o.UpdatedAt = o.CreatedAt
-	err := a.store.Write(ctx, func(tx Tx) error {
+	err := a.db.write(ctx, func(tx organisationTx) error {
 		if err := tx.CreateOrganisation(ctx, &o); err != nil {
 			return err
 		}
@@ -38,7 +38,7 @@ func (a *Organisations) Get(ctx context.Context, actor desk.Actor, id int64) (o 
 	if !canSeeOrg(actor, id) {
 		return o, desk.NotFound("organisation")
 	}
-	err = a.store.Read(ctx, func(tx Tx) error {
+	err = a.db.read(ctx, func(tx organisationTx) error {
 		o, err = tx.Organisation(ctx, id)
 		return err
 	})
@@ -47,7 +47,7 @@ func (a *Organisations) Get(ctx context.Context, actor desk.Actor, id int64) (o 
 
 // Organisations lists the organisations the actor may see: staff all, a client its own.
 func (a *Organisations) List(ctx context.Context, actor desk.Actor, kind desk.OrgKind) (os []desk.Organisation, err error) {
-	err = a.store.Read(ctx, func(tx Tx) error {
+	err = a.db.read(ctx, func(tx organisationTx) error {
 		if !actor.Role.IsStaff() {
 			o, err := tx.Organisation(ctx, actor.OrgID)
 			if err == nil && (kind == "" || o.Kind == kind) {
@@ -75,7 +75,7 @@ func (a *Organisations) Update(ctx context.Context, actor desk.Actor, id int64, 
 	if err := requireAdmin(actor, "change organisations"); err != nil {
 		return o, err
 	}
-	err = a.store.Write(ctx, func(tx Tx) error {
+	err = a.db.write(ctx, func(tx organisationTx) error {
 		if o, err = tx.Organisation(ctx, id); err != nil {
 			return err
 		}
@@ -106,7 +106,7 @@ func (a *Organisations) CreateContract(ctx context.Context, actor desk.Actor, c 
 	c.Normalize()
 	c.CreatedAt = a.clock()
 	c.UpdatedAt = c.CreatedAt
-	err := a.store.Write(ctx, func(tx Tx) error {
+	err := a.db.write(ctx, func(tx organisationTx) error {
 		if err := checkContract(ctx, tx, &c); err != nil {
 			return err
 		}
@@ -130,7 +130,7 @@ func (a *Organisations) CreateContract(ctx context.Context, actor desk.Actor, c 
 
 // Contract returns a contract the actor may see: staff any, a client its own organisation's.
 func (a *Organisations) Contract(ctx context.Context, actor desk.Actor, id int64) (c desk.Contract, err error) {
-	err = a.store.Read(ctx, func(tx Tx) error {
+	err = a.db.read(ctx, func(tx organisationTx) error {
 		c, err = tx.Contract(ctx, id)
 		if err == nil && !canSeeOrg(actor, c.OrgID) {
 			err = desk.NotFound("contract")
@@ -148,7 +148,7 @@ func (a *Organisations) Contracts(ctx context.Context, actor desk.Actor, orgID i
 		}
 		orgID = actor.OrgID
 	}
-	err = a.store.Read(ctx, func(tx Tx) error {
+	err = a.db.read(ctx, func(tx organisationTx) error {
 		cs, err = tx.Contracts(ctx, orgID)
 		return err
 	})
@@ -168,7 +168,7 @@ type ContractPatch struct {
 
 // UpdateContract changes a contract; only admins may.
 func (a *Organisations) UpdateContract(ctx context.Context, actor desk.Actor, id int64, p ContractPatch) (c desk.Contract, err error) {
-	err = a.store.Write(ctx, func(tx Tx) error {
+	err = a.db.write(ctx, func(tx organisationTx) error {
 		if c, err = tx.Contract(ctx, id); err != nil {
 			return err
 		}

@@ -25,7 +25,7 @@ func (a *Outbox) List(ctx context.Context, actor desk.Actor, f desk.OutboxFilter
 	}
 	want := f.Limit
 	f.Limit++ // one more tells whether there is a next page
-	err = a.store.Read(ctx, func(tx Tx) error {
+	err = a.db.read(ctx, func(tx outboxTx) error {
 		p.Items, err = tx.Outbox(ctx, f)
 		return err
 	})
@@ -45,7 +45,7 @@ func (a *Outbox) Counts(ctx context.Context, actor desk.Actor) (c map[desk.Deliv
 	if err := requireAdmin(actor, "see the outbox"); err != nil {
 		return nil, err
 	}
-	err = a.store.Read(ctx, func(tx Tx) error {
+	err = a.db.read(ctx, func(tx outboxTx) error {
 		c, err = tx.OutboxCounts(ctx)
 		return err
 	})
@@ -59,7 +59,7 @@ func (a *Outbox) Retry(ctx context.Context, actor desk.Actor, id int64) (n desk.
 		return n, err
 	}
 	now := a.clock()
-	err = a.store.Write(ctx, func(tx Tx) error {
+	err = a.db.write(ctx, func(tx outboxTx) error {
 		before, err := tx.Notification(ctx, id)
 		if err != nil {
 			return err
@@ -88,7 +88,7 @@ func (a *Outbox) Preferences(ctx context.Context, actor desk.Actor) (ps []desk.P
 		return nil, forbidden("have notification preferences")
 	}
 	var off []string
-	err = a.store.Read(ctx, func(tx Tx) error {
+	err = a.db.read(ctx, func(tx outboxTx) error {
 		off, err = tx.NotificationOptOuts(ctx, actor.UserID)
 		return err
 	})
@@ -124,7 +124,7 @@ func (a *Outbox) SetPreferences(ctx context.Context, actor desk.Actor, ps []desk
 		return nil, err
 	}
 	now := a.clock()
-	err := a.store.Write(ctx, func(tx Tx) error {
+	err := a.db.write(ctx, func(tx outboxTx) error {
 		off, err := tx.NotificationOptOuts(ctx, actor.UserID)
 		if err != nil {
 			return err
@@ -156,7 +156,7 @@ func (a *Outbox) Recipients(ctx context.Context, actor desk.Actor, ns []desk.Not
 		return nil, err
 	}
 	us := map[int64]desk.User{}
-	err := a.store.Read(ctx, func(tx Tx) error {
+	err := a.db.read(ctx, func(tx outboxTx) error {
 		for _, n := range ns {
 			if _, ok := us[n.UserID]; ok {
 				continue
@@ -189,7 +189,7 @@ func MandatoryKinds(r desk.Role) []string {
 // OutboxStats counts notifications per delivery state for the metrics; it needs no actor
 // and tells nothing but numbers.
 func (a *Outbox) Stats(ctx context.Context) (c map[desk.DeliveryState]int, err error) {
-	err = a.store.Read(ctx, func(tx Tx) error {
+	err = a.db.read(ctx, func(tx outboxTx) error {
 		c, err = tx.OutboxCounts(ctx)
 		return err
 	})

@@ -15,7 +15,7 @@ import (
 
 // currentQuestionnaire returns the newest stored definition, or the default when none is
 // stored yet.
-func currentQuestionnaire(ctx context.Context, tx Tx) (desk.Questionnaire, error) {
+func currentQuestionnaire(ctx context.Context, tx ReportStore) (desk.Questionnaire, error) {
 	q, err := tx.Questionnaire(ctx, 0)
 	if desk.IsNotFound(err) {
 		return desk.DefaultQuestionnaire(), nil
@@ -25,7 +25,7 @@ func currentQuestionnaire(ctx context.Context, tx Tx) (desk.Questionnaire, error
 
 // Questionnaire returns the definition clients answer now. Anyone signed in may read it.
 func (a *Reports) Questionnaire(ctx context.Context, actor desk.Actor) (q desk.Questionnaire, err error) {
-	err = a.store.Read(ctx, func(tx Tx) error {
+	err = a.db.read(ctx, func(tx reportTx) error {
 		q, err = currentQuestionnaire(ctx, tx)
 		return err
 	})
@@ -39,7 +39,7 @@ func (a *Reports) QuestionnaireVersion(ctx context.Context, actor desk.Actor, ve
 	if version <= 0 {
 		return q, desk.NotFound("questionnaire")
 	}
-	err = a.store.Read(ctx, func(tx Tx) error {
+	err = a.db.read(ctx, func(tx reportTx) error {
 		q, err = tx.Questionnaire(ctx, version)
 		if desk.IsNotFound(err) && version == 1 {
 			q, err = desk.DefaultQuestionnaire(), nil // the default before anyone stored it
@@ -59,7 +59,7 @@ func (a *Reports) ReplaceQuestionnaire(ctx context.Context, actor desk.Actor, q 
 		return q, err
 	}
 	now := a.clock()
-	err := a.store.Write(ctx, func(tx Tx) error {
+	err := a.db.write(ctx, func(tx reportTx) error {
 		if _, err := storedQuestionnaire(ctx, tx, now); err != nil { // keep the default as version 1
 			return err
 		}
@@ -78,7 +78,7 @@ func (a *Reports) ReplaceQuestionnaire(ctx context.Context, actor desk.Actor, q 
 
 // storedQuestionnaire returns the newest stored definition, storing the default as version
 // 1 when none is stored, so that every report refers to a stored version.
-func storedQuestionnaire(ctx context.Context, tx Tx, now time.Time) (desk.Questionnaire, error) {
+func storedQuestionnaire(ctx context.Context, tx ReportStore, now time.Time) (desk.Questionnaire, error) {
 	q, err := tx.Questionnaire(ctx, 0)
 	if !desk.IsNotFound(err) {
 		return q, err

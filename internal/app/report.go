@@ -40,14 +40,22 @@ func (a *Reports) Evaluate(ctx context.Context, actor desk.Actor, orgID int64, a
 	} else if !actor.Role.IsDesk() {
 		return v, forbidden("evaluate reports")
 	}
-	err = a.store.Read(ctx, func(tx Tx) error {
+	err = a.db.read(ctx, func(tx reportTx) error {
 		v, err = a.evaluate(ctx, tx, orgID, answers, a.clock())
 		return err
 	})
 	return v, err
 }
 
-func (a *core) evaluate(ctx context.Context, tx Tx, orgID int64, answers desk.Answers, now time.Time) (Verdict, error) {
+// evaluateTx is what evaluate reads and writes.
+type evaluateTx interface {
+	OrganisationStore
+	ReportStore
+	SLAStore
+	SettingStore
+}
+
+func (a *core) evaluate(ctx context.Context, tx evaluateTx, orgID int64, answers desk.Answers, now time.Time) (Verdict, error) {
 	q, err := currentQuestionnaire(ctx, tx)
 	if err != nil {
 		return Verdict{}, err
@@ -74,7 +82,7 @@ func (a *core) evaluate(ctx context.Context, tx Tx, orgID int64, answers desk.An
 // promise says what the newest active contract promises for a report of that priority,
 // urgent or not, at now; nil without an active contract. Whether now lies within the
 // support hours is read from the calendar the contract names.
-func (a *core) promise(ctx context.Context, tx Tx, cs []desk.Contract, urgent bool, prio desk.Priority, now time.Time) (*Promise, error) {
+func (a *core) promise(ctx context.Context, tx SLAStore, cs []desk.Contract, urgent bool, prio desk.Priority, now time.Time) (*Promise, error) {
 	c, ok := activeContract(cs)
 	if !ok {
 		return nil, nil
@@ -98,7 +106,7 @@ func (a *core) promise(ctx context.Context, tx Tx, cs []desk.Contract, urgent bo
 // IncidentPromise says what the client's contract promises for an incident the actor may
 // see, by its kind and priority now; nil without an active contract.
 func (a *Reports) Promise(ctx context.Context, actor desk.Actor, id int64) (p *Promise, err error) {
-	err = a.store.Read(ctx, func(tx Tx) error {
+	err = a.db.read(ctx, func(tx reportTx) error {
 		inc, err := visibleIncident(ctx, tx, actor, id)
 		if err != nil {
 			return err
@@ -192,7 +200,7 @@ func (a *Reports) Submit(ctx context.Context, actor desk.Actor, in ReportInput) 
 	}
 	now := a.clock()
 	inc.CreatedAt, inc.UpdatedAt = now, now
-	err = a.store.Write(ctx, func(tx Tx) error {
+	err = a.db.write(ctx, func(tx reportTx) error {
 		q, err := storedQuestionnaire(ctx, tx, now)
 		if err != nil {
 			return err
@@ -276,7 +284,7 @@ func (a *Reports) Submit(ctx context.Context, actor desk.Actor, in ReportInput) 
 }
 
 // notify queues a notification for a person.
-func notify(ctx context.Context, tx Tx, userID int64, inc desk.Incident, kind string, now time.Time, payload map[string]any) error {
+func notify(ctx context.Context, tx OutboxStore, userID int64, inc desk.Incident, kind string, now time.Time, payload map[string]any) error {
 	n, err := notification(userID, inc, kind, now, payload)
 	if err != nil {
 		return err
@@ -294,7 +302,7 @@ func notification(userID int64, inc desk.Incident, kind string, now time.Time, p
 }
 
 // notifyAll queues one notification with the same payload for each person.
-func notifyAll(ctx context.Context, tx Tx, userIDs []int64, inc desk.Incident, kind string, now time.Time, payload map[string]any) error {
+func notifyAll(ctx context.Context, tx OutboxStore, userIDs []int64, inc desk.Incident, kind string, now time.Time, payload map[string]any) error {
 	if len(userIDs) == 0 {
 		return nil
 	}
@@ -312,7 +320,7 @@ func notifyAll(ctx context.Context, tx Tx, userIDs []int64, inc desk.Incident, k
 }
 
 // queue stores the notifications of one change, several in one statement.
-func queue(ctx context.Context, tx Tx, ns []*desk.Notification) error {
+func queue(ctx context.Context, tx OutboxStore, ns []*desk.Notification) error {
 	switch len(ns) {
 	case 0:
 		return nil
@@ -326,7 +334,11 @@ func queue(ctx context.Context, tx Tx, ns []*desk.Notification) error {
 // one who registered it. The provider's staff are read in one query; providerID 0 takes the
 // provider from a staff actor (staff belong to it) or else looks it up. verdict is the
 // questionnaire's, nil for an incident registered without it.
-func notifyNewReport(ctx context.Context, tx Tx, actor desk.Actor, inc desk.Incident, providerID int64, verdict any, now time.Time) error {
+func notifyNewReport(ctx context.Context, tx interface {
+	IdentityStore
+	OrganisationStore
+	OutboxStore
+}, actor desk.Actor, inc desk.Incident, providerID int64, verdict any, now time.Time) error {
 	if providerID == 0 && actor.Role.IsStaff() && !actor.System {
 		providerID = actor.OrgID
 	}
@@ -362,7 +374,7 @@ func notifyNewReport(ctx context.Context, tx Tx, actor desk.Actor, inc desk.Inci
 
 // Report returns the questionnaire answers of an incident the actor may see.
 func (a *Reports) Get(ctx context.Context, actor desk.Actor, incidentID int64) (r desk.Report, err error) {
-	err = a.store.Read(ctx, func(tx Tx) error {
+	err = a.db.read(ctx, func(tx reportTx) error {
 		if _, err := visibleIncident(ctx, tx, actor, incidentID); err != nil {
 			return err
 		}
@@ -374,7 +386,7 @@ func (a *Reports) Get(ctx context.Context, actor desk.Actor, incidentID int64) (
 
 // Notifications lists the notifications queued for the actor.
 func (a *Outbox) Notifications(ctx context.Context, actor desk.Actor) (ns []desk.Notification, err error) {
-	err = a.store.Read(ctx, func(tx Tx) error {
+	err = a.db.read(ctx, func(tx outboxTx) error {
 		ns, err = tx.Notifications(ctx, actor.UserID)
 		return err
 	})
@@ -389,7 +401,7 @@ func (a *Reports) Assess(ctx context.Context, actor desk.Actor, id int64, approv
 	var val desk.Validator
 	val.Text("reason", reason, !approve, desk.MaxText, true)
 	now := a.clock()
-	err = a.store.Write(ctx, func(tx Tx) error {
+	err = a.db.write(ctx, func(tx reportTx) error {
 		if inc, err = visibleIncident(ctx, tx, actor, id); err != nil {
 			return err
 		}

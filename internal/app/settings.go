@@ -11,7 +11,7 @@ import (
 const settingMatrix = "priority_matrix"
 
 // matrix returns the configured priority matrix, or the default.
-func matrix(ctx context.Context, tx Tx) (desk.Matrix, error) {
+func matrix(ctx context.Context, tx SettingStore) (desk.Matrix, error) {
 	s, err := tx.Setting(ctx, settingMatrix)
 	if desk.IsNotFound(err) {
 		return desk.DefaultMatrix, nil
@@ -28,7 +28,7 @@ func matrix(ctx context.Context, tx Tx) (desk.Matrix, error) {
 
 // PriorityMatrix returns the matrix that maps urgency × impact onto a priority.
 func (a *Incidents) PriorityMatrix(ctx context.Context, actor desk.Actor) (m desk.Matrix, err error) {
-	err = a.store.Read(ctx, func(tx Tx) error {
+	err = a.db.read(ctx, func(tx incidentTx) error {
 		m, err = matrix(ctx, tx)
 		return err
 	})
@@ -44,7 +44,7 @@ func (a *Incidents) SetPriorityMatrix(ctx context.Context, actor desk.Actor, m d
 	if err := m.Validate(); err != nil {
 		return err
 	}
-	return a.store.Write(ctx, func(tx Tx) error {
+	return a.db.write(ctx, func(tx incidentTx) error {
 		old, err := matrix(ctx, tx)
 		if err != nil {
 			return err

@@ -14,7 +14,7 @@ const settingSetupToken = "setup_token_hash"
 // none, and, while nobody can sign in yet, a one-time setup secret with which the first
 // admin signs up (see CompleteSetup). It returns "" once any user exists.
 func (a *Identity) Bootstrap(ctx context.Context) (setupSecret string, err error) {
-	err = a.store.Write(ctx, func(tx Tx) error {
+	err = a.db.write(ctx, func(tx identityTx) error {
 		if _, err := provider(ctx, tx); err == errNoProvider {
 			p := desk.Organisation{Name: "Provider", Slug: "provider", Kind: desk.OrgProvider, CreatedAt: a.clock(), UpdatedAt: a.clock()}
 			if err := tx.CreateOrganisation(ctx, &p); err != nil {
@@ -61,7 +61,7 @@ func (a *Identity) CompleteSetup(ctx context.Context, secret string, in SetupInp
 	}
 	hashed := HashPassword(in.Password, a.cfg.Argon2)
 	now := a.clock()
-	err = a.store.Write(ctx, func(tx Tx) error {
+	err = a.db.write(ctx, func(tx identityTx) error {
 		stored, err := tx.Setting(ctx, settingSetupToken)
 		if desk.IsNotFound(err) || err == nil && stored == "" {
 			return desk.Errorf(desk.ECONFLICT, "Meldpunt is set up already; sign in")
@@ -112,7 +112,7 @@ func (a *Identity) CompleteSetup(ctx context.Context, secret string, in SetupInp
 
 // SetupPending tells whether the first admin still has to be created.
 func (a *Identity) SetupPending(ctx context.Context) (pending bool, err error) {
-	err = a.store.Read(ctx, func(tx Tx) error {
+	err = a.db.read(ctx, func(tx identityTx) error {
 		n, err := tx.CountUsers(ctx)
 		pending = n == 0
 		return err
@@ -123,7 +123,7 @@ func (a *Identity) SetupPending(ctx context.Context) (pending bool, err error) {
 // ProviderName returns the provider's name, which texts such as the procedure show. It is
 // no secret: any signed-in person may read it.
 func (a *Organisations) ProviderName(ctx context.Context) (name string, err error) {
-	err = a.store.Read(ctx, func(tx Tx) error {
+	err = a.db.read(ctx, func(tx organisationTx) error {
 		p, err := provider(ctx, tx)
 		name = p.Name
 		return err
@@ -133,7 +133,7 @@ func (a *Organisations) ProviderName(ctx context.Context) (name string, err erro
 
 // UserByEmail finds a user for the command line (token create --email).
 func (a *Identity) UserByEmail(ctx context.Context, actor desk.Actor, email string) (u desk.User, err error) {
-	err = a.store.Read(ctx, func(tx Tx) error {
+	err = a.db.read(ctx, func(tx identityTx) error {
 		u, err = tx.UserByEmail(ctx, email)
 		if err == nil && !actor.System && !canSeeUser(actor, u) {
 			err = desk.NotFound("user")
@@ -145,7 +145,7 @@ func (a *Identity) UserByEmail(ctx context.Context, actor desk.Actor, email stri
 
 // OrganisationBySlug finds an organisation for the command line (user create --org).
 func (a *Organisations) BySlug(ctx context.Context, actor desk.Actor, slug string) (o desk.Organisation, err error) {
-	err = a.store.Read(ctx, func(tx Tx) error {
+	err = a.db.read(ctx, func(tx organisationTx) error {
 		o, err = tx.OrganisationBySlug(ctx, slug)
 		if err == nil && !canSeeOrg(actor, o.ID) {
 			err = desk.NotFound("organisation")

@@ -82,7 +82,7 @@ func builtInCalendar(slug string) (desk.Calendar, bool) {
 
 // calendarIn returns the calendar that applies under slug: the stored version, else the
 // built-in one; ok is false when there is neither.
-func calendarIn(ctx context.Context, tx Tx, slug string) (c desk.Calendar, ok bool, err error) {
+func calendarIn(ctx context.Context, tx SLAStore, slug string) (c desk.Calendar, ok bool, err error) {
 	s, err := tx.Calendar(ctx, slug)
 	switch {
 	case err == nil:
@@ -95,7 +95,7 @@ func calendarIn(ctx context.Context, tx Tx, slug string) (c desk.Calendar, ok bo
 }
 
 // calendarSlugs lists the slugs of every calendar that applies, built-in and stored.
-func calendarSlugs(ctx context.Context, tx Tx) ([]string, error) {
+func calendarSlugs(ctx context.Context, tx SLAStore) ([]string, error) {
 	stored, err := tx.Calendars(ctx)
 	if err != nil {
 		return nil, err
@@ -114,7 +114,7 @@ func calendarSlugs(ctx context.Context, tx Tx) ([]string, error) {
 
 // clockIn returns the clock of the calendar slug names, built once and cached; nil when no
 // such calendar exists (the incident then gets no deadlines rather than no registration).
-func (a *core) clockIn(ctx context.Context, tx Tx, slug string) (*desk.Clock, error) {
+func (a *core) clockIn(ctx context.Context, tx SLAStore, slug string) (*desk.Clock, error) {
 	c, ok, err := calendarIn(ctx, tx, slug)
 	if err != nil || !ok {
 		return nil, err
@@ -151,7 +151,7 @@ func normalizeCalendar(c *desk.Calendar) {
 // version of them) and the admins' own, by slug. Anyone signed in may read them: they say
 // when the desk works.
 func (a *SLA) Calendars(ctx context.Context, actor desk.Actor) (cs []CalendarEntry, err error) {
-	err = a.store.Read(ctx, func(tx Tx) error {
+	err = a.db.read(ctx, func(tx slaTx) error {
 		stored, err := tx.Calendars(ctx)
 		if err != nil {
 			return err
@@ -190,7 +190,7 @@ func (a *SLA) PutCalendar(ctx context.Context, actor desk.Actor, c desk.Calendar
 	}
 	normalizeCalendar(&c)
 	now := a.clock()
-	err = a.store.Write(ctx, func(tx Tx) error {
+	err = a.db.write(ctx, func(tx slaTx) error {
 		before, _, err := calendarIn(ctx, tx, c.Slug)
 		if err != nil {
 			return err
@@ -213,7 +213,7 @@ func (a *SLA) PutCalendar(ctx context.Context, actor desk.Actor, c desk.Calendar
 
 // checkContract validates a contract and checks, in the transaction, that the calendars it
 // names exist; every violation is reported at once.
-func checkContract(ctx context.Context, tx Tx, c *desk.Contract) error {
+func checkContract(ctx context.Context, tx SLAStore, c *desk.Contract) error {
 	var v desk.Validator
 	if err := c.Validate(); err != nil {
 		e, ok := err.(*desk.Error)
@@ -260,7 +260,10 @@ func hoursFor(c desk.Contract, kind desk.Kind) desk.SupportHours {
 // slaBasis returns what an incident's clocks count with: the clock of the calendar for its
 // kind and the target for its priority, under its organisation's newest active contract. ok
 // is false without such a contract, calendar or target.
-func (a *core) slaBasis(ctx context.Context, tx Tx, inc desk.Incident) (k *desk.Clock, t desk.Target, ok bool, err error) {
+func (a *core) slaBasis(ctx context.Context, tx interface {
+	OrganisationStore
+	SLAStore
+}, inc desk.Incident) (k *desk.Clock, t desk.Target, ok bool, err error) {
 	cs, err := tx.Contracts(ctx, inc.OrgID)
 	if err != nil {
 		return nil, t, false, err
@@ -277,7 +280,10 @@ func (a *core) slaBasis(ctx context.Context, tx Tx, inc desk.Incident) (k *desk.
 }
 
 // startSLA starts the clocks of a new incident: no contract, no deadlines.
-func (a *core) startSLA(ctx context.Context, tx Tx, inc *desk.Incident) error {
+func (a *core) startSLA(ctx context.Context, tx interface {
+	OrganisationStore
+	SLAStore
+}, inc *desk.Incident) error {
 	k, t, ok, err := a.slaBasis(ctx, tx, *inc)
 	if err != nil || !ok {
 		inc.SLA = desk.SLA{}
@@ -297,7 +303,10 @@ func pausedState(s desk.State) bool {
 // registration time, keeping the paused time, in the calendar of the (new) kind. Without an
 // active contract the deadlines stay as they are. Warnings and breaches whose new time lies
 // ahead are handled again.
-func (a *core) retargetSLA(ctx context.Context, tx Tx, inc *desk.Incident, now time.Time) error {
+func (a *core) retargetSLA(ctx context.Context, tx interface {
+	OrganisationStore
+	SLAStore
+}, inc *desk.Incident, now time.Time) error {
 	k, t, ok, err := a.slaBasis(ctx, tx, *inc)
 	if err != nil || !ok {
 		return err
@@ -321,7 +330,10 @@ func pauseSLA(inc *desk.Incident, now time.Time) {
 // resumeSLA restarts the resolution clock after waiting or a rejected solution: the
 // deadline moves on by the open time of the pause. Without an active contract the clock
 // stays paused, since there is no target to count to.
-func (a *core) resumeSLA(ctx context.Context, tx Tx, inc *desk.Incident, now time.Time) error {
+func (a *core) resumeSLA(ctx context.Context, tx interface {
+	OrganisationStore
+	SLAStore
+}, inc *desk.Incident, now time.Time) error {
 	if inc.SLA.Calendar == "" {
 		return nil
 	}
@@ -353,45 +365,35 @@ var slaActor = desk.SystemActor("Meldpunt")
 func (a *SLA) RunChecks(ctx context.Context) (int, error) {
 	sent := 0
 	for _, m := range desk.SLAMarks {
-		for round := 0; round < 1000; round++ { // a bound, not a limit one reaches
-			now := a.clock()
-			var ids []int64
-			err := a.store.Read(ctx, func(tx Tx) (err error) {
-				ids, err = tx.DueSLAMarks(ctx, m, now, slaBatch)
-				return err
-			})
-			if err != nil {
-				return sent, err
-			}
-			for _, id := range ids {
-				if err := ctx.Err(); err != nil {
-					return sent, err
-				}
-				var marked bool
-				err := a.store.Write(ctx, func(tx Tx) (err error) {
-					marked, err = a.markSLA(ctx, tx, id, m, now)
-					return err
-				})
-				if err != nil {
-					return sent, fmt.Errorf("SLA %s of incident %d: %w", m, id, err)
-				}
-				if marked {
-					sent++
-				}
-			}
-			if len(ids) < slaBatch {
-				break
-			}
+		n, err := a.drain(ctx, "SLA "+string(m)+" of incident", slaBatch,
+			dueIn(a.db, func(ctx context.Context, tx slaTx, now time.Time, limit int) ([]int64, error) {
+				return tx.DueSLAMarks(ctx, m, now, limit)
+			}),
+			claimIn(a.db, func(ctx context.Context, tx slaTx, id int64, now time.Time) (bool, error) {
+				return a.markSLA(ctx, tx, id, m, now)
+			}))
+		sent += n
+		if err != nil {
+			return sent, err
 		}
 	}
 	return sent, nil
+}
+
+// markSLATx is what markSLA reads and writes.
+type markSLATx interface {
+	AuditStore
+	IdentityStore
+	IncidentStore
+	OutboxStore
+	SLAStore
 }
 
 // markSLA sets the mark, and when this transaction set it, notifies: a warning goes to the
 // owner and the assignee (to the coordinators when the incident has neither); a breach to
 // the owner, the assignee and the desk's coordinators — every active agent and admin — and
 // is written on the timeline (internal) and in the audit log.
-func (a *core) markSLA(ctx context.Context, tx Tx, id int64, m desk.SLAMark, now time.Time) (bool, error) {
+func (a *core) markSLA(ctx context.Context, tx markSLATx, id int64, m desk.SLAMark, now time.Time) (bool, error) {
 	ok, err := tx.MarkSLA(ctx, id, m, now)
 	if err != nil || !ok {
 		return false, err
@@ -434,7 +436,7 @@ func (a *core) markSLA(ctx context.Context, tx Tx, id int64, m desk.SLAMark, now
 // slaRecipients lists, without repeats, who hears of a warning or breach: the owner and
 // the assignee when active, and for a breach (or when there is neither) the desk's
 // coordinators, every active agent and admin.
-func slaRecipients(ctx context.Context, tx Tx, inc desk.Incident, breach bool) ([]int64, error) {
+func slaRecipients(ctx context.Context, tx IdentityStore, inc desk.Incident, breach bool) ([]int64, error) {
 	var to []int64
 	add := func(id int64) {
 		if !slices.Contains(to, id) {
@@ -493,7 +495,7 @@ func (a *Incidents) Queue(ctx context.Context, actor desk.Actor, f desk.Incident
 	}
 	limit := f.Limit
 	f.Limit++ // one more tells whether there is a next page
-	err = a.store.Read(ctx, func(tx Tx) error {
+	err = a.db.read(ctx, func(tx incidentTx) error {
 		p.Items, err = tx.Incidents(ctx, f)
 		return err
 	})

@@ -26,7 +26,7 @@ func (a *SLA) Report(ctx context.Context, actor desk.Actor, orgID int64, m desk.
 	}
 	from, to := m.Range()
 	now := a.clock()
-	err = a.store.Read(ctx, func(tx Tx) error {
+	err = a.db.read(ctx, func(tx slaTx) error {
 		o, err := tx.Organisation(ctx, orgID)
 		if err != nil {
 			return err

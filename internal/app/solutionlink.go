@@ -55,7 +55,7 @@ func (a *Incidents) SolutionByLink(ctx context.Context, token string) (v Solutio
 	if err != nil {
 		return v, err
 	}
-	err = a.store.Read(ctx, func(tx Tx) error {
+	err = a.db.read(ctx, func(tx incidentTx) error {
 		inc, err := tx.Incident(ctx, tok.IncidentID)
 		if desk.IsNotFound(err) || err == nil && inc.ReporterID == nil { // nobody to act for
 			return ErrSolutionLinkInvalid
@@ -80,7 +80,7 @@ func (a *Incidents) ReactToSolution(ctx context.Context, token string, confirm b
 	}
 	var actor desk.Actor
 	now := a.clock()
-	err = a.store.Write(ctx, func(tx Tx) error {
+	err = a.db.write(ctx, func(tx incidentTx) error {
 		inc, err = tx.Incident(ctx, tok.IncidentID)
 		if desk.IsNotFound(err) {
 			return ErrSolutionLinkInvalid

@@ -19,7 +19,7 @@ func (a *Suppliers) List(ctx context.Context, actor desk.Actor, activeOnly bool)
 	if !actor.Role.IsStaff() {
 		return nil, forbidden("see suppliers")
 	}
-	err = a.store.Read(ctx, func(tx Tx) error {
+	err = a.db.read(ctx, func(tx supplierTx) error {
 		ss, err = tx.Suppliers(ctx, activeOnly)
 		return err
 	})
@@ -31,7 +31,7 @@ func (a *Suppliers) Get(ctx context.Context, actor desk.Actor, id int64) (s desk
 	if !actor.Role.IsStaff() {
 		return s, desk.NotFound("supplier")
 	}
-	err = a.store.Read(ctx, func(tx Tx) error {
+	err = a.db.read(ctx, func(tx supplierTx) error {
 		s, err = tx.Supplier(ctx, id)
 		return err
 	})
@@ -48,7 +48,7 @@ func (a *Suppliers) Create(ctx context.Context, actor desk.Actor, s desk.Supplie
 	}
 	now := a.clock()
 	s.ID, s.CreatedAt, s.UpdatedAt = 0, now, now
-	err := a.store.Write(ctx, func(tx Tx) error {
+	err := a.db.write(ctx, func(tx supplierTx) error {
 		if err := tx.CreateSupplier(ctx, &s); err != nil {
 			return err
 		}
@@ -76,7 +76,7 @@ func (a *Suppliers) Update(ctx context.Context, actor desk.Actor, id int64, p Su
 	if err := requireAdmin(actor, "manage suppliers"); err != nil {
 		return s, err
 	}
-	err = a.store.Write(ctx, func(tx Tx) error {
+	err = a.db.write(ctx, func(tx supplierTx) error {
 		if s, err = tx.Supplier(ctx, id); err != nil {
 			return err
 		}
@@ -149,7 +149,7 @@ func staleAfterFrom(j StaleAfterSetting) (desk.StaleAfter, error) {
 }
 
 // staleAfter returns the stored stale times, or the defaults.
-func staleAfter(ctx context.Context, tx Tx) (desk.StaleAfter, error) {
+func staleAfter(ctx context.Context, tx SettingStore) (desk.StaleAfter, error) {
 	raw, err := tx.Setting(ctx, settingStaleAfter)
 	if desk.IsNotFound(err) {
 		return desk.DefaultStaleAfter(), nil
@@ -170,7 +170,7 @@ func (a *Suppliers) StaleAfter(ctx context.Context, actor desk.Actor) (s desk.St
 	if !actor.Role.IsStaff() {
 		return nil, forbidden("read the stale times")
 	}
-	err = a.store.Read(ctx, func(tx Tx) error {
+	err = a.db.read(ctx, func(tx supplierTx) error {
 		s, err = staleAfter(ctx, tx)
 		return err
 	})
@@ -194,7 +194,7 @@ func (a *Suppliers) SetStaleAfter(ctx context.Context, actor desk.Actor, j Stale
 		return j, err
 	}
 	j = staleAfterJSON(s)
-	err = a.store.Write(ctx, func(tx Tx) error {
+	err = a.db.write(ctx, func(tx supplierTx) error {
 		old, err := staleAfter(ctx, tx)
 		if err != nil {
 			return err
@@ -215,70 +215,40 @@ func (a *Suppliers) SetStaleAfter(ctx context.Context, actor desk.Actor, j Stale
 // own, together with its notification and audit record, so any number of instances may run
 // it at once and each reminder goes out exactly once.
 func (a *Suppliers) RunReminders(ctx context.Context) (int, error) {
-	sent := 0
-	run := func(what string, list func(tx Tx) ([]int64, error), mark func(tx Tx, id int64) (bool, error)) error {
-		for round := 0; round < 1000; round++ { // a bound, not a limit one reaches
-			var ids []int64
-			err := a.store.Read(ctx, func(tx Tx) (err error) {
-				ids, err = list(tx)
-				return err
-			})
-			if err != nil {
-				return err
-			}
-			for _, id := range ids {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-				var marked bool
-				err := a.store.Write(ctx, func(tx Tx) (err error) {
-					marked, err = mark(tx, id)
-					return err
-				})
-				if err != nil {
-					return fmt.Errorf("%s of incident %d: %w", what, id, err)
-				}
-				if marked {
-					sent++
-				}
-			}
-			if len(ids) < slaBatch {
-				return nil
-			}
-		}
-		return nil
-	}
-	now := a.clock()
-	err := run("follow-up reminder",
-		func(tx Tx) ([]int64, error) { return tx.DueFollowUps(ctx, now, slaBatch) },
-		func(tx Tx, id int64) (bool, error) {
+	sent, err := a.drain(ctx, "follow-up reminder of incident", slaBatch,
+		dueIn(a.db, func(ctx context.Context, tx supplierTx, now time.Time, limit int) ([]int64, error) {
+			return tx.DueFollowUps(ctx, now, limit)
+		}),
+		claimIn(a.db, func(ctx context.Context, tx supplierTx, id int64, now time.Time) (bool, error) {
 			ok, err := tx.MarkFollowUp(ctx, id, now)
 			if err != nil || !ok {
 				return false, err
 			}
 			return true, a.remind(ctx, tx, id, desk.NotifyFollowUp, "follow_up", now)
-		})
+		}))
 	if err != nil {
 		return sent, err
 	}
 	var stale desk.StaleAfter
-	if err := a.store.Read(ctx, func(tx Tx) (err error) {
+	if err := a.db.read(ctx, func(tx supplierTx) (err error) {
 		stale, err = staleAfter(ctx, tx)
 		return err
 	}); err != nil {
 		return sent, err
 	}
 	for _, p := range desk.Priorities {
-		cutoff := now.Add(-stale[p])
-		err := run("stale reminder",
-			func(tx Tx) ([]int64, error) { return tx.DueStale(ctx, p, cutoff, slaBatch) },
-			func(tx Tx, id int64) (bool, error) {
-				ok, err := tx.MarkStale(ctx, id, p, cutoff, now)
+		n, err := a.drain(ctx, "stale reminder of incident", slaBatch,
+			dueIn(a.db, func(ctx context.Context, tx supplierTx, now time.Time, limit int) ([]int64, error) {
+				return tx.DueStale(ctx, p, now.Add(-stale[p]), limit)
+			}),
+			claimIn(a.db, func(ctx context.Context, tx supplierTx, id int64, now time.Time) (bool, error) {
+				ok, err := tx.MarkStale(ctx, id, p, now.Add(-stale[p]), now)
 				if err != nil || !ok {
 					return false, err
 				}
 				return true, a.remind(ctx, tx, id, desk.NotifyStale, "stale", now)
-			})
+			}))
+		sent += n
 		if err != nil {
 			return sent, err
 		}
@@ -286,9 +256,18 @@ func (a *Suppliers) RunReminders(ctx context.Context) (int, error) {
 	return sent, nil
 }
 
+// remindTx is what remind reads and writes.
+type remindTx interface {
+	AuditStore
+	IdentityStore
+	IncidentStore
+	OutboxStore
+	SupplierStore
+}
+
 // remind notifies the owner of an incident (the desk's coordinators when it has no active
 // owner) and writes the audit record of the reminder.
-func (a *core) remind(ctx context.Context, tx Tx, id int64, kind, action string, now time.Time) error {
+func (a *core) remind(ctx context.Context, tx remindTx, id int64, kind, action string, now time.Time) error {
 	inc, err := tx.Incident(ctx, id)
 	if err != nil {
 		return err

@@ -34,7 +34,7 @@ func (a *Identity) CreateUser(ctx context.Context, actor desk.Actor, in UserInpu
 	}
 	u.CreatedAt = a.clock()
 	u.UpdatedAt = u.CreatedAt
-	err = a.store.Write(ctx, func(tx Tx) error {
+	err = a.db.write(ctx, func(tx identityTx) error {
 		if u.OrgID == 0 {
 			if actor.Role == desk.RoleClientAdmin {
 				u.OrgID = actor.OrgID
@@ -72,7 +72,7 @@ func (a *Identity) CreateUser(ctx context.Context, actor desk.Actor, in UserInpu
 
 // User returns a user the actor may see.
 func (a *Identity) User(ctx context.Context, actor desk.Actor, id int64) (u desk.User, err error) {
-	err = a.store.Read(ctx, func(tx Tx) error {
+	err = a.db.read(ctx, func(tx identityTx) error {
 		u, err = tx.User(ctx, id)
 		if err == nil && !canSeeUser(actor, u) {
 			err = desk.NotFound("user")
@@ -84,7 +84,7 @@ func (a *Identity) User(ctx context.Context, actor desk.Actor, id int64) (u desk
 
 // Users lists the users the actor may see, narrowed by the filter.
 func (a *Identity) Users(ctx context.Context, actor desk.Actor, f UserFilter) (us []desk.User, err error) {
-	err = a.store.Read(ctx, func(tx Tx) error {
+	err = a.db.read(ctx, func(tx identityTx) error {
 		switch actor.Role {
 		case desk.RoleClientAdmin:
 			if f.OrgID != 0 && f.OrgID != actor.OrgID {
@@ -123,7 +123,7 @@ type UserPatch struct {
 // and client admins (within their organisation) change more.
 func (a *Identity) UpdateUser(ctx context.Context, actor desk.Actor, id int64, p UserPatch) (u desk.User, err error) {
 	defer a.tokens.clear() // a new role or a deactivation applies to the user's tokens at once
-	err = a.store.Write(ctx, func(tx Tx) error {
+	err = a.db.write(ctx, func(tx identityTx) error {
 		if u, err = tx.User(ctx, id); err != nil {
 			return err
 		}
@@ -180,7 +180,7 @@ func (a *Identity) UpdateUser(ctx context.Context, actor desk.Actor, id int64, p
 }
 
 // provider returns the provider organisation.
-func provider(ctx context.Context, tx Tx) (desk.Organisation, error) {
+func provider(ctx context.Context, tx OrganisationStore) (desk.Organisation, error) {
 	ps, err := tx.Organisations(ctx, desk.OrgProvider)
 	if err != nil {
 		return desk.Organisation{}, err

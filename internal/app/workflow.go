@@ -14,7 +14,7 @@ import (
 // rejects a solution. The change, its reason and the solution go on the timeline.
 func (a *Incidents) Transition(ctx context.Context, actor desk.Actor, id int64, t desk.Transition) (inc desk.Incident, err error) {
 	now := a.clock()
-	err = a.store.Write(ctx, func(tx Tx) error {
+	err = a.db.write(ctx, func(tx incidentTx) error {
 		if inc, err = visibleIncident(ctx, tx, actor, id); err != nil {
 			return err
 		}
@@ -24,10 +24,19 @@ func (a *Incidents) Transition(ctx context.Context, actor desk.Actor, id int64, 
 	return inc, err
 }
 
+// transitionTx is what transition reads and writes.
+type transitionTx interface {
+	AuditStore
+	IncidentStore
+	OrganisationStore
+	OutboxStore
+	SLAStore
+}
+
 // transition moves inc, which the actor may see, to another state in tx: the change, its
 // timeline entry, the notifications it causes and its audit record. via, when not empty,
 // says in the audit record how the request came in ("email_link").
-func (a *core) transition(ctx context.Context, tx Tx, actor desk.Actor, incp *desk.Incident, t desk.Transition, now time.Time, via string) error {
+func (a *core) transition(ctx context.Context, tx transitionTx, actor desk.Actor, incp *desk.Incident, t desk.Transition, now time.Time, via string) error {
 	inc := *incp
 	if !actor.System && !canWorkIncident(actor, inc) && !actor.Role.IsClient() {
 		return forbidden("change the state of this incident")
@@ -102,7 +111,7 @@ func (a *core) transition(ctx context.Context, tx Tx, actor desk.Actor, incp *de
 // the desk waits for them, or else of the update, and the owner of a rejected solution.
 // Nobody hears of their own other changes, and a client's change (a client admin rejecting
 // for the reporter) is no update from the desk.
-func notifyTransition(ctx context.Context, tx Tx, actor desk.Actor, from desk.State, inc desk.Incident, t desk.Transition, now time.Time) error {
+func notifyTransition(ctx context.Context, tx OutboxStore, actor desk.Actor, from desk.State, inc desk.Incident, t desk.Transition, now time.Time) error {
 	if from == desk.StateResolved && t.To == desk.StateInProgress {
 		if err := notifyOwnerRejected(ctx, tx, actor, inc, t.Reason, now); err != nil {
 			return err
@@ -137,7 +146,7 @@ func notifyTransition(ctx context.Context, tx Tx, actor desk.Actor, from desk.St
 
 // notifyReply queues what a public reply tells: a reply from staff goes to the reporter as
 // an update, a client's reply to the owner and the assignee; nobody hears of their own.
-func notifyReply(ctx context.Context, tx Tx, actor desk.Actor, inc desk.Incident, body string, now time.Time) error {
+func notifyReply(ctx context.Context, tx OutboxStore, actor desk.Actor, inc desk.Incident, body string, now time.Time) error {
 	p := map[string]any{"number": inc.Number, "title": inc.Title, "by": actor.Name, "body": body}
 	if !actor.Role.IsClient() {
 		if inc.ReporterID == nil || *inc.ReporterID == actor.UserID {
@@ -265,7 +274,7 @@ func (a *core) addEntry(ctx context.Context, actor desk.Actor, id int64, in Entr
 
 // Timeline lists an incident's entries; clients see only the public ones.
 func (a *Incidents) Timeline(ctx context.Context, actor desk.Actor, id int64) (es []desk.TimelineEntry, err error) {
-	err = a.store.Read(ctx, func(tx Tx) error {
+	err = a.db.read(ctx, func(tx incidentTx) error {
 		if _, err := visibleIncident(ctx, tx, actor, id); err != nil {
 			return err
 		}
@@ -295,7 +304,7 @@ const maxFollowUp = 366 * 24 * time.Hour
 // reminded of once more). An expert, a supplier or both may be assigned.
 func (a *Incidents) Assign(ctx context.Context, actor desk.Actor, id int64, as Assignment) (inc desk.Incident, err error) {
 	now := a.clock()
-	err = a.store.Write(ctx, func(tx Tx) error {
+	err = a.db.write(ctx, func(tx incidentTx) error {
 		if inc, err = visibleIncident(ctx, tx, actor, id); err != nil {
 			return err
 		}
@@ -363,7 +372,7 @@ func (a *Incidents) Assign(ctx context.Context, actor desk.Actor, id int64, as A
 }
 
 // notifyAssigned tells a new owner and a new assignee, unless they assigned themselves.
-func notifyAssigned(ctx context.Context, tx Tx, actor desk.Actor, before, inc desk.Incident, now time.Time) error {
+func notifyAssigned(ctx context.Context, tx OutboxStore, actor desk.Actor, before, inc desk.Incident, now time.Time) error {
 	var ns []*desk.Notification
 	for _, r := range []struct {
 		role    string
@@ -386,7 +395,7 @@ func notifyAssigned(ctx context.Context, tx Tx, actor desk.Actor, before, inc de
 // wrong to v. When either changed it returns the arguments of the timeline entry: the
 // supplier ("text:" its name, or "none:") and the follow-up date ("time:" RFC 3339, or
 // "nodate:").
-func assignSupplier(ctx context.Context, tx Tx, v *desk.Validator, inc *desk.Incident, as Assignment, now time.Time) ([]string, error) {
+func assignSupplier(ctx context.Context, tx SupplierStore, v *desk.Validator, inc *desk.Incident, as Assignment, now time.Time) ([]string, error) {
 	changed := false
 	if as.SupplierID != nil && !sameID(inc.SupplierID, *as.SupplierID) {
 		if *as.SupplierID == 0 {
@@ -448,7 +457,7 @@ func sameTime(a, b *time.Time) bool {
 
 // IncidentAudit lists the audit records of an incident; staff who may see it may read them.
 func (a *Incidents) Audit(ctx context.Context, actor desk.Actor, id int64) (es []desk.AuditEntry, err error) {
-	err = a.store.Read(ctx, func(tx Tx) error {
+	err = a.db.read(ctx, func(tx incidentTx) error {
 		if _, err := visibleIncident(ctx, tx, actor, id); err != nil {
 			return err
 		}
@@ -471,7 +480,7 @@ func (a *Audit) List(ctx context.Context, actor desk.Actor, f desk.AuditFilter) 
 	}
 	limit := f.Limit
 	f.Limit++
-	err = a.store.Read(ctx, func(tx Tx) error {
+	err = a.db.read(ctx, func(tx auditTx) error {
 		p.Items, err = tx.Audit(ctx, f)
 		return err
 	})

@@ -25,24 +25,44 @@ type UserFilter struct {
 	Role  desk.Role
 }
 
-// Tx is what one transaction can do. Methods that read one object return a *desk.Error
+// Tx is what one transaction of the store can do: every port below. Only the store and
+// the core see all of it; each service sees the store through its own port, the aggregates
+// it reads and writes (services.go). Methods that read one object return a *desk.Error
 // with code ENOTFOUND when it does not exist; methods that create or update return
 // ECONFLICT when a unique value (a slug, an email) is taken. Create methods set the new
 // object's ID (and, for incidents, Number and Version).
 type Tx interface {
+	OrganisationStore
+	IdentityStore
+	ComponentStore
+	IncidentStore
+	ReportStore
+	AuditStore
+	OutboxStore
+	InboxStore
+	SettingStore
+	SLAStore
+	ChangeStore
+	SupplierStore
+}
+
+// OrganisationStore keeps organisations and their contracts.
+type OrganisationStore interface {
 	CreateOrganisation(ctx context.Context, o *desk.Organisation) error
 	Organisation(ctx context.Context, id int64) (desk.Organisation, error)
 	OrganisationBySlug(ctx context.Context, slug string) (desk.Organisation, error)
 	// Organisations lists organisations by name; kind "" lists both kinds.
 	Organisations(ctx context.Context, kind desk.OrgKind) ([]desk.Organisation, error)
 	UpdateOrganisation(ctx context.Context, o *desk.Organisation) error
-
 	CreateContract(ctx context.Context, c *desk.Contract) error
 	Contract(ctx context.Context, id int64) (desk.Contract, error)
 	// Contracts lists an organisation's contracts, newest first; orgID 0 lists all.
 	Contracts(ctx context.Context, orgID int64) ([]desk.Contract, error)
 	UpdateContract(ctx context.Context, c *desk.Contract) error
+}
 
+// IdentityStore keeps user accounts and what proves who someone is: API tokens, sessions, password-reset links.
+type IdentityStore interface {
 	CreateUser(ctx context.Context, u *desk.User) error
 	User(ctx context.Context, id int64) (desk.User, error)
 	UserByEmail(ctx context.Context, email string) (desk.User, error)
@@ -51,26 +71,26 @@ type Tx interface {
 	// UpdateUser stores every field, the password hash included.
 	UpdateUser(ctx context.Context, u *desk.User) error
 	CountUsers(ctx context.Context) (int, error)
-
 	CreateToken(ctx context.Context, t *desk.Token) error
 	TokenByHash(ctx context.Context, hash []byte) (desk.Token, error)
 	Tokens(ctx context.Context, userID int64) ([]desk.Token, error)
 	// DeleteToken deletes the user's token; ENOTFOUND when the user has no such token.
 	DeleteToken(ctx context.Context, userID, id int64) error
 	TouchToken(ctx context.Context, id int64, at time.Time) error
-
 	CreateSession(ctx context.Context, s *desk.Session) error
 	SessionByHash(ctx context.Context, hash []byte) (desk.Session, error)
 	DeleteSession(ctx context.Context, hash []byte) error
 	DeleteUserSessions(ctx context.Context, userID int64) error
 	// DeleteExpired removes sessions and reset tokens that expired before now.
 	DeleteExpired(ctx context.Context, now time.Time) (int64, error)
-
 	CreateResetToken(ctx context.Context, r *desk.ResetToken) error
 	ResetTokenByHash(ctx context.Context, hash []byte) (desk.ResetToken, error)
 	// UseResetToken marks the token used; ECONFLICT when it was used already.
 	UseResetToken(ctx context.Context, hash []byte, at time.Time) error
+}
 
+// ComponentStore keeps components and their groups.
+type ComponentStore interface {
 	CreateComponentGroup(ctx context.Context, g *desk.ComponentGroup) error
 	ComponentGroup(ctx context.Context, id int64) (desk.ComponentGroup, error)
 	ComponentGroups(ctx context.Context) ([]desk.ComponentGroup, error)
@@ -83,7 +103,10 @@ type Tx interface {
 	// UpdateComponent stores the fields and replaces the client links.
 	UpdateComponent(ctx context.Context, c *desk.Component) error
 	DeleteComponent(ctx context.Context, id int64) error
+}
 
+// IncidentStore keeps incidents, their timelines and their files.
+type IncidentStore interface {
 	// CreateIncident stores the incident and its component links.
 	CreateIncident(ctx context.Context, in *desk.Incident) error
 	Incident(ctx context.Context, id int64) (desk.Incident, error)
@@ -99,26 +122,12 @@ type Tx interface {
 	// still the stored version; it then increments in.Version. A stale version gives
 	// ECONFLICT.
 	UpdateIncident(ctx context.Context, in *desk.Incident) error
-
+	// TouchIncident moves the incident's updated_at forward to at (a reply or a note),
+	// keeping its version.
+	TouchIncident(ctx context.Context, id int64, at time.Time) error
 	AddTimelineEntry(ctx context.Context, e *desk.TimelineEntry) error
 	// Timeline lists an incident's entries oldest first; internal entries only when asked.
 	Timeline(ctx context.Context, incidentID int64, includeInternal bool) ([]desk.TimelineEntry, error)
-
-	AddAudit(ctx context.Context, a *desk.AuditEntry) error
-	// Audit lists entries newest first (by id), below f.After when set, at most f.Limit.
-	Audit(ctx context.Context, f desk.AuditFilter) ([]desk.AuditEntry, error)
-
-	// CreateQuestionnaire stores a new version of the questionnaire and sets q.Version to
-	// one more than the highest stored version (1 for the first).
-	CreateQuestionnaire(ctx context.Context, q *desk.Questionnaire, by *int64, at time.Time) error
-	// Questionnaire returns a stored version; version 0 means the newest. ENOTFOUND when
-	// none is stored.
-	Questionnaire(ctx context.Context, version int) (desk.Questionnaire, error)
-
-	// CreateReport stores the questionnaire answers of an incident (one per incident).
-	CreateReport(ctx context.Context, r *desk.Report) error
-	Report(ctx context.Context, incidentID int64) (desk.Report, error)
-
 	// AddAttachment stores a file of an incident and sets a.ID.
 	AddAttachment(ctx context.Context, a *desk.Attachment, data []byte) error
 	// Attachments lists an incident's files, oldest first, without their content.
@@ -126,7 +135,37 @@ type Tx interface {
 	// Attachment returns one file of an incident with its content; ENOTFOUND when the
 	// incident has no such file.
 	Attachment(ctx context.Context, incidentID, id int64) (desk.Attachment, []byte, error)
+	// DueAutoCloses lists the ids of at most limit resolved incidents whose auto_close_at
+	// is at or before now, the longest overdue first.
+	DueAutoCloses(ctx context.Context, now time.Time, limit int) ([]int64, error)
+	// AutoCloseIncident closes the incident if it is still resolved and its auto_close_at
+	// is at or before now, and tells whether this call closed it; of concurrent calls
+	// exactly one does. It clears auto_close_at and increments the version.
+	AutoCloseIncident(ctx context.Context, id int64, now time.Time) (bool, error)
+}
 
+// ReportStore keeps the questionnaire's versions and the answers of urgent reports.
+type ReportStore interface {
+	// CreateQuestionnaire stores a new version of the questionnaire and sets q.Version to
+	// one more than the highest stored version (1 for the first).
+	CreateQuestionnaire(ctx context.Context, q *desk.Questionnaire, by *int64, at time.Time) error
+	// Questionnaire returns a stored version; version 0 means the newest. ENOTFOUND when
+	// none is stored.
+	Questionnaire(ctx context.Context, version int) (desk.Questionnaire, error)
+	// CreateReport stores the questionnaire answers of an incident (one per incident).
+	CreateReport(ctx context.Context, r *desk.Report) error
+	Report(ctx context.Context, incidentID int64) (desk.Report, error)
+}
+
+// AuditStore keeps the audit log.
+type AuditStore interface {
+	AddAudit(ctx context.Context, a *desk.AuditEntry) error
+	// Audit lists entries newest first (by id), below f.After when set, at most f.Limit.
+	Audit(ctx context.Context, f desk.AuditFilter) ([]desk.AuditEntry, error)
+}
+
+// OutboxStore keeps the outbox: notifications, their delivery, and the kinds people switched off.
+type OutboxStore interface {
 	// Notify queues a notification and sets n.ID.
 	Notify(ctx context.Context, n *desk.Notification) error
 	// NotifyMany queues several notifications at once, all or none; unlike Notify it does
@@ -134,7 +173,6 @@ type Tx interface {
 	NotifyMany(ctx context.Context, ns []*desk.Notification) error
 	// Notifications lists queued notifications of a user, oldest first.
 	Notifications(ctx context.Context, userID int64) ([]desk.Notification, error)
-
 	// The outbox (docs/email.md). DueNotifications lists the ids of pending notifications
 	// whose next attempt has come and whose lease (if any) has run out, oldest first.
 	DueNotifications(ctx context.Context, now time.Time, limit int) ([]int64, error)
@@ -158,17 +196,27 @@ type Tx interface {
 	NotificationOptOuts(ctx context.Context, userID int64) ([]string, error)
 	// SetNotificationOptOuts replaces the kinds a user switched off.
 	SetNotificationOptOuts(ctx context.Context, userID int64, kinds []string) error
+}
+
+// InboxStore remembers the mail taken in.
+type InboxStore interface {
 	// RecordInbound remembers a received message's Message-ID; false when it was recorded
 	// before (the message is then ignored).
 	RecordInbound(ctx context.Context, messageID string, incidentID *int64, at time.Time) (bool, error)
+}
 
+// SettingStore keeps the installation's settings.
+type SettingStore interface {
 	// Setting returns a stored setting; ENOTFOUND when it was never set.
 	Setting(ctx context.Context, key string) (string, error)
 	PutSetting(ctx context.Context, key, value string) error
 	// AddSetting stores a setting unless it exists (then it changes nothing): of several
 	// transactions adding one at once, the first to commit wins.
 	AddSetting(ctx context.Context, key, value string) error
+}
 
+// SLAStore keeps business calendars and the SLA marks (warned, breached) of incidents.
+type SLAStore interface {
 	// Calendar returns the stored calendar with that slug; ENOTFOUND when none is stored
 	// (a built-in one then applies, if it has that slug).
 	Calendar(ctx context.Context, slug string) (StoredCalendar, error)
@@ -183,14 +231,10 @@ type Tx interface {
 	// whether this call set it; of concurrent calls exactly one does. It increments the
 	// incident's version.
 	MarkSLA(ctx context.Context, id int64, m desk.SLAMark, now time.Time) (bool, error)
-	// DueAutoCloses lists the ids of at most limit resolved incidents whose auto_close_at
-	// is at or before now, the longest overdue first.
-	DueAutoCloses(ctx context.Context, now time.Time, limit int) ([]int64, error)
-	// AutoCloseIncident closes the incident if it is still resolved and its auto_close_at
-	// is at or before now, and tells whether this call closed it; of concurrent calls
-	// exactly one does. It clears auto_close_at and increments the version.
-	AutoCloseIncident(ctx context.Context, id int64, now time.Time) (bool, error)
+}
 
+// ChangeStore keeps change requests, their links to incidents and their decisions.
+type ChangeStore interface {
 	// CreateChange stores a change request and its incident links, and sets ID, Number and
 	// Version (1).
 	CreateChange(ctx context.Context, c *desk.ChangeRequest) error
@@ -209,7 +253,10 @@ type Tx interface {
 	UnlinkChange(ctx context.Context, changeID, incidentID int64) error
 	// AddChangeDecision records a state change of a change request and sets d.ID.
 	AddChangeDecision(ctx context.Context, d *desk.ChangeDecision) error
+}
 
+// SupplierStore keeps external parties and the follow-up and staleness reminders of incidents handed to them.
+type SupplierStore interface {
 	// CreateSupplier stores a supplier and sets its ID; ECONFLICT when the name is taken.
 	CreateSupplier(ctx context.Context, s *desk.Supplier) error
 	Supplier(ctx context.Context, id int64) (desk.Supplier, error)
@@ -226,7 +273,4 @@ type Tx interface {
 	// did.
 	DueStale(ctx context.Context, p desk.Priority, cutoff time.Time, limit int) ([]int64, error)
 	MarkStale(ctx context.Context, id int64, p desk.Priority, cutoff, now time.Time) (bool, error)
-	// TouchIncident moves the incident's updated_at forward to at (a reply or a note),
-	// keeping its version.
-	TouchIncident(ctx context.Context, id int64, at time.Time) error
 }
