@@ -134,12 +134,6 @@ func (s *Services) Ping(ctx context.Context) error { return s.core.store.Ping(ct
 // returns equals what a later read gives.
 func (a *core) clock() time.Time { return a.now().UTC().Truncate(time.Millisecond) }
 
-// Page is one page of a list and the cursor of the next, 0 on the last page.
-type Page[T any] struct {
-	Items []T
-	Next  int64
-}
-
 // audit records a change. before and after are objects whose JSON forms are compared: only
 // the fields that differ are kept, so the log says exactly what changed.
 func audit(ctx context.Context, tx AuditStore, actor desk.Actor, at time.Time, entity string, id int64, org *int64, action string, before, after any) error {

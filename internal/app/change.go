@@ -138,20 +138,13 @@ func (a *Changes) List(ctx context.Context, actor desk.Actor, f desk.ChangeFilte
 	if !actor.Role.IsStaff() {
 		return p, forbidden("list change requests; see those of your incidents on their pages")
 	}
-	if f.Limit <= 0 || f.Limit > 200 {
-		f.Limit = 50
-	}
-	limit := f.Limit
-	f.Limit++ // one more tells whether there is a next page
-	err = a.db.read(ctx, func(tx changeTx) error {
-		p.Items, err = tx.Changes(ctx, f)
-		return err
-	})
-	if len(p.Items) > limit {
-		p.Items = p.Items[:limit]
-		p.Next = p.Items[limit-1].ID
-	}
-	return p, err
+	return paged(&f.Limit, defaultPage, maxPage, func() (cs []desk.ChangeRequest, err error) {
+		err = a.db.read(ctx, func(tx changeTx) error {
+			cs, err = tx.Changes(ctx, f)
+			return err
+		})
+		return cs, err
+	}, func(c desk.ChangeRequest) int64 { return c.ID })
 }
 
 // CountChanges counts the change requests that match the filter; staff may.

@@ -65,8 +65,7 @@ type reopenOnReplyTx interface {
 // the reply is a reaction, so the automatic close is cancelled and the SLA clock resumes.
 func (a *core) reopenOnReply(ctx context.Context, tx reopenOnReplyTx, actor desk.Actor, inc *desk.Incident, now time.Time) error {
 	before := *inc
-	inc.State, inc.WaitingOn, inc.UpdatedAt = desk.StateInProgress, "", now
-	inc.ResolvedAt, inc.AutoCloseAt = nil, nil
+	inc.Reopen(now)
 	if err := a.resumeSLA(ctx, tx, inc, now); err != nil {
 		return err
 	}
@@ -117,15 +116,16 @@ func autoClose(ctx context.Context, tx interface {
 	OutboxStore
 }, id int64, now time.Time) (bool, error) {
 	before, err := tx.Incident(ctx, id)
-	if err != nil {
+	if err != nil || !before.AutoCloseDue(now) {
 		return false, err
 	}
-	ok, err := tx.AutoCloseIncident(ctx, id, now)
-	if err != nil || !ok {
-		return false, err
-	}
-	inc, err := tx.Incident(ctx, id)
-	if err != nil {
+	inc := before
+	inc.Close(now)
+	// The update holds only while the incident is the version read above: of several
+	// instances closing it at once, the others find a newer version (ECONFLICT) and leave it.
+	if err := tx.UpdateIncident(ctx, &inc); desk.ErrorCode(err) == desk.ECONFLICT {
+		return false, nil
+	} else if err != nil {
 		return false, err
 	}
 	hours := desk.DefaultAutoCloseHours

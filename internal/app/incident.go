@@ -192,24 +192,21 @@ func visibleIncident(ctx context.Context, tx IncidentStore, actor desk.Actor, id
 // Incidents lists the incidents the actor may see, narrowed by the filter, newest first.
 func (a *Incidents) List(ctx context.Context, actor desk.Actor, f desk.IncidentFilter) (p Page[desk.Incident], err error) {
 	scopeIncidents(actor, &f)
-	if f.Limit <= 0 || f.Limit > 200 {
-		f.Limit = 50
-	}
-	limit := f.Limit
-	f.Limit++ // one more tells whether there is a next page
-	err = a.db.read(ctx, func(tx incidentTx) error {
-		p.Items, err = tx.Incidents(ctx, f)
-		return err
-	})
-	if len(p.Items) > limit {
-		p.Items = p.Items[:limit]
-		p.Next = p.Items[limit-1].ID
-	}
+	p, err = paged(&f.Limit, defaultPage, maxPage, func() (is []desk.Incident, err error) {
+		err = a.db.read(ctx, func(tx incidentTx) error {
+			is, err = tx.Incidents(ctx, f)
+			return err
+		})
+		return is, err
+	}, incidentID)
 	for i := range p.Items {
 		hideFromClient(actor, &p.Items[i])
 	}
 	return p, err
 }
+
+// incidentID is the cursor of a list of incidents.
+func incidentID(in desk.Incident) int64 { return in.ID }
 
 // CountIncidents counts the incidents the actor may see that match the filter.
 func (a *Incidents) Count(ctx context.Context, actor desk.Actor, f desk.IncidentFilter) (n int, err error) {

@@ -20,24 +20,15 @@ func (a *Outbox) List(ctx context.Context, actor desk.Actor, f desk.OutboxFilter
 	if f.State != "" && !slices.Contains(desk.DeliveryStates, f.State) {
 		return p, invalid("state", "one_of", "must be pending, sent, failed or skipped")
 	}
-	if f.Limit <= 0 || f.Limit > 200 {
-		f.Limit = 50
-	}
-	want := f.Limit
-	f.Limit++ // one more tells whether there is a next page
-	err = a.db.read(ctx, func(tx outboxTx) error {
-		p.Items, err = tx.Outbox(ctx, f)
-		return err
-	})
-	if err != nil {
-		return p, err
-	}
+	p, err = paged(&f.Limit, defaultPage, maxPage, func() (ns []desk.Notification, err error) {
+		err = a.db.read(ctx, func(tx outboxTx) error {
+			ns, err = tx.Outbox(ctx, f)
+			return err
+		})
+		return ns, err
+	}, func(n desk.Notification) int64 { return n.ID })
 	p.Items = redactSecrets(p.Items)
-	if len(p.Items) > want {
-		p.Items = p.Items[:want]
-		p.Next = p.Items[want-1].ID
-	}
-	return p, nil
+	return p, err
 }
 
 // OutboxCounts counts notifications per delivery state; admins only.

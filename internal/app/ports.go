@@ -136,12 +136,9 @@ type IncidentStore interface {
 	// incident has no such file.
 	Attachment(ctx context.Context, incidentID, id int64) (desk.Attachment, []byte, error)
 	// DueAutoCloses lists the ids of at most limit resolved incidents whose auto_close_at
-	// is at or before now, the longest overdue first.
+	// is at or before now, the longest overdue first: the candidates that
+	// desk.Incident.AutoCloseDue then decides on.
 	DueAutoCloses(ctx context.Context, now time.Time, limit int) ([]int64, error)
-	// AutoCloseIncident closes the incident if it is still resolved and its auto_close_at
-	// is at or before now, and tells whether this call closed it; of concurrent calls
-	// exactly one does. It clears auto_close_at and increments the version.
-	AutoCloseIncident(ctx context.Context, id int64, now time.Time) (bool, error)
 }
 
 // ReportStore keeps the questionnaire's versions and the answers of urgent reports.

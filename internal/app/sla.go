@@ -490,18 +490,16 @@ func (a *Incidents) Queue(ctx context.Context, actor desk.Actor, f desk.Incident
 	}
 	scopeIncidents(actor, &f)
 	f.SortDue = true
-	if f.Limit <= 0 || f.Limit > 200 {
-		f.Limit = 50
-	}
-	limit := f.Limit
-	f.Limit++ // one more tells whether there is a next page
-	err = a.db.read(ctx, func(tx incidentTx) error {
-		p.Items, err = tx.Incidents(ctx, f)
-		return err
-	})
-	if len(p.Items) > limit {
-		p.Items = p.Items[:limit]
-		last := p.Items[limit-1]
+	page, err := paged(&f.Limit, defaultPage, maxPage, func() (is []desk.Incident, err error) {
+		err = a.db.read(ctx, func(tx incidentTx) error {
+			is, err = tx.Incidents(ctx, f)
+			return err
+		})
+		return is, err
+	}, incidentID)
+	p.Items = page.Items
+	if page.Next != 0 {
+		last := p.Items[len(p.Items)-1]
 		p.NextDue, p.NextID = last.QueueDue(), last.ID
 	}
 	return p, err

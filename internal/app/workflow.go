@@ -66,10 +66,10 @@ func (a *core) transition(ctx context.Context, tx transitionTx, actor desk.Actor
 		}
 		pauseSLA(&inc, now) // until the client confirms (closed: stopped) or rejects it
 	case desk.StateClosed:
-		inc.ClosedAt, inc.AutoCloseAt = &now, nil
+		inc.Close(now)
 	case desk.StateInProgress:
 		if from == desk.StateResolved {
-			inc.ResolvedAt, inc.AutoCloseAt = nil, nil
+			inc.Reopen(now)
 		}
 		if from == desk.StateWaiting || from == desk.StateResolved {
 			if err := a.resumeSLA(ctx, tx, &inc, now); err != nil {
@@ -475,18 +475,11 @@ func (a *Audit) List(ctx context.Context, actor desk.Actor, f desk.AuditFilter) 
 	if err := requireAdmin(actor, "read the audit log"); err != nil {
 		return p, err
 	}
-	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 100
-	}
-	limit := f.Limit
-	f.Limit++
-	err = a.db.read(ctx, func(tx auditTx) error {
-		p.Items, err = tx.Audit(ctx, f)
-		return err
-	})
-	if len(p.Items) > limit {
-		p.Items = p.Items[:limit]
-		p.Next = p.Items[limit-1].ID
-	}
-	return p, err
+	return paged(&f.Limit, 100, 500, func() (es []desk.AuditEntry, err error) {
+		err = a.db.read(ctx, func(tx auditTx) error {
+			es, err = tx.Audit(ctx, f)
+			return err
+		})
+		return es, err
+	}, func(e desk.AuditEntry) int64 { return e.ID })
 }

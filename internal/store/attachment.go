@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
-	"fmt"
 
 	"meldpunt/internal/desk"
 )
@@ -38,7 +37,7 @@ func (t *tx) AddAttachment(ctx context.Context, a *desk.Attachment, data []byte)
 	return nil
 }
 
-func scanAttachment(row interface{ Scan(...any) error }, data ...any) (desk.Attachment, error) {
+func scanAttachment(row row, data ...any) (desk.Attachment, error) {
 	var a desk.Attachment
 	var by sql.NullInt64
 	var created int64
@@ -49,23 +48,11 @@ func scanAttachment(row interface{ Scan(...any) error }, data ...any) (desk.Atta
 
 // Attachments lists an incident's files, oldest first, without their content.
 func (t *tx) Attachments(ctx context.Context, incidentID int64) ([]desk.Attachment, error) {
-	rows, err := t.query(ctx, "SELECT "+attachmentColumns+" FROM attachments WHERE incident_id = $1 ORDER BY id", incidentID)
+	as, err := list(ctx, t, "list attachments", func(r row) (desk.Attachment, error) { return scanAttachment(r) }, "SELECT "+attachmentColumns+" FROM attachments WHERE incident_id = $1 ORDER BY id", incidentID)
 	if err != nil {
-		return nil, fmt.Errorf("list attachments: %w", err)
+		return nil, err
 	}
-	defer rows.Close()
-	list := []desk.Attachment{}
-	for rows.Next() {
-		a, err := scanAttachment(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list attachments: %w", err)
-		}
-		list = append(list, a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list attachments: %w", err)
-	}
-	return list, nil
+	return as, nil
 }
 
 // Attachment returns one file of an incident with its content; ENOTFOUND when the incident

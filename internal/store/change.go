@@ -18,7 +18,7 @@ const (
 	changeConflict = "the change request was changed by someone else; reload and try again"
 )
 
-func scanChange(row interface{ Scan(...any) error }) (desk.ChangeRequest, error) {
+func scanChange(row row) (desk.ChangeRequest, error) {
 	var c desk.ChangeRequest
 	var by, decided, implemented sql.NullInt64
 	var created, updated int64
@@ -95,27 +95,14 @@ func changeWhere(f desk.ChangeFilter) *where {
 func (t *tx) Changes(ctx context.Context, f desk.ChangeFilter) ([]desk.ChangeRequest, error) {
 	w := changeWhere(f)
 	q := "SELECT " + changeColumns + " FROM change_requests" + w.sql() + " ORDER BY id DESC LIMIT " + w.arg(limit(f.Limit))
-	rows, err := t.query(ctx, q, w.args...)
+	cs, err := list(ctx, t, "list change requests", scanChange, q, w.args...)
 	if err != nil {
-		return nil, fmt.Errorf("list change requests: %w", err)
-	}
-	defer rows.Close()
-	list := []desk.ChangeRequest{}
-	for rows.Next() {
-		c, err := scanChange(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list change requests: %w", err)
-		}
-		list = append(list, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list change requests: %w", err)
-	}
-	rows.Close()
-	if err := t.loadChangeDetails(ctx, list); err != nil {
 		return nil, err
 	}
-	return list, nil
+	if err := t.loadChangeDetails(ctx, cs); err != nil {
+		return nil, err
+	}
+	return cs, nil
 }
 
 // CountChanges counts the change requests the filter selects (Limit does not apply;
@@ -159,7 +146,6 @@ func (t *tx) loadChangeDetails(ctx context.Context, list []desk.ChangeRequest) e
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("read change request incidents: %w", err)
 	}
-	rows.Close()
 
 	rows, err = t.query(ctx, `SELECT id, change_id, from_state, to_state, reason, actor_id, actor_name, created_at
 		FROM change_request_decisions WHERE change_id IN (`+in+`) ORDER BY change_id, id`, args...)

@@ -86,7 +86,7 @@ const componentSelect = `SELECT c.id, c.group_id, c.name, c.description, c.posit
 const componentOrder = ` ORDER BY CASE WHEN g.id IS NULL THEN 1 ELSE 0 END, g.position, g.id,
 	c.position, lower(c.name), c.id`
 
-func scanComponent(row interface{ Scan(...any) error }) (desk.Component, error) {
+func scanComponent(row row) (desk.Component, error) {
 	var c desk.Component
 	var group sql.NullInt64
 	var created, updated int64
@@ -120,23 +120,10 @@ func (t *tx) Components(ctx context.Context, clientID int64) ([]desk.Component, 
 	if clientID != 0 {
 		w.add("c.id IN (SELECT component_id FROM component_clients WHERE org_id = %s)", clientID)
 	}
-	rows, err := t.query(ctx, componentSelect+w.sql()+componentOrder, w.args...)
+	comps, err := list(ctx, t, "list components", scanComponent, componentSelect+w.sql()+componentOrder, w.args...)
 	if err != nil {
-		return nil, fmt.Errorf("list components: %w", err)
+		return nil, err
 	}
-	defer rows.Close()
-	comps := []desk.Component{}
-	for rows.Next() {
-		c, err := scanComponent(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list components: %w", err)
-		}
-		comps = append(comps, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list components: %w", err)
-	}
-	rows.Close()
 	cond := ""
 	if clientID != 0 {
 		cond = "WHERE component_id IN (SELECT component_id FROM component_clients WHERE org_id = $1)"

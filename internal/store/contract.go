@@ -15,7 +15,7 @@ const (
 	contractMissing = "the contract's organisation does not exist"
 )
 
-func scanContract(row interface{ Scan(...any) error }) (desk.Contract, error) {
+func scanContract(row row) (desk.Contract, error) {
 	var c desk.Contract
 	var created, updated int64
 	err := row.Scan(&c.ID, &c.OrgID, &c.Name, &c.SupportHours, &c.UrgentHours, &c.CoversUrgent,
@@ -76,23 +76,10 @@ func (t *tx) Contracts(ctx context.Context, orgID int64) ([]desk.Contract, error
 	if orgID != 0 {
 		w.add("org_id = %s", orgID)
 	}
-	rows, err := t.query(ctx, "SELECT "+contractColumns+" FROM contracts"+w.sql()+" ORDER BY id DESC", w.args...)
+	contracts, err := list(ctx, t, "list contracts", scanContract, "SELECT "+contractColumns+" FROM contracts"+w.sql()+" ORDER BY id DESC", w.args...)
 	if err != nil {
-		return nil, fmt.Errorf("list contracts: %w", err)
+		return nil, err
 	}
-	defer rows.Close()
-	contracts := []desk.Contract{}
-	for rows.Next() {
-		c, err := scanContract(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list contracts: %w", err)
-		}
-		contracts = append(contracts, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list contracts: %w", err)
-	}
-	rows.Close()
 	targets, err := t.targets(ctx, "WHERE contract_id IN (SELECT id FROM contracts"+w.sql()+")", w.args...)
 	if err != nil {
 		return nil, err

@@ -23,7 +23,7 @@ const (
 	incidentConflict = "the incident was changed by someone else; reload and try again"
 )
 
-func scanIncident(row interface{ Scan(...any) error }) (desk.Incident, error) {
+func scanIncident(row row) (desk.Incident, error) {
 	var in desk.Incident
 	var reporter, owner, assignee, firstResponse, resolved, closed sql.NullInt64
 	var created, updated, pausedMS int64
@@ -186,27 +186,14 @@ const (
 // time to breach instead (see desk.IncidentFilter).
 func (t *tx) Incidents(ctx context.Context, f desk.IncidentFilter) ([]desk.Incident, error) {
 	q, args := incidentsQuery(f)
-	rows, err := t.query(ctx, q, args...)
+	is, err := list(ctx, t, "list incidents", scanIncident, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("list incidents: %w", err)
-	}
-	defer rows.Close()
-	list := []desk.Incident{}
-	for rows.Next() {
-		in, err := scanIncident(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list incidents: %w", err)
-		}
-		list = append(list, in)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list incidents: %w", err)
-	}
-	rows.Close()
-	if err := t.loadIncidentComponents(ctx, list); err != nil {
 		return nil, err
 	}
-	return list, nil
+	if err := t.loadIncidentComponents(ctx, is); err != nil {
+		return nil, err
+	}
+	return is, nil
 }
 
 // incidentsQuery returns the query of Incidents and its arguments.

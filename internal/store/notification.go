@@ -16,7 +16,7 @@ import (
 const notificationColumns = `id, kind, user_id, incident_id, payload, created_at,
 	state, attempts, next_attempt_at, last_error, sent_at, location`
 
-func scanNotification(row interface{ Scan(...any) error }) (desk.Notification, error) {
+func scanNotification(row row) (desk.Notification, error) {
 	var n desk.Notification
 	var incident, sent sql.NullInt64
 	var created, next int64
@@ -135,24 +135,8 @@ func (t *tx) Notification(ctx context.Context, id int64) (desk.Notification, err
 // DueNotifications lists the ids of pending notifications due at now and not leased, oldest
 // first.
 func (t *tx) DueNotifications(ctx context.Context, now time.Time, limit int) ([]int64, error) {
-	rows, err := t.query(ctx, `SELECT id FROM notifications WHERE state = 'pending'
+	return t.ids(ctx, "due notifications", `SELECT id FROM notifications WHERE state = 'pending'
 		AND next_attempt_at <= $1 AND lease_until <= $1 ORDER BY next_attempt_at, id LIMIT $2`, millis(now), max(limit, 1))
-	if err != nil {
-		return nil, fmt.Errorf("due notifications: %w", err)
-	}
-	defer rows.Close()
-	ids := []int64{}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("due notifications: %w", err)
-		}
-		ids = append(ids, id)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("due notifications: %w", err)
-	}
-	return ids, nil
 }
 
 // LeaseNotification claims a due notification for owner until the given time; exactly one

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 
 	"meldpunt/internal/desk"
 )
@@ -11,7 +10,7 @@ const orgColumns = "id, slug, name, kind, created_at, updated_at"
 
 const orgConflict = "an organisation with this slug already exists"
 
-func scanOrg(row interface{ Scan(...any) error }) (desk.Organisation, error) {
+func scanOrg(row row) (desk.Organisation, error) {
 	var o desk.Organisation
 	var created, updated int64
 	err := row.Scan(&o.ID, &o.Slug, &o.Name, &o.Kind, &created, &updated)
@@ -55,22 +54,10 @@ func (t *tx) Organisations(ctx context.Context, kind desk.OrgKind) ([]desk.Organ
 	if kind != "" {
 		w.add("kind = %s", string(kind))
 	}
-	rows, err := t.query(ctx, "SELECT "+orgColumns+" FROM organisations"+w.sql()+
+	orgs, err := list(ctx, t, "list organisations", scanOrg, "SELECT "+orgColumns+" FROM organisations"+w.sql()+
 		" ORDER BY lower(name), id", w.args...)
 	if err != nil {
-		return nil, fmt.Errorf("list organisations: %w", err)
-	}
-	defer rows.Close()
-	orgs := []desk.Organisation{}
-	for rows.Next() {
-		o, err := scanOrg(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list organisations: %w", err)
-		}
-		orgs = append(orgs, o)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list organisations: %w", err)
+		return nil, err
 	}
 	return orgs, nil
 }

@@ -19,7 +19,7 @@ const (
 	userGone       = "the user does not exist"
 )
 
-func scanToken(row interface{ Scan(...any) error }) (desk.Token, error) {
+func scanToken(row row) (desk.Token, error) {
 	var tk desk.Token
 	var created int64
 	var used sql.NullInt64
@@ -50,21 +50,9 @@ func (t *tx) TokenByHash(ctx context.Context, hash []byte) (desk.Token, error) {
 
 // Tokens lists a user's API tokens, oldest first.
 func (t *tx) Tokens(ctx context.Context, userID int64) ([]desk.Token, error) {
-	rows, err := t.query(ctx, "SELECT "+tokenColumns+" FROM api_tokens WHERE user_id = $1 ORDER BY id", userID)
+	tokens, err := list(ctx, t, "list tokens", scanToken, "SELECT "+tokenColumns+" FROM api_tokens WHERE user_id = $1 ORDER BY id", userID)
 	if err != nil {
-		return nil, fmt.Errorf("list tokens: %w", err)
-	}
-	defer rows.Close()
-	tokens := []desk.Token{}
-	for rows.Next() {
-		tk, err := scanToken(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list tokens: %w", err)
-		}
-		tokens = append(tokens, tk)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list tokens: %w", err)
+		return nil, err
 	}
 	return tokens, nil
 }

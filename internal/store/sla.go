@@ -31,24 +31,8 @@ func (t *tx) DueSLAMarks(ctx context.Context, m desk.SLAMark, now time.Time, lim
 	if !ok {
 		return nil, fmt.Errorf("due SLA marks: unknown mark %q", m)
 	}
-	rows, err := t.query(ctx, "SELECT id FROM incidents WHERE "+fmt.Sprintf(q.cond, "$1")+
+	return t.ids(ctx, "due SLA marks", "SELECT id FROM incidents WHERE "+fmt.Sprintf(q.cond, "$1")+
 		" ORDER BY "+q.at+", id LIMIT $2", millis(now), max(limit, 1))
-	if err != nil {
-		return nil, fmt.Errorf("due SLA marks: %w", err)
-	}
-	defer rows.Close()
-	ids := []int64{}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("due SLA marks: %w", err)
-		}
-		ids = append(ids, id)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("due SLA marks: %w", err)
-	}
-	return ids, nil
 }
 
 // MarkSLA sets mark m of the incident if it is still due at now and not yet set, and tells
@@ -77,7 +61,7 @@ func (t *tx) Calendar(ctx context.Context, slug string) (app.StoredCalendar, err
 	return scanCalendar(t.queryRow(ctx, "SELECT slug, definition, updated_at FROM calendars WHERE slug = $1", slug))
 }
 
-func scanCalendar(row interface{ Scan(...any) error }) (app.StoredCalendar, error) {
+func scanCalendar(row row) (app.StoredCalendar, error) {
 	var c app.StoredCalendar
 	var slug, def string
 	var updated int64

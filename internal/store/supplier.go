@@ -15,7 +15,7 @@ const supplierColumns = "id, name, contact_name, email, phone, notes, active, cr
 
 const supplierConflict = "a supplier with that name exists already"
 
-func scanSupplier(row interface{ Scan(...any) error }) (desk.Supplier, error) {
+func scanSupplier(row row) (desk.Supplier, error) {
 	var s desk.Supplier
 	var created, updated int64
 	err := row.Scan(&s.ID, &s.Name, &s.ContactName, &s.Email, &s.Phone, &s.Notes, &s.Active, &created, &updated)
@@ -50,23 +50,11 @@ func (t *tx) Suppliers(ctx context.Context, activeOnly bool) ([]desk.Supplier, e
 	if activeOnly {
 		q += " WHERE active = TRUE"
 	}
-	rows, err := t.query(ctx, q+" ORDER BY lower(name), id")
+	ss, err := list(ctx, t, "list suppliers", scanSupplier, q+" ORDER BY lower(name), id")
 	if err != nil {
-		return nil, fmt.Errorf("list suppliers: %w", err)
+		return nil, err
 	}
-	defer rows.Close()
-	list := []desk.Supplier{}
-	for rows.Next() {
-		s, err := scanSupplier(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list suppliers: %w", err)
-		}
-		list = append(list, s)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list suppliers: %w", err)
-	}
-	return list, nil
+	return ss, nil
 }
 
 // UpdateSupplier stores every field but CreatedAt.
@@ -133,27 +121,6 @@ func (t *tx) TouchIncident(ctx context.Context, id int64, at time.Time) error {
 		return fmt.Errorf("touch incident: %w", err)
 	}
 	return nil
-}
-
-// ids runs a query that selects ids.
-func (t *tx) ids(ctx context.Context, what, q string, args ...any) ([]int64, error) {
-	rows, err := t.query(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	defer rows.Close()
-	ids := []int64{}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("%s: %w", what, err)
-		}
-		ids = append(ids, id)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	return ids, nil
 }
 
 // changed runs an update and tells whether it changed exactly one row.

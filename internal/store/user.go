@@ -15,7 +15,7 @@ const (
 	userMissing  = "the user's organisation does not exist"
 )
 
-func scanUser(row interface{ Scan(...any) error }) (desk.User, error) {
+func scanUser(row row) (desk.User, error) {
 	var u desk.User
 	var created, updated int64
 	err := row.Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &u.Role, &u.Locale, &u.Active, &u.PasswordHash,
@@ -64,21 +64,9 @@ func (t *tx) Users(ctx context.Context, f app.UserFilter) ([]desk.User, error) {
 	if f.Role != "" {
 		w.add("role = %s", string(f.Role))
 	}
-	rows, err := t.query(ctx, "SELECT "+userColumns+" FROM users"+w.sql()+" ORDER BY lower(name), id", w.args...)
+	users, err := list(ctx, t, "list users", scanUser, "SELECT "+userColumns+" FROM users"+w.sql()+" ORDER BY lower(name), id", w.args...)
 	if err != nil {
-		return nil, fmt.Errorf("list users: %w", err)
-	}
-	defer rows.Close()
-	users := []desk.User{}
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list users: %w", err)
-		}
-		users = append(users, u)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list users: %w", err)
+		return nil, err
 	}
 	return users, nil
 }
