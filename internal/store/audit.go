@@ -36,34 +36,29 @@ func (t *tx) Timeline(ctx context.Context, incidentID int64, includeInternal boo
 	if !includeInternal {
 		w.add("visibility = %s", string(desk.Public))
 	}
-	rows, err := t.query(ctx, `SELECT id, incident_id, kind, visibility, author_id, author_name, body,
-		from_state, to_state, event, args, created_at FROM timeline`+w.sql()+" ORDER BY id", w.args...)
-	if err != nil {
-		return nil, fmt.Errorf("list timeline: %w", err)
-	}
-	defer rows.Close()
 	entries := []desk.TimelineEntry{}
-	for rows.Next() {
+	if err := each(ctx, t, "list timeline", func(r row) error {
 		var e desk.TimelineEntry
 		var author sql.NullInt64
 		var created int64
 		var args string
-		err := rows.Scan(&e.ID, &e.IncidentID, &e.Kind, &e.Visibility, &author, &e.AuthorName, &e.Body,
+		err := r.Scan(&e.ID, &e.IncidentID, &e.Kind, &e.Visibility, &author, &e.AuthorName, &e.Body,
 			&e.FromState, &e.ToState, &e.Event, &args, &created)
 		if err != nil {
-			return nil, fmt.Errorf("list timeline: %w", err)
+			return err
 		}
 		if err := json.Unmarshal([]byte(args), &e.Args); err != nil {
-			return nil, fmt.Errorf("list timeline: args of entry %d: %w", e.ID, err)
+			return fmt.Errorf("args of entry %d: %w", e.ID, err)
 		}
 		if len(e.Args) == 0 {
 			e.Args = nil // as written: an entry without an event has no arguments
 		}
 		e.AuthorID, e.CreatedAt = fromNullID(author), fromMillis(created)
 		entries = append(entries, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list timeline: %w", err)
+		return nil
+	}, `SELECT id, incident_id, kind, visibility, author_id, author_name, body,
+		from_state, to_state, event, args, created_at FROM timeline`+w.sql()+" ORDER BY id", w.args...); err != nil {
+		return nil, err
 	}
 	return entries, nil
 }
@@ -95,26 +90,21 @@ func (t *tx) Audit(ctx context.Context, f desk.AuditFilter) ([]desk.AuditEntry, 
 	}
 	q := `SELECT id, at, actor_id, actor_name, address, entity, entity_id, org_id, action, before_json, after_json
 		FROM audit` + w.sql() + " ORDER BY id DESC LIMIT " + w.arg(limit(f.Limit))
-	rows, err := t.query(ctx, q, w.args...)
-	if err != nil {
-		return nil, fmt.Errorf("list audit: %w", err)
-	}
-	defer rows.Close()
 	entries := []desk.AuditEntry{}
-	for rows.Next() {
+	if err := each(ctx, t, "list audit", func(r row) error {
 		var a desk.AuditEntry
 		var actor, org sql.NullInt64
 		var at int64
-		err := rows.Scan(&a.ID, &at, &actor, &a.ActorName, &a.Address, &a.Entity, &a.EntityID, &org,
+		err := r.Scan(&a.ID, &at, &actor, &a.ActorName, &a.Address, &a.Entity, &a.EntityID, &org,
 			&a.Action, &a.Before, &a.After)
 		if err != nil {
-			return nil, fmt.Errorf("list audit: %w", err)
+			return err
 		}
 		a.At, a.ActorID, a.OrgID = fromMillis(at), fromNullID(actor), fromNullID(org)
 		entries = append(entries, a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list audit: %w", err)
+		return nil
+	}, q, w.args...); err != nil {
+		return nil, err
 	}
 	return entries, nil
 }

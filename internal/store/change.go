@@ -129,43 +129,33 @@ func (t *tx) loadChangeDetails(ctx context.Context, list []desk.ChangeRequest) e
 		index[c.ID] = i
 	}
 	in := placeholders(1, len(args))
-	rows, err := t.query(ctx, "SELECT change_id, incident_id FROM change_request_incidents WHERE change_id IN ("+
-		in+") ORDER BY change_id, incident_id", args...)
-	if err != nil {
-		return fmt.Errorf("read change request incidents: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	if err := each(ctx, t, "read change request incidents", func(r row) error {
 		var change, inc int64
-		if err := rows.Scan(&change, &inc); err != nil {
-			return fmt.Errorf("read change request incidents: %w", err)
+		if err := r.Scan(&change, &inc); err != nil {
+			return err
 		}
 		i := index[change]
 		list[i].IncidentIDs = append(list[i].IncidentIDs, inc)
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("read change request incidents: %w", err)
+		return nil
+	}, "SELECT change_id, incident_id FROM change_request_incidents WHERE change_id IN ("+
+		in+") ORDER BY change_id, incident_id", args...); err != nil {
+		return err
 	}
 
-	rows, err = t.query(ctx, `SELECT id, change_id, from_state, to_state, reason, actor_id, actor_name, created_at
-		FROM change_request_decisions WHERE change_id IN (`+in+`) ORDER BY change_id, id`, args...)
-	if err != nil {
-		return fmt.Errorf("read change request decisions: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	if err := each(ctx, t, "read change request decisions", func(r row) error {
 		var d desk.ChangeDecision
 		var actor sql.NullInt64
 		var created int64
-		if err := rows.Scan(&d.ID, &d.ChangeID, &d.From, &d.To, &d.Reason, &actor, &d.ActorName, &created); err != nil {
-			return fmt.Errorf("read change request decisions: %w", err)
+		if err := r.Scan(&d.ID, &d.ChangeID, &d.From, &d.To, &d.Reason, &actor, &d.ActorName, &created); err != nil {
+			return err
 		}
 		d.ActorID, d.CreatedAt = fromNullID(actor), fromMillis(created)
 		i := index[d.ChangeID]
 		list[i].Decisions = append(list[i].Decisions, d)
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("read change request decisions: %w", err)
+		return nil
+	}, `SELECT id, change_id, from_state, to_state, reason, actor_id, actor_name, created_at
+		FROM change_request_decisions WHERE change_id IN (`+in+`) ORDER BY change_id, id`, args...); err != nil {
+		return err
 	}
 	return nil
 }

@@ -33,21 +33,16 @@ func (t *tx) ComponentGroup(ctx context.Context, id int64) (desk.ComponentGroup,
 
 // ComponentGroups lists the groups by position, then name, as the status page shows them.
 func (t *tx) ComponentGroups(ctx context.Context) ([]desk.ComponentGroup, error) {
-	rows, err := t.query(ctx, "SELECT id, name, position FROM component_groups ORDER BY position, lower(name), id")
-	if err != nil {
-		return nil, fmt.Errorf("list component groups: %w", err)
-	}
-	defer rows.Close()
 	groups := []desk.ComponentGroup{}
-	for rows.Next() {
+	if err := each(ctx, t, "list component groups", func(r row) error {
 		var g desk.ComponentGroup
-		if err := rows.Scan(&g.ID, &g.Name, &g.Position); err != nil {
-			return nil, fmt.Errorf("list component groups: %w", err)
+		if err := r.Scan(&g.ID, &g.Name, &g.Position); err != nil {
+			return err
 		}
 		groups = append(groups, g)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list component groups: %w", err)
+		return nil
+	}, "SELECT id, name, position FROM component_groups ORDER BY position, lower(name), id"); err != nil {
+		return nil, err
 	}
 	return groups, nil
 }
@@ -142,22 +137,17 @@ func (t *tx) Components(ctx context.Context, clientID int64) ([]desk.Component, 
 
 // componentClients loads the client links selected by cond, per component, sorted.
 func (t *tx) componentClients(ctx context.Context, cond string, args ...any) (map[int64][]int64, error) {
-	rows, err := t.query(ctx, "SELECT component_id, org_id FROM component_clients "+cond+
-		" ORDER BY component_id, org_id", args...)
-	if err != nil {
-		return nil, fmt.Errorf("read component clients: %w", err)
-	}
-	defer rows.Close()
 	out := map[int64][]int64{}
-	for rows.Next() {
+	if err := each(ctx, t, "read component clients", func(r row) error {
 		var comp, org int64
-		if err := rows.Scan(&comp, &org); err != nil {
-			return nil, fmt.Errorf("read component clients: %w", err)
+		if err := r.Scan(&comp, &org); err != nil {
+			return err
 		}
 		out[comp] = append(out[comp], org)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read component clients: %w", err)
+		return nil
+	}, "SELECT component_id, org_id FROM component_clients "+cond+
+		" ORDER BY component_id, org_id", args...); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

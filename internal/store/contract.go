@@ -94,23 +94,18 @@ func (t *tx) Contracts(ctx context.Context, orgID int64) ([]desk.Contract, error
 
 // targets loads the targets selected by cond, per contract, ordered by priority.
 func (t *tx) targets(ctx context.Context, cond string, args ...any) (map[int64][]desk.Target, error) {
-	rows, err := t.query(ctx, `SELECT contract_id, priority, first_response_minutes, resolution_minutes
-		FROM contract_targets `+cond+" ORDER BY contract_id, priority", args...)
-	if err != nil {
-		return nil, fmt.Errorf("read contract targets: %w", err)
-	}
-	defer rows.Close()
 	out := map[int64][]desk.Target{}
-	for rows.Next() {
+	if err := each(ctx, t, "read contract targets", func(r row) error {
 		var id int64
 		var tg desk.Target
-		if err := rows.Scan(&id, &tg.Priority, &tg.FirstResponseMin, &tg.ResolutionMin); err != nil {
-			return nil, fmt.Errorf("read contract targets: %w", err)
+		if err := r.Scan(&id, &tg.Priority, &tg.FirstResponseMin, &tg.ResolutionMin); err != nil {
+			return err
 		}
 		out[id] = append(out[id], tg)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read contract targets: %w", err)
+		return nil
+	}, `SELECT contract_id, priority, first_response_minutes, resolution_minutes
+		FROM contract_targets `+cond+" ORDER BY contract_id, priority", args...); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -217,22 +217,17 @@ func (t *tx) loadIncidentComponents(ctx context.Context, list []desk.Incident) e
 		args[i] = in.ID
 		index[in.ID] = i
 	}
-	rows, err := t.query(ctx, "SELECT incident_id, component_id FROM incident_components WHERE incident_id IN ("+
-		placeholders(1, len(args))+") ORDER BY incident_id, component_id", args...)
-	if err != nil {
-		return fmt.Errorf("read incident components: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	if err := each(ctx, t, "read incident components", func(r row) error {
 		var inc, comp int64
-		if err := rows.Scan(&inc, &comp); err != nil {
-			return fmt.Errorf("read incident components: %w", err)
+		if err := r.Scan(&inc, &comp); err != nil {
+			return err
 		}
 		i := index[inc]
 		list[i].ComponentIDs = append(list[i].ComponentIDs, comp)
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("read incident components: %w", err)
+		return nil
+	}, "SELECT incident_id, component_id FROM incident_components WHERE incident_id IN ("+
+		placeholders(1, len(args))+") ORDER BY incident_id, component_id", args...); err != nil {
+		return err
 	}
 	return nil
 }

@@ -104,23 +104,7 @@ func (t *tx) Notifications(ctx context.Context, userID int64) ([]desk.Notificati
 }
 
 func (t *tx) notifications(ctx context.Context, what, q string, args ...any) ([]desk.Notification, error) {
-	rows, err := t.query(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	defer rows.Close()
-	list := []desk.Notification{}
-	for rows.Next() {
-		n, err := scanNotification(rows)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", what, err)
-		}
-		list = append(list, n)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	return list, nil
+	return list(ctx, t, what, scanNotification, q, args...)
 }
 
 // Notification returns one notification; ENOTFOUND when there is none.
@@ -183,25 +167,19 @@ func (t *tx) Outbox(ctx context.Context, f desk.OutboxFilter) ([]desk.Notificati
 
 // OutboxCounts counts notifications per delivery state.
 func (t *tx) OutboxCounts(ctx context.Context) (map[desk.DeliveryState]int, error) {
-	rows, err := t.query(ctx, `SELECT state, COUNT(*) FROM notifications GROUP BY state`)
-	if err != nil {
-		return nil, fmt.Errorf("count the outbox: %w", err)
-	}
-	defer rows.Close()
 	counts := map[desk.DeliveryState]int{}
 	for _, s := range desk.DeliveryStates {
 		counts[s] = 0
 	}
-	for rows.Next() {
+	err := each(ctx, t, "count the outbox", func(r row) error {
 		var s string
 		var n int
-		if err := rows.Scan(&s, &n); err != nil {
-			return nil, fmt.Errorf("count the outbox: %w", err)
-		}
+		err := r.Scan(&s, &n)
 		counts[desk.DeliveryState(s)] = n
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("count the outbox: %w", err)
+		return err
+	}, `SELECT state, COUNT(*) FROM notifications GROUP BY state`)
+	if err != nil {
+		return nil, err
 	}
 	return counts, nil
 }
@@ -214,21 +192,16 @@ func (t *tx) RetryNotification(ctx context.Context, id int64, now time.Time) (bo
 
 // NotificationOptOuts lists the optional kinds a user switched off, sorted.
 func (t *tx) NotificationOptOuts(ctx context.Context, userID int64) ([]string, error) {
-	rows, err := t.query(ctx, `SELECT kind FROM notification_optouts WHERE user_id = $1 ORDER BY kind`, userID)
-	if err != nil {
-		return nil, fmt.Errorf("read notification preferences: %w", err)
-	}
-	defer rows.Close()
 	kinds := []string{}
-	for rows.Next() {
+	if err := each(ctx, t, "read notification preferences", func(r row) error {
 		var k string
-		if err := rows.Scan(&k); err != nil {
-			return nil, fmt.Errorf("read notification preferences: %w", err)
+		if err := r.Scan(&k); err != nil {
+			return err
 		}
 		kinds = append(kinds, k)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read notification preferences: %w", err)
+		return nil
+	}, `SELECT kind FROM notification_optouts WHERE user_id = $1 ORDER BY kind`, userID); err != nil {
+		return nil, err
 	}
 	return kinds, nil
 }

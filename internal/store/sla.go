@@ -77,23 +77,7 @@ func scanCalendar(row row) (app.StoredCalendar, error) {
 
 // Calendars lists the stored calendars by slug.
 func (t *tx) Calendars(ctx context.Context) ([]app.StoredCalendar, error) {
-	rows, err := t.query(ctx, "SELECT slug, definition, updated_at FROM calendars ORDER BY slug")
-	if err != nil {
-		return nil, fmt.Errorf("list calendars: %w", err)
-	}
-	defer rows.Close()
-	list := []app.StoredCalendar{}
-	for rows.Next() {
-		c, err := scanCalendar(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list calendars: %w", err)
-	}
-	return list, nil
+	return list(ctx, t, "list calendars", scanCalendar, "SELECT slug, definition, updated_at FROM calendars ORDER BY slug")
 }
 
 // PutCalendar stores a calendar under its slug, replacing an earlier version.

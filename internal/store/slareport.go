@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"meldpunt/internal/desk"
@@ -13,19 +12,7 @@ import (
 // organisation's incidents through incidents_org (org_id, id); a month of one client is at
 // most some thousands of rows.
 func (t *tx) IncidentsRegistered(ctx context.Context, orgID int64, from, to time.Time) ([]desk.Incident, error) {
-	rows, err := t.query(ctx, "SELECT "+incidentColumns+" FROM incidents WHERE org_id = $1 AND created_at >= $2 AND created_at < $3 ORDER BY id",
+	return list(ctx, t, "list registered incidents", scanIncident,
+		"SELECT "+incidentColumns+" FROM incidents WHERE org_id = $1 AND created_at >= $2 AND created_at < $3 ORDER BY id",
 		orgID, millis(from), millis(to))
-	if err != nil {
-		return nil, fmt.Errorf("list registered incidents: %w", err)
-	}
-	defer rows.Close()
-	list := []desk.Incident{}
-	for rows.Next() {
-		in, err := scanIncident(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list registered incidents: %w", err)
-		}
-		list = append(list, in)
-	}
-	return list, rows.Err()
 }
