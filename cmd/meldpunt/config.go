@@ -13,7 +13,8 @@ import (
 	"strconv"
 	"strings"
 
-	"meldpunt/internal/mail"
+	"meldpunt/internal/app"
+	"meldpunt/internal/notify/email"
 )
 
 // Defaults of the settings that have a fixed one.
@@ -60,7 +61,7 @@ type Config struct {
 	// password is never printed or logged.
 	SMTPUser, SMTPPassword string
 	// MailFrom is the desk's address; empty means "Meldpunt <meldpunt@<host of the base URL>>".
-	MailFrom mail.Address
+	MailFrom app.Address
 	// MailMaxAttempts is how often a message is tried before it is set aside; zero means 8.
 	MailMaxAttempts int
 }
@@ -202,16 +203,16 @@ func checkSMTPHost(v string) error {
 
 // parseMailFrom parses the desk's address. Its local part may not hold a "+": reply
 // addresses add "+" and a token to it.
-func parseMailFrom(v string) (mail.Address, error) {
+func parseMailFrom(v string) (app.Address, error) {
 	a, err := netmail.ParseAddress(v)
 	if err != nil {
-		return mail.Address{}, errors.New(`must be an email address, e.g. "Servicedesk <desk@example.com>" or desk@example.com`)
+		return app.Address{}, errors.New(`must be an email address, e.g. "Servicedesk <desk@example.com>" or desk@example.com`)
 	}
 	local, _, _ := strings.Cut(a.Address, "@")
 	if strings.Contains(local, "+") {
-		return mail.Address{}, errors.New(`must not have a "+" before the @: replies go to the address with "+" and a token added`)
+		return app.Address{}, errors.New(`must not have a "+" before the @: replies go to the address with "+" and a token added`)
 	}
-	return mail.Address{Name: a.Name, Email: a.Address}, nil
+	return app.Address{Name: a.Name, Email: a.Address}, nil
 }
 
 func setShare(dst *float64, v string) error {
@@ -286,7 +287,7 @@ func (c *Config) describeDB() string {
 }
 
 // mailFrom returns the desk's address: MailFrom, or Meldpunt at the base URL's host.
-func (c *Config) mailFrom(base string) mail.Address {
+func (c *Config) mailFrom(base string) app.Address {
 	if c.MailFrom.Email != "" {
 		return c.MailFrom
 	}
@@ -294,18 +295,18 @@ func (c *Config) mailFrom(base string) mail.Address {
 	if u, err := url.Parse(base); err == nil && u.Hostname() != "" {
 		host = u.Hostname()
 	}
-	return mail.Address{Name: "Meldpunt", Email: "meldpunt@" + host}
+	return app.Address{Name: "Meldpunt", Email: "meldpunt@" + host}
 }
 
 // mailSender returns where messages go: the SMTP server, or without one .eml files in
 // <Data>/outbox.
-func (c *Config) mailSender() (mail.Sender, error) {
+func (c *Config) mailSender() (email.Sender, error) {
 	if c.SMTPHost == "" {
 		dir := filepath.Join(c.Data, "outbox")
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return nil, fmt.Errorf("create the outbox directory: %w", err)
 		}
-		return mail.NewDir(dir), nil
+		return email.NewDir(dir), nil
 	}
 	if c.SMTPPassword != "" && c.SMTPUser == "" {
 		return nil, errors.New("--smtp-password is set but --smtp-user is not: set both to sign in to the mail server")
@@ -320,7 +321,7 @@ func (c *Config) mailSender() (mail.Sender, error) {
 			port = 465
 		}
 	}
-	s, err := mail.NewSMTP(mail.SMTPConfig{Host: c.SMTPHost, Port: port, TLS: tls, Username: c.SMTPUser, Password: c.SMTPPassword})
+	s, err := email.NewSMTP(email.SMTPConfig{Host: c.SMTPHost, Port: port, TLS: tls, Username: c.SMTPUser, Password: c.SMTPPassword})
 	if err != nil {
 		return nil, fmt.Errorf("the mail server settings: %w", err)
 	}

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"meldpunt/internal/mail"
+	"meldpunt/internal/app"
 )
 
 func TestSettingsPrecedence(t *testing.T) {
@@ -53,7 +53,7 @@ func TestSettingsPrecedence(t *testing.T) {
 			args: []string{"--smtp-port", "465", "--smtp-tls", "tls", "--mail-from", "Servicedesk <desk@example.com>"},
 			want: Config{Addr: ":8080", Data: "./meldpunt-data", LogFormat: "auto", LogLevel: slog.LevelInfo,
 				SMTPHost: "smtp.example.com", SMTPPort: 465, SMTPTLS: "tls", SMTPUser: "desk", SMTPPassword: "s3cret",
-				MailFrom: mail.Address{Name: "Servicedesk", Email: "desk@example.com"}, MailMaxAttempts: 5},
+				MailFrom: app.Address{Name: "Servicedesk", Email: "desk@example.com"}, MailMaxAttempts: 5},
 			cmd: "serve"},
 		{name: "serve flags without a command",
 			args: []string{"--demo", "--no-migrate"},
@@ -230,7 +230,7 @@ func TestShellQuote(t *testing.T) {
 func TestMailDefaults(t *testing.T) {
 	c := defaultConfig()
 	c.Data = t.TempDir()
-	if got := c.mailFrom("https://desk.example.com"); got != (mail.Address{Name: "Meldpunt", Email: "meldpunt@desk.example.com"}) {
+	if got := c.mailFrom("https://desk.example.com"); got != (app.Address{Name: "Meldpunt", Email: "meldpunt@desk.example.com"}) {
 		t.Errorf("default desk address %+v", got)
 	}
 	s, err := c.mailSender()

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"meldpunt/internal/mail/mailtest"
+	"meldpunt/internal/notify/email/mailtest"
 )
 
 // TestServeSendsMailOverSMTP: with --smtp-host the deliver job sends the demo's messages to

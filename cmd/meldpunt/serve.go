@@ -19,7 +19,9 @@ import (
 	"meldpunt/internal/app"
 	"meldpunt/internal/demo"
 	"meldpunt/internal/desk"
+	"meldpunt/internal/holidays"
 	"meldpunt/internal/jobs"
+	"meldpunt/internal/notify/email"
 	"meldpunt/internal/web/ops"
 	"meldpunt/internal/web/server"
 )
@@ -53,8 +55,8 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 		return err
 	}
 	from := cfg.mailFrom(base)
-	a := app.New(db, time.Now, log, app.Config{BaseURL: base, WarnShare: cfg.SLAWarnShare,
-		Mail: app.MailConfig{Sender: sender, From: from, MaxAttempts: cfg.MailMaxAttempts}})
+	a := app.New(db, time.Now, log, app.Config{BaseURL: base, WarnShare: cfg.SLAWarnShare, Holidays: holidays.NL(),
+		Outbox: app.OutboxConfig{Mailer: email.NewMailer(sender), From: from, MaxAttempts: cfg.MailMaxAttempts}})
 	log.InfoContext(ctx, "sending mail", "via", sender.Describe(), "from", from.Email)
 
 	if cfg.Demo {

@@ -13,6 +13,7 @@ import (
 
 	"meldpunt/internal/app"
 	"meldpunt/internal/desk"
+	"meldpunt/internal/holidays"
 )
 
 // envPassword holds the new user's password for `user create`, so it stays out of the
@@ -79,7 +80,7 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app.Services, 
 	if err != nil {
 		return nil, nil, err
 	}
-	a := app.New(db, time.Now, log, app.Config{BaseURL: cfg.baseURL(nil), WarnShare: cfg.SLAWarnShare})
+	a := app.New(db, time.Now, log, app.Config{BaseURL: cfg.baseURL(nil), WarnShare: cfg.SLAWarnShare, Holidays: holidays.NL()})
 	if _, err := bootstrap(ctx, a.Identity); err != nil {
 		closeDB(db, log)
 		return nil, nil, err

@@ -9,6 +9,7 @@ import (
 
 	"meldpunt/internal/app"
 	"meldpunt/internal/desk"
+	"meldpunt/internal/holidays"
 	"meldpunt/internal/store"
 )
 
@@ -20,7 +21,7 @@ func openTestApp(t *testing.T, dsn string) *app.Services {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return app.New(db, time.Now, slog.New(slog.DiscardHandler), app.Config{BaseURL: "http://localhost:8080"})
+	return app.New(db, time.Now, slog.New(slog.DiscardHandler), app.Config{Holidays: holidays.NL(), BaseURL: "http://localhost:8080"})
 }
 
 func TestUserAndTokenCreate(t *testing.T) {

@@ -10,8 +10,6 @@ import (
 	"time"
 
 	"meldpunt/internal/desk"
-	"meldpunt/internal/holidays"
-	"meldpunt/internal/mail"
 )
 
 // Config holds what the use cases need to know of the installation.
@@ -27,20 +25,23 @@ type Config struct {
 	// WarnShare is the share of an SLA target after which the owner and the assignee are
 	// warned; zero means desk.DefaultWarnShare.
 	WarnShare float64
-	// Holidays knows the public holidays calendars close on; nil means the Dutch ones.
+	// Holidays knows the public holidays calendars close on (cmd gives the Dutch ones); nil
+	// means none.
 	Holidays desk.Holidays
-	// Mail configures outgoing and incoming email (docs/email.md).
-	Mail MailConfig
+	// Outbox configures delivery (docs/email.md, docs/webhooks.md).
+	Outbox OutboxConfig
 }
 
-// MailConfig configures email. The zero value sends nothing: RunDelivery then leaves the
-// outbox as it is.
-type MailConfig struct {
-	// Sender delivers messages: SMTP, or .eml files in the data directory.
-	Sender mail.Sender
-	// From is the desk's address: messages come from it, and new mail to it opens a report.
+// OutboxConfig configures the outbox: the sender of each channel and how deliveries are
+// retried. A channel without a sender is not delivered: its messages wait in the outbox.
+type OutboxConfig struct {
+	// Mailer delivers email: SMTP, or .eml files in the data directory.
+	Mailer Mailer
+	// Poster delivers webhooks and chat messages.
+	Poster Poster
+	// From is the desk's address: emails come from it, and new mail to it opens a report.
 	// Replies go to its local part plus a token ("meldpunt+45.k3j…@desk.example.com").
-	From mail.Address
+	From Address
 	// MaxAttempts is how often a message is tried before it is set aside; 0 means 8.
 	MaxAttempts int
 	// Backoff is the wait after the first failed attempt, doubling after each next one up
@@ -103,22 +104,22 @@ func New(store Store, now func() time.Time, log *slog.Logger, cfg Config) *Servi
 		cfg.WarnShare = desk.DefaultWarnShare
 	}
 	if cfg.Holidays == nil {
-		cfg.Holidays = holidays.NL()
+		cfg.Holidays = desk.NoHolidays{}
 	}
-	if cfg.Mail.MaxAttempts <= 0 {
-		cfg.Mail.MaxAttempts = 8
+	if cfg.Outbox.MaxAttempts <= 0 {
+		cfg.Outbox.MaxAttempts = 8
 	}
-	if cfg.Mail.Backoff <= 0 {
-		cfg.Mail.Backoff = 30 * time.Second
+	if cfg.Outbox.Backoff <= 0 {
+		cfg.Outbox.Backoff = 30 * time.Second
 	}
-	if cfg.Mail.Lease <= 0 {
-		cfg.Mail.Lease = 2 * time.Minute
+	if cfg.Outbox.Lease <= 0 {
+		cfg.Outbox.Lease = 2 * time.Minute
 	}
-	if cfg.Mail.Instance == "" {
-		cfg.Mail.Instance = randomInstance()
+	if cfg.Outbox.Instance == "" {
+		cfg.Outbox.Instance = randomInstance()
 	}
-	if cfg.Mail.From.Email == "" {
-		cfg.Mail.From = mail.Address{Name: "Meldpunt", Email: "meldpunt@" + hostOf(cfg.BaseURL)}
+	if cfg.Outbox.From.Email == "" {
+		cfg.Outbox.From = Address{Name: "Meldpunt", Email: "meldpunt@" + hostOf(cfg.BaseURL)}
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)

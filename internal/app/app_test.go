@@ -10,6 +10,7 @@ import (
 
 	"meldpunt/internal/app"
 	"meldpunt/internal/desk"
+	"meldpunt/internal/holidays"
 	"meldpunt/internal/store"
 	"meldpunt/internal/store/storetest"
 )
@@ -38,7 +39,7 @@ func newWorld(t *testing.T, db *store.DB) *world {
 	ctx := context.Background()
 	w := &world{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), log: &strings.Builder{}}
 	w.a = app.New(db, func() time.Time { return w.now }, slog.New(slog.NewTextHandler(io.Discard, nil)),
-		app.Config{BaseURL: "http://desk.test", Argon2: app.Argon2Params{MemoryKiB: 1024, Time: 1, Threads: 1}})
+		app.Config{Holidays: holidays.NL(), BaseURL: "http://desk.test", Argon2: app.Argon2Params{MemoryKiB: 1024, Time: 1, Threads: 1}})
 	if _, err := w.a.Identity.Bootstrap(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -316,7 +317,7 @@ func TestPasswordResetAndSessions(t *testing.T) {
 func TestSetupOnce(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		a := app.New(db, time.Now, slog.New(slog.NewTextHandler(io.Discard, nil)), app.Config{Argon2: app.Argon2Params{MemoryKiB: 1024, Time: 1, Threads: 1}})
+		a := app.New(db, time.Now, slog.New(slog.NewTextHandler(io.Discard, nil)), app.Config{Holidays: holidays.NL(), Argon2: app.Argon2Params{MemoryKiB: 1024, Time: 1, Threads: 1}})
 		secret, err := a.Identity.Bootstrap(ctx)
 		if err != nil || secret == "" {
 			t.Fatalf("bootstrap: %q %v", secret, err)
@@ -347,7 +348,7 @@ func TestTokenRevocation(t *testing.T) {
 		ctx := context.Background()
 		w := newWorld(t, db)
 		// A second instance on the same database, with its own token cache and clock.
-		other := app.New(db, func() time.Time { return w.now }, slog.New(slog.NewTextHandler(io.Discard, nil)), app.Config{})
+		other := app.New(db, func() time.Time { return w.now }, slog.New(slog.NewTextHandler(io.Discard, nil)), app.Config{Holidays: holidays.NL()})
 		secret, tok, err := w.a.Identity.CreateToken(ctx, actor(w.agent), w.agent.ID, "ci")
 		if err != nil {
 			t.Fatal(err)

@@ -19,31 +19,32 @@ import (
 
 	"meldpunt/internal/app"
 	"meldpunt/internal/desk"
-	"meldpunt/internal/mail"
-	"meldpunt/internal/mail/mailtest"
+	"meldpunt/internal/holidays"
+	"meldpunt/internal/notify/email"
+	"meldpunt/internal/notify/email/mailtest"
 	"meldpunt/internal/store"
 	"meldpunt/internal/store/storetest"
 )
 
 // deskAddress is the desk's address of the sending instances in these tests.
-var deskAddress = mail.Address{Name: "Servicedesk", Email: "desk@desk.test"}
+var deskAddress = app.Address{Name: "Servicedesk", Email: "desk@desk.test"}
 
 // mailer returns an instance that sends mail through sender, on db with the world's clock:
 // at most 3 attempts, the default backoff (30 s, doubling) and lease (2 minutes).
-func (w *world) mailer(db *store.DB, sender mail.Sender, instance string, log *slog.Logger) *app.Services {
+func (w *world) mailer(db *store.DB, sender email.Sender, instance string, log *slog.Logger) *app.Services {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return app.New(db, func() time.Time { return w.now }, log, app.Config{
+	return app.New(db, func() time.Time { return w.now }, log, app.Config{Holidays: holidays.NL(),
 		BaseURL: "http://desk.test", Argon2: app.Argon2Params{MemoryKiB: 1024, Time: 1, Threads: 1},
-		Mail: app.MailConfig{Sender: sender, From: deskAddress, MaxAttempts: 3, Instance: instance},
+		Outbox: app.OutboxConfig{Mailer: email.NewMailer(sender), From: deskAddress, MaxAttempts: 3, Instance: instance},
 	})
 }
 
 // smtpTo returns a sender to the test server over plain TCP.
-func smtpTo(t *testing.T, srv *mailtest.Server) mail.Sender {
+func smtpTo(t *testing.T, srv *mailtest.Server) email.Sender {
 	t.Helper()
-	return noErr(mail.NewSMTP(mail.SMTPConfig{Host: srv.Host(), Port: srv.Port(), TLS: mail.TLSNone}))(t)
+	return noErr(email.NewSMTP(email.SMTPConfig{Host: srv.Host(), Port: srv.Port(), TLS: email.TLSNone}))(t)
 }
 
 // submit files a report through the questionnaire as by; the reporter's report_received
@@ -198,7 +199,7 @@ func TestDeliveryOverSMTP(t *testing.T) {
 		en := desk.LocaleEN
 		w.colleague = noErr(w.a.Identity.UpdateUser(ctx, sys, w.colleague.ID, app.UserPatch{Locale: &en}))(t)
 		srv := mailtest.Start(t, mailtest.WithTLS(), mailtest.WithAuth("desk", "s3cret-pw"))
-		sender := noErr(mail.NewSMTP(mail.SMTPConfig{Host: srv.Host(), Port: srv.Port(), TLS: mail.TLSStartTLS,
+		sender := noErr(email.NewSMTP(email.SMTPConfig{Host: srv.Host(), Port: srv.Port(), TLS: email.TLSStartTLS,
 			Username: "desk", Password: "s3cret-pw", TLSConfig: srv.ClientTLS()}))(t)
 		var logs logBuffer
 		m := w.mailer(db, sender, "one", logs.logger())
@@ -298,7 +299,7 @@ func TestDeliverySurvivesAnSMTPOutage(t *testing.T) {
 				t.Errorf("after one failure: %+v", n)
 			}
 		}
-		if recs := logs.records(t, "mail not sent; will try again"); len(recs) != len(groupA) || recs[0]["level"] != "WARN" {
+		if recs := logs.records(t, "message not sent; will try again"); len(recs) != len(groupA) || recs[0]["level"] != "WARN" {
 			t.Errorf("failure records: %v", recs)
 		}
 		// Not due yet: nothing is tried.
@@ -340,7 +341,7 @@ func TestDeliverySurvivesAnSMTPOutage(t *testing.T) {
 				t.Errorf("B after two failures: %+v", n)
 			}
 		}
-		if recs := logs.records(t, "mail set aside after too many attempts"); len(recs) != len(groupA) || recs[0]["level"] != "WARN" {
+		if recs := logs.records(t, "message set aside"); len(recs) != len(groupA) || recs[0]["level"] != "WARN" {
 			t.Errorf("set-aside records: %v", recs)
 		}
 
@@ -373,8 +374,8 @@ func TestDeliveryBackoffIsCapped(t *testing.T) {
 		ctx := context.Background()
 		w := newWorld(t, db)
 		srv := mailtest.Start(t, mailtest.WithReject(451))
-		m := app.New(db, func() time.Time { return w.now }, nil, app.Config{
-			BaseURL: "http://desk.test", Mail: app.MailConfig{Sender: smtpTo(t, srv), From: deskAddress, MaxAttempts: 10},
+		m := app.New(db, func() time.Time { return w.now }, nil, app.Config{Holidays: holidays.NL(),
+			BaseURL: "http://desk.test", Outbox: app.OutboxConfig{Mailer: email.NewMailer(smtpTo(t, srv)), From: deskAddress, MaxAttempts: 10},
 		})
 		inc := w.report(t, w.reporter, "Slow")
 		n := queue(t, db, w.reporter, inc, desk.NotifyClosed, `{"number":"`+inc.Number+`","confirmed":true}`, w.now)
@@ -480,7 +481,7 @@ func TestDeliverySkipsAndSetsAside(t *testing.T) {
 				t.Errorf("%s to %d: %+v, want %s after %d attempts with %q", c.n.Kind, c.n.UserID, got, c.state, c.attempt, c.err)
 			}
 		}
-		if recs := logs.records(t, "mail set aside: it cannot be composed"); len(recs) != 1 || recs[0]["notification"] != float64(broken.ID) {
+		if recs := logs.records(t, "message set aside: it cannot be composed"); len(recs) != 1 || recs[0]["notification"] != float64(broken.ID) {
 			t.Errorf("set-aside records: %v", recs)
 		}
 		// The mandatory kind went out although the reporter switched an optional one off.
@@ -514,7 +515,7 @@ func TestDeliveryToFiles(t *testing.T) {
 		ctx := context.Background()
 		w := newWorld(t, db)
 		dir := t.TempDir()
-		m := w.mailer(db, mail.NewDir(dir), "one", nil)
+		m := w.mailer(db, email.NewDir(dir), "one", nil)
 		inc := w.submit(t, w.reporter, "Webshop down")
 		queued := outbox(t, db)
 		if n := noErr(m.Outbox.RunDelivery(ctx))(t); n != len(queued) {
@@ -559,9 +560,9 @@ func TestDeliveryChild(t *testing.T) {
 	db := noErr(store.Open(context.Background(), parts[0], nil))(t)
 	host, port, _ := net.SplitHostPort(parts[1])
 	p, _ := strconv.Atoi(port)
-	sender := noErr(mail.NewSMTP(mail.SMTPConfig{Host: host, Port: p, TLS: mail.TLSNone, Timeout: time.Hour}))(t)
-	a := app.New(db, func() time.Time { return now }, nil, app.Config{
-		BaseURL: "http://desk.test", Mail: app.MailConfig{Sender: sender, From: deskAddress, Instance: "child"},
+	sender := noErr(email.NewSMTP(email.SMTPConfig{Host: host, Port: p, TLS: email.TLSNone, Timeout: time.Hour}))(t)
+	a := app.New(db, func() time.Time { return now }, nil, app.Config{Holidays: holidays.NL(),
+		BaseURL: "http://desk.test", Outbox: app.OutboxConfig{Mailer: email.NewMailer(sender), From: deskAddress, Instance: "child"},
 	})
 	n, err := a.Outbox.RunDelivery(context.Background())
 	t.Fatalf("RunDelivery returned (%d, %v); the parent should have killed this process while the server held the message", n, err)

@@ -67,7 +67,7 @@ func mailAddress(addr string) string {
 // never an open relay.
 func (a *Inbox) AcceptRecipient(ctx context.Context, addr string) error {
 	addr = mailAddress(addr)
-	if addr != "" && addr == mailAddress(a.cfg.Mail.From.Email) {
+	if addr != "" && addr == mailAddress(a.cfg.Outbox.From.Email) {
 		return nil
 	}
 	if _, ok, err := a.parseReplyAddress(ctx, addr); err != nil || ok {
@@ -213,7 +213,7 @@ var (
 // id is 0 when there is none; toDesk tells whether it was sent to the desk's address (or a
 // reply address of a message about no incident).
 func (a *Inbox) mailIncident(ctx context.Context, m InboundMail) (id int64, toDesk bool, err error) {
-	deskAddr := mailAddress(a.cfg.Mail.From.Email)
+	deskAddr := mailAddress(a.cfg.Outbox.From.Email)
 	for _, to := range m.To {
 		to = mailAddress(to)
 		if to == deskAddr {

@@ -89,7 +89,7 @@ func sameMAC(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []
 
 // mailDomain is the domain of the desk's address: Message-IDs and reply addresses use it.
 func (a *core) mailDomain() string {
-	_, d, ok := strings.Cut(a.cfg.Mail.From.Email, "@")
+	_, d, ok := strings.Cut(a.cfg.Outbox.From.Email, "@")
 	if !ok || d == "" {
 		return hostOf(a.cfg.BaseURL)
 	}
@@ -120,7 +120,7 @@ func (a *Outbox) ReplyAddress(ctx context.Context, notificationID int64) (string
 	if err != nil {
 		return "", err
 	}
-	local, _, _ := strings.Cut(a.cfg.Mail.From.Email, "@")
+	local, _, _ := strings.Cut(a.cfg.Outbox.From.Email, "@")
 	id := strconv.FormatInt(notificationID, 10)
 	return local + "+" + id + "." + mac(key, replyMACBytes, "reply", id) + "@" + a.mailDomain(), nil
 }
@@ -130,7 +130,7 @@ func (a *Outbox) ReplyAddress(ctx context.Context, notificationID int64) (string
 func (a *core) parseReplyAddress(ctx context.Context, addr string) (id int64, ok bool, err error) {
 	addr = strings.ToLower(strings.TrimSpace(addr))
 	local, domain, found := strings.Cut(addr, "@")
-	deskLocal, _, _ := strings.Cut(strings.ToLower(a.cfg.Mail.From.Email), "@")
+	deskLocal, _, _ := strings.Cut(strings.ToLower(a.cfg.Outbox.From.Email), "@")
 	if !found || domain != a.mailDomain() {
 		return 0, false, nil
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"meldpunt/internal/app"
+	"meldpunt/internal/holidays"
 	"meldpunt/internal/store/storetest"
 )
 
@@ -20,7 +21,7 @@ func TestSigningKeyShared(t *testing.T) {
 			for round := range 5 {
 				db1, db2 := storetest.OpenTwice(t, dialect)
 				log := slog.New(slog.NewTextHandler(io.Discard, nil))
-				cfg := app.Config{BaseURL: "https://desk.example.com"}
+				cfg := app.Config{Holidays: holidays.NL(), BaseURL: "https://desk.example.com"}
 				apps := []*app.Services{app.New(db1, time.Now, log, cfg), app.New(db2, time.Now, log, cfg)}
 				addrs := make([]string, len(apps))
 				var wg sync.WaitGroup

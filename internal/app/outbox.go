@@ -201,8 +201,8 @@ func redactSecrets(ns []desk.Notification) []desk.Notification {
 // MailTransport says where this instance sends mail ("SMTP host:port (starttls)", ".eml
 // files in <dir>"), "" when it sends none; never a password. The outbox page shows it.
 func (a *Outbox) Transport() string {
-	if a.cfg.Mail.Sender == nil {
+	if a.cfg.Outbox.Mailer == nil {
 		return ""
 	}
-	return a.cfg.Mail.Sender.Describe()
+	return a.cfg.Outbox.Mailer.Describe()
 }

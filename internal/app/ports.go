@@ -44,6 +44,7 @@ type Tx interface {
 	SLAStore
 	ChangeStore
 	SupplierStore
+	WebhookStore
 }
 
 // OrganisationStore keeps organisations and their contracts.
@@ -170,18 +171,22 @@ type OutboxStore interface {
 	NotifyMany(ctx context.Context, ns []*desk.Notification) error
 	// Notifications lists queued notifications of a user, oldest first.
 	Notifications(ctx context.Context, userID int64) ([]desk.Notification, error)
-	// The outbox (docs/email.md). DueNotifications lists the ids of pending notifications
-	// whose next attempt has come and whose lease (if any) has run out, oldest first.
-	DueNotifications(ctx context.Context, now time.Time, limit int) ([]int64, error)
+	// DueNotifications lists the ids of pending notifications of the channels named whose
+	// next attempt has come and whose lease (if any) has run out, oldest first
+	// (docs/email.md).
+	DueNotifications(ctx context.Context, now time.Time, vias []desk.Via, limit int) ([]int64, error)
 	// LeaseNotification claims a due notification for owner until the given time: a
 	// conditional update that succeeds (true) for one caller only, while the row is pending
 	// and not leased by another (lease_until <= now).
 	LeaseNotification(ctx context.Context, id int64, owner string, now, until time.Time) (bool, error)
 	// Notification returns one notification; ENOTFOUND when there is none.
 	Notification(ctx context.Context, id int64) (desk.Notification, error)
-	// SettleNotification records an attempt on a notification leased by owner and ends the
-	// lease; false (and no change) when owner no longer holds the lease.
+	// SettleNotification records an attempt on a notification leased by owner (and the
+	// attempt itself when d.Attempt is set) and ends the lease; false (and no change) when
+	// owner no longer holds the lease.
 	SettleNotification(ctx context.Context, id int64, owner string, d desk.Delivery) (bool, error)
+	// Attempts lists the delivery attempts of a notification, oldest first.
+	Attempts(ctx context.Context, notificationID int64) ([]desk.Attempt, error)
 	// Outbox lists notifications for the outbox page, newest first.
 	Outbox(ctx context.Context, f desk.OutboxFilter) ([]desk.Notification, error)
 	// OutboxCounts counts notifications per delivery state.
@@ -270,4 +275,22 @@ type SupplierStore interface {
 	// did.
 	DueStale(ctx context.Context, p desk.Priority, cutoff time.Time, limit int) ([]int64, error)
 	MarkStale(ctx context.Context, id int64, p desk.Priority, cutoff, now time.Time) (bool, error)
+}
+
+// WebhookStore keeps webhook endpoints and queues the events they receive.
+type WebhookStore interface {
+	// CreateWebhook stores an endpoint and sets its ID.
+	CreateWebhook(ctx context.Context, e *desk.WebhookEndpoint) error
+	Webhook(ctx context.Context, id int64) (desk.WebhookEndpoint, error)
+	// Webhooks lists the endpoints, oldest first.
+	Webhooks(ctx context.Context) ([]desk.WebhookEndpoint, error)
+	// UpdateWebhook stores every field but the creation.
+	UpdateWebhook(ctx context.Context, e *desk.WebhookEndpoint) error
+	// DeleteWebhook deletes an endpoint and the events queued or sent to it.
+	DeleteWebhook(ctx context.Context, id int64) error
+	// WebhooksWanting counts the active endpoints that receive events of the type.
+	WebhooksWanting(ctx context.Context, event string) (int, error)
+	// Publish queues the event for every active endpoint that receives its type and returns
+	// how many it queued: a webhook or a chat message by the endpoint's format.
+	Publish(ctx context.Context, event string, incidentID *int64, payload string, at time.Time) (int, error)
 }

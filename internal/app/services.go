@@ -151,6 +151,7 @@ type outboxTx interface {
 	IncidentStore
 	OrganisationStore
 	OutboxStore
+	WebhookStore
 }
 
 // Inbox takes mail that arrives on the SMTP listener: replies and new reports.

@@ -13,6 +13,7 @@ import (
 
 	"meldpunt/internal/app"
 	"meldpunt/internal/desk"
+	"meldpunt/internal/holidays"
 	"meldpunt/internal/store"
 	"meldpunt/internal/store/storetest"
 )
@@ -261,7 +262,7 @@ type slaWorld struct {
 func newSLAWorld(t *testing.T, dialect string) *slaWorld {
 	db1, db2 := storetest.OpenTwice(t, dialect)
 	w := newWorld(t, db1)
-	b := app.New(db2, func() time.Time { return w.now }, slog.New(slog.NewTextHandler(io.Discard, nil)), app.Config{})
+	b := app.New(db2, func() time.Time { return w.now }, slog.New(slog.NewTextHandler(io.Discard, nil)), app.Config{Holidays: holidays.NL()})
 	w.contract(t, desk.Contract{SupportHours: desk.Hours24x7})
 	return &slaWorld{w, b}
 }

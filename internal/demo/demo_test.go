@@ -11,13 +11,14 @@ import (
 	"meldpunt/internal/app"
 	"meldpunt/internal/demo"
 	"meldpunt/internal/desk"
+	"meldpunt/internal/holidays"
 	"meldpunt/internal/store"
 	"meldpunt/internal/store/storetest"
 )
 
 func newApp(t *testing.T, db *store.DB) *app.Services {
 	t.Helper()
-	return app.New(db, time.Now, slog.New(slog.NewTextHandler(t.Output(), nil)), app.Config{
+	return app.New(db, time.Now, slog.New(slog.NewTextHandler(t.Output(), nil)), app.Config{Holidays: holidays.NL(),
 		BaseURL: "http://localhost:8080",
 		Argon2:  app.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1},
 	})

@@ -599,3 +599,13 @@ func (k *Clock) Between(from, to time.Time) time.Duration {
 	}
 	return d
 }
+
+// NoHolidays knows no public holidays: calendars that name holidays close on none of them.
+// A Meldpunt that knows its country's holidays is given them (cmd gives the Dutch ones).
+type NoHolidays struct{}
+
+// Codes lists no holidays.
+func (NoHolidays) Codes() []string { return nil }
+
+// On knows no holiday.
+func (NoHolidays) On(string, int) (time.Month, int, bool) { return 0, 0, false }

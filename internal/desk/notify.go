@@ -5,13 +5,21 @@ import (
 	"time"
 )
 
-// Notification is a message for a person, written to the outbox in the same transaction as
-// the change that causes it; the delivery job sends it as email (docs/email.md). Payload is
-// JSON with what the message says; its keys per kind are listed with the kinds below.
+// Notification is a message in the outbox, written in the same transaction as the change
+// that causes it; the delivery job sends it by its channel (docs/email.md,
+// docs/webhooks.md). An email goes to a user (UserID) or to an address without an account
+// (ToEmail, ToName, Locale); a webhook or chat message goes to an endpoint (EndpointID).
+// Payload is JSON with what the message says: for an email its keys per kind are listed
+// with the kinds below; for a webhook it is the whole event as it is posted.
 type Notification struct {
 	ID         int64     `json:"id"`
 	Kind       string    `json:"kind"`
-	UserID     int64     `json:"user_id"`
+	Via        Via       `json:"via"`
+	UserID     int64     `json:"user_id,omitempty"`
+	ToEmail    string    `json:"to_email,omitempty"`
+	ToName     string    `json:"to_name,omitempty"`
+	Locale     Locale    `json:"locale,omitempty"`
+	EndpointID int64     `json:"endpoint_id,omitempty"`
 	IncidentID *int64    `json:"incident_id"`
 	Payload    string    `json:"payload"`
 	CreatedAt  time.Time `json:"created_at"`
@@ -25,6 +33,20 @@ type Notification struct {
 	// Location is where the message went: "smtp://host:port" or the .eml file's path.
 	Location string `json:"location"`
 }
+
+// Via is the channel a notification goes by.
+type Via string
+
+// The channels: email (SMTP, or .eml files without a server), a webhook endpoint (a signed
+// JSON event, Standard Webhooks) and a chat webhook (a Slack-compatible message).
+const (
+	ViaEmail   Via = "email"
+	ViaWebhook Via = "webhook"
+	ViaChat    Via = "chat"
+)
+
+// Vias lists every channel.
+var Vias = []Via{ViaEmail, ViaWebhook, ViaChat}
 
 // DeliveryState is where a notification is in the outbox.
 type DeliveryState string
@@ -51,14 +73,33 @@ type Delivery struct {
 	LastError     string
 	SentAt        *time.Time
 	Location      string
+	// Attempt records the attempt that led here; nil when nothing was sent (a message
+	// skipped, or one that could not be composed).
+	Attempt *Attempt
 }
 
-// OutboxFilter selects notifications for the outbox page: by state (empty: all), newest
-// first, before the cursor id (0: from the newest).
+// Attempt is one try to deliver a notification: when, how long it took, the HTTP status a
+// webhook answered (0 for email), the error, and where the message went.
+type Attempt struct {
+	ID             int64         `json:"id"`
+	NotificationID int64         `json:"notification_id"`
+	At             time.Time     `json:"at"`
+	Duration       time.Duration `json:"-"`
+	DurationMS     int64         `json:"duration_ms"`
+	StatusCode     int           `json:"status_code,omitempty"`
+	Error          string        `json:"error,omitempty"`
+	Location       string        `json:"location,omitempty"`
+}
+
+// OutboxFilter selects notifications for the outbox page: by state and channel (empty:
+// all), by webhook endpoint (0: all), newest first, before the cursor id (0: from the
+// newest).
 type OutboxFilter struct {
-	State  DeliveryState
-	Before int64
-	Limit  int
+	State      DeliveryState
+	Via        Via
+	EndpointID int64
+	Before     int64
+	Limit      int
 }
 
 // Notification kinds, with the keys of their payload. Every payload has "number" and

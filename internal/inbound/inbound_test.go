@@ -17,6 +17,7 @@ import (
 
 	"meldpunt/internal/app"
 	"meldpunt/internal/desk"
+	"meldpunt/internal/holidays"
 	"meldpunt/internal/inbound"
 	"meldpunt/internal/store"
 	"meldpunt/internal/store/storetest"
@@ -80,7 +81,7 @@ func newWorld(t *testing.T, db *store.DB) *world {
 	w := &world{log: &syncBuffer{}}
 	log := slog.New(slog.NewJSONHandler(w.log, nil))
 	w.a = app.New(db, func() time.Time { return now }, log,
-		app.Config{BaseURL: "http://desk.test", Argon2: app.Argon2Params{MemoryKiB: 1024, Time: 1, Threads: 1}})
+		app.Config{Holidays: holidays.NL(), BaseURL: "http://desk.test", Argon2: app.Argon2Params{MemoryKiB: 1024, Time: 1, Threads: 1}})
 	if _, err := w.a.Identity.Bootstrap(ctx); err != nil {
 		t.Fatal(err)
 	}

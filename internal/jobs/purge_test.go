@@ -9,6 +9,7 @@ import (
 
 	"meldpunt/internal/app"
 	"meldpunt/internal/desk"
+	"meldpunt/internal/holidays"
 	"meldpunt/internal/store"
 	"meldpunt/internal/store/storetest"
 )
@@ -30,7 +31,7 @@ func TestPurgeExpiredDeletesSessionsAndResetLinks(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := t.Context()
 		c := &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
-		a := app.New(db, c.now, nil, app.Config{
+		a := app.New(db, c.now, nil, app.Config{Holidays: holidays.NL(),
 			BaseURL: "http://localhost", SessionTTL: time.Hour, ResetTTL: 30 * time.Minute,
 			Argon2: app.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1},
 		})

@@ -13,39 +13,76 @@ import (
 // The outbox: notifications are written in the transaction of the change that causes them
 // and delivered by a job that leases each row (docs/email.md).
 
-const notificationColumns = `id, kind, user_id, incident_id, payload, created_at,
-	state, attempts, next_attempt_at, last_error, sent_at, location`
+const notificationColumns = `id, kind, via, user_id, to_email, to_name, locale, endpoint_id, incident_id,
+	payload, created_at, state, attempts, next_attempt_at, last_error, sent_at, location`
 
 func scanNotification(row row) (desk.Notification, error) {
 	var n desk.Notification
-	var incident, sent sql.NullInt64
+	var user, endpoint, incident, sent sql.NullInt64
 	var created, next int64
-	var state string
-	err := row.Scan(&n.ID, &n.Kind, &n.UserID, &incident, &n.Payload, &created,
-		&state, &n.Attempts, &next, &n.LastError, &sent, &n.Location)
+	var via, locale, state string
+	err := row.Scan(&n.ID, &n.Kind, &via, &user, &n.ToEmail, &n.ToName, &locale, &endpoint, &incident,
+		&n.Payload, &created, &state, &n.Attempts, &next, &n.LastError, &sent, &n.Location)
 	if err != nil {
 		return n, err
 	}
+	n.Via, n.UserID, n.Locale, n.EndpointID = desk.Via(via), user.Int64, desk.Locale(locale), endpoint.Int64
 	n.IncidentID, n.CreatedAt, n.SentAt = fromNullID(incident), fromMillis(created), fromNullMillis(sent)
 	n.State, n.NextAttemptAt = desk.DeliveryState(state), fromMillis(next)
 	return n, nil
+}
+
+// insertNotification is the INSERT of one notification; notificationValues its arguments.
+const insertNotification = `INSERT INTO notifications (kind, via, user_id, to_email, to_name, locale,
+	endpoint_id, incident_id, payload, created_at, next_attempt_at) VALUES `
+
+// notificationArgs is how many arguments notificationValues gives.
+const notificationArgs = 10
+
+// notificationValues prepares n to be queued (pending, due at once, email when no channel
+// is named) and returns the arguments of its row.
+func notificationValues(n *desk.Notification) []any {
+	n.State, n.NextAttemptAt = desk.DeliveryPending, fromMillis(millis(n.CreatedAt))
+	if n.Via == "" {
+		n.Via = desk.ViaEmail
+	}
+	return []any{n.Kind, string(n.Via), nullZero(n.UserID), n.ToEmail, n.ToName, string(n.Locale),
+		nullZero(n.EndpointID), nullID(n.IncidentID), n.Payload, millis(n.CreatedAt)}
+}
+
+// notificationRow returns "($k+1, …, $k+10, $k+10)": a row of insertNotification whose
+// arguments start after k, the creation time serving as the first due time too.
+func notificationRow(k int) string {
+	var b strings.Builder
+	b.WriteString("(")
+	for i := 1; i <= notificationArgs; i++ {
+		fmt.Fprintf(&b, "$%d, ", k+i)
+	}
+	fmt.Fprintf(&b, "$%d)", k+notificationArgs)
+	return b.String()
+}
+
+// nullZero turns an optional reference whose absence is 0 into a query argument.
+func nullZero(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
 }
 
 // Notify queues a notification and sets n.ID. It is written in the transaction of the
 // change that causes it, so a message is queued exactly when the change is stored. It is
 // due at once.
 func (t *tx) Notify(ctx context.Context, n *desk.Notification) error {
-	n.State, n.NextAttemptAt = desk.DeliveryPending, fromMillis(millis(n.CreatedAt))
-	err := t.queryRow(ctx, `INSERT INTO notifications (kind, user_id, incident_id, payload, created_at, next_attempt_at)
-		VALUES ($1, $2, $3, $4, $5, $5) RETURNING id`,
-		n.Kind, n.UserID, nullID(n.IncidentID), n.Payload, millis(n.CreatedAt)).Scan(&n.ID)
+	args := notificationValues(n)
+	err := t.queryRow(ctx, insertNotification+notificationRow(0)+" RETURNING id", args...).Scan(&n.ID)
 	if err != nil {
-		return writeErr(err, "queue notification", "", "the notification refers to a user or incident that does not exist")
+		return writeErr(err, "queue notification", "", "the notification refers to a user, endpoint or incident that does not exist")
 	}
 	return nil
 }
 
-// notifyChunk bounds the rows of one INSERT of NotifyMany: at five parameters a row, far
+// notifyChunk bounds the rows of one INSERT of NotifyMany: at ten parameters a row, far
 // below the limits of both databases (SQLite 32,766, PostgreSQL 65,535).
 const notifyChunk = 200
 
@@ -79,16 +116,14 @@ func (t *tx) NotifyMany(ctx context.Context, ns []*desk.Notification) (err error
 		chunk := ns[:min(len(ns), notifyChunk)]
 		ns = ns[len(chunk):]
 		var q strings.Builder
-		q.WriteString(`INSERT INTO notifications (kind, user_id, incident_id, payload, created_at, next_attempt_at) VALUES `)
-		args := make([]any, 0, 5*len(chunk))
+		q.WriteString(insertNotification)
+		args := make([]any, 0, notificationArgs*len(chunk))
 		for i, n := range chunk {
-			n.State, n.NextAttemptAt = desk.DeliveryPending, fromMillis(millis(n.CreatedAt))
 			if i > 0 {
 				q.WriteString(", ")
 			}
-			k := len(args)
-			fmt.Fprintf(&q, "($%d, $%d, $%d, $%d, $%d, $%d)", k+1, k+2, k+3, k+4, k+5, k+5)
-			args = append(args, n.Kind, n.UserID, nullID(n.IncidentID), n.Payload, millis(n.CreatedAt))
+			q.WriteString(notificationRow(len(args)))
+			args = append(args, notificationValues(n)...)
 		}
 		if _, err := t.exec(ctx, q.String(), args...); err != nil {
 			return writeErr(err, "queue notifications", "", "a notification refers to a user or incident that does not exist")
@@ -116,11 +151,19 @@ func (t *tx) Notification(ctx context.Context, id int64) (desk.Notification, err
 	return n, nil
 }
 
-// DueNotifications lists the ids of pending notifications due at now and not leased, oldest
-// first.
-func (t *tx) DueNotifications(ctx context.Context, now time.Time, limit int) ([]int64, error) {
+// DueNotifications lists the ids of pending notifications of the channels named, due at now
+// and not leased, oldest first.
+func (t *tx) DueNotifications(ctx context.Context, now time.Time, vias []desk.Via, limit int) ([]int64, error) {
+	if len(vias) == 0 {
+		return []int64{}, nil
+	}
+	args := []any{millis(now), max(limit, 1)}
+	for _, v := range vias {
+		args = append(args, string(v))
+	}
 	return t.ids(ctx, "due notifications", `SELECT id FROM notifications WHERE state = 'pending'
-		AND next_attempt_at <= $1 AND lease_until <= $1 ORDER BY next_attempt_at, id LIMIT $2`, millis(now), max(limit, 1))
+		AND next_attempt_at <= $1 AND lease_until <= $1 AND via IN (`+placeholders(3, len(vias))+`)
+		ORDER BY next_attempt_at, id LIMIT $2`, args...)
 }
 
 // LeaseNotification claims a due notification for owner until the given time; exactly one
@@ -138,10 +181,37 @@ func (t *tx) SettleNotification(ctx context.Context, id int64, owner string, d d
 	if next.IsZero() {
 		next = time.UnixMilli(0)
 	}
-	return t.changed(ctx, "settle notification", `UPDATE notifications SET state = $3, attempts = $4,
+	ok, err := t.changed(ctx, "settle notification", `UPDATE notifications SET state = $3, attempts = $4,
 		next_attempt_at = $5, last_error = $6, sent_at = $7, location = $8, lease_owner = '', lease_until = 0
 		WHERE id = $1 AND lease_owner = $2 AND state = 'pending'`,
 		id, owner, string(d.State), d.Attempts, millis(next), clip(d.LastError, 1000), nullMillis(d.SentAt), clip(d.Location, 1000))
+	if err != nil || !ok || d.Attempt == nil {
+		return ok, err
+	}
+	a := d.Attempt
+	_, err = t.exec(ctx, `INSERT INTO delivery_attempts (notification_id, attempted_at, duration_ms, status_code, error, location)
+		VALUES ($1, $2, $3, $4, $5, $6)`,
+		id, millis(a.At), a.Duration.Milliseconds(), a.StatusCode, clip(a.Error, 1000), clip(a.Location, 1000))
+	if err != nil {
+		return false, fmt.Errorf("record the delivery attempt: %w", err)
+	}
+	return true, nil
+}
+
+// Attempts lists the delivery attempts of a notification, oldest first.
+func (t *tx) Attempts(ctx context.Context, notificationID int64) ([]desk.Attempt, error) {
+	return list(ctx, t, "list delivery attempts", scanAttempt, `SELECT `+attemptColumns+`
+		FROM delivery_attempts WHERE notification_id = $1 ORDER BY id`, notificationID)
+}
+
+const attemptColumns = `id, notification_id, attempted_at, duration_ms, status_code, error, location`
+
+func scanAttempt(r row) (desk.Attempt, error) {
+	var a desk.Attempt
+	var at int64
+	err := r.Scan(&a.ID, &a.NotificationID, &at, &a.DurationMS, &a.StatusCode, &a.Error, &a.Location)
+	a.At, a.Duration = fromMillis(at), time.Duration(a.DurationMS)*time.Millisecond
+	return a, err
 }
 
 // clip cuts s to at most n bytes, dropping a rune cut in half.
@@ -152,11 +222,18 @@ func clip(s string, n int) string {
 	return strings.ToValidUTF8(s[:n], "")
 }
 
-// Outbox lists notifications newest first, by state when f.State is set.
+// Outbox lists notifications newest first, by state, channel and endpoint when the filter
+// names them.
 func (t *tx) Outbox(ctx context.Context, f desk.OutboxFilter) ([]desk.Notification, error) {
 	w := &where{}
 	if f.State != "" {
 		w.add("state = %s", string(f.State))
+	}
+	if f.Via != "" {
+		w.add("via = %s", string(f.Via))
+	}
+	if f.EndpointID != 0 {
+		w.add("endpoint_id = %s", f.EndpointID)
 	}
 	if f.Before > 0 {
 		w.add("id < %s", f.Before)

@@ -15,8 +15,8 @@ import (
 	"meldpunt/internal/app"
 	"meldpunt/internal/desk"
 	"meldpunt/internal/inbound"
-	"meldpunt/internal/mail"
-	"meldpunt/internal/mail/mailtest"
+	"meldpunt/internal/notify/email"
+	"meldpunt/internal/notify/email/mailtest"
 	"meldpunt/internal/store/storetest"
 )
 
@@ -35,12 +35,12 @@ func newMailLoop(t *testing.T) *mailLoop {
 	t.Helper()
 	db := storetest.Open(t, "sqlite")
 	smtpd := mailtest.Start(t)
-	sender, err := mail.NewSMTP(mail.SMTPConfig{Host: smtpd.Host(), Port: smtpd.Port(), TLS: mail.TLSNone})
+	sender, err := email.NewSMTP(email.SMTPConfig{Host: smtpd.Host(), Port: smtpd.Port(), TLS: email.TLSNone})
 	if err != nil {
 		t.Fatal(err)
 	}
 	clk := &testClock{t: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)} // a Monday morning
-	e := newClockEnvMail(t, db, clk, app.MailConfig{Sender: sender, From: mail.Address{Name: "Servicedesk", Email: "desk@meldpunt.test"}})
+	e := newClockEnvMail(t, db, clk, app.OutboxConfig{Mailer: email.NewMailer(sender), From: app.Address{Name: "Servicedesk", Email: "desk@meldpunt.test"}})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -19,6 +19,7 @@ import (
 
 	"meldpunt/internal/app"
 	"meldpunt/internal/desk"
+	"meldpunt/internal/holidays"
 	"meldpunt/internal/store"
 	"meldpunt/internal/web/server"
 )
@@ -66,7 +67,7 @@ func newServer(t *testing.T, db *store.DB) *env {
 	e := &env{t: t, logs: &logBuffer{}}
 	log := slog.New(slog.NewTextHandler(e.logs, nil))
 	e.srv = httptest.NewUnstartedServer(nil)
-	e.app = app.New(db, time.Now, log, app.Config{
+	e.app = app.New(db, time.Now, log, app.Config{Holidays: holidays.NL(),
 		BaseURL: "http://" + e.srv.Listener.Addr().String(),
 		Argon2:  app.Argon2Params{MemoryKiB: 1024, Time: 1, Threads: 1},
 	})

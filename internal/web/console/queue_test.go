@@ -16,6 +16,7 @@ import (
 
 	"meldpunt/internal/app"
 	"meldpunt/internal/desk"
+	"meldpunt/internal/holidays"
 	"meldpunt/internal/store"
 	"meldpunt/internal/store/storetest"
 	"meldpunt/internal/web/server"
@@ -33,17 +34,17 @@ func (c *testClock) set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t
 // newClockEnv is newEnv on an app that reads clk, so countdowns are exact.
 func newClockEnv(t *testing.T, db *store.DB, clk *testClock) *env {
 	t.Helper()
-	return newClockEnvMail(t, db, clk, app.MailConfig{})
+	return newClockEnvMail(t, db, clk, app.OutboxConfig{})
 }
 
 // newClockEnvMail is newClockEnv with email configured.
-func newClockEnvMail(t *testing.T, db *store.DB, clk *testClock, mc app.MailConfig) *env {
+func newClockEnvMail(t *testing.T, db *store.DB, clk *testClock, mc app.OutboxConfig) *env {
 	t.Helper()
 	e := &env{t: t, logs: &logBuffer{}}
 	log := slog.New(slog.NewTextHandler(e.logs, nil))
 	e.srv = httptest.NewUnstartedServer(nil)
 	base := "http://" + e.srv.Listener.Addr().String()
-	e.app = app.New(db, clk.now, log, app.Config{BaseURL: base, Argon2: app.Argon2Params{MemoryKiB: 1024, Time: 1, Threads: 1}, Mail: mc})
+	e.app = app.New(db, clk.now, log, app.Config{Holidays: holidays.NL(), BaseURL: base, Argon2: app.Argon2Params{MemoryKiB: 1024, Time: 1, Threads: 1}, Outbox: mc})
 	e.srv.Config.Handler = server.Handler(server.Config{BaseURL: base}, e.app, log, prometheus.NewRegistry())
 	e.srv.Start()
 	t.Cleanup(e.srv.Close)

@@ -16,6 +16,7 @@ import (
 
 	"meldpunt/internal/app"
 	"meldpunt/internal/desk"
+	"meldpunt/internal/holidays"
 	"meldpunt/internal/store/storetest"
 )
 
@@ -36,7 +37,7 @@ func benchCreateIncident(b *testing.B, agents int) {
 	db := storetest.Open(b, "sqlite")
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a := app.New(db, time.Now, log, app.Config{})
+	a := app.New(db, time.Now, log, app.Config{Holidays: holidays.NL()})
 	if _, err := a.Identity.Bootstrap(ctx); err != nil {
 		b.Fatal(err)
 	}

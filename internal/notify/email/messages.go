@@ -1,4 +1,4 @@
-package mail
+package email
 
 // The texts of the emails, per language. Each value is a text/template snippet executed
 // with the message's vars (render.go); the words for states, levels, priorities, support

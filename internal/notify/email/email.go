@@ -1,4 +1,4 @@
-// Package mail composes Meldpunt's emails and hands them to a transport: an SMTP server
+// Package email composes Meldpunt's emails and hands them to a transport: an SMTP server
 // (go-mail) or, with no server configured, .eml files in a directory. Render turns a
 // notification into a subject, a plain-text and an HTML body in the recipient's language;
 // Message carries the headers that thread one incident's messages together.
@@ -14,7 +14,7 @@
 // and the extra Headers. NewSMTP sends it over a fresh connection per message (STARTTLS
 // required by default, implicit TLS, or none); NewDir writes it as an .eml file.
 // Package mailtest is a real SMTP server for tests.
-package mail
+package email
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package mail_test
+package email_test
 
 import (
 	"context"
@@ -8,16 +8,16 @@ import (
 	"testing"
 	"time"
 
-	"meldpunt/internal/mail"
-	"meldpunt/internal/mail/mailtest"
+	"meldpunt/internal/notify/email"
+	"meldpunt/internal/notify/email/mailtest"
 )
 
 // message is a notification as the outbox sends it, with non-ASCII in the subject, names
 // and bodies.
-func message() mail.Message {
-	return mail.Message{
-		From:       mail.Address{Name: "Servicedesk Zoë", Email: "desk@desk.example.com"},
-		To:         mail.Address{Name: "Jan \"JJ\" de Vries", Email: "jan@example.com"},
+func message() email.Message {
+	return email.Message{
+		From:       email.Address{Name: "Servicedesk Zoë", Email: "desk@desk.example.com"},
+		To:         email.Address{Name: "Jan \"JJ\" de Vries", Email: "jan@example.com"},
 		ReplyTo:    "desk+45.k3jxabcdefghijkl@desk.example.com",
 		Subject:    "[INC-000123] Nieuwe update: Storing – é",
 		Text:       "Beste Jan,\n\nDe storing – é – is verholpen. " + strings.Repeat("lang ", 40) + "\n\n-- \nAcme\n",
@@ -30,9 +30,9 @@ func message() mail.Message {
 	}
 }
 
-func sender(t *testing.T, c mail.SMTPConfig) mail.Sender {
+func sender(t *testing.T, c email.SMTPConfig) email.Sender {
 	t.Helper()
-	s, err := mail.NewSMTP(c)
+	s, err := email.NewSMTP(c)
 	if err != nil {
 		t.Fatalf("NewSMTP: %v", err)
 	}
@@ -40,7 +40,7 @@ func sender(t *testing.T, c mail.SMTPConfig) mail.Sender {
 }
 
 // checkReceived compares what arrived with what was sent.
-func checkReceived(t *testing.T, got mailtest.Received, m mail.Message) {
+func checkReceived(t *testing.T, got mailtest.Received, m email.Message) {
 	t.Helper()
 	if got.ParseError != "" {
 		t.Fatalf("the message does not parse: %s\n%s", got.ParseError, got.Raw)
@@ -64,7 +64,7 @@ func checkReceived(t *testing.T, got mailtest.Received, m mail.Message) {
 	if d, err := h.Date(); err != nil || !d.Equal(m.Date) {
 		t.Errorf("Date %q (%v), want %v", h.Get("Date"), err, m.Date)
 	}
-	for name, want := range map[string]mail.Address{"From": m.From, "To": m.To, "Reply-To": {Email: m.ReplyTo}} {
+	for name, want := range map[string]email.Address{"From": m.From, "To": m.To, "Reply-To": {Email: m.ReplyTo}} {
 		as, err := h.AddressList(name)
 		if err != nil || len(as) != 1 || as[0].Address != want.Email || as[0].Name != want.Name {
 			t.Errorf("%s = %q (%v), want %q <%s>", name, h.Get(name), err, want.Name, want.Email)
@@ -94,30 +94,30 @@ func TestSMTPSendsAndThreads(t *testing.T) {
 	cases := []struct {
 		name string
 		opts []mailtest.Option
-		cfg  func(s *mailtest.Server) mail.SMTPConfig
+		cfg  func(s *mailtest.Server) email.SMTPConfig
 	}{
-		{"no TLS", nil, func(s *mailtest.Server) mail.SMTPConfig {
-			return mail.SMTPConfig{Host: s.Host(), Port: s.Port(), TLS: "none"}
+		{"no TLS", nil, func(s *mailtest.Server) email.SMTPConfig {
+			return email.SMTPConfig{Host: s.Host(), Port: s.Port(), TLS: "none"}
 		}},
-		{"STARTTLS", []mailtest.Option{mailtest.WithTLS()}, func(s *mailtest.Server) mail.SMTPConfig {
-			return mail.SMTPConfig{Host: s.Host(), Port: s.Port(), TLSConfig: s.ClientTLS()} // "" is starttls
+		{"STARTTLS", []mailtest.Option{mailtest.WithTLS()}, func(s *mailtest.Server) email.SMTPConfig {
+			return email.SMTPConfig{Host: s.Host(), Port: s.Port(), TLSConfig: s.ClientTLS()} // "" is starttls
 		}},
-		{"implicit TLS", []mailtest.Option{mailtest.WithImplicitTLS()}, func(s *mailtest.Server) mail.SMTPConfig {
-			return mail.SMTPConfig{Host: s.Host(), Port: s.Port(), TLS: "tls", TLSConfig: s.ClientTLS()}
+		{"implicit TLS", []mailtest.Option{mailtest.WithImplicitTLS()}, func(s *mailtest.Server) email.SMTPConfig {
+			return email.SMTPConfig{Host: s.Host(), Port: s.Port(), TLS: "tls", TLSConfig: s.ClientTLS()}
 		}},
 		{"STARTTLS with authentication", []mailtest.Option{mailtest.WithTLS(), mailtest.WithAuth("desk", "s3cret")},
-			func(s *mailtest.Server) mail.SMTPConfig {
-				return mail.SMTPConfig{Host: s.Host(), Port: s.Port(), TLS: "starttls", TLSConfig: s.ClientTLS(),
+			func(s *mailtest.Server) email.SMTPConfig {
+				return email.SMTPConfig{Host: s.Host(), Port: s.Port(), TLS: "starttls", TLSConfig: s.ClientTLS(),
 					Username: "desk", Password: "s3cret", LocalName: "meldpunt.test"}
 			}},
 		{"implicit TLS with authentication", []mailtest.Option{mailtest.WithImplicitTLS(), mailtest.WithAuth("desk", "s3cret")},
-			func(s *mailtest.Server) mail.SMTPConfig {
-				return mail.SMTPConfig{Host: s.Host(), Port: s.Port(), TLS: "tls", TLSConfig: s.ClientTLS(),
+			func(s *mailtest.Server) email.SMTPConfig {
+				return email.SMTPConfig{Host: s.Host(), Port: s.Port(), TLS: "tls", TLSConfig: s.ClientTLS(),
 					Username: "desk", Password: "s3cret"}
 			}},
 		{"authentication to localhost without TLS", []mailtest.Option{mailtest.WithAuth("desk", "s3cret")},
-			func(s *mailtest.Server) mail.SMTPConfig {
-				return mail.SMTPConfig{Host: s.Host(), Port: s.Port(), TLS: "none", Username: "desk", Password: "s3cret"}
+			func(s *mailtest.Server) email.SMTPConfig {
+				return email.SMTPConfig{Host: s.Host(), Port: s.Port(), TLS: "none", Username: "desk", Password: "s3cret"}
 			}},
 	}
 	for _, c := range cases {
@@ -147,7 +147,7 @@ func TestSMTPTextOnly(t *testing.T) {
 	srv := mailtest.Start(t)
 	m := message()
 	m.HTML, m.InReplyTo, m.References, m.ReplyTo = "", "", nil, ""
-	if _, err := sender(t, mail.SMTPConfig{Host: srv.Host(), Port: srv.Port(), TLS: "none"}).Send(context.Background(), m); err != nil {
+	if _, err := sender(t, email.SMTPConfig{Host: srv.Host(), Port: srv.Port(), TLS: "none"}).Send(context.Background(), m); err != nil {
 		t.Fatal(err)
 	}
 	got := srv.Wait(t, 1)[0]
@@ -168,7 +168,7 @@ func TestSMTPFailures(t *testing.T) {
 	ctx := context.Background()
 	t.Run("STARTTLS is required", func(t *testing.T) {
 		srv := mailtest.Start(t) // offers no STARTTLS
-		_, err := sender(t, mail.SMTPConfig{Host: srv.Host(), Port: srv.Port(), TLS: "starttls"}).Send(ctx, message())
+		_, err := sender(t, email.SMTPConfig{Host: srv.Host(), Port: srv.Port(), TLS: "starttls"}).Send(ctx, message())
 		if err == nil || !strings.Contains(err.Error(), "STARTTLS") {
 			t.Fatalf("Send to a server without STARTTLS: %v, want an error about STARTTLS", err)
 		}
@@ -178,7 +178,7 @@ func TestSMTPFailures(t *testing.T) {
 	})
 	t.Run("the certificate is checked", func(t *testing.T) {
 		srv := mailtest.Start(t, mailtest.WithTLS())
-		_, err := sender(t, mail.SMTPConfig{Host: srv.Host(), Port: srv.Port()}).Send(ctx, message())
+		_, err := sender(t, email.SMTPConfig{Host: srv.Host(), Port: srv.Port()}).Send(ctx, message())
 		if err == nil || !strings.Contains(err.Error(), "certificate") {
 			t.Fatalf("Send with an untrusted certificate: %v", err)
 		}
@@ -188,7 +188,7 @@ func TestSMTPFailures(t *testing.T) {
 	})
 	t.Run("a wrong password", func(t *testing.T) {
 		srv := mailtest.Start(t, mailtest.WithTLS(), mailtest.WithAuth("desk", "s3cret"))
-		_, err := sender(t, mail.SMTPConfig{Host: srv.Host(), Port: srv.Port(), TLSConfig: srv.ClientTLS(),
+		_, err := sender(t, email.SMTPConfig{Host: srv.Host(), Port: srv.Port(), TLSConfig: srv.ClientTLS(),
 			Username: "desk", Password: "wrong-password"}).Send(ctx, message())
 		if err == nil {
 			t.Fatal("Send with a wrong password succeeded")
@@ -202,14 +202,14 @@ func TestSMTPFailures(t *testing.T) {
 	})
 	t.Run("no credentials where the server requires them", func(t *testing.T) {
 		srv := mailtest.Start(t, mailtest.WithTLS(), mailtest.WithAuth("desk", "s3cret"))
-		_, err := sender(t, mail.SMTPConfig{Host: srv.Host(), Port: srv.Port(), TLSConfig: srv.ClientTLS()}).Send(ctx, message())
+		_, err := sender(t, email.SMTPConfig{Host: srv.Host(), Port: srv.Port(), TLSConfig: srv.ClientTLS()}).Send(ctx, message())
 		if err == nil {
 			t.Fatal("Send without credentials succeeded")
 		}
 	})
 	t.Run("rejected, then accepted", func(t *testing.T) {
 		srv := mailtest.Start(t, mailtest.WithReject(451))
-		s := sender(t, mail.SMTPConfig{Host: srv.Host(), Port: srv.Port(), TLS: "none"})
+		s := sender(t, email.SMTPConfig{Host: srv.Host(), Port: srv.Port(), TLS: "none"})
 		if _, err := s.Send(ctx, message()); err == nil || !strings.Contains(err.Error(), "451") {
 			t.Fatalf("Send to a server answering 451: %v", err)
 		}
@@ -231,7 +231,7 @@ func TestSMTPFailures(t *testing.T) {
 	t.Run("down, then back on the same address", func(t *testing.T) {
 		srv := mailtest.Start(t)
 		port := srv.Port()
-		s := sender(t, mail.SMTPConfig{Host: srv.Host(), Port: port, TLS: "none"})
+		s := sender(t, email.SMTPConfig{Host: srv.Host(), Port: port, TLS: "none"})
 		srv.Stop()
 		if _, err := s.Send(ctx, message()); err == nil {
 			t.Fatal("Send to a stopped server succeeded")
@@ -247,14 +247,14 @@ func TestSMTPFailures(t *testing.T) {
 	})
 	t.Run("a bad message never reaches the server", func(t *testing.T) {
 		srv := mailtest.Start(t)
-		s := sender(t, mail.SMTPConfig{Host: srv.Host(), Port: srv.Port(), TLS: "none"})
-		bad := map[string]func(*mail.Message){
-			"no recipient":          func(m *mail.Message) { m.To.Email = "" },
-			"no sender":             func(m *mail.Message) { m.From.Email = "" },
-			"recipient no address":  func(m *mail.Message) { m.To.Email = "jan at example.com" },
-			"a reserved header":     func(m *mail.Message) { m.Headers["Bcc"] = "spy@example.com" },
-			"a bad header name":     func(m *mail.Message) { m.Headers["X-Bad: injected\r\nBcc"] = "x" },
-			"a Message-ID with CRs": func(m *mail.Message) { m.MessageID = "<a\r\nBcc: spy@example.com>" },
+		s := sender(t, email.SMTPConfig{Host: srv.Host(), Port: srv.Port(), TLS: "none"})
+		bad := map[string]func(*email.Message){
+			"no recipient":          func(m *email.Message) { m.To.Email = "" },
+			"no sender":             func(m *email.Message) { m.From.Email = "" },
+			"recipient no address":  func(m *email.Message) { m.To.Email = "jan at example.com" },
+			"a reserved header":     func(m *email.Message) { m.Headers["Bcc"] = "spy@example.com" },
+			"a bad header name":     func(m *email.Message) { m.Headers["X-Bad: injected\r\nBcc"] = "x" },
+			"a Message-ID with CRs": func(m *email.Message) { m.MessageID = "<a\r\nBcc: spy@example.com>" },
 		}
 		for name, spoil := range bad {
 			m := message()
@@ -276,7 +276,7 @@ func TestSMTPNoHeaderInjection(t *testing.T) {
 	m.Subject = "Hello\r\nBcc: spy@example.com"
 	m.Headers["X-Meldpunt-Kind"] = "x\r\nBcc: spy@example.com"
 	m.To.Name = "Jan\r\nBcc: spy@example.com"
-	if _, err := sender(t, mail.SMTPConfig{Host: srv.Host(), Port: srv.Port(), TLS: "none"}).Send(context.Background(), m); err != nil {
+	if _, err := sender(t, email.SMTPConfig{Host: srv.Host(), Port: srv.Port(), TLS: "none"}).Send(context.Background(), m); err != nil {
 		t.Fatal(err)
 	}
 	got := srv.Wait(t, 1)[0]
@@ -293,7 +293,7 @@ func TestSMTPNoHeaderInjection(t *testing.T) {
 // with the same Message-ID.
 func TestSMTPHonoursContext(t *testing.T) {
 	srv := mailtest.Start(t, mailtest.WithHold())
-	s := sender(t, mail.SMTPConfig{Host: srv.Host(), Port: srv.Port(), TLS: "none", Timeout: time.Hour})
+	s := sender(t, email.SMTPConfig{Host: srv.Host(), Port: srv.Port(), TLS: "none", Timeout: time.Hour})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	errc := make(chan error, 1)
@@ -341,23 +341,23 @@ func TestSMTPHonoursContext(t *testing.T) {
 func TestNewSMTPValidates(t *testing.T) {
 	cases := []struct {
 		name string
-		c    mail.SMTPConfig
+		c    email.SMTPConfig
 		want string // "" when valid
 	}{
-		{"valid", mail.SMTPConfig{Host: "smtp.example.com", Port: 587}, ""},
-		{"valid implicit", mail.SMTPConfig{Host: "smtp.example.com", Port: 465, TLS: "TLS"}, ""},
-		{"valid IPv6", mail.SMTPConfig{Host: "::1", Port: 25, TLS: "none"}, ""},
-		{"no host", mail.SMTPConfig{Port: 587}, "host: required"},
-		{"host with port", mail.SMTPConfig{Host: "smtp.example.com:587", Port: 587}, "host: must be"},
-		{"port zero", mail.SMTPConfig{Host: "smtp.example.com"}, "port: must be between 1 and 65535"},
-		{"port too high", mail.SMTPConfig{Host: "smtp.example.com", Port: 65536}, "port: must be between 1 and 65535"},
-		{"unknown TLS", mail.SMTPConfig{Host: "smtp.example.com", Port: 587, TLS: "ssl"}, `tls: must be one of starttls, tls, none, not "ssl"`},
-		{"negative timeout", mail.SMTPConfig{Host: "smtp.example.com", Port: 587, Timeout: -time.Second}, "timeout: must not be negative"},
-		{"password without user", mail.SMTPConfig{Host: "smtp.example.com", Port: 587, Password: "x"}, "username: required"},
+		{"valid", email.SMTPConfig{Host: "smtp.example.com", Port: 587}, ""},
+		{"valid implicit", email.SMTPConfig{Host: "smtp.example.com", Port: 465, TLS: "TLS"}, ""},
+		{"valid IPv6", email.SMTPConfig{Host: "::1", Port: 25, TLS: "none"}, ""},
+		{"no host", email.SMTPConfig{Port: 587}, "host: required"},
+		{"host with port", email.SMTPConfig{Host: "smtp.example.com:587", Port: 587}, "host: must be"},
+		{"port zero", email.SMTPConfig{Host: "smtp.example.com"}, "port: must be between 1 and 65535"},
+		{"port too high", email.SMTPConfig{Host: "smtp.example.com", Port: 65536}, "port: must be between 1 and 65535"},
+		{"unknown TLS", email.SMTPConfig{Host: "smtp.example.com", Port: 587, TLS: "ssl"}, `tls: must be one of starttls, tls, none, not "ssl"`},
+		{"negative timeout", email.SMTPConfig{Host: "smtp.example.com", Port: 587, Timeout: -time.Second}, "timeout: must not be negative"},
+		{"password without user", email.SMTPConfig{Host: "smtp.example.com", Port: 587, Password: "x"}, "username: required"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			s, err := mail.NewSMTP(c.c)
+			s, err := email.NewSMTP(c.c)
 			switch {
 			case c.want == "" && err != nil:
 				t.Fatalf("NewSMTP: %v", err)
@@ -369,11 +369,11 @@ func TestNewSMTPValidates(t *testing.T) {
 			}
 		})
 	}
-	s := sender(t, mail.SMTPConfig{Host: "smtp.example.com", Port: 587, Username: "desk", Password: "hunter2"})
+	s := sender(t, email.SMTPConfig{Host: "smtp.example.com", Port: 587, Username: "desk", Password: "hunter2"})
 	if d := s.Describe(); d != "SMTP smtp.example.com:587 (starttls)" {
 		t.Errorf("Describe() = %q", d)
 	}
-	s = sender(t, mail.SMTPConfig{Host: "::1", Port: 465, TLS: "tls", Password: "hunter2", Username: "u"})
+	s = sender(t, email.SMTPConfig{Host: "::1", Port: 465, TLS: "tls", Password: "hunter2", Username: "u"})
 	if d := s.Describe(); d != "SMTP [::1]:465 (tls)" || strings.Contains(d, "hunter2") {
 		t.Errorf("Describe() = %q", d)
 	}
@@ -385,7 +385,7 @@ func TestAddressesRoundTrip(t *testing.T) {
 	srv := mailtest.Start(t)
 	m := message()
 	m.From.Name = "Ünïcode, \"quoted\" <name>"
-	if _, err := sender(t, mail.SMTPConfig{Host: srv.Host(), Port: srv.Port(), TLS: "none"}).Send(context.Background(), m); err != nil {
+	if _, err := sender(t, email.SMTPConfig{Host: srv.Host(), Port: srv.Port(), TLS: "none"}).Send(context.Background(), m); err != nil {
 		t.Fatal(err)
 	}
 	got := srv.Wait(t, 1)[0]

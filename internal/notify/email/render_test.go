@@ -1,4 +1,4 @@
-package mail_test
+package email_test
 
 import (
 	"flag"
@@ -11,18 +11,18 @@ import (
 	"time"
 
 	"meldpunt/internal/desk"
-	"meldpunt/internal/mail"
+	"meldpunt/internal/notify/email"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // samples has a message of every kind, with payloads shaped as internal/app queues them.
-func samples() map[string]mail.Data {
+func samples() map[string]email.Data {
 	due := time.Date(2026, 1, 12, 13, 30, 0, 0, time.UTC) // 14:30 in Amsterdam (CET)
-	base := func(kind string, payload map[string]any) mail.Data {
+	base := func(kind string, payload map[string]any) email.Data {
 		payload["number"], payload["title"] = "INC-000123", "Storing – é"
-		return mail.Data{
-			Kind: kind, Product: "Acme IT", To: mail.Address{Name: "Jan de Vries", Email: "jan@example.com"},
+		return email.Data{
+			Kind: kind, Product: "Acme IT", To: email.Address{Name: "Jan de Vries", Email: "jan@example.com"},
 			Number: "INC-000123", Title: "Storing – é", IncidentURL: "https://desk.example.com/incidents/123",
 			Payload: payload, PreferencesURL: "https://desk.example.com/account/notifications",
 			Optional: desk.Optional(kind),
@@ -34,7 +34,7 @@ func samples() map[string]mail.Data {
 		"solution_kind": "structural", "auto_close_at": due.Format(time.RFC3339Nano), "hours": 72})
 	solution.ConfirmURL = "https://desk.example.com/solution/abc?confirm=1"
 	solution.RejectURL = "https://desk.example.com/solution/abc?reject=1"
-	return map[string]mail.Data{
+	return map[string]email.Data{
 		desk.NotifyReportReceived: base(desk.NotifyReportReceived, map[string]any{
 			"verdict": "urgent", "priority": desk.P2, "contract": contract}),
 		desk.NotifyAssessment: base(desk.NotifyAssessment, map[string]any{
@@ -74,9 +74,9 @@ var kinds = []string{
 	desk.NotifySLAWarning, desk.NotifySLABreach, desk.NotifyFollowUp, desk.NotifyStale,
 }
 
-func render(t *testing.T, d mail.Data) (subject, text, html string) {
+func render(t *testing.T, d email.Data) (subject, text, html string) {
 	t.Helper()
-	subject, text, html, err := mail.Render(d)
+	subject, text, html, err := email.Render(d)
 	if err != nil {
 		t.Fatalf("Render(%s, %s): %v", d.Kind, d.Locale, err)
 	}
@@ -320,7 +320,7 @@ func TestRenderSentences(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			d := mail.Data{Kind: c.kind, Locale: c.locale, Product: "Acme IT", Number: "INC-000009", Title: "Down",
+			d := email.Data{Kind: c.kind, Locale: c.locale, Product: "Acme IT", Number: "INC-000009", Title: "Down",
 				Payload: c.payload, IncidentURL: "https://desk.example.com/incidents/9"}
 			subject, text, html := render(t, d)
 			clean(t, "text", text)
@@ -341,7 +341,7 @@ func TestRenderSentences(t *testing.T) {
 }
 
 func TestRenderWithoutName(t *testing.T) {
-	d := mail.Data{Kind: desk.NotifyWaiting, Locale: "nl", Number: "INC-000001", Title: "X"}
+	d := email.Data{Kind: desk.NotifyWaiting, Locale: "nl", Number: "INC-000001", Title: "X"}
 	_, text, _ := render(t, d)
 	if !strings.Contains(text, "Hallo,\n") || strings.Contains(text, "Beste") {
 		t.Errorf("greeting without a name:\n%s", text)
@@ -358,9 +358,9 @@ func TestRenderPasswordReset(t *testing.T) {
 		"nl": {"Nieuw wachtwoord instellen", "60 minuten", "Negeer deze e-mail"},
 		"en": {"Set a new password", "60 minutes", "ignore this email"},
 	} {
-		d := mail.Data{Kind: desk.NotifyPasswordReset, Locale: lang, Product: "Acme IT", To: mail.Address{Name: "Anna", Email: "anna@acme.test"},
+		d := email.Data{Kind: desk.NotifyPasswordReset, Locale: lang, Product: "Acme IT", To: email.Address{Name: "Anna", Email: "anna@acme.test"},
 			Payload: map[string]any{"url": "https://desk.example.com/password/reset?token=s3cret", "minutes": 60}}
-		subject, text, html, err := mail.Render(d)
+		subject, text, html, err := email.Render(d)
 		if err != nil {
 			t.Fatal(err)
 		}

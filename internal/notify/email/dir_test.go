@@ -1,4 +1,4 @@
-package mail_test
+package email_test
 
 import (
 	"context"
@@ -8,13 +8,13 @@ import (
 	"strings"
 	"testing"
 
-	"meldpunt/internal/mail"
-	"meldpunt/internal/mail/mailtest"
+	"meldpunt/internal/notify/email"
+	"meldpunt/internal/notify/email/mailtest"
 )
 
 func TestDirWritesEmlFiles(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "outbox", "new") // created when missing
-	s := mail.NewDir(dir)
+	s := email.NewDir(dir)
 	if d := s.Describe(); d != ".eml files in "+dir {
 		t.Errorf("Describe() = %q", d)
 	}
@@ -52,7 +52,7 @@ func TestDirWritesEmlFiles(t *testing.T) {
 	other.MessageID = "<n46@desk.example.com>"
 	odd := message()
 	odd.MessageID = "<INC-7/../..%.9_x@desk.example.com>"
-	for _, mm := range []mail.Message{other, odd} {
+	for _, mm := range []email.Message{other, odd} {
 		if _, err := s.Send(context.Background(), mm); err != nil {
 			t.Fatal(err)
 		}
@@ -73,7 +73,7 @@ func TestDirWritesEmlFiles(t *testing.T) {
 
 func TestDirRefuses(t *testing.T) {
 	dir := t.TempDir()
-	s := mail.NewDir(dir)
+	s := email.NewDir(dir)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, err := s.Send(ctx, message()); !errors.Is(err, context.Canceled) {
@@ -92,7 +92,7 @@ func TestDirRefuses(t *testing.T) {
 	if err := os.WriteFile(blocked, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := mail.NewDir(filepath.Join(blocked, "outbox")).Send(context.Background(), message()); err == nil {
+	if _, err := email.NewDir(filepath.Join(blocked, "outbox")).Send(context.Background(), message()); err == nil {
 		t.Error("Send into a directory that cannot exist succeeded")
 	}
 }

@@ -5,13 +5,13 @@ import (
 	"strings"
 	"testing"
 
-	"meldpunt/internal/mail"
-	"meldpunt/internal/mail/mailtest"
+	"meldpunt/internal/notify/email"
+	"meldpunt/internal/notify/email/mailtest"
 )
 
-func msg(id string) mail.Message {
-	return mail.Message{
-		From: mail.Address{Email: "desk@example.com"}, To: mail.Address{Name: "Jan", Email: "jan@example.com"},
+func msg(id string) email.Message {
+	return email.Message{
+		From: email.Address{Email: "desk@example.com"}, To: email.Address{Name: "Jan", Email: "jan@example.com"},
 		Subject: "Hi", Text: "Hello\n", HTML: "<p>Hello</p>", MessageID: "<" + id + "@example.com>",
 	}
 }
@@ -29,7 +29,7 @@ func TestStopEndsAHeldDelivery(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := mailtest.Start(t, append(tc.opts, mailtest.WithHold())...)
-			s, err := mail.NewSMTP(mail.SMTPConfig{Host: srv.Host(), Port: srv.Port(), TLS: tc.tls, TLSConfig: srv.ClientTLS()})
+			s, err := email.NewSMTP(email.SMTPConfig{Host: srv.Host(), Port: srv.Port(), TLS: tc.tls, TLSConfig: srv.ClientTLS()})
 			if err != nil {
 				t.Fatal(err)
 			}
