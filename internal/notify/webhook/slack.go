@@ -117,6 +117,9 @@ func (n *named) name() string {
 // "@channel" or "@all" notifies no one in Mattermost or Rocket.Chat. Times are shown in loc.
 // An event type it does not know renders as "{number} {title}: {type}".
 func RenderSlack(eventJSON []byte, locale string, t Texts, loc *time.Location) (string, error) {
+	if t == nil {
+		return "", fmt.Errorf("webhook: no texts to render with")
+	}
 	var e event
 	if err := json.Unmarshal(eventJSON, &e); err != nil {
 		return "", fmt.Errorf("webhook: the message body is not an event: %w", err)
@@ -209,7 +212,10 @@ func (r renderer) render(e *event) string {
 	case "incident.state_changed", "incident.resolved", "incident.closed":
 		what = r.text("webhook."+e.Type, state(d.From), state(d.To))
 		if s := d.Solution; e.Type == "incident.resolved" && s != nil && s.Text != "" {
-			details = append(details, r.label("webhook.solution.", s.Kind)+":", quote(s.Text))
+			if kind := r.label("webhook.solution.", s.Kind); kind != "" {
+				details = append(details, clean(kind, maxTitle)+":")
+			}
+			details = append(details, quote(s.Text))
 		}
 		if e.Type == "incident.closed" {
 			if d.Confirmed {
