@@ -65,6 +65,9 @@ func (a *Changes) Create(ctx context.Context, actor desk.Actor, in ChangeInput) 
 				return err
 			}
 		}
+		if err := a.publishChange(ctx, tx, desk.EventChangeCreated, actor, c, now, "", ""); err != nil {
+			return err
+		}
 		return audit(ctx, tx, actor, now, "change_request", c.ID, nil, "create", nil, c)
 	})
 	return c, err
@@ -271,6 +274,9 @@ func (a *Changes) Transition(ctx context.Context, actor desk.Actor, id int64, t 
 			if err := changeEntry(ctx, tx, actor, inc, c, desk.ChangeEvent(t.To), now); err != nil {
 				return err
 			}
+		}
+		if err := a.publishChange(ctx, tx, desk.EventChangeStateChanged, actor, c, now, from, t.To); err != nil {
+			return err
 		}
 		after := map[string]any{"state": c.State, "reason": t.Reason, "decided_at": c.DecidedAt, "implemented_at": c.ImplementedAt}
 		return audit(ctx, tx, actor, now, "change_request", c.ID, nil, "transition",

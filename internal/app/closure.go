@@ -54,6 +54,7 @@ const reopenReason = "The client replied to the solution; the incident is reopen
 
 // reopenOnReplyTx is what reopenOnReply reads and writes.
 type reopenOnReplyTx interface {
+	eventTx
 	AuditStore
 	IncidentStore
 	OrganisationStore
@@ -86,6 +87,9 @@ func (a *core) reopenOnReply(ctx context.Context, tx reopenOnReplyTx, actor desk
 	if err := notifyOwnerRejected(ctx, tx, actor, *inc, reopenReason, now); err != nil {
 		return err
 	}
+	if err := a.publishTransition(ctx, tx, actor, desk.StateResolved, *inc, now, false); err != nil {
+		return err
+	}
 	return audit(ctx, tx, actor, now, "incident", inc.ID, &inc.OrgID, "reopen",
 		before, map[string]any{"state": inc.State, "auto_close_at": nil, "resolved_at": nil, "reason": reopenReason})
 }
@@ -104,17 +108,20 @@ func (a *Incidents) RunAutoClose(ctx context.Context) (int, error) {
 			return tx.DueAutoCloses(ctx, now, limit)
 		}),
 		claimIn(a.db, func(ctx context.Context, tx incidentTx, id int64, now time.Time) (bool, error) {
-			return autoClose(ctx, tx, id, now)
+			return a.autoClose(ctx, tx, id, now)
 		}))
+}
+
+// autoCloseTx is what autoClose reads and writes.
+type autoCloseTx interface {
+	eventTx
+	AuditStore
+	OutboxStore
 }
 
 // autoClose closes one incident if it is still due, and when this transaction closed it
 // writes the public timeline entry, the audit record and the reporter's notification.
-func autoClose(ctx context.Context, tx interface {
-	AuditStore
-	IncidentStore
-	OutboxStore
-}, id int64, now time.Time) (bool, error) {
+func (a *core) autoClose(ctx context.Context, tx autoCloseTx, id int64, now time.Time) (bool, error) {
 	before, err := tx.Incident(ctx, id)
 	if err != nil || !before.AutoCloseDue(now) {
 		return false, err
@@ -147,6 +154,9 @@ func autoClose(ctx context.Context, tx interface {
 			"number": inc.Number, "title": inc.Title, "hours": hours, "reason": reason}); err != nil {
 			return false, err
 		}
+	}
+	if err := a.publishTransition(ctx, tx, closeActor, desk.StateResolved, inc, now, true); err != nil {
+		return false, err
 	}
 	return true, audit(ctx, tx, closeActor, now, "incident", inc.ID, &inc.OrgID, "auto_close",
 		map[string]any{"state": before.State, "auto_close_at": before.AutoCloseAt},

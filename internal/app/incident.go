@@ -83,6 +83,7 @@ func (a *Incidents) Create(ctx context.Context, actor desk.Actor, in IncidentInp
 
 // registerTx is what register reads and writes.
 type registerTx interface {
+	eventTx
 	ComponentStore
 	IdentityStore
 	IncidentStore
@@ -110,7 +111,10 @@ func (a *core) register(ctx context.Context, tx registerTx, actor desk.Actor, in
 		"channel:"+string(inc.Channel), "priority:"+inc.Priority.String()); err != nil {
 		return err
 	}
-	return notifyNewReport(ctx, tx, actor, *inc, 0, nil, now)
+	if err := notifyNewReport(ctx, tx, actor, *inc, 0, nil, now); err != nil {
+		return err
+	}
+	return a.publishIncident(ctx, tx, desk.EventIncidentCreated, actor, *inc, now, nil)
 }
 
 // settleTx is what settle reads and writes.

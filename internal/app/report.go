@@ -248,6 +248,9 @@ func (a *Reports) Submit(ctx context.Context, actor desk.Actor, in ReportInput) 
 		if err := tx.CreateReport(ctx, &r); err != nil {
 			return err
 		}
+		if err := a.publishIncident(ctx, tx, desk.EventIncidentCreated, actor, inc, now, nil); err != nil {
+			return err
+		}
 		args := []string{"verdict:" + string(v.Verdict)}
 		for _, c := range v.Criteria {
 			args = append(args, "criterion:"+c)

@@ -60,6 +60,7 @@ type Incidents struct {
 
 // incidentTx is what Incidents reads and writes.
 type incidentTx interface {
+	WebhookStore
 	AuditStore
 	ComponentStore
 	IdentityStore
@@ -80,6 +81,7 @@ type Reports struct {
 
 // reportTx is what Reports reads and writes.
 type reportTx interface {
+	WebhookStore
 	AuditStore
 	ComponentStore
 	IdentityStore
@@ -99,6 +101,7 @@ type Changes struct {
 
 // changeTx is what Changes reads and writes.
 type changeTx interface {
+	WebhookStore
 	AuditStore
 	ChangeStore
 	IncidentStore
@@ -113,6 +116,7 @@ type SLA struct {
 
 // slaTx is what SLA reads and writes.
 type slaTx interface {
+	WebhookStore
 	AuditStore
 	IdentityStore
 	IncidentStore
@@ -162,6 +166,7 @@ type Inbox struct {
 
 // inboxTx is what Inbox reads and writes.
 type inboxTx interface {
+	WebhookStore
 	AuditStore
 	ComponentStore
 	IdentityStore

@@ -382,6 +382,7 @@ func (a *SLA) RunChecks(ctx context.Context) (int, error) {
 
 // markSLATx is what markSLA reads and writes.
 type markSLATx interface {
+	eventTx
 	AuditStore
 	IdentityStore
 	IncidentStore
@@ -418,6 +419,20 @@ func (a *core) markSLA(ctx context.Context, tx markSLATx, id int64, m desk.SLAMa
 		"clock": m.Clock(), "mark": m, "due": due}
 	if err := notifyAll(ctx, tx, to, inc, kind, now, payload); err != nil {
 		return false, err
+	}
+	event, target := desk.EventIncidentSLAWarning, "resolution"
+	if m.Breach() {
+		event = desk.EventIncidentSLABreached
+	}
+	if m.Clock() == "response" {
+		target = "first_response"
+	}
+	if due != nil {
+		if err := a.publishIncident(ctx, tx, event, slaActor, inc, now, func(d *eventData) {
+			d.SLA = &eventSLA{Target: target, DueAt: *due}
+		}); err != nil {
+			return false, err
+		}
 	}
 	flag := string(m)
 	if m.Breach() {

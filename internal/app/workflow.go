@@ -26,6 +26,7 @@ func (a *Incidents) Transition(ctx context.Context, actor desk.Actor, id int64, 
 
 // transitionTx is what transition reads and writes.
 type transitionTx interface {
+	eventTx
 	AuditStore
 	IncidentStore
 	OrganisationStore
@@ -94,6 +95,9 @@ func (a *core) transition(ctx context.Context, tx transitionTx, actor desk.Actor
 		return err
 	}
 	if err := notifyTransition(ctx, tx, actor, from, inc, t, now); err != nil {
+		return err
+	}
+	if err := a.publishTransition(ctx, tx, actor, from, inc, now, false); err != nil {
 		return err
 	}
 	*incp = inc
@@ -264,6 +268,11 @@ func (a *core) addEntry(ctx context.Context, actor desk.Actor, id int64, in Entr
 		if err := audit(ctx, tx, actor, now, "timeline_entry", e.ID, &inc.OrgID, "create", nil, e); err != nil {
 			return err
 		}
+		if err := a.publishIncident(ctx, tx, desk.EventIncidentReplied, actor, inc, now, func(d *eventData) {
+			d.Entry = &eventEntry{Visibility: string(e.Visibility), Body: e.Body}
+		}); err != nil {
+			return err
+		}
 		if then != nil {
 			return then(tx, inc, now)
 		}
@@ -360,6 +369,17 @@ func (a *Incidents) Assign(ctx context.Context, actor desk.Actor, id int64, as A
 		if err := notifyAssigned(ctx, tx, actor, before, inc, now); err != nil {
 			return err
 		}
+		for role, changed := range map[string]bool{
+			"owner":    !sameRef(before.OwnerID, inc.OwnerID),
+			"assignee": !sameRef(before.AssigneeID, inc.AssigneeID),
+		} {
+			if !changed {
+				continue
+			}
+			if err := a.publishIncident(ctx, tx, desk.EventIncidentAssigned, actor, inc, now, func(d *eventData) { d.Role = role }); err != nil {
+				return err
+			}
+		}
 		if forwarded != nil {
 			body := "Forwarded to the external party " + argText(forwarded[0]) + "; follow up on " + argText(forwarded[1]) + "."
 			if err := entry(ctx, tx, actor, inc, desk.Internal, body, now, desk.EventForwarded, forwarded...); err != nil {
@@ -448,6 +468,9 @@ func assignSupplier(ctx context.Context, tx SupplierStore, v *desk.Validator, in
 	}
 	return args, nil
 }
+
+// sameRef tells whether two optional references name the same thing (or both nothing).
+func sameRef(a, b *int64) bool { return a == nil && b == nil || a != nil && b != nil && *a == *b }
 
 func sameID(a *int64, b int64) bool { return a == nil && b == 0 || a != nil && *a == b }
 
