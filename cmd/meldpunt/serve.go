@@ -19,6 +19,7 @@ import (
 	"meldpunt/internal/app"
 	"meldpunt/internal/demo"
 	"meldpunt/internal/desk"
+	"meldpunt/internal/i18n"
 	"meldpunt/internal/jobs"
 	"meldpunt/internal/web/ops"
 	"meldpunt/internal/web/server"
@@ -42,6 +43,10 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	}
 	defer closeDB(db, log)
 
+	texts, err := i18n.Load()
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
@@ -82,7 +87,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 
 	reg := newRegistry()
 	reg.MustRegister(ops.OutboxCollector(a.OutboxStats))
-	srv := newHTTPServer(server.Handler(server.Config{BaseURL: base}, a, log, reg), log)
+	srv := newHTTPServer(server.Handler(server.Config{BaseURL: base, Texts: texts}, a, log, reg), log)
 	runner := jobs.New(log)
 	jobs.Standard(runner, a, log)
 	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))

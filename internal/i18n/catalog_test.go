@@ -198,7 +198,7 @@ func TestLoadAccepts(t *testing.T) {
 	}
 }
 
-func TestCatalogT(t *testing.T) {
+func TestT(t *testing.T) {
 	c := mustLoad(t)
 	for _, tc := range []struct {
 		l    desk.Locale

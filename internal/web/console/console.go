@@ -18,8 +18,10 @@ import (
 
 // Deps is what the pages need.
 type Deps struct {
-	App     *app.App
-	Log     *slog.Logger
+	App *app.App
+	Log *slog.Logger
+	// Texts is the catalog of every page's texts, built once at start (i18n.Load).
+	Texts   *i18n.Catalog
 	BaseURL string
 	// SecureCookies marks cookies Secure even on plain HTTP (set when the base URL is https).
 	SecureCookies bool
@@ -38,9 +40,9 @@ type handler struct {
 }
 
 // Register adds the pages' routes to mux. It panics when the embedded templates do not
-// parse, which every test that starts a server would show.
+// parse or there is no catalog, which every test that starts a server would show.
 func Register(mux *web.Mux, d Deps) {
-	rd, err := newRenderer()
+	rd, err := newRenderer(d.Texts)
 	if err != nil {
 		panic("console: " + err.Error())
 	}

@@ -3,6 +3,7 @@ package console
 import (
 	"bytes"
 	"embed"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -21,16 +22,20 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
-// renderer holds the parsed pages (each one the layout plus its own file) and the static
-// files their links point to.
+// renderer holds the parsed pages (each one the layout plus its own file), the static
+// files their links point to, and the catalog of their texts.
 type renderer struct {
 	pages  map[string]*template.Template
 	assets assets
 	zone   *time.Location
+	texts  *i18n.Catalog
 }
 
 // newRenderer parses the layout and the pages named (without ".html"); none names them all.
-func newRenderer(names ...string) (*renderer, error) {
+func newRenderer(texts *i18n.Catalog, names ...string) (*renderer, error) {
+	if texts == nil {
+		return nil, errors.New("no text catalog")
+	}
 	a, err := loadAssets()
 	if err != nil {
 		return nil, err
@@ -39,7 +44,7 @@ func newRenderer(names ...string) (*renderer, error) {
 	if err != nil {
 		zone = time.UTC // no time zone database: show UTC, and say so
 	}
-	rd := &renderer{pages: map[string]*template.Template{}, assets: a, zone: zone}
+	rd := &renderer{pages: map[string]*template.Template{}, assets: a, zone: zone, texts: texts}
 	base, err := template.New("layout.html").Funcs(template.FuncMap{"static": a.URL}).
 		ParseFS(templateFS, "templates/layout.html")
 	if err != nil {
@@ -90,7 +95,8 @@ type view struct {
 	Values url.Values
 	Data   any
 
-	zone *time.Location
+	zone  *time.Location
+	texts *i18n.Catalog
 }
 
 // language is one entry of the language switch.
@@ -103,11 +109,20 @@ type language struct {
 }
 
 // T translates a key into the page's language.
-func (v *view) T(key string, args ...any) string { return i18n.T(v.Locale, key, args...) }
+func (v *view) T(key string, args ...any) string { return v.texts.T(v.Locale, key, args...) }
+
+// N translates a key whose text has plural forms, in the form that fits the count n:
+// N "dur.hours" 3. Without args the count is the text's one argument.
+func (v *view) N(key string, n int, args ...any) string {
+	return v.texts.N(v.Locale, key, n, args...)
+}
+
+// Has tells whether the catalog has a text for key.
+func (v *view) Has(key string) bool { return v.texts.Has(v.Locale, key) }
 
 // Label translates a value of one of the domain's vocabularies: Label "state" "new".
 func (v *view) Label(family string, value any) string {
-	return i18n.T(v.Locale, family+"."+fmt.Sprint(value))
+	return v.T(family + "." + fmt.Sprint(value))
 }
 
 // Event says what a timeline entry's event records, in the page's language. Arguments are
@@ -227,8 +242,8 @@ func (v *view) Val(form, field string) string {
 }
 
 // newView starts the view of a request: language, person, and the language switch.
-func newView(r *http.Request, zone *time.Location, title string) *view {
-	v := &view{RequestID: web.RequestID(r.Context()), zone: zone, Here: "/"}
+func newView(r *http.Request, rd *renderer, title string) *view {
+	v := &view{RequestID: web.RequestID(r.Context()), zone: rd.zone, texts: rd.texts, Here: "/"}
 	var userLocale desk.Locale
 	if u, ok := web.User(r.Context()); ok {
 		v.User = &u
@@ -248,7 +263,7 @@ func newView(r *http.Request, zone *time.Location, title string) *view {
 	}
 	for _, l := range i18n.Locales() {
 		v.Languages = append(v.Languages, language{
-			Code: strings.ToUpper(string(l)), Locale: l, Name: i18n.T(l, "lang.name"),
+			Code: strings.ToUpper(string(l)), Locale: l, Name: rd.texts.T(l, "lang.name"),
 			URL: withLang(v.Here, l), Current: l == v.Locale,
 		})
 	}
@@ -291,9 +306,9 @@ func (rd *renderer) render(w http.ResponseWriter, r *http.Request, log *slog.Log
 // WriteError answers a page request with an error page in the request's language: not
 // found, forbidden, too many requests, a conflict, or a generic message with the request id
 // for an internal error (which is logged). A request that needs a sign-in is sent to the
-// sign-in page.
-func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
-	rd, rerr := newRenderer("error")
+// sign-in page. texts is the catalog the pages use.
+func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, texts *i18n.Catalog, err error) {
+	rd, rerr := newRenderer(texts, "error")
 	if rerr != nil {
 		log.ErrorContext(r.Context(), "parse error page", "err", rerr)
 		http.Error(w, "internal error; request id "+web.RequestID(r.Context()), http.StatusInternalServerError)
@@ -328,7 +343,7 @@ func (rd *renderer) writeError(w http.ResponseWriter, r *http.Request, log *slog
 // errorPage renders the error page with the title and text of key (key+".title" and
 // key+".text"); the text of an internal error names the request id.
 func (rd *renderer) errorPage(w http.ResponseWriter, r *http.Request, log *slog.Logger, status int, key string) {
-	v := newView(r, rd.zone, key+".title")
+	v := newView(r, rd, key+".title")
 	v.Data = v.T(key+".text", v.RequestID)
 	if key != "error.internal" {
 		v.Data = v.T(key + ".text")

@@ -83,9 +83,10 @@ func TestTemplateKeys(t *testing.T) {
 	for _, rule := range []string{"required", "min_length", "max_length", "email", "one_of", "same", "number"} {
 		used["field."+rule] = "fieldMessage"
 	}
+	texts := loadCatalog(t)
 	for k, where := range used {
 		for _, l := range i18n.Locales() {
-			if !i18n.Has(l, k) {
+			if !texts.Has(l, k) {
 				t.Errorf("%s uses %q, which %s lacks", where, k, l)
 			}
 		}
@@ -93,7 +94,7 @@ func TestTemplateKeys(t *testing.T) {
 }
 
 func TestTemplatesParse(t *testing.T) {
-	rd, err := newRenderer()
+	rd, err := newRenderer(loadCatalog(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,12 +103,16 @@ func TestTemplatesParse(t *testing.T) {
 			t.Errorf("no page %s", name)
 		}
 	}
-	if _, err := newRenderer("nonexistent"); err == nil {
+	if _, err := newRenderer(loadCatalog(t), "nonexistent"); err == nil {
 		t.Error("a missing page parses")
+	}
+	if _, err := newRenderer(nil); err == nil {
+		t.Error("pages without texts")
 	}
 }
 
 func TestFieldMessage(t *testing.T) {
+	texts := loadCatalog(t)
 	for _, c := range []struct {
 		l    desk.Locale
 		fe   desk.FieldError
@@ -118,13 +123,14 @@ func TestFieldMessage(t *testing.T) {
 		{desk.LocaleNL, desk.FieldError{Rule: "max_length", Message: "must be at most 200 characters (it has 250)"}, "Gebruik hoogstens 200 tekens."},
 		{desk.LocaleNL, desk.FieldError{Rule: "unknown_rule", Message: "as the domain says"}, "as the domain says"},
 	} {
-		if got := fieldMessage(c.l, c.fe); got != c.want {
+		if got := fieldMessage(&view{Locale: c.l, texts: texts}, c.fe); got != c.want {
 			t.Errorf("fieldMessage(%s, %+v) = %q, want %q", c.l, c.fe, got, c.want)
 		}
 	}
 }
 
 func TestEventsOfReports(t *testing.T) {
+	texts := loadCatalog(t)
 	for _, c := range []struct {
 		l    desk.Locale
 		e    desk.TimelineEntry
@@ -150,7 +156,7 @@ func TestEventsOfReports(t *testing.T) {
 		{desk.LocaleEN, desk.TimelineEntry{Event: desk.EventReclassified, Args: []string{"field:kind", "kind:urgent", "kind:regular", "text:"}},
 			"Classification changed: kind Urgent report → Regular."},
 	} {
-		v := &view{Locale: c.l}
+		v := &view{Locale: c.l, texts: texts}
 		if got := v.Event(c.e); got != c.want {
 			t.Errorf("%s %v:\n got %q\nwant %q", c.l, c.e.Args, got, c.want)
 		}
@@ -158,6 +164,7 @@ func TestEventsOfReports(t *testing.T) {
 }
 
 func TestMinutes(t *testing.T) {
+	texts := loadCatalog(t)
 	for _, c := range []struct {
 		l    desk.Locale
 		m    int
@@ -166,9 +173,19 @@ func TestMinutes(t *testing.T) {
 		{desk.LocaleNL, 30, "30 minuten"}, {desk.LocaleNL, 60, "1 uur"}, {desk.LocaleNL, 90, "1 uur en 30 minuten"},
 		{desk.LocaleEN, 1, "1 minute"}, {desk.LocaleEN, 240, "4 hours"}, {desk.LocaleEN, 61, "1 hour and 1 minute"},
 	} {
-		v := &view{Locale: c.l}
+		v := &view{Locale: c.l, texts: texts}
 		if got := v.Minutes(c.m); got != c.want {
 			t.Errorf("%s %d: %q, want %q", c.l, c.m, got, c.want)
 		}
 	}
+}
+
+// loadCatalog returns the catalog compiled into the binary.
+func loadCatalog(t testing.TB) *i18n.Catalog {
+	t.Helper()
+	texts, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return texts
 }

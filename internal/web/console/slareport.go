@@ -85,7 +85,7 @@ func (h *handler) slaReport(w http.ResponseWriter, r *http.Request, a desk.Actor
 	}
 	ctx := r.Context()
 	org, m, badMonth := h.slaReportQuery(r, a)
-	v := newView(r, h.rd.zone, "slareport.title")
+	v := newView(r, h.rd, "slareport.title")
 	if badMonth {
 		v.Alert = v.T("slareport.bad_month")
 	}
