@@ -39,8 +39,9 @@ type handler struct {
 	cop    *http.CrossOriginProtection
 }
 
-// Register adds the pages' routes to mux. It panics when the embedded templates do not
-// parse or there is no catalog, which every test that starts a server would show.
+// Register adds the pages' routes to mux. It panics when the layout does not parse or
+// there is no catalog, which every test that starts a server would show; each page is
+// parsed when first shown (TestTemplatesParse parses them all).
 func Register(mux *web.Mux, d Deps) {
 	rd, err := newRenderer(d.Texts)
 	if err != nil {

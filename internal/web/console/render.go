@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"meldpunt/internal/desk"
@@ -22,16 +23,21 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
-// renderer holds the parsed pages (each one the layout plus its own file), the static
-// files their links point to, and the catalog of their texts.
+// renderer holds the pages (each one the layout plus its own file), the static files
+// their links point to, and the catalog of their texts. A page is parsed when it is first
+// shown: the parsed pages take about 2 MB, and an instance shows few of them for a while
+// (TestTemplatesParse parses them all).
 type renderer struct {
-	pages  map[string]*template.Template
+	base   *template.Template // the layout, which each page clones
+	mu     sync.Mutex
+	pages  map[string]*template.Template // every page's name; nil until parsed
 	assets assets
 	zone   *time.Location
 	texts  *i18n.Catalog
 }
 
-// newRenderer parses the layout and the pages named (without ".html"); none names them all.
+// newRenderer parses the layout and knows the pages named (without ".html"); none names
+// them all. A name without a file is an error.
 func newRenderer(texts *i18n.Catalog, names ...string) (*renderer, error) {
 	if texts == nil {
 		return nil, errors.New("no text catalog")
@@ -44,12 +50,12 @@ func newRenderer(texts *i18n.Catalog, names ...string) (*renderer, error) {
 	if err != nil {
 		zone = time.UTC // no time zone database: show UTC, and say so
 	}
-	rd := &renderer{pages: map[string]*template.Template{}, assets: a, zone: zone, texts: texts}
 	base, err := template.New("layout.html").Funcs(template.FuncMap{"static": a.URL}).
 		ParseFS(templateFS, "templates/layout.html")
 	if err != nil {
 		return nil, err
 	}
+	rd := &renderer{base: base, pages: map[string]*template.Template{}, assets: a, zone: zone, texts: texts}
 	if len(names) == 0 {
 		files, err := fs.Glob(templateFS, "templates/*.html")
 		if err != nil {
@@ -62,11 +68,10 @@ func newRenderer(texts *i18n.Catalog, names ...string) (*renderer, error) {
 		}
 	}
 	for _, n := range names {
-		t, err := template.Must(base.Clone()).ParseFS(templateFS, "templates/"+n+".html")
-		if err != nil {
+		if _, err := fs.Stat(templateFS, "templates/"+n+".html"); err != nil {
 			return nil, err
 		}
-		rd.pages[n] = t
+		rd.pages[n] = nil
 	}
 	return rd, nil
 }
@@ -271,6 +276,29 @@ func newView(r *http.Request, rd *renderer, title string) *view {
 	return v
 }
 
+// page returns the parsed page name, parsing it on first use. It panics for a page the
+// renderer does not know.
+func (rd *renderer) page(name string) (*template.Template, error) {
+	rd.mu.Lock()
+	defer rd.mu.Unlock()
+	t, ok := rd.pages[name]
+	if !ok {
+		panic("console: no template " + name)
+	}
+	if t != nil {
+		return t, nil
+	}
+	base, err := rd.base.Clone()
+	if err != nil {
+		return nil, err
+	}
+	if t, err = base.ParseFS(templateFS, "templates/"+name+".html"); err != nil {
+		return nil, err
+	}
+	rd.pages[name] = t
+	return t, nil
+}
+
 // withLang returns the local URL u with its lang parameter set to l.
 func withLang(u string, l desk.Locale) string {
 	p, err := url.Parse(u)
@@ -286,12 +314,12 @@ func withLang(u string, l desk.Locale) string {
 // render writes a page with a status. The page is rendered into a buffer first, so a
 // template error becomes a clean 500 instead of half a page.
 func (rd *renderer) render(w http.ResponseWriter, r *http.Request, log *slog.Logger, status int, name string, v *view) {
-	t, ok := rd.pages[name]
-	if !ok {
-		panic("console: no template " + name)
-	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+	t, err := rd.page(name)
+	if err == nil {
+		err = t.ExecuteTemplate(&buf, "layout", v)
+	}
+	if err != nil {
 		log.ErrorContext(r.Context(), "render page", "page", name, "request_id", web.RequestID(r.Context()), "err", err)
 		http.Error(w, "internal error; request id "+web.RequestID(r.Context()), http.StatusInternalServerError)
 		return

@@ -99,8 +99,16 @@ func TestTemplatesParse(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"error", "login", "forgot", "reset", "setup", "incidents", "incident", "report", "intake", "triage", "questionnaire"} {
-		if rd.pages[name] == nil {
+		if _, ok := rd.pages[name]; !ok {
 			t.Errorf("no page %s", name)
+		}
+	}
+	if len(rd.pages) < 15 {
+		t.Errorf("only %d pages", len(rd.pages))
+	}
+	for name := range rd.pages { // pages are parsed when first shown: parse them all here
+		if p, err := rd.page(name); err != nil || p.Lookup("layout") == nil {
+			t.Errorf("page %s: %v", name, err)
 		}
 	}
 	if _, err := newRenderer(loadCatalog(t), "nonexistent"); err == nil {
