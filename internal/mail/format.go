@@ -96,40 +96,32 @@ type dateFields struct {
 	Day, Year                   int
 }
 
-// formatTime writes "Monday 3 March 2026 at 14:05 CET" / "maandag 3 maart 2026 om 14:05".
+// formatTime writes "Monday 3 March 2026 at 14:05 CET" / "maandag 3 maart 2026 om 14:05",
+// with the weekdays and months the pages use.
 func (r *draft) formatTime(t time.Time) string {
 	t = t.In(amsterdam)
-	days := strings.Split(r.t("weekdays"), ",")
-	months := strings.Split(r.t("months"), ",")
-	if len(days) != 7 || len(months) != 12 {
-		r.fail(fmt.Errorf("the %s catalog needs 7 weekdays and 12 months", r.lang))
-		return t.Format("2006-01-02 15:04 MST")
-	}
 	src, ok := r.m.texts.Text(r.locale, "mail.date")
 	if !ok {
 		r.fail(fmt.Errorf("no text %q", "mail.date"))
 		return t.Format("2006-01-02 15:04 MST")
 	}
-	return r.exec("date", src, dateFields{days[t.Weekday()], months[t.Month()-1], t.Format("15:04"), t.Format("MST"), t.Day(), t.Year()})
+	day := r.m.texts.T(r.locale, "weekday."+strconv.Itoa(int(t.Weekday())))
+	month := r.m.texts.T(r.locale, "month."+strconv.Itoa(int(t.Month())))
+	return r.exec("date", src, dateFields{day, month, t.Format("15:04"), t.Format("MST"), t.Day(), t.Year()})
 }
 
-// minutes writes a span of the contract's calendar: "4 hours", "30 minutes", "1 hour and
-// 30 minutes" / "4 uur", "30 minuten", "1 uur en 30 minuten".
+// minutes writes a span of the contract's calendar the way the pages do: "4 hours", "30
+// minutes", "1 hour and 1 minute" / "4 uur", "30 minuten", "1 uur en 1 minuut".
 func (r *draft) minutes(n int) string {
 	h, m := n/60, n%60
-	unit := func(k int, one, many string) string {
-		if k == 1 {
-			return "1 " + r.t(one)
-		}
-		return strconv.Itoa(k) + " " + r.t(many)
-	}
+	texts, l := r.m.texts, r.locale
 	switch {
 	case h > 0 && m > 0:
-		return unit(h, "hour", "hours") + " " + r.t("and") + " " + unit(m, "minute", "minutes")
+		return texts.T(l, "dur.and", texts.N(l, "dur.hours", h), texts.N(l, "dur.minutes", m))
 	case h > 0:
-		return unit(h, "hour", "hours")
+		return texts.N(l, "dur.hours", h)
 	}
-	return unit(m, "minute", "minutes")
+	return texts.N(l, "dur.minutes", m)
 }
 
 // oneLine makes a value fit in a header or a heading: line breaks become spaces.

@@ -94,7 +94,7 @@ type vars struct {
 	Contract, FirstResponse, Resolution            string
 	SupportHours                                   string
 	Urgency, Impact, From, To                      string
-	SolutionKind, AutoCloseAt, Hours               string
+	SolutionKind, AutoCloseAt, Hours, Minutes      string
 }
 
 // A block is one part of a body: a paragraph, a quote of what a person wrote, a list of
@@ -200,7 +200,7 @@ func (r *draft) compose() string {
 	case desk.NotifyAutoClosed:
 		if n, ok := r.int("hours"); ok {
 			r.v.Hours = fmt.Sprint(n)
-			r.para("auto_closed.hours")
+			r.paraN("auto_closed.hours", n)
 		} else {
 			r.para("auto_closed.plain")
 			r.quote(r.str("reason"))
@@ -231,8 +231,8 @@ func (r *draft) compose() string {
 			r.blocks = append(r.blocks, block{Kind: "links", Links: []link{{Label: r.t("password_reset.button"), URL: u, Primary: true}}})
 		}
 		if n, ok := r.int("minutes"); ok {
-			r.v.Hours = fmt.Sprint(n) // minutes, in the one numeric slot the snippets have
-			r.para("password_reset.expires")
+			r.v.Minutes = fmt.Sprint(n)
+			r.paraN("password_reset.expires", n)
 		}
 		r.para("password_reset.ignore")
 	case desk.NotifyStale:
@@ -366,7 +366,7 @@ func (r *draft) solution() {
 		r.para("solution.auto_close")
 	} else if n, ok := r.int("hours"); ok && n > 0 {
 		r.v.Hours = fmt.Sprint(n)
-		r.para("solution.auto_close.hours")
+		r.paraN("solution.auto_close.hours", n)
 	}
 	r.para("solution.reply")
 }
@@ -380,7 +380,7 @@ func (r *draft) newReport() string {
 	verdict := r.str("verdict")
 	typ := ""
 	if verdict == string(desk.VerdictUrgent) || verdict == string(desk.VerdictRegular) {
-		typ = r.t("verdict." + verdict)
+		typ = r.label("verdict", verdict) // the pages' word
 	}
 	r.facts(fact{"label.type", typ}, fact{"label.priority", r.v.Priority})
 	if r.flag("needs_assessment") {
@@ -452,6 +452,16 @@ func (r *draft) t(key string) string {
 	return r.exec(key, src, r.v)
 }
 
+// tN executes the form of the catalog's snippet "mail."+key that fits the count n.
+func (r *draft) tN(key string, n int) string {
+	src, ok := r.m.texts.Form(r.locale, "mail."+key, n)
+	if !ok {
+		r.fail(fmt.Errorf("no text with plural forms %q", "mail."+key))
+		return key
+	}
+	return r.exec(key, src, r.v)
+}
+
 // exec executes a snippet with data; a fault is kept for Render to return.
 func (r *draft) exec(key, src string, data any) string {
 	tpl, err := r.m.snippet(key, src)
@@ -475,6 +485,11 @@ func (r *draft) fail(err error) {
 
 func (r *draft) para(key string) {
 	r.blocks = append(r.blocks, block{Kind: "para", Text: r.t(key)})
+}
+
+// paraN adds the paragraph of key in the form that fits the count n.
+func (r *draft) paraN(key string, n int) {
+	r.blocks = append(r.blocks, block{Kind: "para", Text: r.tN(key, n)})
 }
 
 // quote adds what a person wrote, when there is anything.

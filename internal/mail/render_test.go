@@ -317,6 +317,14 @@ func TestRenderSentences(t *testing.T) {
 			[]string{"Piet heeft je melding gesloten", "> Dubbel"}, nil},
 		{"auto-closed", desk.NotifyAutoClosed, "nl", map[string]any{"hours": 24, "reason": "no reaction within 24 hours"},
 			[]string{"binnen 24 uur geen reactie"}, []string{"no reaction"}},
+		{"auto-closed after one hour", desk.NotifyAutoClosed, "en", map[string]any{"hours": 1},
+			[]string{"no reaction to the solution within 1 hour."}, []string{"hours"}},
+		{"solution closing after one hour", desk.NotifySolution, "en", map[string]any{"solution": "Restarted", "hours": 1},
+			[]string{"closes automatically after 1 hour."}, []string{"1 hours"}},
+		{"contract of one minute and one hour", desk.NotifyReportReceived, "nl",
+			map[string]any{"verdict": "regular", "contract": map[string]any{"contract_name": "Brons",
+				"first_response_minutes": 1, "resolution_minutes": 60}},
+			[]string{"een eerste reactie binnen 1 minuut en een oplossing binnen 1 uur."}, nil},
 		{"regular new report", desk.NotifyNewReport, "en",
 			map[string]any{"organisation": "Bakery", "verdict": "regular", "priority": "P3", "needs_assessment": false},
 			[]string{"Bakery has submitted", "Report type: regular support"}, []string{"assessment"}},
@@ -371,6 +379,16 @@ func TestRenderWithoutName(t *testing.T) {
 
 // TestRenderPasswordReset: the reset message is about no incident: its link, how long it
 // works, and no "reply to add to the incident" footer, in both languages.
+func TestRenderPasswordResetOfOneMinute(t *testing.T) {
+	rd := newRenderer(t)
+	for lang, want := range map[string]string{"nl": "De link werkt één keer, 1 minuut lang.", "en": "The link works once, for 1 minute."} {
+		d := mail.Data{Kind: desk.NotifyPasswordReset, Locale: lang, Payload: map[string]any{"url": "https://x.test/r", "minutes": 1}}
+		if _, text, _ := render(t, rd, d); !strings.Contains(text, want) {
+			t.Errorf("%s lacks %q:\n%s", lang, want, text)
+		}
+	}
+}
+
 func TestRenderPasswordReset(t *testing.T) {
 	rd := newRenderer(t)
 	for lang, want := range map[string][]string{

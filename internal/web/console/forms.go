@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"meldpunt/internal/app"
@@ -66,8 +67,8 @@ func fieldMessage(v *view, fe desk.FieldError) string {
 	}
 	switch fe.Rule {
 	case "min_length", "max_length":
-		if n := firstNumber(fe.Message); n != "" {
-			return v.T(key, n)
+		if n, err := strconv.Atoi(firstNumber(fe.Message)); err == nil {
+			return v.N(key, n)
 		}
 		return fe.Message
 	}

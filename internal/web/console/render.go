@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -135,6 +136,7 @@ func (v *view) Label(family string, value any) string {
 // criteria and exclusions of a report, and the reason of a decision, follow the sentence.
 func (v *view) Event(e desk.TimelineEntry) string {
 	args := make([]any, 0, len(e.Args))
+	count := -1 // the count of an event whose text has plural forms
 	reason := ""
 	var criteria, exclusions, changes []string
 	for i, a := range e.Args {
@@ -153,6 +155,13 @@ func (v *view) Event(e desk.TimelineEntry) string {
 			exclusions = append(exclusions, v.Label(kind, value))
 		case "same", "none", "nodate":
 			args = append(args, v.T("event."+kind))
+		case "hours":
+			if n, err := strconv.Atoi(value); err == nil {
+				count = n
+				args = append(args, n)
+				continue
+			}
+			args = append(args, value)
 		case "time":
 			if t, err := time.Parse(time.RFC3339, value); err == nil {
 				args = append(args, v.Time(t))
@@ -172,7 +181,12 @@ func (v *view) Event(e desk.TimelineEntry) string {
 	if e.Event == desk.EventReclassified {
 		args = []any{strings.Join(changes, ", ")}
 	}
-	s := v.T("event."+e.Event, args...)
+	var s string
+	if count >= 0 && v.texts.Plural("event."+e.Event) {
+		s = v.N("event."+e.Event, count, args...)
+	} else {
+		s = v.T("event."+e.Event, args...)
+	}
 	if len(criteria) > 0 {
 		s += " " + v.T("event.criteria", strings.Join(criteria, ", "))
 	}

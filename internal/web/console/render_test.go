@@ -129,6 +129,9 @@ func TestFieldMessage(t *testing.T) {
 		{desk.LocaleNL, desk.FieldError{Rule: "required", Message: "is required"}, "Vul dit veld in."},
 		{desk.LocaleEN, desk.FieldError{Rule: "min_length", Message: "must be at least 10 characters"}, "Use at least 10 characters."},
 		{desk.LocaleNL, desk.FieldError{Rule: "max_length", Message: "must be at most 200 characters (it has 250)"}, "Gebruik hoogstens 200 tekens."},
+		{desk.LocaleEN, desk.FieldError{Rule: "min_length", Message: "must be at least 1 character"}, "Use at least 1 character."},
+		{desk.LocaleNL, desk.FieldError{Rule: "max_length", Message: "must be at most 1 character"}, "Gebruik hoogstens 1 teken."},
+		{desk.LocaleEN, desk.FieldError{Rule: "min_length", Message: "too short"}, "too short"},
 		{desk.LocaleNL, desk.FieldError{Rule: "unknown_rule", Message: "as the domain says"}, "as the domain says"},
 	} {
 		if got := fieldMessage(&view{Locale: c.l, texts: texts}, c.fe); got != c.want {
@@ -157,6 +160,7 @@ func TestEventsOfReports(t *testing.T) {
 		{desk.LocaleNL, desk.TimelineEntry{Event: desk.EventAttached, Args: []string{"text:log: 1.txt"}}, "Bestand log: 1.txt toegevoegd."},
 		{desk.LocaleNL, desk.TimelineEntry{Event: desk.EventAutoClosed, Args: []string{"hours:24"}}, "Automatisch gesloten: geen reactie binnen 24 uur."},
 		{desk.LocaleEN, desk.TimelineEntry{Event: desk.EventAutoClosed, Args: []string{"hours:48"}}, "Closed automatically: no reaction within 48 hours."},
+		{desk.LocaleEN, desk.TimelineEntry{Event: desk.EventAutoClosed, Args: []string{"hours:1"}}, "Closed automatically: no reaction within 1 hour."},
 		{desk.LocaleEN, desk.TimelineEntry{Event: desk.EventReopened}, "Reopened: the client replied to the solution."},
 		{desk.LocaleNL, desk.TimelineEntry{Event: desk.EventReclassified, Args: []string{"field:urgency", "level:high", "level:low",
 			"field:priority", "priority:P2", "priority:P4", "text:Alleen de testwinkel."}},
@@ -180,6 +184,8 @@ func TestMinutes(t *testing.T) {
 	}{
 		{desk.LocaleNL, 30, "30 minuten"}, {desk.LocaleNL, 60, "1 uur"}, {desk.LocaleNL, 90, "1 uur en 30 minuten"},
 		{desk.LocaleEN, 1, "1 minute"}, {desk.LocaleEN, 240, "4 hours"}, {desk.LocaleEN, 61, "1 hour and 1 minute"},
+		{desk.LocaleNL, 1, "1 minuut"}, {desk.LocaleNL, 121, "2 uur en 1 minuut"}, {desk.LocaleEN, 0, "0 minutes"},
+		{desk.LocaleEN, 62, "1 hour and 2 minutes"},
 	} {
 		v := &view{Locale: c.l, texts: texts}
 		if got := v.Minutes(c.m); got != c.want {

@@ -145,7 +145,7 @@ func fileErrors(v *view, fields []desk.FieldError, files []app.File) []string {
 		_, indexed := strings.CutSuffix(strings.TrimPrefix(fe.Field, "files["), "]")
 		switch {
 		case fe.Field == "files" && fe.Rule == "max_items":
-			out = append(out, v.T(key, desk.MaxAttachments))
+			out = append(out, v.N(key, desk.MaxAttachments))
 		case fe.Field == "files" && fe.Rule == "required":
 			out = append(out, v.T(key))
 		case indexed && fe.Rule == "max_size":

@@ -120,19 +120,13 @@ func reasonText(v *view, texts map[string]desk.Text, family, code string) string
 // Minutes says a target in hours and minutes: "30 minuten", "4 uur", "1 uur en 30 minuten".
 func (v *view) Minutes(m int) string {
 	h, mm := m/60, m%60
-	unit := func(n int, one, many string) string {
-		if n == 1 {
-			return v.T(one, n)
-		}
-		return v.T(many, n)
-	}
 	switch {
 	case h == 0:
-		return unit(mm, "dur.minute", "dur.minutes")
+		return v.N("dur.minutes", mm)
 	case mm == 0:
-		return unit(h, "dur.hour", "dur.hours")
+		return v.N("dur.hours", h)
 	}
-	return v.T("dur.and", unit(h, "dur.hour", "dur.hours"), unit(mm, "dur.minute", "dur.minutes"))
+	return v.T("dur.and", v.N("dur.hours", h), v.N("dur.minutes", mm))
 }
 
 // Age says how long ago t was, roughly: "5 min", "3 uur", "2 dagen".
@@ -156,12 +150,14 @@ func (v *view) panelTexts(q desk.Questionnaire) string {
 		"verdict.pending_title", "verdict.pending_js", "verdict.missing", "verdict.urgent_title", "verdict.urgent_lead",
 		"verdict.regular_title", "verdict.regular_lead", "verdict.outweighs", "verdict.no_criteria", "verdict.priority",
 		"verdict.no_contract", "verdict.not_covered", "verdict.targets", "verdict.hours", "verdict.outside_hours",
-		"verdict.no_guarantee", "verdict.error_title", "verdict.error",
-		"dur.minute", "dur.minutes", "dur.hour", "dur.hours", "dur.and",
+		"verdict.no_guarantee", "verdict.error_title", "verdict.error", "dur.and",
 	}
 	texts := map[string]string{}
 	for _, k := range keys {
 		texts[k] = v.T(k)
+	}
+	for _, k := range []string{"dur.minutes", "dur.hours"} { // report.js chooses the form
+		texts[k+".one"], texts[k+".other"], _ = v.texts.Forms(v.Locale, k)
 	}
 	for _, p := range desk.Priorities {
 		texts["priority."+p.String()] = v.Label("priority", p.String())
