@@ -268,3 +268,13 @@ func TestN(t *testing.T) {
 		t.Error("Plural or Has")
 	}
 }
+
+// BenchmarkLoad: what building the catalog costs at start (docs/benchmarks.md).
+func BenchmarkLoad(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Load(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
