@@ -9,7 +9,7 @@ import (
 // The catalog files are YAML, written in a small part of it that parse reads line by line,
 // so that loading copies no text: every plain text, and every quoted one without escapes,
 // stays a substring of the file compiled into the binary. Decoding the same files with
-// go.yaml.in/yaml/v3 allocated 1.5 MB (this: 0.14 MB), took five times as long, and left
+// go.yaml.in/yaml/v3 allocated 1.5 MB (this: 0.14 MB), took several times as long, and left
 // the idle server 1.3 MB larger (docs/i18n.md). A test decodes the files with yaml/v3
 // and requires the same texts, so what parse accepts means what YAML says it means. The
 // part of YAML used:
