@@ -20,6 +20,7 @@ import (
 	"meldpunt/internal/demo"
 	"meldpunt/internal/desk"
 	"meldpunt/internal/holidays"
+	"meldpunt/internal/i18n"
 	"meldpunt/internal/jobs"
 	"meldpunt/internal/notify/email"
 	"meldpunt/internal/web/ops"
@@ -44,6 +45,10 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	}
 	defer closeDB(db, log)
 
+	texts, err := i18n.Load()
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
@@ -56,7 +61,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	}
 	from := cfg.mailFrom(base)
 	a := app.New(db, time.Now, log, app.Config{BaseURL: base, WarnShare: cfg.SLAWarnShare, Holidays: holidays.NL(),
-		Outbox: app.OutboxConfig{Mailer: email.NewMailer(sender), From: from, MaxAttempts: cfg.MailMaxAttempts}})
+		Outbox: app.OutboxConfig{Mailer: email.NewMailer(sender, email.NewRenderer(texts)), From: from, MaxAttempts: cfg.MailMaxAttempts}})
 	log.InfoContext(ctx, "sending mail", "via", sender.Describe(), "from", from.Email)
 
 	if cfg.Demo {
@@ -84,7 +89,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 
 	reg := newRegistry()
 	reg.MustRegister(ops.OutboxCollector(a.Outbox.Stats))
-	srv := newHTTPServer(server.Handler(server.Config{BaseURL: base}, a, log, reg), log)
+	srv := newHTTPServer(server.Handler(server.Config{BaseURL: base, Texts: texts}, a, log, reg), log)
 	runner := jobs.New(log)
 	jobs.Standard(runner, jobs.Work{Purge: a.Identity, SLA: a.SLA, Reminders: a.Suppliers,
 		AutoClose: a.Incidents, Deliver: a.Outbox}, log)

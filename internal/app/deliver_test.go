@@ -20,6 +20,7 @@ import (
 	"meldpunt/internal/app"
 	"meldpunt/internal/desk"
 	"meldpunt/internal/holidays"
+	"meldpunt/internal/i18n"
 	"meldpunt/internal/notify/email"
 	"meldpunt/internal/notify/email/mailtest"
 	"meldpunt/internal/store"
@@ -37,7 +38,7 @@ func (w *world) mailer(db *store.DB, sender email.Sender, instance string, log *
 	}
 	return app.New(db, func() time.Time { return w.now }, log, app.Config{Holidays: holidays.NL(),
 		BaseURL: "http://desk.test", Argon2: app.Argon2Params{MemoryKiB: 1024, Time: 1, Threads: 1},
-		Outbox: app.OutboxConfig{Mailer: email.NewMailer(sender), From: deskAddress, MaxAttempts: 3, Instance: instance},
+		Outbox: app.OutboxConfig{Mailer: email.NewMailer(sender, renderer), From: deskAddress, MaxAttempts: 3, Instance: instance},
 	})
 }
 
@@ -375,7 +376,7 @@ func TestDeliveryBackoffIsCapped(t *testing.T) {
 		w := newWorld(t, db)
 		srv := mailtest.Start(t, mailtest.WithReject(451))
 		m := app.New(db, func() time.Time { return w.now }, nil, app.Config{Holidays: holidays.NL(),
-			BaseURL: "http://desk.test", Outbox: app.OutboxConfig{Mailer: email.NewMailer(smtpTo(t, srv)), From: deskAddress, MaxAttempts: 10},
+			BaseURL: "http://desk.test", Outbox: app.OutboxConfig{Mailer: email.NewMailer(smtpTo(t, srv), mailRenderer(t)), From: deskAddress, MaxAttempts: 10},
 		})
 		inc := w.report(t, w.reporter, "Slow")
 		n := queue(t, db, w.reporter, inc, desk.NotifyClosed, `{"number":"`+inc.Number+`","confirmed":true}`, w.now)
@@ -562,7 +563,7 @@ func TestDeliveryChild(t *testing.T) {
 	p, _ := strconv.Atoi(port)
 	sender := noErr(email.NewSMTP(email.SMTPConfig{Host: host, Port: p, TLS: email.TLSNone, Timeout: time.Hour}))(t)
 	a := app.New(db, func() time.Time { return now }, nil, app.Config{Holidays: holidays.NL(),
-		BaseURL: "http://desk.test", Outbox: app.OutboxConfig{Mailer: email.NewMailer(sender), From: deskAddress, Instance: "child"},
+		BaseURL: "http://desk.test", Outbox: app.OutboxConfig{Mailer: email.NewMailer(sender, mailRenderer(t)), From: deskAddress, Instance: "child"},
 	})
 	n, err := a.Outbox.RunDelivery(context.Background())
 	t.Fatalf("RunDelivery returned (%d, %v); the parent should have killed this process while the server held the message", n, err)
@@ -636,3 +637,15 @@ func TestDeliveryKilledMidSend(t *testing.T) {
 		t.Errorf("the message in flight after all: %+v", n)
 	}
 }
+
+// renderer renders emails with the catalog compiled into the binary.
+var renderer = func() *email.Renderer {
+	texts, err := i18n.Load()
+	if err != nil {
+		panic(err)
+	}
+	return email.NewRenderer(texts)
+}()
+
+// mailRenderer is renderer, for tests that name it so.
+func mailRenderer(testing.TB) *email.Renderer { return renderer }

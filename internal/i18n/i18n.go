@@ -1,9 +1,10 @@
 // Package i18n holds Meldpunt's texts in Dutch and English and picks the language of a
-// request. Pages use it now; emails will use the same catalogs.
+// request. The texts are data: one YAML file per language in texts/, compiled into the
+// binary and read once at start by Load into a Catalog that the pages and the emails are
+// given (docs/i18n.md). The functions here that pick and remember a language are pure.
 package i18n
 
 import (
-	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -22,17 +23,6 @@ const CookieName = "lang"
 // Locales lists the languages Meldpunt speaks, the default first.
 func Locales() []desk.Locale { return []desk.Locale{desk.LocaleNL, desk.LocaleEN} }
 
-// catalog returns the messages of a language; nil for a language Meldpunt does not speak.
-func catalog(l desk.Locale) map[string]string {
-	switch l {
-	case desk.LocaleNL:
-		return nl
-	case desk.LocaleEN:
-		return en
-	}
-	return nil
-}
-
 // Parse reads a language code such as "en", "EN" or "en-GB".
 func Parse(s string) (desk.Locale, bool) {
 	s = strings.ToLower(strings.TrimSpace(s))
@@ -40,40 +30,7 @@ func Parse(s string) (desk.Locale, bool) {
 		s = s[:i]
 	}
 	l := desk.Locale(s)
-	return l, catalog(l) != nil
-}
-
-// T returns the text for key in the language, formatted with args (fmt verbs) when there
-// are any. A key missing in the language falls back to the default language, and a key
-// missing everywhere is returned as it is, so a gap shows on the page instead of breaking it.
-func T(l desk.Locale, key string, args ...any) string {
-	s, ok := catalog(l)[key]
-	if !ok {
-		if s, ok = catalog(Default)[key]; !ok {
-			return key
-		}
-	}
-	if len(args) == 0 {
-		return s
-	}
-	return fmt.Sprintf(s, args...)
-}
-
-// Has tells whether key exists in the language.
-func Has(l desk.Locale, key string) bool {
-	_, ok := catalog(l)[key]
-	return ok
-}
-
-// Keys lists the keys of a language, sorted.
-func Keys(l desk.Locale) []string {
-	c := catalog(l)
-	keys := make([]string, 0, len(c))
-	for k := range c {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
+	return l, slices.Contains(Locales(), l)
 }
 
 // Negotiate picks the language of a request, in this order: the query parameter ?lang=,
@@ -88,7 +45,7 @@ func Negotiate(r *http.Request, userLocale desk.Locale) desk.Locale {
 			return l
 		}
 	}
-	if catalog(userLocale) != nil {
+	if slices.Contains(Locales(), userLocale) {
 		return userLocale
 	}
 	if l, ok := fromAcceptLanguage(r.Header.Get("Accept-Language")); ok {

@@ -3,53 +3,10 @@ package i18n
 import (
 	"net/http"
 	"net/http/httptest"
-	"regexp"
-	"slices"
-	"strings"
 	"testing"
 
 	"meldpunt/internal/desk"
 )
-
-func TestCatalogsComplete(t *testing.T) {
-	verbs := regexp.MustCompile(`%[-+# 0-9.\[\]]*[a-zA-Z%]`)
-	if len(nl) < 50 || len(en) < 50 {
-		t.Fatalf("catalogs too small: nl %d, en %d", len(nl), len(en))
-	}
-	for _, pair := range [][2]desk.Locale{{desk.LocaleNL, desk.LocaleEN}, {desk.LocaleEN, desk.LocaleNL}} {
-		for k, v := range catalog(pair[0]) {
-			other, ok := catalog(pair[1])[k]
-			if !ok {
-				t.Errorf("%q is in %s but not in %s", k, pair[0], pair[1])
-				continue
-			}
-			if strings.TrimSpace(v) == "" {
-				t.Errorf("%q is empty in %s", k, pair[0])
-			}
-			if a, b := verbs.FindAllString(v, -1), verbs.FindAllString(other, -1); !slices.Equal(a, b) {
-				t.Errorf("%q: %s has the verbs %v, %s has %v", k, pair[0], a, pair[1], b)
-			}
-		}
-	}
-	if !slices.Equal(Keys(desk.LocaleNL), Keys(desk.LocaleEN)) {
-		t.Error("the key lists differ")
-	}
-}
-
-func TestT(t *testing.T) {
-	if got := T(desk.LocaleEN, "nav.signed_in_as", "Ada"); got != "Signed in as Ada" {
-		t.Errorf("got %q", got)
-	}
-	if got := T(desk.LocaleNL, "nav.signed_in_as", "Ada"); got != "Ingelogd als Ada" {
-		t.Errorf("got %q", got)
-	}
-	if got := T("fr", "login.title"); got != nl["login.title"] {
-		t.Errorf("an unknown language does not fall back to Dutch: %q", got)
-	}
-	if got := T(desk.LocaleEN, "no.such.key"); got != "no.such.key" {
-		t.Errorf("a missing key gives %q", got)
-	}
-}
 
 func TestNegotiate(t *testing.T) {
 	for _, c := range []struct {
@@ -92,5 +49,18 @@ func TestCookie(t *testing.T) {
 	}
 	if Cookie(desk.LocaleNL, false).Secure {
 		t.Error("Secure on plain HTTP")
+	}
+}
+
+func TestParse(t *testing.T) {
+	for in, want := range map[string]desk.Locale{"en": desk.LocaleEN, "EN": desk.LocaleEN, " en-GB ": desk.LocaleEN, "nl_BE": desk.LocaleNL, "nl": desk.LocaleNL} {
+		if got, ok := Parse(in); !ok || got != want {
+			t.Errorf("Parse(%q) = %q, %v", in, got, ok)
+		}
+	}
+	for _, in := range []string{"", "fr", "e", "english", "-en"} {
+		if l, ok := Parse(in); ok {
+			t.Errorf("Parse(%q) = %q, want no language", in, l)
+		}
 	}
 }

@@ -23,14 +23,15 @@ func TestOutboxLabels(t *testing.T) {
 	for _, s := range desk.DeliveryStates {
 		keys = append(keys, "delivery."+string(s))
 	}
+	c := mustLoad(t)
 	for _, l := range Locales() {
 		for _, k := range keys {
-			if !Has(l, k) {
+			if !c.Has(l, k) {
 				t.Errorf("%s lacks %q", l, k)
 			}
 		}
 	}
-	if T(desk.LocaleNL, "delivery.failed") == T(desk.LocaleEN, "delivery.failed") {
+	if c.T(desk.LocaleNL, "delivery.failed") == c.T(desk.LocaleEN, "delivery.failed") {
 		t.Error("the state failed reads the same in both languages")
 	}
 }

@@ -1,10 +1,11 @@
 // Package email composes Meldpunt's emails and hands them to a transport: an SMTP server
-// (go-mail) or, with no server configured, .eml files in a directory. Render turns a
+// (go-mail) or, with no server configured, .eml files in a directory. A Renderer turns a
 // notification into a subject, a plain-text and an HTML body in the recipient's language;
 // Message carries the headers that thread one incident's messages together.
 //
-// Texts live in messages.go, one catalog per language (nl, en), as text/template snippets;
-// the words for states, levels, priorities and support hours come from internal/i18n.
+// The texts come from the catalog the Renderer is given (internal/i18n, docs/i18n.md): the
+// emails' own under "mail.", text/template snippets executed with the message's fields,
+// and the words for states, levels, priorities and support hours that the pages use too.
 // Render frames them with one text/template layout and one html/template layout, so the
 // HTML escapes whatever people wrote. Times are shown in Europe/Amsterdam.
 //

@@ -21,7 +21,7 @@ var amsterdam = func() *time.Location {
 }()
 
 // str returns the payload's value under key as text; "" when it is missing or null.
-func (r *renderer) str(key string) string { return str(r.payload[key]) }
+func (r *draft) str(key string) string { return str(r.payload[key]) }
 
 func str(v any) string {
 	switch v := v.(type) {
@@ -38,10 +38,10 @@ func str(v any) string {
 }
 
 // has tells whether the payload has a non-empty value under key.
-func (r *renderer) has(key string) bool { return r.str(key) != "" }
+func (r *draft) has(key string) bool { return r.str(key) != "" }
 
 // flag reads a boolean: true, or the text "true".
-func (r *renderer) flag(key string) bool {
+func (r *draft) flag(key string) bool {
 	switch v := r.payload[key].(type) {
 	case bool:
 		return v
@@ -53,7 +53,7 @@ func (r *renderer) flag(key string) bool {
 }
 
 // int reads a whole number, written as a number or as text.
-func (r *renderer) int(key string) (int, bool) { return toInt(r.payload[key]) }
+func (r *draft) int(key string) (int, bool) { return toInt(r.payload[key]) }
 
 func toInt(v any) (int, bool) {
 	switch v := v.(type) {
@@ -70,7 +70,7 @@ func toInt(v any) (int, bool) {
 
 // object returns the payload's object under key: present tells whether the key exists, a
 // nil map with present true means null.
-func (r *renderer) object(key string) (m map[string]any, present bool) {
+func (r *draft) object(key string) (m map[string]any, present bool) {
 	v, present := r.payload[key]
 	m, _ = v.(map[string]any)
 	return m, present
@@ -78,7 +78,7 @@ func (r *renderer) object(key string) (m map[string]any, present bool) {
 
 // date reads an RFC 3339 time and writes it in Europe/Amsterdam; "" when it is missing or
 // no time.
-func (r *renderer) date(key string) string {
+func (r *draft) date(key string) string {
 	s := r.str(key)
 	if s == "" {
 		return ""
@@ -90,44 +90,38 @@ func (r *renderer) date(key string) string {
 	return r.formatTime(t)
 }
 
-// formatTime writes "Monday 3 March 2026 at 14:05 CET" / "maandag 3 maart 2026 om 14:05".
-func (r *renderer) formatTime(t time.Time) string {
-	t = t.In(amsterdam)
-	days := strings.Split(r.t("weekdays"), ",")
-	months := strings.Split(r.t("months"), ",")
-	if len(days) != 7 || len(months) != 12 {
-		r.fail(fmt.Errorf("the %s catalog needs 7 weekdays and 12 months", r.lang))
-		return t.Format("2006-01-02 15:04 MST")
-	}
-	tpl := snippets()[r.lang]["date"]
-	var b strings.Builder
-	err := tpl.Execute(&b, struct {
-		Weekday, Month, Clock, Zone string
-		Day, Year                   int
-	}{days[t.Weekday()], months[t.Month()-1], t.Format("15:04"), t.Format("MST"), t.Day(), t.Year()})
-	if err != nil {
-		r.fail(err)
-	}
-	return b.String()
+// dateFields are what the text mail.date may use.
+type dateFields struct {
+	Weekday, Month, Clock, Zone string
+	Day, Year                   int
 }
 
-// minutes writes a span of the contract's calendar: "4 hours", "30 minutes", "1 hour and
-// 30 minutes" / "4 uur", "30 minuten", "1 uur en 30 minuten".
-func (r *renderer) minutes(n int) string {
-	h, m := n/60, n%60
-	unit := func(k int, one, many string) string {
-		if k == 1 {
-			return "1 " + r.t(one)
-		}
-		return strconv.Itoa(k) + " " + r.t(many)
+// formatTime writes "Monday 3 March 2026 at 14:05 CET" / "maandag 3 maart 2026 om 14:05",
+// with the weekdays and months the pages use.
+func (r *draft) formatTime(t time.Time) string {
+	t = t.In(amsterdam)
+	src, ok := r.m.texts.Text(r.locale, "mail.date")
+	if !ok {
+		r.fail(fmt.Errorf("no text %q", "mail.date"))
+		return t.Format("2006-01-02 15:04 MST")
 	}
+	day := r.m.texts.T(r.locale, "weekday."+strconv.Itoa(int(t.Weekday())))
+	month := r.m.texts.T(r.locale, "month."+strconv.Itoa(int(t.Month())))
+	return r.exec("date", src, dateFields{day, month, t.Format("15:04"), t.Format("MST"), t.Day(), t.Year()})
+}
+
+// minutes writes a span of the contract's calendar the way the pages do: "4 hours", "30
+// minutes", "1 hour and 1 minute" / "4 uur", "30 minuten", "1 uur en 1 minuut".
+func (r *draft) minutes(n int) string {
+	h, m := n/60, n%60
+	texts, l := r.m.texts, r.locale
 	switch {
 	case h > 0 && m > 0:
-		return unit(h, "hour", "hours") + " " + r.t("and") + " " + unit(m, "minute", "minutes")
+		return texts.T(l, "dur.and", texts.N(l, "dur.hours", h), texts.N(l, "dur.minutes", m))
 	case h > 0:
-		return unit(h, "hour", "hours")
+		return texts.N(l, "dur.hours", h)
 	}
-	return unit(m, "minute", "minutes")
+	return texts.N(l, "dur.minutes", m)
 }
 
 // oneLine makes a value fit in a header or a heading: line breaks become spaces.

@@ -3,17 +3,32 @@ package email
 import (
 	htmltemplate "html/template"
 	"strings"
-	"sync"
 	"text/template"
 )
 
 // The layouts. Both print the same page; the HTML one escapes every value.
 
-var textFuncs = template.FuncMap{"quote": func(s string) string {
-	return "> " + strings.ReplaceAll(s, "\n", "\n> ")
-}}
+// layouts are the two layouts, parsed.
+type layouts struct {
+	text *template.Template
+	html *htmltemplate.Template
+}
 
-var textLayout = template.Must(template.New("text").Funcs(textFuncs).Parse(`
+// parseLayouts parses the layouts; a Renderer does it on its first message.
+func parseLayouts() (layouts, error) {
+	quote := func(s string) string { return "> " + strings.ReplaceAll(s, "\n", "\n> ") }
+	text, err := template.New("text").Funcs(template.FuncMap{"quote": quote}).Parse(textLayout)
+	if err != nil {
+		return layouts{}, err
+	}
+	html, err := htmltemplate.New("html").Parse(htmlLayout)
+	if err != nil {
+		return layouts{}, err
+	}
+	return layouts{text: text, html: html}, nil
+}
+
+const textLayout = `
 {{- if .Heading}}{{.Heading}}
 
 {{end}}{{.Greeting}}
@@ -34,9 +49,9 @@ var textLayout = template.Must(template.New("text").Funcs(textFuncs).Parse(`
 {{if .Optional}}{{.Optional}}
 {{if .PreferencesURL}}{{.PreferencesURL}}
 {{end}}{{end}}{{.Sent}}
-`))
+`
 
-var htmlLayout = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE html>
+const htmlLayout = `<!DOCTYPE html>
 <html lang="{{.Lang}}">
 <head>
 <meta charset="utf-8">
@@ -87,18 +102,4 @@ var htmlLayout = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE htm
 </div>
 </body>
 </html>
-`))
-
-// snippets are the catalogs parsed on first use (not at start: most processes send no
-// mail for a while, and the parsed templates take most of a megabyte): language → key →
-// template. TestCatalogsParse parses every one.
-var snippets = sync.OnceValue(func() map[string]map[string]*template.Template {
-	out := map[string]map[string]*template.Template{}
-	for lang, cat := range catalogs {
-		out[lang] = map[string]*template.Template{}
-		for key, s := range cat {
-			out[lang][key] = template.Must(template.New(lang + "." + key).Option("missingkey=error").Parse(s))
-		}
-	}
-	return out
-})
+`

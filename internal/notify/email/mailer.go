@@ -11,18 +11,21 @@ import (
 // the recipient's language and hands it to a transport, SMTP or .eml files.
 type Mailer struct {
 	transport Sender
+	render    *Renderer
 }
 
 var _ app.Mailer = (*Mailer)(nil)
 
-// NewMailer returns the email channel over a transport.
-func NewMailer(transport Sender) *Mailer { return &Mailer{transport: transport} }
+// NewMailer returns the email channel: messages rendered by r, sent by transport.
+func NewMailer(transport Sender, r *Renderer) *Mailer {
+	return &Mailer{transport: transport, render: r}
+}
 
 // Send renders e and sends it. A message that cannot be rendered is a permanent failure:
 // the outbox sets it aside instead of trying again.
 func (m *Mailer) Send(ctx context.Context, e app.Email) (string, error) {
 	to := Address{Name: e.To.Name, Email: e.To.Email}
-	subject, text, html, err := Render(Data{
+	subject, text, html, err := m.render.Render(Data{
 		Kind: e.Kind, Locale: string(e.Locale), Product: e.Product, To: to,
 		Number: e.Number, Title: e.Title, IncidentURL: e.IncidentURL, Payload: e.Payload,
 		ConfirmURL: e.ConfirmURL, RejectURL: e.RejectURL,

@@ -5,10 +5,31 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
+	"text/template"
 
 	"meldpunt/internal/desk"
 	"meldpunt/internal/i18n"
 )
+
+// Renderer composes messages with the texts of a catalog: the emails' own (keys "mail.…",
+// text/template snippets executed with the message's fields) and the words they share with
+// the pages (states, levels, priorities, support hours, durations). Build one at start
+// with the catalog the pages use, and share it: it is safe for concurrent use.
+type Renderer struct {
+	texts *i18n.Catalog
+	// layouts and the snippets are parsed on first use, not at start: most processes send
+	// no mail for a while, and parsed templates take memory. parsed maps a snippet's
+	// source (a string of the catalog) to its template.
+	layouts func() (layouts, error)
+	mu      sync.Mutex
+	parsed  map[string]*template.Template
+}
+
+// NewRenderer returns a Renderer that takes its texts from texts.
+func NewRenderer(texts *i18n.Catalog) *Renderer {
+	return &Renderer{texts: texts, layouts: sync.OnceValues(parseLayouts), parsed: map[string]*template.Template{}}
+}
 
 // Render composes a notification's message in the recipient's language: the subject
 // "[INC-000123] <what happened>: <title>", a plain-text body and an HTML body. Every body
@@ -17,21 +38,40 @@ import (
 // to do so. A kind Render does not know gets a generic message; a payload key that is
 // missing leaves its sentence out; a locale other than "en" gives Dutch. The HTML escapes
 // everything that comes from people (titles, bodies, reasons, names).
-func Render(d Data) (subject, text, html string, err error) {
-	r := newRenderer(d)
+func (m *Renderer) Render(d Data) (subject, text, html string, err error) {
+	r := newDraft(m, d)
 	what := r.compose()
 	p := r.page(what)
 	if r.err != nil {
 		return "", "", "", fmt.Errorf("render %s (%s): %w", d.Kind, r.lang, r.err)
 	}
+	l, err := m.layouts()
+	if err != nil {
+		return "", "", "", err
+	}
 	var tb, hb bytes.Buffer
-	if err := textLayout.Execute(&tb, p); err != nil {
+	if err := l.text.Execute(&tb, p); err != nil {
 		return "", "", "", fmt.Errorf("render %s (%s) as text: %w", d.Kind, r.lang, err)
 	}
-	if err := htmlLayout.Execute(&hb, p); err != nil {
+	if err := l.html.Execute(&hb, p); err != nil {
 		return "", "", "", fmt.Errorf("render %s (%s) as HTML: %w", d.Kind, r.lang, err)
 	}
 	return p.Subject, tb.String(), hb.String(), nil
+}
+
+// snippet returns the parsed template of a snippet's source, parsing it on first use.
+func (m *Renderer) snippet(key, src string) (*template.Template, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if t, ok := m.parsed[src]; ok {
+		return t, nil
+	}
+	t, err := template.New(key).Option("missingkey=error").Parse(src)
+	if err != nil {
+		return nil, err
+	}
+	m.parsed[src] = t
+	return t, nil
 }
 
 // vars are what the catalog's snippets may use: every field is text, ready to print.
@@ -41,7 +81,7 @@ type vars struct {
 	Contract, FirstResponse, Resolution            string
 	SupportHours                                   string
 	Urgency, Impact, From, To                      string
-	SolutionKind, AutoCloseAt, Hours               string
+	SolutionKind, AutoCloseAt, Hours, Minutes      string
 }
 
 // A block is one part of a body: a paragraph, a quote of what a person wrote, a list of
@@ -68,8 +108,9 @@ type page struct {
 	Reply, Optional, PreferencesURL, Sent           string
 }
 
-// renderer builds one message: the blocks of the body from the payload.
-type renderer struct {
+// draft is one message being composed: the blocks of the body from the payload.
+type draft struct {
+	m       *Renderer
 	d       Data
 	lang    string
 	locale  desk.Locale
@@ -79,12 +120,12 @@ type renderer struct {
 	err     error
 }
 
-func newRenderer(d Data) *renderer {
+func newDraft(m *Renderer, d Data) *draft {
 	l, ok := i18n.Parse(d.Locale)
-	if !ok || catalogs[string(l)] == nil {
-		l = desk.LocaleNL
+	if !ok {
+		l = i18n.Default
 	}
-	r := &renderer{d: d, lang: string(l), locale: l, payload: normalise(d.Payload)}
+	r := &draft{m: m, d: d, lang: string(l), locale: l, payload: normalise(d.Payload)}
 	product := oneLine(d.Product)
 	if product == "" {
 		product = "Meldpunt"
@@ -123,7 +164,7 @@ func normalise(p map[string]any) map[string]any {
 }
 
 // compose adds the blocks of the kind's body and returns the catalog key of its subject.
-func (r *renderer) compose() string {
+func (r *draft) compose() string {
 	switch r.d.Kind {
 	case desk.NotifyReportReceived:
 		return r.reportReceived()
@@ -146,7 +187,7 @@ func (r *renderer) compose() string {
 	case desk.NotifyAutoClosed:
 		if n, ok := r.int("hours"); ok {
 			r.v.Hours = fmt.Sprint(n)
-			r.para("auto_closed.hours")
+			r.paraN("auto_closed.hours", n)
 		} else {
 			r.para("auto_closed.plain")
 			r.quote(r.str("reason"))
@@ -177,8 +218,8 @@ func (r *renderer) compose() string {
 			r.blocks = append(r.blocks, block{Kind: "links", Links: []link{{Label: r.t("password_reset.button"), URL: u, Primary: true}}})
 		}
 		if n, ok := r.int("minutes"); ok {
-			r.v.Hours = fmt.Sprint(n) // minutes, in the one numeric slot the snippets have
-			r.para("password_reset.expires")
+			r.v.Minutes = fmt.Sprint(n)
+			r.paraN("password_reset.expires", n)
 		}
 		r.para("password_reset.ignore")
 	case desk.NotifyStale:
@@ -194,7 +235,7 @@ func (r *renderer) compose() string {
 	return r.d.Kind + ".subject"
 }
 
-func (r *renderer) reportReceived() string {
+func (r *draft) reportReceived() string {
 	r.para("report_received.intro")
 	verdict := r.str("verdict")
 	switch verdict {
@@ -236,7 +277,7 @@ func (r *renderer) reportReceived() string {
 	return "report_received.subject"
 }
 
-func (r *renderer) assessment() string {
+func (r *draft) assessment() string {
 	switch r.str("assessment") {
 	case string(desk.AssessmentApproved):
 		r.para("assessment.approved")
@@ -262,7 +303,7 @@ func (r *renderer) assessment() string {
 	return "assessment.other.subject"
 }
 
-func (r *renderer) update() string {
+func (r *draft) update() string {
 	r.v.From, r.v.To = r.label("state", r.str("from")), r.label("state", r.str("to"))
 	switch {
 	case r.v.From != "" && r.v.To != "":
@@ -282,7 +323,7 @@ func (r *renderer) update() string {
 	return "incident_update.subject"
 }
 
-func (r *renderer) solution() {
+func (r *draft) solution() {
 	if s := r.str("solution"); s != "" {
 		r.para("solution.intro")
 		r.quote(s)
@@ -312,12 +353,12 @@ func (r *renderer) solution() {
 		r.para("solution.auto_close")
 	} else if n, ok := r.int("hours"); ok && n > 0 {
 		r.v.Hours = fmt.Sprint(n)
-		r.para("solution.auto_close.hours")
+		r.paraN("solution.auto_close.hours", n)
 	}
 	r.para("solution.reply")
 }
 
-func (r *renderer) newReport() string {
+func (r *draft) newReport() string {
 	if r.v.Organisation != "" {
 		r.para("new_report.intro")
 	} else {
@@ -326,7 +367,7 @@ func (r *renderer) newReport() string {
 	verdict := r.str("verdict")
 	typ := ""
 	if verdict == string(desk.VerdictUrgent) || verdict == string(desk.VerdictRegular) {
-		typ = r.t("verdict." + verdict)
+		typ = r.label("verdict", verdict) // the pages' word
 	}
 	r.facts(fact{"label.type", typ}, fact{"label.priority", r.v.Priority})
 	if r.flag("needs_assessment") {
@@ -338,7 +379,7 @@ func (r *renderer) newReport() string {
 	return "new_report.subject"
 }
 
-func (r *renderer) sla() string {
+func (r *draft) sla() string {
 	clock := r.str("clock")
 	if clock != "response" && clock != "resolve" {
 		clock = "resolve"
@@ -355,7 +396,7 @@ func (r *renderer) sla() string {
 }
 
 // page frames the body: subject, greeting, the link to the incident and the footer.
-func (r *renderer) page(whatKey string) page {
+func (r *draft) page(whatKey string) page {
 	p := page{Lang: r.lang, Number: r.v.Number, Title: r.v.Title, Blocks: r.blocks, Sent: r.t("footer.sent")}
 	if r.v.Number != "" { // replies land on an incident only
 		p.Reply = r.t("footer.reply")
@@ -388,33 +429,58 @@ func (r *renderer) page(whatKey string) page {
 	return p
 }
 
-// t executes the catalog's snippet for key; a fault is kept for Render to return.
-func (r *renderer) t(key string) string {
-	tpl := snippets()[r.lang][key]
-	if tpl == nil {
-		r.fail(fmt.Errorf("no text %q", key))
+// t executes the catalog's snippet "mail."+key; a fault is kept for Render to return.
+func (r *draft) t(key string) string {
+	src, ok := r.m.texts.Text(r.locale, "mail."+key)
+	if !ok {
+		r.fail(fmt.Errorf("no text %q", "mail."+key))
+		return key
+	}
+	return r.exec(key, src, r.v)
+}
+
+// tN executes the form of the catalog's snippet "mail."+key that fits the count n.
+func (r *draft) tN(key string, n int) string {
+	src, ok := r.m.texts.Form(r.locale, "mail."+key, n)
+	if !ok {
+		r.fail(fmt.Errorf("no text with plural forms %q", "mail."+key))
+		return key
+	}
+	return r.exec(key, src, r.v)
+}
+
+// exec executes a snippet with data; a fault is kept for Render to return.
+func (r *draft) exec(key, src string, data any) string {
+	tpl, err := r.m.snippet(key, src)
+	if err != nil {
+		r.fail(err)
 		return key
 	}
 	var b strings.Builder
-	if err := tpl.Execute(&b, r.v); err != nil {
+	if err := tpl.Execute(&b, data); err != nil {
 		r.fail(err)
 		return key
 	}
 	return b.String()
 }
 
-func (r *renderer) fail(err error) {
+func (r *draft) fail(err error) {
 	if r.err == nil {
 		r.err = err
 	}
 }
 
-func (r *renderer) para(key string) {
+func (r *draft) para(key string) {
 	r.blocks = append(r.blocks, block{Kind: "para", Text: r.t(key)})
 }
 
+// paraN adds the paragraph of key in the form that fits the count n.
+func (r *draft) paraN(key string, n int) {
+	r.blocks = append(r.blocks, block{Kind: "para", Text: r.tN(key, n)})
+}
+
 // quote adds what a person wrote, when there is anything.
-func (r *renderer) quote(s string) {
+func (r *draft) quote(s string) {
 	s = strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
 	if s != "" {
 		r.blocks = append(r.blocks, block{Kind: "quote", Text: s})
@@ -422,7 +488,7 @@ func (r *renderer) quote(s string) {
 }
 
 // reason adds "The reason:" and the payload's text under key, when there is one.
-func (r *renderer) reason(key string) {
+func (r *draft) reason(key string) {
 	if s := r.str(key); strings.TrimSpace(s) != "" {
 		r.para("reason")
 		r.quote(s)
@@ -430,7 +496,7 @@ func (r *renderer) reason(key string) {
 }
 
 // bodyOr quotes the payload's "body" after the sentence withBody, or says plain without one.
-func (r *renderer) bodyOr(withBody, plain string) {
+func (r *draft) bodyOr(withBody, plain string) {
 	if body := r.str("body"); strings.TrimSpace(body) != "" {
 		r.para(withBody)
 		r.quote(body)
@@ -440,7 +506,7 @@ func (r *renderer) bodyOr(withBody, plain string) {
 }
 
 // facts adds the facts that have a value; the labels are catalog keys.
-func (r *renderer) facts(fs ...fact) {
+func (r *draft) facts(fs ...fact) {
 	var out []fact
 	for _, f := range fs {
 		if f.Value != "" {
@@ -454,24 +520,24 @@ func (r *renderer) facts(fs ...fact) {
 
 // label returns the shared word for a value ("state.in_progress" → "In behandeling"), or
 // the value itself when there is none.
-func (r *renderer) label(group, value string) string {
+func (r *draft) label(group, value string) string {
 	if value == "" {
 		return ""
 	}
-	if key := group + "." + value; i18n.Has(r.locale, key) {
-		return i18n.T(r.locale, key)
+	if key := group + "." + value; r.m.texts.Has(r.locale, key) {
+		return r.m.texts.T(r.locale, key)
 	}
 	return value
 }
 
 // priority reads "P2" (or 2) and returns the code and "P2 (High)".
-func (r *renderer) priority(s string) (code, long string) {
+func (r *draft) priority(s string) (code, long string) {
 	code = strings.ToUpper(strings.TrimSpace(s))
 	if !strings.HasPrefix(code, "P") {
 		code = "P" + code
 	}
-	if key := "priority." + code; i18n.Has(r.locale, key) {
-		return code, code + " (" + i18n.T(r.locale, key) + ")"
+	if key := "priority." + code; r.m.texts.Has(r.locale, key) {
+		return code, code + " (" + r.m.texts.T(r.locale, key) + ")"
 	}
 	return code, code
 }

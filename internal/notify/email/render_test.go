@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"meldpunt/internal/desk"
+	"meldpunt/internal/i18n"
 	"meldpunt/internal/notify/email"
 )
 
@@ -74,9 +75,19 @@ var kinds = []string{
 	desk.NotifySLAWarning, desk.NotifySLABreach, desk.NotifyFollowUp, desk.NotifyStale,
 }
 
-func render(t *testing.T, d email.Data) (subject, text, html string) {
+// newRenderer returns a Renderer with the catalog compiled into the binary.
+func newRenderer(t *testing.T) *email.Renderer {
 	t.Helper()
-	subject, text, html, err := email.Render(d)
+	texts, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return email.NewRenderer(texts)
+}
+
+func render(t *testing.T, rd *email.Renderer, d email.Data) (subject, text, html string) {
+	t.Helper()
+	subject, text, html, err := rd.Render(d)
 	if err != nil {
 		t.Fatalf("Render(%s, %s): %v", d.Kind, d.Locale, err)
 	}
@@ -97,6 +108,7 @@ func clean(t *testing.T, what, s string) {
 }
 
 func TestRenderEveryKindInBothLanguages(t *testing.T) {
+	rd := newRenderer(t)
 	all := samples()
 	for _, kind := range append(slices.Clone(kinds), "something_new") {
 		for _, lang := range []string{"nl", "en"} {
@@ -106,7 +118,7 @@ func TestRenderEveryKindInBothLanguages(t *testing.T) {
 					t.Fatalf("no sample for %s", kind)
 				}
 				d.Locale = lang
-				subject, text, html := render(t, d)
+				subject, text, html := render(t, rd, d)
 				clean(t, "subject", subject)
 				clean(t, "text", text)
 				clean(t, "html", html)
@@ -134,6 +146,7 @@ func TestRenderEveryKindInBothLanguages(t *testing.T) {
 // TestRenderGolden keeps the text of every message in testdata/<lang>.golden for review;
 // go test ./internal/mail -run Golden -update rewrites them.
 func TestRenderGolden(t *testing.T) {
+	rd := newRenderer(t)
 	all := samples()
 	names := slices.Sorted(maps.Keys(all))
 	for _, lang := range []string{"nl", "en"} {
@@ -141,12 +154,12 @@ func TestRenderGolden(t *testing.T) {
 		for _, kind := range names {
 			d := all[kind]
 			d.Locale = lang
-			subject, text, _ := render(t, d)
+			subject, text, _ := render(t, rd, d)
 			b.WriteString("==== " + kind + "\nSubject: " + subject + "\n\n" + text + "\n")
 		}
 		d := all[desk.NotifySolution]
 		d.Locale = lang
-		_, _, html := render(t, d)
+		_, _, html := render(t, rd, d)
 		b.WriteString("==== solution (HTML)\n" + html)
 		golden(t, filepath.Join("testdata", lang+".golden"), b.String())
 	}
@@ -173,6 +186,7 @@ func golden(t *testing.T, path, got string) {
 }
 
 func TestRenderEscapesHTML(t *testing.T) {
+	rd := newRenderer(t)
 	d := samples()[desk.NotifyUpdate]
 	d.Title = `<script>alert("x")</script>`
 	d.Payload["body"] = `<img src=x onerror=alert(1)> & more`
@@ -180,7 +194,7 @@ func TestRenderEscapesHTML(t *testing.T) {
 	d.To.Name = `<i>Jan</i>`
 	for _, lang := range []string{"nl", "en"} {
 		d.Locale = lang
-		subject, text, html := render(t, d)
+		subject, text, html := render(t, rd, d)
 		for _, raw := range []string{"<script>", "<img", "<b>Piet", "<i>Jan"} {
 			if strings.Contains(html, raw) {
 				t.Errorf("html contains %q unescaped:\n%s", raw, html)
@@ -199,10 +213,11 @@ func TestRenderEscapesHTML(t *testing.T) {
 }
 
 func TestRenderSolutionLinks(t *testing.T) {
+	rd := newRenderer(t)
 	d := samples()[desk.NotifySolution]
 	for _, lang := range []string{"nl", "en"} {
 		d.Locale = lang
-		_, text, html := render(t, d)
+		_, text, html := render(t, rd, d)
 		for _, part := range []string{text, html} {
 			for _, u := range []string{"https://desk.example.com/solution/abc?confirm=1", "https://desk.example.com/solution/abc?reject=1"} {
 				if !strings.Contains(strings.ReplaceAll(part, "&amp;", "&"), u) {
@@ -225,7 +240,7 @@ func TestRenderSolutionLinks(t *testing.T) {
 
 	// Without links (the incident is no longer resolved) the message says to sign in.
 	d.ConfirmURL, d.RejectURL, d.Locale = "", "", "en"
-	_, text, html := render(t, d)
+	_, text, html := render(t, rd, d)
 	if strings.Contains(text, "/solution/") || strings.Contains(html, "/solution/") {
 		t.Errorf("links shown although there are none:\n%s", text)
 	}
@@ -235,11 +250,12 @@ func TestRenderSolutionLinks(t *testing.T) {
 }
 
 func TestRenderOptionalFooter(t *testing.T) {
+	rd := newRenderer(t)
 	for _, kind := range kinds {
 		d := samples()[kind]
 		for _, optional := range []bool{false, true} {
 			d.Optional, d.Locale = optional, "en"
-			_, text, html := render(t, d)
+			_, text, html := render(t, rd, d)
 			for _, part := range []string{text, html} {
 				if got := strings.Contains(part, d.PreferencesURL); got != optional {
 					t.Errorf("%s optional=%v: preferences link shown=%v:\n%s", kind, optional, got, part)
@@ -253,6 +269,7 @@ func TestRenderOptionalFooter(t *testing.T) {
 }
 
 func TestRenderSentences(t *testing.T) {
+	rd := newRenderer(t)
 	cases := []struct {
 		name    string
 		kind    string
@@ -300,6 +317,14 @@ func TestRenderSentences(t *testing.T) {
 			[]string{"Piet heeft je melding gesloten", "> Dubbel"}, nil},
 		{"auto-closed", desk.NotifyAutoClosed, "nl", map[string]any{"hours": 24, "reason": "no reaction within 24 hours"},
 			[]string{"binnen 24 uur geen reactie"}, []string{"no reaction"}},
+		{"auto-closed after one hour", desk.NotifyAutoClosed, "en", map[string]any{"hours": 1},
+			[]string{"no reaction to the solution within 1 hour."}, []string{"hours"}},
+		{"solution closing after one hour", desk.NotifySolution, "en", map[string]any{"solution": "Restarted", "hours": 1},
+			[]string{"closes automatically after 1 hour."}, []string{"1 hours"}},
+		{"contract of one minute and one hour", desk.NotifyReportReceived, "nl",
+			map[string]any{"verdict": "regular", "contract": map[string]any{"contract_name": "Brons",
+				"first_response_minutes": 1, "resolution_minutes": 60}},
+			[]string{"een eerste reactie binnen 1 minuut en een oplossing binnen 1 uur."}, nil},
 		{"regular new report", desk.NotifyNewReport, "en",
 			map[string]any{"organisation": "Bakery", "verdict": "regular", "priority": "P3", "needs_assessment": false},
 			[]string{"Bakery has submitted", "Report type: regular support"}, []string{"assessment"}},
@@ -322,7 +347,7 @@ func TestRenderSentences(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			d := email.Data{Kind: c.kind, Locale: c.locale, Product: "Acme IT", Number: "INC-000009", Title: "Down",
 				Payload: c.payload, IncidentURL: "https://desk.example.com/incidents/9"}
-			subject, text, html := render(t, d)
+			subject, text, html := render(t, rd, d)
 			clean(t, "text", text)
 			clean(t, "html", html)
 			clean(t, "subject", subject)
@@ -341,8 +366,9 @@ func TestRenderSentences(t *testing.T) {
 }
 
 func TestRenderWithoutName(t *testing.T) {
+	rd := newRenderer(t)
 	d := email.Data{Kind: desk.NotifyWaiting, Locale: "nl", Number: "INC-000001", Title: "X"}
-	_, text, _ := render(t, d)
+	_, text, _ := render(t, rd, d)
 	if !strings.Contains(text, "Hallo,\n") || strings.Contains(text, "Beste") {
 		t.Errorf("greeting without a name:\n%s", text)
 	}
@@ -353,17 +379,25 @@ func TestRenderWithoutName(t *testing.T) {
 
 // TestRenderPasswordReset: the reset message is about no incident: its link, how long it
 // works, and no "reply to add to the incident" footer, in both languages.
+func TestRenderPasswordResetOfOneMinute(t *testing.T) {
+	rd := newRenderer(t)
+	for lang, want := range map[string]string{"nl": "De link werkt één keer, 1 minuut lang.", "en": "The link works once, for 1 minute."} {
+		d := email.Data{Kind: desk.NotifyPasswordReset, Locale: lang, Payload: map[string]any{"url": "https://x.test/r", "minutes": 1}}
+		if _, text, _ := render(t, rd, d); !strings.Contains(text, want) {
+			t.Errorf("%s lacks %q:\n%s", lang, want, text)
+		}
+	}
+}
+
 func TestRenderPasswordReset(t *testing.T) {
+	rd := newRenderer(t)
 	for lang, want := range map[string][]string{
 		"nl": {"Nieuw wachtwoord instellen", "60 minuten", "Negeer deze e-mail"},
 		"en": {"Set a new password", "60 minutes", "ignore this email"},
 	} {
 		d := email.Data{Kind: desk.NotifyPasswordReset, Locale: lang, Product: "Acme IT", To: email.Address{Name: "Anna", Email: "anna@acme.test"},
 			Payload: map[string]any{"url": "https://desk.example.com/password/reset?token=s3cret", "minutes": 60}}
-		subject, text, html, err := email.Render(d)
-		if err != nil {
-			t.Fatal(err)
-		}
+		subject, text, html := render(t, rd, d)
 		if subject != want[0] || strings.Contains(subject, "[") {
 			t.Errorf("%s subject %q", lang, subject)
 		}

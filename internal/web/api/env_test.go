@@ -19,6 +19,7 @@ import (
 	"meldpunt/internal/app"
 	"meldpunt/internal/desk"
 	"meldpunt/internal/holidays"
+	"meldpunt/internal/i18n"
 	"meldpunt/internal/store"
 	"meldpunt/internal/web/server"
 )
@@ -94,7 +95,7 @@ func newEnv(t *testing.T, db *store.DB) *env {
 		e.vars[fu.key] = itoa(u.ID)
 	}
 	e.vars["provider"], e.vars["orgA"], e.vars["orgB"] = itoa(e.provider.ID), itoa(e.orgA.ID), itoa(e.orgB.ID)
-	e.srv = httptest.NewServer(server.Handler(server.Config{BaseURL: baseURL}, a, log, prometheus.NewRegistry()))
+	e.srv = httptest.NewServer(server.Handler(server.Config{BaseURL: baseURL, Texts: loadTexts(t)}, a, log, prometheus.NewRegistry()))
 	t.Cleanup(e.srv.Close)
 	e.spec = loadSpec(t, e.srv.URL)
 	return e
@@ -294,4 +295,14 @@ func (r *result) hasFieldError(field, rule string) bool {
 		}
 	}
 	return false
+}
+
+// loadTexts returns the catalog compiled into the binary.
+func loadTexts(t testing.TB) *i18n.Catalog {
+	t.Helper()
+	texts, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return texts
 }

@@ -32,13 +32,13 @@ func (h *handler) attach(w http.ResponseWriter, r *http.Request, a desk.Actor) {
 		http.Redirect(w, r, "/incidents/"+desk.FormatNumber(id), http.StatusSeeOther)
 		return
 	}
-	v := newView(r, h.rd.zone, "incident.title")
+	v := newView(r, h.rd, "incident.title")
 	var e *desk.Error
 	switch {
 	case errors.As(err, &e) && e.Code == desk.EINVALID:
 		v.Form, v.Alert = "attach", v.T("form.check")
 		v.Errors = map[string]string{}
-		for i, msg := range fileErrors(v.Locale, e.Fields, files) {
+		for i, msg := range fileErrors(v, e.Fields, files) {
 			if i == 0 {
 				v.Errors["files"] = msg
 			} else {

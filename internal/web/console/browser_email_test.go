@@ -40,7 +40,7 @@ func newMailLoop(t *testing.T) *mailLoop {
 		t.Fatal(err)
 	}
 	clk := &testClock{t: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)} // a Monday morning
-	e := newClockEnvMail(t, db, clk, app.OutboxConfig{Mailer: email.NewMailer(sender), From: app.Address{Name: "Servicedesk", Email: "desk@meldpunt.test"}})
+	e := newClockEnvMail(t, db, clk, app.OutboxConfig{Mailer: email.NewMailer(sender, email.NewRenderer(loadTexts(t))), From: app.Address{Name: "Servicedesk", Email: "desk@meldpunt.test"}})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

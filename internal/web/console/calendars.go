@@ -61,7 +61,7 @@ func (h *handler) calendars(w http.ResponseWriter, r *http.Request, a desk.Actor
 		h.fail(w, r, err)
 		return
 	}
-	v := newView(r, h.rd.zone, "calendars.title")
+	v := newView(r, h.rd, "calendars.title")
 	if s := r.URL.Query().Get("saved"); s != "" {
 		v.Notice = v.T("calendars.saved", s)
 	}
@@ -89,7 +89,7 @@ func (h *handler) calendar(w http.ResponseWriter, r *http.Request, a desk.Actor)
 	if !h.requireDeskView(w, r, a) {
 		return
 	}
-	v := newView(r, h.rd.zone, "calendars.title")
+	v := newView(r, h.rd, "calendars.title")
 	slug := r.PathValue("slug")
 	var c desk.Calendar
 	if slug == "" {
@@ -168,7 +168,7 @@ func (h *handler) putCalendar(w http.ResponseWriter, r *http.Request, a desk.Act
 		h.fail(w, r, err)
 		return
 	}
-	v := newView(r, h.rd.zone, "calendars.title")
+	v := newView(r, h.rd, "calendars.title")
 	errs := map[string]string{}
 	c := desk.Calendar{Slug: slug, Name: r.PostFormValue("name"), Zone: strings.TrimSpace(r.PostFormValue("zone")),
 		AlwaysOpen: r.PostFormValue("always_open") != "", Holidays: []string{}, ClosedDays: []string{}}
@@ -222,7 +222,7 @@ func (h *handler) putCalendar(w http.ResponseWriter, r *http.Request, a desk.Act
 		for _, fe := range e.Fields {
 			f := calendarFormField(fe.Field)
 			if _, dup := errs[f]; !dup {
-				errs[f] = fieldMessage(v.Locale, fe)
+				errs[f] = fieldMessage(v, fe)
 			}
 		}
 	} else {
@@ -233,7 +233,7 @@ func (h *handler) putCalendar(w http.ResponseWriter, r *http.Request, a desk.Act
 				for _, fe := range e.Fields {
 					f := calendarFormField(fe.Field)
 					if _, dup := errs[f]; !dup && f != "holidays" && f != "week" {
-						errs[f] = fieldMessage(v.Locale, fe)
+						errs[f] = fieldMessage(v, fe)
 					}
 				}
 			}

@@ -74,7 +74,7 @@ func (h *handler) changes(w http.ResponseWriter, r *http.Request, a desk.Actor) 
 			d.FirstURL += "?" + filter.Encode()
 		}
 	}
-	v := newView(r, h.rd.zone, "changes.title")
+	v := newView(r, h.rd, "changes.title")
 	v.Nav, v.Data = "changes", d
 	h.rd.render(w, r, h.log, http.StatusOK, "changes", v)
 }
@@ -121,7 +121,7 @@ func (h *handler) change(w http.ResponseWriter, r *http.Request, a desk.Actor) {
 		h.fail(w, r, err)
 		return
 	}
-	h.showChange(w, r, a, id, newView(r, h.rd.zone, "changes.one"), http.StatusOK)
+	h.showChange(w, r, a, id, newView(r, h.rd, "changes.one"), http.StatusOK)
 }
 
 // showChange renders a change request's page; after a failed form, v holds its errors and
@@ -255,8 +255,8 @@ func (h *handler) createChange(w http.ResponseWriter, r *http.Request, a desk.Ac
 		http.Redirect(w, r, changeURL(c), http.StatusSeeOther)
 		return
 	}
-	v := newView(r, h.rd.zone, "incident.title")
-	errs, alert, ok := formErrors(v.Locale, err, "title", "description")
+	v := newView(r, h.rd, "incident.title")
+	errs, alert, ok := formErrors(v, err, "title", "description")
 	if !ok {
 		h.fail(w, r, err)
 		return

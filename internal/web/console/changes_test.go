@@ -188,9 +188,10 @@ func TestChangeRequestPages(t *testing.T) {
 				desk.EventChangeApproved, desk.EventChangeRejected, desk.EventChangeImplemented} {
 				keys = append(keys, "event."+ev)
 			}
+			texts := loadTexts(t)
 			for _, k := range keys {
 				for _, l := range i18n.Locales() {
-					if !i18n.Has(l, k) {
+					if !texts.Has(l, k) {
 						t.Errorf("%s lacks %q", l, k)
 					}
 				}

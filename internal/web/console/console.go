@@ -28,7 +28,9 @@ type Deps struct {
 	Suppliers     *app.Suppliers
 	Outbox        *app.Outbox
 
-	Log     *slog.Logger
+	Log *slog.Logger
+	// Texts is the catalog of every page's texts, built once at start (i18n.Load).
+	Texts   *i18n.Catalog
 	BaseURL string
 	// SecureCookies marks cookies Secure even on plain HTTP (set when the base URL is https).
 	SecureCookies bool
@@ -59,10 +61,11 @@ type handler struct {
 	cop    *http.CrossOriginProtection
 }
 
-// Register adds the pages' routes to mux. It panics when the embedded templates do not
-// parse, which every test that starts a server would show.
+// Register adds the pages' routes to mux. It panics when the layout does not parse or
+// there is no catalog, which every test that starts a server would show; each page is
+// parsed when first shown (TestTemplatesParse parses them all).
 func Register(mux *web.Mux, d Deps) {
-	rd, err := newRenderer()
+	rd, err := newRenderer(d.Texts)
 	if err != nil {
 		panic("console: " + err.Error())
 	}

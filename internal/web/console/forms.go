@@ -5,11 +5,11 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"meldpunt/internal/app"
 	"meldpunt/internal/desk"
-	"meldpunt/internal/i18n"
 )
 
 // formCookie holds the double-submit token of the forms used before signing in (sign-in,
@@ -60,25 +60,25 @@ func safeNext(next, fallback string) string {
 
 // fieldMessage translates a field's rule violation. The domain's messages are English;
 // the rule names the problem, and the number in the message (a length) is carried over.
-func fieldMessage(l desk.Locale, fe desk.FieldError) string {
+func fieldMessage(v *view, fe desk.FieldError) string {
 	key := "field." + fe.Rule
-	if !i18n.Has(l, key) {
+	if !v.Has(key) {
 		return fe.Message
 	}
 	switch fe.Rule {
 	case "min_length", "max_length":
-		if n := firstNumber(fe.Message); n != "" {
-			return i18n.T(l, key, n)
+		if n, err := strconv.Atoi(firstNumber(fe.Message)); err == nil {
+			return v.N(key, n)
 		}
 		return fe.Message
 	}
-	return i18n.T(l, key)
+	return v.T(key)
 }
 
 // formErrors sorts the field errors of an EINVALID error for a form that shows fields:
 // the messages of those fields, to show next to them, and the rest as one alert. ok is
 // false when err is not EINVALID.
-func formErrors(l desk.Locale, err error, fields ...string) (errs map[string]string, alert string, ok bool) {
+func formErrors(v *view, err error, fields ...string) (errs map[string]string, alert string, ok bool) {
 	var e *desk.Error
 	if !errors.As(err, &e) || e.Code != desk.EINVALID {
 		return nil, "", false
@@ -86,7 +86,7 @@ func formErrors(l desk.Locale, err error, fields ...string) (errs map[string]str
 	errs = map[string]string{}
 	var rest []string
 	for _, fe := range e.Fields {
-		msg := fieldMessage(l, fe)
+		msg := fieldMessage(v, fe)
 		shown := false
 		for _, f := range fields {
 			if f == fe.Field {
@@ -101,7 +101,7 @@ func formErrors(l desk.Locale, err error, fields ...string) (errs map[string]str
 			errs[fe.Field] = msg
 		}
 	}
-	alert = i18n.T(l, "form.check")
+	alert = v.T("form.check")
 	if len(rest) > 0 {
 		alert += " " + strings.Join(rest, "; ")
 	}

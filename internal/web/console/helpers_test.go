@@ -20,6 +20,7 @@ import (
 	"meldpunt/internal/app"
 	"meldpunt/internal/desk"
 	"meldpunt/internal/holidays"
+	"meldpunt/internal/i18n"
 	"meldpunt/internal/store"
 	"meldpunt/internal/web/server"
 )
@@ -71,7 +72,7 @@ func newServer(t *testing.T, db *store.DB) *env {
 		BaseURL: "http://" + e.srv.Listener.Addr().String(),
 		Argon2:  app.Argon2Params{MemoryKiB: 1024, Time: 1, Threads: 1},
 	})
-	e.srv.Config.Handler = server.Handler(server.Config{BaseURL: "http://" + e.srv.Listener.Addr().String()}, e.app, log, prometheus.NewRegistry())
+	e.srv.Config.Handler = server.Handler(server.Config{BaseURL: "http://" + e.srv.Listener.Addr().String(), Texts: loadTexts(t)}, e.app, log, prometheus.NewRegistry())
 	e.srv.Start()
 	t.Cleanup(e.srv.Close)
 	var err error
@@ -241,4 +242,14 @@ func expectNot(t *testing.T, p page, texts ...string) {
 			t.Errorf("the page contains %q, which it must not\n%s", s, p.body)
 		}
 	}
+}
+
+// loadTexts returns the catalog compiled into the binary.
+func loadTexts(t testing.TB) *i18n.Catalog {
+	t.Helper()
+	texts, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return texts
 }

@@ -108,7 +108,7 @@ func (h *handler) incident(w http.ResponseWriter, r *http.Request, a desk.Actor)
 		h.fail(w, r, err)
 		return
 	}
-	v := newView(r, h.rd.zone, "incident.title")
+	v := newView(r, h.rd, "incident.title")
 	h.showIncident(w, r, a, id, v, http.StatusOK)
 }
 
@@ -339,9 +339,9 @@ func (h *handler) postForm(w http.ResponseWriter, r *http.Request, a desk.Actor,
 		http.Redirect(w, r, p.path(id), http.StatusSeeOther)
 		return
 	}
-	v := newView(r, h.rd.zone, p.title)
+	v := newView(r, h.rd, p.title)
 	status := http.StatusUnprocessableEntity
-	errs, alert, ok := formErrors(v.Locale, err, fields...)
+	errs, alert, ok := formErrors(v, err, fields...)
 	switch {
 	case ok:
 	case desk.ErrorCode(err) == desk.ECONFLICT:

@@ -92,7 +92,7 @@ func (h *handler) incidents(w http.ResponseWriter, r *http.Request, a desk.Actor
 	if a.Role.IsClient() {
 		title = "incidents.mine"
 	}
-	v := newView(r, h.rd.zone, title)
+	v := newView(r, h.rd, title)
 	v.Nav, v.Data = "incidents", d
 	h.rd.render(w, r, h.log, http.StatusOK, "incidents", v)
 }

@@ -21,7 +21,7 @@ func (h *handler) loginForm(w http.ResponseWriter, r *http.Request) {
 	if h.redirectAway(w, r, safeNext(next, "/incidents")) {
 		return
 	}
-	v := newView(r, h.rd.zone, "login.title")
+	v := newView(r, h.rd, "login.title")
 	switch r.URL.Query().Get("done") {
 	case "reset":
 		v.Notice = v.T("login.reset_done")
@@ -45,7 +45,7 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := loginData{Email: strings.TrimSpace(r.PostFormValue("email")), Next: safeNext(r.PostFormValue("next"), "")}
-	v := newView(r, h.rd.zone, "login.title")
+	v := newView(r, h.rd, "login.title")
 	addr := web.ClientAddress(r)
 	if h.throttle.blocked(addr) {
 		v.Alert = v.T("login.throttled")

@@ -62,7 +62,7 @@ func (h *handler) outbox(w http.ResponseWriter, r *http.Request, a desk.Actor) {
 	if !h.requireAdmin(w, r, a) {
 		return
 	}
-	v := newView(r, h.rd.zone, "outbox.title")
+	v := newView(r, h.rd, "outbox.title")
 	q := r.URL.Query()
 	if id, err := strconv.ParseInt(q.Get("retried"), 10, 64); err == nil && id > 0 {
 		v.Notice = v.T("outbox.retried", strconv.FormatInt(id, 10))
@@ -165,7 +165,7 @@ func (h *handler) retryNotification(w http.ResponseWriter, r *http.Request, a de
 		}
 		http.Redirect(w, r, "/admin/outbox?"+back.Encode(), http.StatusSeeOther)
 	case desk.ErrorCode(err) == desk.ECONFLICT:
-		v := newView(r, h.rd.zone, "outbox.title")
+		v := newView(r, h.rd, "outbox.title")
 		v.Alert = v.T("outbox.not_failed")
 		h.showOutbox(w, r, a, v, http.StatusConflict, state, 0)
 	default:

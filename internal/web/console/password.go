@@ -17,7 +17,7 @@ type forgotData struct {
 
 // forgotForm asks for the email address to send a reset link to.
 func (h *handler) forgotForm(w http.ResponseWriter, r *http.Request) {
-	v := newView(r, h.rd.zone, "forgot.title")
+	v := newView(r, h.rd, "forgot.title")
 	v.FormCSRF = h.formToken(w, r)
 	v.Data = forgotData{}
 	h.rd.render(w, r, h.log, http.StatusOK, "forgot", v)
@@ -30,7 +30,7 @@ func (h *handler) forgot(w http.ResponseWriter, r *http.Request) {
 		h.rd.errorPage(w, r, h.log, http.StatusForbidden, "error.csrf")
 		return
 	}
-	v := newView(r, h.rd.zone, "forgot.title")
+	v := newView(r, h.rd, "forgot.title")
 	v.FormCSRF = h.formToken(w, r)
 	email := strings.TrimSpace(r.PostFormValue("email"))
 	if email == "" {
@@ -74,7 +74,7 @@ type resetData struct {
 // resetForm asks for a new password, twice. The link's token is checked on submit, since
 // looking at it must not use it up.
 func (h *handler) resetForm(w http.ResponseWriter, r *http.Request) {
-	v := newView(r, h.rd.zone, "reset.title")
+	v := newView(r, h.rd, "reset.title")
 	v.FormCSRF = h.formToken(w, r)
 	tok := r.URL.Query().Get("token")
 	v.Data = resetData{Token: tok, Invalid: tok == "", MinLength: desk.MinPassword}
@@ -87,7 +87,7 @@ func (h *handler) reset(w http.ResponseWriter, r *http.Request) {
 		h.rd.errorPage(w, r, h.log, http.StatusForbidden, "error.csrf")
 		return
 	}
-	v := newView(r, h.rd.zone, "reset.title")
+	v := newView(r, h.rd, "reset.title")
 	v.FormCSRF = h.formToken(w, r)
 	d := resetData{Token: r.PostFormValue("token"), MinLength: desk.MinPassword}
 	pw, pw2 := r.PostFormValue("password"), r.PostFormValue("password2")
@@ -103,7 +103,7 @@ func (h *handler) reset(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/login?done=reset", http.StatusSeeOther)
 		return
 	}
-	errs, alert, ok := formErrors(v.Locale, err, "password", "password2", "token")
+	errs, alert, ok := formErrors(v, err, "password", "password2", "token")
 	if !ok {
 		h.fail(w, r, err)
 		return

@@ -20,7 +20,7 @@ type preferencesData struct {
 
 // preferences shows the person's email settings.
 func (h *handler) preferences(w http.ResponseWriter, r *http.Request, a desk.Actor) {
-	v := newView(r, h.rd.zone, "prefs.title")
+	v := newView(r, h.rd, "prefs.title")
 	if r.URL.Query().Get("saved") != "" {
 		v.Notice = v.T("prefs.saved")
 	}

@@ -39,7 +39,7 @@ func (h *handler) questionnaire(w http.ResponseWriter, r *http.Request, a desk.A
 	if !h.requireAdmin(w, r, a) {
 		return
 	}
-	v := newView(r, h.rd.zone, "questionnaire.title")
+	v := newView(r, h.rd, "questionnaire.title")
 	if n, err := strconv.Atoi(r.URL.Query().Get("saved")); err == nil && n > 0 {
 		v.Notice = v.T("questionnaire.saved", n)
 	}
@@ -90,7 +90,7 @@ func (h *handler) replaceQuestionnaire(w http.ResponseWriter, r *http.Request, a
 	if !ok {
 		return
 	}
-	v := newView(r, h.rd.zone, "questionnaire.title")
+	v := newView(r, h.rd, "questionnaire.title")
 	v.Form, v.Values = "questionnaire", r.PostForm
 	data := []byte(r.PostFormValue("text"))
 	if r.MultipartForm != nil {
@@ -123,7 +123,7 @@ func (h *handler) replaceQuestionnaire(w http.ResponseWriter, r *http.Request, a
 	}
 	var ps []problem
 	for _, fe := range e.Fields {
-		p := problem{Field: fe.Field, Message: fieldMessage(v.Locale, fe)}
+		p := problem{Field: fe.Field, Message: fieldMessage(v, fe)}
 		if p.Message != fe.Message {
 			p.Detail = fe.Message
 		}

@@ -11,7 +11,6 @@ import (
 
 	"meldpunt/internal/app"
 	"meldpunt/internal/desk"
-	"meldpunt/internal/i18n"
 )
 
 // clockView is one SLA clock of an incident as a page shows it: a countdown, or why there
@@ -142,7 +141,7 @@ func (h *handler) queue(w http.ResponseWriter, r *http.Request, a desk.Actor) {
 		h.fail(w, r, err)
 		return
 	}
-	v := newView(r, h.rd.zone, "queue.title")
+	v := newView(r, h.rd, "queue.title")
 	now := h.svc.sla.Now()
 	name := func(id *int64) string {
 		if id == nil {
@@ -220,7 +219,7 @@ func (h *handler) staff(ctx context.Context, a desk.Actor) ([]desk.User, error) 
 // slaOf says how an incident's two clocks stand at now.
 func (v *view) slaOf(inc desk.Incident, now time.Time) slaView {
 	s := slaView{Calendar: inc.SLA.Calendar}
-	if i18n.Has(v.Locale, "hours."+s.Calendar) {
+	if v.Has("hours." + s.Calendar) {
 		s.Calendar = v.Label("hours", s.Calendar)
 	}
 	none := clockView{Class: "none", Text: v.T("sla.none")}

@@ -45,7 +45,7 @@ func newClockEnvMail(t *testing.T, db *store.DB, clk *testClock, mc app.OutboxCo
 	e.srv = httptest.NewUnstartedServer(nil)
 	base := "http://" + e.srv.Listener.Addr().String()
 	e.app = app.New(db, clk.now, log, app.Config{Holidays: holidays.NL(), BaseURL: base, Argon2: app.Argon2Params{MemoryKiB: 1024, Time: 1, Threads: 1}, Outbox: mc})
-	e.srv.Config.Handler = server.Handler(server.Config{BaseURL: base}, e.app, log, prometheus.NewRegistry())
+	e.srv.Config.Handler = server.Handler(server.Config{BaseURL: base, Texts: loadTexts(t)}, e.app, log, prometheus.NewRegistry())
 	e.srv.Start()
 	t.Cleanup(e.srv.Close)
 	ctx, sys := context.Background(), desk.SystemActor("test")

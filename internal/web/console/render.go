@@ -3,6 +3,7 @@ package console
 import (
 	"bytes"
 	"embed"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -10,7 +11,9 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"meldpunt/internal/desk"
@@ -21,16 +24,25 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
-// renderer holds the parsed pages (each one the layout plus its own file) and the static
-// files their links point to.
+// renderer holds the pages (each one the layout plus its own file), the static files
+// their links point to, and the catalog of their texts. A page is parsed when it is first
+// shown: the parsed pages take about 2 MB, and an instance shows few of them for a while
+// (TestTemplatesParse parses them all).
 type renderer struct {
-	pages  map[string]*template.Template
+	base   *template.Template // the layout, which each page clones
+	mu     sync.Mutex
+	pages  map[string]*template.Template // every page's name; nil until parsed
 	assets assets
 	zone   *time.Location
+	texts  *i18n.Catalog
 }
 
-// newRenderer parses the layout and the pages named (without ".html"); none names them all.
-func newRenderer(names ...string) (*renderer, error) {
+// newRenderer parses the layout and knows the pages named (without ".html"); none names
+// them all. A name without a file is an error.
+func newRenderer(texts *i18n.Catalog, names ...string) (*renderer, error) {
+	if texts == nil {
+		return nil, errors.New("no text catalog")
+	}
 	a, err := loadAssets()
 	if err != nil {
 		return nil, err
@@ -39,12 +51,12 @@ func newRenderer(names ...string) (*renderer, error) {
 	if err != nil {
 		zone = time.UTC // no time zone database: show UTC, and say so
 	}
-	rd := &renderer{pages: map[string]*template.Template{}, assets: a, zone: zone}
 	base, err := template.New("layout.html").Funcs(template.FuncMap{"static": a.URL}).
 		ParseFS(templateFS, "templates/layout.html")
 	if err != nil {
 		return nil, err
 	}
+	rd := &renderer{base: base, pages: map[string]*template.Template{}, assets: a, zone: zone, texts: texts}
 	if len(names) == 0 {
 		files, err := fs.Glob(templateFS, "templates/*.html")
 		if err != nil {
@@ -57,11 +69,10 @@ func newRenderer(names ...string) (*renderer, error) {
 		}
 	}
 	for _, n := range names {
-		t, err := template.Must(base.Clone()).ParseFS(templateFS, "templates/"+n+".html")
-		if err != nil {
+		if _, err := fs.Stat(templateFS, "templates/"+n+".html"); err != nil {
 			return nil, err
 		}
-		rd.pages[n] = t
+		rd.pages[n] = nil
 	}
 	return rd, nil
 }
@@ -90,7 +101,8 @@ type view struct {
 	Values url.Values
 	Data   any
 
-	zone *time.Location
+	zone  *time.Location
+	texts *i18n.Catalog
 }
 
 // language is one entry of the language switch.
@@ -103,11 +115,20 @@ type language struct {
 }
 
 // T translates a key into the page's language.
-func (v *view) T(key string, args ...any) string { return i18n.T(v.Locale, key, args...) }
+func (v *view) T(key string, args ...any) string { return v.texts.T(v.Locale, key, args...) }
+
+// N translates a key whose text has plural forms, in the form that fits the count n:
+// N "dur.hours" 3. Without args the count is the text's one argument.
+func (v *view) N(key string, n int, args ...any) string {
+	return v.texts.N(v.Locale, key, n, args...)
+}
+
+// Has tells whether the catalog has a text for key.
+func (v *view) Has(key string) bool { return v.texts.Has(v.Locale, key) }
 
 // Label translates a value of one of the domain's vocabularies: Label "state" "new".
 func (v *view) Label(family string, value any) string {
-	return i18n.T(v.Locale, family+"."+fmt.Sprint(value))
+	return v.T(family + "." + fmt.Sprint(value))
 }
 
 // Event says what a timeline entry's event records, in the page's language. Arguments are
@@ -115,6 +136,7 @@ func (v *view) Label(family string, value any) string {
 // criteria and exclusions of a report, and the reason of a decision, follow the sentence.
 func (v *view) Event(e desk.TimelineEntry) string {
 	args := make([]any, 0, len(e.Args))
+	count := -1 // the count of an event whose text has plural forms
 	reason := ""
 	var criteria, exclusions, changes []string
 	for i, a := range e.Args {
@@ -133,6 +155,13 @@ func (v *view) Event(e desk.TimelineEntry) string {
 			exclusions = append(exclusions, v.Label(kind, value))
 		case "same", "none", "nodate":
 			args = append(args, v.T("event."+kind))
+		case "hours":
+			if n, err := strconv.Atoi(value); err == nil {
+				count = n
+				args = append(args, n)
+				continue
+			}
+			args = append(args, value)
 		case "time":
 			if t, err := time.Parse(time.RFC3339, value); err == nil {
 				args = append(args, v.Time(t))
@@ -152,7 +181,12 @@ func (v *view) Event(e desk.TimelineEntry) string {
 	if e.Event == desk.EventReclassified {
 		args = []any{strings.Join(changes, ", ")}
 	}
-	s := v.T("event."+e.Event, args...)
+	var s string
+	if count >= 0 && v.texts.Plural("event."+e.Event) {
+		s = v.N("event."+e.Event, count, args...)
+	} else {
+		s = v.T("event."+e.Event, args...)
+	}
 	if len(criteria) > 0 {
 		s += " " + v.T("event.criteria", strings.Join(criteria, ", "))
 	}
@@ -227,8 +261,8 @@ func (v *view) Val(form, field string) string {
 }
 
 // newView starts the view of a request: language, person, and the language switch.
-func newView(r *http.Request, zone *time.Location, title string) *view {
-	v := &view{RequestID: web.RequestID(r.Context()), zone: zone, Here: "/"}
+func newView(r *http.Request, rd *renderer, title string) *view {
+	v := &view{RequestID: web.RequestID(r.Context()), zone: rd.zone, texts: rd.texts, Here: "/"}
 	var userLocale desk.Locale
 	if u, ok := web.User(r.Context()); ok {
 		v.User = &u
@@ -248,12 +282,35 @@ func newView(r *http.Request, zone *time.Location, title string) *view {
 	}
 	for _, l := range i18n.Locales() {
 		v.Languages = append(v.Languages, language{
-			Code: strings.ToUpper(string(l)), Locale: l, Name: i18n.T(l, "lang.name"),
+			Code: strings.ToUpper(string(l)), Locale: l, Name: rd.texts.T(l, "lang.name"),
 			URL: withLang(v.Here, l), Current: l == v.Locale,
 		})
 	}
 	v.Title = v.T(title)
 	return v
+}
+
+// page returns the parsed page name, parsing it on first use. It panics for a page the
+// renderer does not know.
+func (rd *renderer) page(name string) (*template.Template, error) {
+	rd.mu.Lock()
+	defer rd.mu.Unlock()
+	t, ok := rd.pages[name]
+	if !ok {
+		panic("console: no template " + name)
+	}
+	if t != nil {
+		return t, nil
+	}
+	base, err := rd.base.Clone()
+	if err != nil {
+		return nil, err
+	}
+	if t, err = base.ParseFS(templateFS, "templates/"+name+".html"); err != nil {
+		return nil, err
+	}
+	rd.pages[name] = t
+	return t, nil
 }
 
 // withLang returns the local URL u with its lang parameter set to l.
@@ -271,12 +328,12 @@ func withLang(u string, l desk.Locale) string {
 // render writes a page with a status. The page is rendered into a buffer first, so a
 // template error becomes a clean 500 instead of half a page.
 func (rd *renderer) render(w http.ResponseWriter, r *http.Request, log *slog.Logger, status int, name string, v *view) {
-	t, ok := rd.pages[name]
-	if !ok {
-		panic("console: no template " + name)
-	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+	t, err := rd.page(name)
+	if err == nil {
+		err = t.ExecuteTemplate(&buf, "layout", v)
+	}
+	if err != nil {
 		log.ErrorContext(r.Context(), "render page", "page", name, "request_id", web.RequestID(r.Context()), "err", err)
 		http.Error(w, "internal error; request id "+web.RequestID(r.Context()), http.StatusInternalServerError)
 		return
@@ -291,9 +348,9 @@ func (rd *renderer) render(w http.ResponseWriter, r *http.Request, log *slog.Log
 // WriteError answers a page request with an error page in the request's language: not
 // found, forbidden, too many requests, a conflict, or a generic message with the request id
 // for an internal error (which is logged). A request that needs a sign-in is sent to the
-// sign-in page.
-func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
-	rd, rerr := newRenderer("error")
+// sign-in page. texts is the catalog the pages use.
+func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, texts *i18n.Catalog, err error) {
+	rd, rerr := newRenderer(texts, "error")
 	if rerr != nil {
 		log.ErrorContext(r.Context(), "parse error page", "err", rerr)
 		http.Error(w, "internal error; request id "+web.RequestID(r.Context()), http.StatusInternalServerError)
@@ -328,7 +385,7 @@ func (rd *renderer) writeError(w http.ResponseWriter, r *http.Request, log *slog
 // errorPage renders the error page with the title and text of key (key+".title" and
 // key+".text"); the text of an internal error names the request id.
 func (rd *renderer) errorPage(w http.ResponseWriter, r *http.Request, log *slog.Logger, status int, key string) {
-	v := newView(r, rd.zone, key+".title")
+	v := newView(r, rd, key+".title")
 	v.Data = v.T(key+".text", v.RequestID)
 	if key != "error.internal" {
 		v.Data = v.T(key + ".text")

@@ -83,9 +83,10 @@ func TestTemplateKeys(t *testing.T) {
 	for _, rule := range []string{"required", "min_length", "max_length", "email", "one_of", "same", "number"} {
 		used["field."+rule] = "fieldMessage"
 	}
+	texts := loadCatalog(t)
 	for k, where := range used {
 		for _, l := range i18n.Locales() {
-			if !i18n.Has(l, k) {
+			if !texts.Has(l, k) {
 				t.Errorf("%s uses %q, which %s lacks", where, k, l)
 			}
 		}
@@ -93,21 +94,33 @@ func TestTemplateKeys(t *testing.T) {
 }
 
 func TestTemplatesParse(t *testing.T) {
-	rd, err := newRenderer()
+	rd, err := newRenderer(loadCatalog(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"error", "login", "forgot", "reset", "setup", "incidents", "incident", "report", "intake", "triage", "questionnaire"} {
-		if rd.pages[name] == nil {
+		if _, ok := rd.pages[name]; !ok {
 			t.Errorf("no page %s", name)
 		}
 	}
-	if _, err := newRenderer("nonexistent"); err == nil {
+	if len(rd.pages) < 15 {
+		t.Errorf("only %d pages", len(rd.pages))
+	}
+	for name := range rd.pages { // pages are parsed when first shown: parse them all here
+		if p, err := rd.page(name); err != nil || p.Lookup("layout") == nil {
+			t.Errorf("page %s: %v", name, err)
+		}
+	}
+	if _, err := newRenderer(loadCatalog(t), "nonexistent"); err == nil {
 		t.Error("a missing page parses")
+	}
+	if _, err := newRenderer(nil); err == nil {
+		t.Error("pages without texts")
 	}
 }
 
 func TestFieldMessage(t *testing.T) {
+	texts := loadCatalog(t)
 	for _, c := range []struct {
 		l    desk.Locale
 		fe   desk.FieldError
@@ -116,15 +129,19 @@ func TestFieldMessage(t *testing.T) {
 		{desk.LocaleNL, desk.FieldError{Rule: "required", Message: "is required"}, "Vul dit veld in."},
 		{desk.LocaleEN, desk.FieldError{Rule: "min_length", Message: "must be at least 10 characters"}, "Use at least 10 characters."},
 		{desk.LocaleNL, desk.FieldError{Rule: "max_length", Message: "must be at most 200 characters (it has 250)"}, "Gebruik hoogstens 200 tekens."},
+		{desk.LocaleEN, desk.FieldError{Rule: "min_length", Message: "must be at least 1 character"}, "Use at least 1 character."},
+		{desk.LocaleNL, desk.FieldError{Rule: "max_length", Message: "must be at most 1 character"}, "Gebruik hoogstens 1 teken."},
+		{desk.LocaleEN, desk.FieldError{Rule: "min_length", Message: "too short"}, "too short"},
 		{desk.LocaleNL, desk.FieldError{Rule: "unknown_rule", Message: "as the domain says"}, "as the domain says"},
 	} {
-		if got := fieldMessage(c.l, c.fe); got != c.want {
+		if got := fieldMessage(&view{Locale: c.l, texts: texts}, c.fe); got != c.want {
 			t.Errorf("fieldMessage(%s, %+v) = %q, want %q", c.l, c.fe, got, c.want)
 		}
 	}
 }
 
 func TestEventsOfReports(t *testing.T) {
+	texts := loadCatalog(t)
 	for _, c := range []struct {
 		l    desk.Locale
 		e    desk.TimelineEntry
@@ -143,6 +160,7 @@ func TestEventsOfReports(t *testing.T) {
 		{desk.LocaleNL, desk.TimelineEntry{Event: desk.EventAttached, Args: []string{"text:log: 1.txt"}}, "Bestand log: 1.txt toegevoegd."},
 		{desk.LocaleNL, desk.TimelineEntry{Event: desk.EventAutoClosed, Args: []string{"hours:24"}}, "Automatisch gesloten: geen reactie binnen 24 uur."},
 		{desk.LocaleEN, desk.TimelineEntry{Event: desk.EventAutoClosed, Args: []string{"hours:48"}}, "Closed automatically: no reaction within 48 hours."},
+		{desk.LocaleEN, desk.TimelineEntry{Event: desk.EventAutoClosed, Args: []string{"hours:1"}}, "Closed automatically: no reaction within 1 hour."},
 		{desk.LocaleEN, desk.TimelineEntry{Event: desk.EventReopened}, "Reopened: the client replied to the solution."},
 		{desk.LocaleNL, desk.TimelineEntry{Event: desk.EventReclassified, Args: []string{"field:urgency", "level:high", "level:low",
 			"field:priority", "priority:P2", "priority:P4", "text:Alleen de testwinkel."}},
@@ -150,7 +168,7 @@ func TestEventsOfReports(t *testing.T) {
 		{desk.LocaleEN, desk.TimelineEntry{Event: desk.EventReclassified, Args: []string{"field:kind", "kind:urgent", "kind:regular", "text:"}},
 			"Classification changed: kind Urgent report → Regular."},
 	} {
-		v := &view{Locale: c.l}
+		v := &view{Locale: c.l, texts: texts}
 		if got := v.Event(c.e); got != c.want {
 			t.Errorf("%s %v:\n got %q\nwant %q", c.l, c.e.Args, got, c.want)
 		}
@@ -158,6 +176,7 @@ func TestEventsOfReports(t *testing.T) {
 }
 
 func TestMinutes(t *testing.T) {
+	texts := loadCatalog(t)
 	for _, c := range []struct {
 		l    desk.Locale
 		m    int
@@ -165,10 +184,22 @@ func TestMinutes(t *testing.T) {
 	}{
 		{desk.LocaleNL, 30, "30 minuten"}, {desk.LocaleNL, 60, "1 uur"}, {desk.LocaleNL, 90, "1 uur en 30 minuten"},
 		{desk.LocaleEN, 1, "1 minute"}, {desk.LocaleEN, 240, "4 hours"}, {desk.LocaleEN, 61, "1 hour and 1 minute"},
+		{desk.LocaleNL, 1, "1 minuut"}, {desk.LocaleNL, 121, "2 uur en 1 minuut"}, {desk.LocaleEN, 0, "0 minutes"},
+		{desk.LocaleEN, 62, "1 hour and 2 minutes"},
 	} {
-		v := &view{Locale: c.l}
+		v := &view{Locale: c.l, texts: texts}
 		if got := v.Minutes(c.m); got != c.want {
 			t.Errorf("%s %d: %q, want %q", c.l, c.m, got, c.want)
 		}
 	}
+}
+
+// loadCatalog returns the catalog compiled into the binary.
+func loadCatalog(t testing.TB) *i18n.Catalog {
+	t.Helper()
+	texts, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return texts
 }

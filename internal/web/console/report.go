@@ -127,7 +127,7 @@ func formFiles(r *http.Request, field string) ([]app.File, error) {
 }
 
 // fileErrors turns the field errors about files into messages that name the file.
-func fileErrors(l desk.Locale, fields []desk.FieldError, files []app.File) []string {
+func fileErrors(v *view, fields []desk.FieldError, files []app.File) []string {
 	var out []string
 	for _, fe := range fields {
 		if fe.Field != "files" && !strings.HasPrefix(fe.Field, "files[") {
@@ -145,15 +145,15 @@ func fileErrors(l desk.Locale, fields []desk.FieldError, files []app.File) []str
 		_, indexed := strings.CutSuffix(strings.TrimPrefix(fe.Field, "files["), "]")
 		switch {
 		case fe.Field == "files" && fe.Rule == "max_items":
-			out = append(out, i18n.T(l, key, desk.MaxAttachments))
+			out = append(out, v.N(key, desk.MaxAttachments))
 		case fe.Field == "files" && fe.Rule == "required":
-			out = append(out, i18n.T(l, key))
+			out = append(out, v.T(key))
 		case indexed && fe.Rule == "max_size":
-			out = append(out, i18n.T(l, key, name, desk.MaxAttachment>>20))
+			out = append(out, v.T(key, name, desk.MaxAttachment>>20))
 		case indexed && (fe.Rule == "empty" || fe.Rule == "type"):
-			out = append(out, i18n.T(l, key, name))
+			out = append(out, v.T(key, name))
 		default:
-			out = append(out, name+": "+fieldMessage(l, fe))
+			out = append(out, name+": "+fieldMessage(v, fe))
 		}
 	}
 	return out
@@ -187,7 +187,7 @@ func (h *handler) reportForm(w http.ResponseWriter, r *http.Request, a desk.Acto
 		h.rd.errorPage(w, r, h.log, http.StatusForbidden, "error.forbidden")
 		return
 	}
-	v := newView(r, h.rd.zone, "report.title")
+	v := newView(r, h.rd, "report.title")
 	d := reportData{Action: "/report"}
 	h.showReport(w, r, a, v, http.StatusOK, &d, nil)
 }
@@ -213,7 +213,7 @@ func (h *handler) postReport(w http.ResponseWriter, r *http.Request, a desk.Acto
 	if d.Intake {
 		title = "intake.title"
 	}
-	v := newView(r, h.rd.zone, title)
+	v := newView(r, h.rd, title)
 	v.Form, v.Values = "report", r.PostForm
 	if d.Intake {
 		if !h.intakeOrg(w, r, a, d, r.PostFormValue("organisation_id")) {
@@ -289,7 +289,7 @@ func (h *handler) postReport(w http.ResponseWriter, r *http.Request, a desk.Acto
 			rest = append(rest, fe)
 		}
 	}
-	errs, alert, _ := formErrors(v.Locale, &desk.Error{Code: desk.EINVALID, Fields: rest}, fields...)
+	errs, alert, _ := formErrors(v, &desk.Error{Code: desk.EINVALID, Fields: rest}, fields...)
 	for f, fe := range fieldsByName(rest) {
 		switch {
 		case fe.Field == "accept_procedure" && fe.Rule == "current":
@@ -304,7 +304,7 @@ func (h *handler) postReport(w http.ResponseWriter, r *http.Request, a desk.Acto
 			errs[f] = v.T("report.component_unknown")
 		}
 	}
-	d.FileErrors = fileErrors(v.Locale, e.Fields, files)
+	d.FileErrors = fileErrors(v, e.Fields, files)
 	v.Errors, v.Alert = errs, alert
 	h.showReport(w, r, a, v, http.StatusUnprocessableEntity, d, answers)
 }
@@ -425,7 +425,7 @@ func (h *handler) intakeForm(w http.ResponseWriter, r *http.Request, a desk.Acto
 		h.rd.errorPage(w, r, h.log, http.StatusForbidden, "error.forbidden")
 		return
 	}
-	v := newView(r, h.rd.zone, "intake.title")
+	v := newView(r, h.rd, "intake.title")
 	d := &reportData{Action: "/intake", Intake: true}
 	org := r.URL.Query().Get("org")
 	if org == "" {

@@ -29,7 +29,7 @@ func (h *handler) setupForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tok := r.URL.Query().Get("token")
-	v := newView(r, h.rd.zone, "setup.title")
+	v := newView(r, h.rd, "setup.title")
 	v.FormCSRF = h.formToken(w, r)
 	v.Data = setupData{Token: tok, AskToken: tok == "", MinLength: desk.MinPassword}
 	h.rd.render(w, r, h.log, http.StatusOK, "setup", v)
@@ -53,9 +53,9 @@ func (h *handler) setup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		v := newView(r, h.rd.zone, "setup.title")
+		v := newView(r, h.rd, "setup.title")
 		v.FormCSRF = h.formToken(w, r)
-		errs, alert, ok := formErrors(v.Locale, err, "token", "provider_name", "name", "email", "password")
+		errs, alert, ok := formErrors(v, err, "token", "provider_name", "name", "email", "password")
 		if !ok {
 			h.fail(w, r, err)
 			return

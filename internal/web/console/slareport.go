@@ -85,7 +85,7 @@ func (h *handler) slaReport(w http.ResponseWriter, r *http.Request, a desk.Actor
 	}
 	ctx := r.Context()
 	org, m, badMonth := h.slaReportQuery(r, a)
-	v := newView(r, h.rd.zone, "slareport.title")
+	v := newView(r, h.rd, "slareport.title")
 	if badMonth {
 		v.Alert = v.T("slareport.bad_month")
 	}
@@ -157,7 +157,7 @@ func (h *handler) fillSLAReport(v *view, d *slaReportData, rep desk.SLAReport) {
 		d.Channels = append(d.Channels, slaCountView{Label: v.Label("channel", c.Key), Count: c.Count})
 	}
 	if t := rep.Total; t.Assessed > 0 {
-		d.Reclassified = v.T("slareport.reclassified_of", t.Reclassified, t.Assessed, pct(t.ReclassifiedShare))
+		d.Reclassified = v.N("slareport.reclassified_of", t.Assessed, t.Reclassified, t.Assessed, pct(t.ReclassifiedShare))
 	}
 	d.NoContract = rep.Total.Incidents > 0 && rep.Total.Response.WithTarget == 0 && rep.Total.Resolve.WithTarget == 0
 	var cats []string

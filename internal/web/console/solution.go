@@ -60,7 +60,7 @@ func (h *handler) reactToSolution(w http.ResponseWriter, r *http.Request) {
 		h.rd.errorPage(w, r, h.log, http.StatusForbidden, "error.csrf")
 		return
 	}
-	v := newView(r, h.rd.zone, "solution_link.title")
+	v := newView(r, h.rd, "solution_link.title")
 	action := r.PostFormValue("action")
 	if action != "confirm" && action != "reject" {
 		v.Alert = v.T("form.check")
@@ -76,7 +76,7 @@ func (h *handler) reactToSolution(w http.ResponseWriter, r *http.Request) {
 		}
 		h.showSolution(w, r, nil, http.StatusOK, d)
 	case desk.EINVALID:
-		errs, alert, _ := formErrors(v.Locale, err, "reason")
+		errs, alert, _ := formErrors(v, err, "reason")
 		v.Form, v.Errors, v.Alert, v.Values = "reject", errs, alert, r.PostForm
 		h.showSolution(w, r, v, http.StatusUnprocessableEntity, d)
 	case desk.ECONFLICT: // used in the meantime
@@ -119,7 +119,7 @@ func (h *handler) showSolution(w http.ResponseWriter, r *http.Request, v *view, 
 		title = "solution_link.done_title"
 	}
 	if v == nil {
-		v = newView(r, h.rd.zone, title)
+		v = newView(r, h.rd, title)
 	}
 	v.Title = v.T(title)
 	if d.SignIn == "" {

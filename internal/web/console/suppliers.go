@@ -74,7 +74,7 @@ func (h *handler) suppliers(w http.ResponseWriter, r *http.Request, a desk.Actor
 	if !h.requireDeskView(w, r, a) {
 		return
 	}
-	v := newView(r, h.rd.zone, "suppliers.title")
+	v := newView(r, h.rd, "suppliers.title")
 	switch q := r.URL.Query(); {
 	case q.Get("created") != "":
 		v.Notice = v.T("suppliers.created", q.Get("created"))
@@ -154,8 +154,8 @@ func (h *handler) afterSupplier(w http.ResponseWriter, r *http.Request, a desk.A
 		http.Redirect(w, r, "/suppliers?"+done+"="+url.QueryEscape(s.Name), http.StatusSeeOther)
 		return
 	}
-	v := newView(r, h.rd.zone, "suppliers.title")
-	errs, alert, ok := formErrors(v.Locale, err, supplierFields...)
+	v := newView(r, h.rd, "suppliers.title")
+	errs, alert, ok := formErrors(v, err, supplierFields...)
 	if !ok {
 		h.fail(w, r, err)
 		return

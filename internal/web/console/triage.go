@@ -56,7 +56,7 @@ func (h *handler) triage(w http.ResponseWriter, r *http.Request, a desk.Actor) {
 	for _, o := range orgs {
 		d.OrgNames[o.ID] = o.Name
 	}
-	v := newView(r, h.rd.zone, "triage.title")
+	v := newView(r, h.rd, "triage.title")
 	v.Nav, v.Data = "triage", d
 	h.rd.render(w, r, h.log, http.StatusOK, "triage", v)
 }

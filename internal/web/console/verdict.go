@@ -8,7 +8,6 @@ import (
 
 	"meldpunt/internal/app"
 	"meldpunt/internal/desk"
-	"meldpunt/internal/i18n"
 )
 
 // panel is the verdict as the page shows it: urgent or regular, why, the priority and what
@@ -45,8 +44,8 @@ func (v *view) pendingPanel(missing int) panel {
 // the words of the questionnaire's definition. withPromise adds the contract's promise
 // (p nil: there is no active contract).
 func (v *view) verdictPanel(q desk.Questionnaire, ev desk.Evaluation, withPromise bool, p *app.Promise) panel {
-	crit := func(code string) string { return reasonText(v.Locale, q.Criteria, "criterion", code) }
-	excl := func(code string) string { return reasonText(v.Locale, q.Exclusions, "exclusion", code) }
+	crit := func(code string) string { return reasonText(v, q.Criteria, "criterion", code) }
+	excl := func(code string) string { return reasonText(v, q.Exclusions, "exclusion", code) }
 	var out panel
 	if ev.Verdict == desk.VerdictUrgent {
 		out = panel{Class: "urgent", Title: v.T("verdict.urgent_title"), Lead: v.T("verdict.urgent_lead")}
@@ -96,7 +95,7 @@ func (v *view) promiseLines(verdict desk.Verdict, prio desk.Priority, p *app.Pro
 			v.Minutes(p.FirstResponseMin), v.Minutes(p.ResolutionMin))})
 	}
 	hours := string(p.SupportHours) // an admin's own calendar is named by its slug
-	if i18n.Has(v.Locale, "hours."+hours) {
+	if v.Has("hours." + hours) {
 		hours = v.Label("hours", hours)
 	}
 	ls = append(ls, panelLine{Text: v.T("verdict.hours", hours)})
@@ -109,31 +108,25 @@ func (v *view) promiseLines(verdict desk.Verdict, prio desk.Priority, p *app.Pro
 
 // reasonText is a criterion's or an exclusion's description in the definition, or the
 // catalog's label when the definition has none.
-func reasonText(l desk.Locale, texts map[string]desk.Text, family, code string) string {
+func reasonText(v *view, texts map[string]desk.Text, family, code string) string {
 	if t, ok := texts[code]; ok {
-		if s := t.In(l); s != "" {
+		if s := t.In(v.Locale); s != "" {
 			return s
 		}
 	}
-	return i18n.T(l, family+"."+code)
+	return v.T(family + "." + code)
 }
 
 // Minutes says a target in hours and minutes: "30 minuten", "4 uur", "1 uur en 30 minuten".
 func (v *view) Minutes(m int) string {
 	h, mm := m/60, m%60
-	unit := func(n int, one, many string) string {
-		if n == 1 {
-			return v.T(one, n)
-		}
-		return v.T(many, n)
-	}
 	switch {
 	case h == 0:
-		return unit(mm, "dur.minute", "dur.minutes")
+		return v.N("dur.minutes", mm)
 	case mm == 0:
-		return unit(h, "dur.hour", "dur.hours")
+		return v.N("dur.hours", h)
 	}
-	return v.T("dur.and", unit(h, "dur.hour", "dur.hours"), unit(mm, "dur.minute", "dur.minutes"))
+	return v.T("dur.and", v.N("dur.hours", h), v.N("dur.minutes", mm))
 }
 
 // Age says how long ago t was, roughly: "5 min", "3 uur", "2 dagen".
@@ -157,12 +150,14 @@ func (v *view) panelTexts(q desk.Questionnaire) string {
 		"verdict.pending_title", "verdict.pending_js", "verdict.missing", "verdict.urgent_title", "verdict.urgent_lead",
 		"verdict.regular_title", "verdict.regular_lead", "verdict.outweighs", "verdict.no_criteria", "verdict.priority",
 		"verdict.no_contract", "verdict.not_covered", "verdict.targets", "verdict.hours", "verdict.outside_hours",
-		"verdict.no_guarantee", "verdict.error_title", "verdict.error",
-		"dur.minute", "dur.minutes", "dur.hour", "dur.hours", "dur.and",
+		"verdict.no_guarantee", "verdict.error_title", "verdict.error", "dur.and",
 	}
 	texts := map[string]string{}
 	for _, k := range keys {
 		texts[k] = v.T(k)
+	}
+	for _, k := range []string{"dur.minutes", "dur.hours"} { // report.js chooses the form
+		texts[k+".one"], texts[k+".other"], _ = v.texts.Forms(v.Locale, k)
 	}
 	for _, p := range desk.Priorities {
 		texts["priority."+p.String()] = v.Label("priority", p.String())
@@ -174,10 +169,10 @@ func (v *view) panelTexts(q desk.Questionnaire) string {
 		texts["hours."+string(h)] = v.Label("hours", h)
 	}
 	for _, c := range desk.Criteria {
-		texts["criterion."+c] = reasonText(v.Locale, q.Criteria, "criterion", c)
+		texts["criterion."+c] = reasonText(v, q.Criteria, "criterion", c)
 	}
 	for _, e := range desk.Exclusions {
-		texts["exclusion."+e] = reasonText(v.Locale, q.Exclusions, "exclusion", e)
+		texts["exclusion."+e] = reasonText(v, q.Exclusions, "exclusion", e)
 	}
 	b, _ := json.Marshal(texts)
 	return string(b)

@@ -62,7 +62,7 @@ func benchCreateIncident(b *testing.B, agents int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv := httptest.NewServer(Handler(Config{BaseURL: "http://bench"}, a, log, prometheus.NewRegistry()))
+	srv := httptest.NewServer(Handler(Config{BaseURL: "http://bench", Texts: loadTexts(b)}, a, log, prometheus.NewRegistry()))
 	defer srv.Close()
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 128}}
 	body := fmt.Sprintf(`{"organisation_id":%d,"title":"Checkout fails","description":"After paying.","urgency":"high","impact":"normal","channel":"api"}`, org.ID)

@@ -15,6 +15,7 @@ import (
 	"meldpunt/internal/app"
 	"meldpunt/internal/desk"
 	"meldpunt/internal/holidays"
+	"meldpunt/internal/i18n"
 	"meldpunt/internal/store"
 )
 
@@ -68,7 +69,7 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 	if _, err := a.Identity.Bootstrap(ctx); err != nil {
 		t.Fatal(err)
 	}
-	h, mux := build(Config{BaseURL: "http://meldpunt.test"}, a, log, prometheus.NewRegistry())
+	h, mux := build(Config{BaseURL: "http://meldpunt.test", Texts: loadTexts(t)}, a, log, prometheus.NewRegistry())
 	f := &fixture{t: t, app: a, srv: httptest.NewServer(h), mux: mux, people: map[string]*person{}}
 	t.Cleanup(f.srv.Close)
 	sys := desk.SystemActor("test")
@@ -193,3 +194,13 @@ func (f *fixture) do(p *person, method, path, body string) (int, string) {
 }
 
 var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+// loadTexts returns the catalog compiled into the binary.
+func loadTexts(t testing.TB) *i18n.Catalog {
+	t.Helper()
+	texts, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return texts
+}

@@ -167,7 +167,7 @@ func newQueueBench(b *testing.B, dialect string) *queueBench {
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv := httptest.NewServer(Handler(Config{BaseURL: "http://bench"}, a, log, prometheus.NewRegistry()))
+	srv := httptest.NewServer(Handler(Config{BaseURL: "http://bench", Texts: loadTexts(b)}, a, log, prometheus.NewRegistry()))
 	b.Cleanup(srv.Close)
 	q := &queueBench{srv: srv, cookie: &http.Cookie{Name: web.SessionCookie, Value: sec}, org: orgs[3].ID, assignee: staff[9].ID,
 		deep: fmt.Sprintf("%d_%d", deep.due.UnixMilli(), deep.id)}

@@ -11,6 +11,7 @@ import (
 
 	"meldpunt/internal/app"
 	"meldpunt/internal/desk"
+	"meldpunt/internal/i18n"
 	"meldpunt/internal/web"
 	"meldpunt/internal/web/api"
 	"meldpunt/internal/web/console"
@@ -21,6 +22,8 @@ import (
 type Config struct {
 	// BaseURL is where people reach Meldpunt, e.g. https://desk.example.com.
 	BaseURL string
+	// Texts is the catalog of the pages' texts, built once at start (i18n.Load).
+	Texts *i18n.Catalog
 }
 
 // MaxBody caps every request body but uploads.
@@ -62,7 +65,7 @@ func build(cfg Config, a *app.Services, log *slog.Logger, reg *prometheus.Regist
 		Identity: a.Identity, Organisations: a.Organisations, Components: a.Components,
 		Incidents: a.Incidents, Reports: a.Reports, Changes: a.Changes, SLA: a.SLA,
 		Suppliers: a.Suppliers, Outbox: a.Outbox,
-		Log: log, BaseURL: cfg.BaseURL, SecureCookies: secure,
+		Log: log, Texts: cfg.Texts, BaseURL: cfg.BaseURL, SecureCookies: secure,
 	})
 	ops.Register(mux, a, reg)
 	onErr := func(w http.ResponseWriter, r *http.Request, err error) {
@@ -70,7 +73,7 @@ func build(cfg Config, a *app.Services, log *slog.Logger, reg *prometheus.Regist
 			web.WriteProblem(w, r, log, err)
 			return
 		}
-		console.WriteError(w, r, log, err)
+		console.WriteError(w, r, log, cfg.Texts, err)
 	}
 	// Anything no route claims is not found: a problem document under /api/, a page elsewhere.
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

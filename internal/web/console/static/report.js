@@ -32,12 +32,19 @@
     });
   }
 
+  // n formats the plural form of key that fits the count, by the page language's rules:
+  // the catalog sends key.one and key.other.
+  var plurals = window.Intl && Intl.PluralRules ? new Intl.PluralRules(document.documentElement.lang || 'nl') : null;
+  function n(key, count) {
+    var form = plurals ? plurals.select(count) : (count === 1 ? 'one' : 'other');
+    return t(texts[key + '.' + form] !== undefined ? key + '.' + form : key + '.other', count);
+  }
+
   function minutes(m) {
     var h = Math.floor(m / 60), mm = m % 60;
-    function unit(n, one, many) { return t(n === 1 ? one : many, n); }
-    if (h === 0) { return unit(mm, 'dur.minute', 'dur.minutes'); }
-    if (mm === 0) { return unit(h, 'dur.hour', 'dur.hours'); }
-    return t('dur.and', unit(h, 'dur.hour', 'dur.hours'), unit(mm, 'dur.minute', 'dur.minutes'));
+    if (h === 0) { return n('dur.minutes', mm); }
+    if (mm === 0) { return n('dur.hours', h); }
+    return t('dur.and', n('dur.hours', h), n('dur.minutes', mm));
   }
 
   function answers() {
