@@ -66,10 +66,9 @@ const queueLimit = 50
 // soonest first, paused incidents and those without a deadline last. The query narrows it
 // by client (org), priority, state, kind, owner and assignee; after is the cursor
 // "<deadline in unix ms>_<id>" of the next page.
-func (h *handler) queue(w http.ResponseWriter, r *http.Request, a desk.Actor) {
+func (h *handler) queue(w http.ResponseWriter, r *http.Request, a desk.Actor) error {
 	if !a.Role.IsDesk() {
-		h.rd.errorPage(w, r, h.log, http.StatusForbidden, "error.forbidden")
-		return
+		return errForbidden
 	}
 	ctx := r.Context()
 	q := r.URL.Query()
@@ -106,21 +105,18 @@ func (h *handler) queue(w http.ResponseWriter, r *http.Request, a desk.Actor) {
 	}
 	page, err := h.app.Queue(ctx, a, f)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	orgNames, staffNames := map[int64]string{}, map[int64]string{}
 	if d.Orgs, err = h.app.Organisations(ctx, a, desk.OrgClient); err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	for _, o := range d.Orgs {
 		orgNames[o.ID] = o.Name
 	}
 	staff, err := h.staff(ctx, a)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	for _, u := range staff {
 		staffNames[u.ID] = u.Name
@@ -130,8 +126,7 @@ func (h *handler) queue(w http.ResponseWriter, r *http.Request, a desk.Actor) {
 		}
 	}
 	if d.Suppliers, err = h.app.Suppliers(ctx, a, false); err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	supplierNames := map[int64]string{}
 	for _, s := range d.Suppliers {
@@ -139,8 +134,7 @@ func (h *handler) queue(w http.ResponseWriter, r *http.Request, a desk.Actor) {
 	}
 	stale, err := h.app.StaleAfter(ctx, a)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	v := newView(r, h.rd.zone, "queue.title")
 	now := h.app.Now()
@@ -182,6 +176,7 @@ func (h *handler) queue(w http.ResponseWriter, r *http.Request, a desk.Actor) {
 	}
 	v.Nav, v.Data = "queue", d
 	h.rd.render(w, r, h.log, http.StatusOK, "queue", v)
+	return nil
 }
 
 // parseQueueCursor reads "<unix ms>_<id>".

@@ -53,14 +53,14 @@ func build(cfg Config, a *app.App, log *slog.Logger, reg *prometheus.Registry) (
 	mux := web.NewMux()
 	secure := strings.HasPrefix(cfg.BaseURL, "https://")
 	api.Register(mux, api.Deps{App: a, Log: log, BaseURL: cfg.BaseURL})
-	console.Register(mux, console.Deps{App: a, Log: log, BaseURL: cfg.BaseURL, SecureCookies: secure})
+	pages := console.Register(mux, console.Deps{App: a, Log: log, BaseURL: cfg.BaseURL, SecureCookies: secure})
 	ops.Register(mux, a, reg)
 	onErr := func(w http.ResponseWriter, r *http.Request, err error) {
 		if strings.HasPrefix(r.URL.Path, "/api/") {
 			web.WriteProblem(w, r, log, err)
 			return
 		}
-		console.WriteError(w, r, log, err)
+		pages.WriteError(w, r, err)
 	}
 	// Anything no route claims is not found: a problem document under /api/, a page elsewhere.
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
