@@ -204,7 +204,7 @@ func reportInputFrom(form url.Values, answers desk.Answers, files []app.File, d 
 // form) into the messages next to the fields of the questionnaire page, and the alert.
 // The files' messages name each file.
 func reportErrors(v *view, e *desk.Error, q desk.Questionnaire, files []app.File) (map[string]string, string) {
-	fields := append([]string{}, reportFields...)
+	fields := append([]string{"files"}, reportFields...)
 	for _, qu := range q.Questions {
 		fields = append(fields, "answers."+qu.ID)
 	}
