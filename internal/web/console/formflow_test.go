@@ -76,6 +76,15 @@ func TestFormsBehaveAlike(t *testing.T) {
 			expectNot(t, agent.get(incPage), `id="error-summary"`)
 		})
 
+		t.Run("a refused sign-in: the alert takes the focus, not the email field", func(t *testing.T) {
+			p := e.client().submit("/login", "/login", url.Values{"email": {e.agent.Email}, "password": {"wrong password!"}})
+			expect(t, p, http.StatusUnauthorized, `id="error-summary" tabindex="-1" autofocus`, `value="`+e.agent.Email+`"`)
+			if n := strings.Count(p.body, "autofocus"); n != 1 {
+				t.Errorf("%d elements ask for the focus", n)
+			}
+			expect(t, e.client().get("/login"), http.StatusOK, `required autofocus value=""`)
+		})
+
 		t.Run("every value sent is kept: the assignment form", func(t *testing.T) {
 			s, err := e.app.CreateSupplier(ctx, actor(e.admin), desk.Supplier{Name: "Hostio", Active: true})
 			if err != nil {

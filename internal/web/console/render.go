@@ -227,6 +227,11 @@ func (v *view) Err(form, field string) string {
 	return v.Errors[field]
 }
 
+// FocusAlert tells whether the page's alert takes the focus when the page loads: it is
+// the alert of a request that failed (heading the error summary of a form), and no other
+// element may ask for the focus then.
+func (v *view) FocusAlert() bool { return v.Failed && v.Alert != "" }
+
 // setError adds a message to a field of the page's form.
 func (v *view) setError(field, msg string) {
 	if v.Errors == nil {
