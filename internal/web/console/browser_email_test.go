@@ -200,12 +200,14 @@ func TestBrowserEmailLoop(t *testing.T) {
 	if lang, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.lang`)); err != nil || lang != "nl" {
 		t.Errorf("the link's page is in %q, not in the client's Dutch (%v)", lang, err)
 	}
+	checkA11y(t, ctx, "solution-link")
 	click(t, ctx, "#confirm-form button[type=submit]")
 	outcome := text(t, ctx, "#link-outcome")
 	if !strings.Contains(outcome, number) {
 		t.Errorf("the outcome %q does not name %s", outcome, number)
 	}
 	screenshot(t, ctx, "email-confirm")
+	checkA11y(t, ctx, "email-confirm")
 	if got := m.state(inc.ID); got.State != desk.StateClosed {
 		t.Fatalf("after confirming the incident is %s (page said %q)", got.State, outcome)
 	}
@@ -220,6 +222,7 @@ func TestBrowserEmailLoop(t *testing.T) {
 	if done := text(t, ctx, "#link-done"); done == "" {
 		t.Error("the used link's page does not say it was handled")
 	}
+	checkA11y(t, ctx, "solution-link-done")
 
 	// A second incident: solved, no reaction, closed automatically exactly a day later.
 	inc2, err := m.app.Incidents.Create(bg, agent, app.IncidentInput{OrgID: m.acme.ID, ReporterID: &m.acmeUser.ID,

@@ -67,6 +67,7 @@ func TestBrowserReport(t *testing.T) {
 			if hidden, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById('check').hidden`)); !hidden {
 				t.Error("the check button shows although the script runs")
 			}
+			checkA11y(t, ctx, "report-"+f.lang)
 
 			// First a design change that hinders nobody: regular support.
 			answer(t, ctx, regularAnswers)
@@ -76,6 +77,7 @@ func TestBrowserReport(t *testing.T) {
 				t.Fatalf("the panel after regular answers:\n%s", panel)
 			}
 			screenshot(t, ctx, "report-regular-"+f.lang)
+			checkA11y(t, ctx, "report-regular-"+f.lang)
 
 			// Then the site goes down with damage and no workaround: urgent, live.
 			answer(t, ctx, urgentAnswers)
@@ -87,6 +89,7 @@ func TestBrowserReport(t *testing.T) {
 				}
 			}
 			screenshot(t, ctx, "report-urgent-"+f.lang)
+			checkA11y(t, ctx, "report-urgent-"+f.lang)
 
 			// Title and description, but the procedure not accepted: the page says so next
 			// to the box, and keeps every answer and the verdict.
@@ -114,6 +117,7 @@ func TestBrowserReport(t *testing.T) {
 				t.Errorf("the verdict after the refusal:\n%s", panel)
 			}
 			screenshot(t, ctx, "report-not-accepted-"+f.lang)
+			checkA11y(t, ctx, "report-not-accepted-"+f.lang)
 
 			// Accepted and submitted.
 			if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("accept_procedure"))); err != nil {
@@ -136,12 +140,14 @@ func TestBrowserReport(t *testing.T) {
 				}
 			}
 			screenshot(t, ctx, "confirmation-"+f.lang)
+			checkA11y(t, ctx, "confirmation-"+f.lang)
 
 			// "My incidents" lists it.
 			click(t, ctx, `nav.main a[href="/incidents"]`)
 			if h1 := text(t, ctx, "h1"); h1 != f.navMine {
 				t.Errorf("list heading %q", h1)
 			}
+			checkA11y(t, ctx, "mine-"+f.lang)
 			click(t, ctx, `td a[href="/incidents/`+number+`"]`)
 
 			// An agent, in a browser context of their own, reclassifies it with a reason.
@@ -153,16 +159,19 @@ func TestBrowserReport(t *testing.T) {
 				t.Errorf("queue heading %q", h1)
 			}
 			screenshot(t, actx, "triage-"+f.lang)
+			checkA11y(t, actx, "triage-"+f.lang)
 			click(t, actx, `td a[href="/incidents/`+number+`"]`)
 			reason := "Only the test shop is down (" + f.lang + ")."
 			if err := chromedp.Do(actx, chromedp.SendKeys(chromedp.ID("reason-reclassify"), reason)); err != nil {
 				t.Fatal(err)
 			}
 			screenshot(t, actx, "assess-"+f.lang)
+			checkA11y(t, actx, "assess-"+f.lang)
 			click(t, actx, `form[action$="/assess"] input[value=reclassify] ~ fieldset button[type=submit]`)
 			if got := text(t, actx, "#assessment"); !strings.Contains(got, f.reclassified) {
 				t.Errorf("after reclassifying, the assessment reads %q", got)
 			}
+			checkA11y(t, actx, "reclassified-"+f.lang)
 
 			// The client reloads their incident and reads the decision and the reason.
 			if _, err := chromedp.RunResponse(ctx, chromedp.Navigate(base+"/incidents/"+number)); err != nil {
@@ -176,6 +185,7 @@ func TestBrowserReport(t *testing.T) {
 				t.Errorf("the client's details read %q", got)
 			}
 			screenshot(t, ctx, "timeline-"+f.lang)
+			checkA11y(t, ctx, "timeline-"+f.lang)
 		})
 	}
 }
@@ -250,6 +260,7 @@ func TestBrowserIntake(t *testing.T) {
 	ctx := newBrowser(t)
 	browserSignIn(t, ctx, base, "en", e.agent)
 	click(t, ctx, `nav.main a[href="/intake"]`)
+	checkA11y(t, ctx, "intake-org-en")
 	resp, err := chromedp.RunResponse(ctx, chromedp.Evaluate[chromedp.Void](
 		`(() => { const s = document.getElementById('org'); s.value = '`+desk.FormatInt(e.acme.ID)+`'; s.dispatchEvent(new Event('change')); })()`))
 	if err != nil || resp.Status != http.StatusOK {
@@ -268,6 +279,7 @@ func TestBrowserIntake(t *testing.T) {
 		t.Fatal(err)
 	}
 	screenshot(t, ctx, "intake-en")
+	checkA11y(t, ctx, "intake-en")
 	resp, err = chromedp.RunResponse(ctx, chromedp.Click(chromedp.ID("submit-report")))
 	if err != nil || resp.Status != http.StatusOK {
 		t.Fatalf("register: %v %v", resp, err)
@@ -275,6 +287,7 @@ func TestBrowserIntake(t *testing.T) {
 	if c := text(t, ctx, "#confirmation"); !strings.Contains(c, "has been received") {
 		t.Errorf("confirmation:\n%s", c)
 	}
+	checkA11y(t, ctx, "intake-confirmation-en")
 	if d := text(t, ctx, "dl.fields"); !strings.Contains(d, "Phone") || !strings.Contains(d, "Anna Acme") {
 		t.Errorf("details:\n%s", d)
 	}
@@ -286,4 +299,5 @@ func TestBrowserIntake(t *testing.T) {
 		t.Errorf("version %q", v)
 	}
 	screenshot(t, admin, "questionnaire-admin-nl")
+	checkA11y(t, admin, "questionnaire-admin-nl")
 }

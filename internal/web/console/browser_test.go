@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -82,6 +83,85 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Logf("screenshot: %s", path)
 }
 
+// axeSource reads axe.min.js once: MELDPUNT_TEST_AXE names it (scripts/test installs
+// axe-core and sets it). Unset, the accessibility checks are skipped, with a log line.
+var axeSource = sync.OnceValues(func() (string, error) {
+	p := os.Getenv("MELDPUNT_TEST_AXE")
+	if p == "" {
+		return "", nil
+	}
+	b, err := os.ReadFile(p)
+	return string(b), err
+})
+
+// axeViolation is one rule axe-core found broken, with the elements that break it.
+type axeViolation struct {
+	ID     string   `json:"id"`
+	Impact string   `json:"impact"`
+	Help   string   `json:"help"`
+	Nodes  []string `json:"nodes"`
+}
+
+// checkA11y runs axe-core on the page the tab shows (every rule of WCAG 2.2 A and AA and
+// the best practices, as axe runs by default) and fails the test on any violation, listing
+// each with the elements that break it.
+func checkA11y(t *testing.T, ctx context.Context, page string) {
+	t.Helper()
+	src, err := axeSource()
+	if err != nil {
+		t.Fatalf("MELDPUNT_TEST_AXE=%s: %v", os.Getenv("MELDPUNT_TEST_AXE"), err)
+	}
+	if src == "" {
+		t.Logf("no axe-core: accessibility of %s not checked (set MELDPUNT_TEST_AXE to axe.min.js; scripts/test does)", page)
+		return
+	}
+	vs, err := runAxe(ctx, src)
+	if err != nil {
+		t.Fatalf("axe-core on %s: %v", page, err)
+	}
+	for _, v := range vs {
+		t.Errorf("accessibility of %s: %s (%s): %s\n    %s", page, v.ID, v.Impact, v.Help, strings.Join(v.Nodes, "\n    "))
+	}
+}
+
+// runAxe injects axe-core (src) into the tab's page and returns what it finds broken.
+func runAxe(ctx context.Context, src string) ([]axeViolation, error) {
+	// Evaluated through DevTools, the script is not subject to the page's CSP.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](`if (!window.axe) { `+src+` }`)); err != nil {
+		return nil, err
+	}
+	return chromedp.Run(ctx, chromedp.Evaluate[[]axeViolation](`axe.run(document, {resultTypes: ['violations']}).then(r =>
+		r.violations.map(v => ({id: v.id, impact: v.impact || '', help: v.help,
+			nodes: v.nodes.map(n => n.target.join(' ') + ' — ' + (n.failureSummary || '').replace(/\s+/g, ' '))})))`, chromedp.EvalAwaitPromise))
+}
+
+// TestAxe makes sure the accessibility check sees what it must: a page without a language,
+// with an image without a text and a field without a label breaks three rules.
+func TestAxe(t *testing.T) {
+	src, err := axeSource()
+	if err != nil || src == "" {
+		t.Skipf("no axe-core (MELDPUNT_TEST_AXE=%q): %v", os.Getenv("MELDPUNT_TEST_AXE"), err)
+	}
+	ctx := newBrowser(t)
+	page := `data:text/html,<!doctype html><html><head><title>x</title></head><body><main><h1>x</h1><img src="x.png"><input type="text"></main></body></html>`
+	if err := chromedp.Do(ctx, chromedp.Navigate(page)); err != nil {
+		t.Fatal(err)
+	}
+	vs, err := runAxe(ctx, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := map[string]bool{}
+	for _, v := range vs {
+		found[v.ID] = true
+	}
+	for _, id := range []string{"html-has-lang", "image-alt", "label"} {
+		if !found[id] {
+			t.Errorf("axe-core did not report %s; it found %+v", id, vs)
+		}
+	}
+}
+
 func TestBrowser(t *testing.T) {
 	ctx := newBrowser(t)
 	db := storetest.Open(t, "sqlite")
@@ -99,6 +179,7 @@ func TestBrowser(t *testing.T) {
 	if err != nil || !strings.HasPrefix(loc, base+"/login?next=") {
 		t.Fatalf("anonymous /incidents went to %q (%v)", loc, err)
 	}
+	checkA11y(t, ctx, "login-nl")
 	resp, err := chromedp.RunResponse(ctx,
 		chromedp.SendKeys(chromedp.ID("email"), e.acmeUser.Email),
 		chromedp.SendKeys(chromedp.ID("password"), password),
@@ -115,6 +196,7 @@ func TestBrowser(t *testing.T) {
 	if err != nil || h1 != "Mijn meldingen" {
 		t.Fatalf("incidents heading %q (%v)", h1, err)
 	}
+	checkA11y(t, ctx, "incidents-nl")
 
 	// Open the incident from the list.
 	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`td a[href="/incidents/`+e.acmeInc.Number+`"]`))); err != nil {
@@ -141,6 +223,7 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("the timeline does not show the reply with its line break:\n%s", timeline)
 	}
 	screenshot(t, ctx, "incident-nl")
+	checkA11y(t, ctx, "incident-nl")
 
 	// Switch to English in the header.
 	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`form[action="/language"] button[value=en]`))); err != nil {
@@ -159,4 +242,5 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("after switching, the browser is at %q", loc)
 	}
 	screenshot(t, ctx, "incident-en")
+	checkA11y(t, ctx, "incident-en")
 }

@@ -12,7 +12,6 @@ import (
 	"meldpunt/internal/app"
 	"meldpunt/internal/desk"
 	"meldpunt/internal/holidays"
-	"meldpunt/internal/web"
 )
 
 // calendarsPage is what calendars.html shows: the list or one calendar's form.
@@ -52,22 +51,19 @@ type calendarHoliday struct {
 var weekOrder = []int{1, 2, 3, 4, 5, 6, 0}
 
 // calendars lists the calendars that contracts may name.
-func (h *handler) calendars(w http.ResponseWriter, r *http.Request, a desk.Actor) {
-	if !h.requireDeskView(w, r, a) {
-		return
+func (h *handler) calendars(w http.ResponseWriter, r *http.Request, a desk.Actor) error {
+	if err := requireDesk(a); err != nil {
+		return err
 	}
 	cs, err := h.svc.sla.Calendars(r.Context(), a)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	v := newView(r, h.rd, "calendars.title")
-	if s := r.URL.Query().Get("saved"); s != "" {
-		v.Notice = v.T("calendars.saved", s)
-	}
 	v.Nav = "calendars"
 	v.Data = calendarsPage{List: &calendarsData{Calendars: cs, CanEdit: a.Role == desk.RoleAdmin}}
 	h.rd.render(w, r, h.log, http.StatusOK, "calendars", v)
+	return nil
 }
 
 // findCalendar returns the calendar of a slug, or a not-found error.
@@ -85,34 +81,34 @@ func (h *handler) findCalendar(r *http.Request, a desk.Actor, slug string) (app.
 }
 
 // calendar shows a calendar's form; "new" starts a new one from the business hours.
-func (h *handler) calendar(w http.ResponseWriter, r *http.Request, a desk.Actor) {
-	if !h.requireDeskView(w, r, a) {
-		return
+func (h *handler) calendar(w http.ResponseWriter, r *http.Request, a desk.Actor) error {
+	if err := requireDesk(a); err != nil {
+		return err
 	}
 	v := newView(r, h.rd, "calendars.title")
 	slug := r.PathValue("slug")
 	var c desk.Calendar
 	if slug == "" {
-		if !h.requireAdmin(w, r, a) {
-			return
+		if err := requireAdmin(a); err != nil {
+			return err
 		}
 		c = desk.DefaultCalendars()[1]
 		c.Slug, c.Name = "", ""
 	} else {
 		e, err := h.findCalendar(r, a, slug)
 		if err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 		c = e.Calendar
 	}
-	h.showCalendar(w, r, a, v, http.StatusOK, calendarFormFor(v, c, slug == "", a.Role == desk.RoleAdmin))
+	return h.showCalendar(w, r, v, http.StatusOK, calendarFormFor(v, c, slug == "", a.Role == desk.RoleAdmin))
 }
 
-func (h *handler) showCalendar(w http.ResponseWriter, r *http.Request, a desk.Actor, v *view, status int, d calendarData) {
+func (h *handler) showCalendar(w http.ResponseWriter, r *http.Request, v *view, status int, d calendarData) error {
 	v.Nav = "calendars"
 	v.Data = calendarsPage{Form: &d}
 	h.rd.render(w, r, h.log, status, "calendars", v)
+	return nil
 }
 
 // calendarFormFor fills the form from a calendar.
@@ -135,10 +131,34 @@ func calendarFormFor(v *view, c desk.Calendar, isNew, canEdit bool) calendarData
 	return d
 }
 
+// calendarKept is the form shown again after it failed: everything as it was sent.
+func calendarKept(v *view, c desk.Calendar, form url.Values, isNew bool) calendarData {
+	d := calendarFormFor(v, c, isNew, true)
+	d.Name, d.Zone, d.ClosedDays = form.Get("name"), form.Get("zone"), form.Get("closed_days")
+	if isNew {
+		d.Slug = form.Get("slug")
+	}
+	for i := range d.Days {
+		d.Days[i].Value = form.Get(d.Days[i].Field)
+	}
+	return d
+}
+
+// calendarFields lists the calendar form's fields in page order, for the error summary.
+func calendarFields(v *view) []fieldRef {
+	fs := []fieldRef{fld("slug", "slug", "calendars.slug"), fld("name", "name", "calendars.name"),
+		fld("zone", "zone", "calendars.zone"), fld("week", "week.1", "calendars.hours")}
+	for _, i := range weekOrder {
+		f := fmt.Sprintf("week.%d", i)
+		fs = append(fs, fieldRef{Name: f, ID: f, Text: v.T(fmt.Sprintf("weekday.%d", i))})
+	}
+	return append(fs, fld("holidays", "holidays", "calendars.holidays"), fld("closed_days", "closed_days", "calendars.closed_days"))
+}
+
 // indexed matches a field with an index, "week[1][0]" or "closed_days[2]".
 var indexed = regexp.MustCompile(`^(week)\[(\d)\](?:\[\d+\])?$|^(holidays|closed_days)\[\d+\]$`)
 
-// formField maps a field of desk.Calendar.Validate onto the form's field.
+// calendarFormField maps a field of desk.Calendar.Validate onto the form's field.
 func calendarFormField(f string) string {
 	m := indexed.FindStringSubmatch(f)
 	switch {
@@ -151,99 +171,104 @@ func calendarFormField(f string) string {
 	}
 }
 
-// putCalendar saves a calendar from its form. The slug comes from the URL, or from the
-// form for a new one.
-func (h *handler) putCalendar(w http.ResponseWriter, r *http.Request, a desk.Actor) {
-	if !h.requireAdmin(w, r, a) {
-		return
-	}
-	if !web.CheckCSRF(r) {
-		h.rd.errorPage(w, r, h.log, http.StatusForbidden, "error.csrf")
-		return
-	}
-	slug, isNew := r.PathValue("slug"), r.PathValue("slug") == ""
-	if isNew {
-		slug = strings.TrimSpace(r.PostFormValue("slug"))
-	} else if _, err := h.findCalendar(r, a, slug); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	v := newView(r, h.rd, "calendars.title")
-	errs := map[string]string{}
-	c := desk.Calendar{Slug: slug, Name: r.PostFormValue("name"), Zone: strings.TrimSpace(r.PostFormValue("zone")),
-		AlwaysOpen: r.PostFormValue("always_open") != "", Holidays: []string{}, ClosedDays: []string{}}
+// calendarFromForm reads a calendar's form: the calendar it describes, and the errors of
+// the fields that cannot be read (hours that are not spans), by form field, in the page's
+// language (rule "text").
+func calendarFromForm(v *view, form url.Values, slug string) (desk.Calendar, []desk.FieldError) {
+	c := desk.Calendar{Slug: slug, Name: form.Get("name"), Zone: strings.TrimSpace(form.Get("zone")),
+		AlwaysOpen: form.Get("always_open") != "", Holidays: []string{}, ClosedDays: []string{}}
+	var bad []desk.FieldError
 	for _, i := range weekOrder {
 		f := fmt.Sprintf("week.%d", i)
-		for part := range strings.SplitSeq(r.PostFormValue(f), ",") {
+		for part := range strings.SplitSeq(form.Get(f), ",") {
 			if strings.TrimSpace(part) == "" {
 				continue
 			}
 			sp, err := desk.ParseSpan(part)
 			if err != nil {
-				errs[f] = v.T("calendars.span") + " (" + strings.TrimSpace(part) + ")"
+				bad = append(bad, desk.FieldError{Field: f, Rule: "text", Message: v.T("calendars.span") + " (" + strings.TrimSpace(part) + ")"})
 				break
 			}
 			c.Week[i] = append(c.Week[i], sp)
 		}
 	}
 	for _, code := range desk.DutchHolidayCodes() {
-		if r.PostFormValue("holiday."+code) != "" {
+		if form.Get("holiday."+code) != "" {
 			c.Holidays = append(c.Holidays, code)
 		}
 	}
-	for line := range strings.Lines(r.PostFormValue("closed_days")) {
+	for line := range strings.Lines(form.Get("closed_days")) {
 		if s := strings.TrimSpace(line); s != "" {
 			c.ClosedDays = append(c.ClosedDays, s)
 		}
 	}
+	return c, bad
+}
+
+// calendarProblems is the error of a calendar's form: the fields that could not be read
+// (bad), and what Validate (checked too, so every field's problem shows at once) or the app
+// (appErr) says, on the form's fields.
+func calendarProblems(c desk.Calendar, bad []desk.FieldError, appErr error) error {
+	e := &desk.Error{Code: desk.EINVALID, Message: "the input is not valid", Fields: bad}
+	check := appErr
+	if check == nil {
+		check = c.Validate(nil)
+	}
+	var ve *desk.Error
+	if errors.As(check, &ve) && ve.Code == desk.EINVALID {
+		for _, fe := range ve.Fields {
+			fe.Field = calendarFormField(fe.Field)
+			if appErr == nil && (fe.Field == "holidays" || fe.Field == "week") {
+				continue // the form offers only valid holidays; a bad span is named already
+			}
+			e.Fields = append(e.Fields, fe)
+		}
+	}
+	if len(e.Fields) == 0 {
+		return nil
+	}
+	return e
+}
+
+// putCalendar saves a calendar from its form. The slug comes from the URL, or from the
+// form for a new one.
+func (h *handler) putCalendar(w http.ResponseWriter, r *http.Request, a desk.Actor) error {
+	if err := requireAdmin(a); err != nil {
+		return err
+	}
+	slug, isNew := r.PathValue("slug"), r.PathValue("slug") == ""
 	if isNew {
-		if slug == "" {
-			slug = desk.Slugify(c.Name) // as Validate would: check that one too
-			c.Slug = slug
+		slug = strings.TrimSpace(r.PostFormValue("slug"))
+	} else if _, err := h.findCalendar(r, a, slug); err != nil {
+		return err
+	}
+	v := newView(r, h.rd, "calendars.title")
+	c, bad := calendarFromForm(v, r.PostForm, slug)
+	s := submission{form: "calendar", fields: calendarFields(v), title: "calendars.title",
+		show: func(v *view, status int) error {
+			v.Alert = v.T("calendars.not_saved")
+			return h.showCalendar(w, r, v, status, calendarKept(v, c, r.PostForm, isNew))
+		}}
+	if err := formCut(r); err != nil {
+		return h.refill(r, v, s, err)
+	}
+	if isNew {
+		if c.Slug == "" {
+			c.Slug = desk.Slugify(c.Name) // as Validate would: check that one too
 		}
-		if slug == "new" {
-			errs["slug"] = v.T("calendars.slug_taken")
-		} else if _, err := h.findCalendar(r, a, slug); err == nil && slug != "" {
-			errs["slug"] = v.T("calendars.slug_taken")
+		if _, err := h.findCalendar(r, a, c.Slug); c.Slug == "new" || err == nil && c.Slug != "" {
+			bad = append(bad, desk.FieldError{Field: "slug", Rule: "text", Message: v.T("calendars.slug_taken")})
 		}
 	}
-	var err error
-	if len(errs) == 0 {
-		_, err = h.svc.sla.PutCalendar(r.Context(), a, c)
-		if err == nil {
-			http.Redirect(w, r, "/calendars?saved="+url.QueryEscape(c.Slug), http.StatusSeeOther)
-			return
-		}
-		var e *desk.Error
-		if !errors.As(err, &e) || e.Code != desk.EINVALID {
-			h.fail(w, r, err)
-			return
-		}
-		for _, fe := range e.Fields {
-			f := calendarFormField(fe.Field)
-			if _, dup := errs[f]; !dup {
-				errs[f] = fieldMessage(v, fe)
-			}
-		}
-	} else {
-		// Check the rest too, so every field's problem shows at once.
-		if ve := c.Validate(nil); ve != nil {
-			var e *desk.Error
-			if errors.As(ve, &e) {
-				for _, fe := range e.Fields {
-					f := calendarFormField(fe.Field)
-					if _, dup := errs[f]; !dup && f != "holidays" && f != "week" {
-						errs[f] = fieldMessage(v, fe)
-					}
-				}
-			}
-		}
+	if len(bad) > 0 {
+		return h.refill(r, v, s, calendarProblems(c, bad, nil))
 	}
-	d := calendarFormFor(v, c, isNew, true)
-	d.Slug, d.Name, d.Zone, d.ClosedDays = slug, r.PostFormValue("name"), r.PostFormValue("zone"), r.PostFormValue("closed_days")
-	for i := range d.Days {
-		d.Days[i].Value = r.PostFormValue(d.Days[i].Field)
+	if _, err := h.svc.sla.PutCalendar(r.Context(), a, c); err != nil {
+		if desk.ErrorCode(err) == desk.EINVALID {
+			err = calendarProblems(c, nil, err)
+		}
+		return h.refill(r, v, s, err)
 	}
-	v.Form, v.Errors, v.Values, v.Alert = "calendar", errs, r.PostForm, v.T("calendars.not_saved")
-	h.showCalendar(w, r, a, v, http.StatusUnprocessableEntity, d)
+	h.redirect(w, r, outcome{to: "/calendars", flash: flash{code: "calendar", arg: c.Slug}})
+	return nil
 }

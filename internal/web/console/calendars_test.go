@@ -66,10 +66,10 @@ func TestCalendarsAdmin(t *testing.T) {
 		nf.Set("slug", "weekend")
 		nf.Set("zone", "Europe/Amsterdam")
 		p = admin.submit("/calendars/new", "/calendars/new", nf)
-		if p.status != http.StatusSeeOther {
-			t.Fatalf("new: %d\n%s", p.status, p.body)
+		if p.status != http.StatusSeeOther || p.location != "/calendars" {
+			t.Fatalf("new: %d %q\n%s", p.status, p.location, p.body)
 		}
-		expect(t, admin.get(p.location+"&lang=en"), http.StatusOK, "The calendar weekend was saved.", "<code>weekend</code>")
+		expect(t, admin.get(p.location+"?lang=en"), http.StatusOK, "The calendar weekend was saved.", "<code>weekend</code>")
 		p = admin.submit("/calendars/new", "/calendars/new", nf)
 		expect(t, p, http.StatusUnprocessableEntity, "A calendar with this code exists already.")
 		// Without a code the name gives one; it must not overwrite a calendar either.

@@ -10,7 +10,6 @@ import (
 
 	"meldpunt/internal/app"
 	"meldpunt/internal/desk"
-	"meldpunt/internal/web"
 )
 
 // Change requests: the desk's list, a change request's page with its decisions and linked
@@ -36,7 +35,7 @@ type changeRow struct {
 }
 
 // changes lists change requests, newest first, narrowed by state, a page at a time.
-func (h *handler) changes(w http.ResponseWriter, r *http.Request, a desk.Actor) {
+func (h *handler) changes(w http.ResponseWriter, r *http.Request, a desk.Actor) error {
 	q := r.URL.Query()
 	d := changesData{States: desk.ChangeStates, Desk: a.Role.IsDesk()}
 	f := desk.ChangeFilter{Limit: 25}
@@ -47,8 +46,7 @@ func (h *handler) changes(w http.ResponseWriter, r *http.Request, a desk.Actor) 
 	f.After = max(after, 0)
 	page, err := h.svc.changes.List(r.Context(), a, f)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	for _, c := range page.Items {
 		row := changeRow{ChangeRequest: c}
@@ -77,6 +75,7 @@ func (h *handler) changes(w http.ResponseWriter, r *http.Request, a desk.Actor) 
 	v := newView(r, h.rd, "changes.title")
 	v.Nav, v.Data = "changes", d
 	h.rd.render(w, r, h.log, http.StatusOK, "changes", v)
+	return nil
 }
 
 // changeData is a change request's page.
@@ -115,23 +114,21 @@ func changeID(r *http.Request) (int64, error) {
 }
 
 // change shows one change request.
-func (h *handler) change(w http.ResponseWriter, r *http.Request, a desk.Actor) {
+func (h *handler) change(w http.ResponseWriter, r *http.Request, a desk.Actor) error {
 	id, err := changeID(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.showChange(w, r, a, id, newView(r, h.rd, "changes.one"), http.StatusOK)
+	return h.showChange(w, r, a, id, newView(r, h.rd, "changes.one"), http.StatusOK)
 }
 
 // showChange renders a change request's page; after a failed form, v holds its errors and
 // input.
-func (h *handler) showChange(w http.ResponseWriter, r *http.Request, a desk.Actor, id int64, v *view, status int) {
+func (h *handler) showChange(w http.ResponseWriter, r *http.Request, a desk.Actor, id int64, v *view, status int) error {
 	ctx := r.Context()
 	c, err := h.svc.changes.Get(ctx, a, id)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	d := changeData{C: c, Desk: a.Role.IsDesk(), CreatedBy: h.userName(ctx, a, c.CreatedByID)}
 	if d.Desk {
@@ -149,41 +146,55 @@ func (h *handler) showChange(w http.ResponseWriter, r *http.Request, a desk.Acto
 			}
 			li.OrgName = orgs[inc.OrgID]
 		} else if !desk.IsNotFound(err) {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 		d.Incidents = append(d.Incidents, li)
 	}
 	v.Title = c.Number + " " + c.Title
 	v.Nav, v.Here, v.Data = "changes", changeURL(c), d
 	h.rd.render(w, r, h.log, status, "change", v)
+	return nil
+}
+
+// changeFields lists the fields of a form of a change request's page, in page order.
+func changeFields(form string) []fieldRef {
+	switch form {
+	case "change-edit":
+		return []fieldRef{fld("title", "edit-title", "col.title"), fld("description", "edit-description", "changes.description")}
+	case "change-link":
+		return []fieldRef{fld("incident", "link-incident", "changes.link_label")}
+	case "change-unlink":
+		return nil
+	}
+	to := strings.TrimPrefix(form, "change-")
+	return []fieldRef{fld("reason", "reason-"+to, "changes.reason")}
 }
 
 // postChange runs a form's change of a change request (see postForm).
-func (h *handler) postChange(w http.ResponseWriter, r *http.Request, a desk.Actor, form string, fields []string,
-	do func(ctx context.Context, id int64) error) {
-	h.postForm(w, r, a, pageOf{id: changeID, path: func(id int64) string { return "/changes/" + desk.FormatChangeNumber(id) },
-		title: "changes.one", conflict: "changes.conflict", show: h.showChange}, form, fields, do)
+func (h *handler) postChange(w http.ResponseWriter, r *http.Request, a desk.Actor, form string, fl flash,
+	do func(ctx context.Context, id int64) error) error {
+	return h.postForm(w, r, a, pageOf{id: changeID, path: func(id int64) string { return "/changes/" + desk.FormatChangeNumber(id) },
+		title: "changes.one", conflict: "changes.conflict", show: h.showChange}, form, changeFields(form), fl, do)
 }
 
 // transitionChange approves, rejects or implements a change request, with an optional
 // reason.
-func (h *handler) transitionChange(w http.ResponseWriter, r *http.Request, a desk.Actor) {
+func (h *handler) transitionChange(w http.ResponseWriter, r *http.Request, a desk.Actor) error {
 	t := desk.ChangeTransition{To: desk.ChangeState(r.PostFormValue("to")), Reason: r.PostFormValue("reason")}
-	h.postChange(w, r, a, "change-"+string(t.To), []string{"reason"}, func(ctx context.Context, id int64) error {
+	return h.postChange(w, r, a, "change-"+string(t.To), flash{code: "change_transition", arg: string(t.To)}, func(ctx context.Context, id int64) error {
 		_, err := h.svc.changes.Transition(ctx, a, id, t)
 		return err
 	})
 }
 
 // editChange changes the title and description, based on the version the form showed.
-func (h *handler) editChange(w http.ResponseWriter, r *http.Request, a desk.Actor) {
+func (h *handler) editChange(w http.ResponseWriter, r *http.Request, a desk.Actor) error {
 	title, desc := r.PostFormValue("title"), r.PostFormValue("description")
 	p := app.ChangePatch{Title: &title, Description: &desc}
 	if n, err := strconv.Atoi(r.PostFormValue("version")); err == nil {
 		p.Version = &n
 	}
-	h.postChange(w, r, a, "change-edit", []string{"title", "description"}, func(ctx context.Context, id int64) error {
+	return h.postChange(w, r, a, "change-edit", flash{code: "change_edit"}, func(ctx context.Context, id int64) error {
 		_, err := h.svc.changes.Update(ctx, a, id, p)
 		return err
 	})
@@ -191,12 +202,12 @@ func (h *handler) editChange(w http.ResponseWriter, r *http.Request, a desk.Acto
 
 // linkChange links the incident whose number the form names. An incident that does not
 // exist (for the actor) or is linked already is named next to the field.
-func (h *handler) linkChange(w http.ResponseWriter, r *http.Request, a desk.Actor) {
-	h.postChange(w, r, a, "change-link", []string{"incident"}, func(ctx context.Context, id int64) error {
+func (h *handler) linkChange(w http.ResponseWriter, r *http.Request, a desk.Actor) error {
+	s := strings.TrimSpace(r.PostFormValue("incident"))
+	return h.postChange(w, r, a, "change-link", flash{code: "change_link", arg: s}, func(ctx context.Context, id int64) error {
 		if _, err := h.svc.changes.Get(ctx, a, id); err != nil {
 			return err // the change request itself is not found: the error page
 		}
-		s := strings.TrimSpace(r.PostFormValue("incident"))
 		fieldErr := func(rule, msg string) error {
 			return &desk.Error{Code: desk.EINVALID, Message: "the input is not valid",
 				Fields: []desk.FieldError{{Field: "incident", Rule: rule, Message: msg}}}
@@ -220,9 +231,10 @@ func (h *handler) linkChange(w http.ResponseWriter, r *http.Request, a desk.Acto
 }
 
 // unlinkChange removes the incident the form names.
-func (h *handler) unlinkChange(w http.ResponseWriter, r *http.Request, a desk.Actor) {
-	h.postChange(w, r, a, "change-unlink", nil, func(ctx context.Context, id int64) error {
-		incID, ok := desk.ParseNumber(r.PostFormValue("incident"))
+func (h *handler) unlinkChange(w http.ResponseWriter, r *http.Request, a desk.Actor) error {
+	n := r.PostFormValue("incident")
+	return h.postChange(w, r, a, "change-unlink", flash{code: "change_unlink", arg: n}, func(ctx context.Context, id int64) error {
+		incID, ok := desk.ParseNumber(n)
 		if !ok {
 			return desk.NotFound("incident")
 		}
@@ -233,34 +245,24 @@ func (h *handler) unlinkChange(w http.ResponseWriter, r *http.Request, a desk.Ac
 
 // createChange makes a change request from an incident, for its structural fix, and goes
 // to its page. Invalid input shows the incident again with the messages at the fields.
-func (h *handler) createChange(w http.ResponseWriter, r *http.Request, a desk.Actor) {
+func (h *handler) createChange(w http.ResponseWriter, r *http.Request, a desk.Actor) error {
 	id, err := incidentID(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	if !web.CheckCSRF(r) {
-		h.rd.errorPage(w, r, h.log, http.StatusForbidden, "error.csrf")
-		return
-	}
-	ctx := r.Context()
-	// Whoever may not see the incident learns nothing of it, not even that it exists.
-	if _, err := h.svc.incidents.Get(ctx, a, id); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	c, err := h.svc.changes.Create(ctx, a, app.ChangeInput{Title: r.PostFormValue("title"),
-		Description: r.PostFormValue("description"), IncidentIDs: []int64{id}})
-	if err == nil {
-		http.Redirect(w, r, changeURL(c), http.StatusSeeOther)
-		return
-	}
-	v := newView(r, h.rd, "incident.title")
-	errs, alert, ok := formErrors(v, err, "title", "description")
-	if !ok {
-		h.fail(w, r, err)
-		return
-	}
-	v.Form, v.Errors, v.Alert, v.Values = "change", errs, alert, r.PostForm
-	h.showIncident(w, r, a, id, v, http.StatusUnprocessableEntity)
+	s := submission{form: "change", fields: incidentFields("change", false), title: "incident.title",
+		show: func(v *view, status int) error { return h.showIncident(w, r, a, id, v, status) }}
+	return h.submit(w, r, s, func() (outcome, error) {
+		ctx := r.Context()
+		// Whoever may not see the incident learns nothing of it, not even that it exists.
+		if _, err := h.svc.incidents.Get(ctx, a, id); err != nil {
+			return outcome{}, err
+		}
+		c, err := h.svc.changes.Create(ctx, a, app.ChangeInput{Title: r.PostFormValue("title"),
+			Description: r.PostFormValue("description"), IncidentIDs: []int64{id}})
+		if err != nil {
+			return outcome{}, err
+		}
+		return outcome{to: changeURL(c), flash: flash{code: "change_created", arg: c.Number}}, nil
+	})
 }

@@ -2,6 +2,10 @@
 // incident pages, the urgent-report questionnaire with its verdict, the desk's triage and
 // phone intake, and the questionnaire's administration, in Dutch and English. Every page
 // works without JavaScript; report.js shows the verdict while the client answers.
+//
+// Every handler returns an error to one wrapper (page.go), which reads posted forms, checks
+// their CSRF token and renders the error page; forms that fail show their page again with
+// the messages next to the fields and a summary at the top (forms.go).
 package console
 
 import (
@@ -61,17 +65,35 @@ type handler struct {
 	cop    *http.CrossOriginProtection
 }
 
-// Register adds the pages' routes to mux. It panics when the layout does not parse or
-// there is no catalog, which every test that starts a server would show; each page is
-// parsed when first shown (TestTemplatesParse parses them all).
-func Register(mux *web.Mux, d Deps) {
+// Pages is what the rest of the HTTP interface uses of the pages: their error renderer,
+// parsed once by Register.
+type Pages struct{ h *handler }
+
+// WriteError answers a page request with an error page in the request's language: not
+// found, forbidden, too many requests, a conflict, or a generic message with the request id
+// for an internal error (which is logged). A request that needs a sign-in is sent to the
+// sign-in page. The server uses it for unrouted URLs and for the middleware's errors.
+func (p *Pages) WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	p.h.rd.writeError(w, r, p.h.log, err)
+}
+
+// Register adds the pages' routes to mux and returns their error renderer. It panics when
+// the layout does not parse or there is no catalog, which every test that starts a server
+// would show; each page is parsed when first shown (TestTemplatesParse parses them all).
+func Register(mux *web.Mux, d Deps) *Pages {
 	rd, err := newRenderer(d.Texts)
 	if err != nil {
 		panic("console: " + err.Error())
 	}
+	log := d.Log
+	if log == nil {
+		log = slog.Default()
+	}
 	h := &handler{
-		svc: services{identity: d.Identity, organisations: d.Organisations, components: d.Components, incidents: d.Incidents, reports: d.Reports, changes: d.Changes, sla: d.SLA, suppliers: d.Suppliers, outbox: d.Outbox},
-		log: d.Log, secure: d.SecureCookies, rd: rd,
+		svc: services{identity: d.Identity, organisations: d.Organisations, components: d.Components,
+			incidents: d.Incidents, reports: d.Reports, changes: d.Changes, sla: d.SLA,
+			suppliers: d.Suppliers, outbox: d.Outbox},
+		log: log, secure: d.SecureCookies, rd: rd,
 		throttle: newThrottle(10, 15*time.Minute, 10000, time.Now),
 		resets:   newThrottle(5, 15*time.Minute, 10000, time.Now),
 		cop:      http.NewCrossOriginProtection(),
@@ -80,145 +102,137 @@ func Register(mux *web.Mux, d Deps) {
 	if u, err := url.Parse(d.BaseURL); err == nil && u.Scheme != "" && u.Host != "" {
 		_ = h.cop.AddTrustedOrigin(u.Scheme + "://" + u.Host)
 	}
+	// open pages work for anyone; their forms carry the session's token when there is a
+	// session. preSignIn forms carry the double-submit token of the form cookie. private
+	// pages need a signed-in person and carry the session's token.
+	open := func(pattern string, fn handlerFunc) { mux.Handle(pattern, h.serve(sessionToken, fn)) }
+	preSignIn := func(pattern string, fn handlerFunc) { mux.Handle(pattern, h.serve(formCookieToken, fn)) }
+	private := func(pattern string, fn actorFunc) { mux.Handle(pattern, h.serve(sessionToken, signedIn(fn))) }
+
 	mux.HandleFunc("GET /static/{checksum}/{name}", rd.assets.serve)
-	mux.HandleFunc("GET /{$}", h.wrap(h.home))
-	mux.HandleFunc("GET /login", h.wrap(h.loginForm))
-	mux.HandleFunc("POST /login", h.wrap(h.login))
-	mux.HandleFunc("POST /logout", h.wrap(h.logout))
-	mux.HandleFunc("POST /language", h.wrap(h.language))
-	mux.HandleFunc("GET /password/forgot", h.wrap(h.forgotForm))
-	mux.HandleFunc("POST /password/forgot", h.wrap(h.forgot))
-	mux.HandleFunc("GET /password/reset", h.wrap(h.resetForm))
-	mux.HandleFunc("POST /password/reset", h.wrap(h.reset))
-	mux.HandleFunc("GET /setup", h.wrap(h.setupForm))
-	mux.HandleFunc("POST /setup", h.wrap(h.setup))
-	mux.HandleFunc("GET /solution/{token}", h.wrap(h.solution)) // no sign-in: the token is the credential
-	mux.HandleFunc("POST /solution/{token}", h.wrap(h.reactToSolution))
-	mux.HandleFunc("GET /incidents", h.wrap(h.signedIn(h.incidents)))
-	mux.HandleFunc("GET /incidents/{id}", h.wrap(h.signedIn(h.incident)))
-	mux.HandleFunc("POST /incidents/{id}/entries", h.wrap(h.signedIn(h.addEntry)))
-	mux.HandleFunc("POST /incidents/{id}/transition", h.wrap(h.signedIn(h.transition)))
-	mux.HandleFunc("POST /incidents/{id}/assign", h.wrap(h.signedIn(h.assign)))
-	mux.HandleFunc("POST /incidents/{id}/assess", h.wrap(h.signedIn(h.assess)))
-	mux.HandleFunc("POST /incidents/{id}/classify", h.wrap(h.signedIn(h.classify)))
-	mux.HandleFunc("POST /incidents/{id}/attachments", h.wrap(h.signedIn(h.attach)))
-	mux.HandleFunc("GET /incidents/{id}/attachments/{attachment}", h.wrap(h.signedIn(h.attachment)))
-	mux.HandleFunc("GET /report", h.wrap(h.signedIn(h.reportForm)))
-	mux.HandleFunc("POST /report", h.wrap(h.signedIn(h.report)))
-	mux.HandleFunc("GET /intake", h.wrap(h.signedIn(h.intakeForm)))
-	mux.HandleFunc("POST /intake", h.wrap(h.signedIn(h.intake)))
-	mux.HandleFunc("GET /triage", h.wrap(h.signedIn(h.triage)))
-	mux.HandleFunc("GET /queue", h.wrap(h.signedIn(h.queue)))
-	mux.HandleFunc("GET /reports/sla", h.wrap(h.signedIn(h.slaReport)))
-	mux.HandleFunc("GET /reports/sla.csv", h.wrap(h.signedIn(h.slaReportCSV)))
-	mux.HandleFunc("GET /admin/questionnaire", h.wrap(h.signedIn(h.questionnaire)))
-	mux.HandleFunc("POST /admin/questionnaire", h.wrap(h.signedIn(h.replaceQuestionnaire)))
-	mux.HandleFunc("GET /admin/questionnaire/download", h.wrap(h.signedIn(h.questionnaireJSON)))
-	mux.HandleFunc("GET /admin/outbox", h.wrap(h.signedIn(h.outbox)))
-	mux.HandleFunc("POST /admin/outbox/{id}/retry", h.wrap(h.signedIn(h.retryNotification)))
-	mux.HandleFunc("GET /account/notifications", h.wrap(h.signedIn(h.preferences)))
-	mux.HandleFunc("POST /account/notifications", h.wrap(h.signedIn(h.savePreferences)))
-	mux.HandleFunc("GET /suppliers", h.wrap(h.signedIn(h.suppliers)))
-	mux.HandleFunc("POST /suppliers", h.wrap(h.signedIn(h.createSupplier)))
-	mux.HandleFunc("POST /suppliers/{id}", h.wrap(h.signedIn(h.updateSupplier)))
-	mux.HandleFunc("GET /calendars", h.wrap(h.signedIn(h.calendars)))
-	mux.HandleFunc("GET /calendars/new", h.wrap(h.signedIn(h.calendar)))
-	mux.HandleFunc("POST /calendars/new", h.wrap(h.signedIn(h.putCalendar)))
-	mux.HandleFunc("GET /calendars/{slug}", h.wrap(h.signedIn(h.calendar)))
-	mux.HandleFunc("POST /calendars/{slug}", h.wrap(h.signedIn(h.putCalendar)))
-	mux.HandleFunc("POST /incidents/{id}/changes", h.wrap(h.signedIn(h.createChange)))
-	mux.HandleFunc("GET /changes", h.wrap(h.signedIn(h.changes)))
-	mux.HandleFunc("GET /changes/{id}", h.wrap(h.signedIn(h.change)))
-	mux.HandleFunc("POST /changes/{id}/transition", h.wrap(h.signedIn(h.transitionChange)))
-	mux.HandleFunc("POST /changes/{id}/edit", h.wrap(h.signedIn(h.editChange)))
-	mux.HandleFunc("POST /changes/{id}/incidents", h.wrap(h.signedIn(h.linkChange)))
-	mux.HandleFunc("POST /changes/{id}/unlink", h.wrap(h.signedIn(h.unlinkChange)))
-}
-
-// wrap applies what every page shares: a language chosen with ?lang= is remembered in a
-// cookie, and an unsafe request that a browser made from another site is refused.
-func (h *handler) wrap(fn http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if l, ok := i18n.Parse(r.URL.Query().Get("lang")); ok {
-			http.SetCookie(w, i18n.Cookie(l, h.secureFor(r)))
-		}
-		if err := h.cop.Check(r); err != nil {
-			h.rd.errorPage(w, r, h.log, http.StatusForbidden, "error.cross_origin")
-			return
-		}
-		fn(w, r)
-	}
-}
-
-// signedIn passes the actor to fn, and sends anonymous people to the sign-in page.
-func (h *handler) signedIn(fn func(http.ResponseWriter, *http.Request, desk.Actor)) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		a, ok := web.Actor(r.Context())
-		if !ok {
-			redirectToLogin(w, r)
-			return
-		}
-		fn(w, r, a)
-	}
+	open("GET /{$}", h.home)
+	open("GET /login", h.loginForm)
+	preSignIn("POST /login", h.login)
+	open("POST /logout", h.logout)
+	open("POST /language", h.language)
+	open("GET /password/forgot", h.forgotForm)
+	preSignIn("POST /password/forgot", h.forgot)
+	open("GET /password/reset", h.resetForm)
+	preSignIn("POST /password/reset", h.reset)
+	open("GET /setup", h.setupForm)
+	preSignIn("POST /setup", h.setup)
+	open("GET /solution/{token}", h.solution) // no sign-in: the token is the credential
+	preSignIn("POST /solution/{token}", h.reactToSolution)
+	private("GET /incidents", h.incidents)
+	private("GET /incidents/{id}", h.incident)
+	private("POST /incidents/{id}/entries", h.addEntry)
+	private("POST /incidents/{id}/transition", h.transition)
+	private("POST /incidents/{id}/assign", h.assign)
+	private("POST /incidents/{id}/assess", h.assess)
+	private("POST /incidents/{id}/classify", h.classify)
+	private("POST /incidents/{id}/attachments", h.attach)
+	private("GET /incidents/{id}/attachments/{attachment}", h.attachment)
+	private("GET /report", h.reportForm)
+	private("POST /report", h.report)
+	private("GET /intake", h.intakeForm)
+	private("POST /intake", h.intake)
+	private("GET /triage", h.triage)
+	private("GET /queue", h.queue)
+	private("GET /reports/sla", h.slaReport)
+	private("GET /reports/sla.csv", h.slaReportCSV)
+	private("GET /admin/questionnaire", h.questionnaire)
+	private("POST /admin/questionnaire", h.replaceQuestionnaire)
+	private("GET /admin/questionnaire/download", h.questionnaireJSON)
+	private("GET /admin/outbox", h.outbox)
+	private("POST /admin/outbox/{id}/retry", h.retryNotification)
+	private("GET /account/notifications", h.preferences)
+	private("POST /account/notifications", h.savePreferences)
+	private("GET /suppliers", h.suppliers)
+	private("POST /suppliers", h.createSupplier)
+	private("POST /suppliers/{id}", h.updateSupplier)
+	private("GET /calendars", h.calendars)
+	private("GET /calendars/new", h.calendar)
+	private("POST /calendars/new", h.putCalendar)
+	private("GET /calendars/{slug}", h.calendar)
+	private("POST /calendars/{slug}", h.putCalendar)
+	private("POST /incidents/{id}/changes", h.createChange)
+	private("GET /changes", h.changes)
+	private("GET /changes/{id}", h.change)
+	private("POST /changes/{id}/transition", h.transitionChange)
+	private("POST /changes/{id}/edit", h.editChange)
+	private("POST /changes/{id}/incidents", h.linkChange)
+	private("POST /changes/{id}/unlink", h.unlinkChange)
+	return &Pages{h: h}
 }
 
 // secureFor tells whether cookies set on this request must be Secure.
 func (h *handler) secureFor(r *http.Request) bool { return h.secure || r.TLS != nil }
 
-// fail answers with the error page for err.
-func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	h.rd.writeError(w, r, h.log, err)
-}
-
 // home sends people where they start: the incidents, the sign-in page, or, on a new
 // installation, the first-start page.
-func (h *handler) home(w http.ResponseWriter, r *http.Request) {
-	if h.redirectAway(w, r, "/incidents") {
-		return
+func (h *handler) home(w http.ResponseWriter, r *http.Request) error {
+	if done, err := h.redirectAway(w, r, "/incidents"); done || err != nil {
+		return err
 	}
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	return nil
 }
 
 // language saves the language a signed-in person picks in the header: in their profile
 // (for emails and other devices) and in the lang cookie. The anonymous switch is a ?lang=
 // link instead, which only sets the cookie.
-func (h *handler) language(w http.ResponseWriter, r *http.Request) {
+func (h *handler) language(w http.ResponseWriter, r *http.Request) error {
+	if err := formCut(r); err != nil {
+		return err
+	}
 	l, ok := i18n.Parse(r.PostFormValue("lang"))
 	if !ok {
 		l = i18n.Default
 	}
 	next := safeNext(r.PostFormValue("next"), "/")
 	if a, signed := web.Actor(r.Context()); signed {
-		if !web.CheckCSRF(r) {
-			h.rd.errorPage(w, r, h.log, http.StatusForbidden, "error.csrf")
-			return
-		}
 		if u, ok := web.User(r.Context()); ok && u.Locale != l {
 			if _, err := h.svc.identity.UpdateUser(r.Context(), a, u.ID, app.UserPatch{Locale: &l}); err != nil {
-				h.fail(w, r, err)
-				return
+				return err
 			}
 		}
 	}
 	http.SetCookie(w, i18n.Cookie(l, h.secureFor(r)))
 	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
 }
 
 // redirectAway sends a signed-in person on to next, and anyone to /setup while the first
 // admin is still to be created. It tells whether it answered the request.
-func (h *handler) redirectAway(w http.ResponseWriter, r *http.Request, next string) bool {
+func (h *handler) redirectAway(w http.ResponseWriter, r *http.Request, next string) (bool, error) {
 	if _, ok := web.Actor(r.Context()); ok {
 		http.Redirect(w, r, next, http.StatusSeeOther)
-		return true
+		return true, nil
 	}
 	pending, err := h.svc.identity.SetupPending(r.Context())
 	if err != nil {
-		h.fail(w, r, err)
-		return true
+		return true, err
 	}
 	if pending {
 		http.Redirect(w, r, "/setup", http.StatusSeeOther)
-		return true
+		return true, nil
 	}
-	return false
+	return false, nil
+}
+
+// requireAdmin refuses anyone but an admin.
+func requireAdmin(a desk.Actor) error {
+	if a.Role != desk.RoleAdmin {
+		return errForbidden
+	}
+	return nil
+}
+
+// requireDesk refuses anyone but an admin or an agent: the desk, and the configuration
+// pages agents may read.
+func requireDesk(a desk.Actor) error {
+	if !a.Role.IsDesk() {
+		return errForbidden
+	}
+	return nil
 }

@@ -3,13 +3,13 @@ package console
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"meldpunt/internal/app"
 	"meldpunt/internal/desk"
-	"meldpunt/internal/web"
 )
 
 // detailData is the incident page's own data: the incident, its timeline, and which forms
@@ -34,6 +34,9 @@ type detailData struct {
 	Suppliers     []desk.Supplier
 	SupplierID    int64
 	FollowUpInput string
+	// FollowUpWas is the date the form showed when it was opened: the form sends a date
+	// only when it differs.
+	FollowUpWas string
 	// Report is what was answered in the questionnaire; nil for an incident registered
 	// without it. Confirm is the confirmation shown right after submitting.
 	Report  *reportView
@@ -102,28 +105,25 @@ func incidentID(r *http.Request) (int64, error) {
 }
 
 // incident shows one incident.
-func (h *handler) incident(w http.ResponseWriter, r *http.Request, a desk.Actor) {
+func (h *handler) incident(w http.ResponseWriter, r *http.Request, a desk.Actor) error {
 	id, err := incidentID(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	v := newView(r, h.rd, "incident.title")
-	h.showIncident(w, r, a, id, v, http.StatusOK)
+	return h.showIncident(w, r, a, id, v, http.StatusOK)
 }
 
 // showIncident renders the incident page; after a failed form, v holds its errors and input.
-func (h *handler) showIncident(w http.ResponseWriter, r *http.Request, a desk.Actor, id int64, v *view, status int) {
+func (h *handler) showIncident(w http.ResponseWriter, r *http.Request, a desk.Actor, id int64, v *view, status int) error {
 	ctx := r.Context()
 	inc, err := h.svc.incidents.Get(ctx, a, id)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	tl, err := h.svc.incidents.Timeline(ctx, a, id)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	open := inc.State.Open()
 	d := detailData{
@@ -134,18 +134,15 @@ func (h *handler) showIncident(w http.ResponseWriter, r *http.Request, a desk.Ac
 		CanClassify: open && a.Role.IsDesk(), Levels: desk.Levels,
 	}
 	if d.Attachments, err = h.svc.incidents.Attachments(ctx, a, id); err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	if d.Changes, err = h.svc.changes.ForIncident(ctx, a, id); err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	d.CanCreateChange = a.Role.IsDesk()
 	d.SLA = v.slaOf(inc, h.svc.sla.Now())
 	if err := h.reportRecord(ctx, a, v, &d); err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	if r.Method == http.MethodGet && r.URL.Query().Get("submitted") == "1" {
 		d.Confirm = &confirmView{Next: v.T("confirm.next_regular")}
@@ -183,13 +180,32 @@ func (h *handler) showIncident(w http.ResponseWriter, r *http.Request, a desk.Ac
 	}
 	if d.CanAssign {
 		if err := h.assignees(ctx, a, &d); err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
+		d.keepAssignment(v)
 	}
 	v.Title = inc.Number + " " + inc.Title
 	v.Nav, v.Here, v.Data = "incidents", incidentURL(inc), d
 	h.rd.render(w, r, h.log, status, "incident", v)
+	return nil
+}
+
+// keepAssignment shows the assignment form as it was sent, after it failed: the people,
+// the supplier and the date chosen, not the stored ones.
+func (d *detailData) keepAssignment(v *view) {
+	if v.Form != "assign" {
+		return
+	}
+	for _, f := range []struct {
+		name string
+		dst  *int64
+	}{{"owner_id", &d.OwnerID}, {"assignee_id", &d.AssigneeID}, {"supplier_id", &d.SupplierID}} {
+		if n, err := strconv.ParseInt(strings.TrimSpace(v.Val("assign", f.name)), 10, 64); err == nil {
+			*f.dst = n
+		}
+	}
+	d.FollowUpInput = v.Val("assign", "follow_up_at")
+	d.FollowUpWas = v.Val("assign", "follow_up_was")
 }
 
 // reportRecord fills the questionnaire's record of the incident, when it has one.
@@ -297,6 +313,7 @@ func (h *handler) assignees(ctx context.Context, a desk.Actor, d *detailData) er
 	if d.Inc.FollowUpAt != nil {
 		d.FollowUpInput = d.Inc.FollowUpAt.In(h.rd.zone).Format(followUpLayout)
 	}
+	d.FollowUpWas = d.FollowUpInput
 	return nil
 }
 
@@ -304,11 +321,45 @@ func (h *handler) assignees(ctx context.Context, a desk.Actor, d *detailData) er
 // wall clock of the installation's time zone.
 const followUpLayout = "2006-01-02T15:04"
 
+// incidentFields lists the fields of a form of the incident page, in page order: their
+// names, the ids of their elements and their labels. The client's rejection of a solution
+// is the form transition-in_progress with a field of its own.
+func incidentFields(form string, client bool) []fieldRef {
+	switch form {
+	case "reply":
+		return []fieldRef{fld("body", "reply-body", "write.reply_label")}
+	case "note":
+		return []fieldRef{fld("body", "note-body", "write.note_label")}
+	case "assign":
+		return []fieldRef{fld("owner_id", "owner_id", "incident.owner"), fld("assignee_id", "assignee_id", "incident.assignee"),
+			fld("supplier_id", "supplier_id", "incident.supplier"), fld("follow_up_at", "follow_up_at", "incident.follow_up")}
+	case "assess-approve", "assess-reclassify":
+		d := strings.TrimPrefix(form, "assess-")
+		return []fieldRef{fld("reason", "reason-"+d, "assess."+d+"_reason"), fld("decision", "", "assess.label")}
+	case "classify":
+		return []fieldRef{fld("urgency", "classify-urgency", "incident.urgency"), fld("impact", "classify-impact", "incident.impact"),
+			fld("reason", "classify-reason", "classify.reason")}
+	case "attach":
+		return []fieldRef{fld("files", "attach-files", "files.add")}
+	case "change":
+		return []fieldRef{fld("title", "change-title", "col.title"), fld("description", "change-description", "changes.description")}
+	}
+	if to, ok := strings.CutPrefix(form, "transition-"); ok {
+		if client && to == string(desk.StateInProgress) {
+			return []fieldRef{fld("reason", "reason-reject", "decide.reason")}
+		}
+		return []fieldRef{fld("solution", "solution-"+to, "transition.solution"),
+			fld("solution_kind", "solution-kind-"+to+"-"+desk.SolutionKindNames()[0], "transition.solution_kind"),
+			fld("waiting_on", "waiting-"+to, "transition.waiting_on"), fld("reason", "reason-"+to, "transition.reason")}
+	}
+	return nil
+}
+
 // postIncident runs a form's change of an incident (see postForm).
-func (h *handler) postIncident(w http.ResponseWriter, r *http.Request, a desk.Actor, form string, fields []string,
-	do func(ctx context.Context, id int64) error) {
-	h.postForm(w, r, a, pageOf{id: incidentID, path: func(id int64) string { return "/incidents/" + desk.FormatNumber(id) },
-		title: "incident.title", conflict: "incident.conflict", show: h.showIncident}, form, fields, do)
+func (h *handler) postIncident(w http.ResponseWriter, r *http.Request, a desk.Actor, form string, fl flash,
+	do func(ctx context.Context, id int64) error) error {
+	return h.postForm(w, r, a, pageOf{id: incidentID, path: func(id int64) string { return "/incidents/" + desk.FormatNumber(id) },
+		title: "incident.title", conflict: "incident.conflict", show: h.showIncident}, form, incidentFields(form, a.Role.IsClient()), fl, do)
 }
 
 // pageOf is the page of one object that forms change: how its id is read from the URL,
@@ -317,64 +368,50 @@ type pageOf struct {
 	id              func(*http.Request) (int64, error)
 	path            func(int64) string
 	title, conflict string // i18n keys
-	show            func(w http.ResponseWriter, r *http.Request, a desk.Actor, id int64, v *view, status int)
+	show            func(w http.ResponseWriter, r *http.Request, a desk.Actor, id int64, v *view, status int) error
 }
 
-// postForm runs a form's change of an object: CSRF is checked, success goes back to the
-// object's page (303), invalid input shows the page again with the messages next to the
-// fields (422), and a conflict (someone changed it meanwhile) shows it with an alert (409).
-func (h *handler) postForm(w http.ResponseWriter, r *http.Request, a desk.Actor, p pageOf, form string, fields []string,
-	do func(ctx context.Context, id int64) error) {
+// postForm runs a form's change of an object (see submit): success goes back to the
+// object's page (303) with the flash fl, invalid input shows the page again with the
+// messages next to the fields (422), and a conflict (someone changed it meanwhile) shows
+// it with an alert (409).
+func (h *handler) postForm(w http.ResponseWriter, r *http.Request, a desk.Actor, p pageOf, form string, fields []fieldRef, fl flash,
+	do func(ctx context.Context, id int64) error) error {
 	id, err := p.id(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	if !web.CheckCSRF(r) {
-		h.rd.errorPage(w, r, h.log, http.StatusForbidden, "error.csrf")
-		return
-	}
-	err = do(r.Context(), id)
-	if err == nil {
-		http.Redirect(w, r, p.path(id), http.StatusSeeOther)
-		return
-	}
-	v := newView(r, h.rd, p.title)
-	status := http.StatusUnprocessableEntity
-	errs, alert, ok := formErrors(v, err, fields...)
-	switch {
-	case ok:
-	case desk.ErrorCode(err) == desk.ECONFLICT:
-		status, alert = http.StatusConflict, v.T(p.conflict)
-	default:
-		h.fail(w, r, err)
-		return
-	}
-	v.Form, v.Errors, v.Alert, v.Values = form, errs, alert, r.PostForm
-	p.show(w, r, a, id, v, status)
+	s := submission{form: form, fields: fields, title: p.title, conflict: p.conflict,
+		show: func(v *view, status int) error { return p.show(w, r, a, id, v, status) }}
+	return h.submit(w, r, s, func() (outcome, error) {
+		if err := do(r.Context(), id); err != nil {
+			return outcome{}, err
+		}
+		return outcome{to: p.path(id), flash: fl}, nil
+	})
 }
 
 // addEntry posts a reply or an internal note.
-func (h *handler) addEntry(w http.ResponseWriter, r *http.Request, a desk.Actor) {
+func (h *handler) addEntry(w http.ResponseWriter, r *http.Request, a desk.Actor) error {
 	kind := desk.EntryKind(r.PostFormValue("kind"))
 	form := "reply"
 	if kind == desk.EntryNote {
 		form = "note"
 	}
-	h.postIncident(w, r, a, form, []string{"body"}, func(ctx context.Context, id int64) error {
+	return h.postIncident(w, r, a, form, flash{code: form}, func(ctx context.Context, id int64) error {
 		_, err := h.svc.incidents.AddEntry(ctx, a, id, app.EntryInput{Kind: kind, Body: r.PostFormValue("body")})
 		return err
 	})
 }
 
 // transition moves the incident to the state in the form's "to".
-func (h *handler) transition(w http.ResponseWriter, r *http.Request, a desk.Actor) {
+func (h *handler) transition(w http.ResponseWriter, r *http.Request, a desk.Actor) error {
 	t := desk.Transition{
 		To: desk.State(r.PostFormValue("to")), Solution: r.PostFormValue("solution"),
 		Reason: r.PostFormValue("reason"), WaitingOn: desk.WaitingOn(r.PostFormValue("waiting_on")),
 		SolutionKind: desk.SolutionKind(r.PostFormValue("solution_kind")),
 	}
-	h.postIncident(w, r, a, "transition-"+string(t.To), []string{"solution", "solution_kind", "reason", "waiting_on"},
+	return h.postIncident(w, r, a, "transition-"+string(t.To), flash{code: "transition", arg: string(t.To)},
 		func(ctx context.Context, id int64) error {
 			_, err := h.svc.incidents.Transition(ctx, a, id, t)
 			return err
@@ -382,14 +419,28 @@ func (h *handler) transition(w http.ResponseWriter, r *http.Request, a desk.Acto
 }
 
 // assign sets the owner and the assignee ("0" clears the assignee; "" leaves either).
-func (h *handler) assign(w http.ResponseWriter, r *http.Request, a desk.Actor) {
+func (h *handler) assign(w http.ResponseWriter, r *http.Request, a desk.Actor) error {
+	as, bad := assignmentFrom(r.PostForm, h.rd.zone)
+	return h.postIncident(w, r, a, "assign", flash{code: "assign"}, func(ctx context.Context, id int64) error {
+		if len(bad) > 0 {
+			return &desk.Error{Code: desk.EINVALID, Message: "the input is not valid", Fields: bad}
+		}
+		_, err := h.svc.incidents.Assign(ctx, a, id, as)
+		return err
+	})
+}
+
+// assignmentFrom reads the assignment form: the people and the supplier by id, and the
+// follow-up date on the wall clock of zone, sent only when it differs from the one the
+// form showed (follow_up_was); empty clears it.
+func assignmentFrom(form url.Values, zone *time.Location) (app.Assignment, []desk.FieldError) {
 	var as app.Assignment
 	var bad []desk.FieldError
 	for _, f := range []struct {
 		name string
 		dst  **int64
 	}{{"owner_id", &as.OwnerID}, {"assignee_id", &as.AssigneeID}, {"supplier_id", &as.SupplierID}} {
-		s := strings.TrimSpace(r.PostFormValue(f.name))
+		s := strings.TrimSpace(form.Get(f.name))
 		if s == "" {
 			continue
 		}
@@ -400,25 +451,17 @@ func (h *handler) assign(w http.ResponseWriter, r *http.Request, a desk.Actor) {
 		}
 		*f.dst = &n
 	}
-	// The follow-up date: sent only when it differs from the one the form showed; empty
-	// clears it.
-	if _, ok := r.PostForm["follow_up_at"]; ok {
-		s := strings.TrimSpace(r.PostFormValue("follow_up_at"))
-		if s != strings.TrimSpace(r.PostFormValue("follow_up_was")) {
+	if _, ok := form["follow_up_at"]; ok {
+		s := strings.TrimSpace(form.Get("follow_up_at"))
+		if s != strings.TrimSpace(form.Get("follow_up_was")) {
 			if s == "" {
 				as.FollowUpAt = new("")
-			} else if t, err := time.ParseInLocation(followUpLayout, s, h.rd.zone); err != nil {
+			} else if t, err := time.ParseInLocation(followUpLayout, s, zone); err != nil {
 				bad = append(bad, desk.FieldError{Field: "follow_up_at", Rule: "date_time"})
 			} else {
 				as.FollowUpAt = new(t.Format(time.RFC3339))
 			}
 		}
 	}
-	h.postIncident(w, r, a, "assign", []string{"owner_id", "assignee_id", "supplier_id", "follow_up_at"}, func(ctx context.Context, id int64) error {
-		if len(bad) > 0 {
-			return &desk.Error{Code: desk.EINVALID, Message: "the input is not valid", Fields: bad}
-		}
-		_, err := h.svc.incidents.Assign(ctx, a, id, as)
-		return err
-	})
+	return as, bad
 }

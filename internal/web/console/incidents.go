@@ -27,7 +27,7 @@ type listData struct {
 // incidents lists the incidents the actor may see, newest first, narrowed by the filter in
 // the query: state, open (open|closed), org (staff only), q (words in the title), and the
 // cursor after.
-func (h *handler) incidents(w http.ResponseWriter, r *http.Request, a desk.Actor) {
+func (h *handler) incidents(w http.ResponseWriter, r *http.Request, a desk.Actor) error {
 	q := r.URL.Query()
 	d := listData{Staff: a.Role.IsStaff(), States: desk.States, OrgNames: map[int64]string{}}
 	f := desk.IncidentFilter{Limit: 25}
@@ -53,15 +53,13 @@ func (h *handler) incidents(w http.ResponseWriter, r *http.Request, a desk.Actor
 
 	page, err := h.svc.incidents.List(r.Context(), a, f)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	d.Items = page.Items
 	if d.Staff {
 		orgs, err := h.svc.organisations.List(r.Context(), a, desk.OrgClient)
 		if err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 		d.Orgs = orgs
 		for _, o := range orgs {
@@ -95,6 +93,7 @@ func (h *handler) incidents(w http.ResponseWriter, r *http.Request, a desk.Actor
 	v := newView(r, h.rd, title)
 	v.Nav, v.Data = "incidents", d
 	h.rd.render(w, r, h.log, http.StatusOK, "incidents", v)
+	return nil
 }
 
 func ptrTo[T any](v T) *T { return &v }

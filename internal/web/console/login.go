@@ -14,73 +14,71 @@ type loginData struct {
 	Next  string
 }
 
+// loginFields are the sign-in form's fields.
+var loginFields = []fieldRef{fld("email", "email", "login.email"), fld("password", "password", "login.password")}
+
 // loginForm shows the sign-in page; a signed-in person goes on to where they were heading,
 // and a new installation to its first-start page.
-func (h *handler) loginForm(w http.ResponseWriter, r *http.Request) {
+func (h *handler) loginForm(w http.ResponseWriter, r *http.Request) error {
 	next := safeNext(r.URL.Query().Get("next"), "")
-	if h.redirectAway(w, r, safeNext(next, "/incidents")) {
-		return
+	if done, err := h.redirectAway(w, r, safeNext(next, "/incidents")); done || err != nil {
+		return err
 	}
 	v := newView(r, h.rd, "login.title")
-	switch r.URL.Query().Get("done") {
-	case "reset":
-		v.Notice = v.T("login.reset_done")
-	case "logout":
-		v.Notice = v.T("login.signed_out")
-	}
-	h.showLogin(w, r, v, http.StatusOK, loginData{Next: next})
+	return h.showLogin(w, r, v, http.StatusOK, loginData{Next: next})
 }
 
-func (h *handler) showLogin(w http.ResponseWriter, r *http.Request, v *view, status int, d loginData) {
+func (h *handler) showLogin(w http.ResponseWriter, r *http.Request, v *view, status int, d loginData) error {
 	v.FormCSRF = h.formToken(w, r)
 	v.Data = d
 	h.rd.render(w, r, h.log, status, "login", v)
+	return nil
 }
 
 // login checks the email and password. Every failure gets the same answer (401), and an
 // address that failed too often in a while is refused (429) before its password is checked.
-func (h *handler) login(w http.ResponseWriter, r *http.Request) {
-	if !checkFormToken(r) {
-		h.rd.errorPage(w, r, h.log, http.StatusForbidden, "error.csrf")
-		return
-	}
+func (h *handler) login(w http.ResponseWriter, r *http.Request) error {
 	d := loginData{Email: strings.TrimSpace(r.PostFormValue("email")), Next: safeNext(r.PostFormValue("next"), "")}
-	v := newView(r, h.rd, "login.title")
+	s := submission{form: "login", fields: loginFields, title: "login.title",
+		show: func(v *view, status int) error { return h.showLogin(w, r, v, status, d) }}
 	addr := web.ClientAddress(r)
-	if h.throttle.blocked(addr) {
-		v.Alert = v.T("login.throttled")
-		h.showLogin(w, r, v, http.StatusTooManyRequests, d)
-		return
-	}
-	secret, s, _, err := h.svc.identity.SignIn(r.Context(), d.Email, r.PostFormValue("password"), addr)
-	if desk.ErrorCode(err) == desk.EUNAUTHORIZED {
-		h.throttle.fail(addr)
-		v.Alert = v.T("login.failed")
-		h.showLogin(w, r, v, http.StatusUnauthorized, d)
-		return
-	}
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	web.SetSessionCookie(w, r, h.secure, secret, s.ExpiresAt)
-	http.Redirect(w, r, safeNext(d.Next, "/incidents"), http.StatusSeeOther)
+	return h.submit(w, r, s, func() (outcome, error) {
+		if h.throttle.blocked(addr) {
+			return outcome{}, errThrottled
+		}
+		secret, ss, _, err := h.svc.identity.SignIn(r.Context(), d.Email, r.PostFormValue("password"), addr)
+		if err != nil {
+			if desk.ErrorCode(err) == desk.EUNAUTHORIZED {
+				h.throttle.fail(addr)
+				return outcome{}, errSignInFailed
+			}
+			return outcome{}, err
+		}
+		web.SetSessionCookie(w, r, h.secure, secret, ss.ExpiresAt)
+		return outcome{to: safeNext(d.Next, "/incidents")}, nil
+	})
 }
 
+// Sign-in failures the form shows as an alert of its own: one answer for every wrong
+// address or password (401), and one for an address that failed too often (429).
+var (
+	errSignInFailed = &formAlert{status: http.StatusUnauthorized, key: "login.failed"}
+	errThrottled    = &formAlert{status: http.StatusTooManyRequests, key: "login.throttled"}
+)
+
 // logout ends the session and forgets its cookie.
-func (h *handler) logout(w http.ResponseWriter, r *http.Request) {
-	if !web.CheckCSRF(r) {
-		h.rd.errorPage(w, r, h.log, http.StatusForbidden, "error.csrf")
-		return
+func (h *handler) logout(w http.ResponseWriter, r *http.Request) error {
+	if err := formCut(r); err != nil {
+		return err
 	}
 	if _, ok := web.Session(r.Context()); ok {
 		if c, err := r.Cookie(web.SessionCookie); err == nil {
 			if err := h.svc.identity.SignOut(r.Context(), c.Value); err != nil {
-				h.fail(w, r, err)
-				return
+				return err
 			}
 		}
 	}
 	web.ClearSessionCookie(w, r, h.secure)
-	http.Redirect(w, r, "/login?done=logout", http.StatusSeeOther)
+	h.redirect(w, r, outcome{to: "/login", flash: flash{code: "logout"}})
+	return nil
 }

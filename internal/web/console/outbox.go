@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"meldpunt/internal/desk"
-	"meldpunt/internal/web"
 )
 
 // The outbox page (admins): every email Meldpunt sends, by delivery state, newest first,
@@ -58,22 +57,19 @@ func (r outboxRow) Where() string {
 func (r outboxRow) Pending() bool { return r.State == desk.DeliveryPending }
 
 // outbox lists the outbox, a page at a time, narrowed by ?state=.
-func (h *handler) outbox(w http.ResponseWriter, r *http.Request, a desk.Actor) {
-	if !h.requireAdmin(w, r, a) {
-		return
+func (h *handler) outbox(w http.ResponseWriter, r *http.Request, a desk.Actor) error {
+	if err := requireAdmin(a); err != nil {
+		return err
 	}
 	v := newView(r, h.rd, "outbox.title")
 	q := r.URL.Query()
-	if id, err := strconv.ParseInt(q.Get("retried"), 10, 64); err == nil && id > 0 {
-		v.Notice = v.T("outbox.retried", strconv.FormatInt(id, 10))
-	}
 	after, _ := strconv.ParseInt(q.Get("after"), 10, 64)
-	h.showOutbox(w, r, a, v, http.StatusOK, q.Get("state"), after)
+	return h.showOutbox(w, r, a, v, http.StatusOK, q.Get("state"), after)
 }
 
 // showOutbox renders the outbox in a state ("" for all) from the cursor after (0: the
 // newest).
-func (h *handler) showOutbox(w http.ResponseWriter, r *http.Request, a desk.Actor, v *view, status int, state string, after int64) {
+func (h *handler) showOutbox(w http.ResponseWriter, r *http.Request, a desk.Actor, v *view, status int, state string, after int64) error {
 	ctx := r.Context()
 	f := desk.OutboxFilter{Limit: 50}
 	d := outboxData{Transport: h.svc.outbox.Transport()}
@@ -84,18 +80,15 @@ func (h *handler) showOutbox(w http.ResponseWriter, r *http.Request, a desk.Acto
 	f.Before = max(after, 0)
 	page, err := h.svc.outbox.List(ctx, a, f)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	counts, err := h.svc.outbox.Counts(ctx, a)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	users, err := h.svc.outbox.Recipients(ctx, a, page.Items)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	all := 0
 	for _, s := range desk.DeliveryStates {
@@ -137,38 +130,31 @@ func (h *handler) showOutbox(w http.ResponseWriter, r *http.Request, a desk.Acto
 	}
 	v.Nav, v.Data = "outbox", d
 	h.rd.render(w, r, h.log, status, "outbox", v)
+	return nil
 }
 
 // retryNotification queues a message that was set aside again and goes back to the list
 // (in the state the form came from) with a notice; a message that is not set aside (any
 // more) shows the list with the conflict message (409).
-func (h *handler) retryNotification(w http.ResponseWriter, r *http.Request, a desk.Actor) {
-	if !h.requireAdmin(w, r, a) {
-		return
+func (h *handler) retryNotification(w http.ResponseWriter, r *http.Request, a desk.Actor) error {
+	if err := requireAdmin(a); err != nil {
+		return err
 	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		h.fail(w, r, desk.NotFound("notification"))
-		return
-	}
-	if !web.CheckCSRF(r) {
-		h.rd.errorPage(w, r, h.log, http.StatusForbidden, "error.csrf")
-		return
+		return desk.NotFound("notification")
 	}
 	state := r.PostFormValue("state")
-	_, err = h.svc.outbox.Retry(r.Context(), a, id)
-	switch {
-	case err == nil:
-		back := url.Values{"retried": {strconv.FormatInt(id, 10)}}
-		if slices.Contains(desk.DeliveryStates, desk.DeliveryState(state)) {
-			back.Set("state", state)
+	s := submission{form: "retry", title: "outbox.title", conflict: "outbox.not_failed",
+		show: func(v *view, status int) error { return h.showOutbox(w, r, a, v, status, state, 0) }}
+	return h.submit(w, r, s, func() (outcome, error) {
+		if _, err := h.svc.outbox.Retry(r.Context(), a, id); err != nil {
+			return outcome{}, err
 		}
-		http.Redirect(w, r, "/admin/outbox?"+back.Encode(), http.StatusSeeOther)
-	case desk.ErrorCode(err) == desk.ECONFLICT:
-		v := newView(r, h.rd, "outbox.title")
-		v.Alert = v.T("outbox.not_failed")
-		h.showOutbox(w, r, a, v, http.StatusConflict, state, 0)
-	default:
-		h.fail(w, r, err)
-	}
+		back := "/admin/outbox"
+		if slices.Contains(desk.DeliveryStates, desk.DeliveryState(state)) {
+			back += "?" + url.Values{"state": {state}}.Encode()
+		}
+		return outcome{to: back, flash: flash{code: "retried", arg: strconv.FormatInt(id, 10)}}, nil
+	})
 }

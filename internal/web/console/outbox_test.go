@@ -178,7 +178,7 @@ func TestNotificationPreferences(t *testing.T) {
 			"Deze gaan altijd uit", "Melding ontvangen", "Oplossing, te bevestigen of af te wijzen", "Melding gesloten")
 		expectNot(t, p, "Nieuwe melding", "SLA-termijn")
 		p = c.submit("/account/notifications", "/account/notifications", url.Values{})
-		if p.status != http.StatusSeeOther || p.location != "/account/notifications?saved=1" {
+		if p.status != http.StatusSeeOther || p.location != "/account/notifications" {
 			t.Fatalf("save: %d %q\n%s", p.status, p.location, p.body)
 		}
 		p = c.get(p.location)

@@ -2,7 +2,6 @@ package console
 
 import (
 	"net/http"
-	"net/url"
 	"strings"
 
 	"meldpunt/internal/desk"
@@ -16,51 +15,51 @@ type forgotData struct {
 }
 
 // forgotForm asks for the email address to send a reset link to.
-func (h *handler) forgotForm(w http.ResponseWriter, r *http.Request) {
+func (h *handler) forgotForm(w http.ResponseWriter, r *http.Request) error {
 	v := newView(r, h.rd, "forgot.title")
-	v.FormCSRF = h.formToken(w, r)
-	v.Data = forgotData{}
-	h.rd.render(w, r, h.log, http.StatusOK, "forgot", v)
+	return h.showForgot(w, r, v, http.StatusOK, forgotData{})
 }
 
-// forgot makes a reset link. Until Meldpunt sends email, the link goes to the log for an
-// operator to pass on. The answer is the same whether or not the address has an account.
-func (h *handler) forgot(w http.ResponseWriter, r *http.Request) {
-	if !checkFormToken(r) {
-		h.rd.errorPage(w, r, h.log, http.StatusForbidden, "error.csrf")
-		return
+func (h *handler) showForgot(w http.ResponseWriter, r *http.Request, v *view, status int, d forgotData) error {
+	if !d.Sent {
+		v.FormCSRF = h.formToken(w, r)
 	}
-	v := newView(r, h.rd, "forgot.title")
-	v.FormCSRF = h.formToken(w, r)
+	v.Data = d
+	h.rd.render(w, r, h.log, status, "forgot", v)
+	return nil
+}
+
+// errResetsThrottled is the answer to an address that asked for too many reset links.
+var errResetsThrottled = &formAlert{status: http.StatusTooManyRequests, key: "forgot.throttled"}
+
+// forgot makes a reset link, which goes by email. The answer is the same whether or not
+// the address has an account.
+func (h *handler) forgot(w http.ResponseWriter, r *http.Request) error {
 	email := strings.TrimSpace(r.PostFormValue("email"))
+	s := submission{form: "forgot", fields: []fieldRef{fld("email", "email", "forgot.email")}, title: "forgot.title",
+		show: func(v *view, status int) error { return h.showForgot(w, r, v, status, forgotData{}) }}
+	if err := formCut(r); err != nil {
+		return h.refill(r, newView(r, h.rd, s.title), s, err)
+	}
 	if email == "" {
-		v.Form, v.Values = "forgot", r.PostForm
-		v.Errors = map[string]string{"email": v.T("field.required")}
-		v.Alert = v.T("form.check")
-		v.Data = forgotData{}
-		h.rd.render(w, r, h.log, http.StatusUnprocessableEntity, "forgot", v)
-		return
+		return h.refill(r, newView(r, h.rd, s.title), s, &desk.Error{Code: desk.EINVALID,
+			Fields: []desk.FieldError{{Field: "email", Rule: "required", Message: "is required"}}})
 	}
 	addr := web.ClientAddress(r)
 	if h.resets.blocked(addr) {
-		v.Form, v.Values = "forgot", r.PostForm
-		v.Alert = v.T("forgot.throttled")
-		v.Data = forgotData{}
-		h.rd.render(w, r, h.log, http.StatusTooManyRequests, "forgot", v)
-		return
+		return h.refill(r, newView(r, h.rd, s.title), s, errResetsThrottled)
 	}
 	h.resets.fail(addr) // every request counts, found or not
 	link, err := h.svc.identity.RequestPasswordReset(r.Context(), email, addr)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	if link != "" { // the link itself goes by email only: a secret is never logged
 		h.log.InfoContext(r.Context(), "password reset requested", "email", strings.ToLower(email),
 			"request_id", web.RequestID(r.Context()))
 	}
-	v.Data = forgotData{Email: email, Sent: true}
-	h.rd.render(w, r, h.log, http.StatusOK, "forgot", v)
+	// The page itself says the link is on its way: there is no page to go back to.
+	return h.showForgot(w, r, newView(r, h.rd, s.title), http.StatusOK, forgotData{Email: email, Sent: true})
 }
 
 // resetData is the data of the page that sets a new password.
@@ -71,47 +70,47 @@ type resetData struct {
 	MinLength int
 }
 
+// resetFields are the fields of the new-password form.
+var resetFields = []fieldRef{fld("password", "password", "reset.password"), fld("password2", "password2", "reset.password2"), fld("token", "", "")}
+
 // resetForm asks for a new password, twice. The link's token is checked on submit, since
 // looking at it must not use it up.
-func (h *handler) resetForm(w http.ResponseWriter, r *http.Request) {
+func (h *handler) resetForm(w http.ResponseWriter, r *http.Request) error {
 	v := newView(r, h.rd, "reset.title")
-	v.FormCSRF = h.formToken(w, r)
 	tok := r.URL.Query().Get("token")
-	v.Data = resetData{Token: tok, Invalid: tok == "", MinLength: desk.MinPassword}
-	h.rd.render(w, r, h.log, http.StatusOK, "reset", v)
+	return h.showReset(w, r, v, http.StatusOK, resetData{Token: tok, Invalid: tok == "", MinLength: desk.MinPassword})
 }
 
-// reset sets the new password and sends the person to sign in with it.
-func (h *handler) reset(w http.ResponseWriter, r *http.Request) {
-	if !checkFormToken(r) {
-		h.rd.errorPage(w, r, h.log, http.StatusForbidden, "error.csrf")
-		return
-	}
-	v := newView(r, h.rd, "reset.title")
+func (h *handler) showReset(w http.ResponseWriter, r *http.Request, v *view, status int, d resetData) error {
 	v.FormCSRF = h.formToken(w, r)
+	v.Data = d
+	h.rd.render(w, r, h.log, status, "reset", v)
+	return nil
+}
+
+// reset sets the new password and sends the person to sign in with it. The passwords are
+// never shown again; a link that does not work says so instead of the form.
+func (h *handler) reset(w http.ResponseWriter, r *http.Request) error {
 	d := resetData{Token: r.PostFormValue("token"), MinLength: desk.MinPassword}
-	pw, pw2 := r.PostFormValue("password"), r.PostFormValue("password2")
-	var err error
-	if perr := desk.ValidatePassword("password", pw); perr != nil {
-		err = perr
-	} else if pw != pw2 {
-		err = &desk.Error{Code: desk.EINVALID, Fields: []desk.FieldError{{Field: "password2", Rule: "same"}}}
-	} else {
-		_, err = h.svc.identity.ResetPassword(r.Context(), d.Token, pw, web.ClientAddress(r))
-	}
-	if err == nil {
-		http.Redirect(w, r, "/login?done=reset", http.StatusSeeOther)
-		return
-	}
-	errs, alert, ok := formErrors(v, err, "password", "password2", "token")
-	if !ok {
-		h.fail(w, r, err)
-		return
-	}
-	if _, bad := errs["token"]; bad {
-		d.Invalid = true
-		alert = ""
-	}
-	v.Form, v.Errors, v.Alert, v.Values, v.Data = "reset", errs, alert, url.Values{}, d
-	h.rd.render(w, r, h.log, http.StatusUnprocessableEntity, "reset", v)
+	s := submission{form: "reset", fields: resetFields, title: "reset.title",
+		show: func(v *view, status int) error {
+			if _, bad := v.Errors["token"]; bad {
+				d.Invalid, v.Alert, v.Errors = true, "", nil
+			}
+			v.Values = nil // passwords are not sent back
+			return h.showReset(w, r, v, status, d)
+		}}
+	return h.submit(w, r, s, func() (outcome, error) {
+		pw, pw2 := r.PostFormValue("password"), r.PostFormValue("password2")
+		if err := desk.ValidatePassword("password", pw); err != nil {
+			return outcome{}, err
+		}
+		if pw != pw2 {
+			return outcome{}, &desk.Error{Code: desk.EINVALID, Fields: []desk.FieldError{{Field: "password2", Rule: "same"}}}
+		}
+		if _, err := h.svc.identity.ResetPassword(r.Context(), d.Token, pw, web.ClientAddress(r)); err != nil {
+			return outcome{}, err
+		}
+		return outcome{to: "/login", flash: flash{code: "reset"}}, nil
+	})
 }

@@ -51,7 +51,7 @@ func TestPasswordReset(t *testing.T) {
 		newPW := "a brand new password"
 		form := url.Values{"token": {link.Query().Get("token")}, "password": {newPW}, "password2": {newPW}}
 		p = c.submit(resetPage, "/password/reset", form)
-		if p.status != http.StatusSeeOther || p.location != "/login?done=reset" {
+		if p.status != http.StatusSeeOther || p.location != "/login" {
 			t.Fatalf("reset: %d %q\n%s", p.status, p.location, p.body)
 		}
 		expect(t, c.get(p.location), http.StatusOK, "Je wachtwoord is gewijzigd.")

@@ -3,7 +3,6 @@ package console
 import (
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"strconv"
 
@@ -25,101 +24,77 @@ type problem struct {
 	Field, Message, Detail string
 }
 
-// requireAdmin answers 403 and returns false for anyone but an admin.
-func (h *handler) requireAdmin(w http.ResponseWriter, r *http.Request, a desk.Actor) bool {
-	if a.Role != desk.RoleAdmin {
-		h.rd.errorPage(w, r, h.log, http.StatusForbidden, "error.forbidden")
-		return false
-	}
-	return true
-}
-
 // questionnaire shows the current version of the definition and the form to replace it.
-func (h *handler) questionnaire(w http.ResponseWriter, r *http.Request, a desk.Actor) {
-	if !h.requireAdmin(w, r, a) {
-		return
+func (h *handler) questionnaire(w http.ResponseWriter, r *http.Request, a desk.Actor) error {
+	if err := requireAdmin(a); err != nil {
+		return err
 	}
-	v := newView(r, h.rd, "questionnaire.title")
-	if n, err := strconv.Atoi(r.URL.Query().Get("saved")); err == nil && n > 0 {
-		v.Notice = v.T("questionnaire.saved", n)
-	}
-	h.showQuestionnaire(w, r, a, v, http.StatusOK, nil)
+	return h.showQuestionnaire(w, r, a, newView(r, h.rd, "questionnaire.title"), http.StatusOK, nil)
 }
 
-func (h *handler) showQuestionnaire(w http.ResponseWriter, r *http.Request, a desk.Actor, v *view, status int, problems []problem) {
+func (h *handler) showQuestionnaire(w http.ResponseWriter, r *http.Request, a desk.Actor, v *view, status int, problems []problem) error {
 	q, err := h.svc.reports.Questionnaire(r.Context(), a)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	v.Nav = "questionnaire"
 	v.Data = questionnaireData{Q: q, Hash: q.Hash(), Problems: problems, Locales: []desk.Locale{desk.LocaleNL, desk.LocaleEN}}
 	h.rd.render(w, r, h.log, status, "questionnaire", v)
+	return nil
 }
 
 // questionnaireJSON downloads the current definition as JSON, ready to edit and upload.
-func (h *handler) questionnaireJSON(w http.ResponseWriter, r *http.Request, a desk.Actor) {
-	if !h.requireAdmin(w, r, a) {
-		return
+func (h *handler) questionnaireJSON(w http.ResponseWriter, r *http.Request, a desk.Actor) error {
+	if err := requireAdmin(a); err != nil {
+		return err
 	}
 	q, err := h.svc.reports.Questionnaire(r.Context(), a)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	b, err := json.MarshalIndent(q, "", "  ")
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	hd := w.Header()
 	hd.Set("Content-Type", "application/json; charset=utf-8")
 	hd.Set("Content-Disposition", `attachment; filename="questionnaire-v`+strconv.Itoa(q.Version)+`.json"`)
 	hd.Set("Cache-Control", "no-store")
 	_, _ = w.Write(append(b, '\n'))
+	return nil
 }
 
+// questionnaireFields are the replace form's fields.
+var questionnaireFields = []fieldRef{fld("definition", "definition", "questionnaire.file"), fld("text", "text", "questionnaire.text")}
+
 // replaceQuestionnaire stores a new version from an uploaded file (field "definition") or
-// pasted text (field "text"), in YAML or JSON.
-func (h *handler) replaceQuestionnaire(w http.ResponseWriter, r *http.Request, a desk.Actor) {
-	if !h.requireAdmin(w, r, a) {
-		return
-	}
-	done, ok := h.readUpload(w, r)
-	defer done()
-	if !ok {
-		return
+// pasted text (field "text"), in YAML or JSON. What is wrong with a definition is listed
+// above the form, by its path in the definition.
+func (h *handler) replaceQuestionnaire(w http.ResponseWriter, r *http.Request, a desk.Actor) error {
+	if err := requireAdmin(a); err != nil {
+		return err
 	}
 	v := newView(r, h.rd, "questionnaire.title")
-	v.Form, v.Values = "questionnaire", r.PostForm
+	s := submission{form: "questionnaire", fields: questionnaireFields, title: "questionnaire.title",
+		show: func(v *view, status int) error { return h.showQuestionnaire(w, r, a, v, status, nil) }}
+	if err := formCut(r); err != nil {
+		return h.refill(r, v, s, err)
+	}
 	data := []byte(r.PostFormValue("text"))
-	if r.MultipartForm != nil {
-		if fhs := r.MultipartForm.File["definition"]; len(fhs) > 0 && fhs[0].Size > 0 {
-			f, err := fhs[0].Open()
-			if err != nil {
-				h.fail(w, r, err)
-				return
-			}
-			data, err = io.ReadAll(io.LimitReader(f, app.MaxDefinition+1))
-			f.Close()
-			if err != nil {
-				h.fail(w, r, err)
-				return
-			}
-		}
+	if fs := formFiles(r, "definition"); len(fs) > 0 && len(fs[0].Data) > 0 {
+		data = fs[0].Data
 	}
 	q, err := app.ParseQuestionnaire(data)
 	if err == nil {
 		q, err = h.svc.reports.ReplaceQuestionnaire(r.Context(), a, q)
 	}
 	if err == nil {
-		http.Redirect(w, r, "/admin/questionnaire?saved="+strconv.Itoa(q.Version), http.StatusSeeOther)
-		return
+		h.redirect(w, r, outcome{to: "/admin/questionnaire", flash: flash{code: "questionnaire", arg: strconv.Itoa(q.Version)}})
+		return nil
 	}
 	var e *desk.Error
 	if !errors.As(err, &e) || e.Code != desk.EINVALID {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	var ps []problem
 	for _, fe := range e.Fields {
@@ -129,6 +104,6 @@ func (h *handler) replaceQuestionnaire(w http.ResponseWriter, r *http.Request, a
 		}
 		ps = append(ps, p)
 	}
-	v.Alert = v.T("questionnaire.not_saved")
-	h.showQuestionnaire(w, r, a, v, http.StatusUnprocessableEntity, ps)
+	v.Form, v.Values, v.Alert = "questionnaire", r.PostForm, v.T("questionnaire.not_saved")
+	return h.showQuestionnaire(w, r, a, v, http.StatusUnprocessableEntity, ps)
 }

@@ -58,7 +58,7 @@ func TestQuestionnaireAdmin(t *testing.T) {
 			q.Questions[0].Text = desk.Text{desk.LocaleNL: "Werkt de site nog?", desk.LocaleEN: "Does the site still work?"}
 			b, _ := json.Marshal(q)
 			p := admin.uploadForm("/admin/questionnaire", "/admin/questionnaire", url.Values{}, map[string][]file{"definition": {{"q.json", b}}})
-			if p.status != http.StatusSeeOther || p.location != "/admin/questionnaire?saved=2" {
+			if p.status != http.StatusSeeOther || p.location != "/admin/questionnaire" {
 				t.Fatalf("upload: %d %q\n%s", p.status, p.location, p.body)
 			}
 			expect(t, admin.get(p.location), http.StatusOK, "Versie 2 van de vragenlijst is opgeslagen", `<dd id="questionnaire-version">2</dd>`,

@@ -65,13 +65,39 @@ const queueLimit = 50
 // soonest first, paused incidents and those without a deadline last. The query narrows it
 // by client (org), priority, state, kind, owner and assignee; after is the cursor
 // "<deadline in unix ms>_<id>" of the next page.
-func (h *handler) queue(w http.ResponseWriter, r *http.Request, a desk.Actor) {
+func (h *handler) queue(w http.ResponseWriter, r *http.Request, a desk.Actor) error {
 	if !a.Role.IsDesk() {
-		h.rd.errorPage(w, r, h.log, http.StatusForbidden, "error.forbidden")
-		return
+		return errForbidden
 	}
 	ctx := r.Context()
-	q := r.URL.Query()
+	f, d := queueFilter(r.URL.Query())
+	var in queueIn
+	var err error
+	if in.Page, err = h.svc.incidents.Queue(ctx, a, f); err != nil {
+		return err
+	}
+	if in.Orgs, err = h.svc.organisations.List(ctx, a, desk.OrgClient); err != nil {
+		return err
+	}
+	if in.Staff, err = h.staff(ctx, a); err != nil {
+		return err
+	}
+	if in.Suppliers, err = h.svc.suppliers.List(ctx, a, false); err != nil {
+		return err
+	}
+	if in.StaleAfter, err = h.svc.suppliers.StaleAfter(ctx, a); err != nil {
+		return err
+	}
+	in.Now = h.svc.sla.Now()
+	v := newView(r, h.rd, "queue.title")
+	v.Nav, v.Data = "queue", buildQueue(v, f, d, in)
+	h.rd.render(w, r, h.log, http.StatusOK, "queue", v)
+	return nil
+}
+
+// queueFilter reads the queue's query: the filter for the store, and the page's data with
+// the filter as the page shows it (values it does not know are left out).
+func queueFilter(q url.Values) (desk.IncidentFilter, queueData) {
 	d := queueData{Priorities: desk.Priorities, Kinds: []desk.Kind{desk.KindUrgent, desk.KindRegular}}
 	for _, s := range desk.States {
 		if s.Open() {
@@ -103,60 +129,54 @@ func (h *handler) queue(w http.ResponseWriter, r *http.Request, a desk.Actor) {
 	if due, id, ok := parseQueueCursor(q.Get("after")); ok {
 		f.DueAfter, f.DueAfterID = due, id
 	}
-	page, err := h.svc.incidents.Queue(ctx, a, f)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	orgNames, staffNames := map[int64]string{}, map[int64]string{}
-	if d.Orgs, err = h.svc.organisations.List(ctx, a, desk.OrgClient); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	for _, o := range d.Orgs {
+	return f, d
+}
+
+// queueIn is what the queue page shows besides its filter: a page of incidents, the
+// clients, the staff and the suppliers they are named by, the stale times, and now.
+type queueIn struct {
+	Page       app.QueuePage
+	Orgs       []desk.Organisation
+	Staff      []desk.User
+	Suppliers  []desk.Supplier
+	StaleAfter desk.StaleAfter
+	Now        time.Time
+}
+
+// buildQueue makes the queue page's data: a row per incident with its clocks, names and
+// marks, the filter's choices, and the links to the next and the first page (keeping the
+// filter).
+func buildQueue(v *view, f desk.IncidentFilter, d queueData, in queueIn) queueData {
+	d.Orgs, d.Suppliers = in.Orgs, in.Suppliers
+	orgNames, staffNames, supplierNames := map[int64]string{}, map[int64]string{}, map[int64]string{}
+	for _, o := range in.Orgs {
 		orgNames[o.ID] = o.Name
 	}
-	staff, err := h.staff(ctx, a)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	for _, u := range staff {
+	for _, u := range in.Staff {
 		staffNames[u.ID] = u.Name
 		d.Assignees = append(d.Assignees, u)
 		if u.Role.IsDesk() {
 			d.Owners = append(d.Owners, u)
 		}
 	}
-	if d.Suppliers, err = h.svc.suppliers.List(ctx, a, false); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	supplierNames := map[int64]string{}
-	for _, s := range d.Suppliers {
+	for _, s := range in.Suppliers {
 		supplierNames[s.ID] = s.Name
 	}
-	stale, err := h.svc.suppliers.StaleAfter(ctx, a)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	v := newView(r, h.rd, "queue.title")
-	now := h.svc.sla.Now()
 	name := func(id *int64) string {
 		if id == nil {
 			return ""
 		}
 		return staffNames[*id]
 	}
-	for _, inc := range page.Items {
-		s := v.slaOf(inc, now)
-		d.Rows = append(d.Rows, queueRow{Inc: inc, OrgName: orgNames[inc.OrgID], OwnerName: name(inc.OwnerID),
+	for _, inc := range in.Page.Items {
+		s := v.slaOf(inc, in.Now)
+		row := queueRow{Inc: inc, OrgName: orgNames[inc.OrgID], OwnerName: name(inc.OwnerID),
 			AssigneeName: name(inc.AssigneeID), Response: s.Response, Resolve: s.Resolve,
-			Stale: inc.Stale(stale, now), FollowUpPassed: inc.FollowUpPassed(now)})
+			Stale: inc.Stale(in.StaleAfter, in.Now), FollowUpPassed: inc.FollowUpPassed(in.Now)}
 		if inc.SupplierID != nil {
-			d.Rows[len(d.Rows)-1].SupplierName = supplierNames[*inc.SupplierID]
+			row.SupplierName = supplierNames[*inc.SupplierID]
 		}
+		d.Rows = append(d.Rows, row)
 	}
 	filter := url.Values{}
 	for k, val := range map[string]string{"org": d.Org, "priority": d.Priority, "state": d.State, "kind": d.Kind,
@@ -165,12 +185,12 @@ func (h *handler) queue(w http.ResponseWriter, r *http.Request, a desk.Actor) {
 			filter.Set(k, val)
 		}
 	}
-	if page.NextID != 0 {
+	if in.Page.NextID != 0 {
 		next := url.Values{}
 		for k, val := range filter {
 			next[k] = val
 		}
-		next.Set("after", strconv.FormatInt(page.NextDue.UnixMilli(), 10)+"_"+strconv.FormatInt(page.NextID, 10))
+		next.Set("after", strconv.FormatInt(in.Page.NextDue.UnixMilli(), 10)+"_"+strconv.FormatInt(in.Page.NextID, 10))
 		d.NextURL = "/queue?" + next.Encode()
 	}
 	if f.DueAfterID != 0 {
@@ -179,8 +199,7 @@ func (h *handler) queue(w http.ResponseWriter, r *http.Request, a desk.Actor) {
 			d.FirstURL += "?" + filter.Encode()
 		}
 	}
-	v.Nav, v.Data = "queue", d
-	h.rd.render(w, r, h.log, http.StatusOK, "queue", v)
+	return d
 }
 
 // parseQueueCursor reads "<unix ms>_<id>".

@@ -245,6 +245,7 @@ func TestQueueInBrowser(t *testing.T) {
 		t.Errorf("%d rows (%v)", rows, err)
 	}
 	screenshot(t, ctx, "queue-nl")
+	checkA11y(t, ctx, "queue-nl")
 	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`td a[href="/incidents/`+incs[1].Number+`"]`))); err != nil {
 		t.Fatalf("open the incident: %v", err)
 	}
@@ -253,4 +254,5 @@ func TestQueueInBrowser(t *testing.T) {
 		t.Errorf("resolution deadline %q (%v)", resolve, err)
 	}
 	screenshot(t, ctx, "incident-sla-nl")
+	checkA11y(t, ctx, "incident-sla-nl")
 }

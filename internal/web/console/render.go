@@ -100,9 +100,17 @@ type view struct {
 	Errors map[string]string
 	Values url.Values
 	Data   any
+	// Summary lists the messages of a form that failed, at the top of its page; Failed
+	// tells that the page answers a request that failed, so its alert takes the focus.
+	Summary []summaryItem
+	Failed  bool
 
 	zone  *time.Location
 	texts *i18n.Catalog
+	// fields are the fields of the form that failed, in page order, for the summary.
+	fields []fieldRef
+	// flashTaken tells render to remove the flash cookie this page shows.
+	flashTaken bool
 }
 
 // language is one entry of the language switch.
@@ -252,12 +260,34 @@ func (v *view) Err(form, field string) string {
 	return v.Errors[field]
 }
 
+// FocusAlert tells whether the page's alert takes the focus when the page loads: it is
+// the alert of a request that failed (heading the error summary of a form), and no other
+// element may ask for the focus then.
+func (v *view) FocusAlert() bool { return v.Failed && v.Alert != "" }
+
+// setError adds a message to a field of the page's form.
+func (v *view) setError(field, msg string) {
+	if v.Errors == nil {
+		v.Errors = map[string]string{}
+	}
+	v.Errors[field] = msg
+}
+
 // Val returns the input kept for a field of the form that failed, "" for other forms.
 func (v *view) Val(form, field string) string {
 	if v.Form != form {
 		return ""
 	}
 	return v.Values.Get(field)
+}
+
+// pageLocale is the language of the request's page (see i18n.Negotiate).
+func pageLocale(r *http.Request) desk.Locale {
+	var userLocale desk.Locale
+	if u, ok := web.User(r.Context()); ok {
+		userLocale = u.Locale
+	}
+	return i18n.Negotiate(r, userLocale)
 }
 
 // newView starts the view of a request: language, person, and the language switch.
@@ -287,6 +317,7 @@ func newView(r *http.Request, rd *renderer, title string) *view {
 		})
 	}
 	v.Title = v.T(title)
+	v.takeFlash(r)
 	return v
 }
 
@@ -328,6 +359,10 @@ func withLang(u string, l desk.Locale) string {
 // render writes a page with a status. The page is rendered into a buffer first, so a
 // template error becomes a clean 500 instead of half a page.
 func (rd *renderer) render(w http.ResponseWriter, r *http.Request, log *slog.Logger, status int, name string, v *view) {
+	v.Failed = status >= 400
+	if v.Failed && len(v.Errors) > 0 {
+		v.Summary = v.summarize()
+	}
 	var buf bytes.Buffer
 	t, err := rd.page(name)
 	if err == nil {
@@ -341,26 +376,21 @@ func (rd *renderer) render(w http.ResponseWriter, r *http.Request, log *slog.Log
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
+	if v.flashTaken {
+		clearFlash(w)
+	}
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
 }
 
-// WriteError answers a page request with an error page in the request's language: not
-// found, forbidden, too many requests, a conflict, or a generic message with the request id
-// for an internal error (which is logged). A request that needs a sign-in is sent to the
-// sign-in page. texts is the catalog the pages use.
-func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, texts *i18n.Catalog, err error) {
-	rd, rerr := newRenderer(texts, "error")
-	if rerr != nil {
-		log.ErrorContext(r.Context(), "parse error page", "err", rerr)
-		http.Error(w, "internal error; request id "+web.RequestID(r.Context()), http.StatusInternalServerError)
+// writeError answers a page request with an error page in the request's language (see
+// Pages.WriteError).
+func (rd *renderer) writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	var pe *pageError
+	if errors.As(err, &pe) {
+		rd.errorPage(w, r, log, pe.status, pe.key)
 		return
 	}
-	rd.writeError(w, r, log, err)
-}
-
-// writeError is WriteError with the renderer at hand.
-func (rd *renderer) writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
 	p := web.ProblemFor(r, log, err) // logs an internal error with the request id
 	if p.Status == http.StatusUnauthorized {
 		redirectToLogin(w, r)

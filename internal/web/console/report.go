@@ -2,17 +2,15 @@ package console
 
 import (
 	"errors"
-	"io"
-	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
 	"meldpunt/internal/app"
 	"meldpunt/internal/desk"
 	"meldpunt/internal/i18n"
-	"meldpunt/internal/web"
 )
 
 // reportData is the questionnaire page's own data: a client's report, or an agent's phone
@@ -35,8 +33,6 @@ type reportData struct {
 	ProcedureLocale desk.Locale
 	Panel           panel
 	PanelTexts      string
-	// FileErrors are the messages about the files sent; files are not kept on a re-render.
-	FileErrors []string
 	// FilesSent tells that files came with a request that is shown again without them.
 	FilesSent bool
 }
@@ -57,74 +53,6 @@ type optionView struct {
 
 // reportFields are the fields whose messages show next to them; answers.<id> are added.
 var reportFields = []string{"title", "description", "affected", "component_ids", "accept_procedure", "reporter_id", "organisation_id"}
-
-// maxFormMemory is how much of a multipart form is kept in memory; the rest is spooled to
-// temporary files until the request ends.
-const maxFormMemory = 8 << 20
-
-// parseUpload reads a form that may carry files (multipart) or not (urlencoded). The
-// temporary files are removed by the returned function.
-func parseUpload(r *http.Request) (func(), error) {
-	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if ct != "multipart/form-data" {
-		return func() {}, r.ParseForm()
-	}
-	err := r.ParseMultipartForm(maxFormMemory)
-	done := func() {
-		if r.MultipartForm != nil {
-			_ = r.MultipartForm.RemoveAll()
-		}
-	}
-	var tooLarge *http.MaxBytesError
-	if errors.As(err, &tooLarge) {
-		return done, desk.Errorf(desk.ETOOLARGE, "the request is larger than %d bytes", tooLarge.Limit)
-	}
-	if err != nil {
-		return done, desk.Errorf(desk.EMALFORMED, "the form cannot be read")
-	}
-	return done, nil
-}
-
-// readUpload reads a form that may carry files and checks its CSRF token. When either
-// fails it answers the request itself and returns false. done removes temporary files.
-func (h *handler) readUpload(w http.ResponseWriter, r *http.Request) (done func(), ok bool) {
-	done, err := parseUpload(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return done, false
-	}
-	if !web.CheckCSRF(r) {
-		h.rd.errorPage(w, r, h.log, http.StatusForbidden, "error.csrf")
-		return done, false
-	}
-	return done, true
-}
-
-// formFiles returns the files sent in field; the empty part a browser sends when no file
-// was chosen is skipped. Each file is read up to one byte over the limit, so the app can
-// say it is too large without reading all of it.
-func formFiles(r *http.Request, field string) ([]app.File, error) {
-	if r.MultipartForm == nil {
-		return nil, nil
-	}
-	var files []app.File
-	for _, fh := range r.MultipartForm.File[field] {
-		if fh.Filename == "" && fh.Size == 0 {
-			continue
-		}
-		f, err := fh.Open()
-		if err != nil {
-			return nil, err
-		}
-		data, err := io.ReadAll(io.LimitReader(f, desk.MaxAttachment+1))
-		f.Close()
-		if err != nil {
-			return nil, err
-		}
-		files = append(files, app.File{Name: fh.Filename, Data: data})
-	}
-	return files, nil
-}
 
 // fileErrors turns the field errors about files into messages that name the file.
 func fileErrors(v *view, fields []desk.FieldError, files []app.File) []string {
@@ -178,71 +106,87 @@ func answersFrom(form url.Values) desk.Answers {
 }
 
 // reportForm shows the questionnaire to a client; the desk registers reports at /intake.
-func (h *handler) reportForm(w http.ResponseWriter, r *http.Request, a desk.Actor) {
+func (h *handler) reportForm(w http.ResponseWriter, r *http.Request, a desk.Actor) error {
 	if a.Role.IsDesk() {
 		http.Redirect(w, r, "/intake", http.StatusSeeOther)
-		return
+		return nil
 	}
 	if !a.Role.IsClient() {
-		h.rd.errorPage(w, r, h.log, http.StatusForbidden, "error.forbidden")
-		return
+		return errForbidden
 	}
 	v := newView(r, h.rd, "report.title")
-	d := reportData{Action: "/report"}
-	h.showReport(w, r, a, v, http.StatusOK, &d, nil)
+	return h.showReport(w, r, a, v, http.StatusOK, &reportData{Action: "/report"}, nil)
 }
 
 // report checks (step=check) or submits (step=submit) a client's report.
-func (h *handler) report(w http.ResponseWriter, r *http.Request, a desk.Actor) {
+func (h *handler) report(w http.ResponseWriter, r *http.Request, a desk.Actor) error {
 	if !a.Role.IsClient() {
-		h.rd.errorPage(w, r, h.log, http.StatusForbidden, "error.forbidden")
-		return
+		return errForbidden
 	}
-	h.postReport(w, r, a, &reportData{Action: "/report"})
+	return h.postReport(w, r, a, &reportData{Action: "/report"})
 }
 
-// postReport runs the check or the submission of the questionnaire form in d.Action.
-func (h *handler) postReport(w http.ResponseWriter, r *http.Request, a desk.Actor, d *reportData) {
-	done, ok := h.readUpload(w, r)
-	defer done()
-	if !ok {
-		return
-	}
+// postReport runs the check or the submission of the questionnaire form in d.Action. Every
+// answer and value is kept when the page is shown again; the files cannot be (browsers do
+// not let a page fill in a file field), and the page says so.
+func (h *handler) postReport(w http.ResponseWriter, r *http.Request, a desk.Actor, d *reportData) error {
 	ctx := r.Context()
 	title := "report.title"
 	if d.Intake {
 		title = "intake.title"
-	}
-	v := newView(r, h.rd, title)
-	v.Form, v.Values = "report", r.PostForm
-	if d.Intake {
-		if !h.intakeOrg(w, r, a, d, r.PostFormValue("organisation_id")) {
-			return
+		if err := h.intakeOrg(r, a, d, r.PostFormValue("organisation_id")); err != nil {
+			return err
 		}
 		d.ReporterID, _ = strconv.ParseInt(r.PostFormValue("reporter_id"), 10, 64)
 	}
+	v := newView(r, h.rd, title)
+	v.Form, v.Values = "report", r.PostForm
 	d.ComponentID, _ = strconv.ParseInt(r.PostFormValue("component_id"), 10, 64)
 	answers := answersFrom(r.PostForm)
-	files, err := formFiles(r, "files")
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
+	files := formFiles(r, "files")
 	d.FilesSent = len(files) > 0
+	if err := formCut(r); err != nil {
+		q, qerr := h.svc.reports.Questionnaire(ctx, a)
+		if qerr != nil {
+			return qerr
+		}
+		v.Errors, v.Alert = reportErrors(v, err.(*desk.Error), q, files)
+		return h.showReport(w, r, a, v, http.StatusRequestEntityTooLarge, d, answers)
+	}
 	if r.PostFormValue("step") != "submit" {
 		// The check: the verdict for these answers, and every answer kept.
-		h.showReport(w, r, a, v, http.StatusOK, d, answers)
-		return
+		return h.showReport(w, r, a, v, http.StatusOK, d, answers)
 	}
-	locale, ok := i18n.Parse(r.PostFormValue("procedure_locale"))
+	inc, _, err := h.svc.reports.Submit(ctx, a, reportInputFrom(r.PostForm, answers, files, d, v.Locale))
+	if err == nil {
+		// The incident's page confirms the report (confirmView): that is its flash.
+		http.Redirect(w, r, incidentURL(inc)+"?submitted=1", http.StatusSeeOther)
+		return nil
+	}
+	var e *desk.Error
+	if !errors.As(err, &e) || e.Code != desk.EINVALID {
+		return err
+	}
+	q, err := h.svc.reports.Questionnaire(ctx, a)
+	if err != nil {
+		return err
+	}
+	v.Errors, v.Alert = reportErrors(v, e, q, files)
+	return h.showReport(w, r, a, v, http.StatusUnprocessableEntity, d, answers)
+}
+
+// reportInputFrom reads a submitted report from its form: the answers, the other fields
+// and the files; an intake is by phone, for the organisation and reporter d names.
+func reportInputFrom(form url.Values, answers desk.Answers, files []app.File, d *reportData, pageLocale desk.Locale) app.ReportInput {
+	locale, ok := i18n.Parse(form.Get("procedure_locale"))
 	if !ok {
-		locale = v.Locale
+		locale = pageLocale
 	}
 	in := app.ReportInput{
-		Answers: answers, Affected: r.PostFormValue("affected"),
-		Title: r.PostFormValue("title"), Description: r.PostFormValue("description"),
-		Accept: r.PostFormValue("accept_procedure") != "", Locale: locale,
-		ProcedureHash: r.PostFormValue("procedure_hash"), Files: files,
+		Answers: answers, Affected: form.Get("affected"),
+		Title: form.Get("title"), Description: form.Get("description"),
+		Accept: form.Get("accept_procedure") != "", Locale: locale,
+		ProcedureHash: form.Get("procedure_hash"), Files: files,
 	}
 	if d.ComponentID > 0 {
 		in.ComponentIDs = []int64{d.ComponentID}
@@ -253,31 +197,22 @@ func (h *handler) postReport(w http.ResponseWriter, r *http.Request, a desk.Acto
 			in.ReporterID = &d.ReporterID
 		}
 	}
-	inc, _, err := h.svc.reports.Submit(ctx, a, in)
-	if err == nil {
-		http.Redirect(w, r, incidentURL(inc)+"?submitted=1", http.StatusSeeOther)
-		return
-	}
-	var e *desk.Error
-	if !errors.As(err, &e) || e.Code != desk.EINVALID {
-		h.fail(w, r, err)
-		return
-	}
-	fields := append([]string{}, reportFields...)
-	for id := range answers {
-		fields = append(fields, "answers."+id)
-	}
-	q, qerr := h.svc.reports.Questionnaire(ctx, a)
-	if qerr != nil {
-		h.fail(w, r, qerr)
-		return
-	}
+	return in
+}
+
+// reportErrors turns the error of a report (EINVALID from the app, or ETOOLARGE from the
+// form) into the messages next to the fields of the questionnaire page, and the alert.
+// The files' messages name each file.
+func reportErrors(v *view, e *desk.Error, q desk.Questionnaire, files []app.File) (map[string]string, string) {
+	fields := append([]string{"files"}, reportFields...)
 	for _, qu := range q.Questions {
 		fields = append(fields, "answers."+qu.ID)
 	}
 	var rest []desk.FieldError
 	for _, fe := range e.Fields {
 		switch {
+		case fe.Field == "files" && fe.Rule == "too_large":
+			rest = append(rest, fe)
 		case fe.Field == "files" || strings.HasPrefix(fe.Field, "files["):
 		case strings.HasPrefix(fe.Field, "component_ids["):
 			fe.Field = "component_ids"
@@ -289,9 +224,10 @@ func (h *handler) postReport(w http.ResponseWriter, r *http.Request, a desk.Acto
 			rest = append(rest, fe)
 		}
 	}
-	errs, alert, _ := formErrors(v, &desk.Error{Code: desk.EINVALID, Fields: rest}, fields...)
+	errs, alert, _ := formErrors(v, &desk.Error{Code: e.Code, Fields: rest}, fields...)
 	for f, fe := range fieldsByName(rest) {
 		switch {
+		case fe.Rule == "too_large":
 		case fe.Field == "accept_procedure" && fe.Rule == "current":
 			errs[f] = v.T("report.procedure_changed")
 		case fe.Field == "accept_procedure":
@@ -304,9 +240,10 @@ func (h *handler) postReport(w http.ResponseWriter, r *http.Request, a desk.Acto
 			errs[f] = v.T("report.component_unknown")
 		}
 	}
-	d.FileErrors = fileErrors(v, e.Fields, files)
-	v.Errors, v.Alert = errs, alert
-	h.showReport(w, r, a, v, http.StatusUnprocessableEntity, d, answers)
+	if msgs := fileErrors(v, e.Fields, files); len(msgs) > 0 && errs["files"] == "" {
+		errs["files"] = strings.Join(msgs, " ")
+	}
+	return errs, alert
 }
 
 // fieldsByName returns the first error of each field.
@@ -320,110 +257,141 @@ func fieldsByName(fs []desk.FieldError) map[string]desk.FieldError {
 	return m
 }
 
-// showReport renders the questionnaire with the answers given (nil: none yet), the
-// verdict they give, the components, and the procedure to accept.
-func (h *handler) showReport(w http.ResponseWriter, r *http.Request, a desk.Actor, v *view, status int, d *reportData, answers desk.Answers) {
-	ctx := r.Context()
-	q, err := h.svc.reports.Questionnaire(ctx, a)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	orgID := a.OrgID
-	if d.Intake {
-		orgID = d.Org.ID
-	}
-	if d.Components, err = h.svc.components.List(ctx, a, orgID); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	provider, err := h.svc.organisations.ProviderName(ctx)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
+// reportIn is what the questionnaire page is built from, besides the view: the
+// questionnaire, the answers given (nil: none yet), the organisation's components, the
+// provider's name for the procedure, and whether this is the check step (which names
+// the required questions still open).
+type reportIn struct {
+	Q          desk.Questionnaire
+	Answers    desk.Answers
+	Components []desk.Component
+	Provider   string
+	Check      bool
+}
+
+// buildReport fills the questionnaire page's data d from in: the questions in the page's
+// language with the answers kept, the procedure to accept, and the panel of a report not
+// yet complete. It returns how many required questions are still open; when none is, the
+// caller adds the verdict (withVerdict). After a failed form, v holds its messages; the
+// check step adds its own.
+func buildReport(v *view, d *reportData, in reportIn) (missing int) {
+	d.Components = in.Components
 	d.ProcedureLocale = v.Locale
-	d.Procedure, d.ProcedureHash = desk.Procedure(v.Locale, provider)
+	d.Procedure, d.ProcedureHash = desk.Procedure(v.Locale, in.Provider)
+	d.Questions = nil
 	var required []string
-	missing := 0
-	for _, qu := range q.Questions {
-		qv := questionView{ID: qu.ID, Text: qu.Text.In(v.Locale), Help: qu.Help.In(v.Locale), Kind: qu.Kind,
-			Required: qu.Required, Error: v.Err("report", "answers."+qu.ID)}
+	for _, qu := range in.Q.Questions {
+		qv := questionView{ID: qu.ID, Text: qu.Text.In(v.Locale), Help: qu.Help.In(v.Locale), Kind: qu.Kind, Required: qu.Required}
 		opts := qu.Options
 		if qu.Kind == desk.QuestionYesNo {
 			opts = []desk.Option{{ID: "yes", Text: desk.Text{v.Locale: v.T("report.yes")}}, {ID: "no", Text: desk.Text{v.Locale: v.T("report.no")}}}
 		}
 		for _, o := range opts {
-			checked := false
-			for _, s := range answers[qu.ID] {
-				checked = checked || s == o.ID
-			}
-			qv.Options = append(qv.Options, optionView{ID: o.ID, Text: o.Text.In(v.Locale), Checked: checked})
+			qv.Options = append(qv.Options, optionView{ID: o.ID, Text: o.Text.In(v.Locale), Checked: slices.Contains(in.Answers[qu.ID], o.ID)})
 		}
 		if qu.Required {
 			required = append(required, qu.ID)
-			if len(answers[qu.ID]) == 0 {
+			if len(in.Answers[qu.ID]) == 0 {
 				missing++
+				if in.Check && in.Answers != nil {
+					v.setError("answers."+qu.ID, v.T("report.answer_required"))
+				}
 			}
 		}
 		d.Questions = append(d.Questions, qv)
 	}
+	for i := range d.Questions {
+		d.Questions[i].Error = v.Err("report", "answers."+d.Questions[i].ID)
+	}
 	d.Required = strings.Join(required, " ")
-	d.PanelTexts = v.panelTexts(q)
+	d.PanelTexts = v.panelTexts(in.Q)
 	d.Panel = v.pendingPanel(-1)
-	if answers != nil {
+	if in.Answers != nil {
 		d.Panel = v.pendingPanel(missing)
-		if missing == 0 {
-			vd, err := h.svc.reports.Evaluate(ctx, a, orgID, answers)
-			switch {
-			case err == nil:
-				d.Panel = v.verdictPanel(q, vd.Evaluation, orgID != 0, vd.Promise)
-			case desk.ErrorCode(err) == desk.EINVALID:
-				// Unknown options: the messages show next to the questions.
-				var e *desk.Error
-				errors.As(err, &e)
-				if v.Errors == nil {
-					v.Errors = map[string]string{}
-				}
-				for _, fe := range e.Fields {
-					if _, ok := v.Errors[fe.Field]; !ok {
-						v.Errors[fe.Field] = v.T("field.one_of")
-					}
-				}
-				for i := range d.Questions {
-					d.Questions[i].Error = v.Err("report", "answers."+d.Questions[i].ID)
-				}
-			default:
-				h.fail(w, r, err)
-				return
-			}
-		} else if r.PostFormValue("step") != "submit" {
-			// The check names the questions still to answer.
-			if v.Errors == nil {
-				v.Errors = map[string]string{}
-			}
-			for i, qu := range d.Questions {
-				if qu.Required && len(answers[qu.ID]) == 0 {
-					v.Errors["answers."+qu.ID] = v.T("report.answer_required")
-					d.Questions[i].Error = v.Errors["answers."+qu.ID]
-				}
+	}
+	return missing
+}
+
+// withVerdict adds the verdict of complete answers to the page: the panel, or, when the
+// answers name options that do not exist (EINVALID), the messages at those questions.
+func (d *reportData) withVerdict(v *view, q desk.Questionnaire, vd app.Verdict, err error, promise bool) error {
+	switch {
+	case err == nil:
+		d.Panel = v.verdictPanel(q, vd.Evaluation, promise, vd.Promise)
+	case desk.ErrorCode(err) == desk.EINVALID:
+		var e *desk.Error
+		errors.As(err, &e)
+		for _, fe := range e.Fields {
+			if v.Err("report", fe.Field) == "" {
+				v.setError(fe.Field, v.T("field.one_of"))
 			}
 		}
+		for i := range d.Questions {
+			d.Questions[i].Error = v.Err("report", "answers."+d.Questions[i].ID)
+		}
+	default:
+		return err
 	}
+	return nil
+}
+
+// reportFieldRefs lists the questionnaire form's fields in page order, for the summary.
+func reportFieldRefs(d *reportData) []fieldRef {
+	var fs []fieldRef
+	if d.Intake {
+		fs = append(fs, fld("reporter_id", "reporter_id", "intake.person"))
+	}
+	for _, q := range d.Questions {
+		fs = append(fs, fieldRef{Name: "answers." + q.ID, ID: "q-" + q.ID + "-0", Text: q.Text})
+	}
+	return append(fs, fld("component_ids", "component_id", "report.component"), fld("affected", "affected", "report.affected"),
+		fld("title", "title", "report.subject"), fld("description", "description", "report.description"),
+		fld("accept_procedure", "accept_procedure", "report.procedure"), fld("files", "files", "report.files"))
+}
+
+// showReport renders the questionnaire with the answers given (nil: none yet), the
+// verdict they give, the components, and the procedure to accept.
+func (h *handler) showReport(w http.ResponseWriter, r *http.Request, a desk.Actor, v *view, status int, d *reportData, answers desk.Answers) error {
+	ctx := r.Context()
+	q, err := h.svc.reports.Questionnaire(ctx, a)
+	if err != nil {
+		return err
+	}
+	orgID := a.OrgID
+	if d.Intake {
+		orgID = d.Org.ID
+	}
+	comps, err := h.svc.components.List(ctx, a, orgID)
+	if err != nil {
+		return err
+	}
+	provider, err := h.svc.organisations.ProviderName(ctx)
+	if err != nil {
+		return err
+	}
+	check := r.Method == http.MethodPost && r.PostFormValue("step") != "submit"
+	missing := buildReport(v, d, reportIn{Q: q, Answers: answers, Components: comps, Provider: provider, Check: check})
+	if answers != nil && missing == 0 {
+		vd, err := h.svc.reports.Evaluate(ctx, a, orgID, answers)
+		if err := d.withVerdict(v, q, vd, err, orgID != 0); err != nil {
+			return err
+		}
+	}
+	v.fields = reportFieldRefs(d)
 	// The language switch returns to a fresh questionnaire: answers are not carried over.
 	v.Nav, v.Data, v.Here = "report", d, "/report"
 	if d.Intake {
 		v.Nav, v.Here = "intake", "/intake?org="+strconv.FormatInt(d.Org.ID, 10)
 	}
 	h.rd.render(w, r, h.log, status, "report", v)
+	return nil
 }
 
 // intakeForm shows the phone intake: first the client organisation (?org=), then the
 // person who called and the questionnaire.
-func (h *handler) intakeForm(w http.ResponseWriter, r *http.Request, a desk.Actor) {
+func (h *handler) intakeForm(w http.ResponseWriter, r *http.Request, a desk.Actor) error {
 	if !a.Role.IsDesk() {
-		h.rd.errorPage(w, r, h.log, http.StatusForbidden, "error.forbidden")
-		return
+		return errForbidden
 	}
 	v := newView(r, h.rd, "intake.title")
 	d := &reportData{Action: "/intake", Intake: true}
@@ -431,50 +399,51 @@ func (h *handler) intakeForm(w http.ResponseWriter, r *http.Request, a desk.Acto
 	if org == "" {
 		orgs, err := h.svc.organisations.List(r.Context(), a, desk.OrgClient)
 		if err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 		d.Orgs = orgs
 		v.Nav, v.Data = "intake", d
-		h.rd.render(w, r, h.log, http.StatusOK, "intake", v)
-		return
+		status := http.StatusOK
+		if r.URL.Query().Has("org") { // the form was sent without a choice
+			status, v.Form, v.Alert = http.StatusUnprocessableEntity, "intake", v.T("form.check")
+			v.fields = []fieldRef{fld("org", "org", "intake.org")}
+			v.setError("org", v.T("field.required"))
+		}
+		h.rd.render(w, r, h.log, status, "intake", v)
+		return nil
 	}
-	if !h.intakeOrg(w, r, a, d, org) {
-		return
+	if err := h.intakeOrg(r, a, d, org); err != nil {
+		return err
 	}
-	h.showReport(w, r, a, v, http.StatusOK, d, nil)
+	return h.showReport(w, r, a, v, http.StatusOK, d, nil)
 }
 
 // intake checks or registers a report taken by phone.
-func (h *handler) intake(w http.ResponseWriter, r *http.Request, a desk.Actor) {
+func (h *handler) intake(w http.ResponseWriter, r *http.Request, a desk.Actor) error {
 	if !a.Role.IsDesk() {
-		h.rd.errorPage(w, r, h.log, http.StatusForbidden, "error.forbidden")
-		return
+		return errForbidden
 	}
-	h.postReport(w, r, a, &reportData{Action: "/intake", Intake: true})
+	return h.postReport(w, r, a, &reportData{Action: "/intake", Intake: true})
 }
 
-// intakeOrg sets the client organisation of an intake and its people; it answers the
-// request itself (and returns false) when the organisation is not a client.
-func (h *handler) intakeOrg(w http.ResponseWriter, r *http.Request, a desk.Actor, d *reportData, org string) bool {
+// intakeOrg sets the client organisation of an intake and its people; an organisation that
+// is not a client is not found.
+func (h *handler) intakeOrg(r *http.Request, a desk.Actor, d *reportData, org string) error {
 	ctx := r.Context()
 	id, err := strconv.ParseInt(org, 10, 64)
 	if err != nil || id <= 0 {
-		h.fail(w, r, desk.NotFound("organisation"))
-		return false
+		return desk.NotFound("organisation")
 	}
 	o, err := h.svc.organisations.Get(ctx, a, id)
 	if err == nil && o.Kind != desk.OrgClient {
 		err = desk.NotFound("organisation")
 	}
 	if err != nil {
-		h.fail(w, r, err)
-		return false
+		return err
 	}
 	us, err := h.svc.identity.Users(ctx, a, app.UserFilter{OrgID: id})
 	if err != nil {
-		h.fail(w, r, err)
-		return false
+		return err
 	}
 	d.Org = o
 	for _, u := range us {
@@ -482,5 +451,5 @@ func (h *handler) intakeOrg(w http.ResponseWriter, r *http.Request, a desk.Actor
 			d.People = append(d.People, u)
 		}
 	}
-	return true
+	return nil
 }

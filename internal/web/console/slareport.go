@@ -78,10 +78,9 @@ func mayReadSLAReports(a desk.Actor) bool { return a.Role.IsDesk() || a.Role == 
 
 // slaReport shows the SLA report of a client for a month: the desk picks the client, a
 // client admin sees their own organisation's; both pick the month.
-func (h *handler) slaReport(w http.ResponseWriter, r *http.Request, a desk.Actor) {
+func (h *handler) slaReport(w http.ResponseWriter, r *http.Request, a desk.Actor) error {
 	if !mayReadSLAReports(a) {
-		h.rd.errorPage(w, r, h.log, http.StatusForbidden, "error.forbidden")
-		return
+		return errForbidden
 	}
 	ctx := r.Context()
 	org, m, badMonth := h.slaReportQuery(r, a)
@@ -93,21 +92,18 @@ func (h *handler) slaReport(w http.ResponseWriter, r *http.Request, a desk.Actor
 	if a.Role.IsDesk() {
 		orgs, err := h.svc.organisations.List(ctx, a, desk.OrgClient)
 		if err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 		d.Orgs = orgs
 	}
 	if org != 0 {
 		rep, err := h.svc.sla.Report(ctx, a, org, m)
 		if err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 		o, err := h.svc.organisations.Get(ctx, a, org)
 		if err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 		d.Org, d.OrgName, d.Report = strconv.FormatInt(org, 10), o.Name, &rep
 		h.fillSLAReport(v, &d, rep)
@@ -122,6 +118,7 @@ func (h *handler) slaReport(w http.ResponseWriter, r *http.Request, a desk.Actor
 	d.PrevURL, d.NextURL, d.CSVURL = link("/reports/sla", m.Prev()), link("/reports/sla", m.Next()), link("/reports/sla.csv", m)
 	v.Nav, v.Data = "reports", d
 	h.rd.render(w, r, h.log, http.StatusOK, "slareport", v)
+	return nil
 }
 
 // fillSLAReport formats the report for the page and draws its charts.
@@ -215,28 +212,25 @@ func (v *view) openTime(d time.Duration) string {
 }
 
 // slaReportCSV answers the report as a CSV download (see desk.SLAReport.WriteCSV).
-func (h *handler) slaReportCSV(w http.ResponseWriter, r *http.Request, a desk.Actor) {
+func (h *handler) slaReportCSV(w http.ResponseWriter, r *http.Request, a desk.Actor) error {
 	if !mayReadSLAReports(a) {
-		h.rd.errorPage(w, r, h.log, http.StatusForbidden, "error.forbidden")
-		return
+		return errForbidden
 	}
 	org, m, badMonth := h.slaReportQuery(r, a)
 	if badMonth || org == 0 {
-		h.rd.errorPage(w, r, h.log, http.StatusNotFound, "error.not_found")
-		return
+		return desk.NotFound("report")
 	}
 	rep, err := h.svc.sla.Report(r.Context(), a, org, m)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	var b bytes.Buffer
 	if err := rep.WriteCSV(&b); err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="sla-%d-%s.csv"`, rep.OrgID, rep.Month))
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write(b.Bytes())
+	return nil
 }

@@ -30,42 +30,40 @@ type solutionData struct {
 
 // solution shows the solution with the Confirm and Reject forms, or why the link does not
 // work (any more).
-func (h *handler) solution(w http.ResponseWriter, r *http.Request) {
+func (h *handler) solution(w http.ResponseWriter, r *http.Request) error {
 	token := r.PathValue("token")
 	sv, err := h.svc.incidents.SolutionByLink(r.Context(), token)
 	if err != nil {
-		h.solutionProblem(w, r, token, err)
-		return
+		return h.solutionProblem(w, r, token, err)
 	}
-	h.showSolution(w, r, nil, http.StatusOK, solutionData{Token: token, View: sv})
+	return h.showSolution(w, r, nil, http.StatusOK, solutionData{Token: token, View: sv})
 }
 
-// reactToSolution confirms or rejects the solution. A link that is done shows what became
-// of the incident (409); a rejection without a reason shows the form again with the error
-// next to the field and the text kept.
-func (h *handler) reactToSolution(w http.ResponseWriter, r *http.Request) {
+// reactToSolution confirms or rejects the solution, and answers with what became of the
+// incident (the link is used then, so there is no form to go back to). A link that is done
+// shows what became of the incident (409); a rejection without a reason shows the form
+// again with the error next to the field and the text kept.
+func (h *handler) reactToSolution(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	token := r.PathValue("token")
 	sv, err := h.svc.incidents.SolutionByLink(ctx, token)
 	if err != nil {
-		h.solutionProblem(w, r, token, err)
-		return
+		return h.solutionProblem(w, r, token, err)
 	}
 	d := solutionData{Token: token, View: sv}
 	if sv.State != app.SolutionLinkOpen {
-		h.showSolution(w, r, nil, http.StatusConflict, d)
-		return
+		return h.showSolution(w, r, nil, http.StatusConflict, d)
 	}
-	if !checkFormToken(r) {
-		h.rd.errorPage(w, r, h.log, http.StatusForbidden, "error.csrf")
-		return
+	s := submission{form: "reject", fields: []fieldRef{fld("reason", "reason", "decide.reason")}, title: "solution_link.title",
+		show: func(v *view, status int) error { return h.showSolution(w, r, v, status, d) }}
+	v := newView(r, h.rd, s.title)
+	if err := formCut(r); err != nil {
+		return h.refill(r, v, s, err)
 	}
-	v := newView(r, h.rd, "solution_link.title")
 	action := r.PostFormValue("action")
 	if action != "confirm" && action != "reject" {
 		v.Alert = v.T("form.check")
-		h.showSolution(w, r, v, http.StatusUnprocessableEntity, d)
-		return
+		return h.showSolution(w, r, v, http.StatusUnprocessableEntity, d)
 	}
 	inc, err := h.svc.incidents.ReactToSolution(ctx, token, action == "confirm", r.PostFormValue("reason"), web.ClientAddress(r))
 	switch desk.ErrorCode(err) {
@@ -74,41 +72,36 @@ func (h *handler) reactToSolution(w http.ResponseWriter, r *http.Request) {
 		if inc.State != desk.StateClosed {
 			d.Outcome = "reopened"
 		}
-		h.showSolution(w, r, nil, http.StatusOK, d)
+		return h.showSolution(w, r, nil, http.StatusOK, d)
 	case desk.EINVALID:
-		errs, alert, _ := formErrors(v, err, "reason")
-		v.Form, v.Errors, v.Alert, v.Values = "reject", errs, alert, r.PostForm
-		h.showSolution(w, r, v, http.StatusUnprocessableEntity, d)
+		return h.refill(r, v, s, err)
 	case desk.ECONFLICT: // used in the meantime
 		if d.View, err = h.svc.incidents.SolutionByLink(ctx, token); err != nil {
-			h.solutionProblem(w, r, token, err)
-			return
+			return h.solutionProblem(w, r, token, err)
 		}
-		h.showSolution(w, r, nil, http.StatusConflict, d)
+		return h.showSolution(w, r, nil, http.StatusConflict, d)
 	case desk.EUNAUTHORIZED:
-		h.solutionProblem(w, r, token, err)
-	default:
-		h.fail(w, r, err)
+		return h.solutionProblem(w, r, token, err)
 	}
+	return err
 }
 
 // solutionProblem answers a link that cannot be used: a damaged or forged one as not found
 // (404), an expired one as gone (410), both with the way to sign in instead.
-func (h *handler) solutionProblem(w http.ResponseWriter, r *http.Request, token string, err error) {
+func (h *handler) solutionProblem(w http.ResponseWriter, r *http.Request, token string, err error) error {
 	d := solutionData{Token: token, Problem: "invalid", SignIn: "/login"}
 	status := http.StatusNotFound
 	switch {
 	case errors.Is(err, app.ErrSolutionLinkExpired):
 		d.Problem, status = "expired", http.StatusGone
 	case desk.ErrorCode(err) != desk.EUNAUTHORIZED:
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.showSolution(w, r, nil, status, d)
+	return h.showSolution(w, r, nil, status, d)
 }
 
 // showSolution renders the page of d in v (a new view when nil), titled for what it says.
-func (h *handler) showSolution(w http.ResponseWriter, r *http.Request, v *view, status int, d solutionData) {
+func (h *handler) showSolution(w http.ResponseWriter, r *http.Request, v *view, status int, d solutionData) error {
 	title := "solution_link.title"
 	switch {
 	case d.Problem != "":
@@ -135,4 +128,5 @@ func (h *handler) showSolution(w http.ResponseWriter, r *http.Request, v *view, 
 	}
 	v.Data = d
 	h.rd.render(w, r, h.log, status, "solution", v)
+	return nil
 }

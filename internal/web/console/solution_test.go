@@ -115,7 +115,8 @@ func TestSolutionLinkPage(t *testing.T) {
 		for _, link := range []string{confirm, reject} {
 			expect(t, c.get(link), http.StatusOK, "Al afgehandeld", "Melding "+inc.Number+" is nu: Gesloten.")
 		}
-		p = c.post(confirm, url.Values{"action": {"confirm"}, "csrf": {"whatever"}})
+		expect(t, c.post(confirm, url.Values{"action": {"confirm"}, "csrf": {"whatever"}}), http.StatusForbidden)
+		p = c.post(confirm, url.Values{"action": {"confirm"}, "csrf": {csrfFor(t, c.get("/password/forgot"), "/password/forgot")}})
 		expect(t, p, http.StatusConflict, "Al afgehandeld")
 		if e.state(inc.ID).Version != now.Version {
 			t.Error("a used link changed the incident")
@@ -160,7 +161,8 @@ func TestSolutionLinkRejectAndRefusals(t *testing.T) {
 				p := cl.get(link)
 				expect(t, p, http.StatusNotFound, "Log in om de melding te zien", `href="/login"`)
 				expectNot(t, p, "Second try.", inc.Title)
-				p = cl.post(link, url.Values{"action": {"confirm"}, "csrf": {"x"}})
+				expect(t, cl.post(link, url.Values{"action": {"confirm"}, "csrf": {"x"}}), http.StatusForbidden)
+				p = cl.post(link, url.Values{"action": {"confirm"}, "csrf": {csrfFor(t, cl.get("/password/forgot"), "/password/forgot")}})
 				expect(t, p, http.StatusNotFound, "Deze link werkt niet")
 			}
 		}

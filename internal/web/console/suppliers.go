@@ -2,12 +2,10 @@ package console
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 
 	"meldpunt/internal/app"
 	"meldpunt/internal/desk"
-	"meldpunt/internal/web"
 )
 
 // supplierFields are the fields of a supplier's form whose errors show next to them.
@@ -59,36 +57,18 @@ func supplierFormFor(v *view, form string, s desk.Supplier) supplierFormData {
 	return d
 }
 
-// requireDeskView answers 403 and returns false for anyone but an admin or an agent: the
-// configuration pages agents may read.
-func (h *handler) requireDeskView(w http.ResponseWriter, r *http.Request, a desk.Actor) bool {
-	if !a.Role.IsDesk() {
-		h.rd.errorPage(w, r, h.log, http.StatusForbidden, "error.forbidden")
-		return false
-	}
-	return true
-}
-
 // suppliers lists the external parties, with forms to add and change them for admins.
-func (h *handler) suppliers(w http.ResponseWriter, r *http.Request, a desk.Actor) {
-	if !h.requireDeskView(w, r, a) {
-		return
+func (h *handler) suppliers(w http.ResponseWriter, r *http.Request, a desk.Actor) error {
+	if err := requireDesk(a); err != nil {
+		return err
 	}
-	v := newView(r, h.rd, "suppliers.title")
-	switch q := r.URL.Query(); {
-	case q.Get("created") != "":
-		v.Notice = v.T("suppliers.created", q.Get("created"))
-	case q.Get("saved") != "":
-		v.Notice = v.T("suppliers.saved", q.Get("saved"))
-	}
-	h.showSuppliers(w, r, a, v, http.StatusOK)
+	return h.showSuppliers(w, r, a, newView(r, h.rd, "suppliers.title"), http.StatusOK)
 }
 
-func (h *handler) showSuppliers(w http.ResponseWriter, r *http.Request, a desk.Actor, v *view, status int) {
+func (h *handler) showSuppliers(w http.ResponseWriter, r *http.Request, a desk.Actor, v *view, status int) error {
 	ss, err := h.svc.suppliers.List(r.Context(), a, false)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	v.Nav = "suppliers"
 	d := suppliersData{Suppliers: ss, CanEdit: a.Role == desk.RoleAdmin}
@@ -100,6 +80,7 @@ func (h *handler) showSuppliers(w http.ResponseWriter, r *http.Request, a desk.A
 	}
 	v.Data = d
 	h.rd.render(w, r, h.log, status, "suppliers", v)
+	return nil
 }
 
 // supplierForm reads a supplier's fields from a posted form.
@@ -111,55 +92,45 @@ func supplierForm(r *http.Request) desk.Supplier {
 	}
 }
 
+// supplierSubmission is the form of a supplier (form "supplier-new" or "supplier-<id>"):
+// it shows the list again with the messages next to that form's fields.
+func (h *handler) supplierSubmission(w http.ResponseWriter, r *http.Request, a desk.Actor, form string) submission {
+	var fs []fieldRef
+	for _, f := range supplierFields {
+		fs = append(fs, fld(f, form+"-"+f, "suppliers."+f))
+	}
+	return submission{form: form, fields: fs, title: "suppliers.title",
+		show: func(v *view, status int) error { return h.showSuppliers(w, r, a, v, status) }}
+}
+
 // createSupplier adds a supplier; invalid input shows the list again with the messages
 // next to the fields of the new supplier's form.
-func (h *handler) createSupplier(w http.ResponseWriter, r *http.Request, a desk.Actor) {
-	if !h.requireAdmin(w, r, a) {
-		return
+func (h *handler) createSupplier(w http.ResponseWriter, r *http.Request, a desk.Actor) error {
+	if err := requireAdmin(a); err != nil {
+		return err
 	}
-	if !web.CheckCSRF(r) {
-		h.rd.errorPage(w, r, h.log, http.StatusForbidden, "error.csrf")
-		return
-	}
-	s := supplierForm(r)
-	s.Active = true
-	s, err := h.svc.suppliers.Create(r.Context(), a, s)
-	h.afterSupplier(w, r, a, "supplier-new", "created", s, err)
+	return h.submit(w, r, h.supplierSubmission(w, r, a, "supplier-new"), func() (outcome, error) {
+		s := supplierForm(r)
+		s.Active = true
+		s, err := h.svc.suppliers.Create(r.Context(), a, s)
+		return outcome{to: "/suppliers", flash: flash{code: "supplier_created", arg: s.Name}}, err
+	})
 }
 
 // updateSupplier changes a supplier, including whether it is active.
-func (h *handler) updateSupplier(w http.ResponseWriter, r *http.Request, a desk.Actor) {
-	if !h.requireAdmin(w, r, a) {
-		return
+func (h *handler) updateSupplier(w http.ResponseWriter, r *http.Request, a desk.Actor) error {
+	if err := requireAdmin(a); err != nil {
+		return err
 	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		h.fail(w, r, desk.NotFound("supplier"))
-		return
+		return desk.NotFound("supplier")
 	}
-	if !web.CheckCSRF(r) {
-		h.rd.errorPage(w, r, h.log, http.StatusForbidden, "error.csrf")
-		return
-	}
-	f := supplierForm(r)
-	s, err := h.svc.suppliers.Update(r.Context(), a, id, app.SupplierPatch{
-		Name: &f.Name, ContactName: &f.ContactName, Email: &f.Email, Phone: &f.Phone, Notes: &f.Notes, Active: &f.Active,
+	return h.submit(w, r, h.supplierSubmission(w, r, a, "supplier-"+strconv.FormatInt(id, 10)), func() (outcome, error) {
+		f := supplierForm(r)
+		s, err := h.svc.suppliers.Update(r.Context(), a, id, app.SupplierPatch{
+			Name: &f.Name, ContactName: &f.ContactName, Email: &f.Email, Phone: &f.Phone, Notes: &f.Notes, Active: &f.Active,
+		})
+		return outcome{to: "/suppliers", flash: flash{code: "supplier_saved", arg: s.Name}}, err
 	})
-	h.afterSupplier(w, r, a, "supplier-"+strconv.FormatInt(id, 10), "saved", s, err)
-}
-
-// afterSupplier redirects to the list after a save, and shows the form's errors otherwise.
-func (h *handler) afterSupplier(w http.ResponseWriter, r *http.Request, a desk.Actor, form, done string, s desk.Supplier, err error) {
-	if err == nil {
-		http.Redirect(w, r, "/suppliers?"+done+"="+url.QueryEscape(s.Name), http.StatusSeeOther)
-		return
-	}
-	v := newView(r, h.rd, "suppliers.title")
-	errs, alert, ok := formErrors(v, err, supplierFields...)
-	if !ok {
-		h.fail(w, r, err)
-		return
-	}
-	v.Form, v.Errors, v.Alert, v.Values = form, errs, alert, r.PostForm
-	h.showSuppliers(w, r, a, v, http.StatusUnprocessableEntity)
 }

@@ -23,10 +23,9 @@ const maxTriage = 1000
 
 // triage lists the urgent reports that wait for assessment, oldest first: the one that has
 // waited longest is handled first.
-func (h *handler) triage(w http.ResponseWriter, r *http.Request, a desk.Actor) {
+func (h *handler) triage(w http.ResponseWriter, r *http.Request, a desk.Actor) error {
 	if !a.Role.IsDesk() {
-		h.rd.errorPage(w, r, h.log, http.StatusForbidden, "error.forbidden")
-		return
+		return errForbidden
 	}
 	ctx := r.Context()
 	d := triageData{OrgNames: map[int64]string{}}
@@ -34,8 +33,7 @@ func (h *handler) triage(w http.ResponseWriter, r *http.Request, a desk.Actor) {
 	for {
 		page, err := h.svc.incidents.List(ctx, a, f)
 		if err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 		d.Items = append(d.Items, page.Items...)
 		if page.Next == 0 {
@@ -50,8 +48,7 @@ func (h *handler) triage(w http.ResponseWriter, r *http.Request, a desk.Actor) {
 	slices.Reverse(d.Items)
 	orgs, err := h.svc.organisations.List(ctx, a, desk.OrgClient)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	for _, o := range orgs {
 		d.OrgNames[o.ID] = o.Name
@@ -59,17 +56,18 @@ func (h *handler) triage(w http.ResponseWriter, r *http.Request, a desk.Actor) {
 	v := newView(r, h.rd, "triage.title")
 	v.Nav, v.Data = "triage", d
 	h.rd.render(w, r, h.log, http.StatusOK, "triage", v)
+	return nil
 }
 
 // assess approves an urgent report (priority handling) or moves it to regular support,
 // which needs a reason.
-func (h *handler) assess(w http.ResponseWriter, r *http.Request, a desk.Actor) {
+func (h *handler) assess(w http.ResponseWriter, r *http.Request, a desk.Actor) error {
 	decision := r.PostFormValue("decision")
 	form := "assess-" + decision
 	if decision != "approve" && decision != "reclassify" {
 		form = "assess-reclassify"
 	}
-	h.postIncident(w, r, a, form, []string{"reason", "decision"}, func(ctx context.Context, id int64) error {
+	return h.postIncident(w, r, a, form, flash{code: strings.TrimPrefix(form, "assess-")}, func(ctx context.Context, id int64) error {
 		if decision != "approve" && decision != "reclassify" {
 			return &desk.Error{Code: desk.EINVALID, Message: "the input is not valid",
 				Fields: []desk.FieldError{{Field: "decision", Rule: "one_of", Message: "must be approve or reclassify"}}}
@@ -80,9 +78,9 @@ func (h *handler) assess(w http.ResponseWriter, r *http.Request, a desk.Actor) {
 }
 
 // classify changes the urgency and impact of an incident, with the reason the client reads.
-func (h *handler) classify(w http.ResponseWriter, r *http.Request, a desk.Actor) {
+func (h *handler) classify(w http.ResponseWriter, r *http.Request, a desk.Actor) error {
 	u, i := desk.Level(r.PostFormValue("urgency")), desk.Level(r.PostFormValue("impact"))
-	h.postIncident(w, r, a, "classify", []string{"urgency", "impact", "reason"}, func(ctx context.Context, id int64) error {
+	return h.postIncident(w, r, a, "classify", flash{code: "classify"}, func(ctx context.Context, id int64) error {
 		_, err := h.svc.incidents.Update(ctx, a, id, app.IncidentPatch{Urgency: &u, Impact: &i, Reason: strings.TrimSpace(r.PostFormValue("reason"))})
 		return err
 	})

@@ -158,13 +158,15 @@ func TestIntake(t *testing.T) {
 
 		t.Run("first the client, then the person and the questionnaire", func(t *testing.T) {
 			p := agent.get("/intake")
-			expect(t, p, http.StatusOK, "<h1>Telefonische melding</h1>", `<form class="card" method="get" action="/intake">`,
+			expect(t, p, http.StatusOK, "<h1>Telefonische melding</h1>", `<form class="card" method="get" action="/intake" novalidate>`,
 				`<option value="`+acme+`">Acme Bakeries</option>`, "Globex Shipping", "data-autosubmit")
 			p = agent.get("/intake?org=" + acme)
 			expect(t, p, http.StatusOK, "Acme Bakeries", `name="organisation_id" value="`+acme+`"`, `name="reporter_id"`,
 				"Anna Acme", "Bart Acme", "Carla Acme", "Is de website, applicatie of het systeem bereikbaar?", "Webshop",
 				"Ik heb de beller op de procedure", `data-org="`+acme+`"`)
 			expectNot(t, p, "Gert Globex", "Ada Admin")
+			// Without a choice (no browser bubble: the form has novalidate) the page asks again.
+			expect(t, agent.get("/intake?org="), http.StatusUnprocessableEntity, `id="org-error"`, "Vul dit veld in.", `href="#org"`)
 			expect(t, agent.get("/intake?org=999999"), http.StatusNotFound)
 			expect(t, agent.get("/intake?org=x"), http.StatusNotFound)
 			ps, _ := e.app.Organisations.List(ctx, sys, desk.OrgProvider)

@@ -102,3 +102,23 @@ func benchCreateIncident(b *testing.B, agents int) {
 }
 
 func testingProcs() int { return runtime.GOMAXPROCS(0) }
+
+// BenchmarkNotFoundPage answers a page request that no route claims: the not-found page,
+// rendered in the request's language by the console's error renderer. It measures what
+// every stray URL (a typo, a scanner) costs.
+func BenchmarkNotFoundPage(b *testing.B) {
+	db := storetest.Open(b, "sqlite")
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	a := app.New(db, time.Now, log, app.Config{})
+	h := Handler(Config{BaseURL: "http://bench"}, a, log, prometheus.NewRegistry())
+	req := httptest.NewRequest(http.MethodGet, "/no/such/page", nil)
+	req.Header.Set("Accept-Language", "en")
+	b.ReportAllocs()
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusNotFound || !strings.Contains(rec.Body.String(), "Not found") {
+			b.Fatalf("status %d\n%s", rec.Code, rec.Body.String())
+		}
+	}
+}

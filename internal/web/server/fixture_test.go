@@ -162,6 +162,13 @@ func actorOf(p *person) desk.Actor {
 func (f *fixture) do(p *person, method, path, body string) (int, string) {
 	f.t.Helper()
 	var rd io.Reader
+	solutionLink := strings.HasPrefix(path, "/solution/")
+	if body != "" && solutionLink {
+		// A solution link's form carries the double-submit token of the form cookie (set
+		// below), so the forged link itself is what is refused; other pages carry the
+		// session's token, in the header.
+		body += "&csrf=" + formToken
+	}
 	if body != "" {
 		rd = strings.NewReader(body)
 	}
@@ -181,6 +188,9 @@ func (f *fixture) do(p *person, method, path, body string) (int, string) {
 		}
 		if body != "" {
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			if solutionLink {
+				req.AddCookie(&http.Cookie{Name: "meldpunt_csrf", Value: formToken})
+			}
 		}
 		req.Header.Set("Sec-Fetch-Site", "same-origin")
 	}
@@ -192,6 +202,9 @@ func (f *fixture) do(p *person, method, path, body string) (int, string) {
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
 }
+
+// formToken is the browser's double-submit token in requests to pages.
+const formToken = "isolation-test-form-token-0123456789abcdef"
 
 var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 

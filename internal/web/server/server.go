@@ -61,7 +61,7 @@ func build(cfg Config, a *app.Services, log *slog.Logger, reg *prometheus.Regist
 		Suppliers: a.Suppliers, Outbox: a.Outbox, Audit: a.Audit,
 		Log: log, BaseURL: cfg.BaseURL,
 	})
-	console.Register(mux, console.Deps{
+	pages := console.Register(mux, console.Deps{
 		Identity: a.Identity, Organisations: a.Organisations, Components: a.Components,
 		Incidents: a.Incidents, Reports: a.Reports, Changes: a.Changes, SLA: a.SLA,
 		Suppliers: a.Suppliers, Outbox: a.Outbox,
@@ -73,7 +73,7 @@ func build(cfg Config, a *app.Services, log *slog.Logger, reg *prometheus.Regist
 			web.WriteProblem(w, r, log, err)
 			return
 		}
-		console.WriteError(w, r, log, cfg.Texts, err)
+		pages.WriteError(w, r, err)
 	}
 	// Anything no route claims is not found: a problem document under /api/, a page elsewhere.
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
