@@ -23,6 +23,7 @@ import (
 	"meldpunt/internal/i18n"
 	"meldpunt/internal/jobs"
 	"meldpunt/internal/notify/email"
+	"meldpunt/internal/notify/webhook"
 	"meldpunt/internal/web/ops"
 	"meldpunt/internal/web/server"
 )
@@ -60,8 +61,16 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 		return err
 	}
 	from := cfg.mailFrom(base)
+	zone, err := time.LoadLocation("Europe/Amsterdam")
+	if err != nil {
+		zone = time.UTC // no time zone database: chat messages show UTC, and say so
+	}
+	poster := webhook.NewPoster(webhook.Options{AllowPrivate: cfg.WebhookAllowPrivate, Location: zone,
+		Texts: webhook.TextsFunc(func(l, key string, args ...any) string { return texts.T(desk.Locale(l), key, args...) })})
+	defer poster.Close()
 	a := app.New(db, time.Now, log, app.Config{BaseURL: base, WarnShare: cfg.SLAWarnShare, Holidays: holidays.NL(),
-		Outbox: app.OutboxConfig{Mailer: email.NewMailer(sender, email.NewRenderer(texts)), From: from, MaxAttempts: cfg.MailMaxAttempts}})
+		Outbox: app.OutboxConfig{Mailer: email.NewMailer(sender, email.NewRenderer(texts)), Poster: poster,
+			From: from, MaxAttempts: cfg.MailMaxAttempts}})
 	log.InfoContext(ctx, "sending mail", "via", sender.Describe(), "from", from.Email)
 
 	if cfg.Demo {

@@ -85,6 +85,7 @@ type Services struct {
 	Outbox        *Outbox
 	Inbox         *Inbox
 	Audit         *Audit
+	Webhooks      *Webhooks
 
 	core *core
 }

@@ -189,6 +189,20 @@ type auditTx interface {
 	AuditStore
 }
 
+// Webhooks manages the endpoints that receive the desk's events (docs/webhooks.md): their
+// registration, secrets, test events and recent deliveries.
+type Webhooks struct {
+	*core
+	db txn[webhookTx]
+}
+
+// webhookTx is what Webhooks reads and writes.
+type webhookTx interface {
+	AuditStore
+	OutboxStore
+	WebhookStore
+}
+
 // newServices returns every service on the core c.
 func newServices(c *core) *Services {
 	return &Services{
@@ -203,6 +217,7 @@ func newServices(c *core) *Services {
 		Outbox:        &Outbox{c, newTxn(c.store, func(tx Tx) outboxTx { return tx })},
 		Inbox:         &Inbox{c, newTxn(c.store, func(tx Tx) inboxTx { return tx })},
 		Audit:         &Audit{c, newTxn(c.store, func(tx Tx) auditTx { return tx })},
+		Webhooks:      &Webhooks{c, newTxn(c.store, func(tx Tx) webhookTx { return tx })},
 		core:          c,
 	}
 }
