@@ -58,32 +58,3 @@ func (d *Dutch) On(code string, year int) (month time.Month, day int, ok bool) {
 	}
 	return observed.Month(), observed.Day(), true
 }
-
-// names holds the names pages show, in Dutch and in English.
-var names = map[string][2]string{
-	"nieuwjaarsdag":      {"Nieuwjaarsdag", "New Year's Day"},
-	"goede_vrijdag":      {"Goede Vrijdag", "Good Friday"},
-	"eerste_paasdag":     {"Eerste Paasdag", "Easter Sunday"},
-	"tweede_paasdag":     {"Tweede Paasdag", "Easter Monday"},
-	"koningsdag":         {"Koningsdag", "King's Day"},
-	"bevrijdingsdag":     {"Bevrijdingsdag", "Liberation Day"},
-	"hemelvaartsdag":     {"Hemelvaartsdag", "Ascension Day"},
-	"eerste_pinksterdag": {"Eerste Pinksterdag", "Whit Sunday"},
-	"tweede_pinksterdag": {"Tweede Pinksterdag", "Whit Monday"},
-	"eerste_kerstdag":    {"Eerste Kerstdag", "Christmas Day"},
-	"tweede_kerstdag":    {"Tweede Kerstdag", "Boxing Day"},
-}
-
-// Names returns the name of a holiday in a language, for the calendar pages: English for
-// desk.LocaleEN, Dutch otherwise (Dutch is the default language). An unknown code is returned
-// as it is, so a gap shows on the page instead of breaking it.
-func Names(code string, l desk.Locale) string {
-	n, ok := names[code]
-	if !ok {
-		return code
-	}
-	if l == desk.LocaleEN {
-		return n[1]
-	}
-	return n[0]
-}

@@ -83,31 +83,18 @@ func TestEasterRelated(t *testing.T) {
 	}
 }
 
-func TestCodesAndNames(t *testing.T) {
+func TestCodes(t *testing.T) {
 	h := NL()
 	if !slices.Equal(h.Codes(), desk.DutchHolidayCodes()) {
 		t.Errorf("codes %v differ from desk's %v", h.Codes(), desk.DutchHolidayCodes())
 	}
-	if len(h.Codes()) != len(dutch) || len(names) != len(dutch) {
-		t.Errorf("%d codes, %d definitions, %d names", len(h.Codes()), len(dutch), len(names))
+	if len(h.Codes()) != len(dutch) {
+		t.Errorf("%d codes, %d definitions", len(h.Codes()), len(dutch))
 	}
 	for _, code := range h.Codes() {
 		if _, _, ok := h.On(code, 2026); !ok {
 			t.Errorf("%s has no date in 2026", code)
 		}
-		nl, en := Names(code, desk.LocaleNL), Names(code, desk.LocaleEN)
-		if nl == code || en == code || nl == en {
-			t.Errorf("%s: names %q, %q", code, nl, en)
-		}
-		if Names(code, "de") != nl {
-			t.Errorf("%s: another language does not fall back to Dutch", code)
-		}
-	}
-	if Names("koningsdag", desk.LocaleEN) != "King's Day" || Names("tweede_paasdag", desk.LocaleNL) != "Tweede Paasdag" {
-		t.Error("wrong names")
-	}
-	if Names("sinterklaas", desk.LocaleEN) != "sinterklaas" {
-		t.Error("an unknown code must show as itself")
 	}
 }
 

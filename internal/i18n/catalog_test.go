@@ -278,3 +278,21 @@ func BenchmarkLoad(b *testing.B) {
 		}
 	}
 }
+
+// TestHolidayNames: every public holiday a calendar can close on has its name in every
+// language, and the names differ between the languages (a name left untranslated).
+func TestHolidayNames(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, code := range desk.DutchHolidayCodes() {
+		nl, en := c.T(desk.LocaleNL, "holiday."+code), c.T(desk.LocaleEN, "holiday."+code)
+		if !c.Has(desk.LocaleNL, "holiday."+code) || !c.Has(desk.LocaleEN, "holiday."+code) || nl == en {
+			t.Errorf("%s: names %q, %q", code, nl, en)
+		}
+	}
+	if c.T(desk.LocaleEN, "holiday.koningsdag") != "King's Day" || c.T(desk.LocaleNL, "holiday.tweede_paasdag") != "Tweede Paasdag" {
+		t.Error("wrong names")
+	}
+}

@@ -11,7 +11,6 @@ import (
 
 	"meldpunt/internal/app"
 	"meldpunt/internal/desk"
-	"meldpunt/internal/holidays"
 )
 
 // calendarsPage is what calendars.html shows: the list or one calendar's form.
@@ -126,7 +125,7 @@ func calendarFormFor(v *view, c desk.Calendar, isNew, canEdit bool) calendarData
 		d.Days = append(d.Days, calendarDay{Field: fmt.Sprintf("week.%d", i), Label: v.T(fmt.Sprintf("weekday.%d", i)), Value: strings.Join(parts, ", ")})
 	}
 	for _, code := range desk.DutchHolidayCodes() {
-		d.Holidays = append(d.Holidays, calendarHoliday{Code: code, Label: holidays.Names(code, v.Locale), Closed: slices.Contains(c.Holidays, code)})
+		d.Holidays = append(d.Holidays, calendarHoliday{Code: code, Label: v.T("holiday." + code), Closed: slices.Contains(c.Holidays, code)})
 	}
 	return d
 }
