@@ -52,19 +52,9 @@ func notifyOwnerRejected(ctx context.Context, tx OutboxStore, actor desk.Actor, 
 // client's reply reopens a resolved incident.
 const reopenReason = "The client replied to the solution; the incident is reopened."
 
-// reopenOnReplyTx is what reopenOnReply reads and writes.
-type reopenOnReplyTx interface {
-	eventTx
-	AuditStore
-	IncidentStore
-	OrganisationStore
-	OutboxStore
-	SLAStore
-}
-
 // reopenOnReply moves a resolved incident back to in_progress because the client replied:
 // the reply is a reaction, so the automatic close is cancelled and the SLA clock resumes.
-func (a *core) reopenOnReply(ctx context.Context, tx reopenOnReplyTx, actor desk.Actor, inc *desk.Incident, now time.Time) error {
+func (a *core) reopenOnReply(ctx context.Context, tx transitionTx, actor desk.Actor, inc *desk.Incident, now time.Time) error {
 	before := *inc
 	inc.Reopen(now)
 	if err := a.resumeSLA(ctx, tx, inc, now); err != nil {

@@ -85,9 +85,6 @@ func (a *Incidents) Create(ctx context.Context, actor desk.Actor, in IncidentInp
 type registerTx interface {
 	eventTx
 	ComponentStore
-	IdentityStore
-	IncidentStore
-	OrganisationStore
 	OutboxStore
 	SLAStore
 	SettingStore

@@ -384,8 +384,6 @@ func (a *SLA) RunChecks(ctx context.Context) (int, error) {
 type markSLATx interface {
 	eventTx
 	AuditStore
-	IdentityStore
-	IncidentStore
 	OutboxStore
 	SLAStore
 }

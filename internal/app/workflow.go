@@ -28,8 +28,6 @@ func (a *Incidents) Transition(ctx context.Context, actor desk.Actor, id int64, 
 type transitionTx interface {
 	eventTx
 	AuditStore
-	IncidentStore
-	OrganisationStore
 	OutboxStore
 	SLAStore
 }
