@@ -649,3 +649,37 @@ var renderer = func() *email.Renderer {
 
 // mailRenderer is renderer, for tests that name it so.
 func mailRenderer(testing.TB) *email.Renderer { return renderer }
+
+// TestDeliveryToAnAddressWithoutAccount: the outbox carries email to a person without an
+// account (a status-page subscriber, say) in the language stored with the message, with
+// no link to account settings, and records the attempt.
+func TestDeliveryToAnAddressWithoutAccount(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newWorld(t, db)
+		srv := mailtest.Start(t)
+		m := w.mailer(db, smtpTo(t, srv), "one", nil)
+		n := desk.Notification{Kind: "generic", Via: desk.ViaEmail, ToEmail: "guest@example.org", ToName: "Gast",
+			Locale: desk.LocaleEN, Payload: "{}", CreatedAt: w.now}
+		if err := db.Write(ctx, func(tx app.Tx) error { return tx.Notify(ctx, &n) }); err != nil {
+			t.Fatal(err)
+		}
+		if sent := noErr(m.Outbox.RunDelivery(ctx))(t); sent != 1 {
+			t.Fatalf("sent %d, want 1", sent)
+		}
+		got := srv.Wait(t, 1)[0]
+		if len(got.To) != 1 || got.To[0] != "guest@example.org" || !strings.Contains(got.Header.Get("To"), "Gast") {
+			t.Errorf("to %v, header %q", got.To, got.Header.Get("To"))
+		}
+		if !strings.Contains(got.Subject, "Notification") || strings.Contains(got.Text, "/account/notifications") {
+			t.Errorf("subject %q (want English), text %q (want no settings link)", got.Subject, got.Text)
+		}
+		var as []desk.Attempt
+		if err := db.Read(ctx, func(tx app.Tx) (err error) { as, err = tx.Attempts(ctx, n.ID); return err }); err != nil {
+			t.Fatal(err)
+		}
+		if len(as) != 1 || as[0].Error != "" || as[0].Location != "smtp://"+srv.Addr() {
+			t.Errorf("attempts %+v", as)
+		}
+	})
+}
