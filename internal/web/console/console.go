@@ -31,6 +31,7 @@ type Deps struct {
 	SLA           *app.SLA
 	Suppliers     *app.Suppliers
 	Outbox        *app.Outbox
+	Webhooks      *app.Webhooks
 
 	Log *slog.Logger
 	// Texts is the catalog of every page's texts, built once at start (i18n.Load).
@@ -51,6 +52,7 @@ type services struct {
 	sla           *app.SLA
 	suppliers     *app.Suppliers
 	outbox        *app.Outbox
+	webhooks      *app.Webhooks
 }
 
 // handler serves the pages.
@@ -92,7 +94,7 @@ func Register(mux *web.Mux, d Deps) *Pages {
 	h := &handler{
 		svc: services{identity: d.Identity, organisations: d.Organisations, components: d.Components,
 			incidents: d.Incidents, reports: d.Reports, changes: d.Changes, sla: d.SLA,
-			suppliers: d.Suppliers, outbox: d.Outbox},
+			suppliers: d.Suppliers, outbox: d.Outbox, webhooks: d.Webhooks},
 		log: log, secure: d.SecureCookies, rd: rd,
 		throttle: newThrottle(10, 15*time.Minute, 10000, time.Now),
 		resets:   newThrottle(5, 15*time.Minute, 10000, time.Now),
