@@ -1,6 +1,7 @@
 // Package console serves Meldpunt's pages: sign-in, password reset, first-start setup, the
 // incident pages, the urgent-report questionnaire with its verdict, the desk's triage and
-// phone intake, and the questionnaire's administration, in Dutch and English. Every page
+// phone intake, and the administration (the questionnaire, the outbox, webhooks), in Dutch
+// and English. Every page
 // works without JavaScript; report.js shows the verdict while the client answers.
 //
 // Every handler returns an error to one wrapper (page.go), which reads posted forms, checks
@@ -147,6 +148,13 @@ func Register(mux *web.Mux, d Deps) *Pages {
 	private("GET /admin/questionnaire/download", h.questionnaireJSON)
 	private("GET /admin/outbox", h.outbox)
 	private("POST /admin/outbox/{id}/retry", h.retryNotification)
+	private("GET /admin/webhooks", h.webhooks)
+	private("POST /admin/webhooks", h.createWebhook)
+	private("GET /admin/webhooks/{id}", h.webhook)
+	private("POST /admin/webhooks/{id}", h.updateWebhook)
+	private("POST /admin/webhooks/{id}/test", h.testWebhook)
+	private("POST /admin/webhooks/{id}/rotate", h.rotateWebhook)
+	private("POST /admin/webhooks/{id}/delete", h.deleteWebhook)
 	private("GET /account/notifications", h.preferences)
 	private("POST /account/notifications", h.savePreferences)
 	private("GET /suppliers", h.suppliers)
