@@ -106,27 +106,39 @@ func TestBrowserWebhook(t *testing.T) {
 	checkA11y(t, ctx, "webhook-delivered-en")
 
 	mu.Lock()
-	defer mu.Unlock()
-	if len(got) != 1 || got[0].URL.Path != "/meldpunt" {
-		t.Fatalf("the receiver got %d requests", len(got))
+	reqs, bs := got, bodies
+	mu.Unlock()
+	if len(reqs) != 1 || reqs[0].URL.Path != "/meldpunt" {
+		t.Fatalf("the receiver got %d requests", len(reqs))
 	}
 	wh, err := standardwebhooks.NewWebhook(secret)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := wh.Verify(bodies[0], got[0].Header); err != nil {
+	if err := wh.Verify(bs[0], reqs[0].Header); err != nil {
 		t.Errorf("the message does not verify with the secret the page showed: %v", err)
 	}
-	if !strings.Contains(string(bodies[0]), `"type":"`+desk.EventWebhookTest+`"`) {
-		t.Errorf("the receiver got %s", bodies[0])
+	if !strings.Contains(string(bs[0]), `"type":"`+desk.EventWebhookTest+`"`) {
+		t.Errorf("the receiver got %s", bs[0])
 	}
 
-	// The outbox lists it under webhooks.
+	// The list shows its last delivery; the outbox lists it under webhooks, linking back.
+	click(t, ctx, `a[href="/admin/webhooks"]`)
+	if row := text(t, ctx, "tbody tr"); !strings.Contains(row, "Monitoring") || !strings.Contains(row, "sent") || !strings.Contains(row, "HTTP 200") {
+		t.Errorf("the list's row reads %q", row)
+	}
+	screenshot(t, ctx, "webhooks-list-en")
+	checkA11y(t, ctx, "webhooks-list-en")
 	if _, err := chromedp.RunResponse(ctx, chromedp.Navigate(base+"/admin/outbox?via=webhook")); err != nil {
 		t.Fatal(err)
 	}
-	if row := text(t, ctx, "tbody tr"); !strings.Contains(row, "Monitoring") || !strings.Contains(row, "webhook") {
+	if row := text(t, ctx, "tbody tr"); !strings.Contains(row, "Monitoring") || !strings.Contains(row, "webhook") || !strings.Contains(row, "Test message") {
 		t.Errorf("the outbox row reads %q", row)
 	}
+	screenshot(t, ctx, "outbox-webhooks-en")
 	checkA11y(t, ctx, "outbox-webhooks-en")
+	click(t, ctx, `tbody tr a[href^="/admin/webhooks/"]`)
+	if h1 := text(t, ctx, "h1"); h1 != "Webhook Monitoring" {
+		t.Errorf("the outbox's link leads to %q", h1)
+	}
 }

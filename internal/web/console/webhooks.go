@@ -237,6 +237,7 @@ func (h *handler) showWebhooks(w http.ResponseWriter, r *http.Request, a desk.Ac
 		d.Rows = append(d.Rows, row)
 	}
 	d.Form = webhookFormFor(v, "webhook-new", desk.WebhookEndpoint{Format: desk.WebhookStandard, Locale: v.Locale, Active: true})
+	v.Here = "/admin/webhooks" // also when it answers a POST
 	v.Nav, v.Data = "webhooks", d
 	h.rd.render(w, r, h.log, status, "webhooks", v)
 	return nil
