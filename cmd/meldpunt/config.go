@@ -179,7 +179,7 @@ func options() []option {
 			}},
 		{name: "webhook-allow-private", env: "MELDPUNT_WEBHOOK_ALLOW_PRIVATE", def: "false", serveOnly: true,
 			usage: "Let webhooks go to loopback, private and link-local addresses (127.0.0.1, 10.x, 192.168.x, 169.254.x …). Off by default, so an admin's webhook cannot reach the server's own network; switch it on only when your receivers live there.",
-			set: func(c *Config, v string) error { return setBool(&c.WebhookAllowPrivate, v) }},
+			set:   func(c *Config, v string) error { return setBool(&c.WebhookAllowPrivate, v) }},
 		{name: "mail-max-attempts", env: "MELDPUNT_MAIL_MAX_ATTEMPTS", arg: "N", def: "8", serveOnly: true,
 			usage: "How often a message is tried (30 seconds after the first failure, doubling up to an hour) before it is set aside for an admin to retry.",
 			set: func(c *Config, v string) error {

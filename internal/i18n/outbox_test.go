@@ -6,8 +6,9 @@ import (
 	"meldpunt/internal/desk"
 )
 
-// TestOutboxLabels: every notification kind and delivery state has a label in both
-// languages, and every kind a person may switch off has its explanation.
+// TestOutboxLabels: every notification kind, webhook event type, channel and delivery state
+// has a label in both languages, and every kind a person may switch off has its
+// explanation.
 func TestOutboxLabels(t *testing.T) {
 	kinds := []string{desk.NotifyReportReceived, desk.NotifyAssessment, desk.NotifyUpdate, desk.NotifyWaiting,
 		desk.NotifySolution, desk.NotifyClosed, desk.NotifyAutoClosed, desk.NotifyNewReport, desk.NotifyAssigned,
@@ -22,6 +23,12 @@ func TestOutboxLabels(t *testing.T) {
 	}
 	for _, s := range desk.DeliveryStates {
 		keys = append(keys, "delivery."+string(s))
+	}
+	for _, e := range append([]string{desk.EventWebhookTest}, desk.WebhookEvents...) {
+		keys = append(keys, "webhooks.event."+e)
+	}
+	for _, v := range desk.Vias {
+		keys = append(keys, "via."+string(v))
 	}
 	c := mustLoad(t)
 	for _, l := range Locales() {

@@ -25,6 +25,7 @@ type Deps struct {
 	SLA           *app.SLA
 	Suppliers     *app.Suppliers
 	Outbox        *app.Outbox
+	Webhooks      *app.Webhooks
 	Audit         *app.Audit
 
 	Log     *slog.Logger
@@ -45,6 +46,7 @@ type services struct {
 	sla           *app.SLA
 	suppliers     *app.Suppliers
 	outbox        *app.Outbox
+	webhooks      *app.Webhooks
 	audit         *app.Audit
 }
 
@@ -65,7 +67,7 @@ func Register(mux *web.Mux, d Deps) {
 	if log == nil {
 		log = slog.Default()
 	}
-	a := &api{svc: services{identity: d.Identity, organisations: d.Organisations, components: d.Components, incidents: d.Incidents, reports: d.Reports, changes: d.Changes, sla: d.SLA, suppliers: d.Suppliers, outbox: d.Outbox, audit: d.Audit}, log: log, base: strings.TrimRight(d.BaseURL, "/")}
+	a := &api{svc: services{identity: d.Identity, organisations: d.Organisations, components: d.Components, incidents: d.Incidents, reports: d.Reports, changes: d.Changes, sla: d.SLA, suppliers: d.Suppliers, outbox: d.Outbox, webhooks: d.Webhooks, audit: d.Audit}, log: log, base: strings.TrimRight(d.BaseURL, "/")}
 	public := func(pattern string, h handlerFunc) { mux.Handle(pattern, a.wrap(h, false)) }
 	private := func(pattern string, h handlerFunc) { mux.Handle(pattern, a.wrap(h, true)) }
 
@@ -125,6 +127,14 @@ func Register(mux *web.Mux, d Deps) {
 	private("GET /api/v1/outbox", a.listOutbox)
 	private("POST /api/v1/outbox/{id}/retry", a.retryNotification)
 	private("GET /api/v1/me/notification-preferences", a.getPreferences)
+	private("GET /api/v1/webhooks", a.listWebhooks)
+	private("POST /api/v1/webhooks", a.createWebhook)
+	private("GET /api/v1/webhooks/{id}", a.getWebhook)
+	private("PATCH /api/v1/webhooks/{id}", a.updateWebhook)
+	private("DELETE /api/v1/webhooks/{id}", a.deleteWebhook)
+	private("POST /api/v1/webhooks/{id}/rotate-secret", a.rotateWebhookSecret)
+	private("POST /api/v1/webhooks/{id}/test", a.testWebhook)
+	private("GET /api/v1/webhooks/{id}/deliveries", a.listWebhookDeliveries)
 	private("PUT /api/v1/me/notification-preferences", a.putPreferences)
 
 	private("GET /api/v1/changes", a.listChanges)

@@ -246,6 +246,7 @@ func TestOpenAPIConformance(t *testing.T) {
 		calls = append(calls, calendarCalls()...)       // calendars_test.go
 		calls = append(calls, supplierCalls()...)       // suppliers_test.go
 		calls = append(calls, slaReportCalls()...)      // slareports_test.go
+		calls = append(calls, webhookCalls()...)        // webhooks_test.go
 		calls = append(calls, outboxCalls(t, e, db)...) // outbox_test.go
 		for _, c := range calls {
 			t.Run(c.method+" "+c.path, func(t *testing.T) {

@@ -12,12 +12,18 @@ import (
 )
 
 // notification is a message in the outbox, its payload as the JSON object it is, with how
-// far delivery got. LastError and Location say how the installation's mail is set up, so
-// only admins see them; for anyone else they are empty.
+// far delivery got. It goes by Via: an email to a user (UserID) or to an address without an
+// account (ToEmail, ToName), or a webhook or chat message to an endpoint (EndpointID).
+// LastError and Location say how the installation's mail and webhooks are set up, so only
+// admins see them; for anyone else they are empty.
 type notification struct {
 	ID         int64           `json:"id"`
 	Kind       string          `json:"kind"`
+	Via        desk.Via        `json:"via"`
 	UserID     int64           `json:"user_id"`
+	ToEmail    string          `json:"to_email"`
+	ToName     string          `json:"to_name"`
+	EndpointID *int64          `json:"endpoint_id"`
 	IncidentID *int64          `json:"incident_id"`
 	Payload    json.RawMessage `json:"payload"`
 	CreatedAt  time.Time       `json:"created_at"`
@@ -37,8 +43,15 @@ func notificationOf(act desk.Actor, n desk.Notification) notification {
 	if !json.Valid(p) || !strings.HasPrefix(strings.TrimSpace(n.Payload), "{") {
 		p = json.RawMessage(`{}`) // written by Meldpunt as an object; never fail a list on it
 	}
-	out := notification{ID: n.ID, Kind: n.Kind, UserID: n.UserID, IncidentID: n.IncidentID, Payload: p, CreatedAt: n.CreatedAt,
-		State: n.State, Attempts: n.Attempts, SentAt: n.SentAt}
+	out := notification{ID: n.ID, Kind: n.Kind, Via: n.Via, UserID: n.UserID, ToEmail: n.ToEmail, ToName: n.ToName,
+		IncidentID: n.IncidentID, Payload: p, CreatedAt: n.CreatedAt, State: n.State, Attempts: n.Attempts, SentAt: n.SentAt}
+	if out.Via == "" {
+		out.Via = desk.ViaEmail
+	}
+	if n.EndpointID != 0 {
+		id := n.EndpointID
+		out.EndpointID = &id
+	}
 	if n.State == desk.DeliveryPending {
 		next := n.NextAttemptAt
 		out.NextAttemptAt = &next
@@ -61,7 +74,12 @@ func (a *api) listOutbox(w http.ResponseWriter, r *http.Request) error {
 	for i, s := range desk.DeliveryStates {
 		states[i] = string(s)
 	}
-	f := desk.OutboxFilter{State: desk.DeliveryState(q.oneOf("state", states)), Before: q.cursor(), Limit: q.limit()}
+	vias := make([]string, len(desk.Vias))
+	for i, v := range desk.Vias {
+		vias[i] = string(v)
+	}
+	f := desk.OutboxFilter{State: desk.DeliveryState(q.oneOf("state", states)), Via: desk.Via(q.oneOf("via", vias)),
+		Before: q.cursor(), Limit: q.limit()}
 	if err := q.Err(); err != nil {
 		return err
 	}

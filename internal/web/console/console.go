@@ -1,6 +1,7 @@
 // Package console serves Meldpunt's pages: sign-in, password reset, first-start setup, the
 // incident pages, the urgent-report questionnaire with its verdict, the desk's triage and
-// phone intake, and the questionnaire's administration, in Dutch and English. Every page
+// phone intake, and the administration (the questionnaire, the outbox, webhooks), in Dutch
+// and English. Every page
 // works without JavaScript; report.js shows the verdict while the client answers.
 //
 // Every handler returns an error to one wrapper (page.go), which reads posted forms, checks
@@ -31,6 +32,7 @@ type Deps struct {
 	SLA           *app.SLA
 	Suppliers     *app.Suppliers
 	Outbox        *app.Outbox
+	Webhooks      *app.Webhooks
 
 	Log *slog.Logger
 	// Texts is the catalog of every page's texts, built once at start (i18n.Load).
@@ -51,6 +53,7 @@ type services struct {
 	sla           *app.SLA
 	suppliers     *app.Suppliers
 	outbox        *app.Outbox
+	webhooks      *app.Webhooks
 }
 
 // handler serves the pages.
@@ -92,7 +95,7 @@ func Register(mux *web.Mux, d Deps) *Pages {
 	h := &handler{
 		svc: services{identity: d.Identity, organisations: d.Organisations, components: d.Components,
 			incidents: d.Incidents, reports: d.Reports, changes: d.Changes, sla: d.SLA,
-			suppliers: d.Suppliers, outbox: d.Outbox},
+			suppliers: d.Suppliers, outbox: d.Outbox, webhooks: d.Webhooks},
 		log: log, secure: d.SecureCookies, rd: rd,
 		throttle: newThrottle(10, 15*time.Minute, 10000, time.Now),
 		resets:   newThrottle(5, 15*time.Minute, 10000, time.Now),
@@ -145,6 +148,13 @@ func Register(mux *web.Mux, d Deps) *Pages {
 	private("GET /admin/questionnaire/download", h.questionnaireJSON)
 	private("GET /admin/outbox", h.outbox)
 	private("POST /admin/outbox/{id}/retry", h.retryNotification)
+	private("GET /admin/webhooks", h.webhooks)
+	private("POST /admin/webhooks", h.createWebhook)
+	private("GET /admin/webhooks/{id}", h.webhook)
+	private("POST /admin/webhooks/{id}", h.updateWebhook)
+	private("POST /admin/webhooks/{id}/test", h.testWebhook)
+	private("POST /admin/webhooks/{id}/rotate", h.rotateWebhook)
+	private("POST /admin/webhooks/{id}/delete", h.deleteWebhook)
 	private("GET /account/notifications", h.preferences)
 	private("POST /account/notifications", h.savePreferences)
 	private("GET /suppliers", h.suppliers)

@@ -45,6 +45,9 @@ var flashes = map[string]flashText{
 	"supplier_created":  {key: "suppliers.created"},
 	"supplier_saved":    {key: "suppliers.saved"},
 	"retried":           {key: "outbox.retried"},
+	"webhook_saved":     {key: "webhooks.saved"},
+	"webhook_tested":    {key: "webhooks.tested"},
+	"webhook_deleted":   {key: "webhooks.deleted"},
 	"questionnaire":     {key: "flash.questionnaire"},
 }
 

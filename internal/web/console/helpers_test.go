@@ -65,12 +65,19 @@ type env struct {
 // newServer starts Meldpunt on db, bootstrapped but without users: a new installation.
 func newServer(t *testing.T, db *store.DB) *env {
 	t.Helper()
+	return newServerOutbox(t, db, app.OutboxConfig{})
+}
+
+// newServerOutbox is newServer with the outbox's channels configured: a Poster, say.
+func newServerOutbox(t *testing.T, db *store.DB, oc app.OutboxConfig) *env {
+	t.Helper()
 	e := &env{t: t, logs: &logBuffer{}}
 	log := slog.New(slog.NewTextHandler(e.logs, nil))
 	e.srv = httptest.NewUnstartedServer(nil)
 	e.app = app.New(db, time.Now, log, app.Config{Holidays: holidays.NL(),
 		BaseURL: "http://" + e.srv.Listener.Addr().String(),
 		Argon2:  app.Argon2Params{MemoryKiB: 1024, Time: 1, Threads: 1},
+		Outbox:  oc,
 	})
 	e.srv.Config.Handler = server.Handler(server.Config{BaseURL: "http://" + e.srv.Listener.Addr().String(), Texts: loadTexts(t)}, e.app, log, prometheus.NewRegistry())
 	e.srv.Start()
@@ -85,7 +92,13 @@ func newServer(t *testing.T, db *store.DB) *env {
 // newEnv starts Meldpunt on db with the fixtures.
 func newEnv(t *testing.T, db *store.DB) *env {
 	t.Helper()
-	e := newServer(t, db)
+	return newEnvOutbox(t, db, app.OutboxConfig{})
+}
+
+// newEnvOutbox is newEnv with the outbox's channels configured.
+func newEnvOutbox(t *testing.T, db *store.DB, oc app.OutboxConfig) *env {
+	t.Helper()
+	e := newServerOutbox(t, db, oc)
 	ctx, sys := context.Background(), desk.SystemActor("test")
 	must := func(err error) {
 		t.Helper()

@@ -11,8 +11,9 @@ import (
 	"meldpunt/internal/desk"
 )
 
-// The outbox page (admins): every email Meldpunt sends, by delivery state, newest first,
-// with where it went and, for a message that was set aside, a button that retries it.
+// The outbox page (admins): every message Meldpunt sends (emails, webhooks, chat messages),
+// by delivery state and channel, newest first, with its recipient, where it went and, for a
+// message that was set aside, a button that retries it.
 
 // outboxData is the outbox page's own data.
 type outboxData struct {
@@ -21,12 +22,16 @@ type outboxData struct {
 	Files     bool
 	Tabs      []outboxTab
 	State     string
-	Rows      []outboxRow
+	// Channels filter by channel; Via is the one shown ("" for every channel). The state
+	// tabs count every channel, so they show their counts only when Via is "".
+	Channels []outboxTab
+	Via      string
+	Rows     []outboxRow
 	// NextURL leads to the next page; FirstURL back to the first; "" when there is none.
 	NextURL, FirstURL string
 }
 
-// outboxTab is one state filter with its count; State "" is every message.
+// outboxTab is one state (or channel) filter with its count; State "" is every message.
 type outboxTab struct {
 	State   string
 	Count   int
@@ -37,7 +42,13 @@ type outboxTab struct {
 // outboxRow is one message as the page lists it.
 type outboxRow struct {
 	desk.Notification
+	// KindLabel says what the message is: its kind, or a webhook's event type.
+	KindLabel string
+	// Recipient names a user, an address without an account (NoAccount), or a webhook
+	// endpoint (its description; Email is then its host, and EndpointURL its page).
 	Recipient, Email string
+	NoAccount        bool
+	EndpointURL      string
 	Number           string // the incident's number; "" for a message about none
 }
 
@@ -56,7 +67,7 @@ func (r outboxRow) Where() string {
 // Pending tells whether the message waits for its next attempt.
 func (r outboxRow) Pending() bool { return r.State == desk.DeliveryPending }
 
-// outbox lists the outbox, a page at a time, narrowed by ?state=.
+// outbox lists the outbox, a page at a time, narrowed by ?state= and ?via=.
 func (h *handler) outbox(w http.ResponseWriter, r *http.Request, a desk.Actor) error {
 	if err := requireAdmin(a); err != nil {
 		return err
@@ -64,18 +75,36 @@ func (h *handler) outbox(w http.ResponseWriter, r *http.Request, a desk.Actor) e
 	v := newView(r, h.rd, "outbox.title")
 	q := r.URL.Query()
 	after, _ := strconv.ParseInt(q.Get("after"), 10, 64)
-	return h.showOutbox(w, r, a, v, http.StatusOK, q.Get("state"), after)
+	return h.showOutbox(w, r, a, v, http.StatusOK, q.Get("state"), q.Get("via"), after)
 }
 
-// showOutbox renders the outbox in a state ("" for all) from the cursor after (0: the
-// newest).
-func (h *handler) showOutbox(w http.ResponseWriter, r *http.Request, a desk.Actor, v *view, status int, state string, after int64) error {
+// outboxURL is the address of the outbox in a state and channel ("" for all).
+func outboxURL(state, via string) string {
+	q := url.Values{}
+	if state != "" {
+		q.Set("state", state)
+	}
+	if via != "" {
+		q.Set("via", via)
+	}
+	if len(q) == 0 {
+		return "/admin/outbox"
+	}
+	return "/admin/outbox?" + q.Encode()
+}
+
+// showOutbox renders the outbox in a state and channel ("" for all) from the cursor after
+// (0: the newest).
+func (h *handler) showOutbox(w http.ResponseWriter, r *http.Request, a desk.Actor, v *view, status int, state, via string, after int64) error {
 	ctx := r.Context()
 	f := desk.OutboxFilter{Limit: 50}
 	d := outboxData{Transport: h.svc.outbox.Transport()}
 	d.Files = strings.HasPrefix(d.Transport, ".eml")
 	if s := desk.DeliveryState(state); slices.Contains(desk.DeliveryStates, s) {
 		f.State, d.State = s, string(s)
+	}
+	if c := desk.Via(via); slices.Contains(desk.Vias, c) {
+		f.Via, d.Via = c, string(c)
 	}
 	f.Before = max(after, 0)
 	page, err := h.svc.outbox.List(ctx, a, f)
@@ -86,51 +115,93 @@ func (h *handler) showOutbox(w http.ResponseWriter, r *http.Request, a desk.Acto
 	if err != nil {
 		return err
 	}
-	users, err := h.svc.outbox.Recipients(ctx, a, page.Items)
+	// Only messages to users have a user to look up.
+	var toUsers []desk.Notification
+	for _, n := range page.Items {
+		if n.UserID != 0 {
+			toUsers = append(toUsers, n)
+		}
+	}
+	users, err := h.svc.outbox.Recipients(ctx, a, toUsers)
 	if err != nil {
 		return err
+	}
+	endpoints := map[int64]desk.WebhookEndpoint{}
+	if slices.ContainsFunc(page.Items, func(n desk.Notification) bool { return n.EndpointID != 0 }) {
+		es, err := h.svc.webhooks.List(ctx, a)
+		if err != nil {
+			return err
+		}
+		for _, e := range es {
+			endpoints[e.ID] = e
+		}
 	}
 	all := 0
 	for _, s := range desk.DeliveryStates {
 		all += counts[s]
 	}
-	d.Tabs = append(d.Tabs, outboxTab{Count: all, URL: "/admin/outbox", Current: d.State == ""})
+	d.Tabs = append(d.Tabs, outboxTab{Count: all, URL: outboxURL("", d.Via), Current: d.State == ""})
 	for _, s := range desk.DeliveryStates {
 		d.Tabs = append(d.Tabs, outboxTab{State: string(s), Count: counts[s],
-			URL: "/admin/outbox?state=" + string(s), Current: d.State == string(s)})
+			URL: outboxURL(string(s), d.Via), Current: d.State == string(s)})
+	}
+	d.Channels = append(d.Channels, outboxTab{URL: outboxURL(d.State, ""), Current: d.Via == ""})
+	for _, c := range desk.Vias {
+		d.Channels = append(d.Channels, outboxTab{State: string(c), URL: outboxURL(d.State, string(c)), Current: d.Via == string(c)})
 	}
 	for _, n := range page.Items {
-		row := outboxRow{Notification: n}
-		if u, ok := users[n.UserID]; ok {
-			row.Recipient, row.Email = u.Name, u.Email
-		} else {
-			row.Recipient = v.T("outbox.unknown", strconv.FormatInt(n.UserID, 10))
-		}
-		if n.IncidentID != nil {
-			row.Number = desk.FormatNumber(*n.IncidentID)
-		}
-		d.Rows = append(d.Rows, row)
-	}
-	filter := url.Values{}
-	if d.State != "" {
-		filter.Set("state", d.State)
+		d.Rows = append(d.Rows, outboxRowOf(v, n, users, endpoints))
 	}
 	if page.Next != 0 {
 		next := url.Values{"after": {strconv.FormatInt(page.Next, 10)}}
 		if d.State != "" {
 			next.Set("state", d.State)
 		}
+		if d.Via != "" {
+			next.Set("via", d.Via)
+		}
 		d.NextURL = "/admin/outbox?" + next.Encode()
 	}
 	if f.Before > 0 {
-		d.FirstURL = "/admin/outbox"
-		if len(filter) > 0 {
-			d.FirstURL += "?" + filter.Encode()
-		}
+		d.FirstURL = outboxURL(d.State, d.Via)
 	}
 	v.Nav, v.Data = "outbox", d
 	h.rd.render(w, r, h.log, status, "outbox", v)
 	return nil
+}
+
+// outboxRowOf is a message as the outbox lists it: what it is and whom it goes to.
+func outboxRowOf(v *view, n desk.Notification, users map[int64]desk.User, endpoints map[int64]desk.WebhookEndpoint) outboxRow {
+	row := outboxRow{Notification: n, KindLabel: v.Label("notify_kind", n.Kind)}
+	switch {
+	case n.EndpointID != 0:
+		row.KindLabel = v.Label("webhooks.event", n.Kind)
+		row.EndpointURL = webhookPath(n.EndpointID)
+		if e, ok := endpoints[n.EndpointID]; ok {
+			er := rowOf(e)
+			row.Recipient = er.Name
+			if er.Name != er.Host {
+				row.Email = er.Host
+			}
+		} else {
+			row.Recipient = v.T("outbox.endpoint_unknown", strconv.FormatInt(n.EndpointID, 10))
+		}
+	case n.UserID != 0:
+		if u, ok := users[n.UserID]; ok {
+			row.Recipient, row.Email = u.Name, u.Email
+		} else {
+			row.Recipient = v.T("outbox.unknown", strconv.FormatInt(n.UserID, 10))
+		}
+	default:
+		row.Recipient, row.Email, row.NoAccount = n.ToName, n.ToEmail, true
+		if row.Recipient == "" {
+			row.Recipient, row.Email = n.ToEmail, ""
+		}
+	}
+	if n.IncidentID != nil {
+		row.Number = desk.FormatNumber(*n.IncidentID)
+	}
+	return row
 }
 
 // retryNotification queues a message that was set aside again and goes back to the list
@@ -144,17 +215,19 @@ func (h *handler) retryNotification(w http.ResponseWriter, r *http.Request, a de
 	if err != nil || id <= 0 {
 		return desk.NotFound("notification")
 	}
-	state := r.PostFormValue("state")
+	state, via := r.PostFormValue("state"), r.PostFormValue("via")
 	s := submission{form: "retry", title: "outbox.title", conflict: "outbox.not_failed",
-		show: func(v *view, status int) error { return h.showOutbox(w, r, a, v, status, state, 0) }}
+		show: func(v *view, status int) error { return h.showOutbox(w, r, a, v, status, state, via, 0) }}
 	return h.submit(w, r, s, func() (outcome, error) {
 		if _, err := h.svc.outbox.Retry(r.Context(), a, id); err != nil {
 			return outcome{}, err
 		}
-		back := "/admin/outbox"
-		if slices.Contains(desk.DeliveryStates, desk.DeliveryState(state)) {
-			back += "?" + url.Values{"state": {state}}.Encode()
+		if !slices.Contains(desk.DeliveryStates, desk.DeliveryState(state)) {
+			state = ""
 		}
-		return outcome{to: back, flash: flash{code: "retried", arg: strconv.FormatInt(id, 10)}}, nil
+		if !slices.Contains(desk.Vias, desk.Via(via)) {
+			via = ""
+		}
+		return outcome{to: outboxURL(state, via), flash: flash{code: "retried", arg: strconv.FormatInt(id, 10)}}, nil
 	})
 }

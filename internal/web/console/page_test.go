@@ -42,12 +42,17 @@ func TestUnsafeRoutesNeedTheirToken(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		hook, err := e.app.Webhooks.Create(ctx, actor(e.admin), app.WebhookInput{URL: ptrTo("https://hooks.example.com/x"), Events: &[]string{desk.EventIncidentCreated}})
+		if err != nil {
+			t.Fatal(err)
+		}
 		fill := func(pattern string) string {
 			_, path, _ := strings.Cut(pattern, " ")
 			for param, value := range map[string]string{
 				"/incidents/{id}": "/incidents/" + e.acmeInc.Number, "/changes/{id}": "/changes/" + chg.Number,
 				"/suppliers/{id}": "/suppliers/" + strconv.FormatInt(sup.ID, 10), "/admin/outbox/{id}": "/admin/outbox/1",
 				"/solution/{token}": confirm, "/calendars/{slug}": "/calendars/business",
+				"/admin/webhooks/{id}": "/admin/webhooks/" + strconv.FormatInt(hook.ID, 10),
 			} {
 				path = strings.Replace(path, param, value, 1)
 			}
@@ -170,7 +175,15 @@ func (e *env) snapshot() string {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	b.WriteString(" changes " + strconv.Itoa(len(chs.Items)) + " suppliers " + strconv.Itoa(len(ss)) + " users " + strconv.Itoa(len(us)))
+	hs, err := e.app.Webhooks.List(ctx, actor(e.admin))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	b.WriteString(" changes " + strconv.Itoa(len(chs.Items)) + " suppliers " + strconv.Itoa(len(ss)) + " users " + strconv.Itoa(len(us)) +
+		" webhooks " + strconv.Itoa(len(hs)))
+	for _, h := range hs {
+		b.WriteString(" " + h.Secret + " " + h.UpdatedAt.String())
+	}
 	for _, u := range us {
 		b.WriteString(" " + string(u.Locale))
 	}

@@ -28,7 +28,7 @@ func TestTemplateKeys(t *testing.T) {
 		}
 	}
 	// Keys in the Go code: string literals that look like catalog keys.
-	goKey := regexp.MustCompile(`"((?:login|forgot|reset|setup|incidents?|form|field|error|nav|lang|filter|col|write|transition|assign|decide|password|report|intake|files|verdict|dur|age|triage|assess|classify|confirm|record|questionnaire)\.[a-z0-9_.]+)"`)
+	goKey := regexp.MustCompile(`"((?:login|forgot|reset|setup|incidents?|form|field|error|nav|lang|filter|col|write|transition|assign|decide|password|report|intake|files|verdict|dur|age|triage|assess|classify|confirm|record|questionnaire|outbox|webhooks)\.[a-z0-9_.]+)"`)
 	goFiles, _ := filepath.Glob("*.go")
 	for _, f := range goFiles {
 		if strings.HasSuffix(f, "_test.go") {
@@ -67,6 +67,12 @@ func TestTemplateKeys(t *testing.T) {
 	labels["lang"] = []string{string(desk.LocaleNL), string(desk.LocaleEN)}
 	labels["change"] = []string{"kind", "urgency", "impact", "priority"}
 	labels["solution_kind"] = desk.SolutionKindNames()
+	labels["webhooks.event"] = append([]string{desk.EventWebhookTest}, desk.WebhookEvents...)
+	labels["webhooks.format"] = []string{string(desk.WebhookStandard), string(desk.WebhookSlack)}
+	labels["webhooks.format_short"], labels["webhooks.format_hint"] = labels["webhooks.format"], labels["webhooks.format"]
+	for _, v := range desk.Vias {
+		labels["via"] = append(labels["via"], string(v))
+	}
 	labels["event"] = []string{desk.EventRegistered, desk.EventReclassified, desk.EventAssigned, desk.EventWaitingOn,
 		desk.EventReported, desk.EventApproved, desk.EventToRegular, desk.EventAttached, desk.EventAutoClosed, desk.EventReopened, "reason", "criteria", "exclusions", "same", "none"}
 	for _, p := range desk.Priorities {
@@ -80,7 +86,8 @@ func TestTemplateKeys(t *testing.T) {
 			used[fam+"."+v] = "label"
 		}
 	}
-	for _, rule := range []string{"required", "min_length", "max_length", "email", "one_of", "same", "number"} {
+	for _, rule := range []string{"required", "min_length", "max_length", "email", "one_of", "same", "number",
+		"confirm", "url", "scheme", "credentials", "fragment", "reachable", "unique"} {
 		used["field."+rule] = "fieldMessage"
 	}
 	texts := loadCatalog(t)

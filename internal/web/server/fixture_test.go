@@ -59,6 +59,10 @@ type fixture struct {
 	// chgB is a change request linked to incB only, written the same way: clients of A must
 	// never learn of it; staff may (its title carries secret, not incidentSecret).
 	chgB desk.ChangeRequest
+	// hook is the provider's webhook endpoint, registered by the admin: only admins may
+	// see, test, change or delete it. Its description carries incidentSecret, so no
+	// answer to a client or the expert may show it.
+	hook desk.WebhookEndpoint
 }
 
 func newFixture(t *testing.T, db *store.DB) *fixture {
@@ -126,6 +130,10 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 	toks, err := a.Identity.Tokens(ctx, actorOf(bUser))
 	must(err)
 	f.tokenB = toks[0]
+	hook, err := a.Webhooks.Create(ctx, actorOf(f.people["admin"]), app.WebhookInput{URL: ptr("https://hooks.example.com/" + incidentSecret),
+		Description: ptr("Monitoring " + incidentSecret), Events: &[]string{desk.EventIncidentCreated}})
+	must(err)
+	f.hook = hook.WebhookEndpoint
 
 	// B's report, file and notification (see attB).
 	now := time.Now().UTC()
@@ -152,6 +160,8 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 	}))
 	return f
 }
+
+func ptr[T any](v T) *T { return &v }
 
 func actorOf(p *person) desk.Actor {
 	return desk.Actor{UserID: p.user.ID, Name: p.user.Name, Role: p.user.Role, OrgID: p.user.OrgID}

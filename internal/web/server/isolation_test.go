@@ -45,6 +45,7 @@ func (f *fixture) cases() map[string][]isoCase {
 	usr := fmt.Sprint(f.people["b_user"].user.ID)
 	tok := fmt.Sprint(f.tokenB.ID)
 	agent := fmt.Sprint(f.people["agent"].user.ID)
+	hook := fmt.Sprint(f.hook.ID)
 	altered, madeUp := f.solutionTokens()
 	// pageAnswers answers the default questionnaire in a page's form: urgent.
 	pageAnswers := "answers.availability=down&answers.request_type=malfunction&answers.financial_damage=yes&answers.security=no&" +
@@ -68,9 +69,22 @@ func (f *fixture) cases() map[string][]isoCase {
 			{"GET", "/api/v1/outbox", "", refused, true},
 			{"GET", "/api/v1/outbox?state=pending", "", refused, true},
 		},
-		"POST /api/v1/outbox/{id}/retry":          one("POST", "/api/v1/outbox/"+notB+"/retry", "", refused, true),
-		"GET /api/v1/me/notification-preferences": one("GET", "/api/v1/me/notification-preferences", "", blind, true),
-		"PUT /api/v1/me/notification-preferences": one("PUT", "/api/v1/me/notification-preferences", `{"preferences":[{"kind":"incident_update","enabled":false}]}`, blind, true),
+		"POST /api/v1/outbox/{id}/retry": one("POST", "/api/v1/outbox/"+notB+"/retry", "", refused, true),
+		// Webhook endpoints are the admins': clients and the expert are refused every route,
+		// whatever the id, and nothing is registered, changed, tested, rotated or deleted.
+		"GET /api/v1/webhooks":  one("GET", "/api/v1/webhooks", "", refused, true),
+		"POST /api/v1/webhooks": one("POST", "/api/v1/webhooks", `{"url":"https://hooks.example.com/x","events":["incident.created"]}`, refused, true),
+		"GET /api/v1/webhooks/{id}": {
+			{"GET", "/api/v1/webhooks/" + hook, "", refused, true},
+			{"GET", "/api/v1/webhooks/999999", "", refused, true},
+		},
+		"PATCH /api/v1/webhooks/{id}":              one("PATCH", "/api/v1/webhooks/"+hook, `{"url":"https://evil.example.com/","active":false}`, refused, true),
+		"DELETE /api/v1/webhooks/{id}":             one("DELETE", "/api/v1/webhooks/"+hook, "", refused, true),
+		"POST /api/v1/webhooks/{id}/rotate-secret": one("POST", "/api/v1/webhooks/"+hook+"/rotate-secret", "", refused, true),
+		"POST /api/v1/webhooks/{id}/test":          one("POST", "/api/v1/webhooks/"+hook+"/test", "", refused, true),
+		"GET /api/v1/webhooks/{id}/deliveries":     one("GET", "/api/v1/webhooks/"+hook+"/deliveries", "", refused, true),
+		"GET /api/v1/me/notification-preferences":  one("GET", "/api/v1/me/notification-preferences", "", blind, true),
+		"PUT /api/v1/me/notification-preferences":  one("PUT", "/api/v1/me/notification-preferences", `{"preferences":[{"kind":"incident_update","enabled":false}]}`, blind, true),
 		// SLA reports: a client admin gets 404 for B's report (and their own when none is
 		// named is not B's); client users and experts 403.
 		"GET /api/v1/reports/sla": {
@@ -192,7 +206,17 @@ func (f *fixture) cases() map[string][]isoCase {
 		},
 		"POST /admin/outbox/{id}/retry": one("POST", "/admin/outbox/"+notB+"/retry", "state=failed", refused, true),
 		"GET /account/notifications":    one("GET", "/account/notifications", "", blind, true),
-		"POST /account/notifications":   one("POST", "/account/notifications", "kind=new_report", blind, true),
+		"GET /admin/webhooks":           one("GET", "/admin/webhooks", "", refused, true),
+		"POST /admin/webhooks":          one("POST", "/admin/webhooks", "url=https%3A%2F%2Fevil.example.com%2F&events=incident.created", refused, true),
+		"GET /admin/webhooks/{id}": {
+			{"GET", "/admin/webhooks/" + hook, "", refused, true},
+			{"GET", "/admin/webhooks/999999", "", refused, true},
+		},
+		"POST /admin/webhooks/{id}":        one("POST", "/admin/webhooks/"+hook, "url=https%3A%2F%2Fevil.example.com%2F&events=incident.created", refused, true),
+		"POST /admin/webhooks/{id}/test":   one("POST", "/admin/webhooks/"+hook+"/test", "", refused, true),
+		"POST /admin/webhooks/{id}/rotate": one("POST", "/admin/webhooks/"+hook+"/rotate", "confirm=1", refused, true),
+		"POST /admin/webhooks/{id}/delete": one("POST", "/admin/webhooks/"+hook+"/delete", "confirm=1", refused, true),
+		"POST /account/notifications":      one("POST", "/account/notifications", "kind=new_report", blind, true),
 		// Suppliers and calendars: admins manage them, agents read them; clients and experts get 403.
 		"GET /suppliers":         one("GET", "/suppliers", "", refused, true),
 		"POST /suppliers":        one("POST", "/suppliers", "name=hacked", refused, true),
@@ -406,6 +430,7 @@ func (f *fixture) checkUnchanged(t *testing.T) {
 	if ps, err := f.app.Outbox.Preferences(ctx, actorOf(b)); err != nil || len(ps) != 1 || !ps[0].Enabled {
 		t.Errorf("B's notification preferences changed: %+v (err %v)", ps, err)
 	}
+	f.checkHookUnchanged(t)
 	n, err := f.app.Incidents.Count(ctx, sys, desk.IncidentFilter{OrgID: f.orgB.ID})
 	if err != nil || n != 1 {
 		t.Errorf("B has %d incidents, want 1 (err %v)", n, err)
@@ -438,4 +463,22 @@ func (f *fixture) solutionTokens() (altered, madeUp string) {
 	altered = strings.Join(parts, ".")
 	parts[4] = strings.Repeat("a", len(parts[4]))
 	return altered, strings.Join(parts, ".")
+}
+
+// checkHookUnchanged asserts that the admin's webhook endpoint is as it was: its fields,
+// its secret (not rotated), no second endpoint, and nothing queued for it (no test event).
+func (f *fixture) checkHookUnchanged(t *testing.T) {
+	ctx, admin := context.Background(), actorOf(f.people["admin"])
+	hs, err := f.app.Webhooks.List(ctx, admin)
+	if err != nil || len(hs) != 1 {
+		t.Fatalf("webhook endpoints: %+v (err %v), want the one", hs, err)
+	}
+	h := hs[0]
+	if h.ID != f.hook.ID || h.URL != f.hook.URL || h.Description != f.hook.Description || !h.Active ||
+		h.Secret != f.hook.Secret || h.PreviousSecret != "" || !h.UpdatedAt.Equal(f.hook.UpdatedAt) {
+		t.Errorf("the webhook endpoint changed: %+v, was %+v", h, f.hook)
+	}
+	if ds, err := f.app.Webhooks.Deliveries(ctx, admin, h.ID); err != nil || len(ds) != 0 {
+		t.Errorf("messages were queued for the endpoint: %+v (err %v)", ds, err)
+	}
 }
