@@ -17,6 +17,7 @@ import (
 // TestBinary builds the real program, with a version set by -ldflags, and checks what only
 // main does: exit codes and signals.
 func TestBinary(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
@@ -89,7 +90,7 @@ func TestBinary(t *testing.T) {
 			}()
 			var logs strings.Builder
 			addr := ""
-			timeout := time.After(time.Minute)
+			timeout := time.After(guardTimeout)
 			for addr == "" {
 				select {
 				case l, ok := <-lines:
@@ -99,7 +100,7 @@ func TestBinary(t *testing.T) {
 					logs.WriteString(l + "\n")
 					addr = listeningAddr(l)
 				case <-timeout:
-					t.Fatalf("no \"listening\" within a minute:\n%s", logs.String())
+					t.Fatalf("no \"listening\" within %v:\n%s", guardTimeout, logs.String())
 				}
 			}
 			if code, _ := get(t, "http://"+addr+"/healthz"); code != 200 {

@@ -76,6 +76,7 @@ func (w *world) report(t *testing.T, by desk.User, title string) desk.Incident {
 }
 
 func TestIncidentLifecycle(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)
@@ -173,6 +174,7 @@ func TestIncidentLifecycle(t *testing.T) {
 }
 
 func TestVisibilityWithinAClient(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)
@@ -197,6 +199,7 @@ func TestVisibilityWithinAClient(t *testing.T) {
 }
 
 func TestFailedChangeLeavesNothing(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)
@@ -236,6 +239,7 @@ func TestFailedChangeLeavesNothing(t *testing.T) {
 }
 
 func TestPriorityFollowsTheMatrix(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)
@@ -265,6 +269,7 @@ func TestPriorityFollowsTheMatrix(t *testing.T) {
 }
 
 func TestPasswordResetAndSessions(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)
@@ -314,6 +319,7 @@ func TestPasswordResetAndSessions(t *testing.T) {
 }
 
 func TestSetupOnce(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		a := app.New(db, time.Now, slog.New(slog.NewTextHandler(io.Discard, nil)), app.Config{Argon2: app.Argon2Params{MemoryKiB: 1024, Time: 1, Threads: 1}})
@@ -343,6 +349,7 @@ func TestSetupOnce(t *testing.T) {
 }
 
 func TestTokenRevocation(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)

@@ -192,6 +192,7 @@ func (b *logBuffer) records(t *testing.T, msg string) []map[string]any {
 // in), once each, threaded by incident, with a reply address, in each recipient's
 // language.
 func TestDeliveryOverSMTP(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)
@@ -278,6 +279,7 @@ func TestDeliveryOverSMTP(t *testing.T) {
 // backoff, one that fails too often is set aside, and once the server is back every waiting
 // message goes out exactly once; an admin's retry sends the one set aside.
 func TestDeliverySurvivesAnSMTPOutage(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)
@@ -369,6 +371,7 @@ func TestDeliverySurvivesAnSMTPOutage(t *testing.T) {
 
 // TestDeliveryBackoffIsCapped: the wait doubles from 30 seconds up to an hour.
 func TestDeliveryBackoffIsCapped(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)
@@ -398,8 +401,10 @@ func TestDeliveryBackoffIsCapped(t *testing.T) {
 // TestDeliveryExactlyOnceAcrossInstances: two instances on one database deliver from
 // several goroutines each at once; every message arrives exactly once.
 func TestDeliveryExactlyOnceAcrossInstances(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			db1, db2 := storetest.OpenTwice(t, dialect)
 			w := newWorld(t, db1)
 			srv := mailtest.Start(t)
@@ -444,6 +449,7 @@ func TestDeliveryExactlyOnceAcrossInstances(t *testing.T) {
 // mandatory one still goes out; nothing goes to an inactive account; a message that cannot
 // be composed is set aside at once.
 func TestDeliverySkipsAndSetsAside(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)
@@ -493,6 +499,7 @@ func TestDeliverySkipsAndSetsAside(t *testing.T) {
 // TestDeliveryWithoutSenderDoesNothing: an instance without a Sender leaves the outbox as
 // it is.
 func TestDeliveryWithoutSenderDoesNothing(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newWorld(t, db)
 		w.submit(t, w.reporter, "Quiet")
@@ -510,6 +517,7 @@ func TestDeliveryWithoutSenderDoesNothing(t *testing.T) {
 // TestDeliveryToFiles: without SMTP each message is an .eml file, and the notification's
 // location is its path.
 func TestDeliveryToFiles(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)
@@ -547,6 +555,7 @@ const childEnv = "MELDPUNT_TEST_DELIVERY_CHILD"
 // TestDeliveryChild is the process TestDeliveryKilledMidSend kills: it runs RunDelivery
 // against a server that never answers the DATA. On its own it is skipped.
 func TestDeliveryChild(t *testing.T) {
+	t.Parallel()
 	spec := os.Getenv(childEnv)
 	if spec == "" {
 		t.Skip("runs only as the child process of TestDeliveryKilledMidSend")
@@ -575,6 +584,7 @@ func TestDeliveryChild(t *testing.T) {
 // file both processes open is the simplest such database; the leasing itself is the same
 // SQL on both dialects and is tested on both above.
 func TestDeliveryKilledMidSend(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "meldpunt.db")
 	db := noErr(store.Open(ctx, path, nil))(t)

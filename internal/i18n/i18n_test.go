@@ -12,6 +12,7 @@ import (
 )
 
 func TestCatalogsComplete(t *testing.T) {
+	t.Parallel()
 	verbs := regexp.MustCompile(`%[-+# 0-9.\[\]]*[a-zA-Z%]`)
 	if len(nl) < 50 || len(en) < 50 {
 		t.Fatalf("catalogs too small: nl %d, en %d", len(nl), len(en))
@@ -37,6 +38,7 @@ func TestCatalogsComplete(t *testing.T) {
 }
 
 func TestT(t *testing.T) {
+	t.Parallel()
 	if got := T(desk.LocaleEN, "nav.signed_in_as", "Ada"); got != "Signed in as Ada" {
 		t.Errorf("got %q", got)
 	}
@@ -52,6 +54,7 @@ func TestT(t *testing.T) {
 }
 
 func TestNegotiate(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		name, query, cookie, accept string
 		user                        desk.Locale
@@ -86,6 +89,7 @@ func TestNegotiate(t *testing.T) {
 }
 
 func TestCookie(t *testing.T) {
+	t.Parallel()
 	c := Cookie(desk.LocaleEN, true)
 	if c.Name != CookieName || c.Value != "en" || !c.Secure || !c.HttpOnly || c.MaxAge <= 0 {
 		t.Errorf("cookie %+v", c)

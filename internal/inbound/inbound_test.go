@@ -164,6 +164,7 @@ func (w *world) replies(t *testing.T) []desk.TimelineEntry {
 }
 
 func TestListener(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)
@@ -323,6 +324,7 @@ func (failing) ReceiveMail(context.Context, app.InboundMail) (app.InboundResult,
 // TestListenerTemporaryFailure: when Meldpunt fails (not the rules), the answer is 451, so
 // the sending server keeps the message and tries again; the cause stays in the log.
 func TestListenerTemporaryFailure(t *testing.T) {
+	t.Parallel()
 	logs := &syncBuffer{}
 	addr := start(t, failing{}, inbound.Config{}, slog.New(slog.NewJSONHandler(logs, nil)))
 	err := send(t, addr, "rita@acme.example", []string{"meldpunt@desk.test"}, "From: rita@acme.example\nSubject: hi\n\nhello\n")

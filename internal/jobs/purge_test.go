@@ -27,6 +27,7 @@ func (c *clock) add(d time.Duration) {
 }
 
 func TestPurgeExpiredDeletesSessionsAndResetLinks(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := t.Context()
 		c := &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
@@ -87,6 +88,7 @@ func (failingPurger) DeleteExpired(context.Context) (int64, error) {
 }
 
 func TestPurgeExpiredWrapsErrors(t *testing.T) {
+	t.Parallel()
 	err := PurgeExpired(failingPurger{}, nil)(t.Context())
 	if err == nil || err.Error() != "delete expired sessions and reset links: disk I/O error" {
 		t.Errorf("err = %v, want the failure with context", err)
@@ -106,6 +108,7 @@ func (failingPurger) RunAutoClose(context.Context) (int, error) {
 }
 
 func TestAutoCloseWrapsErrors(t *testing.T) {
+	t.Parallel()
 	err := AutoClose(failingPurger{}, nil)(t.Context())
 	if err == nil || err.Error() != "auto-close: disk I/O error" {
 		t.Errorf("err = %v, want the failure with context", err)
@@ -113,6 +116,7 @@ func TestAutoCloseWrapsErrors(t *testing.T) {
 }
 
 func TestStandardRegistersThePurgeTheSLAChecksAndTheReminders(t *testing.T) {
+	t.Parallel()
 	r := New(nil)
 	Standard(r, failingPurger{}, nil)
 	if len(r.jobs) != 5 || r.jobs[4].name != "deliver" || r.jobs[4].interval != 5*time.Second || r.jobs[3].name != "auto-close" || r.jobs[3].interval != 30*time.Second || r.jobs[0].name != "purge-expired" || r.jobs[0].interval != 10*time.Minute ||

@@ -8,6 +8,7 @@ import (
 
 // Both catalogs hold the same keys, so no message falls back to a key's name.
 func TestCatalogsHaveTheSameKeys(t *testing.T) {
+	t.Parallel()
 	for lang, cat := range catalogs {
 		for other, oc := range catalogs {
 			for _, k := range slices.Sorted(maps.Keys(cat)) {
@@ -22,6 +23,7 @@ func TestCatalogsHaveTheSameKeys(t *testing.T) {
 // Every snippet of both catalogs parses (they are parsed on first use, so a broken one
 // would otherwise surface only when a message needs it).
 func TestCatalogsParse(t *testing.T) {
+	t.Parallel()
 	parsed := snippets()
 	for lang, cat := range catalogs {
 		for k := range cat {

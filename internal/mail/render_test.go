@@ -97,6 +97,7 @@ func clean(t *testing.T, what, s string) {
 }
 
 func TestRenderEveryKindInBothLanguages(t *testing.T) {
+	t.Parallel()
 	all := samples()
 	for _, kind := range append(slices.Clone(kinds), "something_new") {
 		for _, lang := range []string{"nl", "en"} {
@@ -134,6 +135,7 @@ func TestRenderEveryKindInBothLanguages(t *testing.T) {
 // TestRenderGolden keeps the text of every message in testdata/<lang>.golden for review;
 // go test ./internal/mail -run Golden -update rewrites them.
 func TestRenderGolden(t *testing.T) {
+	t.Parallel()
 	all := samples()
 	names := slices.Sorted(maps.Keys(all))
 	for _, lang := range []string{"nl", "en"} {
@@ -173,6 +175,7 @@ func golden(t *testing.T, path, got string) {
 }
 
 func TestRenderEscapesHTML(t *testing.T) {
+	t.Parallel()
 	d := samples()[desk.NotifyUpdate]
 	d.Title = `<script>alert("x")</script>`
 	d.Payload["body"] = `<img src=x onerror=alert(1)> & more`
@@ -199,6 +202,7 @@ func TestRenderEscapesHTML(t *testing.T) {
 }
 
 func TestRenderSolutionLinks(t *testing.T) {
+	t.Parallel()
 	d := samples()[desk.NotifySolution]
 	for _, lang := range []string{"nl", "en"} {
 		d.Locale = lang
@@ -235,6 +239,7 @@ func TestRenderSolutionLinks(t *testing.T) {
 }
 
 func TestRenderOptionalFooter(t *testing.T) {
+	t.Parallel()
 	for _, kind := range kinds {
 		d := samples()[kind]
 		for _, optional := range []bool{false, true} {
@@ -253,6 +258,7 @@ func TestRenderOptionalFooter(t *testing.T) {
 }
 
 func TestRenderSentences(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name    string
 		kind    string
@@ -341,6 +347,7 @@ func TestRenderSentences(t *testing.T) {
 }
 
 func TestRenderWithoutName(t *testing.T) {
+	t.Parallel()
 	d := mail.Data{Kind: desk.NotifyWaiting, Locale: "nl", Number: "INC-000001", Title: "X"}
 	_, text, _ := render(t, d)
 	if !strings.Contains(text, "Hallo,\n") || strings.Contains(text, "Beste") {
@@ -354,6 +361,7 @@ func TestRenderWithoutName(t *testing.T) {
 // TestRenderPasswordReset: the reset message is about no incident: its link, how long it
 // works, and no "reply to add to the incident" footer, in both languages.
 func TestRenderPasswordReset(t *testing.T) {
+	t.Parallel()
 	for lang, want := range map[string][]string{
 		"nl": {"Nieuw wachtwoord instellen", "60 minuten", "Negeer deze e-mail"},
 		"en": {"Set a new password", "60 minutes", "ignore this email"},

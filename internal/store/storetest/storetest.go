@@ -177,11 +177,15 @@ func adminExec(admin, stmt string) error {
 	return err
 }
 
-// Each runs fn as a subtest per dialect, each on its own fresh database.
+// Each runs fn as a subtest per dialect, each on its own fresh database. The subtests run
+// in parallel (with each other and with other parallel tests): fn must not share mutable
+// state outside its database, and the caller must not rely on them having run when Each
+// returns (a t.Cleanup of the caller runs after them; a defer does not).
 func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 	t.Helper()
 	for _, dialect := range Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			fn(t, Open(t, dialect))
 		})
 	}

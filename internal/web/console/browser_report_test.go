@@ -18,7 +18,7 @@ import (
 // reportFlow holds what one language's flow types and expects to read.
 type reportFlow struct {
 	lang                              string
-	client                            desk.User
+	client                            func(*env) desk.User
 	navReport, navMine                string
 	pending, regular, urgent          string
 	reasonUrgent, promise, confirmed  string
@@ -28,15 +28,13 @@ type reportFlow struct {
 // TestBrowserReport: a client answers the questionnaire and watches the verdict change as
 // they answer, accepts the procedure, submits, sees the confirmation and finds the incident
 // among their own; an agent then reclassifies it with a reason, and the client reads the
-// decision and the reason on the timeline. Once in English, once in Dutch.
+// decision and the reason on the timeline. Once in English, once in Dutch, at the same
+// time, each on a Meldpunt of its own.
 func TestBrowserReport(t *testing.T) {
+	t.Parallel()
 	chromium(t)
-	db := storetest.Open(t, "sqlite")
-	e := newEnv(t, db)
-	e.contract(e.acme, "Gold", true, desk.Hours24x7)
-	base := e.srv.URL
 	flows := []reportFlow{{
-		lang: "en", client: e.acmeAdmin, navReport: "Report an incident", navMine: "My incidents",
+		lang: "en", client: func(e *env) desk.User { return e.acmeAdmin }, navReport: "Report an incident", navMine: "My incidents",
 		pending: "Answer the questions: you see here at once whether this is an urgent report.",
 		regular: "This falls under regular support", urgent: "This is an urgent report",
 		reasonUrgent: "the website, application or system is fully or largely unavailable",
@@ -44,7 +42,7 @@ func TestBrowserReport(t *testing.T) {
 		confirmed:    "has been received", queue: "To assess", reclassified: "Moved to regular support",
 		timelineText: "Assessed by the service desk: not an urgent report; handled as regular support. Reason: ",
 	}, {
-		lang: "nl", client: e.acmeUser, navReport: "Melding maken", navMine: "Mijn meldingen",
+		lang: "nl", client: func(e *env) desk.User { return e.acmeUser }, navReport: "Melding maken", navMine: "Mijn meldingen",
 		pending: "Beantwoord de vragen: je ziet hier meteen of dit een spoedmelding is.",
 		regular: "Dit valt onder reguliere support", urgent: "Dit is een spoedmelding",
 		reasonUrgent: "de website, applicatie of het systeem is geheel of grotendeels onbeschikbaar",
@@ -54,8 +52,12 @@ func TestBrowserReport(t *testing.T) {
 	}}
 	for _, f := range flows {
 		t.Run(f.lang, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, storetest.Open(t, "sqlite"))
+			e.contract(e.acme, "Gold", true, desk.Hours24x7)
+			base := e.srv.URL
 			ctx := newBrowser(t)
-			browserSignIn(t, ctx, base, f.lang, f.client)
+			browserSignIn(t, ctx, base, f.lang, f.client(e))
 
 			// "Report an incident" in the header.
 			click(t, ctx, `nav.main a[href="/report"]`)
@@ -218,10 +220,11 @@ func text(t *testing.T, ctx context.Context, css string) string {
 	return s
 }
 
-// waitFor waits until the JavaScript expression is true.
+// waitFor waits until the JavaScript expression is true. The timeout guards against a
+// hang; it is no timed assertion, so it leaves room for a busy machine.
 func waitFor(t *testing.T, ctx context.Context, expr string) {
 	t.Helper()
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(60*time.Second))); err != nil {
 		v, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById('verdict') ? document.getElementById('verdict').innerText : document.body.innerText`))
 		t.Fatalf("waiting for %s: %v\n%s", expr, err, v)
 	}
@@ -242,6 +245,7 @@ func answer(t *testing.T, ctx context.Context, answers map[string]string) {
 // verdict follows the answers with the client's contract, and the report is registered
 // for the caller. The admin's questionnaire page is photographed too.
 func TestBrowserIntake(t *testing.T) {
+	t.Parallel()
 	chromium(t)
 	db := storetest.Open(t, "sqlite")
 	e := newEnv(t, db)

@@ -83,6 +83,7 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 }
 
 func TestBrowser(t *testing.T) {
+	t.Parallel()
 	ctx := newBrowser(t)
 	db := storetest.Open(t, "sqlite")
 	e := newEnv(t, db)

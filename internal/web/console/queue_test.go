@@ -77,6 +77,7 @@ func newClockEnvMail(t *testing.T, db *store.DB, clk *testClock, mc app.MailConf
 // the reader's language, marks breached ones, filters and pages; the incident page shows
 // both deadlines. Clients and experts have no queue.
 func TestQueuePage(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx, sys := context.Background(), desk.SystemActor("test")
 		// In January (CET, UTC+1) of next year: sessions expire by the real clock too.
@@ -196,6 +197,7 @@ func inOrder(t *testing.T, body string, texts ...string) {
 // TestQueueInBrowser: in Chromium, the agent opens the queue from the menu, finds the
 // breached incident on top and follows it to its deadlines.
 func TestQueueInBrowser(t *testing.T) {
+	t.Parallel()
 	ctx := newBrowser(t)
 	db := storetest.Open(t, "sqlite")
 	t0 := time.Date(time.Now().Year()+1, 1, 7, 9, 0, 0, 0, time.UTC)

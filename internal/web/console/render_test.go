@@ -15,6 +15,7 @@ import (
 // TestTemplateKeys checks that every text a template or the Go code asks for exists in
 // both languages, and every value of the vocabularies that pages label.
 func TestTemplateKeys(t *testing.T) {
+	t.Parallel()
 	used := map[string]string{} // key → where
 	tplKey := regexp.MustCompile(`\.T\s+"([^"]+)"`)
 	files, err := fs.Glob(templateFS, "templates/*.html")
@@ -93,6 +94,7 @@ func TestTemplateKeys(t *testing.T) {
 }
 
 func TestTemplatesParse(t *testing.T) {
+	t.Parallel()
 	rd, err := newRenderer()
 	if err != nil {
 		t.Fatal(err)
@@ -108,6 +110,7 @@ func TestTemplatesParse(t *testing.T) {
 }
 
 func TestFieldMessage(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		l    desk.Locale
 		fe   desk.FieldError
@@ -125,6 +128,7 @@ func TestFieldMessage(t *testing.T) {
 }
 
 func TestEventsOfReports(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		l    desk.Locale
 		e    desk.TimelineEntry
@@ -158,6 +162,7 @@ func TestEventsOfReports(t *testing.T) {
 }
 
 func TestMinutes(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		l    desk.Locale
 		m    int
