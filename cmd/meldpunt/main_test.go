@@ -321,10 +321,11 @@ func TestVersion(t *testing.T) {
 }
 
 // TestMain keeps the package's tests from reading a developer's MELDPUNT_* settings
-// through code that does use os.Getenv (only main itself; Main gets env{}).
+// through code that does use os.Getenv (only main itself; Main gets env{}). The settings
+// of the tests themselves (MELDPUNT_TEST_*) stay.
 func TestMain(m *testing.M) {
 	for _, kv := range os.Environ() {
-		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "MELDPUNT_") && k != "MELDPUNT_TEST_POSTGRES" {
+		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "MELDPUNT_") && !strings.HasPrefix(k, "MELDPUNT_TEST_") {
 			os.Unsetenv(k)
 		}
 	}
