@@ -38,7 +38,7 @@ func newWorld(t *testing.T, db *store.DB) *world {
 	ctx := context.Background()
 	w := &world{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), log: &strings.Builder{}}
 	w.a = app.New(db, func() time.Time { return w.now }, slog.New(slog.NewTextHandler(io.Discard, nil)),
-		app.Config{BaseURL: "http://desk.test", Argon2: app.Argon2Params{MemoryKiB: 1024, Time: 1, Threads: 1}})
+		app.Config{BaseURL: "http://desk.test", Argon2: app.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}})
 	if _, err := w.a.Bootstrap(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -322,7 +322,7 @@ func TestSetupOnce(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		a := app.New(db, time.Now, slog.New(slog.NewTextHandler(io.Discard, nil)), app.Config{Argon2: app.Argon2Params{MemoryKiB: 1024, Time: 1, Threads: 1}})
+		a := app.New(db, time.Now, slog.New(slog.NewTextHandler(io.Discard, nil)), app.Config{Argon2: app.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}})
 		secret, err := a.Bootstrap(ctx)
 		if err != nil || secret == "" {
 			t.Fatalf("bootstrap: %q %v", secret, err)

@@ -35,7 +35,7 @@ func (w *world) mailer(db *store.DB, sender mail.Sender, instance string, log *s
 		log = slog.New(slog.DiscardHandler)
 	}
 	return app.New(db, func() time.Time { return w.now }, log, app.Config{
-		BaseURL: "http://desk.test", Argon2: app.Argon2Params{MemoryKiB: 1024, Time: 1, Threads: 1},
+		BaseURL: "http://desk.test", Argon2: app.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1},
 		Mail: app.MailConfig{Sender: sender, From: deskAddress, MaxAttempts: 3, Instance: instance},
 	})
 }

@@ -80,7 +80,7 @@ func newWorld(t *testing.T, db *store.DB) *world {
 	w := &world{log: &syncBuffer{}}
 	log := slog.New(slog.NewJSONHandler(w.log, nil))
 	w.a = app.New(db, func() time.Time { return now }, log,
-		app.Config{BaseURL: "http://desk.test", Argon2: app.Argon2Params{MemoryKiB: 1024, Time: 1, Threads: 1}})
+		app.Config{BaseURL: "http://desk.test", Argon2: app.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}})
 	if _, err := w.a.Bootstrap(ctx); err != nil {
 		t.Fatal(err)
 	}

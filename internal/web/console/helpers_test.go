@@ -68,7 +68,7 @@ func newServer(t *testing.T, db *store.DB) *env {
 	e.srv = httptest.NewUnstartedServer(nil)
 	e.app = app.New(db, time.Now, log, app.Config{
 		BaseURL: "http://" + e.srv.Listener.Addr().String(),
-		Argon2:  app.Argon2Params{MemoryKiB: 1024, Time: 1, Threads: 1},
+		Argon2:  app.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1},
 	})
 	e.srv.Config.Handler = server.Handler(server.Config{BaseURL: "http://" + e.srv.Listener.Addr().String()}, e.app, log, prometheus.NewRegistry())
 	e.srv.Start()

@@ -43,7 +43,7 @@ func newClockEnvMail(t *testing.T, db *store.DB, clk *testClock, mc app.MailConf
 	log := slog.New(slog.NewTextHandler(e.logs, nil))
 	e.srv = httptest.NewUnstartedServer(nil)
 	base := "http://" + e.srv.Listener.Addr().String()
-	e.app = app.New(db, clk.now, log, app.Config{BaseURL: base, Argon2: app.Argon2Params{MemoryKiB: 1024, Time: 1, Threads: 1}, Mail: mc})
+	e.app = app.New(db, clk.now, log, app.Config{BaseURL: base, Argon2: app.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}, Mail: mc})
 	e.srv.Config.Handler = server.Handler(server.Config{BaseURL: base}, e.app, log, prometheus.NewRegistry())
 	e.srv.Start()
 	t.Cleanup(e.srv.Close)
