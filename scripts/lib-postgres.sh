@@ -154,6 +154,15 @@ mp_memory_dir() {
   printf '%s\n' "$d"
 }
 
+# pg_snapshot_dir: where a copy of a new cluster is kept between runs, for this
+# initdb (its version and how it is run); empty when there is no cache directory.
+pg_snapshot_dir() {
+  local cache=${XDG_CACHE_HOME:-${HOME:+$HOME/.cache}} key
+  [ -n "$cache" ] || return 0
+  key=$({ "$_PG_INITDB" --version; id -un; echo "trust postgres UTF8 C"; } 2>/dev/null | cksum | cut -d' ' -f1)
+  printf '%s\n' "$cache/meldpunt/pg-initdb-$key"
+}
+
 # pg_start_throwaway: initdb and start a cluster; sets MELDPUNT_TEST_POSTGRES.
 pg_start_throwaway() {
   pg_ensure_installed
@@ -170,10 +179,23 @@ pg_start_throwaway() {
   fi
   _PG_DATA=$_PG_TMPDIR/data
 
-  if ! _pg_as_owner "$_PG_INITDB" -D "$_PG_DATA" --auth=trust -U postgres \
-    -E UTF8 --locale=C --no-sync >"$_PG_TMPDIR/initdb.log" 2>&1; then
-    cat "$_PG_TMPDIR/initdb.log" >&2
-    pg_die "initdb failed"
+  # A copy of the cluster initdb made last time is ten times faster than initdb, which
+  # otherwise is most of the setup the tests wait for.
+  local snap
+  snap=$(pg_snapshot_dir)
+  if [ -n "$snap" ] && [ -f "$snap/PG_VERSION" ] && cp -a "$snap" "$_PG_DATA" 2>/dev/null; then
+    :
+  else
+    rm -rf -- "$_PG_DATA"
+    if ! _pg_as_owner "$_PG_INITDB" -D "$_PG_DATA" --auth=trust -U postgres \
+      -E UTF8 --locale=C --no-sync >"$_PG_TMPDIR/initdb.log" 2>&1; then
+      cat "$_PG_TMPDIR/initdb.log" >&2
+      pg_die "initdb failed"
+    fi
+    if [ -n "$snap" ] && mkdir -p "$(dirname "$snap")" 2>/dev/null &&
+      cp -a "$_PG_DATA" "$snap.$$" 2>/dev/null; then
+      mv -T "$snap.$$" "$snap" 2>/dev/null || rm -rf -- "$snap.$$"
+    fi
   fi
 
   local port tries=0 opts
