@@ -12,6 +12,7 @@ import (
 )
 
 func TestSettingsPrecedence(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		env  env
@@ -74,6 +75,7 @@ func TestSettingsPrecedence(t *testing.T) {
 }
 
 func TestDerivedDefaults(t *testing.T) {
+	t.Parallel()
 	c := defaultConfig()
 	if got, want := c.dsn(), filepath.Join("meldpunt-data", "meldpunt.db"); got != want {
 		t.Errorf("default database %q, want %q", got, want)
@@ -100,6 +102,7 @@ func TestDerivedDefaults(t *testing.T) {
 }
 
 func TestInvalidSettings(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		env  env
 		args []string
@@ -162,6 +165,7 @@ func TestInvalidSettings(t *testing.T) {
 }
 
 func TestExitCodes(t *testing.T) {
+	t.Parallel()
 	var b strings.Builder
 	if c := exitCode(nil, &b); c != 0 || b.Len() != 0 {
 		t.Errorf("success: exit %d, stderr %q", c, b.String())
@@ -172,6 +176,7 @@ func TestExitCodes(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
+	t.Parallel()
 	wanted := []string{
 		// every flag, its variable and its default
 		"--addr ADDR", "$MELDPUNT_ADDR", `default ":8080"`,
@@ -215,6 +220,7 @@ func TestHelp(t *testing.T) {
 }
 
 func TestShellQuote(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"/srv/meldpunt-data": "/srv/meldpunt-data",
 		"my data":            "'my data'",
@@ -228,6 +234,7 @@ func TestShellQuote(t *testing.T) {
 }
 
 func TestMailDefaults(t *testing.T) {
+	t.Parallel()
 	c := defaultConfig()
 	c.Data = t.TempDir()
 	if got := c.mailFrom("https://desk.example.com"); got != (app.Address{Name: "Meldpunt", Email: "meldpunt@desk.example.com"}) {

@@ -50,6 +50,7 @@ func schemaVersion(t *testing.T, dsn string) int {
 }
 
 func TestMigrate(t *testing.T) {
+	t.Parallel()
 	latest := latestSchema(t)
 	data := t.TempDir()
 	e := env{"MELDPUNT_DATA": data}
@@ -68,6 +69,7 @@ func TestMigrate(t *testing.T) {
 }
 
 func TestNoMigrateRefusesAnEmptyDatabase(t *testing.T) {
+	t.Parallel()
 	data := t.TempDir()
 	dsn := filepath.Join(data, "meldpunt.db")
 	for _, tt := range []struct {
@@ -97,6 +99,7 @@ func TestNoMigrateRefusesAnEmptyDatabase(t *testing.T) {
 }
 
 func TestSchemaNewerThanTheBinaryIsRefused(t *testing.T) {
+	t.Parallel()
 	data := t.TempDir()
 	dsn := filepath.Join(data, "meldpunt.db")
 	e := env{"MELDPUNT_DATA": data}
@@ -168,6 +171,7 @@ func postgresDatabase(t *testing.T) string {
 }
 
 func TestPostgres(t *testing.T) {
+	t.Parallel()
 	t.Run("migrate", func(t *testing.T) {
 		dsn := postgresDatabase(t)
 		latest := latestSchema(t)

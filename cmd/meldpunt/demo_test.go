@@ -10,6 +10,7 @@ import (
 )
 
 func TestDemoCommand(t *testing.T) {
+	t.Parallel()
 	data := t.TempDir()
 	e := env{"MELDPUNT_DATA": data}
 	out := mustRun(t, e, "demo")
@@ -37,6 +38,7 @@ func TestDemoCommand(t *testing.T) {
 }
 
 func TestDemoRefusesAnInstallationWithUsers(t *testing.T) {
+	t.Parallel()
 	e := env{"MELDPUNT_DATA": t.TempDir()}
 	mustRun(t, e, "user", "create", "--email", "ann@example.com", "--name", "Ann", "--role", "admin")
 	if _, _, err := run(t, e, "demo"); err == nil || !strings.Contains(err.Error(), "only loaded into a new installation") {
@@ -45,6 +47,7 @@ func TestDemoRefusesAnInstallationWithUsers(t *testing.T) {
 }
 
 func TestServeDemo(t *testing.T) {
+	t.Parallel()
 	data := t.TempDir()
 	in := serveInstance(t, env{"MELDPUNT_DATA": data, "MELDPUNT_DEMO": "true"}, "--addr", "127.0.0.1:0")
 	out := in.stdout.String()

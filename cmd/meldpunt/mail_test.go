@@ -17,6 +17,7 @@ import (
 // the server, from --mail-from, signed in with the password from the environment, which
 // never shows in the logs.
 func TestServeSendsMailOverSMTP(t *testing.T) {
+	t.Parallel()
 	srv := mailtest.Start(t, mailtest.WithAuth("desk", "pw-from-env"))
 	in := serveInstance(t, env{"MELDPUNT_SMTP_PASSWORD": "pw-from-env"}, "--addr", "127.0.0.1:0", "--data", t.TempDir(), "--demo",
 		"--smtp-host", "127.0.0.1", "--smtp-port", strconv.Itoa(srv.Port()), "--smtp-tls", "none", "--smtp-user", "desk",
@@ -40,6 +41,7 @@ func TestServeSendsMailOverSMTP(t *testing.T) {
 // TestServeWritesMailFiles: without --smtp-host the messages become .eml files in
 // <data>/outbox.
 func TestServeWritesMailFiles(t *testing.T) {
+	t.Parallel()
 	data := t.TempDir()
 	in := serveInstance(t, env{}, "--addr", "127.0.0.1:0", "--data", data, "--demo")
 	outbox := filepath.Join(data, "outbox")

@@ -24,6 +24,7 @@ func mailAddr(logs string) string {
 // TestServeListensForMail: with --smtp-listen, serve takes mail from its users (a demo
 // client's new mail opens a report), refuses strangers, and stops listening when it stops.
 func TestServeListensForMail(t *testing.T) {
+	t.Parallel()
 	in := serveInstance(t, env{"MELDPUNT_DATA": t.TempDir(), "MELDPUNT_DEMO": "true"}, "--addr", "127.0.0.1:0", "--smtp-listen", "127.0.0.1:0")
 	addr := mailAddr(in.stderr.String())
 	if addr == "" {
@@ -73,6 +74,7 @@ func TestServeListensForMail(t *testing.T) {
 }
 
 func TestServeRefusesAMailAddressInUse(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -86,6 +88,7 @@ func TestServeRefusesAMailAddressInUse(t *testing.T) {
 }
 
 func TestSMTPListenSetting(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		env  env
 		args []string

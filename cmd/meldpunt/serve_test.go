@@ -62,6 +62,7 @@ func (s *slowServer) request() chan result {
 }
 
 func TestShutdownLetsRequestsInFlightFinish(t *testing.T) {
+	t.Parallel()
 	s := startSlowServer(t, 15*time.Second)
 	inflight := s.request()
 	<-s.started
@@ -102,6 +103,7 @@ func TestShutdownLetsRequestsInFlightFinish(t *testing.T) {
 }
 
 func TestShutdownCutsOffAfterTheGracePeriod(t *testing.T) {
+	t.Parallel()
 	s := startSlowServer(t, 100*time.Millisecond)
 	defer close(s.release)
 	inflight := s.request()
@@ -121,6 +123,7 @@ func TestShutdownCutsOffAfterTheGracePeriod(t *testing.T) {
 }
 
 func TestHTTPServerLimits(t *testing.T) {
+	t.Parallel()
 	srv := newHTTPServer(http.NotFoundHandler(), slog.New(slog.DiscardHandler))
 	if srv.ReadHeaderTimeout <= 0 || srv.ReadTimeout <= 0 || srv.WriteTimeout <= 0 || srv.IdleTimeout <= 0 || srv.MaxHeaderBytes <= 0 || srv.ErrorLog == nil {
 		t.Errorf("server without limits: %+v", srv)

@@ -25,6 +25,7 @@ func openTestApp(t *testing.T, dsn string) *app.Services {
 }
 
 func TestUserAndTokenCreate(t *testing.T) {
+	t.Parallel()
 	data := t.TempDir()
 	e := env{"MELDPUNT_DATA": data}
 	out := mustRun(t, e, "user", "create", "--email", "Ann@Example.com", "--name", "Ann de Wit", "--role", "admin", "--password", "correct horse battery")
@@ -73,6 +74,7 @@ func TestUserAndTokenCreate(t *testing.T) {
 }
 
 func TestUserCreateVariants(t *testing.T) {
+	t.Parallel()
 	data := t.TempDir()
 	e := env{"MELDPUNT_DATA": data}
 

@@ -39,7 +39,7 @@ func newWorld(t *testing.T, db *store.DB) *world {
 	ctx := context.Background()
 	w := &world{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), log: &strings.Builder{}}
 	w.a = app.New(db, func() time.Time { return w.now }, slog.New(slog.NewTextHandler(io.Discard, nil)),
-		app.Config{Holidays: holidays.NL(), BaseURL: "http://desk.test", Argon2: app.Argon2Params{MemoryKiB: 1024, Time: 1, Threads: 1}})
+		app.Config{Holidays: holidays.NL(), BaseURL: "http://desk.test", Argon2: app.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}})
 	if _, err := w.a.Identity.Bootstrap(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -77,6 +77,7 @@ func (w *world) report(t *testing.T, by desk.User, title string) desk.Incident {
 }
 
 func TestIncidentLifecycle(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)
@@ -174,6 +175,7 @@ func TestIncidentLifecycle(t *testing.T) {
 }
 
 func TestVisibilityWithinAClient(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)
@@ -198,6 +200,7 @@ func TestVisibilityWithinAClient(t *testing.T) {
 }
 
 func TestFailedChangeLeavesNothing(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)
@@ -237,6 +240,7 @@ func TestFailedChangeLeavesNothing(t *testing.T) {
 }
 
 func TestPriorityFollowsTheMatrix(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)
@@ -266,6 +270,7 @@ func TestPriorityFollowsTheMatrix(t *testing.T) {
 }
 
 func TestPasswordResetAndSessions(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)
@@ -315,9 +320,10 @@ func TestPasswordResetAndSessions(t *testing.T) {
 }
 
 func TestSetupOnce(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		a := app.New(db, time.Now, slog.New(slog.NewTextHandler(io.Discard, nil)), app.Config{Holidays: holidays.NL(), Argon2: app.Argon2Params{MemoryKiB: 1024, Time: 1, Threads: 1}})
+		a := app.New(db, time.Now, slog.New(slog.NewTextHandler(io.Discard, nil)), app.Config{Holidays: holidays.NL(), Argon2: app.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}})
 		secret, err := a.Identity.Bootstrap(ctx)
 		if err != nil || secret == "" {
 			t.Fatalf("bootstrap: %q %v", secret, err)
@@ -344,6 +350,7 @@ func TestSetupOnce(t *testing.T) {
 }
 
 func TestTokenRevocation(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)

@@ -42,6 +42,7 @@ func wantErr(t *testing.T, what string, err error, code string, field string) {
 }
 
 func TestChangeRequestLifecycle(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)

@@ -41,6 +41,7 @@ func (w *world) resolved(t *testing.T, title string) desk.Incident {
 // TestClosureLoop: a resolved incident closes by itself exactly 24 hours (no contract)
 // after its solution, unless the client confirms, rejects or replies first.
 func TestClosureLoop(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)
@@ -167,6 +168,7 @@ func TestClosureLoop(t *testing.T) {
 // TestAutoCloseHoursOfTheContract: the contract's delay applies, in wall-clock hours even on
 // a business-hours calendar.
 func TestAutoCloseHoursOfTheContract(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newWorld(t, db)
 		w.contract(t, desk.Contract{SupportHours: desk.HoursBusiness, AutoCloseHours: 48})
@@ -179,8 +181,10 @@ func TestAutoCloseHoursOfTheContract(t *testing.T) {
 // TestAutoCloseExactlyOnce: two instances on one database run the job concurrently many
 // times; each due incident is closed, audited and announced exactly once.
 func TestAutoCloseExactlyOnce(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			w := newSLAWorld(t, dialect)
 			var incs []desk.Incident

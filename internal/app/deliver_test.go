@@ -37,7 +37,7 @@ func (w *world) mailer(db *store.DB, sender email.Sender, instance string, log *
 		log = slog.New(slog.DiscardHandler)
 	}
 	return app.New(db, func() time.Time { return w.now }, log, app.Config{Holidays: holidays.NL(),
-		BaseURL: "http://desk.test", Argon2: app.Argon2Params{MemoryKiB: 1024, Time: 1, Threads: 1},
+		BaseURL: "http://desk.test", Argon2: app.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1},
 		Outbox: app.OutboxConfig{Mailer: email.NewMailer(sender, renderer), From: deskAddress, MaxAttempts: 3, Instance: instance},
 	})
 }
@@ -194,6 +194,7 @@ func (b *logBuffer) records(t *testing.T, msg string) []map[string]any {
 // in), once each, threaded by incident, with a reply address, in each recipient's
 // language.
 func TestDeliveryOverSMTP(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)
@@ -280,6 +281,7 @@ func TestDeliveryOverSMTP(t *testing.T) {
 // backoff, one that fails too often is set aside, and once the server is back every waiting
 // message goes out exactly once; an admin's retry sends the one set aside.
 func TestDeliverySurvivesAnSMTPOutage(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)
@@ -371,6 +373,7 @@ func TestDeliverySurvivesAnSMTPOutage(t *testing.T) {
 
 // TestDeliveryBackoffIsCapped: the wait doubles from 30 seconds up to an hour.
 func TestDeliveryBackoffIsCapped(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)
@@ -400,8 +403,10 @@ func TestDeliveryBackoffIsCapped(t *testing.T) {
 // TestDeliveryExactlyOnceAcrossInstances: two instances on one database deliver from
 // several goroutines each at once; every message arrives exactly once.
 func TestDeliveryExactlyOnceAcrossInstances(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			db1, db2 := storetest.OpenTwice(t, dialect)
 			w := newWorld(t, db1)
 			srv := mailtest.Start(t)
@@ -446,6 +451,7 @@ func TestDeliveryExactlyOnceAcrossInstances(t *testing.T) {
 // mandatory one still goes out; nothing goes to an inactive account; a message that cannot
 // be composed is set aside at once.
 func TestDeliverySkipsAndSetsAside(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)
@@ -495,6 +501,7 @@ func TestDeliverySkipsAndSetsAside(t *testing.T) {
 // TestDeliveryWithoutSenderDoesNothing: an instance without a Sender leaves the outbox as
 // it is.
 func TestDeliveryWithoutSenderDoesNothing(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newWorld(t, db)
 		w.submit(t, w.reporter, "Quiet")
@@ -512,6 +519,7 @@ func TestDeliveryWithoutSenderDoesNothing(t *testing.T) {
 // TestDeliveryToFiles: without SMTP each message is an .eml file, and the notification's
 // location is its path.
 func TestDeliveryToFiles(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)
@@ -549,6 +557,7 @@ const childEnv = "MELDPUNT_TEST_DELIVERY_CHILD"
 // TestDeliveryChild is the process TestDeliveryKilledMidSend kills: it runs RunDelivery
 // against a server that never answers the DATA. On its own it is skipped.
 func TestDeliveryChild(t *testing.T) {
+	t.Parallel()
 	spec := os.Getenv(childEnv)
 	if spec == "" {
 		t.Skip("runs only as the child process of TestDeliveryKilledMidSend")
@@ -577,6 +586,7 @@ func TestDeliveryChild(t *testing.T) {
 // file both processes open is the simplest such database; the leasing itself is the same
 // SQL on both dialects and is tested on both above.
 func TestDeliveryKilledMidSend(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "meldpunt.db")
 	db := noErr(store.Open(ctx, path, nil))(t)
@@ -654,6 +664,7 @@ func mailRenderer(testing.TB) *email.Renderer { return renderer }
 // account (a status-page subscriber, say) in the language stored with the message, with
 // no link to account settings, and records the attempt.
 func TestDeliveryToAnAddressWithoutAccount(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)

@@ -53,6 +53,7 @@ func lastEntry(t *testing.T, w *world, id int64, kind desk.EntryKind) desk.Timel
 // (channel email, the lowest urgency and impact) with its files, and tells the client and
 // the desk; the same message again lands once.
 func TestMailOpensReport(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)
@@ -114,6 +115,7 @@ func TestMailOpensReport(t *testing.T) {
 // reply address, by In-Reply-To or References, or by the subject's tag, without its quoted
 // history.
 func TestMailReplies(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)
@@ -161,6 +163,7 @@ func TestMailReplies(t *testing.T) {
 // TestMailReplyReopens: a client's reply by mail to a resolved incident is a reaction: it
 // reopens the incident and the owner hears of it.
 func TestMailReplyReopens(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)
@@ -194,6 +197,7 @@ func TestMailReplyReopens(t *testing.T) {
 // TestMailRefused: unknown senders, foreign addresses, other clients' incidents, staff
 // reports and empty messages are refused, and a refused message writes nothing.
 func TestMailRefused(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)

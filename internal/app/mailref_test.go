@@ -16,8 +16,10 @@ import (
 // TestSigningKeyShared: instances that make the signing key at the same moment end up with
 // one key, so a reply address made by one is good on the other.
 func TestSigningKeyShared(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			for round := range 5 {
 				db1, db2 := storetest.OpenTwice(t, dialect)
 				log := slog.New(slog.NewTextHandler(io.Discard, nil))

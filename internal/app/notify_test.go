@@ -96,6 +96,7 @@ func (w *world) deskUsers(t *testing.T) (admin, gone desk.User) {
 // TestNotifyNewReport: every report, from any channel, tells every active agent and admin
 // but the one who registered it; the reporter gets the receipt.
 func TestNotifyNewReport(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)
@@ -142,6 +143,7 @@ func TestNotifyNewReport(t *testing.T) {
 // TestNotifyReplies: a public reply from staff goes to the reporter, a client's reply to
 // the owner and the assignee; internal notes and one's own words go to nobody.
 func TestNotifyReplies(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)
@@ -193,6 +195,7 @@ func TestNotifyReplies(t *testing.T) {
 // TestNotifyStateChanges: the reporter hears of every public state change by staff, in the
 // message that fits it, and of the close; the owner of a rejection.
 func TestNotifyStateChanges(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)
@@ -279,6 +282,7 @@ func TestNotifyStateChanges(t *testing.T) {
 // TestNotifyAssignmentsAndAssessments: a new owner and a new assignee hear of it unless they
 // assigned themselves; the desk's assessment and reclassification carry the title.
 func TestNotifyAssignmentsAndAssessments(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)

@@ -9,6 +9,7 @@ import (
 )
 
 func TestParseQuestionnaire(t *testing.T) {
+	t.Parallel()
 	def := desk.DefaultQuestionnaire()
 	js, err := json.Marshal(def)
 	if err != nil {
@@ -69,6 +70,7 @@ exclusions: {}
 }
 
 func TestCleanFileNameAndSniff(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"screenshot.png": "screenshot.png", `C:\Users\anna\log.txt`: "log.txt", "../../etc/passwd": "passwd",
 		"a\"b\r\n.txt": "ab.txt", "..": "", "/": "",

@@ -22,6 +22,7 @@ func urgentAnswers() desk.Answers {
 }
 
 func TestSubmitUrgentReportAndAssess(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)
@@ -116,6 +117,7 @@ func TestSubmitUrgentReportAndAssess(t *testing.T) {
 }
 
 func TestSubmitReportRefusesBadInput(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)
@@ -163,6 +165,7 @@ func TestSubmitReportRefusesBadInput(t *testing.T) {
 }
 
 func TestQuestionnaireVersions(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)

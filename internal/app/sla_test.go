@@ -59,6 +59,7 @@ func (w *world) contract(t *testing.T, c desk.Contract) desk.Contract {
 // 08:30–17:30 in Amsterdam, UTC+1 in March): registered, paused overnight while waiting,
 // resumed, and retargeted by a change of priority; every value is stored and reads back.
 func TestSLADeadlines(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)
@@ -137,6 +138,7 @@ func TestSLADeadlines(t *testing.T) {
 // covers urgent reports counts in the urgent calendar (24/7), and moving it to regular
 // support recomputes its deadlines in the business calendar.
 func TestSLAKindAndContract(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)
@@ -182,6 +184,7 @@ func TestSLAKindAndContract(t *testing.T) {
 // TestCalendars: admins store calendars (their own, or a version of a built-in one);
 // contracts may name any calendar that exists; deadlines use the stored version.
 func TestCalendars(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)
@@ -314,8 +317,10 @@ func (w *slaWorld) notified(t *testing.T, u desk.User) map[string]int {
 // times; every warning and breach is sent exactly once, to the right people, and a paused,
 // answered or closed clock sends nothing of its own.
 func TestSLAChecksExactlyOnce(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			w := newSLAWorld(t, dialect)
 			agent, t0 := actor(w.agent), w.now
@@ -442,6 +447,7 @@ func TestSLAChecksExactlyOnce(t *testing.T) {
 // TestQueue lists open incidents by time to breach, paused ones and those without a
 // deadline last; filters narrow it; the cursor pages through it without repeats.
 func TestQueue(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)

@@ -17,6 +17,7 @@ import (
 // and two urgent reports, one of them moved to regular support; an incident of April and
 // one of another client do not count. Then who may read it.
 func TestSLAReport(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)

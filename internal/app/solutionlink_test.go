@@ -30,6 +30,7 @@ func (w *world) links(t *testing.T, inc desk.Incident) (confirm, reject string) 
 }
 
 func TestSolutionLinkConfirm(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)
@@ -97,6 +98,7 @@ func TestSolutionLinkConfirm(t *testing.T) {
 }
 
 func TestSolutionLinkReject(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)
@@ -150,6 +152,7 @@ func TestSolutionLinkReject(t *testing.T) {
 }
 
 func TestSolutionLinkRefused(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)

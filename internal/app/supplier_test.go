@@ -18,6 +18,7 @@ import (
 // incident is handed to an active supplier with a follow-up date that lies ahead, on an
 // internal timeline entry, and nothing of it reaches the client.
 func TestSuppliers(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)
@@ -133,8 +134,10 @@ func (w *slaWorld) remindEverywhere(t *testing.T) int {
 // follow-up date reminds the owner once per date, an incident without update once per stale
 // period, and an update or a new date starts over.
 func TestRemindersExactlyOnce(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			w := newSLAWorld(t, dialect)
 			agent, t0 := actor(w.agent), w.now

@@ -84,7 +84,7 @@ func hookWorld(t *testing.T, db *store.DB) *world {
 	w := newWorld(t, db)
 	w.now = time.Now().UTC().Truncate(time.Millisecond)
 	w.a = app.New(db, func() time.Time { return w.now }, slog.New(slog.DiscardHandler), app.Config{
-		Holidays: holidays.NL(), BaseURL: "http://desk.test", Argon2: app.Argon2Params{MemoryKiB: 1024, Time: 1, Threads: 1},
+		Holidays: holidays.NL(), BaseURL: "http://desk.test", Argon2: app.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1},
 		Outbox: app.OutboxConfig{Poster: poster(t, true), MaxAttempts: 3},
 	})
 	return w
@@ -106,6 +106,7 @@ func verify(t *testing.T, secret string, r received) error {
 // A registered endpoint receives the desk's events, signed so that the reference verifier
 // accepts them, each once; a chat endpoint receives a readable message.
 func TestWebhooksDeliverSignedEvents(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := hookWorld(t, db)
@@ -234,6 +235,7 @@ func TestWebhooksDeliverSignedEvents(t *testing.T) {
 // After a rotation both secrets sign for a day; a test event reaches an endpoint whatever
 // it receives; a switched-off endpoint receives nothing.
 func TestWebhookRotationTestAndSwitchOff(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := hookWorld(t, db)
@@ -298,6 +300,7 @@ func TestWebhookRotationTestAndSwitchOff(t *testing.T) {
 // A failing endpoint is tried again with backoff, each attempt recorded with its status; an
 // endpoint that answers 410 Gone is set aside at once.
 func TestWebhookFailures(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := hookWorld(t, db)
@@ -347,6 +350,7 @@ func TestWebhookFailures(t *testing.T) {
 
 // Endpoints are for admins, and only to addresses the operator allows.
 func TestWebhookRules(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)
@@ -397,8 +401,10 @@ func hasField(e *desk.Error, field, rule string) bool {
 
 // Two instances delivering at once send each event once.
 func TestWebhooksExactlyOnceAcrossInstances(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			db1, db2 := storetest.OpenTwice(t, dialect)
 			w := hookWorld(t, db1)

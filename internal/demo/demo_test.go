@@ -25,6 +25,7 @@ func newApp(t *testing.T, db *store.DB) *app.Services {
 }
 
 func TestLoad(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := t.Context()
 		a := newApp(t, db)
@@ -187,6 +188,7 @@ func mustSignIn(t *testing.T, a *app.Services, email string) string {
 }
 
 func TestLoadRefusesAnInstallationWithUsers(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t, store.DialectSQLite)
 	ctx := t.Context()
 	a := newApp(t, db)
@@ -206,6 +208,7 @@ func TestLoadRefusesAnInstallationWithUsers(t *testing.T) {
 }
 
 func TestSummaryPrint(t *testing.T) {
+	t.Parallel()
 	var b bytes.Buffer
 	s := demo.Summary{Organisations: 2, Incidents: 6, Password: "pw-123", Accounts: []demo.Account{
 		{Email: "a@example.com", Name: "A", Role: desk.RoleAdmin, Organisation: "Provider"},

@@ -57,6 +57,7 @@ func every(spans ...desk.Span) (w [7][]desk.Span) {
 func hm(h, m int) int { return h*60 + m }
 
 func TestDefaultCalendars(t *testing.T) {
+	t.Parallel()
 	cs := desk.DefaultCalendars()
 	if len(cs) != 2 || cs[0].Slug != "24x7" || !cs[0].AlwaysOpen || cs[1].Slug != "business" || cs[1].AlwaysOpen {
 		t.Fatalf("default calendars %+v", cs)
@@ -83,6 +84,7 @@ func TestDefaultCalendars(t *testing.T) {
 }
 
 func TestCalendarValidate(t *testing.T) {
+	t.Parallel()
 	nl := holidays.NL()
 	cases := []struct {
 		name   string
@@ -185,6 +187,7 @@ func asError(err error, e **desk.Error) bool {
 }
 
 func TestParseSpan(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		in   string
 		want desk.Span
@@ -217,6 +220,7 @@ func TestParseSpan(t *testing.T) {
 }
 
 func TestNewClockRefuses(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name  string
 		edit  func(c *desk.Calendar)
@@ -249,6 +253,7 @@ func TestNewClockRefuses(t *testing.T) {
 }
 
 func TestOpen(t *testing.T) {
+	t.Parallel()
 	retail := business() // Monday to Saturday 09:00–18:00
 	retail.Slug, retail.Week = "retail", every(desk.Span{hm(9, 0), hm(18, 0)})
 	retail.Week[time.Sunday] = nil

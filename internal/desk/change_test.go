@@ -7,6 +7,7 @@ import (
 )
 
 func TestCheckChangeTransition(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		from      ChangeState
@@ -53,6 +54,7 @@ func TestCheckChangeTransition(t *testing.T) {
 }
 
 func TestChangeStateMachine(t *testing.T) {
+	t.Parallel()
 	// Every state is reachable from requested; every state that is not final leads on.
 	reach := map[ChangeState]bool{ChangeRequested: true}
 	for changed := true; changed; {
@@ -80,6 +82,7 @@ func TestChangeStateMachine(t *testing.T) {
 }
 
 func TestChangeNumber(t *testing.T) {
+	t.Parallel()
 	if got := FormatChangeNumber(12); got != "CHG-000012" {
 		t.Errorf("FormatChangeNumber(12) = %q", got)
 	}
@@ -96,6 +99,7 @@ func TestChangeNumber(t *testing.T) {
 }
 
 func TestChangeRequestValidate(t *testing.T) {
+	t.Parallel()
 	c := ChangeRequest{Title: "  Replace the payment provider's SDK  ", State: ChangeRequested, IncidentIDs: []int64{3, 1, 3}}
 	if err := c.Validate(); err != nil {
 		t.Fatal(err)
@@ -126,6 +130,7 @@ func TestChangeRequestValidate(t *testing.T) {
 }
 
 func TestChangeSummary(t *testing.T) {
+	t.Parallel()
 	c := ChangeRequest{ID: 12, Number: "CHG-000012", Title: "New SDK", Description: "internal", State: ChangeApproved}
 	if s := c.Summary(true); s != (ChangeSummary{Title: "New SDK", State: ChangeApproved}) {
 		t.Errorf("client summary %+v", s)

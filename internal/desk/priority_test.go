@@ -6,6 +6,7 @@ import (
 )
 
 func TestDefaultMatrix(t *testing.T) {
+	t.Parallel()
 	want := map[[2]Level]Priority{
 		{High, High}: P1, {High, Normal}: P2, {High, Low}: P3,
 		{Normal, High}: P2, {Normal, Normal}: P3, {Normal, Low}: P4,
@@ -26,6 +27,7 @@ func TestDefaultMatrix(t *testing.T) {
 }
 
 func TestMatrixValidate(t *testing.T) {
+	t.Parallel()
 	m := DefaultMatrix
 	m[2][2] = P1 // low × low above low × normal
 	err := m.Validate()
@@ -40,6 +42,7 @@ func TestMatrixValidate(t *testing.T) {
 }
 
 func TestMatrixJSON(t *testing.T) {
+	t.Parallel()
 	b, err := json.Marshal(DefaultMatrix.JSON())
 	if err != nil {
 		t.Fatal(err)

@@ -28,6 +28,7 @@ func with(a Answers, kv ...string) Answers {
 }
 
 func TestEvaluateDefault(t *testing.T) {
+	t.Parallel()
 	q := DefaultQuestionnaire()
 	tests := []struct {
 		name       string
@@ -90,6 +91,7 @@ func orEmpty(s []string) []string {
 }
 
 func TestEvaluateUrgencyImpactPriority(t *testing.T) {
+	t.Parallel()
 	q := DefaultQuestionnaire()
 	for _, tt := range []struct {
 		process, users  string
@@ -116,6 +118,7 @@ func TestEvaluateUrgencyImpactPriority(t *testing.T) {
 }
 
 func TestCheckAnswers(t *testing.T) {
+	t.Parallel()
 	q := DefaultQuestionnaire()
 	tests := []struct {
 		name    string
@@ -149,6 +152,7 @@ func hasField(e *Error, field, rule string) bool {
 }
 
 func TestValidateDefinition(t *testing.T) {
+	t.Parallel()
 	if err := func() *Questionnaire { q := DefaultQuestionnaire(); return &q }().Validate(); err != nil {
 		t.Fatalf("the default is invalid: %v", err)
 	}
@@ -188,6 +192,7 @@ func TestValidateDefinition(t *testing.T) {
 }
 
 func TestProcedure(t *testing.T) {
+	t.Parallel()
 	nl, h1 := Procedure(LocaleNL, "Studio XVIV")
 	en, h2 := Procedure(LocaleEN, "Studio XVIV")
 	_, h3 := Procedure(LocaleNL, "Another Studio")

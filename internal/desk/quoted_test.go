@@ -3,6 +3,7 @@ package desk
 import "testing"
 
 func TestStripQuoted(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name, in, want string
 	}{

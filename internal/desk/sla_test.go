@@ -55,6 +55,7 @@ func clockOf(t testing.TB, c desk.Calendar) *desk.Clock {
 }
 
 func TestAdd(t *testing.T) {
+	t.Parallel()
 	h := time.Hour
 	cases := []struct {
 		name string
@@ -121,6 +122,7 @@ func TestAdd(t *testing.T) {
 }
 
 func TestBetween(t *testing.T) {
+	t.Parallel()
 	h := time.Hour
 	cases := []struct {
 		name     string
@@ -180,6 +182,7 @@ func propertyCalendars() []desk.Calendar {
 // TestAddBetweenInverse checks on many seeded random instants that Between undoes Add, that
 // the last nanosecond counted is open, and that Add undoes Between up to closed time.
 func TestAddBetweenInverse(t *testing.T) {
+	t.Parallel()
 	for _, cal := range propertyCalendars() {
 		t.Run(cal.Slug, func(t *testing.T) {
 			k := clockOf(t, cal)
@@ -217,6 +220,7 @@ func TestAddBetweenInverse(t *testing.T) {
 // TestBetweenCountsOpenMinutes compares Between with a count of open minutes by Open, which
 // reads each instant's wall clock directly: two independent computations of the same thing.
 func TestBetweenCountsOpenMinutes(t *testing.T) {
+	t.Parallel()
 	for _, cal := range propertyCalendars() {
 		t.Run(cal.Slug, func(t *testing.T) {
 			k := clockOf(t, cal)
@@ -240,6 +244,7 @@ func TestBetweenCountsOpenMinutes(t *testing.T) {
 }
 
 func TestGuards(t *testing.T) {
+	t.Parallel()
 	from := at("2026-01-01 00:00")
 
 	t.Run("never open: validation refuses, the clock still stops", func(t *testing.T) {
@@ -307,6 +312,7 @@ func TestGuards(t *testing.T) {
 // TestConcurrentUse runs one clock from many goroutines over many years, so the year cache
 // is filled concurrently (run with -race to check it).
 func TestConcurrentUse(t *testing.T) {
+	t.Parallel()
 	k := clockOf(t, business())
 	ref := clockOf(t, business())
 	var wg sync.WaitGroup
@@ -337,6 +343,7 @@ var p2 = desk.Target{Priority: desk.P2, FirstResponseMin: 60, ResolutionMin: 8 *
 func ptr(t time.Time) *time.Time { return &t }
 
 func TestSLA(t *testing.T) {
+	t.Parallel()
 	reg := at("2026-03-09 08:30") // a Monday morning
 	biz := clockOf(t, business())
 	cases := []struct {
@@ -461,6 +468,7 @@ func TestSLA(t *testing.T) {
 }
 
 func TestWarnShareDefault(t *testing.T) {
+	t.Parallel()
 	k := clockOf(t, always())
 	reg := at("2026-03-09 08:00")
 	want := desk.StartSLA(k, reg, p3, desk.DefaultWarnShare)
@@ -475,6 +483,7 @@ func TestWarnShareDefault(t *testing.T) {
 }
 
 func TestSLAPureAndUTC(t *testing.T) {
+	t.Parallel()
 	k := clockOf(t, business())
 	reg := at("2026-03-09 08:30")
 	s := desk.StartSLA(k, reg, p3, 0.75)
@@ -495,6 +504,7 @@ func TestSLAPureAndUTC(t *testing.T) {
 }
 
 func TestBreachedAndRemaining(t *testing.T) {
+	t.Parallel()
 	k := clockOf(t, business())
 	reg := at("2026-03-09 08:30")
 	s := desk.StartSLA(k, reg, p2, 0.75) // response due 09:30, resolution due 16:30

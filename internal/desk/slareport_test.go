@@ -28,6 +28,7 @@ var reportTargets = []desk.Target{
 }
 
 func TestMonth(t *testing.T) {
+	t.Parallel()
 	m, err := desk.ParseMonth("2026-10")
 	if err != nil {
 		t.Fatal(err)
@@ -59,6 +60,7 @@ func TestMonth(t *testing.T) {
 // TestSLAReportOutcomes: one incident at a time, what each clock counts as and how long it
 // took, on the business calendar (Monday–Friday 08:30–17:30).
 func TestSLAReportOutcomes(t *testing.T) {
+	t.Parallel()
 	k := clockOf(t, business())
 	now := wall(t, "2026-11-30 12:00")
 	type want struct {
@@ -164,6 +166,7 @@ func TestSLAReportOutcomes(t *testing.T) {
 // TestSLAReportTotals: shares, mean and 90th percentile, counts by kind and channel, and the
 // share of urgent reports moved to regular support.
 func TestSLAReportTotals(t *testing.T) {
+	t.Parallel()
 	k := clockOf(t, business())
 	start := wall(t, "2026-11-02 09:00")
 	var incs []desk.Incident

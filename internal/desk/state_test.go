@@ -6,6 +6,7 @@ import (
 )
 
 func TestCheckTransition(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		from      State
@@ -55,6 +56,7 @@ func TestCheckTransition(t *testing.T) {
 }
 
 func TestStateMachineIsConnected(t *testing.T) {
+	t.Parallel()
 	// Every state is reachable from new, and every open state can reach closed.
 	reach := map[State]bool{StateNew: true}
 	for changed := true; changed; {

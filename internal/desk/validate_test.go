@@ -6,6 +6,7 @@ import (
 )
 
 func TestValidatorText(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, value string
 		required    bool
@@ -39,6 +40,7 @@ func TestValidatorText(t *testing.T) {
 }
 
 func TestValidatorEmailAndSlug(t *testing.T) {
+	t.Parallel()
 	for email, ok := range map[string]bool{
 		"anna@example.com": true, "admin@localhost": true, "Anna <anna@example.com>": false,
 		"anna": false, "anna@example": false, "": false,
@@ -62,6 +64,7 @@ func TestValidatorEmailAndSlug(t *testing.T) {
 }
 
 func TestIncidentNumbers(t *testing.T) {
+	t.Parallel()
 	if got := FormatNumber(123); got != "INC-000123" {
 		t.Errorf("FormatNumber: %q", got)
 	}
@@ -74,6 +77,7 @@ func TestIncidentNumbers(t *testing.T) {
 }
 
 func TestContractValidate(t *testing.T) {
+	t.Parallel()
 	c := Contract{Name: "Gold"}
 	c.Normalize()
 	if err := c.Validate(); err != nil {
@@ -91,6 +95,7 @@ func TestContractValidate(t *testing.T) {
 }
 
 func TestUserValidateRoleFitsOrganisation(t *testing.T) {
+	t.Parallel()
 	u := User{Email: "a@example.com", Name: "A", Role: RoleAgent}
 	u.Normalize()
 	if err := u.Validate(Organisation{Kind: OrgClient}); ErrorCode(err) != EINVALID {

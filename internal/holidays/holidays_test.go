@@ -9,6 +9,7 @@ import (
 )
 
 func TestOn(t *testing.T) {
+	t.Parallel()
 	h := NL()
 	cases := []struct {
 		name  string
@@ -48,6 +49,7 @@ func TestOn(t *testing.T) {
 // TestKoningsdagRule checks the move over a century: 27 April, or 26 April when the 27th is
 // a Sunday, and never on a Sunday.
 func TestKoningsdagRule(t *testing.T) {
+	t.Parallel()
 	h := NL()
 	moved := 0
 	for y := 2000; y < 2100; y++ {
@@ -66,6 +68,7 @@ func TestKoningsdagRule(t *testing.T) {
 
 // TestEasterRelated checks that the holidays that follow Easter keep their distance to it.
 func TestEasterRelated(t *testing.T) {
+	t.Parallel()
 	h := NL()
 	offsets := map[string]int{"goede_vrijdag": -2, "tweede_paasdag": 1, "hemelvaartsdag": 39, "eerste_pinksterdag": 49, "tweede_pinksterdag": 50}
 	for y := 1990; y < 2060; y++ {
@@ -84,6 +87,7 @@ func TestEasterRelated(t *testing.T) {
 }
 
 func TestCodes(t *testing.T) {
+	t.Parallel()
 	h := NL()
 	if !slices.Equal(h.Codes(), desk.DutchHolidayCodes()) {
 		t.Errorf("codes %v differ from desk's %v", h.Codes(), desk.DutchHolidayCodes())
@@ -100,6 +104,7 @@ func TestCodes(t *testing.T) {
 
 // TestValidatesDefaults checks that the default calendars name only codes that NL knows.
 func TestValidatesDefaults(t *testing.T) {
+	t.Parallel()
 	for _, c := range desk.DefaultCalendars() {
 		if err := c.Validate(NL()); err != nil {
 			t.Errorf("%s: %v", c.Slug, err)

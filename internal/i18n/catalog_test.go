@@ -23,6 +23,7 @@ func mustLoad(t *testing.T) *Catalog {
 
 // TestLoad: the catalog compiled into the binary loads, and every language has every key.
 func TestLoad(t *testing.T) {
+	t.Parallel()
 	c := mustLoad(t)
 	nl, en := c.Keys(desk.LocaleNL), c.Keys(desk.LocaleEN)
 	if len(nl) < 600 {
@@ -36,6 +37,7 @@ func TestLoad(t *testing.T) {
 // TestTextsAreTheLanguages: texts/ holds one file per language Meldpunt speaks and
 // nothing else, so a file for a new language cannot sit there unread.
 func TestTextsAreTheLanguages(t *testing.T) {
+	t.Parallel()
 	entries, err := os.ReadDir("texts")
 	if err != nil {
 		t.Fatal(err)
@@ -57,6 +59,7 @@ func TestTextsAreTheLanguages(t *testing.T) {
 // catalog's own reader, so the files are YAML in every editor and tool, and none of
 // YAML's rules (quoting, types, duplicate keys) is lost on the way.
 func TestFilesMeanWhatYAMLSays(t *testing.T) {
+	t.Parallel()
 	c := mustLoad(t)
 	for _, l := range Locales() {
 		src, err := os.ReadFile("texts/" + string(l) + ".yaml")
@@ -104,6 +107,7 @@ func TestFilesMeanWhatYAMLSays(t *testing.T) {
 // TestLoadCopiesNoText: the texts are substrings of the files compiled into the binary,
 // not copies on the heap (the reason for parse.go).
 func TestLoadCopiesNoText(t *testing.T) {
+	t.Parallel()
 	c := mustLoad(t)
 	for l, src := range map[desk.Locale]string{desk.LocaleNL: nlTexts, desk.LocaleEN: enTexts} {
 		start := uintptr(unsafe.Pointer(unsafe.StringData(src)))
@@ -122,6 +126,7 @@ func TestLoadCopiesNoText(t *testing.T) {
 
 // TestLoadRefuses: every kind of mistake in a file stops Load, naming the file and the key.
 func TestLoadRefuses(t *testing.T) {
+	t.Parallel()
 	const good = "a: A %s\nb:\n  one: \"%d thing\"\n  other: \"%d things\"\n"
 	for _, c := range []struct {
 		name   string
@@ -173,6 +178,7 @@ func TestLoadRefuses(t *testing.T) {
 
 // TestLoadAccepts: what the files may say, read as meant.
 func TestLoadAccepts(t *testing.T) {
+	t.Parallel()
 	src := "# a comment\n\n" +
 		"plain: a text # with a comment\n" +
 		"hash: C# is a language\n" +
@@ -199,6 +205,7 @@ func TestLoadAccepts(t *testing.T) {
 }
 
 func TestT(t *testing.T) {
+	t.Parallel()
 	c := mustLoad(t)
 	for _, tc := range []struct {
 		l    desk.Locale
@@ -224,6 +231,7 @@ func TestT(t *testing.T) {
 
 // TestN: a text with plural forms takes the form of its count, in both languages.
 func TestN(t *testing.T) {
+	t.Parallel()
 	c, err := load(map[desk.Locale]string{
 		desk.LocaleNL: "n:\n  one: \"%d uur\"\n  other: \"%d uur\"\nof:\n  one: \"%d van %d melding\"\n  other: \"%d van %d meldingen\"\nplain: x\n",
 		desk.LocaleEN: "n:\n  one: \"%d hour\"\n  other: \"%d hours\"\nof:\n  one: \"%d of %d report\"\n  other: \"%d of %d reports\"\nplain: x\n",
@@ -282,6 +290,7 @@ func BenchmarkLoad(b *testing.B) {
 // TestHolidayNames: every public holiday a calendar can close on has its name in every
 // language, and the names differ between the languages (a name left untranslated).
 func TestHolidayNames(t *testing.T) {
+	t.Parallel()
 	c, err := Load()
 	if err != nil {
 		t.Fatal(err)

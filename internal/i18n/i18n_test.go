@@ -9,6 +9,7 @@ import (
 )
 
 func TestNegotiate(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		name, query, cookie, accept string
 		user                        desk.Locale
@@ -43,6 +44,7 @@ func TestNegotiate(t *testing.T) {
 }
 
 func TestCookie(t *testing.T) {
+	t.Parallel()
 	c := Cookie(desk.LocaleEN, true)
 	if c.Name != CookieName || c.Value != "en" || !c.Secure || !c.HttpOnly || c.MaxAge <= 0 {
 		t.Errorf("cookie %+v", c)
@@ -53,6 +55,7 @@ func TestCookie(t *testing.T) {
 }
 
 func TestParse(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]desk.Locale{"en": desk.LocaleEN, "EN": desk.LocaleEN, " en-GB ": desk.LocaleEN, "nl_BE": desk.LocaleNL, "nl": desk.LocaleNL} {
 		if got, ok := Parse(in); !ok || got != want {
 			t.Errorf("Parse(%q) = %q, %v", in, got, ok)

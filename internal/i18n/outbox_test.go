@@ -10,6 +10,7 @@ import (
 // has a label in both languages, and every kind a person may switch off has its
 // explanation.
 func TestOutboxLabels(t *testing.T) {
+	t.Parallel()
 	kinds := []string{desk.NotifyReportReceived, desk.NotifyAssessment, desk.NotifyUpdate, desk.NotifyWaiting,
 		desk.NotifySolution, desk.NotifyClosed, desk.NotifyAutoClosed, desk.NotifyNewReport, desk.NotifyAssigned,
 		desk.NotifyClientReply, desk.NotifySolutionRejected, desk.NotifySLAWarning, desk.NotifySLABreach,

@@ -81,7 +81,7 @@ func newWorld(t *testing.T, db *store.DB) *world {
 	w := &world{log: &syncBuffer{}}
 	log := slog.New(slog.NewJSONHandler(w.log, nil))
 	w.a = app.New(db, func() time.Time { return now }, log,
-		app.Config{Holidays: holidays.NL(), BaseURL: "http://desk.test", Argon2: app.Argon2Params{MemoryKiB: 1024, Time: 1, Threads: 1}})
+		app.Config{Holidays: holidays.NL(), BaseURL: "http://desk.test", Argon2: app.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}})
 	if _, err := w.a.Identity.Bootstrap(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -165,6 +165,7 @@ func (w *world) replies(t *testing.T) []desk.TimelineEntry {
 }
 
 func TestListener(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)
@@ -324,6 +325,7 @@ func (failing) Receive(context.Context, app.InboundMail) (app.InboundResult, err
 // TestListenerTemporaryFailure: when Meldpunt fails (not the rules), the answer is 451, so
 // the sending server keeps the message and tries again; the cause stays in the log.
 func TestListenerTemporaryFailure(t *testing.T) {
+	t.Parallel()
 	logs := &syncBuffer{}
 	addr := start(t, failing{}, inbound.Config{}, slog.New(slog.NewJSONHandler(logs, nil)))
 	err := send(t, addr, "rita@acme.example", []string{"meldpunt@desk.test"}, "From: rita@acme.example\nSubject: hi\n\nhello\n")

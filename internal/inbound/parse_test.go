@@ -7,6 +7,7 @@ import (
 )
 
 func TestParse(t *testing.T) {
+	t.Parallel()
 	attachment := func(name string) string {
 		return "--b\nContent-Type: text/plain\nContent-Disposition: attachment; filename=\"" + name + "\"\n\nlog line\n"
 	}

@@ -18,6 +18,7 @@ func (partlyDelivered) RunDelivery(context.Context) (int, error) {
 }
 
 func TestDeliverLogsWhatWasSentAndWrapsErrors(t *testing.T) {
+	t.Parallel()
 	var logs logBuffer
 	err := Deliver(partlyDelivered{}, newLogger(&logs))(t.Context())
 	if err == nil || err.Error() != "deliver mail: database is locked" {

@@ -65,6 +65,7 @@ func start(t *testing.T, r *Runner) (stop func()) {
 }
 
 func TestJobsRunAtStartAndEveryInterval(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		r := New(nil)
 		var fast, slow atomic.Int32
@@ -92,6 +93,7 @@ func TestJobsRunAtStartAndEveryInterval(t *testing.T) {
 }
 
 func TestRunsDoNotOverlap(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		r := New(nil)
 		var running, overlaps, runs atomic.Int32
@@ -118,6 +120,7 @@ func TestRunsDoNotOverlap(t *testing.T) {
 }
 
 func TestRunReturnsOnlyAfterRunningJobsStopped(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		r := New(nil)
 		var finished atomic.Bool
@@ -151,6 +154,7 @@ func TestRunReturnsOnlyAfterRunningJobsStopped(t *testing.T) {
 }
 
 func TestRunWithoutJobsWaitsForCancel(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		ctx, cancel := context.WithCancel(t.Context())
 		returned := make(chan struct{})
@@ -170,6 +174,7 @@ func TestRunWithoutJobsWaitsForCancel(t *testing.T) {
 }
 
 func TestFailuresAndPanicsAreLoggedAndTheJobRunsOn(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		var logs logBuffer
 		r := New(newLogger(&logs))
@@ -205,6 +210,7 @@ func TestFailuresAndPanicsAreLoggedAndTheJobRunsOn(t *testing.T) {
 }
 
 func TestCancellationIsNotAFailure(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		var logs logBuffer
 		r := New(newLogger(&logs))
@@ -227,6 +233,7 @@ func TestCancellationIsNotAFailure(t *testing.T) {
 }
 
 func TestRunsInRealTime(t *testing.T) {
+	t.Parallel()
 	r := New(nil)
 	ran := make(chan struct{}, 10)
 	r.Every("tick", 5*time.Millisecond, func(context.Context) error {
@@ -254,6 +261,7 @@ func TestRunsInRealTime(t *testing.T) {
 }
 
 func TestMisuse(t *testing.T) {
+	t.Parallel()
 	mustPanic := func(t *testing.T, name string, f func()) {
 		t.Helper()
 		defer func() {

@@ -28,6 +28,7 @@ func (c *clock) add(d time.Duration) {
 }
 
 func TestPurgeExpiredDeletesSessionsAndResetLinks(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := t.Context()
 		c := &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
@@ -88,6 +89,7 @@ func (failingPurger) DeleteExpired(context.Context) (int64, error) {
 }
 
 func TestPurgeExpiredWrapsErrors(t *testing.T) {
+	t.Parallel()
 	err := PurgeExpired(failingPurger{}, nil)(t.Context())
 	if err == nil || err.Error() != "delete expired sessions and reset links: disk I/O error" {
 		t.Errorf("err = %v, want the failure with context", err)
@@ -107,6 +109,7 @@ func (failingPurger) RunAutoClose(context.Context) (int, error) {
 }
 
 func TestAutoCloseWrapsErrors(t *testing.T) {
+	t.Parallel()
 	err := AutoClose(failingPurger{}, nil)(t.Context())
 	if err == nil || err.Error() != "auto-close: disk I/O error" {
 		t.Errorf("err = %v, want the failure with context", err)
@@ -114,6 +117,7 @@ func TestAutoCloseWrapsErrors(t *testing.T) {
 }
 
 func TestStandardRegistersThePurgeTheSLAChecksAndTheReminders(t *testing.T) {
+	t.Parallel()
 	r := New(nil)
 	f := failingPurger{}
 	Standard(r, Work{Purge: f, SLA: f, Reminders: f, AutoClose: f, Deliver: f}, nil)

@@ -22,6 +22,7 @@ func sha(b []byte) string {
 }
 
 func TestAttachments(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := seed(t, db)
 		in, other := newIncident(f.acme.ID, "Site down"), newIncident(f.acme.ID, "Other")
@@ -111,6 +112,7 @@ func TestAttachments(t *testing.T) {
 }
 
 func TestAttachmentLarge(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := seed(t, db)
 		in := newIncident(f.acme.ID, "Big log")

@@ -13,6 +13,7 @@ import (
 )
 
 func TestTimeline(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := seed(t, db)
 		in := newIncident(f.acme.ID, "Site down")
@@ -79,6 +80,7 @@ func TestTimeline(t *testing.T) {
 }
 
 func TestAudit(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := seed(t, db)
 		var added []desk.AuditEntry

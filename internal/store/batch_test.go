@@ -17,6 +17,7 @@ import (
 // share commits (group commit); whatever one of them does — fail, break a constraint,
 // panic, arrive cancelled — must touch none of the others, and every success must be kept.
 func TestConcurrentWritesAreIsolated(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		const n = 300
 		errFail := errors.New("the use case failed")

@@ -23,6 +23,7 @@ func changeIDs(cs []desk.ChangeRequest) []int64 {
 }
 
 func TestChangeRoundTrip(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := seed(t, db)
 		in1, in2, in3 := newIncident(f.acme.ID, "Checkout fails"), newIncident(f.globex.ID, "Payments time out"), newIncident(f.acme.ID, "Other")
@@ -135,6 +136,7 @@ func TestChangeRoundTrip(t *testing.T) {
 }
 
 func TestChangeList(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := seed(t, db)
 		a, b := newIncident(f.acme.ID, "A"), newIncident(f.globex.ID, "B")

@@ -17,8 +17,10 @@ import (
 // new messages never take the id of one deleted before (reply addresses and Message-IDs
 // name notification ids).
 func TestMigrateChannelsKeepsTheOutbox(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			ctx := t.Context()
 			db := storetest.OpenEmpty(t, dialect)
 			if _, err := db.MigrateToForTest(ctx, 7); err != nil {
@@ -78,6 +80,7 @@ func TestMigrateChannelsKeepsTheOutbox(t *testing.T) {
 // The outbox carries email to a user or to an address without an account, and events to
 // webhook and chat endpoints; every message has exactly one recipient.
 func TestOutboxChannels(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := seed(t, db)
 		in := newIncident(f.acme.ID, "Checkout down")

@@ -13,6 +13,7 @@ import (
 )
 
 func TestComponentGroups(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		groups := []desk.ComponentGroup{{Name: "Websites", Position: 2}, {Name: "hosting", Position: 1}, {Name: "Email", Position: 1}}
 		write(t, db, func(ctx context.Context, tx app.Tx) error {
@@ -47,6 +48,7 @@ func TestComponentGroups(t *testing.T) {
 }
 
 func TestComponents(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := seed(t, db)
 		first := desk.ComponentGroup{Name: "Hosting", Position: 1}
@@ -162,6 +164,7 @@ func TestComponents(t *testing.T) {
 }
 
 func TestDeleteComponent(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := seed(t, db)
 		keep := desk.Component{Name: "Keep", ClientIDs: []int64{f.acme.ID}, CreatedAt: t0, UpdatedAt: t0}

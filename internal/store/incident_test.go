@@ -20,6 +20,7 @@ func newIncident(orgID int64, title string) desk.Incident {
 }
 
 func TestIncidentRoundTrip(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := seed(t, db)
 		c1 := desk.Component{Name: "Web", CreatedAt: t0, UpdatedAt: t0}
@@ -102,6 +103,7 @@ func TestIncidentRoundTrip(t *testing.T) {
 }
 
 func TestIncidentVersionConflict(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := seed(t, db)
 		in := newIncident(f.acme.ID, "Original")
@@ -138,6 +140,7 @@ func TestIncidentVersionConflict(t *testing.T) {
 }
 
 func TestIncidentFilters(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := seed(t, db)
 		byTitle := map[string]*desk.Incident{}
@@ -249,6 +252,7 @@ func TestIncidentFilters(t *testing.T) {
 }
 
 func TestIncidentPages(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := seed(t, db)
 		var ids []int64
@@ -291,6 +295,7 @@ func TestIncidentPages(t *testing.T) {
 }
 
 func TestIncidentLimits(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := seed(t, db)
 		write(t, db, func(ctx context.Context, tx app.Tx) error {

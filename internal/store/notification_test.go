@@ -14,6 +14,7 @@ import (
 )
 
 func TestNotifications(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := seed(t, db)
 		in := newIncident(f.acme.ID, "Site down")
@@ -74,6 +75,7 @@ func TestNotifications(t *testing.T) {
 }
 
 func TestNotifyMany(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := seed(t, db)
 		in := newIncident(f.acme.ID, "Site down")

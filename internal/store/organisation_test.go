@@ -14,6 +14,7 @@ import (
 )
 
 func TestOrganisations(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := seed(t, db)
 		if f.provider.ID == 0 || f.acme.ID == 0 || f.acme.ID == f.globex.ID {
@@ -106,6 +107,7 @@ func TestOrganisations(t *testing.T) {
 }
 
 func TestContracts(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := seed(t, db)
 		first := desk.Contract{OrgID: f.acme.ID, Name: "Basis", SupportHours: desk.HoursBusiness,

@@ -13,6 +13,7 @@ import (
 )
 
 func TestQuestionnaireVersions(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := seed(t, db)
 		read(t, db, func(ctx context.Context, tx app.Tx) error {
@@ -95,6 +96,7 @@ func TestQuestionnaireVersions(t *testing.T) {
 
 // Admins saving at once get consecutive versions, none lost and none refused.
 func TestQuestionnaireConcurrentVersions(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		const n = 8
 		var wg sync.WaitGroup

@@ -13,6 +13,7 @@ import (
 )
 
 func TestReportRoundTrip(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := seed(t, db)
 		urgent, phoned, other := newIncident(f.acme.ID, "Site down"), newIncident(f.acme.ID, "By phone"), newIncident(f.acme.ID, "Other")
@@ -85,6 +86,7 @@ func TestReportRoundTrip(t *testing.T) {
 
 // An incident's report, files and notifications go with it.
 func TestReportCascades(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := seed(t, db)
 		in := newIncident(f.acme.ID, "Site down")
@@ -120,8 +122,10 @@ func TestReportCascades(t *testing.T) {
 // A database that an older release left at migration 1, with incidents in it, migrates to
 // the current schema and its incidents read back with the defaults of the new fields.
 func TestMigrateReportsKeepsIncidents(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			ctx := t.Context()
 			db := storetest.OpenEmpty(t, dialect)
 			if applied, err := db.MigrateToForTest(ctx, 1); err != nil || applied != 1 {

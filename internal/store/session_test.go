@@ -23,6 +23,7 @@ func hash(seed byte) []byte {
 }
 
 func TestTokens(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := seed(t, db)
 		used := t0.Add(time.Minute)
@@ -103,6 +104,7 @@ func TestTokens(t *testing.T) {
 }
 
 func TestSessions(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := seed(t, db)
 		now := t0.Add(24 * time.Hour)
@@ -187,6 +189,7 @@ func TestSessions(t *testing.T) {
 }
 
 func TestResetTokens(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := seed(t, db)
 		r := desk.ResetToken{Hash: hash(7), UserID: f.bob.ID, ExpiresAt: t0.Add(time.Hour)}

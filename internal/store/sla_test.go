@@ -30,6 +30,7 @@ func withSLA(orgID int64, title string, due *time.Time) desk.Incident {
 }
 
 func TestSLAColumnsRoundTrip(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := seed(t, db)
 		due := t0.Add(8*time.Hour + 123456*time.Nanosecond)
@@ -82,6 +83,7 @@ func TestSLAColumnsRoundTrip(t *testing.T) {
 // TestQueueOrder: open incidents by resolution deadline, then id; paused and deadline-less
 // ones last; the cursor pages through without repeats; filters narrow; closed never show.
 func TestQueueOrder(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := seed(t, db)
 		d := func(h int) *time.Time { return ptr(t0.Add(time.Duration(h) * time.Hour)) }
@@ -170,6 +172,7 @@ func limitOf(f desk.IncidentFilter) int {
 // TestSLAMarks: each mark is due only while its clock runs and its time has passed, and
 // setting it succeeds once.
 func TestSLAMarks(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := seed(t, db)
 		due := t0.Add(8 * time.Hour)
@@ -257,6 +260,7 @@ func TestSLAMarks(t *testing.T) {
 }
 
 func TestCalendarStore(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		read(t, db, func(ctx context.Context, tx app.Tx) error {
 			_, err := tx.Calendar(ctx, "business")
@@ -298,6 +302,7 @@ func TestCalendarStore(t *testing.T) {
 // TestQueueUsesItsIndex: on SQLite the queue's first page, a later page and a page per
 // client read an index in order instead of sorting the open incidents.
 func TestQueueUsesItsIndex(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t, store.DialectSQLite)
 	for _, c := range []struct {
 		f     desk.IncidentFilter

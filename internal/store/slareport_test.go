@@ -14,6 +14,7 @@ import (
 // TestIncidentsRegistered: an organisation's incidents registered in [from, to), by id;
 // not those of another organisation, nor those just outside the bounds.
 func TestIncidentsRegistered(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := seed(t, db)
 		from, to := t0.Add(-time.Hour), t0.Add(time.Hour)

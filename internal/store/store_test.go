@@ -16,8 +16,10 @@ import (
 )
 
 func TestMigrate(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			ctx := t.Context()
 			db := storetest.OpenEmpty(t, dialect)
 			if db.Dialect() != dialect {
@@ -48,8 +50,10 @@ func TestMigrate(t *testing.T) {
 }
 
 func TestMigrateConcurrently(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			db := storetest.OpenEmpty(t, dialect)
 			_, latest, err := db.SchemaVersion(t.Context())
 			if err != nil {
@@ -77,6 +81,7 @@ func TestMigrateConcurrently(t *testing.T) {
 }
 
 func TestSchemaNewer(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := t.Context()
 		_, latest, err := db.SchemaVersion(ctx)
@@ -97,6 +102,7 @@ func TestSchemaNewer(t *testing.T) {
 }
 
 func TestSQLitePragmas(t *testing.T) {
+	t.Parallel()
 	db := storetest.Open(t, store.DialectSQLite)
 	w := db.WriterForTest()
 	for _, c := range []struct{ pragma, want string }{
@@ -117,6 +123,7 @@ func TestSQLitePragmas(t *testing.T) {
 }
 
 func TestOpenSQLiteDSN(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "does", "not", "exist")
 	path := filepath.Join(dir, "data?#.db")
 	db, err := store.Open(t.Context(), "sqlite:"+path, nil)
@@ -139,6 +146,7 @@ func TestOpenSQLiteDSN(t *testing.T) {
 }
 
 func TestPing(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		if err := db.Ping(t.Context()); err != nil {
 			t.Fatalf("Ping: %v", err)
@@ -153,6 +161,7 @@ func TestPing(t *testing.T) {
 }
 
 func TestWriteRollsBack(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		boom := errors.New("boom")
 		err := tryWrite(t, db, func(ctx context.Context, tx app.Tx) error {
@@ -198,6 +207,7 @@ func TestWriteRollsBack(t *testing.T) {
 }
 
 func TestReadIsReadOnly(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		err := db.Read(t.Context(), func(tx app.Tx) error {
 			return tx.PutSetting(t.Context(), "k", "v")
@@ -214,6 +224,7 @@ func TestReadIsReadOnly(t *testing.T) {
 }
 
 func TestSettings(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		read(t, db, func(ctx context.Context, tx app.Tx) error {
 			_, err := tx.Setting(ctx, "matrix")

@@ -14,6 +14,7 @@ import (
 )
 
 func TestUsers(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := seed(t, db)
 		carol := newUser(f.acme.ID, "carol@acme.test", "carol", desk.RoleClientAdmin)

@@ -13,6 +13,7 @@ import (
 )
 
 func TestDirWritesEmlFiles(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "outbox", "new") // created when missing
 	s := email.NewDir(dir)
 	if d := s.Describe(); d != ".eml files in "+dir {
@@ -72,6 +73,7 @@ func TestDirWritesEmlFiles(t *testing.T) {
 }
 
 func TestDirRefuses(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	s := email.NewDir(dir)
 	ctx, cancel := context.WithCancel(context.Background())

@@ -108,6 +108,7 @@ func clean(t *testing.T, what, s string) {
 }
 
 func TestRenderEveryKindInBothLanguages(t *testing.T) {
+	t.Parallel()
 	rd := newRenderer(t)
 	all := samples()
 	for _, kind := range append(slices.Clone(kinds), "something_new") {
@@ -146,6 +147,7 @@ func TestRenderEveryKindInBothLanguages(t *testing.T) {
 // TestRenderGolden keeps the text of every message in testdata/<lang>.golden for review;
 // go test ./internal/mail -run Golden -update rewrites them.
 func TestRenderGolden(t *testing.T) {
+	t.Parallel()
 	rd := newRenderer(t)
 	all := samples()
 	names := slices.Sorted(maps.Keys(all))
@@ -186,6 +188,7 @@ func golden(t *testing.T, path, got string) {
 }
 
 func TestRenderEscapesHTML(t *testing.T) {
+	t.Parallel()
 	rd := newRenderer(t)
 	d := samples()[desk.NotifyUpdate]
 	d.Title = `<script>alert("x")</script>`
@@ -213,6 +216,7 @@ func TestRenderEscapesHTML(t *testing.T) {
 }
 
 func TestRenderSolutionLinks(t *testing.T) {
+	t.Parallel()
 	rd := newRenderer(t)
 	d := samples()[desk.NotifySolution]
 	for _, lang := range []string{"nl", "en"} {
@@ -250,6 +254,7 @@ func TestRenderSolutionLinks(t *testing.T) {
 }
 
 func TestRenderOptionalFooter(t *testing.T) {
+	t.Parallel()
 	rd := newRenderer(t)
 	for _, kind := range kinds {
 		d := samples()[kind]
@@ -269,6 +274,7 @@ func TestRenderOptionalFooter(t *testing.T) {
 }
 
 func TestRenderSentences(t *testing.T) {
+	t.Parallel()
 	rd := newRenderer(t)
 	cases := []struct {
 		name    string
@@ -366,6 +372,7 @@ func TestRenderSentences(t *testing.T) {
 }
 
 func TestRenderWithoutName(t *testing.T) {
+	t.Parallel()
 	rd := newRenderer(t)
 	d := email.Data{Kind: desk.NotifyWaiting, Locale: "nl", Number: "INC-000001", Title: "X"}
 	_, text, _ := render(t, rd, d)
@@ -380,6 +387,7 @@ func TestRenderWithoutName(t *testing.T) {
 // TestRenderPasswordReset: the reset message is about no incident: its link, how long it
 // works, and no "reply to add to the incident" footer, in both languages.
 func TestRenderPasswordResetOfOneMinute(t *testing.T) {
+	t.Parallel()
 	rd := newRenderer(t)
 	for lang, want := range map[string]string{"nl": "De link werkt één keer, 1 minuut lang.", "en": "The link works once, for 1 minute."} {
 		d := email.Data{Kind: desk.NotifyPasswordReset, Locale: lang, Payload: map[string]any{"url": "https://x.test/r", "minutes": 1}}
@@ -390,6 +398,7 @@ func TestRenderPasswordResetOfOneMinute(t *testing.T) {
 }
 
 func TestRenderPasswordReset(t *testing.T) {
+	t.Parallel()
 	rd := newRenderer(t)
 	for lang, want := range map[string][]string{
 		"nl": {"Nieuw wachtwoord instellen", "60 minuten", "Negeer deze e-mail"},

@@ -91,6 +91,7 @@ func checkReceived(t *testing.T, got mailtest.Received, m email.Message) {
 }
 
 func TestSMTPSendsAndThreads(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		opts []mailtest.Option
@@ -144,6 +145,7 @@ func TestSMTPSendsAndThreads(t *testing.T) {
 }
 
 func TestSMTPTextOnly(t *testing.T) {
+	t.Parallel()
 	srv := mailtest.Start(t)
 	m := message()
 	m.HTML, m.InReplyTo, m.References, m.ReplyTo = "", "", nil, ""
@@ -165,6 +167,7 @@ func TestSMTPTextOnly(t *testing.T) {
 }
 
 func TestSMTPFailures(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	t.Run("STARTTLS is required", func(t *testing.T) {
 		srv := mailtest.Start(t) // offers no STARTTLS
@@ -271,6 +274,7 @@ func TestSMTPFailures(t *testing.T) {
 
 // Line breaks in a subject or header value never make new headers.
 func TestSMTPNoHeaderInjection(t *testing.T) {
+	t.Parallel()
 	srv := mailtest.Start(t)
 	m := message()
 	m.Subject = "Hello\r\nBcc: spy@example.com"
@@ -292,6 +296,7 @@ func TestSMTPNoHeaderInjection(t *testing.T) {
 // the answer to DATA; the held message is not recorded, and sending it again delivers it
 // with the same Message-ID.
 func TestSMTPHonoursContext(t *testing.T) {
+	t.Parallel()
 	srv := mailtest.Start(t, mailtest.WithHold())
 	s := sender(t, email.SMTPConfig{Host: srv.Host(), Port: srv.Port(), TLS: "none", Timeout: time.Hour})
 	ctx, cancel := context.WithCancel(context.Background())
@@ -339,6 +344,7 @@ func TestSMTPHonoursContext(t *testing.T) {
 }
 
 func TestNewSMTPValidates(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		c    email.SMTPConfig
@@ -382,6 +388,7 @@ func TestNewSMTPValidates(t *testing.T) {
 // The sender parses addresses the way net/mail does: the test's own check of the header
 // values above relies on it.
 func TestAddressesRoundTrip(t *testing.T) {
+	t.Parallel()
 	srv := mailtest.Start(t)
 	m := message()
 	m.From.Name = "Ünïcode, \"quoted\" <name>"

@@ -11,6 +11,7 @@ import (
 // and runs with the fields a message has. They are parsed on first use, so a broken one
 // would otherwise surface only when a message needs it.
 func TestSnippetsExecute(t *testing.T) {
+	t.Parallel()
 	texts, err := i18n.Load()
 	if err != nil {
 		t.Fatal(err)

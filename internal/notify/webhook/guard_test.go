@@ -8,6 +8,7 @@ import (
 )
 
 func TestRefusedAddresses(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		addr string
 		rule string // "" for allowed; else a word of the rule
@@ -54,6 +55,7 @@ func TestRefusedAddresses(t *testing.T) {
 }
 
 func TestDialControl(t *testing.T) {
+	t.Parallel()
 	for _, addr := range []string{"127.0.0.1:80", "[::1]:443", "[fe80::1%lo]:80", "10.0.0.1:8080", "[::ffff:127.0.0.1]:80"} {
 		err := dialControl("tcp", addr, nil)
 		var ae *AddressError
@@ -70,6 +72,7 @@ func TestDialControl(t *testing.T) {
 }
 
 func TestCheckURL(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name         string
 		url          string

@@ -103,6 +103,7 @@ func verifyWith(t *testing.T, secret string, d delivery) error {
 }
 
 func TestPostStandardSigned(t *testing.T) {
+	t.Parallel()
 	rc := newReceiver(t, func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK)
 		io.WriteString(w, `{"ok":true}`)
@@ -168,6 +169,7 @@ func TestPostStandardSigned(t *testing.T) {
 }
 
 func TestPostSlack(t *testing.T) {
+	t.Parallel()
 	rc := newReceiver(t, func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") })
 	s := newTestSender(t, Options{AllowPrivate: true})
 	secret := newSecrets(t, 1)
@@ -214,6 +216,7 @@ func TestPostSlack(t *testing.T) {
 }
 
 func TestPostStatus(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		status     int
 		retryAfter string
@@ -271,6 +274,7 @@ func TestPostStatus(t *testing.T) {
 }
 
 func TestRetryAfter(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	tests := []struct {
 		v    string
@@ -294,6 +298,7 @@ func TestRetryAfter(t *testing.T) {
 }
 
 func TestPostDoesNotFollowRedirects(t *testing.T) {
+	t.Parallel()
 	var followed atomic.Int32
 	mux := http.NewServeMux()
 	mux.HandleFunc("/old", func(w http.ResponseWriter, r *http.Request) {
@@ -319,6 +324,7 @@ func TestPostDoesNotFollowRedirects(t *testing.T) {
 }
 
 func TestPostReadsOnlyTheStartOfTheAnswer(t *testing.T) {
+	t.Parallel()
 	big := bytes.Repeat([]byte("x"), 10<<20)
 	rc := newReceiver(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Length", strconv.Itoa(len(big)))
@@ -363,6 +369,7 @@ func hangingServer(t *testing.T, early bool) *httptest.Server {
 }
 
 func TestPostTimeout(t *testing.T) {
+	t.Parallel()
 	srv := hangingServer(t, false)
 	s := newTestSender(t, Options{AllowPrivate: true, Timeout: 100 * time.Millisecond})
 	res, err := s.Post(t.Context(), Request{
@@ -378,6 +385,7 @@ func TestPostTimeout(t *testing.T) {
 
 // A receiver that answers 2xx and then stalls has taken the message: the status counts.
 func TestPostTimeoutAfterStatus(t *testing.T) {
+	t.Parallel()
 	srv := hangingServer(t, true)
 	s := newTestSender(t, Options{AllowPrivate: true, Timeout: 100 * time.Millisecond})
 	res, err := s.Post(t.Context(), Request{
@@ -389,6 +397,7 @@ func TestPostTimeoutAfterStatus(t *testing.T) {
 }
 
 func TestPostCancelled(t *testing.T) {
+	t.Parallel()
 	rc := newReceiver(t, nil)
 	s := newTestSender(t, Options{AllowPrivate: true})
 	ctx, cancel := context.WithCancel(t.Context())
@@ -404,6 +413,7 @@ func TestPostCancelled(t *testing.T) {
 // Without AllowPrivate nothing on this machine or the internal network is reached: literal
 // addresses are refused before dialling, names when the address they resolve to is dialled.
 func TestPostGuard(t *testing.T) {
+	t.Parallel()
 	rc := newReceiver(t, nil)
 	port := rc.Listener.Addr().(*net.TCPAddr).Port
 	p := strconv.Itoa(port)
@@ -450,6 +460,7 @@ func TestPostGuard(t *testing.T) {
 
 // An HTTP proxy from the environment would dial for us, out of the guard's sight.
 func TestSenderIgnoresProxyEnvironment(t *testing.T) {
+	t.Parallel()
 	s := newTestSender(t, Options{})
 	if s.transport.Proxy != nil {
 		t.Error("the transport uses a proxy")
@@ -457,6 +468,7 @@ func TestSenderIgnoresProxyEnvironment(t *testing.T) {
 }
 
 func TestPostInvalidRequest(t *testing.T) {
+	t.Parallel()
 	rc := newReceiver(t, nil)
 	good := Request{URL: rc.URL, Format: FormatStandard, Secrets: newSecrets(t, 1), ID: "msg_1", Body: []byte(`{}`)}
 	tests := []struct {
@@ -497,6 +509,7 @@ func TestPostInvalidRequest(t *testing.T) {
 // A receiver that is down is tried again later; the error does not show the URL's path,
 // which is a secret for many receivers.
 func TestPostConnectionRefused(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.NotFoundHandler())
 	url := srv.URL + "/services/T000/B000/secret-token"
 	srv.Close()

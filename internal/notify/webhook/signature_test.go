@@ -35,6 +35,7 @@ func verify(t *testing.T, secret, id string, ts time.Time, body []byte, sigHeade
 }
 
 func TestSignMatchesReference(t *testing.T) {
+	t.Parallel()
 	ts := time.Unix(1614265330, 0)
 	got, err := Sign(refSecret, refID, ts, []byte(refPayload))
 	if err != nil {
@@ -61,6 +62,7 @@ func TestSignMatchesReference(t *testing.T) {
 }
 
 func TestNewSecret(t *testing.T) {
+	t.Parallel()
 	a, err := NewSecret()
 	if err != nil {
 		t.Fatal(err)
@@ -88,6 +90,7 @@ func TestNewSecret(t *testing.T) {
 }
 
 func TestValidateSecret(t *testing.T) {
+	t.Parallel()
 	b64 := func(n int) string { return base64.StdEncoding.EncodeToString(make([]byte, n)) }
 	tests := []struct {
 		name   string
@@ -125,6 +128,7 @@ func TestValidateSecret(t *testing.T) {
 }
 
 func TestValidateID(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		id string
 		ok bool
@@ -147,6 +151,7 @@ func TestValidateID(t *testing.T) {
 }
 
 func TestSignatureHeaderRotation(t *testing.T) {
+	t.Parallel()
 	newer, _ := NewSecret()
 	older, _ := NewSecret()
 	other, _ := NewSecret()

@@ -96,6 +96,7 @@ var testTexts = mapTexts{
 }
 
 func TestTextKeys(t *testing.T) {
+	t.Parallel()
 	keys := TextKeys()
 	for _, l := range []string{"nl", "en"} {
 		for _, k := range keys {
@@ -170,6 +171,7 @@ var slackCases = []struct{ name, event string }{
 }
 
 func TestRenderSlackGolden(t *testing.T) {
+	t.Parallel()
 	loc := time.FixedZone("CET", 3600)
 	for _, tc := range slackCases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -207,6 +209,7 @@ func TestRenderSlackGolden(t *testing.T) {
 
 // What people wrote cannot mention a channel, address someone, or hide a link.
 func TestRenderSlackDefuses(t *testing.T) {
+	t.Parallel()
 	var hostile string
 	for _, tc := range slackCases {
 		if tc.name == "hostile" {
@@ -234,6 +237,7 @@ func TestRenderSlackDefuses(t *testing.T) {
 }
 
 func TestSlackJSON(t *testing.T) {
+	t.Parallel()
 	b, err := slackJSON("a & b\n\"c\" → d")
 	if err != nil {
 		t.Fatal(err)

@@ -145,13 +145,13 @@ func createDatabaseFrom(t testing.TB, template string) string {
 	name := "meldpunt_test_" + randomSuffix()
 	createSuffix := ""
 	if template != "" {
-		createSuffix = " TEMPLATE " + template
+		createSuffix = " TEMPLATE " + template + cloneStrategy()
 	}
-	if err := adminExec(admin, "CREATE DATABASE "+name+createSuffix); err != nil {
+	if err := adminExec("CREATE DATABASE " + name + createSuffix); err != nil {
 		t.Fatalf("storetest: create database: %v", err)
 	}
 	t.Cleanup(func() {
-		if err := adminExec(admin, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+		if err := adminExec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); err != nil {
 			t.Errorf("storetest: drop database %s: %v", name, err)
 		}
 	})
@@ -163,25 +163,49 @@ func createDatabaseFrom(t testing.TB, template string) string {
 	return u
 }
 
-// adminExec runs one statement on a short-lived admin connection, so that tests holding
-// databases open do not also hold admin connections.
-func adminExec(admin, stmt string) error {
-	db, err := sql.Open("pgx", admin)
+// adminExec runs one statement on one of the process's few admin connections (adminDB).
+func adminExec(stmt string) error {
+	db, err := adminDB()
 	if err != nil {
 		return err
 	}
-	defer db.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	_, err = db.ExecContext(ctx, stmt)
 	return err
 }
 
-// Each runs fn as a subtest per dialect, each on its own fresh database.
+// adminDB is the process's pool of admin connections. Every test creates and drops a
+// database, a few hundred per run, parallel tests at once: a connection opened per
+// statement doubled the server's connections (each a process that starts and loads its
+// catalog caches) for nothing. A few connections, kept open, serve them all, and leave the
+// server's other connections to the tests.
+var adminDB = sync.OnceValues(func() (*sql.DB, error) {
+	admin, err := postgresAdmin()
+	if err != nil {
+		return nil, err
+	}
+	if admin == "" {
+		return nil, fmt.Errorf("no PostgreSQL server (set %s)", EnvPostgres)
+	}
+	db, err := sql.Open("pgx", admin)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(4)
+	db.SetMaxIdleConns(4)
+	return db, nil
+})
+
+// Each runs fn as a subtest per dialect, each on its own fresh database. The subtests run
+// in parallel (with each other and with other parallel tests): fn must not share mutable
+// state outside its database, and the caller must not rely on them having run when Each
+// returns (a t.Cleanup of the caller runs after them; a defer does not).
 func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 	t.Helper()
 	for _, dialect := range Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			fn(t, Open(t, dialect))
 		})
 	}

@@ -14,6 +14,7 @@ import (
 
 // TestAuthentication: every route but the OpenAPI document needs credentials.
 func TestAuthentication(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		for _, op := range e.spec.operations() {
@@ -58,6 +59,7 @@ func TestAuthentication(t *testing.T) {
 // TestAuthorisation: client roles are refused what the provider's staff do, and another
 // organisation's objects do not exist for them.
 func TestAuthorisation(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		ctx := context.Background()
@@ -122,6 +124,7 @@ func TestAuthorisation(t *testing.T) {
 
 // TestSessions: a browser session authenticates API calls; unsafe ones need its CSRF token.
 func TestSessions(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		secret, csrf := e.session(t, "clientUserA")

@@ -24,6 +24,7 @@ func (e *env) counts(t *testing.T) (incidents, lastAudit int64) {
 // TestBadInput sends broken requests: each must get the right status and name the field
 // and rule, and none may leave a row behind.
 func TestBadInput(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		post := func(body string) request {

@@ -27,6 +27,7 @@ func calendarCalls() []request {
 // TestCalendarsAPI: anyone signed in reads the calendars; an admin stores one, with every
 // bad field named; a contract may then name it, and an incident's deadlines count in it.
 func TestCalendarsAPI(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		e.run(t, []scenario{

@@ -16,6 +16,7 @@ import (
 // client A, linked to one of client B, edited, decided and implemented; each client sees
 // only the title and state through its own incident, never the change request itself.
 func TestChangeRequests(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		ctx := context.Background()

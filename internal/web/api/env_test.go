@@ -75,7 +75,7 @@ func newEnvOutbox(t *testing.T, db *store.DB, oc app.OutboxConfig) *env {
 	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	a := app.New(db, time.Now, log, app.Config{Holidays: holidays.NL(), BaseURL: baseURL, Argon2: app.Argon2Params{MemoryKiB: 1024, Time: 1, Threads: 1},
+	a := app.New(db, time.Now, log, app.Config{Holidays: holidays.NL(), BaseURL: baseURL, Argon2: app.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1},
 		Outbox: oc})
 	e := &env{app: a, users: map[string]desk.User{}, tokens: map[string]string{}, vars: map[string]string{}}
 	if _, err := a.Identity.Bootstrap(ctx); err != nil {

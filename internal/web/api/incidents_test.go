@@ -20,6 +20,7 @@ func (e *env) addComponent(t *testing.T, name string, clients ...int64) desk.Com
 }
 
 func TestIncidents(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		e.vars["compA"] = itoa(e.addComponent(t, "Mail", e.orgA.ID).ID)
@@ -172,6 +173,7 @@ func TestIncidents(t *testing.T) {
 // TestIncidentPagination walks every page of a list and checks that each incident comes
 // exactly once, newest first, and that the total counts every page.
 func TestIncidentPagination(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		ctx := context.Background()

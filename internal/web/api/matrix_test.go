@@ -11,6 +11,7 @@ import (
 // creation, that a new matrix applies to new incidents and to reclassified ones, and that
 // existing incidents keep theirs until then.
 func TestPriorityMatrixAndReclassification(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		const flatter = `{"high":{"high":"P1","normal":"P2","low":"P3"},

@@ -19,6 +19,7 @@ import (
 // TestRoutesAreDocumented: every route under /api/ is in the OpenAPI document, and every
 // documented operation is routed.
 func TestRoutesAreDocumented(t *testing.T) {
+	t.Parallel()
 	b, err := os.ReadFile("openapi.json")
 	if err != nil {
 		t.Fatal(err)
@@ -55,6 +56,7 @@ func TestRoutesAreDocumented(t *testing.T) {
 // TestOpenAPIDocumentIsWhole: every $ref resolves, every path parameter is declared, every
 // operation has a unique id and declares its problem answers.
 func TestOpenAPIDocumentIsWhole(t *testing.T) {
+	t.Parallel()
 	b, err := os.ReadFile("openapi.json")
 	if err != nil {
 		t.Fatal(err)
@@ -120,6 +122,7 @@ func TestOpenAPIDocumentIsWhole(t *testing.T) {
 // succeeds and one that fails, and validates each answer against the schema the document
 // declares for its path, method and status (env.do validates every answer).
 func TestOpenAPIConformance(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		e.cover = map[string]bool{}

@@ -8,6 +8,7 @@ import (
 )
 
 func TestOrganisationsAndContracts(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		e.run(t, []scenario{

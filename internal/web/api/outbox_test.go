@@ -79,6 +79,7 @@ func outboxCalls(t *testing.T, e *env, db *store.DB) []request {
 // aside; nobody else sees it; everyone reads and switches their own optional messages, and
 // only those.
 func TestOutboxAPI(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		agent, client := e.users["agent"].ID, e.users["clientUserA"].ID

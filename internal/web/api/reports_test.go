@@ -154,6 +154,7 @@ func (e *env) stored(t *testing.T) stored {
 // TestQuestionnaire reads the definition, replaces it as JSON and as YAML, and refuses
 // broken definitions naming the field.
 func TestQuestionnaire(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		r := e.do(t, request{method: "GET", path: "/api/v1/questionnaire", as: "clientUserA"})
@@ -247,6 +248,7 @@ func TestQuestionnaire(t *testing.T) {
 // TestEvaluate: the verdict with its reasons and the contract's promise, for clients and the
 // desk; bad answers named per question; nothing stored.
 func TestEvaluate(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		ctx := context.Background()
@@ -312,6 +314,7 @@ func TestEvaluate(t *testing.T) {
 
 // TestProcedure: the text in each language with the provider's name, and its hash.
 func TestProcedure(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		_, nlHash := desk.Procedure(desk.LocaleNL, e.provider.Name)
@@ -334,6 +337,7 @@ func TestProcedure(t *testing.T) {
 // TestReports submits reports as JSON and with files, refuses bad ones naming the field
 // without storing anything, and follows an urgent report through the desk's assessment.
 func TestReports(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		ctx := context.Background()
@@ -568,6 +572,7 @@ func TestReports(t *testing.T) {
 // TestAttachments adds files to an incident, lists them and downloads them, and refuses
 // files and people that it should.
 func TestAttachments(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		ctx := context.Background()

@@ -272,6 +272,7 @@ func anySlice(v any) []any { xs, _ := v.([]any); return xs }
 // TestSchemaValidatorCatchesMistakes makes sure the validator is not lenient: each broken
 // value must be reported.
 func TestSchemaValidatorCatchesMistakes(t *testing.T) {
+	t.Parallel()
 	s := &spec{doc: map[string]any{"components": map[string]any{"schemas": map[string]any{
 		"Thing": map[string]any{
 			"type": "object", "required": []any{"id", "when"}, "additionalProperties": false,

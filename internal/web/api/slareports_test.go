@@ -26,6 +26,7 @@ func slaReportCalls() []request {
 
 // TestSLAReportAPI: the report as JSON and as CSV, and who may read it.
 func TestSLAReportAPI(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		ctx := context.Background()

@@ -30,6 +30,7 @@ func supplierCalls() []request {
 // incident is handed to one with a follow-up date, and the client's view of it shows
 // nothing of that; the stale times are an admin's setting.
 func TestSuppliersAPI(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		e.run(t, []scenario{

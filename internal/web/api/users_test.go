@@ -9,6 +9,7 @@ import (
 )
 
 func TestUsersAndMe(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		e.run(t, []scenario{
@@ -104,6 +105,7 @@ func TestUsersAndMe(t *testing.T) {
 }
 
 func TestTokens(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		e.run(t, []scenario{

@@ -110,6 +110,7 @@ func verifyHook(t *testing.T, secret string, h receivedHook) {
 // delivered, signed with that secret and listed with its attempt. Nobody else may do any of
 // it.
 func TestWebhooksAPI(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		rc := newReceiver(t)
 		e := newEnvOutbox(t, db, app.OutboxConfig{Poster: loopbackPoster(t)})

@@ -13,6 +13,7 @@ import (
 // replies, waiting, resolving, the client's rejection and confirmation; and the audit
 // records each change.
 func TestWorkflow(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		e.run(t, []scenario{

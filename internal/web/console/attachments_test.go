@@ -13,6 +13,7 @@ import (
 )
 
 func TestAttachments(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		ctx, sys := context.Background(), desk.SystemActor("test")

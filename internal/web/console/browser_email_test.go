@@ -101,6 +101,7 @@ var confirmLink = regexp.MustCompile(`https?://\S+/solution/[A-Za-z0-9.]+\?lang=
 // and a second one to its automatic close a day after its solution. Every message goes
 // through a real SMTP server and threads on the incident.
 func TestBrowserEmailLoop(t *testing.T) {
+	t.Parallel()
 	ctx := newBrowser(t)
 	m := newMailLoop(t)
 	bg, agent := context.Background(), queueActor(m.agent)

@@ -17,6 +17,7 @@ import (
 // field and links to it, and the field keeps the date. With a date ahead, the page comes
 // back saying the assignment was saved.
 func TestBrowserFormError(t *testing.T) {
+	t.Parallel()
 	ctx := newBrowser(t)
 	db := storetest.Open(t, "sqlite")
 	e := newEnv(t, db)

@@ -18,176 +18,186 @@ import (
 // reportFlow holds what one language's flow types and expects to read.
 type reportFlow struct {
 	lang                              string
-	client                            desk.User
+	client                            func(*env) desk.User
 	navReport, navMine                string
 	pending, regular, urgent          string
 	reasonUrgent, promise, confirmed  string
 	queue, reclassified, timelineText string
 }
 
-// TestBrowserReport: a client answers the questionnaire and watches the verdict change as
-// they answer, accepts the procedure, submits, sees the confirmation and finds the incident
-// among their own; an agent then reclassifies it with a reason, and the client reads the
-// decision and the reason on the timeline. Once in English, once in Dutch.
-func TestBrowserReport(t *testing.T) {
+// TestBrowserReportEN and TestBrowserReportNL: a client answers the questionnaire and
+// watches the verdict change as they answer, accepts the procedure, submits, sees the
+// confirmation and finds the incident among their own; an agent then reclassifies it with a
+// reason, and the client reads the decision and the reason on the timeline. Once in
+// English, once in Dutch, each on a Meldpunt of its own. They are two tests rather than
+// subtests of one: the longest of the package, they start with the first tests instead of
+// behind all of them (subtests wait for a parallel slot after every top-level test).
+func TestBrowserReportEN(t *testing.T) {
+	t.Parallel()
+	testBrowserReport(t, reportFlows["en"])
+}
+
+func TestBrowserReportNL(t *testing.T) {
+	t.Parallel()
+	testBrowserReport(t, reportFlows["nl"])
+}
+
+// reportFlows holds what each language's flow types and expects to read.
+var reportFlows = map[string]reportFlow{"en": {
+	lang: "en", client: func(e *env) desk.User { return e.acmeAdmin }, navReport: "Report an incident", navMine: "My incidents",
+	pending: "Answer the questions: you see here at once whether this is an urgent report.",
+	regular: "This falls under regular support", urgent: "This is an urgent report",
+	reasonUrgent: "the website, application or system is fully or largely unavailable",
+	promise:      "Contract ‘Gold’ promises for P1: a first response within 30 minutes and a resolution within 4 hours.",
+	confirmed:    "has been received", queue: "To assess", reclassified: "Moved to regular support",
+	timelineText: "Assessed by the service desk: not an urgent report; handled as regular support. Reason: ",
+}, "nl": {
+	lang: "nl", client: func(e *env) desk.User { return e.acmeUser }, navReport: "Melding maken", navMine: "Mijn meldingen",
+	pending: "Beantwoord de vragen: je ziet hier meteen of dit een spoedmelding is.",
+	regular: "Dit valt onder reguliere support", urgent: "Dit is een spoedmelding",
+	reasonUrgent: "de website, applicatie of het systeem is geheel of grotendeels onbeschikbaar",
+	promise:      "Contract ‘Gold’ belooft bij P1: een eerste reactie binnen 30 minuten en een oplossing binnen 4 uur.",
+	confirmed:    "is ontvangen", queue: "Te beoordelen", reclassified: "Omgezet naar reguliere support",
+	timelineText: "Beoordeeld door de servicedesk: geen spoedmelding; wordt behandeld als reguliere support. Reden: ",
+}}
+
+func testBrowserReport(t *testing.T, f reportFlow) {
 	chromium(t)
-	db := storetest.Open(t, "sqlite")
-	e := newEnv(t, db)
+	e := newEnv(t, storetest.Open(t, "sqlite"))
 	e.contract(e.acme, "Gold", true, desk.Hours24x7)
 	base := e.srv.URL
-	flows := []reportFlow{{
-		lang: "en", client: e.acmeAdmin, navReport: "Report an incident", navMine: "My incidents",
-		pending: "Answer the questions: you see here at once whether this is an urgent report.",
-		regular: "This falls under regular support", urgent: "This is an urgent report",
-		reasonUrgent: "the website, application or system is fully or largely unavailable",
-		promise:      "Contract ‘Gold’ promises for P1: a first response within 30 minutes and a resolution within 4 hours.",
-		confirmed:    "has been received", queue: "To assess", reclassified: "Moved to regular support",
-		timelineText: "Assessed by the service desk: not an urgent report; handled as regular support. Reason: ",
-	}, {
-		lang: "nl", client: e.acmeUser, navReport: "Melding maken", navMine: "Mijn meldingen",
-		pending: "Beantwoord de vragen: je ziet hier meteen of dit een spoedmelding is.",
-		regular: "Dit valt onder reguliere support", urgent: "Dit is een spoedmelding",
-		reasonUrgent: "de website, applicatie of het systeem is geheel of grotendeels onbeschikbaar",
-		promise:      "Contract ‘Gold’ belooft bij P1: een eerste reactie binnen 30 minuten en een oplossing binnen 4 uur.",
-		confirmed:    "is ontvangen", queue: "Te beoordelen", reclassified: "Omgezet naar reguliere support",
-		timelineText: "Beoordeeld door de servicedesk: geen spoedmelding; wordt behandeld als reguliere support. Reden: ",
-	}}
-	for _, f := range flows {
-		t.Run(f.lang, func(t *testing.T) {
-			ctx := newBrowser(t)
-			browserSignIn(t, ctx, base, f.lang, f.client)
+	ctx := newBrowser(t)
+	browserSignIn(t, ctx, base, f.lang, f.client(e))
 
-			// "Report an incident" in the header.
-			click(t, ctx, `nav.main a[href="/report"]`)
-			if h1 := text(t, ctx, "h1"); h1 != f.navReport {
-				t.Fatalf("heading %q, want %q", h1, f.navReport)
-			}
-			// With the script, the panel explains itself and the check button is gone.
-			waitFor(t, ctx, `document.querySelector('#verdict .lead').textContent === `+strconv.Quote(f.pending))
-			if hidden, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById('check').hidden`)); !hidden {
-				t.Error("the check button shows although the script runs")
-			}
-			checkA11y(t, ctx, "report-"+f.lang)
-
-			// First a design change that hinders nobody: regular support.
-			answer(t, ctx, regularAnswers)
-			waitFor(t, ctx, `document.getElementById('verdict').classList.contains('regular') && document.getElementById('verdict').innerText.includes('P5')`)
-			panel := text(t, ctx, "#verdict")
-			if !strings.Contains(panel, f.regular) || !strings.Contains(panel, "P5") {
-				t.Fatalf("the panel after regular answers:\n%s", panel)
-			}
-			screenshot(t, ctx, "report-regular-"+f.lang)
-			checkA11y(t, ctx, "report-regular-"+f.lang)
-
-			// Then the site goes down with damage and no workaround: urgent, live.
-			answer(t, ctx, urgentAnswers)
-			waitFor(t, ctx, `document.getElementById('verdict').classList.contains('urgent') && document.getElementById('verdict').innerText.includes('P1')`)
-			panel = text(t, ctx, "#verdict")
-			for _, s := range []string{f.urgent, f.reasonUrgent, "P1", f.promise} {
-				if !strings.Contains(panel, s) {
-					t.Errorf("the urgent panel lacks %q:\n%s", s, panel)
-				}
-			}
-			screenshot(t, ctx, "report-urgent-"+f.lang)
-			checkA11y(t, ctx, "report-urgent-"+f.lang)
-
-			// Title and description, but the procedure not accepted: the page says so next
-			// to the box, and keeps every answer and the verdict.
-			title := "Checkout down " + f.lang
-			if err := chromedp.Do(ctx,
-				chromedp.SendKeys(chromedp.ID("title"), title),
-				chromedp.SendKeys(chromedp.ID("description"), "Since 9:00 no payments.\nAll customers."),
-			); err != nil {
-				t.Fatal(err)
-			}
-			if resp, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.ID("submit-report"))); err != nil || resp.Status != http.StatusUnprocessableEntity {
-				t.Fatalf("submit without acceptance: %v %v", resp, err)
-			}
-			if msg := text(t, ctx, "#accept_procedure-error"); msg == "" {
-				t.Error("no message next to the acceptance box")
-			}
-			kept, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('input[name^="answers."]:checked').length`))
-			if kept != len(urgentAnswers) {
-				t.Errorf("%d answers kept, want %d", kept, len(urgentAnswers))
-			}
-			if v, _ := chromedp.Run(ctx, chromedp.Value(chromedp.ID("title"))); v != title {
-				t.Errorf("the title kept is %q", v)
-			}
-			if panel := text(t, ctx, "#verdict"); !strings.Contains(panel, f.urgent) {
-				t.Errorf("the verdict after the refusal:\n%s", panel)
-			}
-			screenshot(t, ctx, "report-not-accepted-"+f.lang)
-			checkA11y(t, ctx, "report-not-accepted-"+f.lang)
-
-			// Accepted and submitted.
-			if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("accept_procedure"))); err != nil {
-				t.Fatal(err)
-			}
-			resp, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.ID("submit-report")))
-			if err != nil || resp.Status != http.StatusOK {
-				t.Fatalf("submit: %v %v", resp, err)
-			}
-			loc, _ := chromedp.Run(ctx, chromedp.Location())
-			m := regexp.MustCompile(`/incidents/(INC-\d+)\?submitted=1$`).FindStringSubmatch(loc)
-			if m == nil {
-				t.Fatalf("after submitting, the browser is at %q:\n%s", loc, text(t, ctx, "main"))
-			}
-			number := m[1]
-			confirmation := text(t, ctx, "#confirmation")
-			for _, s := range []string{number, f.confirmed, f.urgent, f.promise} {
-				if !strings.Contains(confirmation, s) {
-					t.Errorf("the confirmation lacks %q:\n%s", s, confirmation)
-				}
-			}
-			screenshot(t, ctx, "confirmation-"+f.lang)
-			checkA11y(t, ctx, "confirmation-"+f.lang)
-
-			// "My incidents" lists it.
-			click(t, ctx, `nav.main a[href="/incidents"]`)
-			if h1 := text(t, ctx, "h1"); h1 != f.navMine {
-				t.Errorf("list heading %q", h1)
-			}
-			checkA11y(t, ctx, "mine-"+f.lang)
-			click(t, ctx, `td a[href="/incidents/`+number+`"]`)
-
-			// An agent, in a browser context of their own, reclassifies it with a reason.
-			actx, cancel := chromedp.NewContext(ctx, chromedp.WithNewBrowserContext())
-			defer cancel()
-			browserSignIn(t, actx, base, f.lang, e.agent)
-			click(t, actx, `nav.main a[href="/triage"]`)
-			if h1 := text(t, actx, "h1"); h1 != f.queue {
-				t.Errorf("queue heading %q", h1)
-			}
-			screenshot(t, actx, "triage-"+f.lang)
-			checkA11y(t, actx, "triage-"+f.lang)
-			click(t, actx, `td a[href="/incidents/`+number+`"]`)
-			reason := "Only the test shop is down (" + f.lang + ")."
-			if err := chromedp.Do(actx, chromedp.SendKeys(chromedp.ID("reason-reclassify"), reason)); err != nil {
-				t.Fatal(err)
-			}
-			screenshot(t, actx, "assess-"+f.lang)
-			checkA11y(t, actx, "assess-"+f.lang)
-			click(t, actx, `form[action$="/assess"] input[value=reclassify] ~ fieldset button[type=submit]`)
-			if got := text(t, actx, "#assessment"); !strings.Contains(got, f.reclassified) {
-				t.Errorf("after reclassifying, the assessment reads %q", got)
-			}
-			checkA11y(t, actx, "reclassified-"+f.lang)
-
-			// The client reloads their incident and reads the decision and the reason.
-			if _, err := chromedp.RunResponse(ctx, chromedp.Navigate(base+"/incidents/"+number)); err != nil {
-				t.Fatal(err)
-			}
-			timeline := text(t, ctx, "#timeline")
-			if !strings.Contains(timeline, f.timelineText+reason) {
-				t.Errorf("the client's timeline lacks the decision and its reason:\n%s", timeline)
-			}
-			if got := text(t, ctx, "#assessment"); !strings.Contains(got, reason) {
-				t.Errorf("the client's details read %q", got)
-			}
-			screenshot(t, ctx, "timeline-"+f.lang)
-			checkA11y(t, ctx, "timeline-"+f.lang)
-		})
+	// "Report an incident" in the header.
+	click(t, ctx, `nav.main a[href="/report"]`)
+	if h1 := text(t, ctx, "h1"); h1 != f.navReport {
+		t.Fatalf("heading %q, want %q", h1, f.navReport)
 	}
+	// With the script, the panel explains itself and the check button is gone.
+	waitFor(t, ctx, `document.querySelector('#verdict .lead').textContent === `+strconv.Quote(f.pending))
+	if hidden, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById('check').hidden`)); !hidden {
+		t.Error("the check button shows although the script runs")
+	}
+	checkA11y(t, ctx, "report-"+f.lang)
+
+	// First a design change that hinders nobody: regular support.
+	answer(t, ctx, regularAnswers)
+	waitFor(t, ctx, `document.getElementById('verdict').classList.contains('regular') && document.getElementById('verdict').innerText.includes('P5')`)
+	panel := text(t, ctx, "#verdict")
+	if !strings.Contains(panel, f.regular) || !strings.Contains(panel, "P5") {
+		t.Fatalf("the panel after regular answers:\n%s", panel)
+	}
+	screenshot(t, ctx, "report-regular-"+f.lang)
+	checkA11y(t, ctx, "report-regular-"+f.lang)
+
+	// Then the site goes down with damage and no workaround: urgent, live.
+	answer(t, ctx, urgentAnswers)
+	waitFor(t, ctx, `document.getElementById('verdict').classList.contains('urgent') && document.getElementById('verdict').innerText.includes('P1')`)
+	panel = text(t, ctx, "#verdict")
+	for _, s := range []string{f.urgent, f.reasonUrgent, "P1", f.promise} {
+		if !strings.Contains(panel, s) {
+			t.Errorf("the urgent panel lacks %q:\n%s", s, panel)
+		}
+	}
+	screenshot(t, ctx, "report-urgent-"+f.lang)
+	checkA11y(t, ctx, "report-urgent-"+f.lang)
+
+	// Title and description, but the procedure not accepted: the page says so next
+	// to the box, and keeps every answer and the verdict.
+	title := "Checkout down " + f.lang
+	if err := chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.ID("title"), title),
+		chromedp.SendKeys(chromedp.ID("description"), "Since 9:00 no payments.\nAll customers."),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if resp, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.ID("submit-report"))); err != nil || resp.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("submit without acceptance: %v %v", resp, err)
+	}
+	if msg := text(t, ctx, "#accept_procedure-error"); msg == "" {
+		t.Error("no message next to the acceptance box")
+	}
+	kept, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('input[name^="answers."]:checked').length`))
+	if kept != len(urgentAnswers) {
+		t.Errorf("%d answers kept, want %d", kept, len(urgentAnswers))
+	}
+	if v, _ := chromedp.Run(ctx, chromedp.Value(chromedp.ID("title"))); v != title {
+		t.Errorf("the title kept is %q", v)
+	}
+	if panel := text(t, ctx, "#verdict"); !strings.Contains(panel, f.urgent) {
+		t.Errorf("the verdict after the refusal:\n%s", panel)
+	}
+	screenshot(t, ctx, "report-not-accepted-"+f.lang)
+	checkA11y(t, ctx, "report-not-accepted-"+f.lang)
+
+	// Accepted and submitted.
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("accept_procedure"))); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.ID("submit-report")))
+	if err != nil || resp.Status != http.StatusOK {
+		t.Fatalf("submit: %v %v", resp, err)
+	}
+	loc, _ := chromedp.Run(ctx, chromedp.Location())
+	m := regexp.MustCompile(`/incidents/(INC-\d+)\?submitted=1$`).FindStringSubmatch(loc)
+	if m == nil {
+		t.Fatalf("after submitting, the browser is at %q:\n%s", loc, text(t, ctx, "main"))
+	}
+	number := m[1]
+	confirmation := text(t, ctx, "#confirmation")
+	for _, s := range []string{number, f.confirmed, f.urgent, f.promise} {
+		if !strings.Contains(confirmation, s) {
+			t.Errorf("the confirmation lacks %q:\n%s", s, confirmation)
+		}
+	}
+	screenshot(t, ctx, "confirmation-"+f.lang)
+	checkA11y(t, ctx, "confirmation-"+f.lang)
+
+	// "My incidents" lists it.
+	click(t, ctx, `nav.main a[href="/incidents"]`)
+	if h1 := text(t, ctx, "h1"); h1 != f.navMine {
+		t.Errorf("list heading %q", h1)
+	}
+	checkA11y(t, ctx, "mine-"+f.lang)
+	click(t, ctx, `td a[href="/incidents/`+number+`"]`)
+
+	// An agent, in a browser context of their own, reclassifies it with a reason.
+	actx, cancel := chromedp.NewContext(ctx, chromedp.WithNewBrowserContext())
+	defer cancel()
+	browserSignIn(t, actx, base, f.lang, e.agent)
+	click(t, actx, `nav.main a[href="/triage"]`)
+	if h1 := text(t, actx, "h1"); h1 != f.queue {
+		t.Errorf("queue heading %q", h1)
+	}
+	screenshot(t, actx, "triage-"+f.lang)
+	checkA11y(t, actx, "triage-"+f.lang)
+	click(t, actx, `td a[href="/incidents/`+number+`"]`)
+	reason := "Only the test shop is down (" + f.lang + ")."
+	if err := chromedp.Do(actx, chromedp.SendKeys(chromedp.ID("reason-reclassify"), reason)); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, actx, "assess-"+f.lang)
+	checkA11y(t, actx, "assess-"+f.lang)
+	click(t, actx, `form[action$="/assess"] input[value=reclassify] ~ fieldset button[type=submit]`)
+	if got := text(t, actx, "#assessment"); !strings.Contains(got, f.reclassified) {
+		t.Errorf("after reclassifying, the assessment reads %q", got)
+	}
+	checkA11y(t, actx, "reclassified-"+f.lang)
+
+	// The client reloads their incident and reads the decision and the reason.
+	if _, err := chromedp.RunResponse(ctx, chromedp.Navigate(base+"/incidents/"+number)); err != nil {
+		t.Fatal(err)
+	}
+	timeline := text(t, ctx, "#timeline")
+	if !strings.Contains(timeline, f.timelineText+reason) {
+		t.Errorf("the client's timeline lacks the decision and its reason:\n%s", timeline)
+	}
+	if got := text(t, ctx, "#assessment"); !strings.Contains(got, reason) {
+		t.Errorf("the client's details read %q", got)
+	}
+	screenshot(t, ctx, "timeline-"+f.lang)
+	checkA11y(t, ctx, "timeline-"+f.lang)
 }
 
 // browserSignIn signs u in, with the pages pinned to lang.
@@ -228,10 +238,11 @@ func text(t *testing.T, ctx context.Context, css string) string {
 	return s
 }
 
-// waitFor waits until the JavaScript expression is true.
+// waitFor waits until the JavaScript expression is true. The timeout guards against a
+// hang; it is no timed assertion, so it leaves room for a busy machine.
 func waitFor(t *testing.T, ctx context.Context, expr string) {
 	t.Helper()
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(60*time.Second))); err != nil {
 		v, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById('verdict') ? document.getElementById('verdict').innerText : document.body.innerText`))
 		t.Fatalf("waiting for %s: %v\n%s", expr, err, v)
 	}
@@ -252,6 +263,7 @@ func answer(t *testing.T, ctx context.Context, answers map[string]string) {
 // verdict follows the answers with the client's contract, and the report is registered
 // for the caller. The admin's questionnaire page is photographed too.
 func TestBrowserIntake(t *testing.T) {
+	t.Parallel()
 	chromium(t)
 	db := storetest.Open(t, "sqlite")
 	e := newEnv(t, db)

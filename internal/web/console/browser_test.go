@@ -35,31 +35,119 @@ func chromium(t *testing.T) string {
 	return path
 }
 
-// newBrowser starts a headless Chromium with a fresh profile; the returned context is
-// one tab.
+// newBrowser returns one tab in a browser context of its own (an incognito profile: its
+// own cookies, storage and cache, as isolated as a browser of its own) in the Chromium
+// that the package's browser tests share. The tab and its context close when the test
+// ends. At most browserSlots tests have tabs at once.
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromium(t)),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("window-size", "1280,900"),
-		chromedp.UserDataDir(t.TempDir()),
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
-	bctx, bcancel := chromedp.NewContext(actx)
-	t.Cleanup(func() { bcancel(); acancel(); cancel() })
-	if err := chromedp.Do(bctx); err != nil { // starts the browser
+	bctx, err := sharedBrowser.start(chromium(t))
+	if err != nil {
 		t.Fatalf("start Chromium: %v", err)
 	}
-	return bctx
+	sharedBrowser.acquire(t)
+	ctx, cancel := context.WithTimeout(bctx, 5*time.Minute) // a guard against a hang
+	tctx, tcancel := chromedp.NewContext(ctx, chromedp.WithNewBrowserContext())
+	t.Cleanup(func() { tcancel(); cancel() })
+	if err := chromedp.Do(tctx); err != nil { // opens the tab
+		t.Fatalf("open a tab in Chromium: %v", err)
+	}
+	return tctx
+}
+
+// browserSlots bounds the tests that use the browser at once. Each drives pages, scripts
+// and a server of its own; on two cores more of them at once only make each slower.
+const browserSlots = 3
+
+// sharedBrowser is the headless Chromium of the package's browser tests. Starting one
+// costs about a second of CPU, so a test binary starts it once, on first use; TestMain
+// closes it (and the kernel kills it if the binary dies first: chromedp starts it with
+// Pdeathsig).
+var sharedBrowser browserProcess
+
+type browserProcess struct {
+	once   sync.Once
+	ctx    context.Context // the browser's first tab; new contexts derive from it
+	err    error
+	cancel func()
+
+	slots chan struct{}
+	mu    sync.Mutex
+	held  map[*testing.T]bool
+}
+
+// start starts the browser at path, once, and returns its context.
+func (b *browserProcess) start(path string) (context.Context, error) {
+	b.once.Do(func() {
+		b.slots = make(chan struct{}, browserSlots)
+		b.held = map[*testing.T]bool{}
+		dir, err := os.MkdirTemp("", "meldpunt-chromium-")
+		if err != nil {
+			b.err = err
+			return
+		}
+		opts := []chromedp.ExecAllocatorOption{
+			chromedp.ExecPath(path),
+			chromedp.Flag("headless", true),
+			chromedp.Flag("no-sandbox", true),
+			chromedp.Flag("disable-gpu", true),
+			chromedp.Flag("disable-background-networking", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true),
+			chromedp.Flag("no-first-run", true),
+			chromedp.Flag("disable-dev-shm-usage", true),
+			chromedp.Flag("window-size", "1280,900"),
+			// Every browser context (one per test) is a window, and Chromium gives each
+			// window's address bar popups WebUI pages of their own, in renderers of their
+			// own: about 0.7 s of CPU per test for pages no test sees.
+			chromedp.Flag("disable-features", "WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup"),
+			chromedp.UserDataDir(dir),
+		}
+		actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
+		bctx, bcancel := chromedp.NewContext(actx)
+		b.cancel = func() { bcancel(); acancel(); os.RemoveAll(dir) }
+		// Run on bctx itself: the browser lives as long as the context it starts on
+		// (chromedp gives up on a browser that does not start within 20 seconds).
+		if b.err = chromedp.Do(bctx); b.err != nil {
+			b.cancel()
+			return
+		}
+		b.ctx = bctx
+	})
+	return b.ctx, b.err
+}
+
+// acquire takes one of the browser slots for t until it ends; a test that opens several
+// tabs takes one slot for all of them.
+func (b *browserProcess) acquire(t *testing.T) {
+	b.mu.Lock()
+	held := b.held[t]
+	b.held[t] = true
+	b.mu.Unlock()
+	if held {
+		return
+	}
+	b.slots <- struct{}{}
+	t.Cleanup(func() {
+		<-b.slots
+		b.mu.Lock()
+		delete(b.held, t)
+		b.mu.Unlock()
+	})
+}
+
+// close stops the browser, if it was started.
+func (b *browserProcess) close() {
+	if b.cancel != nil {
+		b.cancel()
+	}
+}
+
+// TestMain closes the shared browser after the tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	sharedBrowser.close()
+	os.Exit(code)
 }
 
 // screenshot saves a full-page PNG into MELDPUNT_TEST_SCREENSHOTS, when it is set.
@@ -138,6 +226,7 @@ func runAxe(ctx context.Context, src string) ([]axeViolation, error) {
 // TestAxe makes sure the accessibility check sees what it must: a page without a language,
 // with an image without a text and a field without a label breaks three rules.
 func TestAxe(t *testing.T) {
+	t.Parallel()
 	src, err := axeSource()
 	if err != nil || src == "" {
 		t.Skipf("no axe-core (MELDPUNT_TEST_AXE=%q): %v", os.Getenv("MELDPUNT_TEST_AXE"), err)
@@ -163,6 +252,7 @@ func TestAxe(t *testing.T) {
 }
 
 func TestBrowser(t *testing.T) {
+	t.Parallel()
 	ctx := newBrowser(t)
 	db := storetest.Open(t, "sqlite")
 	e := newEnv(t, db)

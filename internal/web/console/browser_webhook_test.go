@@ -22,6 +22,7 @@ import (
 // answer shows, sends a test message, and after the outbox's delivery sees it on the
 // endpoint's page with status 200; the receiver got it signed with that secret.
 func TestBrowserWebhook(t *testing.T) {
+	t.Parallel()
 	ctx := newBrowser(t)
 	db := storetest.Open(t, "sqlite")
 	var mu sync.Mutex

@@ -12,6 +12,7 @@ import (
 )
 
 func TestCalendarsAdmin(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		admin := e.client()

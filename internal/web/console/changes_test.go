@@ -18,6 +18,7 @@ import (
 // incident's page, linked to another client's incident, decided and edited on its own
 // page; each client reads only its title and state on its own incident's page.
 func TestChangeRequestPages(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		ctx, sys := context.Background(), desk.SystemActor("test")

@@ -13,6 +13,7 @@ import (
 // TestWriteError covers the errors the middleware raises on page routes, which
 // console.WriteError answers.
 func TestWriteError(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 

@@ -18,6 +18,7 @@ import (
 // TestFormsBehaveAlike tries the forms as a new user would: what a failed form says and
 // where, what it keeps, a body over its limit, and what success says.
 func TestFormsBehaveAlike(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		ctx := context.Background()

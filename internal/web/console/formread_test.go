@@ -62,6 +62,7 @@ func cutFields(t *testing.T, r *http.Request) []string {
 }
 
 func TestReadForm(t *testing.T) {
+	t.Parallel()
 	big := strings.Repeat("x", 3000)
 	for _, c := range []struct {
 		name        string

@@ -3,6 +3,7 @@ package console
 import "testing"
 
 func TestSafeNext(t *testing.T) {
+	t.Parallel()
 	for next, want := range map[string]string{
 		"":                          "/fallback",
 		"/incidents":                "/incidents",

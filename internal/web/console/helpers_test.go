@@ -76,7 +76,7 @@ func newServerOutbox(t *testing.T, db *store.DB, oc app.OutboxConfig) *env {
 	e.srv = httptest.NewUnstartedServer(nil)
 	e.app = app.New(db, time.Now, log, app.Config{Holidays: holidays.NL(),
 		BaseURL: "http://" + e.srv.Listener.Addr().String(),
-		Argon2:  app.Argon2Params{MemoryKiB: 1024, Time: 1, Threads: 1},
+		Argon2:  app.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1},
 		Outbox:  oc,
 	})
 	e.srv.Config.Handler = server.Handler(server.Config{BaseURL: "http://" + e.srv.Listener.Addr().String(), Texts: loadTexts(t)}, e.app, log, prometheus.NewRegistry())

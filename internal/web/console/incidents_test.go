@@ -14,6 +14,7 @@ import (
 )
 
 func TestIncidentList(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 
@@ -95,6 +96,7 @@ func TestIncidentList(t *testing.T) {
 }
 
 func TestIncidentPage(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		ctx := context.Background()
@@ -167,6 +169,7 @@ func TestIncidentPage(t *testing.T) {
 }
 
 func TestIncidentForms(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		incPage := "/incidents/" + e.acmeInc.Number
@@ -271,6 +274,7 @@ func TestIncidentForms(t *testing.T) {
 }
 
 func TestEscaping(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		evil := `<script>alert("x")</script>`

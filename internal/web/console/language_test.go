@@ -13,6 +13,7 @@ import (
 )
 
 func TestLanguage(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 
@@ -86,6 +87,7 @@ func TestLanguage(t *testing.T) {
 }
 
 func TestStatic(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		c := e.client()

@@ -30,6 +30,7 @@ func testView(t *testing.T, l desk.Locale) *view {
 }
 
 func TestQueueModel(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2027, 1, 7, 13, 30, 0, 0, time.UTC)
 	due, past := now.Add(2*time.Hour+15*time.Minute), now.Add(-30*time.Minute)
 	owner, expert, supplier := int64(2), int64(3), int64(9)
@@ -73,6 +74,7 @@ func TestQueueModel(t *testing.T) {
 }
 
 func TestCalendarModel(t *testing.T) {
+	t.Parallel()
 	v := testView(t, desk.LocaleNL)
 	form := url.Values{"name": {"Kantoor"}, "zone": {" Europe/Amsterdam "}, "week.1": {"08:30-12:00, 13:00-17:00"},
 		"week.2": {"09:00-17:00, later"}, "holiday.koningsdag": {"1"}, "closed_days": {"2027-12-24\n\n2027-12-31\n"}, "always_open": {""}}
@@ -109,6 +111,7 @@ func TestCalendarModel(t *testing.T) {
 }
 
 func TestReportModel(t *testing.T) {
+	t.Parallel()
 	v := testView(t, desk.LocaleEN)
 	v.Form = "report"
 	q := desk.DefaultQuestionnaire()
@@ -164,6 +167,7 @@ func TestReportModel(t *testing.T) {
 }
 
 func TestAssignmentFrom(t *testing.T) {
+	t.Parallel()
 	zone := testView(t, desk.LocaleNL).zone
 	as, bad := assignmentFrom(url.Values{"owner_id": {"2"}, "assignee_id": {"0"}, "supplier_id": {""},
 		"follow_up_at": {"2027-01-05T10:00"}, "follow_up_was": {""}}, zone)
@@ -181,6 +185,7 @@ func TestAssignmentFrom(t *testing.T) {
 }
 
 func TestSummary(t *testing.T) {
+	t.Parallel()
 	v := testView(t, desk.LocaleNL)
 	v.Errors = map[string]string{"follow_up_at": "Kies een datum.", "owner_id": "Kies iemand."}
 	v.fields = incidentFields("assign", false)
@@ -201,6 +206,7 @@ func TestSummary(t *testing.T) {
 }
 
 func TestFlash(t *testing.T) {
+	t.Parallel()
 	h := &handler{}
 	w := httptest.NewRecorder()
 	h.redirect(w, httptest.NewRequest(http.MethodPost, "/incidents/INC-000001/transition", nil),

@@ -61,6 +61,7 @@ func settle(t *testing.T, db *store.DB, id int64, d desk.Delivery) {
 // where it went, pages through them, and retries one that was set aside; nobody else opens
 // the page.
 func TestOutboxPage(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		ctx := context.Background()
@@ -164,6 +165,7 @@ func hrefOf(t *testing.T, body, attr string) string {
 // TestNotificationPreferences: everyone switches their own optional messages on and off,
 // in their language, and sees which messages always go out.
 func TestNotificationPreferences(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		ctx := context.Background()

@@ -30,6 +30,7 @@ var anyone = map[string]bool{"POST /logout": true, "POST /language": true}
 // A new route is covered as soon as it is registered; one whose path needs a value this
 // test does not know fails it.
 func TestUnsafeRoutesNeedTheirToken(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		ctx := context.Background()
@@ -193,6 +194,7 @@ func (e *env) snapshot() string {
 // TestErrorPages: the errors of the pages, whoever raises them (the server for a URL no
 // route claims, the wrapper, a handler), are one error page in the request's language.
 func TestErrorPages(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		agent, cl, anon := e.client(), e.client(), e.client()

@@ -15,6 +15,7 @@ import (
 )
 
 func TestPasswordReset(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		c := e.client()
@@ -76,6 +77,7 @@ func TestPasswordReset(t *testing.T) {
 }
 
 func TestPasswordResetThrottle(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		c := e.client()

@@ -14,6 +14,7 @@ import (
 )
 
 func TestQuestionnaireAdmin(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		admin := e.client()

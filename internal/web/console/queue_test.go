@@ -44,7 +44,7 @@ func newClockEnvMail(t *testing.T, db *store.DB, clk *testClock, mc app.OutboxCo
 	log := slog.New(slog.NewTextHandler(e.logs, nil))
 	e.srv = httptest.NewUnstartedServer(nil)
 	base := "http://" + e.srv.Listener.Addr().String()
-	e.app = app.New(db, clk.now, log, app.Config{Holidays: holidays.NL(), BaseURL: base, Argon2: app.Argon2Params{MemoryKiB: 1024, Time: 1, Threads: 1}, Outbox: mc})
+	e.app = app.New(db, clk.now, log, app.Config{Holidays: holidays.NL(), BaseURL: base, Argon2: app.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}, Outbox: mc})
 	e.srv.Config.Handler = server.Handler(server.Config{BaseURL: base, Texts: loadTexts(t)}, e.app, log, prometheus.NewRegistry())
 	e.srv.Start()
 	t.Cleanup(e.srv.Close)
@@ -78,6 +78,7 @@ func newClockEnvMail(t *testing.T, db *store.DB, clk *testClock, mc app.OutboxCo
 // the reader's language, marks breached ones, filters and pages; the incident page shows
 // both deadlines. Clients and experts have no queue.
 func TestQueuePage(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx, sys := context.Background(), desk.SystemActor("test")
 		// In January (CET, UTC+1) of next year: sessions expire by the real clock too.
@@ -197,6 +198,7 @@ func inOrder(t *testing.T, body string, texts ...string) {
 // TestQueueInBrowser: in Chromium, the agent opens the queue from the menu, finds the
 // breached incident on top and follows it to its deadlines.
 func TestQueueInBrowser(t *testing.T) {
+	t.Parallel()
 	ctx := newBrowser(t)
 	db := storetest.Open(t, "sqlite")
 	t0 := time.Date(time.Now().Year()+1, 1, 7, 9, 0, 0, 0, time.UTC)

@@ -15,6 +15,7 @@ import (
 // TestTemplateKeys checks that every text a template or the Go code asks for exists in
 // both languages, and every value of the vocabularies that pages label.
 func TestTemplateKeys(t *testing.T) {
+	t.Parallel()
 	used := map[string]string{} // key → where
 	tplKey := regexp.MustCompile(`\.T\s+"([^"]+)"`)
 	files, err := fs.Glob(templateFS, "templates/*.html")
@@ -101,6 +102,7 @@ func TestTemplateKeys(t *testing.T) {
 }
 
 func TestTemplatesParse(t *testing.T) {
+	t.Parallel()
 	rd, err := newRenderer(loadCatalog(t))
 	if err != nil {
 		t.Fatal(err)
@@ -127,6 +129,7 @@ func TestTemplatesParse(t *testing.T) {
 }
 
 func TestFieldMessage(t *testing.T) {
+	t.Parallel()
 	texts := loadCatalog(t)
 	for _, c := range []struct {
 		l    desk.Locale
@@ -148,6 +151,7 @@ func TestFieldMessage(t *testing.T) {
 }
 
 func TestEventsOfReports(t *testing.T) {
+	t.Parallel()
 	texts := loadCatalog(t)
 	for _, c := range []struct {
 		l    desk.Locale
@@ -183,6 +187,7 @@ func TestEventsOfReports(t *testing.T) {
 }
 
 func TestMinutes(t *testing.T) {
+	t.Parallel()
 	texts := loadCatalog(t)
 	for _, c := range []struct {
 		l    desk.Locale

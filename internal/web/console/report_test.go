@@ -14,6 +14,7 @@ import (
 )
 
 func TestReportPage(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		ctx, sys := context.Background(), desk.SystemActor("test")

@@ -10,6 +10,7 @@ import (
 )
 
 func TestSetup(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newServer(t, db)
 		if e.setup == "" {

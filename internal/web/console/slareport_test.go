@@ -48,6 +48,7 @@ func wellFormed(t *testing.T, svg string) {
 // reads their own in English and not another's, others may not; the charts are well-formed
 // SVG with a title and a description; the CSV download.
 func TestSLAReportPages(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		month := desk.MonthOf(time.Now()).String()

@@ -44,6 +44,7 @@ func (e *env) state(id int64) desk.Incident {
 }
 
 func TestSolutionLinkPage(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		inc, confirm, reject := e.resolve(e.acmeInc, "Vervangen: het certificaat <b>verlopen</b>.")
@@ -125,6 +126,7 @@ func TestSolutionLinkPage(t *testing.T) {
 }
 
 func TestSolutionLinkRejectAndRefusals(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		inc, confirm, reject := e.resolve(e.acmeInc, "Restarted the web server.")

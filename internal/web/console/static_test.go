@@ -9,6 +9,7 @@ import (
 
 // TestContentTypes: every static file has the type the mime package would give it.
 func TestContentTypes(t *testing.T) {
+	t.Parallel()
 	files, err := fs.Glob(staticFS, "static/*")
 	if err != nil || len(files) < 2 {
 		t.Fatalf("static files: %v %v", files, err)

@@ -7,6 +7,7 @@ import (
 )
 
 func TestThrottle(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
 	th := newThrottle(3, 15*time.Minute, 100, func() time.Time { return now })
 	for i := range 3 {
@@ -38,6 +39,7 @@ func TestThrottle(t *testing.T) {
 }
 
 func TestThrottleBounded(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
 	th := newThrottle(2, 15*time.Minute, 10, func() time.Time { return now })
 	for i := range 1000 {

@@ -13,6 +13,7 @@ import (
 )
 
 func TestTriage(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		ctx, sys := context.Background(), desk.SystemActor("test")
@@ -148,6 +149,7 @@ func TestTriage(t *testing.T) {
 }
 
 func TestIntake(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		ctx, sys := context.Background(), desk.SystemActor("test")

@@ -45,6 +45,7 @@ func shownSecret(p page) string {
 // it off and on, tests, rotates and deletes it, each with its own check; the outbox lists
 // its messages by channel. Nobody else opens the pages.
 func TestWebhookPages(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnvOutbox(t, db, app.OutboxConfig{Poster: hookPoster(t, false)})
 		ctx, adm := context.Background(), actor(e.admin)

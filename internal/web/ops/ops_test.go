@@ -51,6 +51,7 @@ func newMux(db Pinger) (*web.Mux, *prometheus.Registry) {
 }
 
 func TestHealthzNeverTouchesTheDatabase(t *testing.T) {
+	t.Parallel()
 	db := &pinger{err: errors.New("down")}
 	mux, _ := newMux(db)
 	res, body := serve(t, mux, "/healthz")
@@ -63,6 +64,7 @@ func TestHealthzNeverTouchesTheDatabase(t *testing.T) {
 }
 
 func TestReadyz(t *testing.T) {
+	t.Parallel()
 	t.Run("ready", func(t *testing.T) {
 		mux, _ := newMux(&pinger{})
 		res, body := serve(t, mux, "/readyz")
@@ -118,6 +120,7 @@ type pingFunc func(context.Context) error
 func (f pingFunc) Ping(ctx context.Context) error { return f(ctx) }
 
 func TestMetricsServesTheRegistry(t *testing.T) {
+	t.Parallel()
 	mux, reg := newMux(&pinger{})
 	c := prometheus.NewCounter(prometheus.CounterOpts{Name: "meldpunt_test_total", Help: "A test counter."})
 	reg.MustRegister(c)
@@ -132,6 +135,7 @@ func TestMetricsServesTheRegistry(t *testing.T) {
 }
 
 func TestRoutesAreGETOnly(t *testing.T) {
+	t.Parallel()
 	mux, _ := newMux(&pinger{})
 	for _, p := range []string{"/healthz", "/readyz", "/metrics"} {
 		rec := httptest.NewRecorder()
@@ -143,6 +147,7 @@ func TestRoutesAreGETOnly(t *testing.T) {
 }
 
 func TestOutboxMetrics(t *testing.T) {
+	t.Parallel()
 	mux, reg := newMux(&pinger{})
 	var fail atomic.Bool
 	reg.MustRegister(OutboxCollector(func(context.Context) (map[desk.DeliveryState]int, error) {

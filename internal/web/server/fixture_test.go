@@ -69,7 +69,7 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a := app.New(db, time.Now, log, app.Config{Holidays: holidays.NL(), BaseURL: "http://meldpunt.test", Argon2: app.Argon2Params{MemoryKiB: 1024, Time: 1, Threads: 1}})
+	a := app.New(db, time.Now, log, app.Config{Holidays: holidays.NL(), BaseURL: "http://meldpunt.test", Argon2: app.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}})
 	if _, err := a.Identity.Bootstrap(ctx); err != nil {
 		t.Fatal(err)
 	}

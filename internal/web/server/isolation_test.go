@@ -314,6 +314,7 @@ func (f *fixture) cases() map[string][]isoCase {
 // who is not assigned) against organisation B's objects: nothing of B is read, listed,
 // counted or changed, and objects named in URLs answer 404.
 func TestTenantIsolation(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
 		cases := f.cases()

@@ -80,7 +80,7 @@ func newQueueBench(b *testing.B, dialect string) *queueBench {
 	db := storetest.Open(b, dialect)
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a := app.New(db, time.Now, log, app.Config{Holidays: holidays.NL(), Argon2: app.Argon2Params{MemoryKiB: 1024, Time: 1, Threads: 1}})
+	a := app.New(db, time.Now, log, app.Config{Holidays: holidays.NL(), Argon2: app.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}})
 	if _, err := a.Identity.Bootstrap(ctx); err != nil {
 		b.Fatal(err)
 	}

@@ -19,6 +19,7 @@ func msg(id string) email.Message {
 // Stop drops a held connection, so the sender learns of it; a message held is never
 // recorded, and a restarted server on the same address accepts again.
 func TestStopEndsAHeldDelivery(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		opts []mailtest.Option
@@ -68,6 +69,7 @@ func TestStopEndsAHeldDelivery(t *testing.T) {
 }
 
 func TestParse(t *testing.T) {
+	t.Parallel()
 	raw := "Subject: =?UTF-8?q?Storing_=E2=80=93_=C3=A9?=\r\n" +
 		"Content-Type: multipart/alternative; boundary=b\r\n\r\n" +
 		"--b\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
