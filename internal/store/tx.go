@@ -21,6 +21,8 @@ type tx struct {
 	tx      *sql.Tx
 	dialect string
 	stmts   *stmtCache
+	// detach runs statements with a context that cannot be cancelled (statementContext).
+	detach bool
 }
 
 var _ app.Tx = (*tx)(nil)
