@@ -59,6 +59,9 @@ type OrganisationStore interface {
 	Contract(ctx context.Context, id int64) (desk.Contract, error)
 	// Contracts lists an organisation's contracts, newest first; orgID 0 lists all.
 	Contracts(ctx context.Context, orgID int64) ([]desk.Contract, error)
+	// ActiveContract returns an organisation's newest active contract; ENOTFOUND when it
+	// has none.
+	ActiveContract(ctx context.Context, orgID int64) (desk.Contract, error)
 	UpdateContract(ctx context.Context, c *desk.Contract) error
 }
 
