@@ -72,6 +72,9 @@ type IdentityStore interface {
 	UserByEmail(ctx context.Context, email string) (desk.User, error)
 	// Users lists users by name.
 	Users(ctx context.Context, f UserFilter) ([]desk.User, error)
+	// ActiveUserIDs lists the ids of an organisation's active users with one of the roles,
+	// by id.
+	ActiveUserIDs(ctx context.Context, orgID int64, roles []desk.Role) ([]int64, error)
 	// UpdateUser stores every field, the password hash included.
 	UpdateUser(ctx context.Context, u *desk.User) error
 	CountUsers(ctx context.Context) (int, error)
