@@ -75,8 +75,8 @@ func nullZero(id int64) any {
 // due at once.
 func (t *tx) Notify(ctx context.Context, n *desk.Notification) error {
 	args := notificationValues(n)
-	err := t.queryRow(ctx, insertNotification+notificationRow(0)+" RETURNING id", args...).Scan(&n.ID)
-	if err != nil {
+	var err error
+	if n.ID, err = t.insert(ctx, insertNotification+notificationRow(0), args...); err != nil {
 		return writeErr(err, "queue notification", "", "the notification refers to a user, endpoint or incident that does not exist")
 	}
 	return nil

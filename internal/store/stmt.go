@@ -106,6 +106,25 @@ func (t *tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	return t.tx.QueryRowContext(ctx, query, args...)
 }
 
+// insert runs an INSERT of one row, written without RETURNING, and returns the row's id:
+// on SQLite from the statement's result, on PostgreSQL with RETURNING id. On SQLite,
+// RETURNING made the insert a query, and the result set's bookkeeping in database/sql and
+// the driver (a goroutine watching the transaction among it) cost more than the insert.
+// The rows every change writes (incident, timeline entry, audit record, notification) go
+// through here.
+func (t *tx) insert(ctx context.Context, query string, args ...any) (int64, error) {
+	if t.dialect == DialectSQLite {
+		res, err := t.exec(ctx, query, args...)
+		if err != nil {
+			return 0, err
+		}
+		return res.LastInsertId()
+	}
+	var id int64
+	err := t.queryRow(ctx, query+" RETURNING id", args...).Scan(&id)
+	return id, err
+}
+
 // statementContext is the context a statement runs with. In a group commit (detach) a
 // caller's cancellation is checked before each statement, and a cancelled caller's next
 // statement fails, so its savepoint is rolled back; a statement that has started runs to
