@@ -310,6 +310,7 @@ func TestQueueUsesItsIndex(t *testing.T) {
 		{desk.IncidentFilter{SortDue: true, Limit: 50, OrgID: 3}, "incidents_queue_org"},
 		{desk.IncidentFilter{SortDue: true, Limit: 50, OwnerID: 3}, "incidents_queue_owner"},
 		{desk.IncidentFilter{SortDue: true, Limit: 50, AssigneeID: 3, DueAfter: t0, DueAfterID: 7}, "incidents_queue_assignee"},
+		{desk.IncidentFilter{SortDue: true, Limit: 50, SupplierID: 3}, "incidents_queue_supplier"},
 	} {
 		plan := store.QueuePlanForTest(t.Context(), db, c.f)
 		uses := strings.Contains(plan, "INDEX "+c.index+" ") || strings.Contains(plan, "INDEX "+c.index+"\n")
