@@ -319,3 +319,20 @@ func TestQueueUsesItsIndex(t *testing.T) {
 		}
 	}
 }
+
+// TestSLAJobUsesItsIndexes: on SQLite the SLA job finds each mark's due incidents through
+// that mark's partial index, in order, whose predicate the query implies.
+func TestSLAJobUsesItsIndexes(t *testing.T) {
+	db := storetest.Open(t, store.DialectSQLite)
+	for m, index := range map[desk.SLAMark]string{
+		desk.MarkResponseWarning: "incidents_sla_response_warn",
+		desk.MarkResponseBreach:  "incidents_sla_response_due",
+		desk.MarkResolveWarning:  "incidents_sla_resolve_warn",
+		desk.MarkResolveBreach:   "incidents_sla_resolve_due",
+	} {
+		plan := store.DueSLAMarksPlanForTest(t.Context(), db, m)
+		if !strings.Contains(plan, "INDEX "+index+" ") || strings.Contains(plan, "TEMP B-TREE") {
+			t.Errorf("%s: plan\n%s\nwant %s without sorting", m, plan, index)
+		}
+	}
+}
