@@ -18,11 +18,11 @@ const autoCloseBatch = 100
 // autoCloseHours returns the delay of the incident's organisation's newest active contract,
 // desk.DefaultAutoCloseHours without one (or when it names none).
 func autoCloseHours(ctx context.Context, tx OrganisationStore, inc desk.Incident) (int, error) {
-	cs, err := tx.Contracts(ctx, inc.OrgID)
-	if err != nil {
+	c, err := tx.ActiveContract(ctx, inc.OrgID)
+	if err != nil && !desk.IsNotFound(err) {
 		return 0, err
 	}
-	if c, ok := activeContract(cs); ok && c.AutoCloseHours > 0 {
+	if err == nil && c.AutoCloseHours > 0 {
 		return c.AutoCloseHours, nil
 	}
 	return desk.DefaultAutoCloseHours, nil

@@ -59,6 +59,9 @@ type OrganisationStore interface {
 	Contract(ctx context.Context, id int64) (desk.Contract, error)
 	// Contracts lists an organisation's contracts, newest first; orgID 0 lists all.
 	Contracts(ctx context.Context, orgID int64) ([]desk.Contract, error)
+	// ActiveContract returns an organisation's newest active contract; ENOTFOUND when it
+	// has none.
+	ActiveContract(ctx context.Context, orgID int64) (desk.Contract, error)
 	UpdateContract(ctx context.Context, c *desk.Contract) error
 }
 
@@ -69,6 +72,9 @@ type IdentityStore interface {
 	UserByEmail(ctx context.Context, email string) (desk.User, error)
 	// Users lists users by name.
 	Users(ctx context.Context, f UserFilter) ([]desk.User, error)
+	// ActiveUserIDs lists the ids of an organisation's active users with one of the roles,
+	// by id.
+	ActiveUserIDs(ctx context.Context, orgID int64, roles []desk.Role) ([]int64, error)
 	// UpdateUser stores every field, the password hash included.
 	UpdateUser(ctx context.Context, u *desk.User) error
 	CountUsers(ctx context.Context) (int, error)

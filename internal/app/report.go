@@ -333,6 +333,9 @@ func queue(ctx context.Context, tx OutboxStore, ns []*desk.Notification) error {
 	return tx.NotifyMany(ctx, ns)
 }
 
+// deskRoles are the roles that work the desk (desk.Role.IsDesk).
+var deskRoles = slices.DeleteFunc(slices.Clone(desk.Roles), func(r desk.Role) bool { return !r.IsDesk() })
+
 // notifyNewReport tells the desk of a new report: every active agent and admin but the
 // one who registered it. The provider's staff are read in one query; providerID 0 takes the
 // provider from a staff actor (staff belong to it) or else looks it up. verdict is the
@@ -352,16 +355,11 @@ func notifyNewReport(ctx context.Context, tx interface {
 		}
 		providerID = p.ID
 	}
-	staff, err := tx.Users(ctx, UserFilter{OrgID: providerID})
+	staff, err := tx.ActiveUserIDs(ctx, providerID, deskRoles)
 	if err != nil {
 		return err
 	}
-	var to []int64
-	for _, u := range staff {
-		if u.Active && u.Role.IsDesk() && u.ID != actor.UserID {
-			to = append(to, u.ID)
-		}
-	}
+	to := slices.DeleteFunc(staff, func(id int64) bool { return id == actor.UserID })
 	if len(to) == 0 {
 		return nil
 	}

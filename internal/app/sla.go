@@ -264,13 +264,12 @@ func (a *core) slaBasis(ctx context.Context, tx interface {
 	OrganisationStore
 	SLAStore
 }, inc desk.Incident) (k *desk.Clock, t desk.Target, ok bool, err error) {
-	cs, err := tx.Contracts(ctx, inc.OrgID)
+	c, err := tx.ActiveContract(ctx, inc.OrgID)
+	if desk.IsNotFound(err) {
+		return nil, t, false, nil
+	}
 	if err != nil {
 		return nil, t, false, err
-	}
-	c, found := activeContract(cs)
-	if !found {
-		return nil, t, false, nil
 	}
 	if k, err = a.clockIn(ctx, tx, string(hoursFor(c, inc.Kind))); err != nil || k == nil {
 		return nil, t, false, err

@@ -18,11 +18,11 @@ func (t *tx) AddTimelineEntry(ctx context.Context, e *desk.TimelineEntry) error 
 	if err != nil || e.Args == nil {
 		args = []byte("[]")
 	}
-	err = t.queryRow(ctx, `INSERT INTO timeline (incident_id, kind, visibility, author_id,
+	e.ID, err = t.insert(ctx, `INSERT INTO timeline (incident_id, kind, visibility, author_id,
 		author_name, body, from_state, to_state, event, args, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
 		e.IncidentID, string(e.Kind), string(e.Visibility), nullID(e.AuthorID), e.AuthorName, e.Body,
-		string(e.FromState), string(e.ToState), e.Event, string(args), millis(e.CreatedAt)).Scan(&e.ID)
+		string(e.FromState), string(e.ToState), e.Event, string(args), millis(e.CreatedAt))
 	if err != nil {
 		return writeErr(err, "add timeline entry", "", "the timeline entry refers to an incident or author that does not exist")
 	}
@@ -65,10 +65,11 @@ func (t *tx) Timeline(ctx context.Context, incidentID int64, includeInternal boo
 
 // AddAudit appends an entry to the audit log and sets its ID.
 func (t *tx) AddAudit(ctx context.Context, a *desk.AuditEntry) error {
-	err := t.queryRow(ctx, `INSERT INTO audit (at, actor_id, actor_name, address, entity, entity_id,
-		org_id, action, before_json, after_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+	var err error
+	a.ID, err = t.insert(ctx, `INSERT INTO audit (at, actor_id, actor_name, address, entity, entity_id,
+		org_id, action, before_json, after_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 		millis(a.At), nullID(a.ActorID), a.ActorName, a.Address, a.Entity, a.EntityID, nullID(a.OrgID),
-		a.Action, a.Before, a.After).Scan(&a.ID)
+		a.Action, a.Before, a.After)
 	if err != nil {
 		return fmt.Errorf("add audit entry: %w", err)
 	}

@@ -18,6 +18,10 @@ import (
 // There is no background goroutine: the first caller to find the writer idle leads. It runs
 // the queue in batches until its own work is answered, then hands the lead to the next
 // waiting caller, so nobody waits on work that is not theirs for longer than a batch.
+//
+// A caller's statements run with a context the driver cannot cancel; the caller's own is
+// checked before each statement (tx.statementContext), so a caller that gives up stops at
+// its next statement and its savepoint is rolled back.
 
 // maxBatch bounds how many write transactions share a commit.
 const maxBatch = 64
@@ -104,7 +108,7 @@ func (db *DB) runBatch(batch []*writeReq) {
 		fail(fmt.Errorf("begin transaction: %w", err))
 		return
 	}
-	t := &tx{tx: sqlTx, dialect: db.dialect, stmts: db.writeStmts}
+	t := &tx{tx: sqlTx, dialect: db.dialect, stmts: db.writeStmts, detach: true}
 	single := len(batch) == 1
 	kept := 0
 	for i, r := range batch {

@@ -107,3 +107,58 @@ func TestConcurrentWritesAreIsolated(t *testing.T) {
 		})
 	})
 }
+
+// TestWriteCancelledMidway cancels a caller between two statements of its transaction
+// while other callers share its commit. SQLite's group commit hands the driver a context
+// it cannot cancel and checks the caller's before each statement: the next statement
+// fails with the context's error, the first is undone, and the others are kept.
+func TestWriteCancelledMidway(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t, store.DialectSQLite)
+	const n = 40
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			ctx, cancel := context.WithCancel(t.Context())
+			defer cancel()
+			errs[i] = db.Write(ctx, func(tx app.Tx) error {
+				slug := fmt.Sprintf("org-%d", i)
+				if err := tx.CreateOrganisation(ctx, &desk.Organisation{Slug: slug, Name: slug, Kind: desk.OrgClient}); err != nil {
+					return err
+				}
+				if i%3 == 0 {
+					cancel() // the caller gives up halfway
+				}
+				return tx.CreateOrganisation(ctx, &desk.Organisation{Slug: slug + "-b", Name: slug + " b", Kind: desk.OrgClient})
+			})
+		})
+	}
+	wg.Wait()
+	read(t, db, func(ctx context.Context, tx app.Tx) error {
+		orgs, err := tx.Organisations(ctx, "")
+		if err != nil {
+			return err
+		}
+		got := map[string]bool{}
+		for _, o := range orgs {
+			got[o.Slug] = true
+		}
+		for i, err := range errs {
+			slug := fmt.Sprintf("org-%d", i)
+			if i%3 == 0 {
+				if !errors.Is(err, context.Canceled) {
+					t.Errorf("%d: cancelled halfway: err %v, want context.Canceled", i, err)
+				}
+				if got[slug] || got[slug+"-b"] {
+					t.Errorf("%d: cancelled halfway, yet its work was kept", i)
+				}
+				continue
+			}
+			if err != nil || !got[slug] || !got[slug+"-b"] {
+				t.Errorf("%d: err %v, stored %v and %v", i, err, got[slug], got[slug+"-b"])
+			}
+		}
+		return nil
+	})
+}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"meldpunt/internal/desk"
@@ -90,6 +91,42 @@ func (t *tx) Contracts(ctx context.Context, orgID int64) ([]desk.Contract, error
 		}
 	}
 	return contracts, nil
+}
+
+// ActiveContract returns the newest active contract of an organisation with its targets
+// ordered by priority, in one query; ENOTFOUND when it has none. Every new incident reads
+// it for its SLA deadlines.
+func (t *tx) ActiveContract(ctx context.Context, orgID int64) (desk.Contract, error) {
+	var c desk.Contract
+	err := each(ctx, t, "read active contract", func(r row) error {
+		var created, updated int64
+		var prio, response, resolution sql.NullInt64
+		if err := r.Scan(&c.ID, &c.OrgID, &c.Name, &c.SupportHours, &c.UrgentHours, &c.CoversUrgent,
+			&c.AutoCloseHours, &c.Active, &created, &updated, &prio, &response, &resolution); err != nil {
+			return err
+		}
+		c.CreatedAt, c.UpdatedAt = fromMillis(created), fromMillis(updated)
+		if c.Targets == nil {
+			c.Targets = []desk.Target{}
+		}
+		if prio.Valid {
+			c.Targets = append(c.Targets, desk.Target{Priority: desk.Priority(prio.Int64),
+				FirstResponseMin: int(response.Int64), ResolutionMin: int(resolution.Int64)})
+		}
+		return nil
+	}, `SELECT c.id, c.org_id, c.name, c.support_hours, c.urgent_hours, c.covers_urgent,
+		c.auto_close_hours, c.active, c.created_at, c.updated_at,
+		t.priority, t.first_response_minutes, t.resolution_minutes
+		FROM contracts c LEFT JOIN contract_targets t ON t.contract_id = c.id
+		WHERE c.id = (SELECT id FROM contracts WHERE org_id = $1 AND active = TRUE ORDER BY id DESC LIMIT 1)
+		ORDER BY t.priority`, orgID)
+	if err != nil {
+		return desk.Contract{}, err
+	}
+	if c.ID == 0 {
+		return desk.Contract{}, desk.NotFound("contract")
+	}
+	return c, nil
 }
 
 // targets loads the targets selected by cond, per contract, ordered by priority.

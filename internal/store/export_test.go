@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 
 	"meldpunt/internal/desk"
@@ -22,6 +23,17 @@ func (db *DB) MigrateToForTest(ctx context.Context, target int) (int, error) {
 // a line, so a test can check that the queue reads its index instead of sorting.
 func QueuePlanForTest(ctx context.Context, db *DB, f desk.IncidentFilter) string {
 	q, args := incidentsQuery(f)
+	return planForTest(ctx, db, q, args...)
+}
+
+// DueSLAMarksPlanForTest returns SQLite's query plan of DueSLAMarks for mark m.
+func DueSLAMarksPlanForTest(ctx context.Context, db *DB, m desk.SLAMark) string {
+	q := markSQL[m]
+	return planForTest(ctx, db, "SELECT id FROM incidents WHERE "+fmt.Sprintf(q.cond, "$1")+
+		" ORDER BY "+q.at+", id LIMIT $2", int64(0), 10)
+}
+
+func planForTest(ctx context.Context, db *DB, q string, args ...any) string {
 	rows, err := db.write.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, args...)
 	if err != nil {
 		return "error: " + err.Error()

@@ -52,7 +52,8 @@ func scanIncident(row row) (desk.Incident, error) {
 // CreateIncident stores the incident and its component links, and sets ID, Number and
 // Version (1). ComponentIDs is left sorted and without duplicates, as it reads back.
 func (t *tx) CreateIncident(ctx context.Context, in *desk.Incident) error {
-	err := t.queryRow(ctx, `INSERT INTO incidents (org_id, reporter_id, channel, kind, title,
+	var err error
+	in.ID, err = t.insert(ctx, `INSERT INTO incidents (org_id, reporter_id, channel, kind, title,
 		description, urgency, impact, priority, state, waiting_on, owner_id, assignee_id, solution, version,
 		created_at, updated_at, first_response_at, resolved_at, closed_at,
 		affected, assessment, assessment_reason, questionnaire_version,
@@ -60,8 +61,7 @@ func (t *tx) CreateIncident(ctx context.Context, in *desk.Incident) error {
 		paused_since_at, response_warned, response_breached, resolve_warned, resolve_breached,
 		supplier_id, follow_up_at, follow_up_reminded, stale_reminded_at, solution_kind, auto_close_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $16, $17, $18, $19,
-		$20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40)
-		RETURNING id`,
+		$20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40)`,
 		in.OrgID, nullID(in.ReporterID), string(in.Channel), string(in.Kind), in.Title, in.Description,
 		string(in.Urgency), string(in.Impact), int64(in.Priority), string(in.State), string(in.WaitingOn),
 		nullID(in.OwnerID), nullID(in.AssigneeID), in.Solution, millis(in.CreatedAt), millis(in.UpdatedAt),
@@ -71,7 +71,7 @@ func (t *tx) CreateIncident(ctx context.Context, in *desk.Incident) error {
 		nullMillis(in.SLA.ResolveWarn), in.SLA.Paused.Milliseconds(), nullMillis(in.SLA.PausedSince),
 		in.ResponseWarned, in.ResponseBreached, in.ResolveWarned, in.ResolveBreached,
 		nullID(in.SupplierID), nullMillis(in.FollowUpAt), in.FollowUpReminded, nullMillis(in.StaleRemindedAt),
-		string(in.SolutionKind), nullMillis(in.AutoCloseAt)).Scan(&in.ID)
+		string(in.SolutionKind), nullMillis(in.AutoCloseAt))
 	if err != nil {
 		return writeErr(err, "create incident", "", incidentMissing)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -52,14 +53,20 @@ func notificationValues(n *desk.Notification) []any {
 
 // notificationRow returns "($k+1, …, $k+10, $k+10)": a row of insertNotification whose
 // arguments start after k, the creation time serving as the first due time too.
+// It is built on every insert, so with strconv rather than fmt: a new report to a desk of
+// ten spent a tenth of its time formatting placeholders.
 func notificationRow(k int) string {
-	var b strings.Builder
-	b.WriteString("(")
+	b := make([]byte, 0, 8*(notificationArgs+1))
+	b = append(b, '(')
 	for i := 1; i <= notificationArgs; i++ {
-		fmt.Fprintf(&b, "$%d, ", k+i)
+		b = append(b, '$')
+		b = strconv.AppendInt(b, int64(k+i), 10)
+		b = append(b, ", "...)
 	}
-	fmt.Fprintf(&b, "$%d)", k+notificationArgs)
-	return b.String()
+	b = append(b, '$')
+	b = strconv.AppendInt(b, int64(k+notificationArgs), 10)
+	b = append(b, ')')
+	return string(b)
 }
 
 // nullZero turns an optional reference whose absence is 0 into a query argument.
@@ -75,8 +82,8 @@ func nullZero(id int64) any {
 // due at once.
 func (t *tx) Notify(ctx context.Context, n *desk.Notification) error {
 	args := notificationValues(n)
-	err := t.queryRow(ctx, insertNotification+notificationRow(0)+" RETURNING id", args...).Scan(&n.ID)
-	if err != nil {
+	var err error
+	if n.ID, err = t.insert(ctx, insertNotification+notificationRow(0), args...); err != nil {
 		return writeErr(err, "queue notification", "", "the notification refers to a user, endpoint or incident that does not exist")
 	}
 	return nil

@@ -211,3 +211,61 @@ func TestContracts(t *testing.T) {
 func target(p desk.Priority, firstResponse, resolution int) desk.Target {
 	return desk.Target{Priority: p, FirstResponseMin: firstResponse, ResolutionMin: resolution}
 }
+
+// TestActiveContract reads the newest active contract of an organisation with its targets
+// by priority, as Contract reads it; an organisation without one has none.
+func TestActiveContract(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := seed(t, db)
+		older := desk.Contract{OrgID: f.acme.ID, Name: "Basis", SupportHours: desk.HoursBusiness,
+			UrgentHours: desk.Hours24x7, CoversUrgent: true, AutoCloseHours: 24, Active: true, CreatedAt: t0, UpdatedAt: t0,
+			Targets: []desk.Target{target(desk.P3, 240, 4320), target(desk.P1, 30, 240), target(desk.P2, 60, 480)}}
+		inactive := desk.Contract{OrgID: f.acme.ID, Name: "Old plus", SupportHours: desk.Hours24x7,
+			UrgentHours: desk.Hours24x7, AutoCloseHours: 48, Targets: desk.DefaultTargets(), CreatedAt: t0, UpdatedAt: t0}
+		other := desk.Contract{OrgID: f.globex.ID, Name: "Globex", SupportHours: desk.HoursBusiness,
+			UrgentHours: desk.HoursBusiness, AutoCloseHours: 24, CreatedAt: t0, UpdatedAt: t0}
+		write(t, db, func(ctx context.Context, tx app.Tx) error {
+			for _, c := range []*desk.Contract{&older, &inactive, &other} {
+				if err := tx.CreateContract(ctx, c); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		same := func(ctx context.Context, tx app.Tx, orgID, wantID int64) error {
+			got, err := tx.ActiveContract(ctx, orgID)
+			if err != nil {
+				return err
+			}
+			want, err := tx.Contract(ctx, wantID)
+			if err != nil {
+				return err
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("ActiveContract(%d) =\n%+v\nwant\n%+v", orgID, got, want)
+			}
+			return nil
+		}
+		read(t, db, func(ctx context.Context, tx app.Tx) error {
+			if err := same(ctx, tx, f.acme.ID, older.ID); err != nil { // the newer one is not active
+				return err
+			}
+			_, err := tx.ActiveContract(ctx, f.globex.ID)
+			wantCode(t, err, desk.ENOTFOUND)
+			_, err = tx.ActiveContract(ctx, 999999)
+			wantCode(t, err, desk.ENOTFOUND)
+			return nil
+		})
+		newer := desk.Contract{OrgID: f.acme.ID, Name: "No targets yet", SupportHours: desk.Hours24x7,
+			UrgentHours: desk.Hours24x7, Active: true, CreatedAt: t0, UpdatedAt: t0}
+		write(t, db, func(ctx context.Context, tx app.Tx) error { return tx.CreateContract(ctx, &newer) })
+		read(t, db, func(ctx context.Context, tx app.Tx) error {
+			got, err := tx.ActiveContract(ctx, f.acme.ID)
+			if err == nil && (got.Targets == nil || len(got.Targets) != 0) {
+				t.Errorf("targets of a contract without any: %#v, want empty", got.Targets)
+			}
+			return same(ctx, tx, f.acme.ID, newer.ID)
+		})
+	})
+}

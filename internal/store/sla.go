@@ -12,7 +12,8 @@ import (
 
 // markSQL holds, per SLA mark, the flag it sets, the time it waits for, and the condition
 // under which it is due. The conditions repeat the predicates of the incidents_sla_* indexes
-// (0004_sla.sql) word for word, so both databases read only the incidents still waiting.
+// (0004_sla.sql) word for word, so both databases read only the incidents still waiting;
+// the comparison with the time implies the "IS NOT NULL" that 0009_sparse_indexes.sql added.
 var markSQL = map[desk.SLAMark]struct{ flag, at, cond string }{
 	desk.MarkResponseWarning: {"response_warned", "response_warn_at",
 		"response_warned = FALSE AND first_response_at IS NULL AND state <> 'closed' AND response_warn_at <= %s"},

@@ -315,11 +315,30 @@ func TestQueueUsesItsIndex(t *testing.T) {
 		{desk.IncidentFilter{SortDue: true, Limit: 50, OrgID: 3}, "incidents_queue_org"},
 		{desk.IncidentFilter{SortDue: true, Limit: 50, OwnerID: 3}, "incidents_queue_owner"},
 		{desk.IncidentFilter{SortDue: true, Limit: 50, AssigneeID: 3, DueAfter: t0, DueAfterID: 7}, "incidents_queue_assignee"},
+		{desk.IncidentFilter{SortDue: true, Limit: 50, SupplierID: 3}, "incidents_queue_supplier"},
 	} {
 		plan := store.QueuePlanForTest(t.Context(), db, c.f)
 		uses := strings.Contains(plan, "INDEX "+c.index+" ") || strings.Contains(plan, "INDEX "+c.index+"\n")
 		if !uses || strings.Contains(plan, "TEMP B-TREE") || c.f.DueAfterID != 0 && !strings.Contains(plan, "SEARCH") {
 			t.Errorf("%+v: plan\n%s\nwant %s without sorting", c.f, plan, c.index)
+		}
+	}
+}
+
+// TestSLAJobUsesItsIndexes: on SQLite the SLA job finds each mark's due incidents through
+// that mark's partial index, in order, whose predicate the query implies.
+func TestSLAJobUsesItsIndexes(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t, store.DialectSQLite)
+	for m, index := range map[desk.SLAMark]string{
+		desk.MarkResponseWarning: "incidents_sla_response_warn",
+		desk.MarkResponseBreach:  "incidents_sla_response_due",
+		desk.MarkResolveWarning:  "incidents_sla_resolve_warn",
+		desk.MarkResolveBreach:   "incidents_sla_resolve_due",
+	} {
+		plan := store.DueSLAMarksPlanForTest(t.Context(), db, m)
+		if !strings.Contains(plan, "INDEX "+index+" ") || strings.Contains(plan, "TEMP B-TREE") {
+			t.Errorf("%s: plan\n%s\nwant %s without sorting", m, plan, index)
 		}
 	}
 }

@@ -21,6 +21,8 @@ type tx struct {
 	tx      *sql.Tx
 	dialect string
 	stmts   *stmtCache
+	// detach runs statements with a context that cannot be cancelled (statementContext).
+	detach bool
 }
 
 var _ app.Tx = (*tx)(nil)
@@ -183,9 +185,15 @@ func (w *where) sql() string {
 // likePattern returns a LIKE pattern (to use with ESCAPE '\') that finds s anywhere,
 // with %, _ and \ in s matching themselves.
 func likePattern(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(s) + "%"
+	return "%" + likeEscape(s) + "%"
 }
+
+// likeEscape escapes %, _ and \ in s for a LIKE pattern used with ESCAPE '\'.
+func likeEscape(s string) string {
+	return likeEscaper.Replace(s)
+}
+
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 // placeholders returns "$from, $from+1, …" for n arguments.
 func placeholders(from, n int) string {

@@ -71,6 +71,21 @@ func (t *tx) Users(ctx context.Context, f app.UserFilter) ([]desk.User, error) {
 	return users, nil
 }
 
+// ActiveUserIDs lists the ids of an organisation's active users with one of the roles, by
+// id: the people a new report is told to, read on every new incident.
+func (t *tx) ActiveUserIDs(ctx context.Context, orgID int64, roles []desk.Role) ([]int64, error) {
+	if len(roles) == 0 {
+		return nil, nil
+	}
+	args := make([]any, 0, 1+len(roles))
+	args = append(args, orgID)
+	for _, r := range roles {
+		args = append(args, string(r))
+	}
+	return t.ids(ctx, "list active users", "SELECT id FROM users WHERE org_id = $1 AND active = TRUE AND role IN ("+
+		placeholders(2, len(roles))+") ORDER BY id", args...)
+}
+
 // UpdateUser stores every field, the password hash included; CreatedAt never changes.
 func (t *tx) UpdateUser(ctx context.Context, u *desk.User) error {
 	res, err := t.exec(ctx, `UPDATE users SET org_id = $1, email = $2, name = $3, role = $4,

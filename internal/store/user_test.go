@@ -126,3 +126,45 @@ func TestUsers(t *testing.T) {
 		})
 	})
 }
+
+// TestActiveUserIDs lists an organisation's active users of the roles asked for, by id.
+func TestActiveUserIDs(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := seed(t, db)
+		zed := newUser(f.provider.ID, "zed@studio.test", "Zed", desk.RoleAdmin)
+		expert := newUser(f.provider.ID, "expert@studio.test", "Expert", desk.RoleExpert)
+		gone := newUser(f.provider.ID, "gone@studio.test", "Gone", desk.RoleAgent)
+		gone.Active = false
+		write(t, db, func(ctx context.Context, tx app.Tx) error {
+			for _, u := range []*desk.User{&zed, &expert, &gone} {
+				if err := tx.CreateUser(ctx, u); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		read(t, db, func(ctx context.Context, tx app.Tx) error {
+			for _, c := range []struct {
+				name  string
+				org   int64
+				roles []desk.Role
+				want  []int64
+			}{
+				{"desk", f.provider.ID, []desk.Role{desk.RoleAgent, desk.RoleAdmin}, []int64{f.agent.ID, zed.ID}},
+				{"experts", f.provider.ID, []desk.Role{desk.RoleExpert}, []int64{expert.ID}},
+				{"another organisation", f.acme.ID, []desk.Role{desk.RoleAgent, desk.RoleAdmin}, []int64{}},
+				{"no roles", f.provider.ID, nil, []int64{}},
+			} {
+				got, err := tx.ActiveUserIDs(ctx, c.org, c.roles)
+				if err != nil {
+					return err
+				}
+				if len(got) != len(c.want) || len(got) > 0 && !reflect.DeepEqual(got, c.want) {
+					t.Errorf("%s: ActiveUserIDs = %v, want %v", c.name, got, c.want)
+				}
+			}
+			return nil
+		})
+	})
+}

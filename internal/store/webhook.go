@@ -103,10 +103,15 @@ func previousUntil(e *desk.WebhookEndpoint) int64 {
 
 // WebhooksWanting counts the active endpoints that receive events of the type, so that a
 // change builds an event only when someone receives it.
+//
+// It and Publish build the LIKE pattern in SQL around the escaped type instead of binding
+// the whole pattern: SQLite prepares a statement again whenever the value bound as the
+// pattern of a LIKE changes (a fixed prefix could use an index), and on every change of an
+// incident that cost more than the count itself.
 func (t *tx) WebhooksWanting(ctx context.Context, event string) (int, error) {
 	var n int
-	err := t.queryRow(ctx, `SELECT count(*) FROM webhook_endpoints WHERE active = TRUE AND events LIKE $1 ESCAPE '\'`,
-		likePattern(`"`+event+`"`)).Scan(&n)
+	err := t.queryRow(ctx, `SELECT count(*) FROM webhook_endpoints WHERE active = TRUE AND events LIKE '%' || $1 || '%' ESCAPE '\'`,
+		likeEscape(`"`+event+`"`)).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count webhook endpoints: %w", err)
 	}
@@ -121,8 +126,8 @@ func (t *tx) Publish(ctx context.Context, event string, incidentID *int64, paylo
 	res, err := t.exec(ctx, `INSERT INTO notifications (kind, via, endpoint_id, locale, incident_id, payload,
 		created_at, next_attempt_at)
 		SELECT $1, CASE format WHEN 'slack' THEN 'chat' ELSE 'webhook' END, id, locale, $2, $3, $4, $4
-		FROM webhook_endpoints WHERE active = TRUE AND events LIKE $5 ESCAPE '\' ORDER BY id`,
-		event, nullID(incidentID), payload, millis(at), likePattern(`"`+event+`"`))
+		FROM webhook_endpoints WHERE active = TRUE AND events LIKE '%' || $5 || '%' ESCAPE '\' ORDER BY id`,
+		event, nullID(incidentID), payload, millis(at), likeEscape(`"`+event+`"`))
 	if err != nil {
 		return 0, writeErr(err, "publish event", "", "the event refers to an incident that does not exist")
 	}

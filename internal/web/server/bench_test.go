@@ -24,16 +24,32 @@ import (
 // a time (GOMAXPROCS × parallelism). It is the in-process companion of cmd/meldpunt-bench,
 // handy with -cpuprofile. The creating admin is the only desk user, so no new_report
 // notification is queued; BenchmarkCreateIncidentAPIDesk adds desk users to notify.
-func BenchmarkCreateIncidentAPI(b *testing.B) { benchCreateIncident(b, 0) }
+func BenchmarkCreateIncidentAPI(b *testing.B) { benchCreateIncident(b, benchDesk{}) }
 
 // BenchmarkCreateIncidentAPIDesk is BenchmarkCreateIncidentAPI with active agents on the
 // desk: each new incident queues a new_report notification to each of them, in the same
 // transaction.
 func BenchmarkCreateIncidentAPIDesk(b *testing.B) {
-	b.Run("agents=10", func(b *testing.B) { benchCreateIncident(b, 10) })
+	b.Run("agents=10", func(b *testing.B) { benchCreateIncident(b, benchDesk{agents: 10}) })
 }
 
-func benchCreateIncident(b *testing.B, agents int) {
+// BenchmarkCreateIncidentAPIFull is BenchmarkCreateIncidentAPI with all that a new incident
+// may set off: the client has a contract (SLA deadlines in the business calendar), ten
+// agents are told of each report, and a webhook endpoint receives incident.created (the
+// event is built and queued in the transaction).
+func BenchmarkCreateIncidentAPIFull(b *testing.B) {
+	benchCreateIncident(b, benchDesk{agents: 10, contract: true, webhook: true})
+}
+
+// benchDesk says what the benchmark's installation holds besides the creating admin.
+type benchDesk struct {
+	agents   int  // active agents, told of each new report
+	contract bool // the client has an active contract
+	webhook  bool // an endpoint receives incident.created
+}
+
+func benchCreateIncident(b *testing.B, d benchDesk) {
+	agents := d.agents
 	db := storetest.Open(b, "sqlite")
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -55,6 +71,19 @@ func benchCreateIncident(b *testing.B, agents int) {
 		agent, err = a.Identity.CreateUser(ctx, sys, app.UserInput{Email: fmt.Sprintf("agent%d@bench.test", i),
 			Name: fmt.Sprintf("Agent %d", i), Role: desk.RoleAgent})
 		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	if d.contract {
+		_, err := a.Organisations.CreateContract(ctx, sys, desk.Contract{OrgID: org.ID, Name: "Bench",
+			SupportHours: desk.HoursBusiness, UrgentHours: desk.Hours24x7, Active: true, Targets: desk.DefaultTargets()})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	if d.webhook {
+		url, events := "https://hooks.bench.test/meldpunt", []string{desk.EventIncidentCreated}
+		if _, err := a.Webhooks.Create(ctx, sys, app.WebhookInput{URL: &url, Events: &events}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -92,6 +121,25 @@ func benchCreateIncident(b *testing.B, agents int) {
 			ns, err := tx.Notifications(ctx, agent.ID)
 			if err == nil && len(ns) != b.N {
 				err = fmt.Errorf("agent has %d notifications after %d incidents", len(ns), b.N)
+			}
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	if d.contract || d.webhook { // the last incident has deadlines, and each an event
+		err := db.Read(ctx, func(tx app.Tx) error {
+			is, err := tx.Incidents(ctx, desk.IncidentFilter{Limit: 1})
+			if err == nil && d.contract && (len(is) != 1 || is[0].SLA.ResolveDue == nil) {
+				err = fmt.Errorf("incident without deadlines: %+v", is)
+			}
+			if err != nil || !d.webhook {
+				return err
+			}
+			ns, err := tx.Outbox(ctx, desk.OutboxFilter{Via: desk.ViaWebhook, Limit: 500})
+			if err == nil && len(ns) != min(b.N, 500) {
+				err = fmt.Errorf("%d webhook events queued after %d incidents", len(ns), b.N)
 			}
 			return err
 		})
