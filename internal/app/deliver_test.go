@@ -379,7 +379,7 @@ func TestDeliveryBackoffIsCapped(t *testing.T) {
 		w := newWorld(t, db)
 		srv := mailtest.Start(t, mailtest.WithReject(451))
 		m := app.New(db, func() time.Time { return w.now }, nil, app.Config{Holidays: holidays.NL(),
-			BaseURL: "http://desk.test", Outbox: app.OutboxConfig{Mailer: email.NewMailer(smtpTo(t, srv), mailRenderer(t)), From: deskAddress, MaxAttempts: 10},
+			BaseURL: "http://desk.test", Outbox: app.OutboxConfig{Mailer: email.NewMailer(smtpTo(t, srv), renderer), From: deskAddress, MaxAttempts: 10},
 		})
 		inc := w.report(t, w.reporter, "Slow")
 		n := queue(t, db, w.reporter, inc, desk.NotifyClosed, `{"number":"`+inc.Number+`","confirmed":true}`, w.now)
@@ -572,7 +572,7 @@ func TestDeliveryChild(t *testing.T) {
 	p, _ := strconv.Atoi(port)
 	sender := noErr(email.NewSMTP(email.SMTPConfig{Host: host, Port: p, TLS: email.TLSNone, Timeout: time.Hour}))(t)
 	a := app.New(db, func() time.Time { return now }, nil, app.Config{Holidays: holidays.NL(),
-		BaseURL: "http://desk.test", Outbox: app.OutboxConfig{Mailer: email.NewMailer(sender, mailRenderer(t)), From: deskAddress, Instance: "child"},
+		BaseURL: "http://desk.test", Outbox: app.OutboxConfig{Mailer: email.NewMailer(sender, renderer), From: deskAddress, Instance: "child"},
 	})
 	n, err := a.Outbox.RunDelivery(context.Background())
 	t.Fatalf("RunDelivery returned (%d, %v); the parent should have killed this process while the server held the message", n, err)
@@ -656,9 +656,6 @@ var renderer = func() *email.Renderer {
 	}
 	return email.NewRenderer(texts)
 }()
-
-// mailRenderer is renderer, for tests that name it so.
-func mailRenderer(testing.TB) *email.Renderer { return renderer }
 
 // TestDeliveryToAnAddressWithoutAccount: the outbox carries email to a person without an
 // account (a status-page subscriber, say) in the language stored with the message, with
