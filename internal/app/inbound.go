@@ -121,7 +121,7 @@ func (a *Inbox) Receive(ctx context.Context, m InboundMail) (InboundResult, erro
 		return res, err
 	}
 	text := cleanMailText(desk.StripQuoted(m.Text), desk.MaxText, true)
-	if strings.TrimSpace(text) == "" {
+	if !desk.Visible(text) {
 		return res, &desk.Error{Code: desk.EINVALID, Message: "the message is empty", Fields: []desk.FieldError{
 			{Field: "text", Rule: "required", Message: "write your message above the quoted text"}}}
 	}
@@ -334,17 +334,22 @@ func mailTitle(s string) string {
 		}
 	}
 	s = replyPrefix.ReplaceAllString(s, "")
-	return strings.TrimSpace(cleanMailText(s, desk.MaxTitle, false))
+	s = strings.TrimSpace(cleanMailText(s, desk.MaxTitle, false))
+	if !desk.Visible(s) {
+		return "" // zero-width characters only: the text's first line is the title then
+	}
+	return s
 }
 
 // cleanMailText makes mail text fit to store: valid UTF-8, no control characters (line
-// breaks and tabs only when multiline; otherwise they become spaces), at most max
-// characters (a longer text is cut and ends in "…").
+// breaks and tabs only when multiline; otherwise they become spaces), bidi controls only
+// where desk.Validator.Text takes them (desk.NeutraliseBidi), at most max characters (a
+// longer text is cut and ends in "…").
 func cleanMailText(s string, max int, multiline bool) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = strings.Map(func(r rune) rune {
 		switch {
-		case r == '\n' || r == '\t':
+		case r == '\n' || r == '\t' || r == '\u2028' || r == '\u2029':
 			if multiline {
 				return r
 			}
@@ -357,7 +362,7 @@ func cleanMailText(s string, max int, multiline bool) string {
 	if utf8.RuneCountInString(s) > max {
 		s = string([]rune(s)[:max-1]) + "…"
 	}
-	return s
+	return desk.NeutraliseBidi(s, multiline) // after the cut, which may split a pair
 }
 
 // mailFiles checks a message's attachments one by one: those Meldpunt takes (at most

@@ -51,8 +51,12 @@ func (v *Validator) Err() error {
 	return &Error{Code: EINVALID, Message: "the input is not valid", Fields: v.Fields}
 }
 
-// Text checks a text field: valid UTF-8, no control characters other than newlines and tabs
-// (when multiline), at most max characters, and present when required.
+// Text checks a text field: valid UTF-8; no control characters other than newlines and
+// tabs (when multiline; a single line refuses the line and paragraph separators too); no
+// bidirectional controls on a single line, and in multi-line text only embeddings,
+// overrides and isolates closed on the line they start on (bidiBalanced); not only
+// invisible characters (rule "invisible"); at most max characters; and present when
+// required.
 func (v *Validator) Text(field, value string, required bool, max int, multiline bool) {
 	if !utf8.ValidString(value) {
 		v.Add(field, "utf8", "must be valid UTF-8 text")
@@ -67,10 +71,19 @@ func (v *Validator) Text(field, value string, required bool, max int, multiline 
 		return
 	}
 	for _, r := range value {
-		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\r' || r == '\t')) {
+		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\r' || r == '\t')) ||
+			!multiline && (r == '\u2028' || r == '\u2029') {
 			v.Add(field, "control_characters", "must not contain control characters")
 			return
 		}
+	}
+	switch {
+	case !multiline && strings.IndexFunc(value, IsBidiControl) >= 0:
+		v.Add(field, "bidi_control", "must not contain bidirectional control characters (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C)")
+	case multiline && !bidiBalanced(value):
+		v.Add(field, "bidi_control", "must close every bidirectional embedding, override or isolate on the line it starts on")
+	case strings.TrimSpace(value) != "" && !Visible(value):
+		v.Add(field, "invisible", "must contain visible characters, not only invisible ones such as zero-width spaces")
 	}
 }
 

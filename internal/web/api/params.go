@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"meldpunt/internal/desk"
 )
@@ -95,11 +94,13 @@ func (q *query) oneOf(name string, allowed []string) string {
 	return s
 }
 
-// text reads free text of at most max characters.
+// text reads free text of at most max characters, on one line, by the rules of
+// desk.Validator.Text: no NUL or other control characters, no invalid UTF-8, no bidi
+// controls (the rule names which).
 func (q *query) text(name string, max int) string {
 	s := q.one(name)
-	if !utf8.ValidString(s) || utf8.RuneCountInString(s) > max {
-		q.Add(name, "max_length", "must be valid text of at most %d characters", max)
+	q.Text(name, s, false, max, false)
+	if q.Has(name) {
 		return ""
 	}
 	return s

@@ -1,0 +1,93 @@
+package api_test
+
+import (
+	"net/url"
+	"testing"
+
+	"meldpunt/internal/store"
+	"meldpunt/internal/store/storetest"
+)
+
+// TestQueryText: free text in a query parameter that reaches the database (the incident
+// list's q) is refused with 422 naming the parameter when it holds a NUL (which gave 500 on
+// PostgreSQL), another control character, invalid UTF-8 or a bidi control; never 5xx
+// (issue 10, finding 1).
+func TestQueryText(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		list := func(q string) request {
+			return request{method: "GET", path: "/api/v1/incidents?q=" + q, as: "agent"}
+		}
+		e.run(t, []scenario{
+			{name: "NUL", request: list("%00"), status: 422, errors: [][2]string{{"q", "control_characters"}}},
+			{name: "NUL between words", request: list("a%00b"), status: 422, errors: [][2]string{{"q", "control_characters"}}},
+			{name: "NUL as a client", request: request{method: "GET", path: "/api/v1/incidents?q=%00", as: "clientUserA"},
+				status: 422, errors: [][2]string{{"q", "control_characters"}}},
+			{name: "escape", request: list("%1B"), status: 422, errors: [][2]string{{"q", "control_characters"}}},
+			{name: "invalid UTF-8", request: list("%FF"), status: 422, errors: [][2]string{{"q", "utf8"}}},
+			{name: "a cut UTF-8 sequence", request: list("caf%C3"), status: 422, errors: [][2]string{{"q", "utf8"}}},
+			{name: "a right-to-left override", request: list(url.QueryEscape("exe\u202e")), status: 422, errors: [][2]string{{"q", "bidi_control"}}},
+			{name: "NUL with other bad parameters", request: list("%00&state=lost&limit=0"), status: 422,
+				errors: [][2]string{{"q", "control_characters"}, {"state", "one_of"}, {"limit", "range"}}},
+			{name: "the audit log's entity", request: request{method: "GET", path: "/api/v1/audit?entity=%00", as: "admin"},
+				status: 422, errors: [][2]string{{"entity", "entity"}}},
+			{name: "words in another script are fine", request: list(url.QueryEscape("café שלום")), status: 200},
+		})
+	})
+}
+
+// TestDisguisedNames: a title or name of invisible characters only, or one with a bidi
+// control, is refused by every service that stores one (issue 10, finding 11).
+func TestDisguisedNames(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		const zw, rlo = `\u200b\u200c\u200d\u2060\ufeff\u00ad`, `invoice \u202egnp.exe`
+		const ok = `"urgency":"low","impact":"low"`
+		e.run(t, []scenario{
+			{name: "an incident titled with zero-width characters", request: request{method: "POST", path: "/api/v1/incidents", as: "clientUserA",
+				body: `{"title":"` + zw + `",` + ok + `}`},
+				status: 422, errors: [][2]string{{"title", "invisible"}}},
+			{name: "an incident titled with a right-to-left override", request: request{method: "POST", path: "/api/v1/incidents", as: "clientUserA",
+				body: `{"title":"` + rlo + `",` + ok + `}`},
+				status: 422, errors: [][2]string{{"title", "bidi_control"}}},
+			{name: "an unbalanced override in a description", request: request{method: "POST", path: "/api/v1/incidents", as: "clientUserA",
+				body: `{"title":"t","description":"` + rlo + `",` + ok + `}`},
+				status: 422, errors: [][2]string{{"description", "bidi_control"}}},
+			{name: "an organisation", request: request{method: "POST", path: "/api/v1/organisations", as: "admin",
+				body: `{"name":"` + zw + `"}`},
+				status: 422, errors: [][2]string{{"name", "invisible"}}},
+			{name: "an organisation renamed", request: request{method: "PATCH", path: "/api/v1/organisations/{orgA}", as: "admin",
+				body: `{"name":"` + rlo + `"}`},
+				status: 422, errors: [][2]string{{"name", "bidi_control"}}},
+			{name: "a contract", request: request{method: "POST", path: "/api/v1/contracts", as: "admin",
+				body: `{"organisation_id":{orgA},"name":"` + zw + `"}`},
+				status: 422, errors: [][2]string{{"name", "invisible"}}},
+			{name: "a user's name", request: request{method: "PATCH", path: "/api/v1/users/{clientUserA}", as: "admin",
+				body: `{"name":"` + rlo + `"}`},
+				status: 422, errors: [][2]string{{"name", "bidi_control"}}},
+			{name: "a component", request: request{method: "POST", path: "/api/v1/components", as: "admin",
+				body: `{"name":"` + zw + `"}`},
+				status: 422, errors: [][2]string{{"name", "invisible"}}},
+			{name: "a supplier", request: request{method: "POST", path: "/api/v1/suppliers", as: "admin",
+				body: `{"name":"` + rlo + `"}`},
+				status: 422, errors: [][2]string{{"name", "bidi_control"}}},
+			{name: "a token", request: request{method: "POST", path: "/api/v1/tokens", as: "agent",
+				body: `{"name":"` + zw + `"}`},
+				status: 422, errors: [][2]string{{"name", "invisible"}}},
+			{name: "a right-to-left title in Hebrew is fine", request: request{method: "POST", path: "/api/v1/incidents", as: "clientUserA",
+				body: `{"title":"המדפסת לא עובדת","description":"quote: \u202eabc\u202c",` + ok + `}`},
+				status: 201, save: map[string]string{"inc": "id"}},
+			{name: "a renamed incident", request: request{method: "PATCH", path: "/api/v1/incidents/{inc}", as: "agent",
+				body: `{"title":"` + zw + `"}`},
+				status: 422, errors: [][2]string{{"title", "invisible"}}},
+			{name: "a change request", request: request{method: "POST", path: "/api/v1/changes", as: "agent",
+				body: `{"title":"` + rlo + `","incident_ids":[{inc}]}`},
+				status: 422, errors: [][2]string{{"title", "bidi_control"}}},
+			{name: "a reply of zero-width characters", request: request{method: "POST", path: "/api/v1/incidents/{inc}/entries", as: "agent",
+				body: `{"kind":"note","body":"` + zw + `"}`},
+				status: 422, errors: [][2]string{{"body", "invisible"}}},
+		})
+	})
+}
