@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"net/url"
+	"strings"
 	"testing"
 
 	"meldpunt/internal/store"
@@ -34,6 +35,31 @@ func TestQueryText(t *testing.T) {
 				status: 422, errors: [][2]string{{"entity", "entity"}}},
 			{name: "words in another script are fine", request: list(url.QueryEscape("café שלום")), status: 200},
 		})
+
+		// Every other query parameter that reaches the database is read as an id, a number,
+		// a month or a word from a closed list: a NUL or invalid UTF-8 in it is 422 naming it.
+		for _, p := range []struct{ path, param string }{
+			{"/api/v1/incidents", "state"}, {"/api/v1/incidents", "kind"}, {"/api/v1/incidents", "channel"},
+			{"/api/v1/incidents", "organisation_id"}, {"/api/v1/incidents", "open"}, {"/api/v1/incidents", "priority"},
+			{"/api/v1/incidents", "cursor"}, {"/api/v1/incidents", "limit"}, {"/api/v1/audit", "entity"},
+			{"/api/v1/audit", "entity_id"}, {"/api/v1/changes", "state"}, {"/api/v1/changes", "incident_id"},
+			{"/api/v1/components", "client_id"}, {"/api/v1/contracts", "organisation_id"}, {"/api/v1/organisations", "kind"},
+			{"/api/v1/outbox", "state"}, {"/api/v1/outbox", "via"}, {"/api/v1/procedure", "locale"},
+			{"/api/v1/reports/sla", "month"}, {"/api/v1/suppliers", "active"}, {"/api/v1/users", "role"},
+		} {
+			for _, bad := range []string{"%00", "x%00", "%FF"} {
+				t.Run(p.path+"?"+p.param+"="+bad, func(t *testing.T) {
+					r := e.do(t, request{method: "GET", path: p.path + "?" + p.param + "=" + bad + "&organisation_id={orgA}", as: "admin"})
+					if p.param == "organisation_id" {
+						r = e.do(t, request{method: "GET", path: p.path + "?" + p.param + "=" + bad, as: "admin"})
+					}
+					if r.status != 422 || r.header.Get("Content-Type") != "application/problem+json" ||
+						!strings.Contains(string(r.body), `"field":"`+p.param+`"`) {
+						t.Errorf("status %d: %s", r.status, r.body)
+					}
+				})
+			}
+		}
 	})
 }
 
