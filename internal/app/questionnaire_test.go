@@ -73,7 +73,7 @@ func TestCleanFileNameAndSniff(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]string{
 		"screenshot.png": "screenshot.png", `C:\Users\anna\log.txt`: "log.txt", "../../etc/passwd": "passwd",
-		"a\"b\r\n.txt": "ab.txt", "..": "", "/": "",
+		"a\"b\r\n.txt": "ab.txt", "..": "", "/": "", "invoice\u202egnp.exe": "invoicegnp.exe",
 	} {
 		if got := cleanFileName(in); got != want {
 			t.Errorf("cleanFileName(%q) = %q, want %q", in, got, want)
