@@ -67,15 +67,24 @@ func parse(raw []byte) (message, error) {
 	}
 	h := msg.Header
 	m.subject = decodeHeader(h.Get("Subject"))
-	if f := h.Get("From"); f != "" {
-		p := mail.AddressParser{WordDecoder: wordDecoder}
-		a, err := p.Parse(f)
-		if err != nil {
-			return m, errors.New("the From header is not an address")
-		}
-		m.from = a.Address
+	// RFC 5322 asks for exactly one From; it names the author, who must be the sender.
+	switch len(h["From"]) {
+	case 0:
+		return m, malformed("from_required", "the message has no From header")
+	case 1:
+	default:
+		return m, malformed("from_required", "the message has more than one From header")
 	}
+	p := mail.AddressParser{WordDecoder: wordDecoder}
+	a, err := p.Parse(h.Get("From"))
+	if err != nil {
+		return m, malformed("from_address", "the From header is not one email address")
+	}
+	m.from = a.Address
 	m.messageID = strings.TrimSpace(h.Get("Message-Id"))
+	if len(h["Message-Id"]) > 1 || !validMessageID(m.messageID) {
+		return m, malformed("message_id", "the Message-ID header is not one <id@domain>")
+	}
 	m.inReplyTo = strings.TrimSpace(h.Get("In-Reply-To"))
 	m.references = strings.Fields(h.Get("References"))
 	m.auto = automatic(h)
