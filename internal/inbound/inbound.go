@@ -203,8 +203,8 @@ func (se *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	return nil
 }
 
-// Data reads the message (go-smtp stops it at MaxBytes: 552), checks its shape, parses it
-// and hands it over.
+// Data reads the message (go-smtp stops it at MaxBytes: 552), parses it (refusing what
+// checkShape refuses) and hands it over.
 func (se *session) Data(r io.Reader) error {
 	raw, err := io.ReadAll(r)
 	if err != nil {
@@ -219,9 +219,6 @@ func (se *session) Data(r io.Reader) error {
 		se.logged()
 		se.s.log.Info("mail not read: the connection failed", "remote", se.remote, "from", logValue(se.from), "err", err)
 		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "could not read the message; try again later"}
-	}
-	if rf := checkShape(raw); rf != nil {
-		return se.refused("mail refused", rf)
 	}
 	p, err := parse(raw)
 	if err != nil {
