@@ -256,7 +256,12 @@ func (se *session) Data(r io.Reader) error {
 }
 
 // Reset forgets the message in progress.
-func (se *session) Reset() { se.from, se.to = "", nil }
+func (se *session) Reset() {
+	se.from, se.to = "", nil
+	if se.conn != nil {
+		se.conn.setFrom("")
+	}
+}
 
 // Logout ends the session.
 func (se *session) Logout() error { return nil }

@@ -101,3 +101,24 @@ func FuzzDecodeCharset(f *testing.F) {
 		}
 	})
 }
+
+// TestParseBounded: what a message can make the parser build is bounded by the message,
+// not by the square of it: deeply nested HTML quotes get at most maxQuoteDepth "> " per
+// line, and the text of many text parts is cut at maxTextBytes.
+func TestParseBounded(t *testing.T) {
+	t.Parallel()
+	deep := strings.Repeat("<blockquote>", 3000) + strings.Repeat("x<br>", 3000)
+	if out := htmlText(deep); len(out) > 3000*(2*maxQuoteDepth+2) {
+		t.Errorf("%d bytes of text from %d of HTML", len(out), len(deep))
+	}
+	var b strings.Builder
+	b.WriteString("From: rita@acme.example\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n")
+	for range maxParts - 1 {
+		b.WriteString("--b\r\nContent-Type: text/plain\r\n\r\n" + strings.Repeat(strings.Repeat("t", 999)+"\r\n", 10) + "\r\n")
+	}
+	b.WriteString("--b--\r\n")
+	m, err := parse([]byte(b.String()))
+	if err != nil || len(m.text) > maxTextBytes || len(m.text) < maxTextBytes/2 {
+		t.Errorf("text of %d bytes (at most %d): %v", len(m.text), maxTextBytes, err)
+	}
+}
