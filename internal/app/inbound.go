@@ -55,6 +55,20 @@ var unknownSender = &desk.Error{Code: desk.EUNAUTHORIZED, Message: "unknown send
 // errDuplicateMail rolls back the transaction of a message that was taken before.
 var errDuplicateMail = errors.New("duplicate message")
 
+// maxMailInput is the longest envelope address or Message-ID looked up or stored: one line
+// of RFC 5322, and short enough for a PostgreSQL index.
+const maxMailInput = 998
+
+// mailInput refuses an envelope address or a Message-ID that neither database can take or
+// should: not UTF-8, with control characters (NUL among them: PostgreSQL refuses it), or
+// longer than maxMailInput. It is EINVALID, a permanent refusal, never a failure of
+// Meldpunt's that the sending server would retry.
+func mailInput(field, value string) error {
+	var v desk.Validator
+	v.Text(field, value, false, maxMailInput, false)
+	return v.Err()
+}
+
 // mailAddress returns an address as compared: trimmed, without angle brackets, lower case.
 func mailAddress(addr string) string {
 	addr = strings.TrimSpace(addr)
@@ -66,6 +80,9 @@ func mailAddress(addr string) string {
 // valid reply addresses. Anything else is refused ("relaying denied"), so the listener is
 // never an open relay.
 func (a *Inbox) AcceptRecipient(ctx context.Context, addr string) error {
+	if err := mailInput("to", addr); err != nil {
+		return err
+	}
 	addr = mailAddress(addr)
 	if addr != "" && addr == mailAddress(a.cfg.Outbox.From.Email) {
 		return nil
@@ -84,6 +101,9 @@ func (a *Inbox) AcceptSender(ctx context.Context, addr string) error {
 
 // mailSender returns the active user with the address; unknownSender for anyone else.
 func (a *Inbox) mailSender(ctx context.Context, addr string) (u desk.User, err error) {
+	if err := mailInput("from", addr); err != nil {
+		return u, err
+	}
 	addr = mailAddress(addr)
 	if addr == "" || len(addr) > desk.MaxEmail {
 		return u, unknownSender
@@ -116,6 +136,14 @@ func (a *Inbox) Receive(ctx context.Context, m InboundMail) (InboundResult, erro
 	}
 	actor := actorFor(u, "smtp")
 	m.MessageID = strings.TrimSpace(m.MessageID)
+	if err := mailInput("message_id", m.MessageID); err != nil {
+		return res, err
+	}
+	for _, to := range m.To {
+		if err := mailInput("to", to); err != nil {
+			return res, err
+		}
+	}
 	if seen, err := a.seenMail(ctx, m.MessageID); err != nil || seen {
 		res.Duplicate = seen
 		return res, err
