@@ -281,15 +281,6 @@ func (v *view) Val(form, field string) string {
 	return v.Values.Get(field)
 }
 
-// pageLocale is the language of the request's page (see i18n.Negotiate).
-func pageLocale(r *http.Request) desk.Locale {
-	var userLocale desk.Locale
-	if u, ok := web.User(r.Context()); ok {
-		userLocale = u.Locale
-	}
-	return i18n.Negotiate(r, userLocale)
-}
-
 // newView starts the view of a request: language, person, and the language switch.
 func newView(r *http.Request, rd *renderer, title string) *view {
 	v := &view{RequestID: web.RequestID(r.Context()), zone: rd.zone, texts: rd.texts, Here: "/"}
