@@ -27,6 +27,7 @@ type oaSchema struct {
 	MaxItems             *int                 `json:"maxItems"`
 	Maximum              *float64             `json:"maximum"`
 	ReadOnly             bool                 `json:"readOnly"`
+	Pattern              string               `json:"pattern"`
 	OneOf                []*oaSchema          `json:"oneOf"`
 	AdditionalProperties json.RawMessage      `json:"additionalProperties"`
 }
@@ -127,6 +128,16 @@ type bcase struct {
 	// stream, when positive, sends that many bytes of filler after body (a body too large
 	// to hold in memory once per case).
 	stream int64
+	// field is the property a case breaks, as a path ("targets.priority"): a 422 must name
+	// it. "" for cases about the body as a whole.
+	field string
+	// caseKey says the case renames a key to another case: it must not be accepted.
+	caseKey bool
+	// required lists the properties a 422 must name (the body leaves them all out).
+	required []string
+	// param and value are the path parameter a case sets, and its value (unescaped).
+	param *oaParam
+	value string
 }
 
 // gen generates the cases of one operation. Its random choices come from one seeded
@@ -349,6 +360,13 @@ func (g *gen) jsonCases(method, target string, s *oaSchema, base []byte) []bcase
 		c("body: a duplicate key", dupFirst(base)),
 		c("body: over 1 MiB of whitespace", append(append([]byte("{"), bytes.Repeat([]byte(" "), 1<<20)...), base[1:]...)),
 	}
+	var required []string
+	for _, r := range s.Required {
+		if ps := g.doc.resolve(s.Properties[r]); ps != nil && !ps.ReadOnly {
+			required = append(required, r)
+		}
+	}
+	out = append(out, bcase{name: "body: an empty object", method: method, target: target, ctype: ct, body: []byte("{}"), required: required})
 	if first != "" {
 		out = append(out, c("body: over 1 MiB in "+first, set(base, first, `"`+strings.Repeat("x", 1<<20+1)+`"`)))
 	}
@@ -379,8 +397,8 @@ func (g *gen) propertyCases(method, target string, s *oaSchema, base []byte, pre
 			}
 		}
 	})
-	add := func(name string, body []byte) {
-		out = append(out, bcase{name: name, method: method, target: target, ctype: "application/json", body: body})
+	add := func(name, field string, body []byte) {
+		out = append(out, bcase{name: name, method: method, target: target, ctype: "application/json", body: body, field: field})
 	}
 	// A schema without properties (a map, like answers) gets keys of its own.
 	if len(names) == 0 && s.Type == "object" || len(s.AdditionalProperties) > 0 && string(s.AdditionalProperties) != "false" {
@@ -388,7 +406,7 @@ func (g *gen) propertyCases(method, target string, s *oaSchema, base []byte, pre
 			{"a NUL key", `a\u0000`, `"x"`}, {"a NUL value", "security", `"a\u0000"`}, {"a long key", strings.Repeat("k", 5000), `"x"`},
 			{"a number value", "security", `1`}, {"an object value", "security", `{}`}, {"an array of objects", "security", `[{}]`},
 		} {
-			add(prefix+"{key}: "+v.name, set(base, v.key, v.value))
+			add(prefix+"{key}: "+v.name, "", set(base, v.key, v.value))
 		}
 		var many strings.Builder
 		many.WriteString("{")
@@ -396,7 +414,7 @@ func (g *gen) propertyCases(method, target string, s *oaSchema, base []byte, pre
 			fmt.Fprintf(&many, `"k%d":"x",`, i)
 		}
 		many.WriteString(`"k":"x"}`)
-		add(prefix+"{key}: 20000 unknown keys", []byte(many.String()))
+		add(prefix+"{key}: 20000 unknown keys", "", []byte(many.String()))
 	}
 	for _, p := range names {
 		ps := g.doc.resolve(s.Properties[p])
@@ -405,18 +423,23 @@ func (g *gen) propertyCases(method, target string, s *oaSchema, base []byte, pre
 		}
 		at := prefix + p
 		for _, v := range g.wrongTypes(ps) {
-			add(at+": "+v.name, set(base, p, v.value))
+			add(at+": "+v.name, at, set(base, p, v.value))
 		}
 		if ps.Type == "string" {
 			for _, v := range g.badStrings(ps) {
-				add(at+": "+v.name, set(base, p, v.value))
+				add(at+": "+v.name, at, set(base, p, v.value))
 			}
 		}
 		if v := member(base, p); v != nil {
-			add(at+": unknown key", set(base, p+"_x", string(v)))
-			add(at+": key in upper case", set(base, strings.ToUpper(p), string(v)))
-			add(at+": key in mixed case", set(base, swapCase(p), string(v)))
-			add(at+": key with a NUL", set(base, p+`\u0000`, string(v)))
+			add(at+": unknown key", prefix+p+"_x", set(base, p+"_x", string(v)))
+			add(at+": key with a NUL", "", set(base, p+`\u0000`, string(v)))
+			for _, k := range []struct{ name, key string }{{"key in upper case", strings.ToUpper(p)}, {"key in mixed case", swapCase(p)}} {
+				if k.key == p {
+					continue
+				}
+				add(at+": "+k.name, prefix+k.key, set(base, k.key, string(v)))
+				out[len(out)-1].caseKey = true
+			}
 		}
 		if depth > 0 {
 			continue
@@ -425,7 +448,16 @@ func (g *gen) propertyCases(method, target string, s *oaSchema, base []byte, pre
 		inner, wrap := ps, func(b []byte) string { return string(b) }
 		if ps.Type == "array" && ps.Items != nil {
 			inner = g.doc.resolve(ps.Items)
-			wrap = func(b []byte) string { return "[" + string(b) + "]" }
+			// The first item is the broken one; the others stay.
+			var items []json.RawMessage
+			_ = json.Unmarshal(member(base, p), &items)
+			wrap = func(b []byte) string {
+				rest := ""
+				for _, it := range items[min(1, len(items)):] {
+					rest += "," + string(it)
+				}
+				return "[" + string(b) + rest + "]"
+			}
 		}
 		if inner == nil || inner.Type != "object" {
 			continue
@@ -443,10 +475,11 @@ func (g *gen) propertyCases(method, target string, s *oaSchema, base []byte, pre
 			innerBase = []byte("{}")
 		}
 		for _, ic := range g.propertyCases(method, target, inner, innerBase, at+".", depth+1) {
-			add(ic.name, set(base, p, wrap(ic.body)))
+			ic.body = set(base, p, wrap(ic.body))
+			out = append(out, ic)
 		}
 		// Nesting past the decoder's depth inside a property.
-		add(at+": nested past the decoder's depth", set(base, p, strings.Repeat("[", 20000)+strings.Repeat("]", 20000)))
+		add(at+": nested past the decoder's depth", "", set(base, p, strings.Repeat("[", 20000)+strings.Repeat("]", 20000)))
 	}
 	return out
 }
@@ -504,7 +537,11 @@ func pathCases(op oaOperation, valid map[string]string, ctype string, body []byt
 				}
 				path = strings.ReplaceAll(path, "{"+q.Name+"}", v)
 			}
-			out = append(out, bcase{name: "path " + p.Name + ": " + b.name, method: op.Method, target: path, ctype: ctype, body: body})
+			c := bcase{name: "path " + p.Name + ": " + b.name, method: op.Method, target: path, ctype: ctype, body: body}
+			if v, _ := url.PathUnescape(b.value); v != ".." && !strings.Contains(v, "/") {
+				c.param, c.value = &p, v // the value is the segment: an id, or not
+			}
+			out = append(out, c)
 		}
 	}
 	return out
