@@ -55,3 +55,55 @@ func TestErrorListCapped(t *testing.T) {
 		}
 	})
 }
+
+// TestExactIDs: ids in paths and queries match the documented pattern exactly; a sign, a
+// leading zero, spaces or an exponent are not the same id (issue 10, finding 7).
+func TestExactIDs(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		r := e.do(t, request{method: "POST", path: "/api/v1/incidents", as: "clientUserA", body: `{"title":"t","urgency":"low","impact":"low"}`})
+		if r.status != 201 {
+			t.Fatalf("incident: %d %s", r.status, r.body)
+		}
+		inc := itoa(r.id("id"))
+		c := e.do(t, request{method: "POST", path: "/api/v1/changes", as: "agent", body: `{"title":"fix","incident_ids":[` + inc + `]}`})
+		if c.status != 201 {
+			t.Fatalf("change: %d %s", c.status, c.body)
+		}
+		chg := itoa(c.id("id"))
+		org := e.vars["orgA"]
+		var scs []scenario
+		for _, p := range []string{"+" + org, "0" + org, "%20" + org, org + "%20", "%20" + org + "%20", org + ".0", org + "e0", "-" + org, "0x" + org} {
+			scs = append(scs, scenario{name: "organisation " + p, request: request{method: "GET", path: "/api/v1/organisations/" + p, as: "admin"}, status: 404})
+		}
+		for _, p := range []string{"+" + inc, "0" + inc, "%20" + inc, "INC-+" + inc, "INC-%20" + inc, "%20INC-" + inc, "INC--" + inc, inc + "e0"} {
+			scs = append(scs, scenario{name: "incident " + p, request: request{method: "GET", path: "/api/v1/incidents/" + p, as: "admin"}, status: 404})
+		}
+		for _, p := range []string{"+" + chg, "0" + chg, "CHG-+" + chg, "%20CHG-" + chg} {
+			scs = append(scs, scenario{name: "change " + p, request: request{method: "GET", path: "/api/v1/changes/" + p, as: "admin"}, status: 404})
+		}
+		for _, p := range []string{"+" + org, "0" + org, "%20" + org + "%20", org + "e0"} {
+			scs = append(scs, scenario{name: "query organisation_id=" + p, request: request{method: "GET", path: "/api/v1/contracts?organisation_id=" + p, as: "admin"},
+				status: 422, errors: [][2]string{{"organisation_id", "id"}}})
+		}
+		for _, p := range []string{"+5", "05", "%205", "5e0"} {
+			scs = append(scs, scenario{name: "limit " + p, request: request{method: "GET", path: "/api/v1/incidents?limit=" + p, as: "admin"},
+				status: 422, errors: [][2]string{{"limit", "range"}}})
+		}
+		// A cursor is the base64url of an id: a padded, non-canonical or broken one is none.
+		for _, p := range []string{"MQ==", "MR", "MQ%0A", "MDE", "KzE"} {
+			scs = append(scs, scenario{name: "cursor " + p, request: request{method: "GET", path: "/api/v1/incidents?cursor=" + p, as: "admin"},
+				status: 422, errors: [][2]string{{"cursor", "cursor"}}})
+		}
+		// The documented forms still work.
+		scs = append(scs,
+			scenario{name: "an id", request: request{method: "GET", path: "/api/v1/organisations/" + org, as: "admin"}, status: 200},
+			scenario{name: "an incident number", request: request{method: "GET", path: "/api/v1/incidents/" + desk.FormatNumber(r.id("id")), as: "admin"}, status: 200},
+			scenario{name: "an incident number in lower case", request: request{method: "GET", path: "/api/v1/incidents/inc-" + inc, as: "admin"}, status: 200},
+			scenario{name: "a change number", request: request{method: "GET", path: "/api/v1/changes/CHG-0000" + chg, as: "admin"}, status: 200},
+			scenario{name: "a cursor", request: request{method: "GET", path: "/api/v1/incidents?cursor=MQ", as: "admin"}, status: 200},
+		)
+		e.run(t, scs)
+	})
+}
