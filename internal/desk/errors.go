@@ -28,8 +28,11 @@ const (
 type Error struct {
 	Code    string
 	Message string
-	// Fields lists, for EINVALID, each field that breaks a rule.
+	// Fields lists, for EINVALID, each field that breaks a rule: at most MaxFieldErrors.
 	Fields []FieldError
+	// More counts the violations left out of Fields, so an answer stays small however
+	// much input breaks the rules.
+	More int
 	// Allowed lists, for a refused state transition, the states that are allowed.
 	Allowed []string
 }

@@ -23,14 +23,35 @@ const (
 	MaxDescription = 2000
 )
 
-// Validator collects the rule violations of one input, so a user sees every problem at once.
+// MaxFieldErrors caps the violations an error lists; the rest are only counted (Error.More).
+const MaxFieldErrors = 50
+
+// Validator collects the rule violations of one input, so a user sees every problem at once
+// (up to MaxFieldErrors of them; the rest are counted).
 type Validator struct {
 	Fields []FieldError
+	more   int
 }
 
 // Add records a violation.
 func (v *Validator) Add(field, rule, format string, args ...any) {
+	if len(v.Fields) >= MaxFieldErrors {
+		v.more++
+		return
+	}
 	v.Fields = append(v.Fields, FieldError{Field: field, Rule: rule, Message: fmt.Sprintf(format, args...)})
+}
+
+// Include records the violations of e, an error of another check, within the same cap.
+func (v *Validator) Include(e *Error) {
+	for _, f := range e.Fields {
+		if len(v.Fields) >= MaxFieldErrors {
+			v.more++
+			continue
+		}
+		v.Fields = append(v.Fields, f)
+	}
+	v.more += e.More
 }
 
 // Has tells whether field has a violation already.
@@ -45,10 +66,10 @@ func (v *Validator) Has(field string) bool {
 
 // Err returns an EINVALID *Error listing the violations, or nil when there are none.
 func (v *Validator) Err() error {
-	if len(v.Fields) == 0 {
+	if len(v.Fields) == 0 && v.more == 0 {
 		return nil
 	}
-	return &Error{Code: EINVALID, Message: "the input is not valid", Fields: v.Fields}
+	return &Error{Code: EINVALID, Message: "the input is not valid", Fields: v.Fields, More: v.more}
 }
 
 // Text checks a text field: valid UTF-8; no control characters other than newlines and
