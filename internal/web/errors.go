@@ -54,7 +54,7 @@ func ProblemFor(r *http.Request, log *slog.Logger, err error) Problem {
 	rid := RequestID(r.Context())
 	var e *desk.Error
 	if !errors.As(err, &e) {
-		log.ErrorContext(r.Context(), "internal error", "request_id", rid, "method", r.Method, "path", r.URL.Path, "err", err)
+		log.ErrorContext(r.Context(), "internal error", "request_id", rid, "method", r.Method, "route", r.Pattern, "url", Redact(r.Pattern, r.URL), "err", err)
 		e = &desk.Error{Code: desk.EINTERNAL, Message: "something went wrong on our side; mention request id " + rid + " if you report it"}
 	}
 	st := Status(e.Code)
