@@ -30,6 +30,8 @@ func Status(code string) int {
 		return http.StatusRequestEntityTooLarge
 	case desk.EMEDIATYPE:
 		return http.StatusUnsupportedMediaType
+	case desk.EMETHOD:
+		return http.StatusMethodNotAllowed
 	}
 	return http.StatusInternalServerError
 }

@@ -133,6 +133,16 @@ func SecureHeaders(next http.Handler) http.Handler {
 	})
 }
 
+// StrictTransport tells browsers to reach Meldpunt over HTTPS only, for a year, on every
+// answer; the server uses it when the base URL is https. It leaves out includeSubDomains:
+// other hosts under the same domain are not Meldpunt's to promise HTTPS for.
+func StrictTransport(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Strict-Transport-Security", "max-age=31536000")
+		next.ServeHTTP(w, r)
+	})
+}
+
 // LimitBody caps the size of every request body at what limit says for the request.
 func LimitBody(limit func(*http.Request) int64) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {

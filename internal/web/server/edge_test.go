@@ -3,10 +3,13 @@ package server
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -174,6 +177,140 @@ func TestRequestLogRedactsSecrets(t *testing.T) {
 		`url=/solution/REDACTED`, `url="/password/reset?token=REDACTED"`, `route="GET /api/v1/incidents"`} {
 		if !strings.Contains(logs, want) {
 			t.Errorf("the log lacks %s:\n%s", want, logs)
+		}
+	}
+}
+
+// cookieNamed returns the cookie of that name the answer sets, or nil.
+func cookieNamed(res *http.Response, name string) *http.Cookie {
+	for _, c := range res.Cookies() {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// TestHTTPSHeadersAndCookies signs in on an https and on an http installation: with https
+// every answer carries Strict-Transport-Security and the form and session cookies are
+// __Host- cookies (Secure, Path=/, no Domain), and only the __Host- session cookie signs
+// anyone in; on http (local development) neither (finding 10).
+func TestHTTPSHeadersAndCookies(t *testing.T) {
+	t.Parallel()
+	for _, https := range []bool{true, false} {
+		base, prefix := "http://meldpunt.test", ""
+		if https {
+			base, prefix = "https://meldpunt.test", "__Host-"
+		}
+		t.Run(base, func(t *testing.T) {
+			t.Parallel()
+			e := newEdge(t, storetest.Open(t, "sqlite"), base)
+			login := e.do(httptest.NewRequest(http.MethodGet, base+"/login", nil))
+			page := body(t, login)
+			hsts := login.Header.Get("Strict-Transport-Security")
+			if https && hsts != "max-age=31536000" || !https && hsts != "" {
+				t.Errorf("GET /login: Strict-Transport-Security %q", hsts)
+			}
+			form := cookieNamed(login, prefix+"meldpunt_csrf")
+			if form == nil {
+				t.Fatalf("GET /login sets no %smeldpunt_csrf cookie: %v", prefix, login.Header["Set-Cookie"])
+			}
+			if https && (!form.Secure || form.Path != "/" || form.Domain != "") {
+				t.Errorf("the form cookie %+v is not a valid __Host- cookie", form)
+			}
+			m := csrfField.FindStringSubmatch(page)
+			if m == nil {
+				t.Fatalf("no csrf field on the sign-in page:\n%s", page)
+			}
+			post := httptest.NewRequest(http.MethodPost, base+"/login", strings.NewReader(url.Values{
+				"email": {e.client.Email}, "password": {password}, "csrf": {m[1]}}.Encode()))
+			post.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			post.AddCookie(form)
+			signedIn := e.do(post)
+			if signedIn.StatusCode != http.StatusSeeOther {
+				t.Fatalf("POST /login: %d %s", signedIn.StatusCode, body(t, signedIn))
+			}
+			hsts = signedIn.Header.Get("Strict-Transport-Security")
+			if https && hsts == "" || !https && hsts != "" {
+				t.Errorf("POST /login: Strict-Transport-Security %q", hsts)
+			}
+			session := cookieNamed(signedIn, prefix+"meldpunt_session")
+			if session == nil {
+				t.Fatalf("POST /login sets no %smeldpunt_session cookie: %v", prefix, signedIn.Header["Set-Cookie"])
+			}
+			if https && (!session.Secure || session.Path != "/" || session.Domain != "" || cookieNamed(signedIn, "meldpunt_session") != nil) {
+				t.Errorf("the session cookie %+v is not a valid __Host- cookie, or comes with a plain one too", session)
+			}
+			for _, name := range []string{"__Host-meldpunt_session", "meldpunt_session"} {
+				req := httptest.NewRequest(http.MethodGet, base+"/incidents", nil)
+				req.AddCookie(&http.Cookie{Name: name, Value: session.Value})
+				res := e.do(req)
+				want := http.StatusOK
+				if name != prefix+"meldpunt_session" {
+					want = http.StatusSeeOther // to sign in: this name is not the session's here
+				}
+				if res.StatusCode != want {
+					t.Errorf("GET /incidents with the cookie %s: %d, want %d", name, res.StatusCode, want)
+				}
+			}
+			api := e.do(httptest.NewRequest(http.MethodGet, base+"/api/v1/nothing", nil))
+			if hsts := api.Header.Get("Strict-Transport-Security"); https != (hsts != "") {
+				t.Errorf("GET /api/v1/nothing: Strict-Transport-Security %q", hsts)
+			}
+		})
+	}
+}
+
+// TestWrongMethod asks existing paths with a method they do not serve: 405 with the methods
+// they do serve in Allow, a problem document under /api/ and a page elsewhere. Paths that
+// do not exist stay 404, and HEAD works wherever GET does (finding 10).
+func TestWrongMethod(t *testing.T) {
+	t.Parallel()
+	e := newEdge(t, storetest.Open(t, "sqlite"), "http://meldpunt.test")
+	inc := fmt.Sprint(e.inc.ID)
+	cases := []struct {
+		method, path string
+		status       int
+		allow, ctype string
+	}{
+		{"DELETE", "/api/v1/incidents", 405, "GET, HEAD, POST", "application/problem+json"},
+		{"PUT", "/api/v1/incidents/" + inc, 405, "GET, HEAD, PATCH", "application/problem+json"},
+		{"GET", "/api/v1/incidents/" + inc + "/transitions", 405, "POST", "application/problem+json"},
+		{"POST", "/api/v1/openapi.json", 405, "GET, HEAD", "application/problem+json"},
+		{"POST", "/queue", 405, "GET, HEAD", "text/html"},
+		{"POST", "/incidents", 405, "GET, HEAD", "text/html"},
+		{"DELETE", "/incidents/" + inc, 405, "GET, HEAD", "text/html"},
+		{"PUT", "/login", 405, "GET, HEAD, POST", "text/html"},
+		{"POST", "/", 405, "GET, HEAD", "text/html"},
+		{"DELETE", "/api/v1/nothing", 404, "", "application/problem+json"},
+		{"POST", "/nothing/here", 404, "", "text/html"},
+		{"HEAD", "/login", 200, "", "text/html"},
+		{"HEAD", "/api/v1/openapi.json", 200, "", "application/json"},
+		{"HEAD", "/api/v1/incidents", 200, "", "application/json"},
+		{"HEAD", "/api/v1/incidents/" + inc, 200, "", "application/json"},
+		{"HEAD", "/healthz", 200, "", ""},
+	}
+	for _, c := range cases {
+		req := httptest.NewRequest(c.method, "http://meldpunt.test"+c.path, nil)
+		if strings.HasPrefix(c.path, "/api/") {
+			req.Header.Set("Authorization", "Bearer "+e.tokens[desk.RoleClientUser])
+		}
+		res := e.do(req)
+		b := body(t, res)
+		where := c.method + " " + c.path
+		if res.StatusCode != c.status {
+			t.Errorf("%s: %d, want %d: %s", where, res.StatusCode, c.status, b)
+		}
+		if got := res.Header.Get("Allow"); got != c.allow {
+			t.Errorf("%s: Allow %q, want %q", where, got, c.allow)
+		}
+		if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, c.ctype) {
+			t.Errorf("%s: Content-Type %q, want %s", where, ct, c.ctype)
+		}
+		if c.status == 405 && c.ctype == "application/problem+json" && !strings.Contains(b, `"code":"method_not_allowed"`) {
+			t.Errorf("%s: %s", where, b)
 		}
 	}
 }

@@ -301,7 +301,10 @@ func (f *fixture) cases() map[string][]isoCase {
 		// Everything else
 		"/": {
 			{"GET", "/api/v1/nothing/" + inc, "", hidden, true},
-			{"DELETE", "/incidents/" + inc, "", hidden, true},
+			{"DELETE", "/incidents/" + inc + "/nothing", "", hidden, true},
+			// A path that exists for other methods: 405, whoever asks about whichever incident.
+			{"DELETE", "/incidents/" + inc, "", refused, true},
+			{"PUT", "/api/v1/incidents/" + inc, `{"title":"hacked"}`, refused, true},
 		},
 		// Operations
 		"GET /healthz": one("GET", "/healthz", "", blind, true),
