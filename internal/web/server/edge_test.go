@@ -314,3 +314,62 @@ func TestWrongMethod(t *testing.T) {
 		}
 	}
 }
+
+// TestFormsAuthoriseBeforeValidate posts the desk's forms with invalid values as people who
+// may not post them: 403 for the incident's own reporter and the expert for a change
+// request, 404 for a client of another organisation, never the 422 of the values, which
+// the agent gets (finding 6, the pages).
+func TestFormsAuthoriseBeforeValidate(t *testing.T) {
+	t.Parallel()
+	e := newEdge(t, storetest.Open(t, "sqlite"), "http://meldpunt.test")
+	ctx, sys := context.Background(), desk.SystemActor("test")
+	other, err := e.app.Organisations.Create(ctx, sys, desk.Organisation{Name: "Other Client"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stranger, err := e.app.Identity.CreateUser(ctx, sys, app.UserInput{OrgID: other.ID, Email: "stranger@edge.example", Name: "Stranger", Role: desk.RoleClientUser, Password: password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	expert, err := e.app.Identity.UserByEmail(ctx, sys, string(desk.RoleExpert)+"@edge.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	chg, err := e.app.Changes.Create(ctx, sys, app.ChangeInput{Title: "Fix it", IncidentIDs: []int64{e.inc.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	num, chgNum := desk.FormatNumber(e.inc.ID), desk.FormatChangeNumber(chg.ID)
+	post := func(u desk.User, path, form string) *http.Response {
+		t.Helper()
+		secret, s, _, err := e.app.Identity.SignIn(ctx, u.Email, password, "127.0.0.1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		req := httptest.NewRequest(http.MethodPost, "http://meldpunt.test"+path, strings.NewReader(form))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-CSRF-Token", s.CSRF)
+		req.AddCookie(&http.Cookie{Name: "meldpunt_session", Value: secret})
+		return e.do(req)
+	}
+	for _, c := range []struct {
+		path, form string
+		refused    map[desk.User]int
+	}{
+		{"/incidents/" + num + "/assess", "decision=maybe", map[desk.User]int{e.client: 403, stranger: 404}},
+		{"/incidents/" + num + "/assign", "owner_id=me&follow_up_at=someday", map[desk.User]int{e.client: 403, stranger: 404}},
+		{"/incidents/" + num + "/classify", "urgency=extreme&impact=cosmic", map[desk.User]int{e.client: 403, stranger: 404}},
+		{"/changes/" + chgNum + "/incidents", "incident=", map[desk.User]int{expert: 403, e.client: 404}},
+		{"/changes/" + chgNum + "/transition", "to=nowhere", map[desk.User]int{expert: 403, e.client: 404}},
+		{"/changes/" + chgNum + "/edit", "title=&version=1", map[desk.User]int{expert: 403, e.client: 404}},
+	} {
+		if res := post(e.agent, c.path, c.form); res.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("POST %s as the agent: %d, want 422 (the form is invalid)", c.path, res.StatusCode)
+		}
+		for u, want := range c.refused {
+			if res := post(u, c.path, c.form); res.StatusCode != want {
+				t.Errorf("POST %s as %s: %d, want %d", c.path, u.Email, res.StatusCode, want)
+			}
+		}
+	}
+}
