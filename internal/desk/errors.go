@@ -20,6 +20,7 @@ const (
 	EMALFORMED    = "malformed"              // the request cannot be read at all (broken JSON)
 	ETOOLARGE     = "too_large"              // the request body is over its limit
 	EMEDIATYPE    = "unsupported_media_type" // the body is not of a type the route reads
+	EMETHOD       = "method_not_allowed"     // the address exists, but not for this request method
 	EINTERNAL     = "internal"               // anything else; details are logged, never shown
 )
 

@@ -32,6 +32,8 @@ func Status(code string) int {
 		return http.StatusRequestEntityTooLarge
 	case desk.EMEDIATYPE:
 		return http.StatusUnsupportedMediaType
+	case desk.EMETHOD:
+		return http.StatusMethodNotAllowed
 	}
 	return http.StatusInternalServerError
 }
@@ -56,7 +58,7 @@ func ProblemFor(r *http.Request, log *slog.Logger, err error) Problem {
 	rid := RequestID(r.Context())
 	var e *desk.Error
 	if !errors.As(err, &e) {
-		log.ErrorContext(r.Context(), "internal error", "request_id", rid, "method", r.Method, "path", r.URL.Path, "err", err)
+		log.ErrorContext(r.Context(), "internal error", "request_id", rid, "method", r.Method, "route", r.Pattern, "url", Redact(r.Pattern, r.URL), "err", err)
 		e = &desk.Error{Code: desk.EINTERNAL, Message: "something went wrong on our side; mention request id " + rid + " if you report it"}
 	}
 	st := Status(e.Code)

@@ -68,8 +68,9 @@ func Register(mux *web.Mux, d Deps) {
 		log = slog.Default()
 	}
 	a := &api{svc: services{identity: d.Identity, organisations: d.Organisations, components: d.Components, incidents: d.Incidents, reports: d.Reports, changes: d.Changes, sla: d.SLA, suppliers: d.Suppliers, outbox: d.Outbox, webhooks: d.Webhooks, audit: d.Audit}, log: log, base: strings.TrimRight(d.BaseURL, "/")}
-	public := func(pattern string, h handlerFunc) { mux.Handle(pattern, a.wrap(h, false)) }
-	private := func(pattern string, h handlerFunc) { mux.Handle(pattern, a.wrap(h, true)) }
+	public := func(pattern string, h handlerFunc) { mux.Handle(pattern, a.wrap(h, false, nil)) }
+	// private routes need an actor, and pass their gate (authorize.go) before the handler.
+	private := func(pattern string, h handlerFunc) { mux.Handle(pattern, a.wrap(h, true, gates[pattern])) }
 
 	public("GET /api/v1/openapi.json", a.openAPI)
 	private("GET /api/v1/me", a.me)
@@ -167,17 +168,24 @@ var (
 )
 
 // wrap is the one adapter between handlers and net/http: it insists on an actor (when the
-// route is not public) and on the CSRF token of a session, runs the handler, and answers
-// any error it returns with a problem document.
-func (a *api) wrap(h handlerFunc, needActor bool) http.Handler {
+// route is not public) and on the CSRF token of a session, refuses the roles the route's
+// gate refuses before the handler reads anything, runs the handler, and answers any error
+// it returns with a problem document.
+func (a *api) wrap(h handlerFunc, needActor bool, g gate) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		err := func() error {
 			if needActor {
-				if _, ok := web.Actor(r.Context()); !ok {
+				act, ok := web.Actor(r.Context())
+				if !ok {
 					return errUnauthenticated
 				}
 				if !web.CheckCSRF(r) {
 					return errCSRF
+				}
+				if g != nil {
+					if err := g(a, r, act); err != nil {
+						return err
+					}
 				}
 			}
 			return h(w, r)

@@ -189,8 +189,9 @@ func TestQuestionnaire(t *testing.T) {
 			{name: "not without signing in", request: request{method: "GET", path: "/api/v1/questionnaire"}, status: 401},
 			{name: "staff read a version", request: request{method: "GET", path: "/api/v1/questionnaire/versions/1", as: "expert"},
 				status: 200, fields: map[string]any{"version": 1}},
-			{name: "clients read the version their report used", request: request{method: "GET", path: "/api/v1/questionnaire/versions/1", as: "clientAdminA"},
-				status: 200, fields: map[string]any{"version": 1}},
+			// Versions are the staff's, as documented (issue 10): to a client none exists.
+			{name: "clients find no version", request: request{method: "GET", path: "/api/v1/questionnaire/versions/1", as: "clientAdminA"},
+				status: 404},
 			{name: "a version that does not exist", request: request{method: "GET", path: "/api/v1/questionnaire/versions/2", as: "agent"}, status: 404},
 			{name: "version zero", request: request{method: "GET", path: "/api/v1/questionnaire/versions/0", as: "agent"}, status: 404},
 			{name: "a version that is no number", request: request{method: "GET", path: "/api/v1/questionnaire/versions/one", as: "agent"}, status: 404},

@@ -422,6 +422,9 @@ func (h *handler) transition(w http.ResponseWriter, r *http.Request, a desk.Acto
 func (h *handler) assign(w http.ResponseWriter, r *http.Request, a desk.Actor) error {
 	as, bad := assignmentFrom(r.PostForm, h.rd.zone)
 	return h.postIncident(w, r, a, "assign", flash{code: "assign"}, func(ctx context.Context, id int64) error {
+		if err := h.deskOnIncident(ctx, a, id); err != nil {
+			return err
+		}
 		if len(bad) > 0 {
 			return &desk.Error{Code: desk.EINVALID, Message: "the input is not valid", Fields: bad}
 		}

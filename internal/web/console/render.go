@@ -397,6 +397,8 @@ func (rd *renderer) writeError(w http.ResponseWriter, r *http.Request, log *slog
 		key = "error.conflict"
 	case http.StatusTooManyRequests:
 		key = "error.too_many"
+	case http.StatusMethodNotAllowed:
+		key = "error.method"
 	case http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity:
 		key = "error.invalid"
 	}
