@@ -15,6 +15,7 @@ import (
 
 	"meldpunt/internal/app"
 	"meldpunt/internal/notify/email"
+	"meldpunt/internal/web"
 )
 
 // Defaults of the settings that have a fixed one.
@@ -66,6 +67,9 @@ type Config struct {
 	MailMaxAttempts int
 	// WebhookAllowPrivate lets webhooks go to loopback and private networks.
 	WebhookAllowPrivate bool
+	// TrustedProxies lists the reverse proxies (addresses and CIDR ranges, comma-separated)
+	// whose X-Forwarded-For or Forwarded header names the client; empty means none.
+	TrustedProxies string
 }
 
 // defaultConfig returns the Config before the environment and flags apply.
@@ -180,6 +184,13 @@ func options() []option {
 		{name: "webhook-allow-private", env: "MELDPUNT_WEBHOOK_ALLOW_PRIVATE", def: "false", serveOnly: true,
 			usage: "Let webhooks go to loopback, private and link-local addresses (127.0.0.1, 10.x, 192.168.x, 169.254.x …). Off by default, so an admin's webhook cannot reach the server's own network; switch it on only when your receivers live there.",
 			set:   func(c *Config, v string) error { return setBool(&c.WebhookAllowPrivate, v) }},
+		{name: "trusted-proxies", env: "MELDPUNT_TRUSTED_PROXIES", arg: "LIST", def: "none", serveOnly: true,
+			usage: "The reverse proxies in front of Meldpunt, as addresses and CIDR ranges, comma-separated, e.g. \"127.0.0.1,10.0.0.0/8\". A request from one of them is attributed to the client its X-Forwarded-For (or else Forwarded) header names; from anywhere else, to its TCP peer. The sign-in throttles, the audit log and the request log use that address.",
+			set: func(c *Config, v string) error {
+				p, err := web.ParseProxies(v)
+				c.TrustedProxies = p.String()
+				return err
+			}},
 		{name: "mail-max-attempts", env: "MELDPUNT_MAIL_MAX_ATTEMPTS", arg: "N", def: "8", serveOnly: true,
 			usage: "How often a message is tried (30 seconds after the first failure, doubling up to an hour) before it is set aside for an admin to retry.",
 			set: func(c *Config, v string) error {

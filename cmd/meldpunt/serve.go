@@ -24,6 +24,7 @@ import (
 	"meldpunt/internal/jobs"
 	"meldpunt/internal/notify/email"
 	"meldpunt/internal/notify/webhook"
+	"meldpunt/internal/web"
 	"meldpunt/internal/web/ops"
 	"meldpunt/internal/web/server"
 )
@@ -98,7 +99,11 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 
 	reg := newRegistry()
 	reg.MustRegister(ops.OutboxCollector(a.Outbox.Stats))
-	srv := newHTTPServer(server.Handler(server.Config{BaseURL: base, Texts: texts}, a, log, reg), log)
+	proxies, err := web.ParseProxies(cfg.TrustedProxies)
+	if err != nil {
+		return err
+	}
+	srv := newHTTPServer(server.Handler(server.Config{BaseURL: base, Texts: texts, TrustedProxies: proxies}, a, log, reg), log)
 	runner := jobs.New(log)
 	jobs.Standard(runner, jobs.Work{Purge: a.Identity, SLA: a.SLA, Reminders: a.Suppliers,
 		AutoClose: a.Incidents, Deliver: a.Outbox}, log)

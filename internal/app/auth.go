@@ -30,7 +30,7 @@ func actorFor(u desk.User, address string) desk.Actor {
 // (the cookie value), the session and the user.
 func (a *Identity) SignIn(ctx context.Context, email, password, address string) (string, desk.Session, desk.User, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
-	if len(email) > desk.MaxEmail || len(password) > desk.MaxPassword {
+	if !usableEmail(email) || len(password) > desk.MaxPassword {
 		return "", desk.Session{}, desk.User{}, ErrBadCredentials
 	}
 	var u desk.User
@@ -58,6 +58,16 @@ func (a *Identity) SignIn(ctx context.Context, email, password, address string) 
 		return audit(ctx, tx, actorFor(u, address), now, "user", u.ID, orgOf(u), "sign_in", nil, map[string]any{})
 	})
 	return secret, s, u, err
+}
+
+// usableEmail tells whether email can be looked up: no account has an address that is
+// empty, too long, not UTF-8 or holds control characters (a NUL, which PostgreSQL
+// refuses), so such input is a failed sign-in or an unknown address at once, never a
+// query.
+func usableEmail(email string) bool {
+	var v desk.Validator
+	v.Text("email", email, true, desk.MaxEmail, false)
+	return v.Err() == nil
 }
 
 // NewSecretString returns a random token for forms (CSRF) and links.
@@ -187,7 +197,7 @@ func (a *Identity) DeleteToken(ctx context.Context, actor desk.Actor, id int64) 
 // is none). The answer to the person is the same either way; the link goes nowhere else.
 func (a *Identity) RequestPasswordReset(ctx context.Context, email, address string) (string, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
-	if len(email) > desk.MaxEmail {
+	if !usableEmail(email) {
 		return "", nil
 	}
 	secret, hash := NewSecret("")

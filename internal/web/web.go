@@ -8,7 +8,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"net"
 	"net/http"
 
 	"meldpunt/internal/desk"
@@ -58,12 +57,12 @@ func newRequestID() string {
 	return hex.EncodeToString(b)
 }
 
-// ClientAddress returns the address of the client, for the audit log. Meldpunt does not
-// trust forwarding headers: behind a proxy, the proxy's address is recorded.
+// ClientAddress returns the address of the client, for the audit log, the request log
+// and the sign-in throttles: the one ResolveClient found, which is the TCP peer unless
+// that is a trusted proxy (Proxies.Client). Without ResolveClient it is the TCP peer.
 func ClientAddress(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
+	if a, ok := r.Context().Value(clientKey{}).(string); ok {
+		return a
 	}
-	return host
+	return Proxies{}.Client(r)
 }

@@ -2,7 +2,9 @@ package console
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"meldpunt/internal/desk"
 	"meldpunt/internal/web"
@@ -35,21 +37,35 @@ func (h *handler) showLogin(w http.ResponseWriter, r *http.Request, v *view, sta
 	return nil
 }
 
-// login checks the email and password. Every failure gets the same answer (401), and an
-// address that failed too often in a while is refused (429) before its password is checked.
+// login checks the email and password. Every failure gets the same answer (401). An
+// account that failed too often in a while is refused (429) before its password is
+// checked, whoever tries it. A client address that failed too often gets 429 for its
+// failures too, but a right password for an account that is not throttled always signs
+// in: behind one proxy, one person's failures never lock out the others.
 func (h *handler) login(w http.ResponseWriter, r *http.Request) error {
 	d := loginData{Email: strings.TrimSpace(r.PostFormValue("email")), Next: safeNext(r.PostFormValue("next"), "")}
 	s := submission{form: "login", fields: loginFields, title: "login.title",
 		show: func(v *view, status int) error { return h.showLogin(w, r, v, status, d) }}
 	addr := web.ClientAddress(r)
+	acct, from := accountKey(d.Email), addressKey(addr)
 	return h.submit(w, r, s, func() (outcome, error) {
-		if h.throttle.blocked(addr) {
+		if h.signIns.accounts.blocked(acct) {
+			h.addressFailed(r, from)
+			w.Header().Set("Retry-After", retryAfter)
 			return outcome{}, errThrottled
 		}
 		secret, ss, _, err := h.svc.identity.SignIn(r.Context(), d.Email, r.PostFormValue("password"), addr)
 		if err != nil {
 			if desk.ErrorCode(err) == desk.EUNAUTHORIZED {
-				h.throttle.fail(addr)
+				if h.signIns.accounts.fail(acct) {
+					h.log.WarnContext(r.Context(), "sign-in throttled: too many failures for one account",
+						"account", logAccount(d.Email), "remote", addr, "request_id", web.RequestID(r.Context()))
+				}
+				h.addressFailed(r, from)
+				if h.signIns.addresses.blocked(from) {
+					w.Header().Set("Retry-After", retryAfter)
+					return outcome{}, errThrottledAddress
+				}
 				return outcome{}, errSignInFailed
 			}
 			return outcome{}, err
@@ -59,12 +75,36 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
+// addressFailed counts a failed sign-in from a client address, and logs the one that
+// reaches the address's limit.
+func (h *handler) addressFailed(r *http.Request, from string) {
+	if h.signIns.addresses.fail(from) {
+		h.log.WarnContext(r.Context(), "sign-in throttled: too many failures from one address",
+			"remote", from, "request_id", web.RequestID(r.Context()))
+	}
+}
+
 // Sign-in failures the form shows as an alert of its own: one answer for every wrong
-// address or password (401), and one for an address that failed too often (429).
+// address or password (401), one for an account that failed too often (429), and one for
+// a failure from a client address that failed too often (429).
 var (
-	errSignInFailed = &formAlert{status: http.StatusUnauthorized, key: "login.failed"}
-	errThrottled    = &formAlert{status: http.StatusTooManyRequests, key: "login.throttled"}
+	errSignInFailed     = &formAlert{status: http.StatusUnauthorized, key: "login.failed"}
+	errThrottled        = &formAlert{status: http.StatusTooManyRequests, key: "login.throttled"}
+	errThrottledAddress = &formAlert{status: http.StatusTooManyRequests, key: "login.throttled_address"}
 )
+
+// retryAfter is the Retry-After of a throttled answer, in seconds: the whole window.
+var retryAfter = strconv.Itoa(int(ThrottleWindow / time.Second))
+
+// logAccount is the email address tried, as the log shows it: lower case, and only when
+// it could be an address at all.
+func logAccount(email string) string {
+	var v desk.Validator
+	if v.Email("email", strings.ToLower(strings.TrimSpace(email))); v.Err() != nil {
+		return "(not an email address)"
+	}
+	return strings.ToLower(strings.TrimSpace(email))
+}
 
 // logout ends the session and forgets its cookie.
 func (h *handler) logout(w http.ResponseWriter, r *http.Request) error {

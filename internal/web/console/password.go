@@ -29,11 +29,17 @@ func (h *handler) showForgot(w http.ResponseWriter, r *http.Request, v *view, st
 	return nil
 }
 
-// errResetsThrottled is the answer to an address that asked for too many reset links.
-var errResetsThrottled = &formAlert{status: http.StatusTooManyRequests, key: "forgot.throttled"}
+// The answers to too many reset requests: for one email address (whether or not it has
+// an account, so the answer tells nothing), and from one client address.
+var (
+	errResetsThrottled        = &formAlert{status: http.StatusTooManyRequests, key: "forgot.throttled"}
+	errResetsThrottledAddress = &formAlert{status: http.StatusTooManyRequests, key: "forgot.throttled_address"}
+)
 
 // forgot makes a reset link, which goes by email. The answer is the same whether or not
-// the address has an account.
+// the address has an account. Requests are throttled per client address and per email
+// address; every request counts, found or not, and input that cannot be an address is
+// refused (422) only after it was counted.
 func (h *handler) forgot(w http.ResponseWriter, r *http.Request) error {
 	email := strings.TrimSpace(r.PostFormValue("email"))
 	s := submission{form: "forgot", fields: []fieldRef{fld("email", "email", "forgot.email")}, title: "forgot.title",
@@ -46,10 +52,24 @@ func (h *handler) forgot(w http.ResponseWriter, r *http.Request) error {
 			Fields: []desk.FieldError{{Field: "email", Rule: "required", Message: "is required"}}})
 	}
 	addr := web.ClientAddress(r)
-	if h.resets.blocked(addr) {
+	acct, from := accountKey(email), addressKey(addr)
+	if h.resets.addresses.blocked(from) {
+		w.Header().Set("Retry-After", retryAfter)
+		return h.refill(r, newView(r, h.rd, s.title), s, errResetsThrottledAddress)
+	}
+	if h.resets.addresses.fail(from) {
+		h.log.WarnContext(r.Context(), "password resets throttled: too many requests from one address",
+			"remote", from, "request_id", web.RequestID(r.Context()))
+	}
+	if h.resets.accounts.blocked(acct) {
+		w.Header().Set("Retry-After", retryAfter)
 		return h.refill(r, newView(r, h.rd, s.title), s, errResetsThrottled)
 	}
-	h.resets.fail(addr) // every request counts, found or not
+	h.resets.accounts.fail(acct)
+	var v desk.Validator
+	if v.Text("email", email, true, desk.MaxEmail, false); v.Err() != nil {
+		return h.refill(r, newView(r, h.rd, s.title), s, v.Err())
+	}
 	link, err := h.svc.identity.RequestPasswordReset(r.Context(), email, addr)
 	if err != nil {
 		return err

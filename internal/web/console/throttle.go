@@ -1,13 +1,31 @@
 package console
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/netip"
+	"strings"
 	"sync"
 	"time"
+
+	"meldpunt/internal/desk"
 )
 
-// throttle counts failed sign-ins per client address in a sliding window, in memory. Its
-// map holds at most size addresses: when full, stale addresses go first, then the one
-// whose last failure is oldest.
+// The throttles' limits (docs/operations.md): within ThrottleWindow, an account takes
+// SignInsPerAccount failed sign-ins before it is refused, and a client address
+// SignInsPerAddress before its failures are answered as throttled; an email address takes
+// ResetsPerAccount reset requests, and a client address ResetsPerAddress.
+const (
+	ThrottleWindow    = 15 * time.Minute
+	SignInsPerAccount = 10
+	SignInsPerAddress = 100
+	ResetsPerAccount  = 5
+	ResetsPerAddress  = 20
+)
+
+// throttle counts failures (or requests) per key in a sliding window, in memory. Its map
+// holds at most size keys: when full, stale keys go first, then (evict) the one whose
+// last failure is oldest.
 type throttle struct {
 	mu     sync.Mutex
 	max    int
@@ -28,18 +46,20 @@ func (t *throttle) blocked(key string) bool {
 	return len(t.recent(key)) >= t.max
 }
 
-// fail records a failure of key.
-func (t *throttle) fail(key string) {
+// fail records a failure of key, and tells whether it is the one that reached the limit.
+func (t *throttle) fail(key string) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	fs := t.recent(key)
 	if fs == nil && len(t.fails) >= t.size {
 		t.evict()
 	}
+	reached := len(fs) == t.max-1
 	if len(fs) >= t.max {
 		fs = fs[1:]
 	}
 	t.fails[key] = append(fs, t.now())
+	return reached
 }
 
 // recent returns key's failures within the window, forgetting older ones.
@@ -62,21 +82,70 @@ func (t *throttle) recent(key string) []time.Time {
 	return fs
 }
 
-// evict makes room for one address.
+// evict makes room for one key: it forgets stale keys, else the key whose last failure is
+// oldest among those below the limit, else the oldest blocked one. So flooding the map
+// with new keys does not lift a block before it fills the map with blocked keys.
 func (t *throttle) evict() {
 	cut := t.now().Add(-t.window)
-	oldest, oldestAt := "", time.Time{}
+	var oldest, oldestBlocked string
+	var oldestAt, oldestBlockedAt time.Time
 	for k, fs := range t.fails {
 		last := fs[len(fs)-1]
-		if !last.After(cut) {
+		switch {
+		case !last.After(cut):
 			delete(t.fails, k)
-			continue
-		}
-		if oldest == "" || last.Before(oldestAt) {
+		case len(fs) < t.max && (oldest == "" || last.Before(oldestAt)):
 			oldest, oldestAt = k, last
+		case len(fs) >= t.max && (oldestBlocked == "" || last.Before(oldestBlockedAt)):
+			oldestBlocked, oldestBlockedAt = k, last
 		}
 	}
-	if len(t.fails) >= t.size && oldest != "" {
-		delete(t.fails, oldest)
+	if len(t.fails) < t.size {
+		return
 	}
+	if oldest == "" {
+		oldest = oldestBlocked
+	}
+	delete(t.fails, oldest)
+}
+
+// guard throttles one kind of request per account (the email address tried) and per
+// client address. The two answer different questions: the account's limit bounds the
+// guesses at one account, whoever makes them; the address's limit is higher, and what it
+// refuses is up to its user (sign-in refuses only failures, so that many people behind
+// one proxy are never locked out by one of them).
+type guard struct {
+	accounts, addresses *throttle
+}
+
+// newGuard returns a guard that allows perAccount and perAddress requests (or failures)
+// within window, remembering at most size accounts and size addresses.
+func newGuard(perAccount, perAddress int, window time.Duration, size int, now func() time.Time) guard {
+	return guard{accounts: newThrottle(perAccount, window, size, now), addresses: newThrottle(perAddress, window, size, now)}
+}
+
+// accountKey is the key of the account an email address names, normalised as the
+// accounts' addresses are. Input too long to be an address is kept as its hash, so a
+// key is never large.
+func accountKey(email string) string {
+	e := strings.ToLower(strings.TrimSpace(email))
+	if len(e) > 4*desk.MaxEmail {
+		sum := sha256.Sum256([]byte(e))
+		return "sha256:" + hex.EncodeToString(sum[:])
+	}
+	return e
+}
+
+// addressKey is the key of a client address: the address itself, or for IPv6 its /64
+// network, since one subscriber usually has a whole /64 to pick addresses from.
+func addressKey(addr string) string {
+	a, err := netip.ParseAddr(addr)
+	if err != nil {
+		return addr
+	}
+	if a = a.Unmap(); a.Is4() {
+		return a.String()
+	}
+	p, _ := a.Prefix(64)
+	return p.String()
 }

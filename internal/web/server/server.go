@@ -24,6 +24,9 @@ type Config struct {
 	BaseURL string
 	// Texts is the catalog of the pages' texts, built once at start (i18n.Load).
 	Texts *i18n.Catalog
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For or Forwarded header
+	// names the client (--trusted-proxies); none by default.
+	TrustedProxies web.Proxies
 }
 
 // MaxBody caps every request body but uploads.
@@ -87,6 +90,7 @@ func build(cfg Config, a *app.Services, log *slog.Logger, reg *prometheus.Regist
 		onErr(w, r, desk.Errorf(desk.ENOTFOUND, "there is nothing at %s %s", r.Method, r.URL.Path))
 	})
 	mw := []func(http.Handler) http.Handler{
+		web.ResolveClient(cfg.TrustedProxies),
 		web.Observe(log, web.NewMetrics(reg), mux.ServeMux, onErr),
 		web.SecureHeaders,
 	}
