@@ -1,10 +1,12 @@
 package console_test
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
 
+	"meldpunt/internal/app"
 	"meldpunt/internal/desk"
 	"meldpunt/internal/store"
 	"meldpunt/internal/store/storetest"
@@ -79,6 +81,35 @@ func TestReportDisguisedTitle(t *testing.T) {
 					t.Errorf("the report was stored: %d → %d", before, after)
 				}
 			})
+		}
+	})
+}
+
+// TestStoredBidiTitleShownPlain: a title stored before bidi controls were refused (issue
+// 10, finding 11) shows without them in the lists and on its page, so "invoice
+// \u202Egnp.exe" cannot read as "invoice exe.png".
+func TestStoredBidiTitleShownPlain(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+		err := db.Write(ctx, func(tx app.Tx) error {
+			inc, err := tx.Incident(ctx, e.acmeInc.ID)
+			if err != nil {
+				return err
+			}
+			inc.Title = "invoice \u202egnp.exe"
+			return tx.UpdateIncident(ctx, &inc)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := e.client()
+		c.signIn(e.agent)
+		for _, path := range []string{"/incidents", "/queue", "/incidents/" + e.acmeInc.Number} {
+			p := c.get(path)
+			expect(t, p, http.StatusOK, "invoice gnp.exe")
+			expectNot(t, p, "\u202e")
 		}
 	})
 }
