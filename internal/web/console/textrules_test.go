@@ -131,7 +131,7 @@ func TestFilterQueriesNeverFail(t *testing.T) {
 				"/reports/sla?org=%s&month=%s", "/reports/sla.csv?org=%s&month=%s", "/intake?org=%s", "/triage?x=%s",
 				"/suppliers?x=%s", "/calendars?x=%s", "/admin/webhooks?x=%s", "/account/notifications?x=%s",
 				"/incidents/%s", "/incidents/1/attachments/%s", "/admin/webhooks/%s", "/calendars/%s", "/changes/%s",
-				"/solution/%s", "/reset?token=%s", "/setup?token=%s", "/login?next=%s",
+				"/solution/%s", "/password/reset?token=%s", "/setup?token=%s", "/login?next=%s",
 			} {
 				for _, bad := range []string{"%00", "x%00", "%FF", "%E2%80%AE"} {
 					p := c.get(strings.ReplaceAll(path, "%s", bad))
