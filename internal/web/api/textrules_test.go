@@ -60,6 +60,26 @@ func TestQueryText(t *testing.T) {
 				})
 			}
 		}
+
+		// Path parameters are ids, numbers or slugs: anything else is 404, never 5xx.
+		for _, path := range []string{
+			"GET /api/v1/organisations/%s", "GET /api/v1/contracts/%s", "GET /api/v1/users/%s", "DELETE /api/v1/tokens/%s",
+			"GET /api/v1/components/%s", "GET /api/v1/incidents/%s", "GET /api/v1/incidents/%s/entries",
+			"GET /api/v1/incidents/%s/audit", "GET /api/v1/incidents/%s/report", "GET /api/v1/incidents/%s/attachments",
+			"GET /api/v1/incidents/1/attachments/%s", "GET /api/v1/questionnaire/versions/%s", "GET /api/v1/webhooks/%s",
+			"GET /api/v1/webhooks/%s/deliveries", "GET /api/v1/changes/%s", "GET /api/v1/incidents/%s/changes",
+			"GET /api/v1/suppliers/%s",
+		} {
+			for _, bad := range []string{"%00", "1%00", "%FF", "INC-%00"} {
+				method, p, _ := strings.Cut(strings.ReplaceAll(path, "%s", bad), " ")
+				t.Run(method+" "+p, func(t *testing.T) {
+					r := e.do(t, request{method: method, path: p, as: "admin"})
+					if r.status >= 500 || r.status < 400 || r.header.Get("Content-Type") != "application/problem+json" {
+						t.Errorf("status %d: %s", r.status, r.body)
+					}
+				})
+			}
+		}
 	})
 }
 

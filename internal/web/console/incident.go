@@ -184,7 +184,7 @@ func (h *handler) showIncident(w http.ResponseWriter, r *http.Request, a desk.Ac
 		}
 		d.keepAssignment(v)
 	}
-	v.Title = inc.Number + " " + inc.Title
+	v.Title = inc.Number + " " + desk.StripBidi(inc.Title)
 	v.Nav, v.Here, v.Data = "incidents", incidentURL(inc), d
 	h.rd.render(w, r, h.log, status, "incident", v)
 	return nil

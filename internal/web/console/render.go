@@ -51,7 +51,7 @@ func newRenderer(texts *i18n.Catalog, names ...string) (*renderer, error) {
 	if err != nil {
 		zone = time.UTC // no time zone database: show UTC, and say so
 	}
-	base, err := template.New("layout.html").Funcs(template.FuncMap{"static": a.URL}).
+	base, err := template.New("layout.html").Funcs(template.FuncMap{"static": a.URL, "line": desk.StripBidi}).
 		ParseFS(templateFS, "templates/layout.html")
 	if err != nil {
 		return nil, err

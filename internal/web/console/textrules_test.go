@@ -1,10 +1,12 @@
 package console_test
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
 
+	"meldpunt/internal/app"
 	"meldpunt/internal/desk"
 	"meldpunt/internal/store"
 	"meldpunt/internal/store/storetest"
@@ -79,6 +81,65 @@ func TestReportDisguisedTitle(t *testing.T) {
 					t.Errorf("the report was stored: %d → %d", before, after)
 				}
 			})
+		}
+	})
+}
+
+// TestStoredBidiTitleShownPlain: a title stored before bidi controls were refused (issue
+// 10, finding 11) shows without them in the lists and on its page, so "invoice
+// \u202Egnp.exe" cannot read as "invoice exe.png".
+func TestStoredBidiTitleShownPlain(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+		err := db.Write(ctx, func(tx app.Tx) error {
+			inc, err := tx.Incident(ctx, e.acmeInc.ID)
+			if err != nil {
+				return err
+			}
+			inc.Title = "invoice \u202egnp.exe"
+			return tx.UpdateIncident(ctx, &inc)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := e.client()
+		c.signIn(e.agent)
+		for _, path := range []string{"/incidents", "/queue", "/incidents/" + e.acmeInc.Number} {
+			p := c.get(path)
+			expect(t, p, http.StatusOK, "invoice gnp.exe")
+			expectNot(t, p, "\u202e")
+		}
+	})
+}
+
+// TestFilterQueriesNeverFail: a NUL or invalid UTF-8 in any query parameter of the pages
+// with filters never gives 5xx; the parameters other than q are read as ids, cursors,
+// months or words from a closed list, and one that is not is left out of the filter.
+func TestFilterQueriesNeverFail(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		for _, u := range []desk.User{e.admin, e.acmeAdmin} {
+			c := e.client()
+			c.signIn(u)
+			for _, path := range []string{
+				"/incidents?state=%s&open=%s&org=%s&after=%s",
+				"/queue?org=%s&priority=%s&state=%s&kind=%s&owner=%s&assignee=%s&supplier=%s&after=%s",
+				"/admin/outbox?state=%s&via=%s&after=%s", "/changes?state=%s&after=%s",
+				"/reports/sla?org=%s&month=%s", "/reports/sla.csv?org=%s&month=%s", "/intake?org=%s", "/triage?x=%s",
+				"/suppliers?x=%s", "/calendars?x=%s", "/admin/webhooks?x=%s", "/account/notifications?x=%s",
+				"/incidents/%s", "/incidents/1/attachments/%s", "/admin/webhooks/%s", "/calendars/%s", "/changes/%s",
+				"/solution/%s", "/password/reset?token=%s", "/setup?token=%s", "/login?next=%s",
+			} {
+				for _, bad := range []string{"%00", "x%00", "%FF", "%E2%80%AE"} {
+					p := c.get(strings.ReplaceAll(path, "%s", bad))
+					if p.status >= 500 {
+						t.Errorf("%s as %s with %s: %d", path, u.Role, bad, p.status)
+					}
+				}
+			}
 		}
 	})
 }
