@@ -270,7 +270,7 @@ func (se *session) Logout() error { return nil }
 // failure of Meldpunt (the sending server then tries again).
 func (s *Server) logRefusal(msg string, err error, args ...any) {
 	if desk.ErrorCode(err) == desk.EINTERNAL {
-		s.log.Error(msg+": temporary failure", append(args, "err", err)...)
+		s.log.Error(msg+": temporary failure", append([]any{"rule", "temporary_failure", "code", 451}, append(args, "err", err)...)...)
 		return
 	}
 	rule := desk.ErrorCode(err)

@@ -2,6 +2,7 @@ package inbound_test
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"meldpunt/internal/app"
+	"meldpunt/internal/desk"
 	"meldpunt/internal/inbound"
 	"meldpunt/internal/store"
 	"meldpunt/internal/store/storetest"
@@ -112,6 +114,19 @@ func TestListenerRefusesMalformedMail(t *testing.T) {
 		}
 		if rs := w.replies(t); len(rs) != 1 || len(rs[0].Body) != 2000 {
 			t.Errorf("replies %+v", rs)
+		}
+
+		// NUL that only decoding reveals (an encoded word, a body) is dropped, not stored and
+		// no failure: the report opens.
+		encoded := "From: rita@acme.example\r\nTo: meldpunt@desk.test\r\nSubject: =?utf-8?q?Scanner=00_offline?=\r\n" +
+			"Message-ID: <encoded-nul@acme.example>\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+			base64.StdEncoding.EncodeToString([]byte("It is\x00 offline.")) + "\r\n"
+		if err := send(t, addr, from, []string{"meldpunt@desk.test"}, encoded); err != nil {
+			t.Fatalf("encoded NUL: %v", err)
+		}
+		p, err := w.a.Incidents.List(context.Background(), sys, desk.IncidentFilter{Channel: desk.ChannelEmail})
+		if err != nil || len(p.Items) != 1 || p.Items[0].Title != "Scanner offline" || p.Items[0].Description != "It is offline." {
+			t.Errorf("email reports %+v %v", p.Items, err)
 		}
 	})
 }
