@@ -65,11 +65,12 @@ func unsafe(method string) bool {
 }
 
 // serve is the one adapter between the pages and net/http. It remembers a language chosen
-// with ?lang=, refuses an unsafe request a browser made from another site, reads the form
-// of an unsafe request (readForm: a body over its limit still yields the fields before the
-// cut) and checks its CSRF token, runs fn, and answers any error fn returns with the error
-// page.
-func (h *handler) serve(policy csrfPolicy, fn handlerFunc) http.HandlerFunc {
+// with ?lang=, refuses an unsafe request a browser made from another site, refuses a
+// signed-in person the route's gate refuses (authorize.go) before reading anything, reads
+// the form of an unsafe request (readForm: a body over its limit still yields the fields
+// before the cut) and checks its CSRF token, runs fn, and answers any error fn returns with
+// the error page.
+func (h *handler) serve(policy csrfPolicy, fn handlerFunc, g pageGate) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if l, ok := i18n.Parse(r.URL.Query().Get("lang")); ok {
 			http.SetCookie(w, i18n.Cookie(l, h.secureFor(r)))
@@ -77,6 +78,11 @@ func (h *handler) serve(policy csrfPolicy, fn handlerFunc) http.HandlerFunc {
 		err := func() error {
 			if err := h.cop.Check(r); err != nil {
 				return errCrossOrigin
+			}
+			if a, ok := web.Actor(r.Context()); ok && g != nil {
+				if err := g(h, r, a); err != nil {
+					return err
+				}
 			}
 			if unsafe(r.Method) {
 				var err error
