@@ -68,6 +68,9 @@ var pageGates = map[string]pageGate{
 
 func isAdmin(r desk.Role) bool { return r == desk.RoleAdmin }
 
+// anyone is the gate of a private route that every signed-in person may use.
+func anyone(*handler, *http.Request, desk.Actor) error { return nil }
+
 // roleGate refuses the roles ok does not accept (403).
 func roleGate(ok func(desk.Role) bool) pageGate {
 	return func(_ *handler, _ *http.Request, a desk.Actor) error {

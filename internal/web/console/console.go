@@ -111,7 +111,11 @@ func Register(mux *web.Mux, d Deps) *Pages {
 	open := func(pattern string, fn handlerFunc) { mux.Handle(pattern, h.serve(sessionToken, fn, nil)) }
 	preSignIn := func(pattern string, fn handlerFunc) { mux.Handle(pattern, h.serve(formCookieToken, fn, nil)) }
 	private := func(pattern string, fn actorFunc) {
-		mux.Handle(pattern, h.serve(sessionToken, signedIn(fn), pageGates[pattern]))
+		g := pageGates[pattern]
+		if g == nil {
+			g = anyone
+		}
+		mux.Handle(pattern, h.serve(sessionToken, signedIn(fn), g))
 	}
 
 	mux.HandleFunc("GET /static/{checksum}/{name}", rd.assets.serve)

@@ -65,8 +65,9 @@ func unsafe(method string) bool {
 }
 
 // serve is the one adapter between the pages and net/http. It remembers a language chosen
-// with ?lang=, refuses an unsafe request a browser made from another site, refuses a
-// signed-in person the route's gate refuses (authorize.go) before reading anything, reads
+// with ?lang=, refuses an unsafe request a browser made from another site, sends anonymous
+// people to sign in and refuses a signed-in person the gate of a private route refuses
+// (authorize.go) before reading anything, reads
 // the form of an unsafe request (readForm: a body over its limit still yields the fields
 // before the cut) and checks its CSRF token, runs fn, and answers any error fn returns with
 // the error page.
@@ -79,7 +80,12 @@ func (h *handler) serve(policy csrfPolicy, fn handlerFunc, g pageGate) http.Hand
 			if err := h.cop.Check(r); err != nil {
 				return errCrossOrigin
 			}
-			if a, ok := web.Actor(r.Context()); ok && g != nil {
+			if g != nil { // a private route: nobody's form is read only to be refused
+				a, ok := web.Actor(r.Context())
+				if !ok {
+					redirectToLogin(w, r)
+					return nil
+				}
 				if err := g(h, r, a); err != nil {
 					return err
 				}
