@@ -168,9 +168,9 @@ var (
 )
 
 // wrap is the one adapter between handlers and net/http: it insists on an actor (when the
-// route is not public) and on the CSRF token of a session, refuses the roles the route's
-// gate refuses before the handler reads anything, runs the handler, and answers any error
-// it returns with a problem document.
+// route is not public), refuses the roles the route's gate refuses before anything of the
+// body is read, insists on the CSRF token of a session, runs the handler, and answers any
+// error it returns with a problem document.
 func (a *api) wrap(h handlerFunc, needActor bool, g gate) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		err := func() error {
@@ -179,13 +179,14 @@ func (a *api) wrap(h handlerFunc, needActor bool, g gate) http.Handler {
 				if !ok {
 					return errUnauthenticated
 				}
-				if !web.CheckCSRF(r) {
-					return errCSRF
-				}
+				// The gate first: checking the CSRF token may read a form body.
 				if g != nil {
 					if err := g(a, r, act); err != nil {
 						return err
 					}
+				}
+				if !web.CheckCSRF(r) {
+					return errCSRF
 				}
 			}
 			return h(w, r)

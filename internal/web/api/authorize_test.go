@@ -13,6 +13,7 @@ import (
 	"meldpunt/internal/desk"
 	"meldpunt/internal/store"
 	"meldpunt/internal/store/storetest"
+	"meldpunt/internal/web"
 )
 
 // refusal is what one role must get from a route, whatever the request carries.
@@ -162,18 +163,29 @@ func TestRefusedBodyIsNotRead(t *testing.T) {
 	e := newEnv(t, storetest.Open(t, "sqlite"))
 	gateFixture(t, e)
 	h := e.srv.Config.Handler
-	for _, c := range []struct{ as, method, path, ctype string }{
-		{"clientAdminA", "PUT", "/api/v1/questionnaire", "application/yaml"},
-		{"agent", "PUT", "/api/v1/questionnaire", "application/json"},
-		{"expert", "POST", "/api/v1/reports", "multipart/form-data; boundary=x"},
-		{"clientUserB", "POST", "/api/v1/incidents/{incA}/attachments", "multipart/form-data; boundary=x"},
-		{"clientUserA", "PATCH", "/api/v1/incidents/{incA}", "application/json"},
+	for _, c := range []struct {
+		as, method, path, ctype string
+		session                 bool
+	}{
+		{"clientAdminA", "PUT", "/api/v1/questionnaire", "application/yaml", false},
+		{"agent", "PUT", "/api/v1/questionnaire", "application/json", false},
+		{"expert", "POST", "/api/v1/reports", "multipart/form-data; boundary=x", false},
+		{"clientUserB", "POST", "/api/v1/incidents/{incA}/attachments", "multipart/form-data; boundary=x", false},
+		{"clientUserA", "PATCH", "/api/v1/incidents/{incA}", "application/json", false},
+		{"clientAdminA", "PUT", "/api/v1/questionnaire", "application/x-www-form-urlencoded", true},
+		{"expert", "POST", "/api/v1/reports", "multipart/form-data; boundary=x", true},
 	} {
 		var n atomic.Int64
 		body := countingReader{r: strings.NewReader(strings.Repeat("questions:\n  - id: x\n", 1000)), n: &n}
 		req := httptest.NewRequest(c.method, e.expand(c.path), body)
 		req.Header.Set("Content-Type", c.ctype)
-		req.Header.Set("Authorization", "Bearer "+e.tokens[c.as])
+		if c.session {
+			// A session without the X-CSRF-Token header: its check would read a form.
+			secret, _ := e.session(t, c.as)
+			req.AddCookie(&http.Cookie{Name: web.SessionCookie, Value: secret})
+		} else {
+			req.Header.Set("Authorization", "Bearer "+e.tokens[c.as])
+		}
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
 		if rec.Code != http.StatusForbidden && rec.Code != http.StatusNotFound {

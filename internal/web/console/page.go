@@ -65,11 +65,13 @@ func unsafe(method string) bool {
 }
 
 // serve is the one adapter between the pages and net/http. It remembers a language chosen
-// with ?lang=, refuses an unsafe request a browser made from another site, reads the form
-// of an unsafe request (readForm: a body over its limit still yields the fields before the
-// cut) and checks its CSRF token, runs fn, and answers any error fn returns with the error
-// page.
-func (h *handler) serve(policy csrfPolicy, fn handlerFunc) http.HandlerFunc {
+// with ?lang=, refuses an unsafe request a browser made from another site, sends anonymous
+// people to sign in and refuses a signed-in person the gate of a private route refuses
+// (authorize.go) before reading anything, reads
+// the form of an unsafe request (readForm: a body over its limit still yields the fields
+// before the cut) and checks its CSRF token, runs fn, and answers any error fn returns with
+// the error page.
+func (h *handler) serve(policy csrfPolicy, fn handlerFunc, g pageGate) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if l, ok := i18n.Parse(r.URL.Query().Get("lang")); ok {
 			http.SetCookie(w, i18n.Cookie(l, h.secureFor(r)))
@@ -77,6 +79,16 @@ func (h *handler) serve(policy csrfPolicy, fn handlerFunc) http.HandlerFunc {
 		err := func() error {
 			if err := h.cop.Check(r); err != nil {
 				return errCrossOrigin
+			}
+			if g != nil { // a private route: nobody's form is read only to be refused
+				a, ok := web.Actor(r.Context())
+				if !ok {
+					redirectToLogin(w, r)
+					return nil
+				}
+				if err := g(h, r, a); err != nil {
+					return err
+				}
 			}
 			if unsafe(r.Method) {
 				var err error

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -370,6 +371,85 @@ func TestFormsAuthoriseBeforeValidate(t *testing.T) {
 			if res := post(u, c.path, c.form); res.StatusCode != want {
 				t.Errorf("POST %s as %s: %d, want %d", c.path, u.Email, res.StatusCode, want)
 			}
+		}
+	}
+}
+
+// countingBody counts the bytes the server reads of a request body.
+type countingBody struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c countingBody) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+// TestRefusedFormIsNotRead posts forms that the person may never post: the page refuses
+// them without reading a byte of the body, where the person who may post it is read
+// (finding 6, the pages).
+func TestRefusedFormIsNotRead(t *testing.T) {
+	t.Parallel()
+	e := newEdge(t, storetest.Open(t, "sqlite"), "http://meldpunt.test")
+	ctx, sys := context.Background(), desk.SystemActor("test")
+	other, err := e.app.Organisations.Create(ctx, sys, desk.Organisation{Name: "Other Client"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stranger, err := e.app.Identity.CreateUser(ctx, sys, app.UserInput{OrgID: other.ID, Email: "stranger@edge.example", Name: "Stranger", Role: desk.RoleClientUser, Password: password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	num := desk.FormatNumber(e.inc.ID)
+	multipart := "multipart/form-data; boundary=x"
+	form := "application/x-www-form-urlencoded"
+	for _, c := range []struct {
+		who         desk.User
+		path, ctype string
+		status      int
+		mayReadBody bool
+	}{
+		{e.client, "/admin/questionnaire", form, 403, false},
+		{e.agent, "/admin/questionnaire", form, 403, false},
+		{stranger, "/incidents/" + num + "/attachments", multipart, 404, false},
+		{e.agent, "/report", multipart, 403, false},
+		{e.client, "/intake", multipart, 403, false},
+		{e.client, "/incidents/" + num + "/assign", form, 403, false},
+		{desk.User{}, "/incidents/" + num + "/attachments", multipart, 303, false}, // to sign in
+		{desk.User{}, "/admin/questionnaire", form, 303, false},
+		{e.admin, "/admin/questionnaire", form, 0, true},
+		{e.client, "/incidents/" + num + "/attachments", multipart, 0, true},
+	} {
+		var secret, csrf string
+		if c.who.Email != "" {
+			sec, s, _, err := e.app.Identity.SignIn(ctx, c.who.Email, password, "127.0.0.1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			secret, csrf = sec, s.CSRF
+		}
+		var n atomic.Int64
+		payload := "--x\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\n" + strings.Repeat("questions: []\n", 1000) + "\r\n--x--\r\n"
+		if c.ctype == form {
+			payload = "text=" + strings.Repeat("questions%3A+%5B%5D%0A", 1000)
+		}
+		req := httptest.NewRequest(http.MethodPost, "http://meldpunt.test"+c.path, countingBody{r: strings.NewReader(payload), n: &n})
+		req.Header.Set("Content-Type", c.ctype)
+		if secret != "" {
+			req.Header.Set("X-CSRF-Token", csrf)
+			req.AddCookie(&http.Cookie{Name: "meldpunt_session", Value: secret})
+		}
+		res := e.do(req)
+		where := fmt.Sprintf("POST %s as %q", c.path, c.who.Email)
+		if c.status != 0 && res.StatusCode != c.status {
+			t.Errorf("%s: %d, want %d", where, res.StatusCode, c.status)
+		}
+		if read := n.Load(); !c.mayReadBody && read != 0 {
+			t.Errorf("%s: the server read %d bytes of the body before refusing", where, read)
+		} else if c.mayReadBody && read == 0 {
+			t.Errorf("%s: the server read nothing of a form it may read (the test proves nothing)", where)
 		}
 	}
 }
