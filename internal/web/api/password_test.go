@@ -14,7 +14,9 @@ func TestPasswordChangeEndsSessions(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
-		cookie := func(secret string) map[string]string { return map[string]string{"Cookie": web.SessionCookie + "=" + secret} }
+		cookie := func(secret string) map[string]string {
+			return map[string]string{"Cookie": web.SessionCookie + "=" + secret}
+		}
 		me := func(name string, h map[string]string, status int) scenario {
 			return scenario{name: name, request: request{method: "GET", path: "/api/v1/me", headers: h}, status: status}
 		}
