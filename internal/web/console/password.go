@@ -53,19 +53,19 @@ func (h *handler) forgot(w http.ResponseWriter, r *http.Request) error {
 	}
 	addr := web.ClientAddress(r)
 	acct, from := accountKey(email), addressKey(addr)
-	if h.resets.addresses.blocked(from) {
-		w.Header().Set("Retry-After", retryAfter)
-		return h.refill(r, newView(r, h.rd, s.title), s, errResetsThrottledAddress)
-	}
-	if h.resets.addresses.fail(from) {
+	ok, last := h.resets.addresses.acquire(from)
+	if last {
 		h.log.WarnContext(r.Context(), "password resets throttled: too many requests from one address",
 			"remote", from, "request_id", web.RequestID(r.Context()))
 	}
-	if h.resets.accounts.blocked(acct) {
+	if !ok {
+		w.Header().Set("Retry-After", retryAfter)
+		return h.refill(r, newView(r, h.rd, s.title), s, errResetsThrottledAddress)
+	}
+	if ok, _ := h.resets.accounts.acquire(acct); !ok {
 		w.Header().Set("Retry-After", retryAfter)
 		return h.refill(r, newView(r, h.rd, s.title), s, errResetsThrottled)
 	}
-	h.resets.accounts.fail(acct)
 	var v desk.Validator
 	if v.Text("email", email, true, desk.MaxEmail, false); v.Err() != nil {
 		return h.refill(r, newView(r, h.rd, s.title), s, v.Err())
