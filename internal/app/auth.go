@@ -94,7 +94,9 @@ func (a *Identity) SessionActor(ctx context.Context, secret, address string) (de
 	if err != nil {
 		return desk.Session{}, desk.Actor{}, desk.User{}, err
 	}
-	return s, actorFor(u, address), u, nil
+	act := actorFor(u, address)
+	act.Session = string(s.Hash)
+	return s, act, u, nil
 }
 
 // SignOut ends a session.
@@ -211,6 +213,9 @@ func (a *Identity) RequestPasswordReset(ctx context.Context, email, address stri
 		if !u.Active {
 			return desk.NotFound("user")
 		}
+		if err := tx.VoidResetTokens(ctx, u.ID, now); err != nil { // only the newest link works
+			return err
+		}
 		if err := tx.CreateResetToken(ctx, &desk.ResetToken{Hash: hash, UserID: u.ID, ExpiresAt: now.Add(a.cfg.ResetTTL)}); err != nil {
 			return err
 		}
@@ -232,6 +237,13 @@ func (a *Identity) RequestPasswordReset(ctx context.Context, email, address stri
 // ResetPassword sets a new password through a reset link's secret. The link works once and
 // ends every session of the user.
 func (a *Identity) ResetPassword(ctx context.Context, secret, password, address string) (desk.User, error) {
+	return a.ResetPasswordRevoking(ctx, secret, password, address, false)
+}
+
+// ResetPasswordRevoking is ResetPassword that, when revokeTokens is set, also deletes
+// every API token of the user. The user's other reset links stop working.
+func (a *Identity) ResetPasswordRevoking(ctx context.Context, secret, password, address string, revokeTokens bool) (desk.User, error) {
+	defer a.tokens.clear()
 	if err := desk.ValidatePassword("password", password); err != nil {
 		return desk.User{}, err
 	}
@@ -260,7 +272,18 @@ func (a *Identity) ResetPassword(ctx context.Context, secret, password, address 
 		if err := tx.DeleteUserSessions(ctx, u.ID); err != nil {
 			return err
 		}
-		return audit(ctx, tx, actorFor(u, address), now, "user", u.ID, orgOf(u), "password_reset", nil, map[string]any{})
+		if err := tx.VoidResetTokens(ctx, u.ID, now); err != nil {
+			return err
+		}
+		after := map[string]any{}
+		if revokeTokens {
+			n, err := tx.DeleteUserTokens(ctx, u.ID)
+			if err != nil {
+				return err
+			}
+			after["tokens_revoked"] = n
+		}
+		return audit(ctx, tx, actorFor(u, address), now, "user", u.ID, orgOf(u), "password_reset", nil, after)
 	})
 	if desk.IsNotFound(err) || desk.ErrorCode(err) == desk.ECONFLICT {
 		return desk.User{}, bad

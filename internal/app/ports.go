@@ -88,6 +88,13 @@ type IdentityStore interface {
 	SessionByHash(ctx context.Context, hash []byte) (desk.Session, error)
 	DeleteSession(ctx context.Context, hash []byte) error
 	DeleteUserSessions(ctx context.Context, userID int64) error
+	// DeleteOtherSessions deletes the user's sessions but the one whose hash is keep
+	// (every one when keep is nil).
+	DeleteOtherSessions(ctx context.Context, userID int64, keep []byte) error
+	// DeleteUserTokens deletes every API token of the user and says how many.
+	DeleteUserTokens(ctx context.Context, userID int64) (int64, error)
+	// VoidResetTokens marks every unused reset token of the user used.
+	VoidResetTokens(ctx context.Context, userID int64, at time.Time) error
 	// DeleteExpired removes sessions and reset tokens that expired before now.
 	DeleteExpired(ctx context.Context, now time.Time) (int64, error)
 	CreateResetToken(ctx context.Context, r *desk.ResetToken) error

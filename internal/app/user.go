@@ -117,10 +117,14 @@ type UserPatch struct {
 	Locale   *desk.Locale `json:"locale"`
 	Active   *bool        `json:"active"`
 	Password *string      `json:"password"`
+	// RevokeTokens deletes every API token of the user, e.g. with a new password.
+	RevokeTokens bool `json:"revoke_tokens"`
 }
 
 // UpdateUser changes a user. People change their own name, language and password; admins
-// and client admins (within their organisation) change more.
+// and client admins (within their organisation) change more. A new password ends every
+// other session of the user (the actor's own stays when they change their own) and voids
+// their reset links; RevokeTokens deletes their API tokens.
 func (a *Identity) UpdateUser(ctx context.Context, actor desk.Actor, id int64, p UserPatch) (u desk.User, err error) {
 	defer a.tokens.clear() // a new role or a deactivation applies to the user's tokens at once
 	err = a.db.write(ctx, func(tx identityTx) error {
@@ -173,6 +177,23 @@ func (a *Identity) UpdateUser(ctx context.Context, actor desk.Actor, id int64, p
 		after := toMap(u)
 		if p.Password != nil {
 			after["password"] = "changed"
+			var keep []byte
+			if self && actor.Session != "" {
+				keep = []byte(actor.Session)
+			}
+			if err := tx.DeleteOtherSessions(ctx, u.ID, keep); err != nil {
+				return err
+			}
+			if err := tx.VoidResetTokens(ctx, u.ID, u.UpdatedAt); err != nil {
+				return err
+			}
+		}
+		if p.RevokeTokens {
+			n, err := tx.DeleteUserTokens(ctx, u.ID)
+			if err != nil {
+				return err
+			}
+			after["tokens_revoked"] = n
 		}
 		return audit(ctx, tx, actor, u.UpdatedAt, "user", u.ID, &u.OrgID, "update", before, after)
 	})

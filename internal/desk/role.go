@@ -39,6 +39,9 @@ type Actor struct {
 	Address string
 	// System marks work done by Meldpunt itself (jobs, the command line).
 	System bool
+	// Session is the hash of the browser session the actor came with ("" with an API
+	// token): a password change ends every other session of the user, not this one.
+	Session string
 }
 
 // SystemActor is the actor for Meldpunt's own jobs and for the command line.

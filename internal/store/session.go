@@ -116,6 +116,40 @@ func (t *tx) DeleteUserSessions(ctx context.Context, userID int64) error {
 	return nil
 }
 
+// DeleteOtherSessions signs a user out everywhere but in the session whose hash is keep
+// (none when keep is nil): after a password change, the browser that made it stays in.
+func (t *tx) DeleteOtherSessions(ctx context.Context, userID int64, keep []byte) error {
+	if keep == nil {
+		return t.DeleteUserSessions(ctx, userID)
+	}
+	if _, err := t.exec(ctx, "DELETE FROM sessions WHERE user_id = $1 AND hash <> $2", userID, keep); err != nil {
+		return fmt.Errorf("delete other sessions: %w", err)
+	}
+	return nil
+}
+
+// DeleteUserTokens revokes every API token of a user and returns how many there were.
+func (t *tx) DeleteUserTokens(ctx context.Context, userID int64) (int64, error) {
+	res, err := t.exec(ctx, "DELETE FROM api_tokens WHERE user_id = $1", userID)
+	if err != nil {
+		return 0, fmt.Errorf("delete user tokens: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("delete user tokens: %w", err)
+	}
+	return n, nil
+}
+
+// VoidResetTokens marks every unused reset token of a user used at at, so no earlier
+// link works any more.
+func (t *tx) VoidResetTokens(ctx context.Context, userID int64, at time.Time) error {
+	if _, err := t.exec(ctx, "UPDATE reset_tokens SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL", millis(at), userID); err != nil {
+		return fmt.Errorf("void reset tokens: %w", err)
+	}
+	return nil
+}
+
 // DeleteExpired removes sessions and reset tokens that expired before now and returns how
 // many rows it removed.
 func (t *tx) DeleteExpired(ctx context.Context, now time.Time) (int64, error) {

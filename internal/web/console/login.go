@@ -49,7 +49,10 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) error {
 	addr := web.ClientAddress(r)
 	acct, from := accountKey(d.Email), addressKey(addr)
 	return h.submit(w, r, s, func() (outcome, error) {
-		if h.signIns.accounts.blocked(acct) {
+		// The attempt counts as a failure of the account until it succeeds: attempts made
+		// in parallel cannot all be checked before the first one fails.
+		ok, last := h.signIns.accounts.acquire(acct)
+		if !ok {
 			h.addressFailed(r, from)
 			w.Header().Set("Retry-After", retryAfter)
 			return outcome{}, errThrottled
@@ -57,7 +60,7 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) error {
 		secret, ss, _, err := h.svc.identity.SignIn(r.Context(), d.Email, r.PostFormValue("password"), addr)
 		if err != nil {
 			if desk.ErrorCode(err) == desk.EUNAUTHORIZED {
-				if h.signIns.accounts.fail(acct) {
+				if last {
 					h.log.WarnContext(r.Context(), "sign-in throttled: too many failures for one account",
 						"account", logAccount(d.Email), "remote", addr, "request_id", web.RequestID(r.Context()))
 				}
@@ -68,8 +71,10 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) error {
 				}
 				return outcome{}, errSignInFailed
 			}
+			h.signIns.accounts.release(acct)
 			return outcome{}, err
 		}
+		h.signIns.accounts.release(acct)
 		web.SetSessionCookie(w, r, h.secure, secret, ss.ExpiresAt)
 		return outcome{to: safeNext(d.Next, "/incidents")}, nil
 	})

@@ -53,19 +53,19 @@ func (h *handler) forgot(w http.ResponseWriter, r *http.Request) error {
 	}
 	addr := web.ClientAddress(r)
 	acct, from := accountKey(email), addressKey(addr)
-	if h.resets.addresses.blocked(from) {
-		w.Header().Set("Retry-After", retryAfter)
-		return h.refill(r, newView(r, h.rd, s.title), s, errResetsThrottledAddress)
-	}
-	if h.resets.addresses.fail(from) {
+	ok, last := h.resets.addresses.acquire(from)
+	if last {
 		h.log.WarnContext(r.Context(), "password resets throttled: too many requests from one address",
 			"remote", from, "request_id", web.RequestID(r.Context()))
 	}
-	if h.resets.accounts.blocked(acct) {
+	if !ok {
+		w.Header().Set("Retry-After", retryAfter)
+		return h.refill(r, newView(r, h.rd, s.title), s, errResetsThrottledAddress)
+	}
+	if ok, _ := h.resets.accounts.acquire(acct); !ok {
 		w.Header().Set("Retry-After", retryAfter)
 		return h.refill(r, newView(r, h.rd, s.title), s, errResetsThrottled)
 	}
-	h.resets.accounts.fail(acct)
 	var v desk.Validator
 	if v.Text("email", email, true, desk.MaxEmail, false); v.Err() != nil {
 		return h.refill(r, newView(r, h.rd, s.title), s, v.Err())
@@ -88,6 +88,8 @@ type resetData struct {
 	// Invalid is set when the link is not valid, used or expired.
 	Invalid   bool
 	MinLength int
+	// RevokeTokens is ticked to delete the user's API tokens too.
+	RevokeTokens bool
 }
 
 // resetFields are the fields of the new-password form.
@@ -108,10 +110,11 @@ func (h *handler) showReset(w http.ResponseWriter, r *http.Request, v *view, sta
 	return nil
 }
 
-// reset sets the new password and sends the person to sign in with it. The passwords are
+// reset sets the new password and sends the person to sign in with it: every session of
+// theirs ends, and when they tick the box their API tokens are revoked. The passwords are
 // never shown again; a link that does not work says so instead of the form.
 func (h *handler) reset(w http.ResponseWriter, r *http.Request) error {
-	d := resetData{Token: r.PostFormValue("token"), MinLength: desk.MinPassword}
+	d := resetData{Token: r.PostFormValue("token"), MinLength: desk.MinPassword, RevokeTokens: r.PostFormValue("revoke_tokens") == "1"}
 	s := submission{form: "reset", fields: resetFields, title: "reset.title",
 		show: func(v *view, status int) error {
 			if _, bad := v.Errors["token"]; bad {
@@ -128,7 +131,7 @@ func (h *handler) reset(w http.ResponseWriter, r *http.Request) error {
 		if pw != pw2 {
 			return outcome{}, &desk.Error{Code: desk.EINVALID, Fields: []desk.FieldError{{Field: "password2", Rule: "same"}}}
 		}
-		if _, err := h.svc.identity.ResetPassword(r.Context(), d.Token, pw, web.ClientAddress(r)); err != nil {
+		if _, err := h.svc.identity.ResetPasswordRevoking(r.Context(), d.Token, pw, web.ClientAddress(r), d.RevokeTokens); err != nil {
 			return outcome{}, err
 		}
 		return outcome{to: "/login", flash: flash{code: "reset"}}, nil

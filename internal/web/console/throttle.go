@@ -62,6 +62,38 @@ func (t *throttle) fail(key string) bool {
 	return reached
 }
 
+// acquire counts a request of key, unless key reached the limit already: it checks and
+// counts at once, so that requests in parallel cannot all pass before the first one is
+// counted. last tells whether this request reached the limit. A request that turns out
+// not to be a failure gives its count back with release.
+func (t *throttle) acquire(key string) (ok, last bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	fs := t.recent(key)
+	if len(fs) >= t.max {
+		return false, false
+	}
+	if fs == nil && len(t.fails) >= t.size {
+		t.evict()
+	}
+	t.fails[key] = append(fs, t.now())
+	return true, len(fs) == t.max-1
+}
+
+// release takes back the newest count of key.
+func (t *throttle) release(key string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	fs := t.fails[key]
+	switch len(fs) {
+	case 0:
+	case 1:
+		delete(t.fails, key)
+	default:
+		t.fails[key] = fs[:len(fs)-1]
+	}
+}
+
 // recent returns key's failures within the window, forgetting older ones.
 func (t *throttle) recent(key string) []time.Time {
 	fs, ok := t.fails[key]

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -252,4 +253,47 @@ func auditAddress(t *testing.T, e *env, userID int64, action string) string {
 		}
 		f.After = p.Next
 	}
+}
+
+// TestSignInThrottleParallel: attempts made at once for one account cannot all pass the
+// throttle before the first of them fails.
+func TestSignInThrottleParallel(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		c := e.client()
+		csrf := csrfFor(t, c.get("/login"), "/login")
+		const n = 3 * console.SignInsPerAccount
+		statuses := make(chan int, n)
+		var wg sync.WaitGroup
+		for range n {
+			wg.Go(func() {
+				f := url.Values{"email": {e.agent.Email}, "password": {"guess"}, "csrf": {csrf}}
+				req, _ := http.NewRequest(http.MethodPost, c.base+"/login", strings.NewReader(f.Encode()))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				res, err := c.http.Do(req)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				res.Body.Close()
+				statuses <- res.StatusCode
+			})
+		}
+		wg.Wait()
+		close(statuses)
+		checked := 0
+		for st := range statuses {
+			switch st {
+			case http.StatusUnauthorized:
+				checked++
+			case http.StatusTooManyRequests:
+			default:
+				t.Errorf("status %d", st)
+			}
+		}
+		if checked > console.SignInsPerAccount {
+			t.Errorf("%d of %d parallel guesses were checked; the limit is %d", checked, n, console.SignInsPerAccount)
+		}
+	})
 }

@@ -107,3 +107,29 @@ func TestThrottleKeys(t *testing.T) {
 		t.Errorf("a huge input is a huge key, or not a stable one: %d bytes", len(long))
 	}
 }
+
+func TestThrottleAcquire(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	th := newThrottle(3, 15*time.Minute, 100, func() time.Time { return now })
+	var got []string
+	for range 4 {
+		ok, last := th.acquire("a")
+		got = append(got, fmt.Sprint(ok, last))
+	}
+	if fmt.Sprint(got) != "[true false true false true true false false]" {
+		t.Errorf("acquire: %v", got)
+	}
+	// A success gives its count back: one more may try.
+	th.release("a")
+	if ok, _ := th.acquire("a"); !ok {
+		t.Error("a released count was not given back")
+	}
+	th.release("a")
+	th.release("a")
+	th.release("a")
+	th.release("a") // more releases than counts do no harm
+	if len(th.fails) != 0 {
+		t.Errorf("left: %v", th.fails)
+	}
+}
