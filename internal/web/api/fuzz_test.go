@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"meldpunt/internal/desk"
@@ -282,8 +283,8 @@ func FuzzReadUploadValid(f *testing.F) {
 	f.Add([]byte(``), "ä ö.txt", []byte(""), "", []byte("x"), false)
 	f.Add([]byte("\x00\xff"), "../../etc/passwd", []byte("\r\n\r\n"), "a\"b", []byte("--"), true)
 	f.Fuzz(func(t *testing.T, report []byte, name1 string, data1 []byte, name2 string, data2 []byte, withReport bool) {
-		if name1 == "" || name2 == "" || !utf8.ValidString(name1+name2) || strings.ContainsAny(name1+name2, "\r\n\x00\\\"/") ||
-			name1 == "." || name2 == "." {
+		if name1 == "" || name2 == "" || !utf8.ValidString(name1+name2) || strings.ContainsAny(name1+name2, "\\\"/") ||
+			strings.ContainsFunc(name1+name2, unicode.IsControl) || name1 == "." || name2 == "." {
 			return // a file part needs a name that survives a header; Part.FileName keeps the last path element
 		}
 		var body bytes.Buffer
