@@ -320,3 +320,46 @@ func FuzzReadUploadValid(f *testing.F) {
 		}
 	})
 }
+
+// FuzzAnswers: the answers of a report or an evaluation, as JSON, are read and checked
+// against the default questionnaire without panicking; what is refused names each answer
+// and rule, and answers that pass evaluate to a verdict and a valid priority.
+func FuzzAnswers(f *testing.F) {
+	for _, s := range []string{
+		`{"answers":{}}`, `{"answers":{"x":"y"}}`, `{"answers":{"a":["b","c"],"d":null,"e":1,"f":{"g":1},"h":""}}`,
+		`{"answers":{"` + strings.Repeat("k", 100) + `":["` + strings.Repeat("v", 100) + `"]}}`, `{"answers":{"a":[1,2]}}`,
+		`{"answers":{"a":"\ud800"}}`, `{"answers":{"":[""]}}`, `{"answers":null}`,
+	} {
+		f.Add([]byte(s))
+	}
+	def, _ := json.Marshal(desk.DefaultQuestionnaire())
+	var q desk.Questionnaire
+	if err := json.Unmarshal(def, &q); err != nil {
+		f.Fatal(err)
+	}
+	for _, qu := range q.Questions {
+		f.Add([]byte(`{"answers":{"` + qu.ID + `":"yes"}}`))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var in struct {
+			Answers answers `json:"answers"`
+		}
+		if err := decodeJSON(body, &in, "body"); err != nil {
+			checkDeskError(t, err, desk.EMALFORMED, desk.EINVALID)
+			return
+		}
+		a, err := in.Answers.read()
+		if err != nil {
+			checkDeskError(t, err, desk.EINVALID)
+			return
+		}
+		if err := q.CheckAnswers(a); err != nil {
+			checkDeskError(t, err, desk.EINVALID)
+			return
+		}
+		e := q.Evaluate(a, desk.DefaultMatrix)
+		if !e.Priority.Valid() || e.Verdict != desk.VerdictUrgent && e.Verdict != desk.VerdictRegular {
+			t.Fatalf("answers %s evaluate to %+v", body, e)
+		}
+	})
+}
