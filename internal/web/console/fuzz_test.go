@@ -52,7 +52,7 @@ func FuzzReadForm(f *testing.F) {
 			}
 			return
 		}
-		if got := r.Form.Get("q"); got != "1" && r.PostForm.Get("q") == "" {
+		if got := r.Form.Get("q"); got != "1" && len(r.PostForm["q"]) == 0 {
 			t.Fatalf("the query's q is %q", got)
 		}
 		for k, vs := range r.PostForm {
@@ -191,7 +191,9 @@ func FuzzAssignmentForm(f *testing.F) {
 				t.Fatalf("follow-up %q written as %q: %v", followUp, *as.FollowUpAt, err)
 			}
 			typed, err := time.ParseInLocation(followUpLayout, strings.TrimSpace(followUp), zone)
-			if err != nil || !typed.Equal(at) {
+			// Before 1938 Amsterdam's offset had seconds, which RFC 3339 drops; the app
+			// refuses a follow-up that does not lie ahead anyway.
+			if err != nil || typed.Year() >= 1938 && !typed.Equal(at) {
 				t.Fatalf("follow-up %q read as %v", followUp, at)
 			}
 		}
