@@ -94,7 +94,11 @@ func decodeError(err error, what string) error {
 		return err // a programming error: internal
 	}
 	if name, ok := strings.CutPrefix(err.Error(), `json: unknown field "`); ok {
-		return invalid(strings.TrimSuffix(name, `"`), "unknown_field", "is not a field of this request")
+		field := strings.TrimSuffix(name, `"`)
+		if field == "" {
+			field = what // the key "" names no field; the text holding it is at fault
+		}
+		return invalid(field, "unknown_field", "is not a field of this request")
 	}
 	return invalid(what, "type", err.Error())
 }

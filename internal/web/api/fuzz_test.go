@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"meldpunt/internal/desk"
@@ -282,8 +283,8 @@ func FuzzReadUploadValid(f *testing.F) {
 	f.Add([]byte(``), "ä ö.txt", []byte(""), "", []byte("x"), false)
 	f.Add([]byte("\x00\xff"), "../../etc/passwd", []byte("\r\n\r\n"), "a\"b", []byte("--"), true)
 	f.Fuzz(func(t *testing.T, report []byte, name1 string, data1 []byte, name2 string, data2 []byte, withReport bool) {
-		if name1 == "" || name2 == "" || !utf8.ValidString(name1+name2) || strings.ContainsAny(name1+name2, "\r\n\x00\\\"/") ||
-			name1 == "." || name2 == "." {
+		if name1 == "" || name2 == "" || !utf8.ValidString(name1+name2) || strings.ContainsAny(name1+name2, "\\\"/") ||
+			strings.ContainsFunc(name1+name2, unicode.IsControl) || name1 == "." || name2 == "." {
 			return // a file part needs a name that survives a header; Part.FileName keeps the last path element
 		}
 		var body bytes.Buffer
@@ -316,6 +317,49 @@ func FuzzReadUploadValid(f *testing.F) {
 		if len(up.files) != 2 || up.files[0].Name != name1 || up.files[1].Name != name2 ||
 			!bytes.Equal(up.files[0].Data, data1) || !bytes.Equal(up.files[1].Data, data2) {
 			t.Fatalf("files %+v, want %q %q and %q %q", up.files, name1, data1, name2, data2)
+		}
+	})
+}
+
+// FuzzAnswers: the answers of a report or an evaluation, as JSON, are read and checked
+// against the default questionnaire without panicking; what is refused names each answer
+// and rule, and answers that pass evaluate to a verdict and a valid priority.
+func FuzzAnswers(f *testing.F) {
+	for _, s := range []string{
+		`{"answers":{}}`, `{"answers":{"x":"y"}}`, `{"answers":{"a":["b","c"],"d":null,"e":1,"f":{"g":1},"h":""}}`,
+		`{"answers":{"` + strings.Repeat("k", 100) + `":["` + strings.Repeat("v", 100) + `"]}}`, `{"answers":{"a":[1,2]}}`,
+		`{"answers":{"a":"\ud800"}}`, `{"answers":{"":[""]}}`, `{"answers":null}`,
+	} {
+		f.Add([]byte(s))
+	}
+	def, _ := json.Marshal(desk.DefaultQuestionnaire())
+	var q desk.Questionnaire
+	if err := json.Unmarshal(def, &q); err != nil {
+		f.Fatal(err)
+	}
+	for _, qu := range q.Questions {
+		f.Add([]byte(`{"answers":{"` + qu.ID + `":"yes"}}`))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var in struct {
+			Answers answers `json:"answers"`
+		}
+		if err := decodeJSON(body, &in, "body"); err != nil {
+			checkDeskError(t, err, desk.EMALFORMED, desk.EINVALID)
+			return
+		}
+		a, err := in.Answers.read()
+		if err != nil {
+			checkDeskError(t, err, desk.EINVALID)
+			return
+		}
+		if err := q.CheckAnswers(a); err != nil {
+			checkDeskError(t, err, desk.EINVALID)
+			return
+		}
+		e := q.Evaluate(a, desk.DefaultMatrix)
+		if !e.Priority.Valid() || e.Verdict != desk.VerdictUrgent && e.Verdict != desk.VerdictRegular {
+			t.Fatalf("answers %s evaluate to %+v", body, e)
 		}
 	})
 }
