@@ -437,6 +437,9 @@ const maxErrorAnswer = 64 << 10
 // the client sent it, and every missing required field (finding 8).
 func (b *battery) strict(op oaOperation, c bcase, who string, status int, answer []byte) {
 	accepted := status >= 200 && status < 300
+	if c.name == "body: valid" && !accepted {
+		b.fail(op, c, who, "valid", fmt.Sprintf("the base body got %d, not 2xx: fix it in baseBodies: %.300s", status, answer))
+	}
 	if status >= 400 && len(answer) > max(maxErrorAnswer, len(c.body)+int(c.stream)) {
 		b.fail(op, c, who, "cap", fmt.Sprintf("a %d answer of %d bytes: cap the error list", status, len(answer)))
 	}
