@@ -665,7 +665,7 @@ type capturedRecord struct {
 
 func newLogCapture() *logCapture { return &logCapture{sink: &logSink{}} }
 
-func (c *logCapture) Enabled(context.Context, slog.Level) bool { return true }
+func (c *logCapture) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelError }
 
 func (c *logCapture) Handle(_ context.Context, r slog.Record) error {
 	if r.Level < slog.LevelError {
