@@ -143,6 +143,9 @@ type bcase struct {
 	// field is the property a case breaks, as a path ("targets.priority"): a 422 must name
 	// it. "" for cases about the body as a whole.
 	field string
+	// orParent lets a 422 name the object that holds field instead: the case takes a value
+	// away (null, empty), which may break a rule of the object as a whole.
+	orParent bool
 	// caseKey says the case renames a key to another case: it must not be accepted.
 	caseKey bool
 	// required lists the properties a 422 must name (the body leaves them all out).
@@ -434,13 +437,13 @@ func (g *gen) propertyCases(method, target string, s *oaSchema, base []byte, pre
 			continue
 		}
 		at := prefix + p
-		for _, v := range g.wrongTypes(ps) {
-			add(at+": "+v.name, at, set(base, p, v.value))
-		}
+		bad := g.wrongTypes(ps)
 		if ps.Type == "string" {
-			for _, v := range g.badStrings(ps) {
-				add(at+": "+v.name, at, set(base, p, v.value))
-			}
+			bad = append(bad, g.badStrings(ps)...)
+		}
+		for _, v := range bad {
+			add(at+": "+v.name, at, set(base, p, v.value))
+			out[len(out)-1].orParent = v.name == "null" || v.name == "empty" || v.name == "only spaces"
 		}
 		if v := member(base, p); v != nil {
 			add(at+": unknown key", prefix+p+"_x", set(base, p+"_x", string(v)))

@@ -496,20 +496,23 @@ func (b *battery) strict(op oaOperation, c bcase, who string, status int, answer
 	for _, e := range p.Errors {
 		fields = append(fields, e.Field)
 	}
-	// A field is named by its own error or by one inside it (answers.security for answers).
-	named := func(f string) bool {
+	// A field is named by its own error or by one inside it (answers.security for answers);
+	// where the case takes a value away, also by the object that holds it (rules.criterion
+	// empty may make /rules/0 a rule with neither criterion nor exclusion).
+	named := func(f string, orParent bool) bool {
 		for _, e := range p.Errors {
-			if n := normField(e.Field); n == f || strings.HasPrefix(n, f+".") {
+			n := normField(e.Field)
+			if n == f || strings.HasPrefix(n, f+".") || orParent && n != "" && strings.HasPrefix(f, n+".") {
 				return true
 			}
 		}
 		return false
 	}
-	if c.field != "" && !named(c.field) {
+	if c.field != "" && !named(c.field, c.orParent) {
 		b.fail(op, c, who, "field", fmt.Sprintf("the 422 names %q, not the field %q", fields, c.field))
 	}
 	for _, r := range c.required {
-		if !named(r) {
+		if !named(r, false) {
 			b.fail(op, c, who, "required", fmt.Sprintf("the 422 names %q, not the missing required field %q", fields, r))
 		}
 	}
