@@ -221,6 +221,8 @@ func (c *crashClient) must(t *testing.T, want int, method, url string, body, int
 func crashRun(t *testing.T, bin, dsn, data, hookURL string, seed uint64, afterKill func(*testing.T)) {
 	e := env{"MELDPUNT_DB": dsn, "MELDPUNT_DATA": data}
 	mustRun(t, e, "user", "create", "--email", "crash@example.com", "--name", "Crash Admin", "--role", "admin", "--password", "crash test password")
+	// An agent, whom every incident the admin registers notifies by email (new_report).
+	mustRun(t, e, "user", "create", "--email", "agent@example.com", "--name", "Crash Agent", "--role", "agent")
 	words := strings.Fields(mustRun(t, e, "token", "create", "--email", "crash@example.com", "--name", "crash"))
 	c := &crashClient{http: &http.Client{Timeout: time.Minute}, token: words[len(words)-1]}
 
@@ -319,7 +321,8 @@ func load(t *testing.T, c *crashClient, srv *crashServer, orgID int64, round, ki
 }
 
 // checkAcknowledged asserts that every acknowledged incident is there with its title, and
-// that the outbox holds its incident.created webhook message.
+// that the outbox holds the messages it made: its incident.created webhook message and
+// the agent's new_report email, once each.
 func checkAcknowledged(t *testing.T, c *crashClient, url string, acked map[int64]string) {
 	t.Helper()
 	ids := slices.Sorted(maps.Keys(acked))
@@ -334,7 +337,11 @@ func checkAcknowledged(t *testing.T, c *crashClient, url string, acked map[int64
 			t.Errorf("acknowledged incident %d %q after the restart: %d %s (%v)", id, title, status, b, err)
 		}
 	}
-	hooked := map[int64]int{}
+	type message struct {
+		kind string
+		id   int64
+	}
+	messages := map[message]int{}
 	cursor := ""
 	for {
 		var page struct {
@@ -344,10 +351,10 @@ func checkAcknowledged(t *testing.T, c *crashClient, url string, acked map[int64
 			} `json:"items"`
 			NextCursor string `json:"next_cursor"`
 		}
-		c.must(t, 200, "GET", url+"/api/v1/outbox?via=webhook&limit=200"+cursor, nil, &page)
+		c.must(t, 200, "GET", url+"/api/v1/outbox?limit=200"+cursor, nil, &page)
 		for _, n := range page.Items {
-			if n.Kind == "incident.created" && n.IncidentID != nil {
-				hooked[*n.IncidentID]++
+			if n.IncidentID != nil {
+				messages[message{n.Kind, *n.IncidentID}]++
 			}
 		}
 		if page.NextCursor == "" {
@@ -356,8 +363,10 @@ func checkAcknowledged(t *testing.T, c *crashClient, url string, acked map[int64
 		cursor = "&cursor=" + page.NextCursor
 	}
 	for _, id := range ids {
-		if hooked[id] != 1 {
-			t.Errorf("acknowledged incident %d has %d incident.created webhook messages in the outbox, want 1", id, hooked[id])
+		for _, kind := range []string{"incident.created", "new_report"} {
+			if n := messages[message{kind, id}]; n != 1 {
+				t.Errorf("acknowledged incident %d has %d %s messages in the outbox, want 1", id, n, kind)
+			}
 		}
 	}
 }

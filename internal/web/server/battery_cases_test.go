@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf16"
@@ -45,6 +46,11 @@ type oaOperation struct {
 	Method, Path string // GET, /api/v1/incidents/{id}
 	Params       []oaParam
 	Bodies       map[string]*oaSchema // media type → schema
+	// Public says the operation needs no sign-in (security: []).
+	Public bool
+	// StaffOnly says the summary reserves the operation to the provider's staff: "(admin)",
+	// "(admin; …)", "(desk)", "(staff…)", unless it names what a client does too.
+	StaffOnly bool
 }
 
 func (o oaOperation) key() string { return o.Method + " " + o.Path }
@@ -76,7 +82,9 @@ func (d *oaDoc) operations() ([]oaOperation, error) {
 				continue
 			}
 			var op struct {
-				Parameters  []oaParam `json:"parameters"`
+				Summary     string             `json:"summary"`
+				Security    *[]json.RawMessage `json:"security"`
+				Parameters  []oaParam          `json:"parameters"`
 				RequestBody *struct {
 					Content map[string]struct {
 						Schema *oaSchema `json:"schema"`
@@ -86,7 +94,8 @@ func (d *oaDoc) operations() ([]oaOperation, error) {
 			if err := json.Unmarshal(raw, &op); err != nil {
 				return nil, fmt.Errorf("%s %s: %w", m, path, err)
 			}
-			o := oaOperation{Method: strings.ToUpper(m), Path: path, Bodies: map[string]*oaSchema{}}
+			o := oaOperation{Method: strings.ToUpper(m), Path: path, Bodies: map[string]*oaSchema{},
+				Public: op.Security != nil && len(*op.Security) == 0, StaffOnly: staffOnly.MatchString(op.Summary) && !strings.Contains(op.Summary, "(client)") && !strings.Contains(op.Summary, "or (staff)")}
 			for _, p := range append(slices.Clone(shared), op.Parameters...) {
 				if p.Ref != "" {
 					p = d.Components.Parameters[strings.TrimPrefix(p.Ref, "#/components/parameters/")]
@@ -110,6 +119,9 @@ func (d *oaDoc) operations() ([]oaOperation, error) {
 	return ops, nil
 }
 
+// staffOnly finds the role a summary reserves an operation to.
+var staffOnly = regexp.MustCompile(`\((admin|desk|staff)[);]`)
+
 // resolve follows a $ref.
 func (d *oaDoc) resolve(s *oaSchema) *oaSchema {
 	for s != nil && s.Ref != "" {
@@ -131,6 +143,9 @@ type bcase struct {
 	// field is the property a case breaks, as a path ("targets.priority"): a 422 must name
 	// it. "" for cases about the body as a whole.
 	field string
+	// orParent lets a 422 name the object that holds field instead: the case takes a value
+	// away (null, empty), which may break a rule of the object as a whole.
+	orParent bool
 	// caseKey says the case renames a key to another case: it must not be accepted.
 	caseKey bool
 	// required lists the properties a 422 must name (the body leaves them all out).
@@ -422,13 +437,13 @@ func (g *gen) propertyCases(method, target string, s *oaSchema, base []byte, pre
 			continue
 		}
 		at := prefix + p
-		for _, v := range g.wrongTypes(ps) {
-			add(at+": "+v.name, at, set(base, p, v.value))
-		}
+		bad := g.wrongTypes(ps)
 		if ps.Type == "string" {
-			for _, v := range g.badStrings(ps) {
-				add(at+": "+v.name, at, set(base, p, v.value))
-			}
+			bad = append(bad, g.badStrings(ps)...)
+		}
+		for _, v := range bad {
+			add(at+": "+v.name, at, set(base, p, v.value))
+			out[len(out)-1].orParent = v.name == "null" || v.name == "empty" || v.name == "only spaces"
 		}
 		if v := member(base, p); v != nil {
 			add(at+": unknown key", prefix+p+"_x", set(base, p+"_x", string(v)))
