@@ -409,7 +409,9 @@ func isText(t reflect.Type) bool {
 }
 
 // isBytes tells whether t is a []byte, which encoding/json reads from a base64 string.
-func isBytes(t reflect.Type) bool { return t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8 }
+func isBytes(t reflect.Type) bool {
+	return t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8
+}
 
 var fieldCache sync.Map // reflect.Type → map[string]reflect.Type
 
