@@ -182,18 +182,15 @@ func (w *walker) hasRule(rule string) bool {
 
 func (w *walker) err() error { return &Error{Problems: w.problems, More: w.more} }
 
-// token reads the next token; a string's text is checked where it stands.
-func (w *walker) token() (json.Token, error) {
+// token reads the next token, and the bytes it was read from.
+func (w *walker) token() (json.Token, []byte, error) {
 	tok, err := w.dec.Token()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	raw := w.b[w.prev:w.dec.InputOffset()]
 	w.prev = w.dec.InputOffset()
-	if s, ok := tok.(string); ok {
-		w.text(raw, s)
-	}
-	return tok, nil
+	return tok, raw, nil
 }
 
 // text checks a string (a key or a value): the bytes sent must be UTF-8 without escaped
@@ -220,9 +217,12 @@ var (
 // value reads one value of type t (nil: any value). root says it is the whole document,
 // which must not be null.
 func (w *walker) value(t reflect.Type, root bool) error {
-	tok, err := w.token()
+	tok, raw, err := w.token()
 	if err != nil {
 		return err
+	}
+	if s, ok := tok.(string); ok {
+		w.text(raw, s)
 	}
 	for t != nil && t.Kind() == reflect.Pointer {
 		t = t.Elem()
@@ -310,7 +310,7 @@ func (w *walker) object(t reflect.Type) error {
 		elem = t.Elem()
 	}
 	for {
-		tok, err := w.token()
+		tok, raw, err := w.token()
 		if err != nil {
 			return err
 		}
@@ -319,6 +319,7 @@ func (w *walker) object(t reflect.Type) error {
 		}
 		key, _ := tok.(string)
 		w.path = append(w.path, Segment{Key: key, Index: -1})
+		w.text(raw, key)
 		vt := elem
 		switch {
 		case fields != nil:
@@ -340,7 +341,7 @@ func (w *walker) object(t reflect.Type) error {
 func (w *walker) array(elem reflect.Type) error {
 	for i := 0; ; i++ {
 		if !w.dec.More() {
-			_, err := w.token()
+			_, _, err := w.token()
 			return err
 		}
 		w.path = append(w.path, Segment{Index: i})
