@@ -260,7 +260,9 @@ func (w *walker) value(t reflect.Type, root bool) error {
 	case bool:
 		ok = t.Kind() == reflect.Bool
 	case json.Number:
-		ok, want = number(t, string(v))
+		if ok = !isText(t); ok {
+			ok, want = number(t, string(v))
+		}
 	}
 	if !ok {
 		if want == "" {
