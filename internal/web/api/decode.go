@@ -17,9 +17,11 @@ import (
 const MaxBody = 1 << 20
 
 // decode reads the request's JSON body into dst, strictly: the media type must be JSON, the
-// text valid UTF-8, every field known and of the right type, and nothing may follow the
-// object. Failures come back as errors the adapter answers: 415, 413, 400 for the request
-// itself, 422 naming the field for the content.
+// text valid UTF-8 without control characters, every key a field as written (case
+// included) and every value of the right type, and nothing may follow the object. Failures
+// come back as errors the adapter answers: 415, 413, 400 for the request itself, 422 naming
+// the field by its JSON Pointer for the content. The body is kept for fail, which names the
+// fields of the services' errors by pointers into it too.
 func decode(w http.ResponseWriter, r *http.Request, dst any) error {
 	if err := checkMediaType(r.Header.Get("Content-Type")); err != nil {
 		return err
