@@ -173,6 +173,7 @@ var (
 // error it returns with a problem document.
 func (a *api) wrap(h handlerFunc, needActor bool, g gate) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = withDocSlot(r)
 		err := func() error {
 			if needActor {
 				act, ok := web.Actor(r.Context())
@@ -197,9 +198,9 @@ func (a *api) wrap(h handlerFunc, needActor bool, g gate) http.Handler {
 	})
 }
 
-// fail answers err as a problem document.
+// fail answers err as a problem document, its fields named as the client sent them.
 func (a *api) fail(w http.ResponseWriter, r *http.Request, err error) {
-	web.WriteProblem(w, r, a.log, err)
+	web.WriteProblem(w, r, a.log, pointerFields(r, err))
 }
 
 // actor returns who is asking; wrap made sure someone is.
