@@ -160,7 +160,6 @@ type bcase struct {
 type gen struct {
 	doc *oaDoc
 	rng *rand.Rand
-	n   int // numbers the cases, for "{n}" in base bodies (unique names and emails)
 }
 
 // badIDs are path parameter values that are no id: signs, padding, NUL, huge and negative

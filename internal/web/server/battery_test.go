@@ -103,7 +103,9 @@ type knownFailure struct {
 // databases with malformed input derived from its schema (docs/robustness.md): as an
 // admin every case, as a client and anonymously a few per operation. No answer may be a
 // 5xx, every 4xx must be application/problem+json, and the server may log nothing at
-// ERROR level (a panic, an internal error).
+// ERROR level (a panic, an internal error); what the API documents beyond that (exact
+// keys and ids, field names, capped error lists, authorisation first) is checked too
+// (strict).
 func TestMalformedInputBattery(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
