@@ -67,10 +67,10 @@ func unsafe(method string) bool {
 // serve is the one adapter between the pages and net/http. It remembers a language chosen
 // with ?lang=, refuses an unsafe request a browser made from another site, sends anonymous
 // people to sign in and refuses a signed-in person the gate of a private route refuses
-// (authorize.go) before reading anything, reads
-// the form of an unsafe request (readForm: a body over its limit still yields the fields
-// before the cut) and checks its CSRF token, runs fn, and answers any error fn returns with
-// the error page.
+// (authorize.go) before reading anything, reads the form of an unsafe request (readForm: a
+// body over its limit still yields the fields before the cut) and checks its CSRF token,
+// runs fn, and answers any error fn returns with the error page. g is nil for the routes
+// that need no sign-in.
 func (h *handler) serve(policy csrfPolicy, fn handlerFunc, g pageGate) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if l, ok := i18n.Parse(r.URL.Query().Get("lang")); ok {
