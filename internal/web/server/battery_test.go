@@ -28,70 +28,11 @@ import (
 // batterySeed fixes the battery's random choices, so every run sends the same requests.
 const batterySeed = 10
 
-// knownFailing lists the battery's failures that the fixes of issue 10 (in other branches)
-// remove, each with its finding: the database ("*" for both), the operation and the
-// case (* stands for any text), and the check that fails (see failure). An entry that
-// matches nothing fails the test, saying to remove it.
-var knownFailing = []knownFailure{
-	// Finding 1: a NUL byte reaches PostgreSQL, which refuses it: 500 and an ERROR line.
-	{"postgres", "GET /api/v1/incidents", "query q: NUL*", "5xx", "finding 1"},
-	{"postgres", "GET /api/v1/incidents", "query q: NUL*", "log", "finding 1"},
-	// Finding 3: one error per item or key, without a cap: megabytes of answer.
-	{"*", "POST /api/v1/webhooks", "events: a long array of strings", "cap", "finding 3"},
-	{"*", "PATCH /api/v1/webhooks/{id}", "events: a long array of strings", "cap", "finding 3"},
-	{"*", "PUT /api/v1/calendars/{slug}", "holidays: a long array of strings", "cap", "finding 3"},
-	{"*", "PUT /api/v1/questionnaire", "rules.any_of: a long array of strings", "cap", "finding 3"},
-	{"*", "POST /api/v1/questionnaire/evaluate", "answers.{key}: 20000 unknown keys", "cap", "finding 3"},
-	{"*", "POST /api/v1/reports", "answers.{key}: 20000 unknown keys", "cap", "finding 3"},
-	// Finding 6: a client user's malformed request to the staff's operations is read (400,
-	// 415, 422) before the role is checked.
-	{"*", "GET /api/v1/audit", "*", "authorise-first", "finding 6"},
-	{"*", "GET /api/v1/changes", "*", "authorise-first", "finding 6"},
-	{"*", "GET /api/v1/outbox", "*", "authorise-first", "finding 6"},
-	{"*", "GET /api/v1/suppliers", "*", "authorise-first", "finding 6"},
-	{"*", "PATCH /api/v1/changes/{id}", "*", "authorise-first", "finding 6"},
-	{"*", "PATCH /api/v1/components/{id}", "*", "authorise-first", "finding 6"},
-	{"*", "PATCH /api/v1/contracts/{id}", "*", "authorise-first", "finding 6"},
-	{"*", "PATCH /api/v1/incidents/{id}", "*", "authorise-first", "finding 6"},
-	{"*", "PATCH /api/v1/organisations/{id}", "*", "authorise-first", "finding 6"},
-	{"*", "PATCH /api/v1/suppliers/{id}", "*", "authorise-first", "finding 6"},
-	{"*", "PATCH /api/v1/webhooks/{id}", "*", "authorise-first", "finding 6"},
-	{"*", "POST /api/v1/changes", "*", "authorise-first", "finding 6"},
-	{"*", "POST /api/v1/changes/{id}/transitions", "*", "authorise-first", "finding 6"},
-	{"*", "POST /api/v1/component-groups", "*", "authorise-first", "finding 6"},
-	{"*", "POST /api/v1/components", "*", "authorise-first", "finding 6"},
-	{"*", "POST /api/v1/contracts", "*", "authorise-first", "finding 6"},
-	{"*", "POST /api/v1/incidents/{id}/assessment", "*", "authorise-first", "finding 6"},
-	{"*", "POST /api/v1/organisations", "*", "authorise-first", "finding 6"},
-	{"*", "POST /api/v1/suppliers", "*", "authorise-first", "finding 6"},
-	{"*", "POST /api/v1/users", "*", "authorise-first", "finding 6"},
-	{"*", "POST /api/v1/webhooks", "*", "authorise-first", "finding 6"},
-	{"*", "PUT /api/v1/calendars/{slug}", "*", "authorise-first", "finding 6"},
-	{"*", "PUT /api/v1/incidents/{id}/assignment", "*", "authorise-first", "finding 6"},
-	{"*", "PUT /api/v1/priority-matrix", "*", "authorise-first", "finding 6"},
-	{"*", "PUT /api/v1/questionnaire", "*", "authorise-first", "finding 6"},
-	{"*", "PUT /api/v1/settings/stale-after", "*", "authorise-first", "finding 6"},
-	// Finding 7: keys match in any case; ids with a sign, padding or spaces are taken.
-	{"*", "*", "*: key in * case", "exact-key", "finding 7"},
-	{"*", "*", "path *: leading zeros", "exact-id", "finding 7"},
-	{"*", "*", "path *: plus sign", "exact-id", "finding 7"},
-	{"*", "*", "path *: spaces", "exact-id", "finding 7"},
-	// Finding 8: invalid UTF-8 is the field "body"; the matrix's fields are matrix.*, the
-	// questionnaire's "definition", the stale-after minutes' "minutes"; an unknown key
-	// inside an object is named without its path; POST /contracts {} names only name.
-	{"*", "*", "*: invalid UTF-8", "field", "finding 8"},
-	{"*", "*", "*: an overlong encoding", "field", "finding 8"},
-	{"*", "*", "*: a truncated sequence", "field", "finding 8"},
-	{"*", "*", "*: a lone *surrogate escape", "field", "finding 8"},
-	{"*", "PUT /api/v1/priority-matrix", "*", "field", "finding 8"},
-	{"*", "PUT /api/v1/priority-matrix", "body: an empty object", "required", "finding 8"},
-	{"*", "PUT /api/v1/questionnaire", "*", "field", "finding 8"},
-	{"*", "PUT /api/v1/settings/stale-after", "minutes.*", "field", "finding 8"},
-	{"*", "*", "*.*: unknown key", "field", "finding 8"},
-	{"*", "POST /api/v1/contracts", "body: an empty object", "required", "finding 8"},
-	// Finding 11: a name of only zero-width characters passes as a name; its slug is empty.
-	{"*", "POST /api/v1/organisations", "name: only zero-width characters", "field", "finding 11"},
-}
+// knownFailing lists failures of the battery that are known and accepted, each with the
+// reason: the database ("*" for both), the operation and the case (* stands for any text),
+// and the check that fails (see failure). An entry that matches nothing fails the test,
+// saying to remove it. The fixes of issue 10 emptied it; keep it empty.
+var knownFailing = []knownFailure{}
 
 // knownFailure is an entry of knownFailing.
 type knownFailure struct {
