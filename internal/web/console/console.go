@@ -159,6 +159,8 @@ func Register(mux *web.Mux, d Deps) *Pages {
 	private("POST /admin/webhooks/{id}/delete", h.deleteWebhook)
 	private("GET /account/notifications", h.preferences)
 	private("POST /account/notifications", h.savePreferences)
+	private("GET /account/password", h.accountPassword)
+	private("POST /account/password", h.changePassword)
 	private("GET /suppliers", h.suppliers)
 	private("POST /suppliers", h.createSupplier)
 	private("POST /suppliers/{id}", h.updateSupplier)
