@@ -55,13 +55,13 @@ func (h *handler) changePassword(w http.ResponseWriter, r *http.Request, a desk.
 			return outcome{}, desk.Errorf(desk.EUNAUTHORIZED, "please sign in")
 		}
 		acct := accountKey(u.Email)
-		if ok, _ := h.signIns.accounts.acquire(acct); !ok {
+		if ok, _ := h.throttle.accounts.acquire(acct); !ok {
 			w.Header().Set("Retry-After", retryAfter)
 			return outcome{}, errThrottled
 		}
 		err := h.svc.identity.ChangePassword(r.Context(), a, r.PostFormValue("current"), pw, d.RevokeTokens)
 		if !errors.Is(err, app.ErrWrongPassword) {
-			h.signIns.accounts.release(acct)
+			h.throttle.accounts.release(acct)
 		}
 		if err != nil {
 			return outcome{}, err
