@@ -211,3 +211,29 @@ func provider(ctx context.Context, tx OrganisationStore) (desk.Organisation, err
 	}
 	return ps[0], nil
 }
+
+// ErrWrongPassword refuses a password change whose current password is not right.
+var ErrWrongPassword = invalid("current", "current_password", "is not your current password")
+
+// ChangePassword sets the actor's own password once they gave their current one: the
+// pages' way, so that a browser left signed in is not enough to take the account over.
+// As with a new password through UpdateUser, the actor's other sessions end and their
+// reset links stop working; revokeTokens deletes their API tokens too. A wrong current
+// password is ErrWrongPassword.
+func (a *Identity) ChangePassword(ctx context.Context, actor desk.Actor, current, password string, revokeTokens bool) error {
+	if err := desk.ValidatePassword("password", password); err != nil {
+		return err
+	}
+	var u desk.User
+	if err := a.db.read(ctx, func(tx identityTx) (err error) {
+		u, err = tx.User(ctx, actor.UserID)
+		return err
+	}); err != nil {
+		return err
+	}
+	if len(current) > desk.MaxPassword || !CheckPassword(current, u.PasswordHash) {
+		return ErrWrongPassword
+	}
+	_, err := a.UpdateUser(ctx, actor, actor.UserID, UserPatch{Password: &password, RevokeTokens: revokeTokens})
+	return err
+}

@@ -58,12 +58,11 @@ type services struct {
 
 // handler serves the pages.
 type handler struct {
-	svc    services
-	log    *slog.Logger
-	secure bool
-	rd     *renderer
-	// signIns counts failed sign-ins per account and per client address.
-	signIns guard
+	svc      services
+	log      *slog.Logger
+	secure   bool
+	rd       *renderer
+	throttle guard // failed sign-ins per account and per client address
 	// resets counts reset-link requests per email address and per client address: each
 	// one may write a link, an email and a log line.
 	resets guard
@@ -99,9 +98,9 @@ func Register(mux *web.Mux, d Deps) *Pages {
 			incidents: d.Incidents, reports: d.Reports, changes: d.Changes, sla: d.SLA,
 			suppliers: d.Suppliers, outbox: d.Outbox, webhooks: d.Webhooks},
 		log: log, secure: d.SecureCookies, rd: rd,
-		signIns: newGuard(SignInsPerAccount, SignInsPerAddress, ThrottleWindow, 20000, time.Now),
-		resets:  newGuard(ResetsPerAccount, ResetsPerAddress, ThrottleWindow, 20000, time.Now),
-		cop:     http.NewCrossOriginProtection(),
+		throttle: newGuard(SignInsPerAccount, SignInsPerAddress, ThrottleWindow, 20000, time.Now),
+		resets:   newGuard(ResetsPerAccount, ResetsPerAddress, ThrottleWindow, 20000, time.Now),
+		cop:      http.NewCrossOriginProtection(),
 	}
 	// Behind a proxy that rewrites Host, the base URL is still a same-origin source.
 	if u, err := url.Parse(d.BaseURL); err == nil && u.Scheme != "" && u.Host != "" {
@@ -165,6 +164,8 @@ func Register(mux *web.Mux, d Deps) *Pages {
 	private("POST /admin/webhooks/{id}/delete", h.deleteWebhook)
 	private("GET /account/notifications", h.preferences)
 	private("POST /account/notifications", h.savePreferences)
+	private("GET /account/password", h.accountPassword)
+	private("POST /account/password", h.changePassword)
 	private("GET /suppliers", h.suppliers)
 	private("POST /suppliers", h.createSupplier)
 	private("POST /suppliers/{id}", h.updateSupplier)

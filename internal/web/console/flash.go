@@ -49,6 +49,7 @@ var flashes = map[string]flashText{
 	"webhook_tested":    {key: "webhooks.tested"},
 	"webhook_deleted":   {key: "webhooks.deleted"},
 	"questionnaire":     {key: "flash.questionnaire"},
+	"password":          {key: "account_password.changed"},
 }
 
 // flashCookie names the cookie of the flash.

@@ -51,7 +51,7 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) error {
 	return h.submit(w, r, s, func() (outcome, error) {
 		// The attempt counts as a failure of the account until it succeeds: attempts made
 		// in parallel cannot all be checked before the first one fails.
-		ok, last := h.signIns.accounts.acquire(acct)
+		ok, last := h.throttle.accounts.acquire(acct)
 		if !ok {
 			h.addressFailed(r, from)
 			w.Header().Set("Retry-After", retryAfter)
@@ -65,16 +65,16 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) error {
 						"account", logAccount(d.Email), "remote", addr, "request_id", web.RequestID(r.Context()))
 				}
 				h.addressFailed(r, from)
-				if h.signIns.addresses.blocked(from) {
+				if h.throttle.addresses.blocked(from) {
 					w.Header().Set("Retry-After", retryAfter)
 					return outcome{}, errThrottledAddress
 				}
 				return outcome{}, errSignInFailed
 			}
-			h.signIns.accounts.release(acct)
+			h.throttle.accounts.release(acct)
 			return outcome{}, err
 		}
-		h.signIns.accounts.release(acct)
+		h.throttle.accounts.release(acct)
 		web.SetSessionCookie(w, r, h.secure, secret, ss.ExpiresAt)
 		return outcome{to: safeNext(d.Next, "/incidents")}, nil
 	})
@@ -83,7 +83,7 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) error {
 // addressFailed counts a failed sign-in from a client address, and logs the one that
 // reaches the address's limit.
 func (h *handler) addressFailed(r *http.Request, from string) {
-	if h.signIns.addresses.fail(from) {
+	if h.throttle.addresses.fail(from) {
 		h.log.WarnContext(r.Context(), "sign-in throttled: too many failures from one address",
 			"remote", from, "request_id", web.RequestID(r.Context()))
 	}

@@ -10,6 +10,7 @@ import (
 	"meldpunt/internal/desk"
 	"meldpunt/internal/store"
 	"meldpunt/internal/store/storetest"
+	"meldpunt/internal/web/console"
 )
 
 // TestResetEndsCredentials: a newer reset link voids the older ones; a reset signs the
@@ -111,5 +112,79 @@ func TestPasswordChangeSignsOutElsewhere(t *testing.T) {
 		if p := elsewhere.get("/incidents"); p.status != http.StatusSeeOther {
 			t.Errorf("the other browser is still signed in: %d", p.status)
 		}
+	})
+}
+
+// TestAccountPassword: a signed-in person changes their password after giving the
+// current one; their other browsers are signed out, this one stays, and the box revokes
+// their API tokens (issue 10, finding 4).
+func TestAccountPassword(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		u := e.acmeUser
+		token, _, err := e.app.Identity.CreateToken(context.Background(), desk.SystemActor("test"), u.ID, "cli")
+		if err != nil {
+			t.Fatal(err)
+		}
+		here, elsewhere := e.client(), e.client()
+		here.signIn(u)
+		elsewhere.signIn(u)
+		expect(t, here.get("/incidents"), http.StatusOK, `href="/account/password"`)
+		expect(t, here.get("/account/password"), http.StatusOK, `name="current"`, `name="revoke_tokens"`, "Wachtwoord wijzigen")
+		change := func(current, pw, pw2 string, revoke bool) page {
+			form := url.Values{"current": {current}, "password": {pw}, "password2": {pw2}}
+			if revoke {
+				form.Set("revoke_tokens", "1")
+			}
+			return here.submit("/account/password", "/account/password", form)
+		}
+		p := change("not my password", "a brand new password", "a brand new password", true)
+		expect(t, p, http.StatusUnprocessableEntity, `id="current-error"`, "Dit is niet je huidige wachtwoord.", `name="revoke_tokens" value="1" aria-describedby="revoke_tokens-hint" checked`)
+		expectNot(t, p, "not my password", "a brand new password")
+		expect(t, change(password, "a brand new password", "another one entirely", false), http.StatusUnprocessableEntity, `id="password2-error"`)
+		expect(t, change(password, "short", "short", false), http.StatusUnprocessableEntity, `id="password-error"`)
+		if p := elsewhere.get("/incidents"); p.status != http.StatusOK {
+			t.Fatalf("a refused change signed the other browser out: %d", p.status)
+		}
+
+		p = change(password, "a brand new password", "a brand new password", true)
+		if p.status != http.StatusSeeOther || p.location != "/account/password" {
+			t.Fatalf("change: %d %q\n%s", p.status, p.location, p.body)
+		}
+		expect(t, here.get(p.location), http.StatusOK, "Je wachtwoord is gewijzigd.")
+		if p := elsewhere.get("/incidents"); p.status != http.StatusSeeOther {
+			t.Errorf("the other browser is still signed in: %d", p.status)
+		}
+		api := e.client()
+		api.header.Set("Authorization", "Bearer "+token)
+		if p := api.get("/api/v1/me"); p.status != http.StatusUnauthorized {
+			t.Errorf("the API token still works: %d", p.status)
+		}
+		expect(t, e.client().submit("/login", "/login", url.Values{"email": {u.Email}, "password": {password}}), http.StatusUnauthorized)
+		if p := e.client().submit("/login", "/login", url.Values{"email": {u.Email}, "password": {"a brand new password"}}); p.status != http.StatusSeeOther {
+			t.Errorf("sign in with the new password: %d", p.status)
+		}
+	})
+}
+
+// TestAccountPasswordThrottle: guessing the current password in a browser left signed
+// in counts as failed sign-ins of the account.
+func TestAccountPasswordThrottle(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		c := e.client()
+		c.signIn(e.acmeUser2)
+		csrf := csrfFor(t, c.get("/account/password"), "/account/password")
+		guess := url.Values{"csrf": {csrf}, "current": {"guess"}, "password": {"a brand new password"}, "password2": {"a brand new password"}}
+		for i := range console.SignInsPerAccount - 1 {
+			if p := c.post("/account/password", guess); p.status != http.StatusUnprocessableEntity {
+				t.Fatalf("guess %d: %d", i+1, p.status)
+			}
+		}
+		expect(t, e.client().submit("/login", "/login", url.Values{"email": {e.acmeUser2.Email}, "password": {"guess"}}), http.StatusUnauthorized)
+		guess.Set("current", password)
+		expect(t, c.post("/account/password", guess), http.StatusTooManyRequests, "voor dit account")
 	})
 }

@@ -210,6 +210,7 @@ func (f *fixture) cases() map[string][]isoCase {
 		},
 		"POST /admin/outbox/{id}/retry": one("POST", "/admin/outbox/"+notB+"/retry", "state=failed", refused, true),
 		"GET /account/notifications":    one("GET", "/account/notifications", "", blind, true),
+		"GET /account/password":         one("GET", "/account/password", "", blind, true),
 		"GET /admin/webhooks":           one("GET", "/admin/webhooks", "", refused, true),
 		"POST /admin/webhooks":          one("POST", "/admin/webhooks", "url=https%3A%2F%2Fevil.example.com%2F&events=incident.created", refused, true),
 		"GET /admin/webhooks/{id}": {
@@ -221,6 +222,7 @@ func (f *fixture) cases() map[string][]isoCase {
 		"POST /admin/webhooks/{id}/rotate": one("POST", "/admin/webhooks/"+hook+"/rotate", "confirm=1", refused, true),
 		"POST /admin/webhooks/{id}/delete": one("POST", "/admin/webhooks/"+hook+"/delete", "confirm=1", refused, true),
 		"POST /account/notifications":      one("POST", "/account/notifications", "kind=new_report", blind, true),
+		"POST /account/password":           one("POST", "/account/password", "current=wrong&password=new-password-1&password2=new-password-1", refused, true),
 		// Suppliers and calendars: admins manage them, agents read them; clients and experts get 403.
 		"GET /suppliers":         one("GET", "/suppliers", "", refused, true),
 		"POST /suppliers":        one("POST", "/suppliers", "name=hacked", refused, true),
