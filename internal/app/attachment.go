@@ -24,12 +24,13 @@ func sniff(data []byte) string {
 }
 
 // cleanFileName keeps the last element of a path, without control characters, so that a
-// name can never point elsewhere or break a header.
+// name can never point elsewhere or break a header, nor bidi controls, so that it cannot
+// disguise its extension.
 func cleanFileName(name string) string {
 	name = strings.ReplaceAll(name, "\\", "/")
 	name = path.Base(strings.TrimSpace(name))
 	name = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == '"' {
+		if unicode.IsControl(r) || r == '"' || desk.IsBidiControl(r) { // "invoice\u202Egnp.exe" is no PNG
 			return -1
 		}
 		return r

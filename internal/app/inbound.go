@@ -55,6 +55,20 @@ var unknownSender = &desk.Error{Code: desk.EUNAUTHORIZED, Message: "unknown send
 // errDuplicateMail rolls back the transaction of a message that was taken before.
 var errDuplicateMail = errors.New("duplicate message")
 
+// maxMailInput is the longest envelope address or Message-ID looked up or stored: one line
+// of RFC 5322, and short enough for a PostgreSQL index.
+const maxMailInput = 998
+
+// mailInput refuses an envelope address or a Message-ID that neither database can take or
+// should: not UTF-8, with control characters (NUL among them: PostgreSQL refuses it), or
+// longer than maxMailInput. It is EINVALID, a permanent refusal, never a failure of
+// Meldpunt's that the sending server would retry.
+func mailInput(field, value string) error {
+	var v desk.Validator
+	v.Text(field, value, false, maxMailInput, false)
+	return v.Err()
+}
+
 // mailAddress returns an address as compared: trimmed, without angle brackets, lower case.
 func mailAddress(addr string) string {
 	addr = strings.TrimSpace(addr)
@@ -66,6 +80,9 @@ func mailAddress(addr string) string {
 // valid reply addresses. Anything else is refused ("relaying denied"), so the listener is
 // never an open relay.
 func (a *Inbox) AcceptRecipient(ctx context.Context, addr string) error {
+	if err := mailInput("to", addr); err != nil {
+		return err
+	}
 	addr = mailAddress(addr)
 	if addr != "" && addr == mailAddress(a.cfg.Outbox.From.Email) {
 		return nil
@@ -84,6 +101,9 @@ func (a *Inbox) AcceptSender(ctx context.Context, addr string) error {
 
 // mailSender returns the active user with the address; unknownSender for anyone else.
 func (a *Inbox) mailSender(ctx context.Context, addr string) (u desk.User, err error) {
+	if err := mailInput("from", addr); err != nil {
+		return u, err
+	}
 	addr = mailAddress(addr)
 	if addr == "" || len(addr) > desk.MaxEmail {
 		return u, unknownSender
@@ -116,12 +136,20 @@ func (a *Inbox) Receive(ctx context.Context, m InboundMail) (InboundResult, erro
 	}
 	actor := actorFor(u, "smtp")
 	m.MessageID = strings.TrimSpace(m.MessageID)
+	if err := mailInput("message_id", m.MessageID); err != nil {
+		return res, err
+	}
+	for _, to := range m.To {
+		if err := mailInput("to", to); err != nil {
+			return res, err
+		}
+	}
 	if seen, err := a.seenMail(ctx, m.MessageID); err != nil || seen {
 		res.Duplicate = seen
 		return res, err
 	}
 	text := cleanMailText(desk.StripQuoted(m.Text), desk.MaxText, true)
-	if strings.TrimSpace(text) == "" {
+	if !desk.Visible(text) {
 		return res, &desk.Error{Code: desk.EINVALID, Message: "the message is empty", Fields: []desk.FieldError{
 			{Field: "text", Rule: "required", Message: "write your message above the quoted text"}}}
 	}
@@ -334,17 +362,22 @@ func mailTitle(s string) string {
 		}
 	}
 	s = replyPrefix.ReplaceAllString(s, "")
-	return strings.TrimSpace(cleanMailText(s, desk.MaxTitle, false))
+	s = strings.TrimSpace(cleanMailText(s, desk.MaxTitle, false))
+	if !desk.Visible(s) {
+		return "" // zero-width characters only: the text's first line is the title then
+	}
+	return s
 }
 
 // cleanMailText makes mail text fit to store: valid UTF-8, no control characters (line
-// breaks and tabs only when multiline; otherwise they become spaces), at most max
-// characters (a longer text is cut and ends in "…").
+// breaks and tabs only when multiline; otherwise they become spaces), bidi controls only
+// where desk.Validator.Text takes them (desk.NeutraliseBidi), at most max characters (a
+// longer text is cut and ends in "…").
 func cleanMailText(s string, max int, multiline bool) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = strings.Map(func(r rune) rune {
 		switch {
-		case r == '\n' || r == '\t':
+		case r == '\n' || r == '\t' || r == '\u2028' || r == '\u2029':
 			if multiline {
 				return r
 			}
@@ -357,7 +390,7 @@ func cleanMailText(s string, max int, multiline bool) string {
 	if utf8.RuneCountInString(s) > max {
 		s = string([]rune(s)[:max-1]) + "…"
 	}
-	return s
+	return desk.NeutraliseBidi(s, multiline) // after the cut, which may split a pair
 }
 
 // mailFiles checks a message's attachments one by one: those Meldpunt takes (at most

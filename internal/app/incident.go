@@ -192,6 +192,9 @@ func visibleIncident(ctx context.Context, tx IncidentStore, actor desk.Actor, id
 
 // Incidents lists the incidents the actor may see, narrowed by the filter, newest first.
 func (a *Incidents) List(ctx context.Context, actor desk.Actor, f desk.IncidentFilter) (p Page[desk.Incident], err error) {
+	if err := f.Validate(); err != nil {
+		return p, err
+	}
 	scopeIncidents(actor, &f)
 	p, err = paged(&f.Limit, defaultPage, maxPage, func() (is []desk.Incident, err error) {
 		err = a.db.read(ctx, func(tx incidentTx) error {
@@ -211,6 +214,9 @@ func incidentID(in desk.Incident) int64 { return in.ID }
 
 // CountIncidents counts the incidents the actor may see that match the filter.
 func (a *Incidents) Count(ctx context.Context, actor desk.Actor, f desk.IncidentFilter) (n int, err error) {
+	if err := f.Validate(); err != nil {
+		return 0, err
+	}
 	scopeIncidents(actor, &f)
 	err = a.db.read(ctx, func(tx incidentTx) error {
 		n, err = tx.CountIncidents(ctx, f)

@@ -107,18 +107,26 @@ func (a *Organisations) CreateContract(ctx context.Context, actor desk.Actor, c 
 	c.CreatedAt = a.clock()
 	c.UpdatedAt = c.CreatedAt
 	err := a.db.write(ctx, func(tx organisationTx) error {
+		// Every problem at once: the organisation, and the contract itself.
+		var v desk.Validator
+		if c.OrgID <= 0 {
+			v.Add("organisation_id", "required", "is required: the client the contract is with")
+		} else if org, err := tx.Organisation(ctx, c.OrgID); desk.IsNotFound(err) {
+			v.Add("organisation_id", "exists", "no organisation has this id")
+		} else if err != nil {
+			return err
+		} else if org.Kind != desk.OrgClient {
+			v.Add("organisation_id", "client", "contracts belong to client organisations")
+		}
 		if err := checkContract(ctx, tx, &c); err != nil {
+			e, ok := err.(*desk.Error)
+			if !ok || e.Code != desk.EINVALID {
+				return err
+			}
+			v.Include(e)
+		}
+		if err := v.Err(); err != nil {
 			return err
-		}
-		org, err := tx.Organisation(ctx, c.OrgID)
-		if desk.IsNotFound(err) {
-			return invalid("organisation_id", "exists", "no organisation has this id")
-		}
-		if err != nil {
-			return err
-		}
-		if org.Kind != desk.OrgClient {
-			return invalid("organisation_id", "client", "contracts belong to client organisations")
 		}
 		if err := tx.CreateContract(ctx, &c); err != nil {
 			return err

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"meldpunt/internal/desk"
+	"meldpunt/internal/strictjson"
 )
 
 // currentQuestionnaire returns the newest stored definition, or the default when none is
@@ -91,38 +93,61 @@ func storedQuestionnaire(ctx context.Context, tx ReportStore, now time.Time) (de
 // MaxDefinition caps an uploaded definition.
 const MaxDefinition = 256 << 10
 
-// ParseQuestionnaire reads a definition written in JSON or YAML. Unknown fields are
-// refused, so a misspelt key does not silently vanish.
+// ParseQuestionnaire reads a definition written in JSON or YAML, strictly: keys are
+// compared exactly and unknown ones refused, so a misspelt key does not silently vanish;
+// a value of the wrong type is named by its path (questions[0].kind) in plain words.
 func ParseQuestionnaire(data []byte) (desk.Questionnaire, error) {
 	var q desk.Questionnaire
-	bad := func(format string, args ...any) error {
-		return &desk.Error{Code: desk.EINVALID, Message: "the definition cannot be read",
-			Fields: []desk.FieldError{{Field: "definition", Rule: "format", Message: fmt.Sprintf(format, args...)}}}
+	js, err := DefinitionJSON(data)
+	if err != nil {
+		return q, err
 	}
+	err = strictjson.Decode(js, &q)
+	var syn *strictjson.SyntaxError
+	var bad *strictjson.Error
+	switch {
+	case errors.As(err, &syn):
+		return q, badDefinition("%s", syn.Msg)
+	case errors.As(err, &bad):
+		e := bad.Fields(func(p strictjson.Path) string {
+			if len(p) == 0 {
+				return "definition"
+			}
+			return p.Name()
+		})
+		e.Message = "the definition cannot be read"
+		return q, e
+	}
+	return q, err
+}
+
+// DefinitionJSON returns the JSON text of a definition written in JSON or YAML: YAML is
+// read into generic values and written as JSON, so both formats obey the same field names
+// and the same strictness. Errors name the field "definition".
+func DefinitionJSON(data []byte) ([]byte, error) {
 	if len(data) > MaxDefinition {
-		return q, bad("is larger than %d KiB", MaxDefinition>>10)
+		return nil, badDefinition("is larger than %d KiB", MaxDefinition>>10)
 	}
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 {
-		return q, bad("is empty")
+		return nil, badDefinition("is empty")
 	}
-	if trimmed[0] != '{' {
-		// YAML: decode into generic values, then read them as JSON so both formats obey
-		// the same field names and the same strictness.
-		var v any
-		dec := yaml.NewDecoder(bytes.NewReader(data))
-		if err := dec.Decode(&v); err != nil {
-			return q, bad("is neither JSON nor valid YAML: %s", strings.TrimPrefix(err.Error(), "yaml: "))
-		}
-		var err error
-		if trimmed, err = json.Marshal(v); err != nil {
-			return q, bad("uses YAML that has no JSON form (keys must be text): %v", err)
-		}
+	if trimmed[0] == '{' {
+		return trimmed, nil
 	}
-	dec := json.NewDecoder(bytes.NewReader(trimmed))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&q); err != nil {
-		return q, bad("%s", strings.TrimPrefix(err.Error(), "json: "))
+	var v any
+	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&v); err != nil {
+		return nil, badDefinition("is neither JSON nor valid YAML: %s", strings.TrimPrefix(err.Error(), "yaml: "))
 	}
-	return q, nil
+	js, err := json.Marshal(v)
+	if err != nil {
+		return nil, badDefinition("uses YAML that has no JSON form (keys must be text)")
+	}
+	return js, nil
+}
+
+// badDefinition is an error about a definition as a whole.
+func badDefinition(format string, args ...any) error {
+	return &desk.Error{Code: desk.EINVALID, Message: "the definition cannot be read",
+		Fields: []desk.FieldError{{Field: "definition", Rule: "format", Message: fmt.Sprintf(format, args...)}}}
 }

@@ -53,18 +53,22 @@ exclusions: {}
 	if !ok || !strings.Contains(e.Error(), "criteria.unavailable") {
 		t.Fatalf("validation: %v", q.Validate())
 	}
-	for name, in := range map[string]string{
-		"empty":         "  ",
-		"broken JSON":   `{"questions": [`,
-		"broken YAML":   "questions: [\n  - id: x\n text",
-		"unknown field": `{"questions": [], "colour": "red"}`,
-		"unknown YAML":  "questionz: []",
-		"too large":     "{" + strings.Repeat(" ", MaxDefinition) + "}",
+	for name, tc := range map[string]struct{ in, field, rule string }{
+		"empty":                 {"  ", "definition", "format"},
+		"broken JSON":           {`{"questions": [`, "definition", "format"},
+		"broken YAML":           {"questions: [\n  - id: x\n text", "definition", "format"},
+		"unknown field":         {`{"questions": [], "colour": "red"}`, "colour", "unknown_field"},
+		"unknown YAML":          {"questionz: []", "questionz", "unknown_field"},
+		"a key in another case": {`{"Questions": []}`, "Questions", "unknown_field"},
+		"a wrong type":          {"questions:\n  - id: x\n    kind: 5\n", "questions[0].kind", "type"},
+		"too large":             {"{" + strings.Repeat(" ", MaxDefinition) + "}", "definition", "format"},
 	} {
-		_, err := ParseQuestionnaire([]byte(in))
+		_, err := ParseQuestionnaire([]byte(tc.in))
 		e, ok := err.(*desk.Error)
-		if !ok || e.Code != desk.EINVALID || e.Fields[0].Field != "definition" {
-			t.Errorf("%s: %v", name, err)
+		if !ok || e.Code != desk.EINVALID || e.Fields[0].Field != tc.field || e.Fields[0].Rule != tc.rule {
+			t.Errorf("%s: %v, want %s %s", name, err, tc.field, tc.rule)
+		} else if strings.Contains(e.Fields[0].Message, "Go ") || strings.Contains(e.Fields[0].Message, "desk.") {
+			t.Errorf("%s: a Go type in %q", name, e.Fields[0].Message)
 		}
 	}
 }
@@ -73,7 +77,7 @@ func TestCleanFileNameAndSniff(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]string{
 		"screenshot.png": "screenshot.png", `C:\Users\anna\log.txt`: "log.txt", "../../etc/passwd": "passwd",
-		"a\"b\r\n.txt": "ab.txt", "..": "", "/": "",
+		"a\"b\r\n.txt": "ab.txt", "..": "", "/": "", "invoice\u202egnp.exe": "invoicegnp.exe",
 	} {
 		if got := cleanFileName(in); got != want {
 			t.Errorf("cleanFileName(%q) = %q, want %q", in, got, want)

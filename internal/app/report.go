@@ -186,7 +186,7 @@ func (a *Reports) Submit(ctx context.Context, actor desk.Actor, in ReportInput) 
 		val.Add("accept_procedure", "required", "accept the procedure for urgent reports to submit")
 	}
 	files, ferr := checkFiles(in.Files)
-	val.Fields = append(val.Fields, ferr...)
+	val.Include(&desk.Error{Fields: ferr})
 	inc = desk.Incident{
 		OrgID: in.OrgID, ReporterID: in.ReporterID, Channel: in.Channel, Kind: desk.KindRegular,
 		Title: in.Title, Description: in.Description, Affected: strings.TrimSpace(in.Affected),
@@ -196,7 +196,7 @@ func (a *Reports) Submit(ctx context.Context, actor desk.Actor, in ReportInput) 
 		inc.ComponentIDs = []int64{}
 	}
 	if e, ok := inc.Validate().(*desk.Error); ok {
-		val.Fields = append(val.Fields, e.Fields...)
+		val.Include(e)
 	}
 	now := a.clock()
 	inc.CreatedAt, inc.UpdatedAt = now, now
@@ -206,12 +206,12 @@ func (a *Reports) Submit(ctx context.Context, actor desk.Actor, in ReportInput) 
 			return err
 		}
 		if e, ok := q.CheckAnswers(in.Answers).(*desk.Error); ok {
-			val.Fields = append(val.Fields, e.Fields...)
+			val.Include(e)
 		}
 		if in.OrgID != 0 && !val.Has("organisation_id") {
 			err := checkIncidentRefs(ctx, tx, &inc)
 			if e, ok := err.(*desk.Error); ok {
-				val.Fields = append(val.Fields, e.Fields...)
+				val.Include(e)
 			} else if err != nil {
 				return err
 			}

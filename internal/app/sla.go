@@ -500,6 +500,9 @@ func (a *Incidents) Queue(ctx context.Context, actor desk.Actor, f desk.Incident
 	if !actor.Role.IsStaff() {
 		return p, forbidden("see the queue")
 	}
+	if err := f.Validate(); err != nil {
+		return p, err
+	}
 	scopeIncidents(actor, &f)
 	f.SortDue = true
 	page, err := paged(&f.Limit, defaultPage, maxPage, func() (is []desk.Incident, err error) {

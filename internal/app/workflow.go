@@ -496,6 +496,9 @@ func (a *Audit) List(ctx context.Context, actor desk.Actor, f desk.AuditFilter) 
 	if err := requireAdmin(actor, "read the audit log"); err != nil {
 		return p, err
 	}
+	if err := f.Validate(); err != nil {
+		return p, err
+	}
 	return paged(&f.Limit, 100, 500, func() (es []desk.AuditEntry, err error) {
 		err = a.db.read(ctx, func(tx auditTx) error {
 			es, err = tx.Audit(ctx, f)

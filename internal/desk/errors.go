@@ -20,6 +20,7 @@ const (
 	EMALFORMED    = "malformed"              // the request cannot be read at all (broken JSON)
 	ETOOLARGE     = "too_large"              // the request body is over its limit
 	EMEDIATYPE    = "unsupported_media_type" // the body is not of a type the route reads
+	EMETHOD       = "method_not_allowed"     // the address exists, but not for this request method
 	EINTERNAL     = "internal"               // anything else; details are logged, never shown
 )
 
@@ -28,8 +29,11 @@ const (
 type Error struct {
 	Code    string
 	Message string
-	// Fields lists, for EINVALID, each field that breaks a rule.
+	// Fields lists, for EINVALID, each field that breaks a rule: at most MaxFieldErrors.
 	Fields []FieldError
+	// More counts the violations left out of Fields, so an answer stays small however
+	// much input breaks the rules.
+	More int
 	// Allowed lists, for a refused state transition, the states that are allowed.
 	Allowed []string
 }

@@ -23,14 +23,35 @@ const (
 	MaxDescription = 2000
 )
 
-// Validator collects the rule violations of one input, so a user sees every problem at once.
+// MaxFieldErrors caps the violations an error lists; the rest are only counted (Error.More).
+const MaxFieldErrors = 50
+
+// Validator collects the rule violations of one input, so a user sees every problem at once
+// (up to MaxFieldErrors of them; the rest are counted).
 type Validator struct {
 	Fields []FieldError
+	more   int
 }
 
 // Add records a violation.
 func (v *Validator) Add(field, rule, format string, args ...any) {
+	if len(v.Fields) >= MaxFieldErrors {
+		v.more++
+		return
+	}
 	v.Fields = append(v.Fields, FieldError{Field: field, Rule: rule, Message: fmt.Sprintf(format, args...)})
+}
+
+// Include records the violations of e, an error of another check, within the same cap.
+func (v *Validator) Include(e *Error) {
+	for _, f := range e.Fields {
+		if len(v.Fields) >= MaxFieldErrors {
+			v.more++
+			continue
+		}
+		v.Fields = append(v.Fields, f)
+	}
+	v.more += e.More
 }
 
 // Has tells whether field has a violation already.
@@ -45,14 +66,18 @@ func (v *Validator) Has(field string) bool {
 
 // Err returns an EINVALID *Error listing the violations, or nil when there are none.
 func (v *Validator) Err() error {
-	if len(v.Fields) == 0 {
+	if len(v.Fields) == 0 && v.more == 0 {
 		return nil
 	}
-	return &Error{Code: EINVALID, Message: "the input is not valid", Fields: v.Fields}
+	return &Error{Code: EINVALID, Message: "the input is not valid", Fields: v.Fields, More: v.more}
 }
 
-// Text checks a text field: valid UTF-8, no control characters other than newlines and tabs
-// (when multiline), at most max characters, and present when required.
+// Text checks a text field: valid UTF-8; no control characters other than newlines and
+// tabs (when multiline; a single line refuses the line and paragraph separators too); no
+// bidirectional controls on a single line, and in multi-line text only embeddings,
+// overrides and isolates closed on the line they start on (bidiBalanced); not only
+// invisible characters (rule "invisible"); at most max characters; and present when
+// required.
 func (v *Validator) Text(field, value string, required bool, max int, multiline bool) {
 	if !utf8.ValidString(value) {
 		v.Add(field, "utf8", "must be valid UTF-8 text")
@@ -67,10 +92,19 @@ func (v *Validator) Text(field, value string, required bool, max int, multiline 
 		return
 	}
 	for _, r := range value {
-		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\r' || r == '\t')) {
+		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\r' || r == '\t')) ||
+			!multiline && (r == '\u2028' || r == '\u2029') {
 			v.Add(field, "control_characters", "must not contain control characters")
 			return
 		}
+	}
+	switch {
+	case !multiline && strings.IndexFunc(value, IsBidiControl) >= 0:
+		v.Add(field, "bidi_control", "must not contain bidirectional control characters (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C)")
+	case multiline && !bidiBalanced(value):
+		v.Add(field, "bidi_control", "must close every bidirectional embedding, override or isolate on the line it starts on")
+	case strings.TrimSpace(value) != "" && !Visible(value):
+		v.Add(field, "invisible", "must contain visible characters, not only invisible ones such as zero-width spaces")
 	}
 }
 

@@ -88,6 +88,9 @@ func New(r Receiver, cfg Config, log *slog.Logger) *Server {
 	srv.Addr = cfg.Addr
 	srv.Domain = cfg.Domain
 	srv.MaxMessageBytes = cfg.MaxBytes
+	// go-smtp's own line limit cuts the connection mid-message; the listener's connections
+	// limit command lines instead (limits.go) and Data checks the message's lines.
+	srv.MaxLineLength = int(cfg.MaxBytes) + 64<<10
 	srv.MaxRecipients = cfg.MaxRecipients
 	srv.ReadTimeout, srv.WriteTimeout = cfg.ReadTimeout, cfg.WriteTimeout
 	srv.ErrorLog = slogLogger{s.log}
@@ -96,7 +99,9 @@ func New(r Receiver, cfg Config, log *slog.Logger) *Server {
 }
 
 // Serve accepts connections on ln until the server is closed; it then returns nil.
-func (s *Server) Serve(ln net.Listener) error { return s.smtp.Serve(ln) }
+func (s *Server) Serve(ln net.Listener) error {
+	return s.smtp.Serve(listener{Listener: ln, log: s.log})
+}
 
 // Close stops the server at once: the listener and every connection.
 func (s *Server) Close() error {
@@ -130,36 +135,67 @@ func (l slogLogger) Println(v ...any)               { l.log.Warn(strings.TrimSpa
 // session is one SMTP conversation; it may carry several messages.
 type session struct {
 	s      *Server
+	conn   *conn // nil when go-smtp's connection is not the listener's
 	remote string
 	from   string
 	to     []string
 }
 
 func (s *Server) newSession(c *smtp.Conn) (smtp.Session, error) {
-	remote := ""
-	if c.Conn() != nil {
-		remote = c.Conn().RemoteAddr().String()
+	se := &session{s: s}
+	if nc := c.Conn(); nc != nil {
+		se.remote = nc.RemoteAddr().String()
+		se.conn, _ = nc.(*conn)
 	}
-	return &session{s: s, remote: remote}, nil
+	return se, nil
+}
+
+// refused logs a refusal the listener decides, one line with the rule, and returns its
+// answer.
+func (se *session) refused(msg string, r *refusal, args ...any) error {
+	se.logged()
+	se.s.log.Info(msg, append([]any{"rule", r.rule, "code", r.err.Code, "remote", se.remote, "from", logValue(se.from),
+		"reason", r.err.Message}, args...)...)
+	return r.err
+}
+
+// logged tells the connection that the refusal it answers next is in the log.
+func (se *session) logged() {
+	if se.conn != nil {
+		se.conn.markLogged()
+	}
 }
 
 // Mail takes the sender: only an active user of Meldpunt.
 func (se *session) Mail(from string, _ *smtp.MailOptions) error {
+	se.from, se.to = from, nil
+	if se.conn != nil {
+		se.conn.setFrom(from)
+	}
+	if !validAddress(from) {
+		return se.refused("sender refused", refuse("sender_syntax", 553, smtp.EnhancedCode{5, 1, 7},
+			"the sender address contains characters that are not allowed, or is too long"))
+	}
 	ctx, cancel := context.WithTimeout(se.s.ctx, receiveTimeout)
 	defer cancel()
 	if err := se.s.r.AcceptSender(ctx, from); err != nil {
+		se.logged()
 		se.s.logRefusal("sender refused", err, "remote", se.remote, "from", from)
 		return smtpError(err)
 	}
-	se.from, se.to = from, nil
 	return nil
 }
 
 // Rcpt takes a recipient: the desk's address or a reply address.
 func (se *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if !validAddress(to) {
+		return se.refused("recipient refused", refuse("recipient_syntax", 553, smtp.EnhancedCode{5, 1, 3},
+			"the recipient address contains characters that are not allowed, or is too long"), "to", logValue(to))
+	}
 	ctx, cancel := context.WithTimeout(se.s.ctx, receiveTimeout)
 	defer cancel()
 	if err := se.s.r.AcceptRecipient(ctx, to); err != nil {
+		se.logged()
 		se.s.logRefusal("recipient refused", err, "remote", se.remote, "from", se.from, "to", to)
 		return smtpError(err)
 	}
@@ -167,26 +203,34 @@ func (se *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	return nil
 }
 
-// Data reads the message (go-smtp stops it at MaxBytes: 552), parses it and hands it over.
+// Data reads the message (go-smtp stops it at MaxBytes: 552), parses it (refusing what
+// checkShape refuses) and hands it over.
 func (se *session) Data(r io.Reader) error {
 	raw, err := io.ReadAll(r)
 	if err != nil {
 		var serr *smtp.SMTPError
-		if errors.As(err, &serr) { // too large
-			se.s.log.Info("mail refused", "reason", serr.Message, "remote", se.remote, "from", se.from)
-			return serr
+		switch {
+		case errors.As(err, &serr): // too large
+			return se.refused("mail refused", &refusal{rule: "too_large", err: serr})
+		case errors.Is(err, smtp.ErrTooLongLine): // a line beyond even go-smtp's limit
+			return se.refused("mail refused", malformed("line_too_long", "a line of the message is too long"))
 		}
+		// The connection broke or timed out: nobody may be listening for the answer.
+		se.logged()
+		se.s.log.Info("mail not read: the connection failed", "remote", se.remote, "from", logValue(se.from), "err", err)
 		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "could not read the message; try again later"}
 	}
 	p, err := parse(raw)
 	if err != nil {
-		se.s.log.Info("mail refused", "reason", err.Error(), "remote", se.remote, "from", se.from)
-		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "the message cannot be read: " + err.Error()}
+		var rf *refusal
+		if !errors.As(err, &rf) {
+			rf = refuse("unreadable", 550, smtp.EnhancedCode{5, 6, 0}, "the message cannot be read: "+err.Error())
+		}
+		return se.refused("mail refused", rf)
 	}
-	if p.from != "" && !strings.EqualFold(p.from, se.from) {
-		se.s.log.Info("mail refused", "reason", "From header differs from the sender", "remote", se.remote,
-			"from", se.from, "header_from", p.from, "message_id", p.messageID)
-		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "the From header does not match the sender"}
+	if !strings.EqualFold(p.from, se.from) {
+		return se.refused("mail refused", refuse("from_mismatch", 550, smtp.EnhancedCode{5, 7, 1}, "the From header does not match the sender"),
+			"header_from", logValue(p.from), "message_id", p.messageID)
 	}
 	if p.auto {
 		// An out-of-office or other automatic reply is no reaction: taking it would reopen a
@@ -201,6 +245,7 @@ func (se *session) Data(r io.Reader) error {
 		MessageID: p.messageID, InReplyTo: p.inReplyTo, References: p.references, Files: p.files,
 	})
 	if err != nil {
+		se.logged()
 		se.s.logRefusal("mail refused", err, "remote", se.remote, "from", se.from, "message_id", p.messageID)
 		return smtpError(err)
 	}
@@ -211,7 +256,12 @@ func (se *session) Data(r io.Reader) error {
 }
 
 // Reset forgets the message in progress.
-func (se *session) Reset() { se.from, se.to = "", nil }
+func (se *session) Reset() {
+	se.from, se.to = "", nil
+	if se.conn != nil {
+		se.conn.setFrom("")
+	}
+}
 
 // Logout ends the session.
 func (se *session) Logout() error { return nil }
@@ -220,10 +270,14 @@ func (se *session) Logout() error { return nil }
 // failure of Meldpunt (the sending server then tries again).
 func (s *Server) logRefusal(msg string, err error, args ...any) {
 	if desk.ErrorCode(err) == desk.EINTERNAL {
-		s.log.Error(msg+": temporary failure", append(args, "err", err)...)
+		s.log.Error(msg+": temporary failure", append([]any{"rule", "temporary_failure", "code", 451}, append(args, "err", err)...)...)
 		return
 	}
-	s.log.Info(msg, append(args, "reason", err.Error())...)
+	rule := desk.ErrorCode(err)
+	if e := (*desk.Error)(nil); errors.As(err, &e) && len(e.Fields) > 0 {
+		rule = e.Fields[0].Rule
+	}
+	s.log.Info(msg, append([]any{"rule", rule, "code", smtpError(err).Code}, append(args, "reason", err.Error())...)...)
 }
 
 // smtpError turns an app error into the SMTP reply: a refusal the rules decide is permanent

@@ -332,7 +332,7 @@ func TestListenerTemporaryFailure(t *testing.T) {
 	if code(err) != 451 || strings.Contains(err.Error(), "database") {
 		t.Errorf("answer %v", err)
 	}
-	if !strings.Contains(logs.String(), "database is down") {
+	if !strings.Contains(logs.String(), "database is down") || !strings.Contains(logs.String(), `"rule":"temporary_failure"`) {
 		t.Errorf("the cause is not logged:\n%s", logs)
 	}
 }

@@ -26,6 +26,12 @@ import (
 const (
 	maxDepth = 10  // nested multiparts
 	maxParts = 200 // parts in all
+	// maxTextBytes bounds the text kept of all text parts together: desk.MaxText
+	// characters of at most 4 bytes (the app keeps at most desk.MaxText).
+	maxTextBytes = desk.MaxText * 4
+	// maxQuoteDepth is how many "> " an HTML block quote's lines get at most, however
+	// deeply the quotes nest (StripQuoted removes them all the same).
+	maxQuoteDepth = 10
 )
 
 // message is what Meldpunt reads of an email.
@@ -57,27 +63,39 @@ func charsetReader(charset string, r io.Reader) (io.Reader, error) {
 	return enc.NewDecoder().Reader(r), nil
 }
 
-// parse reads a message: its headers, its text (text/plain preferred, else HTML made text)
+// parse reads a message that checkShape lets through: its headers, its text (text/plain preferred, else HTML made text)
 // and its attachments (at most desk.MaxAttachments of at most desk.MaxAttachment bytes).
 func parse(raw []byte) (message, error) {
 	var m message
+	if rf := checkShape(raw); rf != nil {
+		return m, rf
+	}
 	msg, err := mail.ReadMessage(bytes.NewReader(raw))
 	if err != nil {
 		return m, errors.New("the headers cannot be read")
 	}
 	h := msg.Header
 	m.subject = decodeHeader(h.Get("Subject"))
-	if f := h.Get("From"); f != "" {
-		p := mail.AddressParser{WordDecoder: wordDecoder}
-		a, err := p.Parse(f)
-		if err != nil {
-			return m, errors.New("the From header is not an address")
-		}
-		m.from = a.Address
+	// RFC 5322 asks for exactly one From; it names the author, who must be the sender.
+	switch len(h["From"]) {
+	case 0:
+		return m, malformed("from_required", "the message has no From header")
+	case 1:
+	default:
+		return m, malformed("from_required", "the message has more than one From header")
 	}
+	p := mail.AddressParser{WordDecoder: wordDecoder}
+	a, err := p.Parse(h.Get("From"))
+	if err != nil {
+		return m, malformed("from_address", "the From header is not one email address")
+	}
+	m.from = a.Address
 	m.messageID = strings.TrimSpace(h.Get("Message-Id"))
-	m.inReplyTo = strings.TrimSpace(h.Get("In-Reply-To"))
-	m.references = strings.Fields(h.Get("References"))
+	if len(h["Message-Id"]) > 1 || !validMessageID(m.messageID) {
+		return m, malformed("message_id", "the Message-ID header is not one <id@domain>")
+	}
+	m.inReplyTo = cleanText(strings.TrimSpace(h.Get("In-Reply-To")))
+	m.references = strings.Fields(cleanText(h.Get("References")))
 	m.auto = automatic(h)
 
 	w := walker{m: &m}
@@ -89,6 +107,9 @@ func parse(raw []byte) (message, error) {
 		m.text = *w.plain
 	case w.html != nil:
 		m.text = htmlText(*w.html)
+	}
+	if len(m.text) > maxTextBytes {
+		m.text = strings.ToValidUTF8(m.text[:maxTextBytes], "")
 	}
 	return m, nil
 }
@@ -106,13 +127,20 @@ func automatic(h mail.Header) bool {
 	return h.Get("X-Autoreply") != "" || h.Get("X-Autorespond") != ""
 }
 
-// decodeHeader decodes encoded words; a header that cannot be decoded is kept as it is.
+// decodeHeader decodes encoded words; a header that cannot be decoded is kept as it is. The
+// result is valid UTF-8 without NUL.
 func decodeHeader(s string) string {
 	d, err := wordDecoder.DecodeHeader(s)
 	if err != nil {
-		return s
+		d = s
 	}
-	return d
+	return cleanText(d)
+}
+
+// cleanText makes decoded text safe to hand on: bytes that are not UTF-8 become U+FFFD and
+// NUL goes (neither database stores it; the app removes other control characters).
+func cleanText(s string) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
 }
 
 // walker collects the text parts and attachments of a message.
@@ -157,17 +185,21 @@ func (w *walker) part(h textproto.MIMEHeader, body io.Reader, depth int) error {
 	if name == "" {
 		name = params["name"]
 	}
-	name = decodeHeader(name)
+	name = decodeHeader(name) // also a name from a parameter: valid UTF-8, no NUL
 	isText := ct == "text/plain" || ct == "text/html"
 	if isText && disp != "attachment" && name == "" {
 		data, err := io.ReadAll(io.LimitReader(body, desk.MaxText*4+1))
 		if err != nil {
 			return errors.New("a text part cannot be decoded")
 		}
-		// Apple Mail splits the text around an inline picture: the text parts are joined.
+		// Apple Mail splits the text around an inline picture: the text parts are joined,
+		// up to maxTextBytes.
 		add := func(dst **string, text string) {
 			if *dst == nil {
 				*dst = &text
+				return
+			}
+			if len(**dst) >= maxTextBytes {
 				return
 			}
 			joined := **dst + "\n" + text
@@ -234,7 +266,7 @@ func (f *base64Filter) Read(p []byte) (int, error) {
 }
 
 // decodeCharset turns text in a charset into UTF-8; an unknown charset is read as UTF-8,
-// and bytes that are not UTF-8 become U+FFFD.
+// bytes that are not UTF-8 become U+FFFD, and NUL goes.
 func decodeCharset(charset string, data []byte) string {
 	if r, err := charsetReader(charset, bytes.NewReader(data)); err == nil {
 		if d, err := io.ReadAll(r); err == nil {
@@ -242,9 +274,9 @@ func decodeCharset(charset string, data []byte) string {
 		}
 	}
 	if !utf8.Valid(data) {
-		return strings.ToValidUTF8(string(data), "\uFFFD")
+		return cleanText(string(data))
 	}
-	return string(data)
+	return strings.ReplaceAll(string(data), "\x00", "")
 }
 
 var (
@@ -275,7 +307,7 @@ func htmlText(s string) string {
 		switch {
 		case line != "":
 			if at > 0 {
-				line = strings.Repeat("> ", at) + line
+				line = strings.Repeat("> ", min(at, maxQuoteDepth)) + line
 			}
 			lines = append(lines, line)
 		case blank || strings.Contains(raw, "\u00a0"):

@@ -10,8 +10,27 @@ import (
 	"meldpunt/internal/desk"
 )
 
-// SessionCookie names the cookie that holds a browser's session secret.
+// SessionCookie names the cookie that holds a browser's session secret on plain HTTP (local
+// development); SessionCookieName gives the name in use.
 const SessionCookie = "meldpunt_session"
+
+// HostPrefix starts the name of every cookie that holds a secret when Meldpunt is reached
+// over HTTPS: a browser keeps such a cookie only if it is Secure, has Path=/ and no Domain,
+// so neither a plain-HTTP page nor a sibling subdomain can set or replace it.
+const HostPrefix = "__Host-"
+
+// CookieName returns the name of a secret-holding cookie: with the __Host- prefix when the
+// base URL is https, as it is.
+func CookieName(name string, https bool) string {
+	if https {
+		return HostPrefix + name
+	}
+	return name
+}
+
+// SessionCookieName returns the name of the session cookie: __Host-meldpunt_session when
+// the base URL is https, meldpunt_session otherwise.
+func SessionCookieName(https bool) string { return CookieName(SessionCookie, https) }
 
 // CSRFHeader carries the session's CSRF token on API calls made with a session cookie.
 const CSRFHeader = "X-CSRF-Token"
@@ -25,7 +44,9 @@ type Authenticator interface {
 // Authenticate puts the actor of the request's API token (Authorization: Bearer …) or
 // session cookie into the context. A request without credentials goes on anonymously; an
 // invalid token is refused at once. Routes decide themselves whether they need an actor.
-func Authenticate(auth Authenticator, onErr func(http.ResponseWriter, *http.Request, error)) func(http.Handler) http.Handler {
+// https says whether the base URL is https: then only the __Host- session cookie counts.
+func Authenticate(auth Authenticator, https bool, onErr func(http.ResponseWriter, *http.Request, error)) func(http.Handler) http.Handler {
+	cookie := SessionCookieName(https)
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			ctx := r.Context()
@@ -44,7 +65,7 @@ func Authenticate(auth Authenticator, onErr func(http.ResponseWriter, *http.Requ
 				next.ServeHTTP(w, r.WithContext(WithActor(ctx, a)))
 				return
 			}
-			if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
+			if c, err := r.Cookie(cookie); err == nil && c.Value != "" {
 				s, a, u, err := auth.SessionActor(ctx, c.Value, addr)
 				if err == nil {
 					ctx = context.WithValue(WithActor(ctx, a), keySession, s)
@@ -79,15 +100,16 @@ func CheckCSRF(r *http.Request) bool {
 }
 
 // SetSessionCookie gives the browser its session. The cookie is HttpOnly, SameSite=Lax and,
-// when Meldpunt is reached over HTTPS, Secure.
+// when Meldpunt is reached over HTTPS, Secure; secure (the base URL is https) also gives it
+// the __Host- prefix.
 func SetSessionCookie(w http.ResponseWriter, r *http.Request, secure bool, secret string, expires time.Time) {
 	http.SetCookie(w, &http.Cookie{
-		Name: SessionCookie, Value: secret, Path: "/", Expires: expires,
+		Name: SessionCookieName(secure), Value: secret, Path: "/", Expires: expires,
 		HttpOnly: true, Secure: secure || r.TLS != nil, SameSite: http.SameSiteLaxMode,
 	})
 }
 
 // ClearSessionCookie removes the session cookie.
 func ClearSessionCookie(w http.ResponseWriter, r *http.Request, secure bool) {
-	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: secure || r.TLS != nil, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, &http.Cookie{Name: SessionCookieName(secure), Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: secure || r.TLS != nil, SameSite: http.SameSiteLaxMode})
 }

@@ -3,8 +3,10 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 
 	"meldpunt/internal/desk"
 )
@@ -30,6 +32,8 @@ func Status(code string) int {
 		return http.StatusRequestEntityTooLarge
 	case desk.EMEDIATYPE:
 		return http.StatusUnsupportedMediaType
+	case desk.EMETHOD:
+		return http.StatusMethodNotAllowed
 	}
 	return http.StatusInternalServerError
 }
@@ -54,18 +58,32 @@ func ProblemFor(r *http.Request, log *slog.Logger, err error) Problem {
 	rid := RequestID(r.Context())
 	var e *desk.Error
 	if !errors.As(err, &e) {
-		log.ErrorContext(r.Context(), "internal error", "request_id", rid, "method", r.Method, "path", r.URL.Path, "err", err)
+		log.ErrorContext(r.Context(), "internal error", "request_id", rid, "method", r.Method, "route", r.Pattern, "url", Redact(r.Pattern, r.URL), "err", err)
 		e = &desk.Error{Code: desk.EINTERNAL, Message: "something went wrong on our side; mention request id " + rid + " if you report it"}
 	}
 	st := Status(e.Code)
 	p := Problem{
 		Type: "https://meldpunt.dev/problems/" + e.Code, Title: http.StatusText(st), Status: st,
-		Detail: e.Message, Instance: r.URL.Path, Code: e.Code, Errors: e.Fields, RequestID: rid,
+		Detail: e.Message, Instance: r.URL.Path, Code: e.Code, Errors: capFields(e.Fields, e.More), RequestID: rid,
 	}
 	if e.Allowed != nil {
 		p.Allowed = &e.Allowed // a refused transition says what is allowed, even if nothing is
 	}
 	return p
+}
+
+// capFields lists at most desk.MaxFieldErrors violations, and then one entry saying how
+// many more there are (more, and any beyond the cap), so that no input makes a large answer.
+func capFields(fs []desk.FieldError, more int) []desk.FieldError {
+	if len(fs) > desk.MaxFieldErrors {
+		more += len(fs) - desk.MaxFieldErrors
+		fs = fs[:desk.MaxFieldErrors]
+	}
+	if more == 0 {
+		return fs
+	}
+	return append(slices.Clip(fs), desk.FieldError{Field: "", Rule: "more_errors",
+		Message: fmt.Sprintf("%d more errors are not listed; correct these and send it again", more)})
 }
 
 // WriteProblem answers with an application/problem+json document for err.

@@ -61,7 +61,9 @@ func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
 // Observe gives every request an id (the X-Request-Id response header), logs it, counts it
 // in the metrics, and turns a panic into a 500 that names the request id. mux reports the
-// matched route pattern, so metrics are labelled by route, not by path.
+// matched route pattern, so metrics are labelled by route, not by path, and the log names
+// the route and the URL with its secrets redacted (Redact): a solution link's token, a
+// reset link's, never reach the log.
 func Observe(log *slog.Logger, m *Metrics, mux *http.ServeMux, onErr func(http.ResponseWriter, *http.Request, error)) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -73,17 +75,18 @@ func Observe(log *slog.Logger, m *Metrics, mux *http.ServeMux, onErr func(http.R
 			m.inflight.Inc()
 			defer func() {
 				m.inflight.Dec()
+				_, pat := mux.Handler(r)
 				if p := recover(); p != nil {
 					if p == http.ErrAbortHandler {
 						panic(p)
 					}
-					log.ErrorContext(r.Context(), "panic", "request_id", id, "panic", p)
+					log.ErrorContext(r.Context(), "panic", "request_id", id, "route", pat, "url", Redact(pat, r.URL), "panic", p)
 					if rec.status == 0 {
 						onErr(rec, r, errPanic)
 					}
 				}
 				route := "unmatched"
-				if _, pat := mux.Handler(r); pat != "" {
+				if pat != "" {
 					route = pat
 				}
 				st := rec.status
@@ -102,7 +105,7 @@ func Observe(log *slog.Logger, m *Metrics, mux *http.ServeMux, onErr func(http.R
 				}
 				if log.Enabled(r.Context(), lvl) {
 					log.LogAttrs(r.Context(), lvl, "request", slog.String("request_id", id), slog.String("method", r.Method),
-						slog.String("path", r.URL.Path), slog.Int("status", st), slog.Int("bytes", rec.bytes),
+						slog.String("route", route), slog.String("url", Redact(pat, r.URL)), slog.Int("status", st), slog.Int("bytes", rec.bytes),
 						slog.Float64("duration_ms", float64(d.Microseconds())/1000), slog.String("remote", ClientAddress(r)))
 				}
 			}()
@@ -126,6 +129,16 @@ func SecureHeaders(next http.Handler) http.Handler {
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// StrictTransport tells browsers to reach Meldpunt over HTTPS only, for a year, on every
+// answer; the server uses it when the base URL is https. It leaves out includeSubDomains:
+// other hosts under the same domain are not Meldpunt's to promise HTTPS for.
+func StrictTransport(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Strict-Transport-Security", "max-age=31536000")
 		next.ServeHTTP(w, r)
 	})
 }

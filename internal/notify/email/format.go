@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // Europe/Amsterdam, even on hosts without a time zone database
+
+	"meldpunt/internal/desk"
 )
 
 // Reading the payload, and writing times and durations the way each language does.
@@ -124,7 +126,9 @@ func (r *draft) minutes(n int) string {
 	return texts.N(l, "dur.minutes", m)
 }
 
-// oneLine makes a value fit in a header or a heading: line breaks become spaces.
+// oneLine makes a value fit in a header or a heading: line breaks become spaces, and
+// bidi controls go, so no title stored before they were refused (desk.Validator.Text) can
+// make a subject read as something else ("invoice \u202Egnp.exe" as "invoice exe.png").
 func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+	return strings.Join(strings.Fields(desk.StripBidi(s)), " ")
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"meldpunt/internal/desk"
 )
 
 // Texts gives the words of FormatSlack messages: the text for key in locale ("nl" or
@@ -299,7 +301,7 @@ func (r renderer) render(e *event) string {
 // clean makes one line of what people wrote safe to show: line breaks become spaces, it is
 // cut to max runes, and it is defused (see defuse).
 func clean(s string, max int) string {
-	s = strings.Join(strings.Fields(s), " ")
+	s = strings.Join(strings.Fields(desk.StripBidi(s)), " ")
 	return defuse(truncate(s, max))
 }
 

@@ -68,8 +68,9 @@ func Register(mux *web.Mux, d Deps) {
 		log = slog.Default()
 	}
 	a := &api{svc: services{identity: d.Identity, organisations: d.Organisations, components: d.Components, incidents: d.Incidents, reports: d.Reports, changes: d.Changes, sla: d.SLA, suppliers: d.Suppliers, outbox: d.Outbox, webhooks: d.Webhooks, audit: d.Audit}, log: log, base: strings.TrimRight(d.BaseURL, "/")}
-	public := func(pattern string, h handlerFunc) { mux.Handle(pattern, a.wrap(h, false)) }
-	private := func(pattern string, h handlerFunc) { mux.Handle(pattern, a.wrap(h, true)) }
+	public := func(pattern string, h handlerFunc) { mux.Handle(pattern, a.wrap(h, false, nil)) }
+	// private routes need an actor, and pass their gate (authorize.go) before the handler.
+	private := func(pattern string, h handlerFunc) { mux.Handle(pattern, a.wrap(h, true, gates[pattern])) }
 
 	public("GET /api/v1/openapi.json", a.openAPI)
 	private("GET /api/v1/me", a.me)
@@ -167,14 +168,23 @@ var (
 )
 
 // wrap is the one adapter between handlers and net/http: it insists on an actor (when the
-// route is not public) and on the CSRF token of a session, runs the handler, and answers
-// any error it returns with a problem document.
-func (a *api) wrap(h handlerFunc, needActor bool) http.Handler {
+// route is not public), refuses the roles the route's gate refuses before anything of the
+// body is read, insists on the CSRF token of a session, runs the handler, and answers any
+// error it returns with a problem document.
+func (a *api) wrap(h handlerFunc, needActor bool, g gate) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = withDocSlot(r)
 		err := func() error {
 			if needActor {
-				if _, ok := web.Actor(r.Context()); !ok {
+				act, ok := web.Actor(r.Context())
+				if !ok {
 					return errUnauthenticated
+				}
+				// The gate first: checking the CSRF token may read a form body.
+				if g != nil {
+					if err := g(a, r, act); err != nil {
+						return err
+					}
 				}
 				if !web.CheckCSRF(r) {
 					return errCSRF
@@ -188,9 +198,9 @@ func (a *api) wrap(h handlerFunc, needActor bool) http.Handler {
 	})
 }
 
-// fail answers err as a problem document.
+// fail answers err as a problem document, its fields named as the client sent them.
 func (a *api) fail(w http.ResponseWriter, r *http.Request, err error) {
-	web.WriteProblem(w, r, a.log, err)
+	web.WriteProblem(w, r, a.log, pointerFields(r, err))
 }
 
 // actor returns who is asking; wrap made sure someone is.

@@ -18,7 +18,7 @@ func changePath(id int64) string { return Prefix + "/changes/" + desk.FormatInt(
 
 // changeID reads a change request's {id}: 12 or its number, CHG-000012.
 func changeID(r *http.Request) (int64, error) {
-	id, ok := desk.ParseChangeNumber(r.PathValue("id"))
+	id, ok := parseRef(r.PathValue("id"), desk.ChangeNumberPrefix)
 	if !ok {
 		return 0, desk.NotFound("change request")
 	}
@@ -27,7 +27,7 @@ func changeID(r *http.Request) (int64, error) {
 
 // linkedIncidentID reads the {incident} of a link route: 123 or INC-000123.
 func linkedIncidentID(r *http.Request) (int64, error) {
-	id, ok := desk.ParseNumber(r.PathValue("incident"))
+	id, ok := parseRef(r.PathValue("incident"), desk.NumberPrefix)
 	if !ok {
 		return 0, desk.NotFound("incident")
 	}

@@ -8,7 +8,7 @@ import (
 )
 
 // MaxQuery caps the q filter of the incident list, in characters.
-const MaxQuery = 200
+const MaxQuery = desk.MaxQuery
 
 func (a *api) listIncidents(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r)

@@ -2,11 +2,13 @@ package api
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"slices"
 	"strings"
 
 	"meldpunt/internal/desk"
+	"meldpunt/internal/strictjson"
 )
 
 func (a *api) getMatrix(w http.ResponseWriter, r *http.Request) error {
@@ -18,7 +20,7 @@ func (a *api) getMatrix(w http.ResponseWriter, r *http.Request) error {
 }
 
 // putMatrix replaces the priority matrix. The body is read loosely (any JSON values) and
-// checked cell by cell here, so that a wrong cell is named (matrix.high.low) rather than
+// checked cell by cell here, so that a wrong cell is named (/high/low) rather than
 // reported as an anonymous decoding error.
 func (a *api) putMatrix(w http.ResponseWriter, r *http.Request) error {
 	var raw map[string]json.RawMessage
@@ -31,31 +33,47 @@ func (a *api) putMatrix(w http.ResponseWriter, r *http.Request) error {
 	}
 	m, err := j.Matrix()
 	if err != nil {
-		return err
+		return matrixFields(err)
 	}
 	if err := a.svc.incidents.SetPriorityMatrix(r.Context(), actor(r), m); err != nil {
-		return err
+		return matrixFields(err)
 	}
 	return writeJSON(w, http.StatusOK, m.JSON())
 }
 
-// matrixFromJSON reads {"high":{"high":"P1",…},…}, naming each row that is no object and
-// each cell that is no priority. Missing and unknown keys are left to desk.MatrixJSON.
+// matrixFromJSON reads {"high":{"high":"P1",…},…}, naming each key that is no level,
+// each row that is no object and each cell that is no priority. Missing keys are left to
+// desk.MatrixJSON.
 func matrixFromJSON(raw map[string]json.RawMessage) (desk.MatrixJSON, error) {
 	var v desk.Validator
 	j := desk.MatrixJSON{}
+	at := func(keys ...string) string {
+		p := make(strictjson.Path, len(keys))
+		for i, k := range keys {
+			p[i] = strictjson.Segment{Key: k, Index: -1}
+		}
+		return p.Pointer()
+	}
 	for u, rowJSON := range raw {
+		if !slices.Contains(desk.LevelNames(), u) {
+			v.Add(at(u), "one_of", "urgency must be one of: %s", strings.Join(desk.LevelNames(), ", "))
+			continue
+		}
 		var row map[string]json.RawMessage
 		if err := json.Unmarshal(rowJSON, &row); err != nil || row == nil {
-			v.Add("matrix."+u, "type", "must be an object of impact → priority")
+			v.Add(at(u), "type", "must be an object of impact → priority")
 			continue
 		}
 		j[desk.Level(u)] = map[desk.Level]desk.Priority{}
 		for i, cell := range row {
+			if !slices.Contains(desk.LevelNames(), i) {
+				v.Add(at(u, i), "one_of", "impact must be one of: %s", strings.Join(desk.LevelNames(), ", "))
+				continue
+			}
 			var s string
 			var p desk.Priority
 			if json.Unmarshal(cell, &s) != nil || p.UnmarshalText([]byte(s)) != nil {
-				v.Add("matrix."+u+"."+i, "one_of", "must be one of P1, P2, P3, P4, P5")
+				v.Add(at(u, i), "one_of", "must be one of P1, P2, P3, P4, P5")
 				continue
 			}
 			j[desk.Level(u)][desk.Level(i)] = p
@@ -63,4 +81,21 @@ func matrixFromJSON(raw map[string]json.RawMessage) (desk.MatrixJSON, error) {
 	}
 	slices.SortFunc(v.Fields, func(a, b desk.FieldError) int { return strings.Compare(a.Field, b.Field) })
 	return j, v.Err()
+}
+
+// matrixFields names the cells of the domain's errors about a matrix (matrix.high.low) by
+// pointers into the body, which is the matrix (/high/low). Their keys are levels.
+func matrixFields(err error) error {
+	var e *desk.Error
+	if !errors.As(err, &e) || len(e.Fields) == 0 {
+		return err
+	}
+	out := *e
+	out.Fields = slices.Clone(e.Fields)
+	for i, f := range out.Fields {
+		if rest, ok := strings.CutPrefix(f.Field, "matrix."); ok {
+			out.Fields[i].Field = "/" + strings.ReplaceAll(rest, ".", "/")
+		}
+	}
+	return &out
 }

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"meldpunt/internal/desk"
 )
@@ -17,8 +16,17 @@ const (
 	MaxLimit     = 200
 )
 
-// parseID reads a positive decimal id; signs, spaces and other text are refused.
+// parseID reads a positive decimal id exactly as the API writes it (pattern
+// ^[1-9][0-9]{0,18}$): signs, spaces, leading zeros, exponents and other text are refused.
 func parseID(s string) (int64, bool) {
+	if s == "" || s[0] == '0' {
+		return 0, false
+	}
+	return parseDigits(s)
+}
+
+// parseDigits reads 1 to 19 decimal digits as a positive number.
+func parseDigits(s string) (int64, bool) {
 	if s == "" || len(s) > 19 {
 		return 0, false
 	}
@@ -29,6 +37,17 @@ func parseID(s string) (int64, bool) {
 	}
 	id, err := strconv.ParseInt(s, 10, 64)
 	return id, err == nil && id > 0
+}
+
+// parseRef reads the {id} of an incident or change request: its id (123), or its number,
+// the prefix in any case and digits (INC-000123, inc-123); pattern ^(INC-)?[0-9]+$ as
+// openapi.json says. Unlike desk.ParseNumber, which reads what people type, it trims
+// nothing.
+func parseRef(s, prefix string) (int64, bool) {
+	if len(s) > len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) {
+		return parseDigits(s[len(prefix):])
+	}
+	return parseID(s)
 }
 
 // pathID reads the {id} of the path. Anything but a positive integer is "not found", as an
@@ -43,7 +62,7 @@ func pathID(r *http.Request, kind string) (int64, error) {
 
 // incidentID reads an incident's {id}: 123 or its number, INC-000123.
 func incidentID(r *http.Request) (int64, error) {
-	id, ok := desk.ParseNumber(r.PathValue("id"))
+	id, ok := parseRef(r.PathValue("id"), desk.NumberPrefix)
 	if !ok {
 		return 0, desk.NotFound("incident")
 	}
@@ -95,11 +114,13 @@ func (q *query) oneOf(name string, allowed []string) string {
 	return s
 }
 
-// text reads free text of at most max characters.
+// text reads free text of at most max characters, on one line, by the rules of
+// desk.Validator.Text: no NUL or other control characters, no invalid UTF-8, no bidi
+// controls (the rule names which).
 func (q *query) text(name string, max int) string {
 	s := q.one(name)
-	if !utf8.ValidString(s) || utf8.RuneCountInString(s) > max {
-		q.Add(name, "max_length", "must be valid text of at most %d characters", max)
+	q.Text(name, s, false, max, false)
+	if q.Has(name) {
 		return ""
 	}
 	return s
@@ -156,12 +177,12 @@ func (q *query) limit() int {
 	if s == "" {
 		return DefaultLimit
 	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 || n > MaxLimit {
+	n, ok := parseID(s)
+	if !ok || n > MaxLimit {
 		q.Add("limit", "range", "must be an integer between 1 and %d", MaxLimit)
 		return DefaultLimit
 	}
-	return n
+	return int(n)
 }
 
 // cursor reads the cursor a previous page gave; 0 when absent.

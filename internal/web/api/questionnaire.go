@@ -15,6 +15,7 @@ import (
 
 	"meldpunt/internal/app"
 	"meldpunt/internal/desk"
+	"meldpunt/internal/strictjson"
 )
 
 func (a *api) getQuestionnaire(w http.ResponseWriter, r *http.Request) error {
@@ -58,15 +59,18 @@ func (a *api) putQuestionnaire(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return badRequest("the body could not be read")
 	}
-	if !utf8.Valid(body) || (mt == "application/json" && hasLoneSurrogate(body)) {
-		return invalid("body", "utf8", "must be valid UTF-8 text")
+	if mt != "application/json" && !utf8.Valid(body) {
+		return invalid("", "utf8", "must be valid UTF-8 text") // JSON is checked where it is wrong
 	}
 	if trimmed := bytes.TrimSpace(body); mt == "application/json" && len(trimmed) > 0 && trimmed[0] != '{' {
-		return invalid("body", "type", "must be a JSON object")
+		return invalid("", "type", "must be a JSON object")
+	}
+	if js, err := app.DefinitionJSON(body); err == nil {
+		keepDoc(r, js, false) // the fields of errors are pointers into it, also for YAML
 	}
 	q, err := app.ParseQuestionnaire(body)
 	if err != nil {
-		return err
+		return definitionFields(err)
 	}
 	q, err = a.svc.reports.ReplaceQuestionnaire(r.Context(), actor(r), q)
 	if err != nil {
@@ -76,11 +80,27 @@ func (a *api) putQuestionnaire(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, q)
 }
 
+// definitionFields names the definition as a whole by the pointer "", as the body.
+func definitionFields(err error) error {
+	var e *desk.Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	out := *e
+	out.Fields = slices.Clone(e.Fields)
+	for i := range out.Fields {
+		if out.Fields[i].Field == "definition" {
+			out.Fields[i].Field = ""
+		}
+	}
+	return &out
+}
+
 // answers reads the answers of a request: per question id, an option id or a list of them.
 type answers map[string]json.RawMessage
 
 // read returns the answers as the app takes them, or an error naming each answer that is
-// neither a string nor a list of strings ("answers.<question>").
+// neither a string nor a list of strings (/answers/<question>).
 func (as answers) read() (desk.Answers, error) {
 	out := make(desk.Answers, len(as))
 	var v desk.Validator
@@ -111,7 +131,7 @@ func (as answers) read() (desk.Answers, error) {
 			bad = true
 		}
 		if bad {
-			v.Add("answers."+truncate(id, 64), "type", "must be an option id, or a list of option ids")
+			v.Add(strictjson.Path{{Key: "answers", Index: -1}, {Key: id, Index: -1}}.Pointer(), "type", "must be an option id, or a list of option ids")
 		}
 	}
 	return out, v.Err()

@@ -53,6 +53,7 @@ func (a *api) submitReport(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
+		keepDoc(r, up.report, true)
 		if err := decodeJSON(up.report, &body, "report"); err != nil {
 			return err
 		}

@@ -46,14 +46,15 @@ func encodeCursor(id int64) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(id, 10)))
 }
 
-// decodeCursor reads a cursor made by encodeCursor.
+// decodeCursor reads a cursor made by encodeCursor, and only such a cursor: strict
+// unpadded base64url of an id as parseID reads it.
 func decodeCursor(s string) (int64, bool) {
-	b, err := base64.RawURLEncoding.DecodeString(s)
+	b, err := base64.RawURLEncoding.Strict().DecodeString(s)
 	if err != nil {
 		return 0, false
 	}
 	id, ok := parseID(string(b))
-	return id, ok
+	return id, ok && encodeCursor(id) == s // the decoder skips line breaks
 }
 
 // writeJSON answers v as JSON. The encoder escapes <, > and & (\u003c …), so text that a

@@ -170,11 +170,18 @@ func changeFields(form string) []fieldRef {
 	return []fieldRef{fld("reason", "reason-"+to, "changes.reason")}
 }
 
-// postChange runs a form's change of a change request (see postForm).
+// postChange runs a form's change of a change request (see postForm); only the desk may
+// post one, and anyone else is refused before the form is checked.
 func (h *handler) postChange(w http.ResponseWriter, r *http.Request, a desk.Actor, form string, fl flash,
 	do func(ctx context.Context, id int64) error) error {
 	return h.postForm(w, r, a, pageOf{id: changeID, path: func(id int64) string { return "/changes/" + desk.FormatChangeNumber(id) },
-		title: "changes.one", conflict: "changes.conflict", show: h.showChange}, form, changeFields(form), fl, do)
+		title: "changes.one", conflict: "changes.conflict", show: h.showChange}, form, changeFields(form), fl,
+		func(ctx context.Context, id int64) error {
+			if err := h.deskOnChange(ctx, a, id); err != nil {
+				return err
+			}
+			return do(ctx, id)
+		})
 }
 
 // transitionChange approves, rejects or implements a change request, with an optional

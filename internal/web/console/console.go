@@ -109,9 +109,15 @@ func Register(mux *web.Mux, d Deps) *Pages {
 	// open pages work for anyone; their forms carry the session's token when there is a
 	// session. preSignIn forms carry the double-submit token of the form cookie. private
 	// pages need a signed-in person and carry the session's token.
-	open := func(pattern string, fn handlerFunc) { mux.Handle(pattern, h.serve(sessionToken, fn)) }
-	preSignIn := func(pattern string, fn handlerFunc) { mux.Handle(pattern, h.serve(formCookieToken, fn)) }
-	private := func(pattern string, fn actorFunc) { mux.Handle(pattern, h.serve(sessionToken, signedIn(fn))) }
+	open := func(pattern string, fn handlerFunc) { mux.Handle(pattern, h.serve(sessionToken, fn, nil)) }
+	preSignIn := func(pattern string, fn handlerFunc) { mux.Handle(pattern, h.serve(formCookieToken, fn, nil)) }
+	private := func(pattern string, fn actorFunc) {
+		g := pageGates[pattern]
+		if g == nil {
+			g = anyone
+		}
+		mux.Handle(pattern, h.serve(sessionToken, signedIn(fn), g))
+	}
 
 	mux.HandleFunc("GET /static/{checksum}/{name}", rd.assets.serve)
 	open("GET /{$}", h.home)

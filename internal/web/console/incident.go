@@ -184,7 +184,7 @@ func (h *handler) showIncident(w http.ResponseWriter, r *http.Request, a desk.Ac
 		}
 		d.keepAssignment(v)
 	}
-	v.Title = inc.Number + " " + inc.Title
+	v.Title = inc.Number + " " + desk.StripBidi(inc.Title)
 	v.Nav, v.Here, v.Data = "incidents", incidentURL(inc), d
 	h.rd.render(w, r, h.log, status, "incident", v)
 	return nil
@@ -422,6 +422,9 @@ func (h *handler) transition(w http.ResponseWriter, r *http.Request, a desk.Acto
 func (h *handler) assign(w http.ResponseWriter, r *http.Request, a desk.Actor) error {
 	as, bad := assignmentFrom(r.PostForm, h.rd.zone)
 	return h.postIncident(w, r, a, "assign", flash{code: "assign"}, func(ctx context.Context, id int64) error {
+		if err := h.deskOnIncident(ctx, a, id); err != nil {
+			return err
+		}
 		if len(bad) > 0 {
 			return &desk.Error{Code: desk.EINVALID, Message: "the input is not valid", Fields: bad}
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"meldpunt/internal/desk"
+	"meldpunt/internal/web"
 )
 
 // listData is the incident list's own data.
@@ -44,16 +45,23 @@ func (h *handler) incidents(w http.ResponseWriter, r *http.Request, a desk.Actor
 		f.OrgID, d.Org = id, q.Get("org")
 	}
 	d.Q = strings.TrimSpace(q.Get("q"))
-	if len(d.Q) > desk.MaxTitle {
-		d.Q = d.Q[:desk.MaxTitle]
-	}
 	f.Query = d.Q
 	after, _ := strconv.ParseInt(q.Get("after"), 10, 64)
 	f.After = max(after, 0)
 
+	v := newView(r, h.rd, "incidents.title")
+	status := http.StatusOK
 	page, err := h.svc.incidents.List(r.Context(), a, f)
 	if err != nil {
-		return err
+		// Words the list cannot be searched for (a NUL, invalid UTF-8, too many): the
+		// message next to the search field, the words kept, no list.
+		errs, alert, ok := formErrors(v, err, "q")
+		if !ok {
+			return err
+		}
+		d.Q = strings.ToValidUTF8(d.Q, "\uFFFD")
+		status, v.Form, v.Errors, v.Alert = web.Status(desk.ErrorCode(err)), "filter", errs, alert
+		v.Values, v.fields = url.Values{"q": {d.Q}}, []fieldRef{fld("q", "q", "filter.q")}
 	}
 	d.Items = page.Items
 	if d.Staff {
@@ -86,13 +94,11 @@ func (h *handler) incidents(w http.ResponseWriter, r *http.Request, a desk.Actor
 			d.FirstURL += "?" + filter.Encode()
 		}
 	}
-	title := "incidents.title"
 	if a.Role.IsClient() {
-		title = "incidents.mine"
+		v.Title = v.T("incidents.mine")
 	}
-	v := newView(r, h.rd, title)
 	v.Nav, v.Data = "incidents", d
-	h.rd.render(w, r, h.log, http.StatusOK, "incidents", v)
+	h.rd.render(w, r, h.log, status, "incidents", v)
 	return nil
 }
 

@@ -117,7 +117,7 @@ func (h *handler) logout(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if _, ok := web.Session(r.Context()); ok {
-		if c, err := r.Cookie(web.SessionCookie); err == nil {
+		if c, err := r.Cookie(web.SessionCookieName(h.secure)); err == nil {
 			if err := h.svc.identity.SignOut(r.Context(), c.Value); err != nil {
 				return err
 			}

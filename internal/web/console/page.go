@@ -31,10 +31,11 @@ const (
 	formCookieToken
 )
 
-// check tells whether r carries the token the policy asks for.
-func (p csrfPolicy) check(r *http.Request) bool {
+// check tells whether r carries the token the policy asks for; formCookie names the form
+// cookie (handler.formCookie).
+func (p csrfPolicy) check(r *http.Request, formCookie string) bool {
 	if p == formCookieToken {
-		return checkFormToken(r)
+		return checkFormToken(r, formCookie)
 	}
 	return web.CheckCSRF(r)
 }
@@ -64,11 +65,13 @@ func unsafe(method string) bool {
 }
 
 // serve is the one adapter between the pages and net/http. It remembers a language chosen
-// with ?lang=, refuses an unsafe request a browser made from another site, reads the form
-// of an unsafe request (readForm: a body over its limit still yields the fields before the
-// cut) and checks its CSRF token, runs fn, and answers any error fn returns with the error
-// page.
-func (h *handler) serve(policy csrfPolicy, fn handlerFunc) http.HandlerFunc {
+// with ?lang=, refuses an unsafe request a browser made from another site, sends anonymous
+// people to sign in and refuses a signed-in person the gate of a private route refuses
+// (authorize.go) before reading anything, reads the form of an unsafe request (readForm: a
+// body over its limit still yields the fields before the cut) and checks its CSRF token,
+// runs fn, and answers any error fn returns with the error page. g is nil for the routes
+// that need no sign-in.
+func (h *handler) serve(policy csrfPolicy, fn handlerFunc, g pageGate) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if l, ok := i18n.Parse(r.URL.Query().Get("lang")); ok {
 			http.SetCookie(w, i18n.Cookie(l, h.secureFor(r)))
@@ -77,12 +80,22 @@ func (h *handler) serve(policy csrfPolicy, fn handlerFunc) http.HandlerFunc {
 			if err := h.cop.Check(r); err != nil {
 				return errCrossOrigin
 			}
+			if g != nil { // a private route: nobody's form is read only to be refused
+				a, ok := web.Actor(r.Context())
+				if !ok {
+					redirectToLogin(w, r)
+					return nil
+				}
+				if err := g(h, r, a); err != nil {
+					return err
+				}
+			}
 			if unsafe(r.Method) {
 				var err error
 				if r, err = readForm(r); err != nil {
 					return err
 				}
-				if !policy.check(r) {
+				if !policy.check(r, h.formCookie()) {
 					return errCSRF
 				}
 			}
@@ -110,24 +123,28 @@ func signedIn(fn actorFunc) handlerFunc {
 // password reset, setup), when there is no session whose token could protect them.
 const formCookie = "meldpunt_csrf"
 
+// formCookie returns the form cookie's name: __Host-meldpunt_csrf when the base URL is
+// https, so no sibling subdomain can plant a token of its choosing.
+func (h *handler) formCookie() string { return web.CookieName(formCookie, h.secure) }
+
 // formToken returns the browser's double-submit token, setting a new one when it has none.
 func (h *handler) formToken(w http.ResponseWriter, r *http.Request) string {
-	if c, err := r.Cookie(formCookie); err == nil && len(c.Value) >= 32 && len(c.Value) <= 64 {
+	if c, err := r.Cookie(h.formCookie()); err == nil && len(c.Value) >= 32 && len(c.Value) <= 64 {
 		return c.Value
 	}
 	tok := app.NewSecretString()
 	http.SetCookie(w, &http.Cookie{
-		Name: formCookie, Value: tok, Path: "/", HttpOnly: true,
+		Name: h.formCookie(), Value: tok, Path: "/", HttpOnly: true,
 		Secure: h.secureFor(r), SameSite: http.SameSiteStrictMode,
 	})
 	// A page rendered after a failed POST shows this token, so let the request carry it.
-	r.AddCookie(&http.Cookie{Name: formCookie, Value: tok})
+	r.AddCookie(&http.Cookie{Name: h.formCookie(), Value: tok})
 	return tok
 }
 
 // checkFormToken tells whether a form posted before signing in carries the token of the
 // browser's cookie in its csrf field.
-func checkFormToken(r *http.Request) bool {
+func checkFormToken(r *http.Request, formCookie string) bool {
 	c, err := r.Cookie(formCookie)
 	if err != nil || c.Value == "" {
 		return false

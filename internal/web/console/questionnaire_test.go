@@ -53,6 +53,16 @@ func TestQuestionnaireAdmin(t *testing.T) {
 			expect(t, admin.get("/admin/questionnaire"), http.StatusOK, `<dd id="questionnaire-version">1</dd>`)
 		})
 
+		t.Run("at most 50 problems, and how many more", func(t *testing.T) {
+			bad := "questions:\n" + strings.Repeat("  - {id: X, kind: single}\n", 40)
+			p := admin.submit("/admin/questionnaire", "/admin/questionnaire", url.Values{"text": {bad}})
+			expect(t, p, http.StatusUnprocessableEntity, "<code>questions[0].id</code>", "problemen staan hier niet")
+			list, _, _ := strings.Cut(p.body[strings.Index(p.body, `id="problems"`):], "</ul>")
+			if n := strings.Count(list, "<li><code>"); n != desk.MaxFieldErrors+1 {
+				t.Errorf("%d problems listed, want %d and a count", n, desk.MaxFieldErrors)
+			}
+		})
+
 		t.Run("a new version from a file", func(t *testing.T) {
 			old := e.submit(e.acmeUser, urgentAnswers, "Answered with version 1")
 			q := desk.DefaultQuestionnaire()

@@ -51,7 +51,7 @@ func newRenderer(texts *i18n.Catalog, names ...string) (*renderer, error) {
 	if err != nil {
 		zone = time.UTC // no time zone database: show UTC, and say so
 	}
-	base, err := template.New("layout.html").Funcs(template.FuncMap{"static": a.URL}).
+	base, err := template.New("layout.html").Funcs(template.FuncMap{"static": a.URL, "line": desk.StripBidi}).
 		ParseFS(templateFS, "templates/layout.html")
 	if err != nil {
 		return nil, err
@@ -281,15 +281,6 @@ func (v *view) Val(form, field string) string {
 	return v.Values.Get(field)
 }
 
-// pageLocale is the language of the request's page (see i18n.Negotiate).
-func pageLocale(r *http.Request) desk.Locale {
-	var userLocale desk.Locale
-	if u, ok := web.User(r.Context()); ok {
-		userLocale = u.Locale
-	}
-	return i18n.Negotiate(r, userLocale)
-}
-
 // newView starts the view of a request: language, person, and the language switch.
 func newView(r *http.Request, rd *renderer, title string) *view {
 	v := &view{RequestID: web.RequestID(r.Context()), zone: rd.zone, texts: rd.texts, Here: "/"}
@@ -406,6 +397,8 @@ func (rd *renderer) writeError(w http.ResponseWriter, r *http.Request, log *slog
 		key = "error.conflict"
 	case http.StatusTooManyRequests:
 		key = "error.too_many"
+	case http.StatusMethodNotAllowed:
+		key = "error.method"
 	case http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity:
 		key = "error.invalid"
 	}

@@ -52,7 +52,7 @@ func TestSLAReportPages(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		month := desk.MonthOf(time.Now()).String()
-		if time.Now().Sub(func() time.Time { f, _ := desk.MonthOf(time.Now()).Range(); return f }()) < time.Minute {
+		if time.Since(func() time.Time { f, _ := desk.MonthOf(time.Now()).Range(); return f }()) < time.Minute {
 			t.Skip("the month just began; the fixtures may lie in the last one")
 		}
 		acme := fmt.Sprint(e.acme.ID)

@@ -68,6 +68,9 @@ func (h *handler) assess(w http.ResponseWriter, r *http.Request, a desk.Actor) e
 		form = "assess-reclassify"
 	}
 	return h.postIncident(w, r, a, form, flash{code: strings.TrimPrefix(form, "assess-")}, func(ctx context.Context, id int64) error {
+		if err := h.deskOnIncident(ctx, a, id); err != nil {
+			return err
+		}
 		if decision != "approve" && decision != "reclassify" {
 			return &desk.Error{Code: desk.EINVALID, Message: "the input is not valid",
 				Fields: []desk.FieldError{{Field: "decision", Rule: "one_of", Message: "must be approve or reclassify"}}}
@@ -81,6 +84,9 @@ func (h *handler) assess(w http.ResponseWriter, r *http.Request, a desk.Actor) e
 func (h *handler) classify(w http.ResponseWriter, r *http.Request, a desk.Actor) error {
 	u, i := desk.Level(r.PostFormValue("urgency")), desk.Level(r.PostFormValue("impact"))
 	return h.postIncident(w, r, a, "classify", flash{code: "classify"}, func(ctx context.Context, id int64) error {
+		if err := h.deskOnIncident(ctx, a, id); err != nil {
+			return err
+		}
 		_, err := h.svc.incidents.Update(ctx, a, id, app.IncidentPatch{Urgency: &u, Impact: &i, Reason: strings.TrimSpace(r.PostFormValue("reason"))})
 		return err
 	})

@@ -114,9 +114,13 @@ func (f *fixture) cases() map[string][]isoCase {
 			{"GET", "/api/v1/incidents/" + inc + "/changes", "", hidden, true},
 			{"GET", "/api/v1/incidents/" + fmt.Sprint(f.incA.ID) + "/changes", "", blind, false},
 		},
-		"GET /api/v1/questionnaire":                    one("GET", "/api/v1/questionnaire", "", blind, true),
-		"PUT /api/v1/questionnaire":                    one("PUT", "/api/v1/questionnaire", `{}`, refused, true),
-		"GET /api/v1/questionnaire/versions/{version}": one("GET", "/api/v1/questionnaire/versions/1", "", blind, true),
+		"GET /api/v1/questionnaire": one("GET", "/api/v1/questionnaire", "", blind, true),
+		"PUT /api/v1/questionnaire": one("PUT", "/api/v1/questionnaire", `{}`, refused, true),
+		// Versions are the staff's: a client finds none, whichever it names (404, as for one supplier).
+		"GET /api/v1/questionnaire/versions/{version}": {
+			{"GET", "/api/v1/questionnaire/versions/1", "", hidden, false},
+			{"GET", "/api/v1/questionnaire/versions/999", "", hidden, false},
+		},
 		"POST /api/v1/questionnaire/evaluate": {
 			{"POST", "/api/v1/questionnaire/evaluate", `{"answers":{"security":"yes"}}`, blind, true},
 			{"POST", "/api/v1/questionnaire/evaluate", `{"organisation_id":` + org + `,"answers":{"security":"yes"}}`, blind, true},
@@ -303,7 +307,10 @@ func (f *fixture) cases() map[string][]isoCase {
 		// Everything else
 		"/": {
 			{"GET", "/api/v1/nothing/" + inc, "", hidden, true},
-			{"DELETE", "/incidents/" + inc, "", hidden, true},
+			{"DELETE", "/incidents/" + inc + "/nothing", "", hidden, true},
+			// A path that exists for other methods: 405, whoever asks about whichever incident.
+			{"DELETE", "/incidents/" + inc, "", refused, true},
+			{"PUT", "/api/v1/incidents/" + inc, `{"title":"hacked"}`, refused, true},
 		},
 		// Operations
 		"GET /healthz": one("GET", "/healthz", "", blind, true),

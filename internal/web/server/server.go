@@ -78,15 +78,41 @@ func build(cfg Config, a *app.Services, log *slog.Logger, reg *prometheus.Regist
 		}
 		pages.WriteError(w, r, err)
 	}
-	// Anything no route claims is not found: a problem document under /api/, a page elsewhere.
+	// Anything no route claims is not found, or, when the path has routes for other methods,
+	// not allowed with those methods in Allow: a problem document under /api/, a page
+	// elsewhere.
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if allow := allowed(mux.ServeMux, r); len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			onErr(w, r, desk.Errorf(desk.EMETHOD, "%s is not allowed here; use %s", r.Method, strings.Join(allow, " or ")))
+			return
+		}
 		onErr(w, r, desk.Errorf(desk.ENOTFOUND, "there is nothing at %s %s", r.Method, r.URL.Path))
 	})
-	return web.Chain(mux,
+	mw := []func(http.Handler) http.Handler{
 		web.ResolveClient(cfg.TrustedProxies),
 		web.Observe(log, web.NewMetrics(reg), mux.ServeMux, onErr),
 		web.SecureHeaders,
-		web.LimitBody(bodyLimit),
-		web.Authenticate(a.Identity, onErr),
-	), mux
+	}
+	if secure {
+		mw = append(mw, web.StrictTransport)
+	}
+	mw = append(mw, web.LimitBody(bodyLimit), web.Authenticate(a.Identity, secure, onErr))
+	return web.Chain(mux, mw...), mux
+}
+
+// methods are the methods a route may be registered for; HEAD goes with GET.
+var methods = []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
+
+// allowed lists the methods that a route other than the catch-all serves r's path with.
+func allowed(mux *http.ServeMux, r *http.Request) []string {
+	var out []string
+	probe := r.Clone(r.Context())
+	for _, m := range methods {
+		probe.Method = m
+		if _, pat := mux.Handler(probe); pat != "" && pat != "/" {
+			out = append(out, m)
+		}
+	}
+	return out
 }

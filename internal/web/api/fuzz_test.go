@@ -1,0 +1,366 @@
+package api
+
+// Fuzz targets for what the API reads from outside: path ids, cursors, query parameters,
+// JSON bodies and multipart bodies (docs/testing.md). Their seeds run with every test run;
+// scripts/fuzz fuzzes them.
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"meldpunt/internal/desk"
+)
+
+// checkDeskError fails unless err is a *desk.Error with one of the codes, and, for
+// EINVALID, names at least one field, each with a rule. It returns the error.
+func checkDeskError(t *testing.T, err error, codes ...string) *desk.Error {
+	t.Helper()
+	var e *desk.Error
+	if !errors.As(err, &e) {
+		t.Fatalf("error %T %v is not a *desk.Error: the client would get a 500", err, err)
+	}
+	if !contains(codes, e.Code) {
+		t.Fatalf("error code %q (%v), want one of %v", e.Code, e, codes)
+	}
+	if e.Code == desk.EINVALID {
+		if len(e.Fields) == 0 {
+			t.Fatalf("an EINVALID error names no field: %v", e)
+		}
+		for _, fe := range e.Fields {
+			// The field "" is the document as a whole (a JSON Pointer, RFC 6901).
+			if fe.Rule == "" || fe.Message == "" {
+				t.Fatalf("a field error lacks its rule or message: %+v", fe)
+			}
+			if !utf8.ValidString(fe.Field) || !utf8.ValidString(fe.Message) {
+				t.Fatalf("a field error is not valid UTF-8: %+q", fe)
+			}
+		}
+	}
+	return e
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// FuzzParseID: a path id is accepted only as a positive decimal that fits an int64, and
+// then is the number the text says; every positive id formats to text it accepts.
+func FuzzParseID(f *testing.F) {
+	for _, s := range []string{"1", "42", "9223372036854775807", "9223372036854775808", "0", "-1", "+1", "1e3", " 1", "0x10", "١", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		id, ok := parseID(s)
+		want, err := strconv.ParseInt(s, 10, 64)
+		if ok {
+			if err != nil || id != want || id <= 0 {
+				t.Fatalf("parseID(%q) = %d, accepted; strconv says %d, %v", s, id, want, err)
+			}
+			for _, c := range s {
+				if c < '0' || c > '9' {
+					t.Fatalf("parseID(%q) accepted a non-digit %q", s, c)
+				}
+			}
+		}
+		if n := int64(len(s)) * 7919; n > 0 { // any positive id round-trips
+			if got, ok := parseID(strconv.FormatInt(n, 10)); !ok || got != n {
+				t.Fatalf("parseID(%d) = %d, %v", n, got, ok)
+			}
+		}
+	})
+}
+
+// FuzzCursor: a cursor this API gives reads back as the id it was made of, and any other
+// text reads as a positive id or not at all.
+func FuzzCursor(f *testing.F) {
+	f.Add("MTIz", int64(123))
+	f.Add("", int64(1))
+	f.Add("LTE", int64(9223372036854775807))
+	f.Add("MA", int64(0))
+	f.Add("MTIz=", int64(-5))
+	f.Add("KzE", int64(77)) // "+1"
+	f.Fuzz(func(t *testing.T, s string, id int64) {
+		if got, ok := decodeCursor(s); ok && got <= 0 {
+			t.Fatalf("decodeCursor(%q) = %d, accepted", s, got)
+		}
+		if id <= 0 {
+			return
+		}
+		c := encodeCursor(id)
+		if got, ok := decodeCursor(c); !ok || got != id {
+			t.Fatalf("decodeCursor(encodeCursor(%d) = %q) = %d, %v", id, c, got, ok)
+		}
+		if url.QueryEscape(c) != c {
+			t.Fatalf("cursor %q needs escaping in a URL", c)
+		}
+	})
+}
+
+// FuzzQuery: whatever the query string, the list parameters are read without panicking;
+// what is accepted is in range, and what is refused is a 422 naming the parameter.
+func FuzzQuery(f *testing.F) {
+	for _, s := range []string{
+		"", "limit=10&cursor=MTIz", "limit=0", "limit=201", "limit=-1&limit=2", "cursor=%00", "cursor=!!",
+		"state=new,triaged&state=closed", "state=,", "priority=P3", "priority=p9", "open=true", "open=maybe",
+		"org=12", "org=+1", "q=%ff%fe", "q=" + strings.Repeat("x", 300), "a=%zz", "q=a;b",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		r := httptest.NewRequest(http.MethodGet, "/api/v1/incidents", nil)
+		r.URL.RawQuery = raw
+		q := newQuery(r)
+		limit, cursor := q.limit(), q.cursor()
+		org := q.id("org")
+		states := q.states("state")
+		p := q.priority("priority")
+		_ = q.bool("open")
+		_ = q.oneOf("kind", []string{"urgent", "regular"})
+		text := q.text("q", 200)
+		if limit < 1 || limit > MaxLimit || cursor < 0 || org < 0 {
+			t.Fatalf("limit %d, cursor %d, org %d out of range", limit, cursor, org)
+		}
+		for _, s := range states {
+			if !contains(desk.StateNames(), string(s)) {
+				t.Fatalf("state %q accepted", s)
+			}
+		}
+		if p != 0 && !p.Valid() && !q.Has("priority") {
+			t.Fatalf("priority %d accepted", p)
+		}
+		if !utf8.ValidString(text) || utf8.RuneCountInString(text) > 200 {
+			t.Fatalf("text %q accepted", text)
+		}
+		if err := q.Err(); err != nil {
+			e := checkDeskError(t, err, desk.EINVALID)
+			known := []string{"limit", "cursor", "org", "state", "priority", "open", "kind", "q"}
+			for _, fe := range e.Fields {
+				if !contains(known, fe.Field) {
+					t.Fatalf("the error names %q, which is no parameter read", fe.Field)
+				}
+			}
+		}
+	})
+}
+
+// decodeTarget is a fixed destination with the kinds of fields request bodies have.
+type decodeTarget struct {
+	Title  string            `json:"title"`
+	Count  int               `json:"count"`
+	Small  int8              `json:"small"`
+	ID     *int64            `json:"id"`
+	Share  float64           `json:"share"`
+	Tags   []string          `json:"tags"`
+	Flags  map[string]bool   `json:"flags"`
+	Nested *decodeTargetPart `json:"nested"`
+	Raw    json.RawMessage   `json:"raw,omitempty"`
+}
+
+type decodeTargetPart struct {
+	On    bool    `json:"on"`
+	Items []int64 `json:"items"`
+}
+
+// FuzzDecode: decode never fails with anything but a client error (415, 413, 400, 422
+// naming a field), and what it accepts is valid UTF-8 JSON that encodes and decodes back to
+// the same value.
+func FuzzDecode(f *testing.F) {
+	const ct = "application/json"
+	for _, s := range [][2]string{
+		{ct, `{"title":"x","count":3,"tags":["a"],"nested":{"on":true,"items":[1,2]}}`},
+		{ct, `{}`}, {ct, `null`}, {ct, `[]`}, {ct, `{"title":1}`}, {ct, `{"small":300}`},
+		{ct, `{"nope":1}`}, {ct, `{"title":"a"} {}`}, {ct, `{"title":"\ud800"}`}, {ct, "{\"title\":\"\xff\"}"},
+		{ct, `{"title":"\u0000"}`}, {ct, `{"TITLE":"case"}`}, {ct, `{"raw":{"any":[1,"x"]}}`}, {ct, ``}, {ct, `{"id":1e400}`},
+		{"application/problem+json; charset=UTF-8", `{}`}, {"application/json; charset=latin1", `{}`}, {"text/plain", `{}`}, {"", `{}`},
+		{ct, `{"nested":{"items":[1,]}}`}, {ct, `{"flags":{"a":true,"a":false}}`}, {ct, `{"title":"\\\ud83d\ude00"}`},
+	} {
+		f.Add(s[0], []byte(s[1]))
+	}
+	f.Fuzz(func(t *testing.T, contentType string, body []byte) {
+		r := httptest.NewRequest(http.MethodPost, "/api/v1/x", bytes.NewReader(body))
+		r.Header.Set("Content-Type", contentType)
+		w := httptest.NewRecorder()
+		var dst decodeTarget
+		err := decode(w, r, &dst)
+		if err != nil {
+			checkDeskError(t, err, desk.EMEDIATYPE, desk.ETOOLARGE, desk.EMALFORMED, desk.EINVALID)
+			return
+		}
+		if !utf8.Valid(body) || !json.Valid(body) {
+			t.Fatalf("accepted a body that is not valid UTF-8 JSON: %q", body)
+		}
+		again, err := json.Marshal(dst)
+		if err != nil {
+			t.Fatalf("the decoded value does not encode: %v", err)
+		}
+		r = httptest.NewRequest(http.MethodPost, "/api/v1/x", bytes.NewReader(again))
+		r.Header.Set("Content-Type", "application/json")
+		var back decodeTarget
+		if err := decode(httptest.NewRecorder(), r, &back); err != nil {
+			t.Fatalf("the encoded value %s does not decode: %v", again, err)
+		}
+		if !reflect.DeepEqual(normalRaw(dst), normalRaw(back)) {
+			t.Fatalf("round trip changed the value:\n%+v\n%+v", dst, back)
+		}
+	})
+}
+
+// normalRaw compacts the raw part, which json.Marshal compacts too.
+func normalRaw(d decodeTarget) decodeTarget {
+	if d.Raw != nil {
+		var b bytes.Buffer
+		if json.Compact(&b, d.Raw) == nil {
+			d.Raw = b.Bytes()
+		}
+	}
+	return d
+}
+
+// FuzzReadUpload: a multipart body of any shape is read without panicking, into at most
+// what the limits allow, or refused as a client error; the same body parsed by net/http
+// first (as a session's CSRF check does) is read under the same rules.
+func FuzzReadUpload(f *testing.F) {
+	const b = "XyZ"
+	f.Add(b, []byte("--XyZ\r\nContent-Disposition: form-data; name=\"report\"\r\n\r\n{\"title\":\"x\"}\r\n--XyZ\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.txt\"\r\nContent-Type: text/plain\r\n\r\nhello\r\n--XyZ--\r\n"), true)
+	f.Add(b, []byte("--XyZ\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.png\"\r\n\r\n\x89PNG\r\n--XyZ--\r\n"), false)
+	f.Add(b, []byte("--XyZ\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\nx\r\n--XyZ--\r\n"), true)
+	f.Add(b, []byte("--XyZ\r\nContent-Disposition: form-data; name=\"\xff\xfe\"\r\n\r\nx\r\n--XyZ--\r\n"), false)
+	f.Add(b, []byte("--XyZ\r\nContent-Disposition: form-data\r\n\r\nx\r\n--XyZ--\r\n"), false)
+	f.Add(b, []byte("--XyZ\r\nContent-Disposition: form-data; name=\"report\"\r\n\r\n1\r\n--XyZ\r\nContent-Disposition: form-data; name=\"report\"\r\n\r\n2\r\n--XyZ--\r\n"), true)
+	f.Add(b, []byte("--XyZ\r\nbroken"), true)
+	f.Add(b, []byte(""), true)
+	f.Add("", []byte("--\r\n"), false)
+	f.Fuzz(func(t *testing.T, boundary string, body []byte, withReport bool) {
+		ct := "multipart/form-data; boundary=" + strconv.Quote(boundary)
+		for _, parsed := range []bool{false, true} {
+			r := httptest.NewRequest(http.MethodPost, "/api/v1/reports", bytes.NewReader(body))
+			r.Header.Set("Content-Type", ct)
+			if parsed && r.ParseMultipartForm(1<<20) != nil {
+				continue // net/http refused it: the CSRF check answers that
+			}
+			up, err := readUpload(httptest.NewRecorder(), r, withReport)
+			if err != nil {
+				checkDeskError(t, err, desk.EMALFORMED, desk.ETOOLARGE, desk.EINVALID)
+				continue
+			}
+			if withReport && up.report == nil {
+				t.Fatalf("parsed=%v: accepted without a report part", parsed)
+			}
+			if !withReport && up.report != nil {
+				t.Fatalf("parsed=%v: kept a report part that was not asked for", parsed)
+			}
+			if len(up.report) > MaxBody {
+				t.Fatalf("parsed=%v: kept a report of %d bytes", parsed, len(up.report))
+			}
+			for i, fl := range up.files {
+				if len(fl.Data) > desk.MaxAttachment+1 || i >= desk.MaxAttachments && fl.Data != nil {
+					t.Fatalf("parsed=%v: kept %d bytes of file %d", parsed, len(fl.Data), i)
+				}
+			}
+		}
+	})
+}
+
+// FuzzReadUploadValid: a well-formed body, as multipart.Writer makes it, is read back
+// exactly: the report and every file's name and bytes.
+func FuzzReadUploadValid(f *testing.F) {
+	f.Add([]byte(`{"title":"x"}`), "screenshot.png", []byte("\x89PNG"), "log.txt", []byte("line\r\n--not a boundary\r\n"), true)
+	f.Add([]byte(``), "ä ö.txt", []byte(""), "", []byte("x"), false)
+	f.Add([]byte("\x00\xff"), "../../etc/passwd", []byte("\r\n\r\n"), "a\"b", []byte("--"), true)
+	f.Fuzz(func(t *testing.T, report []byte, name1 string, data1 []byte, name2 string, data2 []byte, withReport bool) {
+		if name1 == "" || name2 == "" || !utf8.ValidString(name1+name2) || strings.ContainsAny(name1+name2, "\\\"/") ||
+			strings.ContainsFunc(name1+name2, unicode.IsControl) || name1 == "." || name2 == "." {
+			return // a file part needs a name that survives a header; Part.FileName keeps the last path element
+		}
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		if withReport {
+			if err := mw.WriteField("report", string(report)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, fl := range []struct {
+			name string
+			data []byte
+		}{{name1, data1}, {name2, data2}} {
+			w, err := mw.CreateFormFile("files", fl.name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.Write(fl.data)
+		}
+		mw.Close()
+		r := httptest.NewRequest(http.MethodPost, "/api/v1/reports", &body)
+		r.Header.Set("Content-Type", mw.FormDataContentType())
+		up, err := readUpload(httptest.NewRecorder(), r, withReport)
+		if err != nil {
+			t.Fatalf("a well-formed body was refused: %v", err)
+		}
+		if withReport && !bytes.Equal(up.report, report) {
+			t.Fatalf("report %q, want %q", up.report, report)
+		}
+		if len(up.files) != 2 || up.files[0].Name != name1 || up.files[1].Name != name2 ||
+			!bytes.Equal(up.files[0].Data, data1) || !bytes.Equal(up.files[1].Data, data2) {
+			t.Fatalf("files %+v, want %q %q and %q %q", up.files, name1, data1, name2, data2)
+		}
+	})
+}
+
+// FuzzAnswers: the answers of a report or an evaluation, as JSON, are read and checked
+// against the default questionnaire without panicking; what is refused names each answer
+// and rule, and answers that pass evaluate to a verdict and a valid priority.
+func FuzzAnswers(f *testing.F) {
+	for _, s := range []string{
+		`{"answers":{}}`, `{"answers":{"x":"y"}}`, `{"answers":{"a":["b","c"],"d":null,"e":1,"f":{"g":1},"h":""}}`,
+		`{"answers":{"` + strings.Repeat("k", 100) + `":["` + strings.Repeat("v", 100) + `"]}}`, `{"answers":{"a":[1,2]}}`,
+		`{"answers":{"a":"\ud800"}}`, `{"answers":{"":[""]}}`, `{"answers":null}`,
+	} {
+		f.Add([]byte(s))
+	}
+	def, _ := json.Marshal(desk.DefaultQuestionnaire())
+	var q desk.Questionnaire
+	if err := json.Unmarshal(def, &q); err != nil {
+		f.Fatal(err)
+	}
+	for _, qu := range q.Questions {
+		f.Add([]byte(`{"answers":{"` + qu.ID + `":"yes"}}`))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var in struct {
+			Answers answers `json:"answers"`
+		}
+		if err := decodeJSON(body, &in, "body"); err != nil {
+			checkDeskError(t, err, desk.EMALFORMED, desk.EINVALID)
+			return
+		}
+		a, err := in.Answers.read()
+		if err != nil {
+			checkDeskError(t, err, desk.EINVALID)
+			return
+		}
+		if err := q.CheckAnswers(a); err != nil {
+			checkDeskError(t, err, desk.EINVALID)
+			return
+		}
+		e := q.Evaluate(a, desk.DefaultMatrix)
+		if !e.Priority.Valid() || e.Verdict != desk.VerdictUrgent && e.Verdict != desk.VerdictRegular {
+			t.Fatalf("answers %s evaluate to %+v", body, e)
+		}
+	})
+}
