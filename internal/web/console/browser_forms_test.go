@@ -37,7 +37,10 @@ func TestBrowserFormError(t *testing.T) {
 	if err != nil || resp.Status != http.StatusUnprocessableEntity {
 		t.Fatalf("submit a date in the past: %v %v", resp, err)
 	}
-	if id, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.id`)); err != nil || id != "error-summary" {
+	// The browser applies autofocus at its next rendering step, which may come after the
+	// load event on a busy machine: wait for it rather than read it once.
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.activeElement && document.activeElement.id === 'error-summary'`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		id, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.id`))
 		t.Errorf("the focus is on %q, not on the error summary (%v)", id, err)
 	}
 	inView, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const r = document.getElementById('error-summary').getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight; })()`))
@@ -64,6 +67,10 @@ func TestBrowserFormError(t *testing.T) {
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`location.hash === '#follow_up_at'`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
 		t.Fatalf("the link does not lead to the field: %v", err)
 	}
+	// Focus and scrolling follow the fragment at the browser's next rendering step: wait for
+	// them, then say what the page shows.
+	_, _ = chromedp.Run(ctx, chromedp.Poll[bool](`(() => { const f = document.getElementById('follow_up_at'), r = f.getBoundingClientRect();
+		return document.activeElement === f && r.top >= 0 && r.bottom <= window.innerHeight; })()`, chromedp.WithPollingTimeout(10*time.Second)))
 	state, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const f = document.getElementById('follow_up_at'), r = f.getBoundingClientRect();
 		return (document.querySelector(':target') === f ? 'the target' : 'not the target') + (document.activeElement === f ? ', focused' : ', not focused') + ' ' + (r.top >= 0 && r.bottom <= window.innerHeight ? 'in view' : 'out of view ' + r.top + ' ' + window.innerHeight + ' ' + window.scrollY); })()`))
 	if err != nil || state != "the target, focused in view" {
