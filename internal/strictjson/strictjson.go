@@ -2,9 +2,9 @@
 // regardless of case, replaces invalid UTF-8 silently and names a wrongly typed field by a
 // Go path; this package walks the document first, beside the Go type it fills, and names
 // every problem by where it is in the document: a key that is not a field (compared
-// exactly), a value of the wrong JSON type, an integer out of range, text that is not
-// UTF-8 and text with control characters. Only a document without problems is
-// then decoded, by encoding/json.
+// exactly), a key given twice in one object, a value of the wrong JSON type, an integer
+// out of range, text that is not UTF-8 and text with control characters. Only a document
+// without problems is then decoded, by encoding/json.
 package strictjson
 
 import (
@@ -68,7 +68,7 @@ func (p Path) Name() string {
 // Problem is one thing wrong at a place in a document.
 type Problem struct {
 	Path    Path
-	Rule    string // type, unknown_field, utf8, control_characters, format
+	Rule    string // type, unknown_field, duplicate_key, utf8, control_characters, format
 	Message string
 }
 
@@ -311,6 +311,7 @@ func (w *walker) object(t reflect.Type) error {
 	} else if t != nil {
 		elem = t.Elem()
 	}
+	seen := map[string]bool{}
 	for {
 		tok, raw, err := w.token()
 		if err != nil {
@@ -324,6 +325,10 @@ func (w *walker) object(t reflect.Type) error {
 		w.text(raw, key)
 		vt := elem
 		switch {
+		case seen[key]:
+			// encoding/json would keep the last one silently; which one the sender meant
+			// is not ours to guess.
+			w.add("duplicate_key", "is given more than once in this object")
 		case fields != nil:
 			var known bool
 			if vt, known = fields[key]; !known {
@@ -332,6 +337,7 @@ func (w *walker) object(t reflect.Type) error {
 		case t != nil && t.Kind() == reflect.Map && isText(t.Key()):
 			w.unmarshalText(t.Key(), key)
 		}
+		seen[key] = true
 		if err := w.value(vt, false); err != nil {
 			return err
 		}

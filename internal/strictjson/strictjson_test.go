@@ -76,6 +76,14 @@ func TestDecode(t *testing.T) {
 		{"escape in a key", `{"answers":{"a\u001fb":"x"}}`, "/answers/a\x1fb control_characters"},
 		{"tab, line feed, carriage return", `{"title":"a\tb\nc\rd"}`, "ok"},
 		{"a key with / and ~", `{"answers":{"a/b~c":1},"x/y":1}`, "/x~1y unknown_field"},
+		{"a key twice", `{"title":"a","title":"b"}`, "/title duplicate_key"},
+		{"a key twice, once escaped", `{"title":"a","count":1,"\u0074itle":"b"}`, "/title duplicate_key"},
+		{"a key twice in a nested object", `{"targets":[{"minutes":1},{"minutes":1,"priority":"P1","minutes":2}]}`, "/targets/1/minutes duplicate_key"},
+		{"a key twice in a map", `{"answers":{"a":"x","b":"y","a":"z"}}`, "/answers/a duplicate_key"},
+		{"a key twice in any value", `{"any":{"k":[{"x":1,"x":1}]}}`, "/any/k/0/x duplicate_key"},
+		{"an unknown key twice", `{"x":1,"x":2}`, "/x unknown_field, /x duplicate_key"},
+		{"the same key in two objects", `{"targets":[{"minutes":1},{"minutes":2}],"any":{"minutes":3}}`, "ok"},
+		{"keys that differ in case", `{"answers":{"a":1,"A":2}}`, "ok"},
 		{"null as the document", `null`, " type"},
 		{"an array as the document", `[]`, " type"},
 		{"empty", `  `, "syntax"},
@@ -136,7 +144,7 @@ func TestPathNames(t *testing.T) {
 
 // FuzzDecode: no input panics, and what Decode accepts encoding/json reads the same way.
 func FuzzDecode(f *testing.F) {
-	for _, s := range []string{`{"title":"t","ids":[1]}`, `{"Title":1}`, "{\"a\":\"\xff\"}", `{"answers":{"a":["\u0000"]}}`, `[`, `null`} {
+	for _, s := range []string{`{"title":"t","ids":[1]}`, `{"Title":1}`, "{\"a\":\"\xff\"}", `{"answers":{"a":["\u0000"]}}`, `{"title":"a","\u0074itle":"b"}`, `[`, `null`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
