@@ -195,14 +195,15 @@ func (w *walker) token() (json.Token, []byte, error) {
 
 // text checks a string (a key or a value): the bytes sent must be UTF-8 without escaped
 // halves of surrogate pairs, and the text must hold no control characters but tab, line
-// feed and carriage return (none of C0 and no DEL).
+// feed and carriage return: none of C0, no DEL and none of C1 (U+0080–U+009F), the
+// characters desk.Validator.Text refuses in every text field too.
 func (w *walker) text(raw []byte, s string) {
 	if !utf8.Valid(raw) || hasLoneSurrogate(raw) {
 		w.add("utf8", "must be valid UTF-8 text")
 		return
 	}
 	for _, r := range s {
-		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f {
+		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r >= 0x7f && r <= 0x9f {
 			w.add("control_characters", "must not contain control characters (here U+%04X)", r)
 			return
 		}

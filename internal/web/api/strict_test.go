@@ -199,7 +199,7 @@ func TestControlCharactersRefused(t *testing.T) {
 		post := func(path, as, body string) request { return request{method: "POST", path: path, as: as, body: body} }
 		const ok = `"urgency":"low","impact":"low"`
 		scs := []scenario{}
-		for _, c := range []string{`\u0000`, `\u0001`, `\u001b`, `\u001f`, `\u007f`, "\x7f"} {
+		for _, c := range []string{`\u0000`, `\u0001`, `\u001b`, `\u001f`, `\u007f`, "\x7f", `\u0080`, `\u0085`, "\u009f"} {
 			scs = append(scs, scenario{name: "a title with " + c, request: post("/api/v1/incidents", "clientUserA", `{"title":"a`+c+`b",`+ok+`}`),
 				status: 422, errors: [][2]string{{"/title", "control_characters"}}})
 		}
