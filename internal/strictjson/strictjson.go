@@ -324,9 +324,10 @@ func (w *walker) object(t reflect.Type) error {
 		key, _ := tok.(string)
 		w.path = append(w.path, Segment{Key: key, Index: -1})
 		w.text(raw, key)
+		valid := utf8.Valid(raw) && !hasLoneSurrogate(raw) // else key holds U+FFFD for what was sent
 		vt := elem
 		switch {
-		case seen[key]:
+		case valid && seen[key]:
 			// encoding/json would keep the last one silently; which one the sender meant
 			// is not ours to guess.
 			w.add("duplicate_key", "is given more than once in this object")
@@ -338,7 +339,9 @@ func (w *walker) object(t reflect.Type) error {
 		case t != nil && t.Kind() == reflect.Map && isText(t.Key()):
 			w.unmarshalText(t.Key(), key)
 		}
-		seen[key] = true
+		if valid {
+			seen[key] = true
+		}
 		if err := w.value(vt, false); err != nil {
 			return err
 		}

@@ -87,6 +87,7 @@ func TestDecode(t *testing.T) {
 		{"a key twice in any value", `{"any":{"k":[{"x":1,"x":1}]}}`, "/any/k/0/x duplicate_key"},
 		{"an unknown key twice", `{"x":1,"x":2}`, "/x unknown_field, /x duplicate_key"},
 		{"the same key in two objects", `{"targets":[{"minutes":1},{"minutes":2}],"any":{"minutes":3}}`, "ok"},
+		{"two keys that are not UTF-8", "{\"answers\":{\"\xff\":1,\"\xfe\":2}}", "/answers/\ufffd utf8, /answers/\ufffd utf8"},
 		{"keys that differ in case", `{"answers":{"a":1,"A":2}}`, "ok"},
 		{"null as the document", `null`, " type"},
 		{"an array as the document", `[]`, " type"},
