@@ -149,7 +149,7 @@ func TestPathNames(t *testing.T) {
 
 // FuzzDecode: no input panics, and what Decode accepts encoding/json reads the same way.
 func FuzzDecode(f *testing.F) {
-	for _, s := range []string{`{"title":"t","ids":[1]}`, `{"Title":1}`, "{\"a\":\"\xff\"}", `{"answers":{"a":["\u0000"]}}`, `{"title":"a","\u0074itle":"b"}`, `[`, `null`} {
+	for _, s := range []string{`{"title":"t","ids":[1]}`, `{"Title":1}`, "{\"a\":\"\xff\"}", `{"answers":{"a":["\u0000"]}}`, `{"title":"a","\u0074itle":"b"}`, `{"title":"\u0085"}`, `[`, `null`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
