@@ -135,8 +135,16 @@ func DefinitionJSON(data []byte) ([]byte, error) {
 	if trimmed[0] == '{' {
 		return trimmed, nil
 	}
+	var doc yaml.Node
 	var v any
-	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&v); err != nil {
+	err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc)
+	if err == nil {
+		if e := duplicateKeys(&doc); e != nil {
+			return nil, e
+		}
+		err = doc.Decode(&v)
+	}
+	if err != nil {
 		return nil, badDefinition("is neither JSON nor valid YAML: %s", strings.TrimPrefix(err.Error(), "yaml: "))
 	}
 	js, err := json.Marshal(v)
@@ -144,6 +152,50 @@ func DefinitionJSON(data []byte) ([]byte, error) {
 		return nil, badDefinition("uses YAML that has no JSON form (keys must be text)")
 	}
 	return js, nil
+}
+
+// duplicateKeys names every key that a YAML mapping holds twice, at its second
+// occurrence, as JSON's duplicate keys are named (rule duplicate_key): yaml.v3 refuses
+// them too, but as an error about the whole text. It returns nil when there are none.
+// Aliases are not followed; a duplicate that only they make is left to yaml.v3.
+func duplicateKeys(doc *yaml.Node) error {
+	e := &desk.Error{Code: desk.EINVALID, Message: "the definition cannot be read"}
+	var walk func(n *yaml.Node, path strictjson.Path)
+	walk = func(n *yaml.Node, path strictjson.Path) {
+		switch n.Kind {
+		case yaml.DocumentNode:
+			for _, c := range n.Content {
+				walk(c, path)
+			}
+		case yaml.SequenceNode:
+			for i, c := range n.Content {
+				walk(c, append(path, strictjson.Segment{Index: i}))
+			}
+		case yaml.MappingNode:
+			seen := map[string]bool{}
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k := n.Content[i]
+				p := append(path, strictjson.Segment{Key: k.Value, Index: -1})
+				if k.Kind == yaml.ScalarNode && seen[k.Value] {
+					if len(e.Fields) < desk.MaxFieldErrors {
+						e.Fields = append(e.Fields, desk.FieldError{Field: p.Name(), Rule: "duplicate_key",
+							Message: fmt.Sprintf("is given more than once in this mapping (line %d)", k.Line)})
+					} else {
+						e.More++
+					}
+				}
+				if k.Kind == yaml.ScalarNode {
+					seen[k.Value] = true
+				}
+				walk(n.Content[i+1], p)
+			}
+		}
+	}
+	walk(doc, nil)
+	if len(e.Fields) == 0 {
+		return nil
+	}
+	return e
 }
 
 // badDefinition is an error about a definition as a whole.

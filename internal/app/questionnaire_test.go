@@ -54,14 +54,18 @@ exclusions: {}
 		t.Fatalf("validation: %v", q.Validate())
 	}
 	for name, tc := range map[string]struct{ in, field, rule string }{
-		"empty":                 {"  ", "definition", "format"},
-		"broken JSON":           {`{"questions": [`, "definition", "format"},
-		"broken YAML":           {"questions: [\n  - id: x\n text", "definition", "format"},
-		"unknown field":         {`{"questions": [], "colour": "red"}`, "colour", "unknown_field"},
-		"unknown YAML":          {"questionz: []", "questionz", "unknown_field"},
-		"a key in another case": {`{"Questions": []}`, "Questions", "unknown_field"},
-		"a wrong type":          {"questions:\n  - id: x\n    kind: 5\n", "questions[0].kind", "type"},
-		"too large":             {"{" + strings.Repeat(" ", MaxDefinition) + "}", "definition", "format"},
+		"empty":                    {"  ", "definition", "format"},
+		"broken JSON":              {`{"questions": [`, "definition", "format"},
+		"broken YAML":              {"questions: [\n  - id: x\n text", "definition", "format"},
+		"unknown field":            {`{"questions": [], "colour": "red"}`, "colour", "unknown_field"},
+		"unknown YAML":             {"questionz: []", "questionz", "unknown_field"},
+		"a key in another case":    {`{"Questions": []}`, "Questions", "unknown_field"},
+		"a wrong type":             {"questions:\n  - id: x\n    kind: 5\n", "questions[0].kind", "type"},
+		"a key twice":              {`{"questions": [], "questions": []}`, "questions", "duplicate_key"},
+		"a key twice, YAML":        {"questions: []\nquestions: []\n", "questions", "duplicate_key"},
+		"a nested key twice, YAML": {"questions:\n  - id: a\n    kind: yes_no\n    \"id\": b\n", "questions[0].id", "duplicate_key"},
+		"a key twice, YAML flow":   {"questions: [{id: a, text: {nl: x, en: y, nl: z}}]", "questions[0].text.nl", "duplicate_key"},
+		"too large":                {"{" + strings.Repeat(" ", MaxDefinition) + "}", "definition", "format"},
 	} {
 		_, err := ParseQuestionnaire([]byte(tc.in))
 		e, ok := err.(*desk.Error)

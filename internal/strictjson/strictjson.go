@@ -2,9 +2,9 @@
 // regardless of case, replaces invalid UTF-8 silently and names a wrongly typed field by a
 // Go path; this package walks the document first, beside the Go type it fills, and names
 // every problem by where it is in the document: a key that is not a field (compared
-// exactly), a value of the wrong JSON type, an integer out of range, text that is not
-// UTF-8 and text with control characters. Only a document without problems is
-// then decoded, by encoding/json.
+// exactly), a key given twice in one object, a value of the wrong JSON type, an integer
+// out of range, text that is not UTF-8 and text with control characters. Only a document
+// without problems is then decoded, by encoding/json.
 package strictjson
 
 import (
@@ -68,7 +68,7 @@ func (p Path) Name() string {
 // Problem is one thing wrong at a place in a document.
 type Problem struct {
 	Path    Path
-	Rule    string // type, unknown_field, utf8, control_characters, format
+	Rule    string // type, unknown_field, duplicate_key, utf8, control_characters, format
 	Message string
 }
 
@@ -195,14 +195,15 @@ func (w *walker) token() (json.Token, []byte, error) {
 
 // text checks a string (a key or a value): the bytes sent must be UTF-8 without escaped
 // halves of surrogate pairs, and the text must hold no control characters but tab, line
-// feed and carriage return (none of C0 and no DEL).
+// feed and carriage return: none of C0, no DEL and none of C1 (U+0080–U+009F), the
+// characters desk.Validator.Text refuses in every text field too.
 func (w *walker) text(raw []byte, s string) {
 	if !utf8.Valid(raw) || hasLoneSurrogate(raw) {
 		w.add("utf8", "must be valid UTF-8 text")
 		return
 	}
 	for _, r := range s {
-		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f {
+		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r >= 0x7f && r <= 0x9f {
 			w.add("control_characters", "must not contain control characters (here U+%04X)", r)
 			return
 		}
@@ -311,6 +312,7 @@ func (w *walker) object(t reflect.Type) error {
 	} else if t != nil {
 		elem = t.Elem()
 	}
+	seen := map[string]bool{}
 	for {
 		tok, raw, err := w.token()
 		if err != nil {
@@ -322,8 +324,13 @@ func (w *walker) object(t reflect.Type) error {
 		key, _ := tok.(string)
 		w.path = append(w.path, Segment{Key: key, Index: -1})
 		w.text(raw, key)
+		valid := utf8.Valid(raw) && !hasLoneSurrogate(raw) // else key holds U+FFFD for what was sent
 		vt := elem
 		switch {
+		case valid && seen[key]:
+			// encoding/json would keep the last one silently; which one the sender meant
+			// is not ours to guess.
+			w.add("duplicate_key", "is given more than once in this object")
 		case fields != nil:
 			var known bool
 			if vt, known = fields[key]; !known {
@@ -331,6 +338,9 @@ func (w *walker) object(t reflect.Type) error {
 			}
 		case t != nil && t.Kind() == reflect.Map && isText(t.Key()):
 			w.unmarshalText(t.Key(), key)
+		}
+		if valid {
+			seen[key] = true
 		}
 		if err := w.value(vt, false); err != nil {
 			return err

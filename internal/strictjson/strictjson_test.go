@@ -74,8 +74,21 @@ func TestDecode(t *testing.T) {
 		{"NUL", `{"title":"a\u0000"}`, "/title control_characters"},
 		{"DEL written as is", "{\"title\":\"a\x7f\"}", "/title control_characters"},
 		{"escape in a key", `{"answers":{"a\u001fb":"x"}}`, "/answers/a\x1fb control_characters"},
+		{"a C1 control escaped", `{"title":"a\u0085"}`, "/title control_characters"},
+		{"a C1 control written as is", "{\"answers\":{\"a\":\"\u009f\"}}", "/answers/a control_characters"},
+		{"a C1 control in a key", "{\"answers\":{\"\u0080\":1}}", "/answers/\u0080 control_characters"},
+		{"the first character after C1", `{"title":"\u00a0\u00ff"}`, "ok"},
 		{"tab, line feed, carriage return", `{"title":"a\tb\nc\rd"}`, "ok"},
 		{"a key with / and ~", `{"answers":{"a/b~c":1},"x/y":1}`, "/x~1y unknown_field"},
+		{"a key twice", `{"title":"a","title":"b"}`, "/title duplicate_key"},
+		{"a key twice, once escaped", `{"title":"a","count":1,"\u0074itle":"b"}`, "/title duplicate_key"},
+		{"a key twice in a nested object", `{"targets":[{"minutes":1},{"minutes":1,"priority":"P1","minutes":2}]}`, "/targets/1/minutes duplicate_key"},
+		{"a key twice in a map", `{"answers":{"a":"x","b":"y","a":"z"}}`, "/answers/a duplicate_key"},
+		{"a key twice in any value", `{"any":{"k":[{"x":1,"x":1}]}}`, "/any/k/0/x duplicate_key"},
+		{"an unknown key twice", `{"x":1,"x":2}`, "/x unknown_field, /x duplicate_key"},
+		{"the same key in two objects", `{"targets":[{"minutes":1},{"minutes":2}],"any":{"minutes":3}}`, "ok"},
+		{"two keys that are not UTF-8", "{\"answers\":{\"\xff\":1,\"\xfe\":2}}", "/answers/\ufffd utf8, /answers/\ufffd utf8"},
+		{"keys that differ in case", `{"answers":{"a":1,"A":2}}`, "ok"},
 		{"null as the document", `null`, " type"},
 		{"an array as the document", `[]`, " type"},
 		{"empty", `  `, "syntax"},
@@ -136,7 +149,7 @@ func TestPathNames(t *testing.T) {
 
 // FuzzDecode: no input panics, and what Decode accepts encoding/json reads the same way.
 func FuzzDecode(f *testing.F) {
-	for _, s := range []string{`{"title":"t","ids":[1]}`, `{"Title":1}`, "{\"a\":\"\xff\"}", `{"answers":{"a":["\u0000"]}}`, `[`, `null`} {
+	for _, s := range []string{`{"title":"t","ids":[1]}`, `{"Title":1}`, "{\"a\":\"\xff\"}", `{"answers":{"a":["\u0000"]}}`, `{"title":"a","\u0074itle":"b"}`, `{"title":"\u0085"}`, `[`, `null`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {

@@ -33,11 +33,19 @@ func TestChangeRequests(t *testing.T) {
 			{name: "an expert may not create", request: request{method: "POST", path: "/api/v1/changes", as: "expert",
 				body: `{"title":"Fix","incident_ids":[{incA}]}`}, status: 403},
 			{name: "every bad field is named", request: request{method: "POST", path: "/api/v1/changes", as: "agent",
-				body: `{"title":"","description":"a\u0085b","incident_ids":[]}`},
-				status: 422, errors: [][2]string{{"/title", "required"}, {"/description", "control_characters"}, {"/incident_ids", "required"}}},
+				body: `{"title":"","description":"a\u202eb","incident_ids":[]}`},
+				status: 422, errors: [][2]string{{"/title", "required"}, {"/description", "bidi_control"}, {"/incident_ids", "required"}}},
 			{name: "a NUL is refused before anything else is checked", request: request{method: "POST", path: "/api/v1/changes", as: "agent",
 				body: `{"title":"","description":"a\u0000b","incident_ids":[]}`},
 				status: 422, errors: [][2]string{{"/description", "control_characters"}}},
+			{name: "a C1 control is refused before anything else is checked", request: request{method: "POST", path: "/api/v1/changes", as: "agent",
+				body: `{"title":"","description":"a\u0085b","incident_ids":[]}`},
+				status: 422, errors: [][2]string{{"/description", "control_characters"}},
+				check: func(t *testing.T, r *result) {
+					if r.hasFieldError("/title", "required") {
+						t.Errorf("the C1 control reached the validation: %s", r.body)
+					}
+				}},
 			{name: "a missing incident is named", request: request{method: "POST", path: "/api/v1/changes", as: "agent",
 				body: `{"title":"Fix","incident_ids":[999999,{incA},0]}`},
 				status: 422, errors: [][2]string{{"/incident_ids/0", "exists"}, {"/incident_ids/2", "exists"}}},

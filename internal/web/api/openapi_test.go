@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"os"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -115,6 +116,47 @@ func TestOpenAPIDocumentIsWhole(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestWrongMethodDocumented asks every documented path with every method it has no
+// operation for: the answer is 405 as #/components/responses/MethodNotAllowed declares it
+// (env.do checks the body against it), and Allow lists exactly the documented methods,
+// with HEAD after GET.
+func TestWrongMethodDocumented(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, storetest.Open(t, "sqlite"))
+	resp, err := e.spec.resolve(map[string]any{"$ref": "#/components/responses/MethodNotAllowed"})
+	if err != nil || resp == nil || obj(obj(resp["headers"])["Allow"]) == nil || obj(resp["content"])["application/problem+json"] == nil {
+		t.Fatalf("components/responses/MethodNotAllowed with an Allow header and a problem document: %v %v", resp, err)
+	}
+	if d, _ := obj(e.spec.doc["info"])["description"].(string); !strings.Contains(d, "405") || !strings.Contains(d, "#/components/responses/MethodNotAllowed") {
+		t.Errorf("info.description does not say when 405 is answered: %q", d)
+	}
+	n := 0
+	for tmpl, item := range e.spec.paths() {
+		var allow []string
+		for _, m := range []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"} {
+			if obj(item)[strings.ToLower(m)] != nil || m == "HEAD" && obj(item)["get"] != nil {
+				allow = append(allow, m)
+			}
+		}
+		path := regexp.MustCompile(`\{[^}]+\}`).ReplaceAllString(tmpl, "1")
+		for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
+			if slices.Contains(allow, m) {
+				continue
+			}
+			n++
+			r := e.do(t, request{method: m, path: path, as: "admin"})
+			if r.status != 405 || r.header.Get("Allow") != strings.Join(allow, ", ") {
+				t.Errorf("%s %s: %d, Allow %q, want 405 and %q", m, path, r.status, r.header.Get("Allow"), strings.Join(allow, ", "))
+			} else if code, _ := get(r.json, "code"); code != "method_not_allowed" {
+				t.Errorf("%s %s: code %v, want method_not_allowed", m, path, code)
+			}
+		}
+	}
+	if n < 100 {
+		t.Errorf("only %d wrong methods asked", n)
 	}
 }
 

@@ -65,9 +65,10 @@ func (a *api) putQuestionnaire(w http.ResponseWriter, r *http.Request) error {
 	if trimmed := bytes.TrimSpace(body); mt == "application/json" && len(trimmed) > 0 && trimmed[0] != '{' {
 		return invalid("", "type", "must be a JSON object")
 	}
-	if js, err := app.DefinitionJSON(body); err == nil {
-		keepDoc(r, js, false) // the fields of errors are pointers into it, also for YAML
-	}
+	// The fields of errors are pointers into the JSON form, also for YAML; when there is
+	// none (a YAML key given twice), they are made from the fields' names alone.
+	js, _ := app.DefinitionJSON(body)
+	keepDoc(r, js, false)
 	q, err := app.ParseQuestionnaire(body)
 	if err != nil {
 		return definitionFields(err)

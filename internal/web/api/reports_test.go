@@ -357,7 +357,7 @@ func TestReports(t *testing.T) {
 		e.run(t, []scenario{
 			{name: "without accepting the procedure", request: post("clientUserA", `{"title":"Checkout down","answers":`+urgentAnswers+`}`),
 				status: 422, errors: [][2]string{{"/accept_procedure", "required"}}},
-			{name: "declining the procedure", request: post("clientUserA", report(`,"accept_procedure":false`)),
+			{name: "declining the procedure", request: post("clientUserA", `{"title":"Checkout down","answers":`+urgentAnswers+`,"accept_procedure":false}`),
 				status: 422, errors: [][2]string{{"/accept_procedure", "required"}}},
 			{name: "every problem at once", request: post("clientUserA", `{"answers":{"availability":"exploded","colour":"red"},"affected":"`+strings.Repeat("a", 201)+`"}`),
 				status: 422, errors: [][2]string{{"/accept_procedure", "required"}, {"/title", "required"}, {"/affected", "max_length"},
@@ -386,7 +386,7 @@ func TestReports(t *testing.T) {
 				status: 403},
 			{name: "an unknown field", request: post("clientUserA", report(`,"priority":"P1"`)),
 				status: 422, errors: [][2]string{{"/priority", "unknown_field"}}},
-			{name: "a wrong type", request: post("clientUserA", report(`,"accept_procedure":"yes"`)),
+			{name: "a wrong type", request: post("clientUserA", `{"title":"Checkout down","answers":`+urgentAnswers+`,"accept_procedure":"yes"}`),
 				status: 422, errors: [][2]string{{"/accept_procedure", "type"}}},
 			{name: "malformed JSON", request: post("clientUserA", `{"title":`), status: 400},
 			{name: "a form", request: request{method: "POST", path: reports, as: "clientUserA", body: "title=x", ctype: "application/x-www-form-urlencoded"},

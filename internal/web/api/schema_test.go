@@ -124,10 +124,16 @@ func (s *spec) check(method, path string, r *result) (string, []string) {
 		return "", []string{"the path is not documented"}
 	}
 	op := obj(obj(s.paths()[tmpl])[strings.ToLower(method)])
-	if op == nil {
+	var resp map[string]any
+	var err error
+	switch {
+	case op == nil && r.status == 405: // the answer to a method no operation has
+		resp, err = s.resolve(map[string]any{"$ref": "#/components/responses/MethodNotAllowed"})
+	case op == nil:
 		return tmpl, []string{method + " is not documented for " + tmpl}
+	default:
+		resp, err = s.resolve(obj(op["responses"])[strconv.Itoa(r.status)])
 	}
-	resp, err := s.resolve(obj(op["responses"])[strconv.Itoa(r.status)])
 	if err != nil || resp == nil {
 		return tmpl, []string{fmt.Sprintf("status %d is not documented for %s %s", r.status, method, tmpl)}
 	}

@@ -140,6 +140,53 @@ func TestExactKeys(t *testing.T) {
 	})
 }
 
+// TestDuplicateKeysRefused: a key given twice in one object is refused with 422 on the
+// pointer of the second, wherever the object is, and nothing changes; encoding/json alone
+// would keep the last one silently (issue 10, hdup).
+func TestDuplicateKeysRefused(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		r := e.do(t, request{method: "POST", path: "/api/v1/incidents", as: "agent",
+			body: `{"organisation_id":{orgA},"title":"Printer","urgency":"low","impact":"low"}`})
+		if r.status != 201 {
+			t.Fatalf("incident: %d %s", r.status, r.body)
+		}
+		e.vars["inc"] = itoa(r.id("id"))
+		e.vars["contract"] = itoa(must(e.app.Organisations.CreateContract(t.Context(), sys, desk.Contract{OrgID: e.orgA.ID, Name: "Gold"}))(t).ID)
+		before := e.stored(t)
+		e.run(t, []scenario{
+			{name: "a title twice", request: request{method: "PATCH", path: "/api/v1/incidents/{inc}", as: "agent", body: `{"title":"a","title":"b"}`},
+				status: 422, errors: [][2]string{{"/title", "duplicate_key"}}},
+			{name: "a title twice, once escaped, on a new incident", request: request{method: "POST", path: "/api/v1/incidents", as: "clientUserA",
+				body: `{"title":"a","urgency":"low","impact":"low","\u0074itle":"b"}`},
+				status: 422, errors: [][2]string{{"/title", "duplicate_key"}}},
+			{name: "a nested key twice", request: request{method: "PATCH", path: "/api/v1/contracts/{contract}", as: "admin",
+				body: `{"targets":[{"priority":"P1","first_response_minutes":1,"resolution_minutes":1,"priority":"P2"}]}`},
+				status: 422, errors: [][2]string{{"/targets/0/priority", "duplicate_key"}}},
+			{name: "an answer twice", request: request{method: "POST", path: "/api/v1/questionnaire/evaluate", as: "clientUserA",
+				body: `{"answers":{"availability":"down","availability":"degraded"}}`},
+				status: 422, errors: [][2]string{{"/answers/availability", "duplicate_key"}}},
+			{name: "a matrix cell twice", request: request{method: "PUT", path: "/api/v1/priority-matrix", as: "admin",
+				body: `{"high":{"high":"P1","normal":"P2","low":"P3","high":"P5"},"normal":{"high":"P2","normal":"P3","low":"P4"},"low":{"high":"P3","normal":"P4","low":"P5"}}`},
+				status: 422, errors: [][2]string{{"/high/high", "duplicate_key"}}},
+			{name: "a definition key twice, JSON", request: request{method: "PUT", path: "/api/v1/questionnaire", as: "admin",
+				body: `{"questions":[],"questions":[]}`},
+				status: 422, errors: [][2]string{{"/questions", "duplicate_key"}}},
+			{name: "a definition key twice, YAML", request: request{method: "PUT", path: "/api/v1/questionnaire", as: "admin", ctype: "application/yaml",
+				body: "questions:\n  - id: a\n    kind: yes_no\n    id: b\n"},
+				status: 422, errors: [][2]string{{"/questions/0/id", "duplicate_key"}}},
+			{name: "the title is what it was", request: request{method: "GET", path: "/api/v1/incidents/{inc}", as: "agent"},
+				status: 200, fields: map[string]any{"title": "Printer", "version": 1}},
+		})
+		t.Run("nothing was stored", func(t *testing.T) {
+			if after := e.stored(t); !reflect.DeepEqual(after, before) {
+				t.Errorf("stored before %+v, after %+v", before, after)
+			}
+		})
+	})
+}
+
 // TestControlCharactersRefused: U+0000 and the other control characters but tab, line feed
 // and carriage return, anywhere in a JSON body, are refused with 422 naming the field by
 // its pointer, before anything is stored (issue 10, finding 1).
@@ -152,7 +199,7 @@ func TestControlCharactersRefused(t *testing.T) {
 		post := func(path, as, body string) request { return request{method: "POST", path: path, as: as, body: body} }
 		const ok = `"urgency":"low","impact":"low"`
 		scs := []scenario{}
-		for _, c := range []string{`\u0000`, `\u0001`, `\u001b`, `\u001f`, `\u007f`, "\x7f"} {
+		for _, c := range []string{`\u0000`, `\u0001`, `\u001b`, `\u001f`, `\u007f`, "\x7f", `\u0080`, `\u0085`, "\u009f"} {
 			scs = append(scs, scenario{name: "a title with " + c, request: post("/api/v1/incidents", "clientUserA", `{"title":"a`+c+`b",`+ok+`}`),
 				status: 422, errors: [][2]string{{"/title", "control_characters"}}})
 		}

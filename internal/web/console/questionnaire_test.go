@@ -46,6 +46,8 @@ func TestQuestionnaireAdmin(t *testing.T) {
 			expect(t, p, http.StatusUnprocessableEntity, "De definitie is niet opgeslagen", "<code>questions[0].text.en</code>",
 				"<code>questions[0].options</code>", "<code>rules[0].question</code>", `no question has the id &#34;nothing&#34;`,
 				"<code>criteria.financial_damage.nl</code>", "      nl: Bereikbaar?\n    options:")
+			p = admin.submit("/admin/questionnaire", "/admin/questionnaire", url.Values{"text": {"questions:\n  - id: a\n    id: b\n"}})
+			expect(t, p, http.StatusUnprocessableEntity, "<code>questions[0].id</code>", "Dit veld staat twee keer in hetzelfde deel")
 			p = admin.submit("/admin/questionnaire", "/admin/questionnaire", url.Values{"text": {"{not json"}})
 			expect(t, p, http.StatusUnprocessableEntity, "<code>definition</code>")
 			p = admin.uploadForm("/admin/questionnaire", "/admin/questionnaire", url.Values{}, map[string][]file{"definition": {{"q.yaml", []byte("questions: [")}}})
