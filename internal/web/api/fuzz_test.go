@@ -13,6 +13,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -59,45 +60,81 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// FuzzParseID: a path id is accepted only as a positive decimal that fits an int64, and
-// then is the number the text says; every positive id formats to text it accepts.
+// canonicalID is the one spelling of an id the API accepts (docs/api.md "Field names,
+// exact keys and ids"): ^[1-9][0-9]{0,18}$, as strconv writes an int64.
+var canonicalID = regexp.MustCompile(`^[1-9][0-9]{0,18}$`)
+
+// FuzzParseID: a path id is accepted exactly when it is in its canonical form
+// (^[1-9][0-9]{0,18}$, fitting an int64), and then formatting the number gives back the
+// text; an incident or change {id} is that or its number (INC-/CHG-, prefix in any case,
+// digits with leading zeros as desk.FormatNumber writes them), nothing else.
 func FuzzParseID(f *testing.F) {
-	for _, s := range []string{"1", "42", "9223372036854775807", "9223372036854775808", "0", "-1", "+1", "1e3", " 1", "0x10", "١", ""} {
+	for _, s := range []string{"1", "42", "9223372036854775807", "9223372036854775808", "0", "-1", "+1", "1e3", " 1", "0x10", "١", "",
+		"0001", " 1 ", "1\x00", "INC-000123", "inc-123", "CHG-000012", "INC-", "INC-0", "INC-+1", "INC- 1", "INC-INC-1", "CHG-000000000000000000012", "ınc-1"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		id, ok := parseID(s)
-		want, err := strconv.ParseInt(s, 10, 64)
-		if ok {
-			if err != nil || id != want || id <= 0 {
-				t.Fatalf("parseID(%q) = %d, accepted; strconv says %d, %v", s, id, want, err)
+		_, err := strconv.ParseInt(s, 10, 64)
+		if want := canonicalID.MatchString(s) && err == nil; ok != want {
+			t.Fatalf("parseID(%q) = %d, %v; want accepted = %v (the canonical form, in range)", s, id, ok, want)
+		}
+		if ok && strconv.FormatInt(id, 10) != s {
+			t.Fatalf("parseID(%q) = %d, which formats as %q", s, id, strconv.FormatInt(id, 10))
+		}
+		for _, c := range []struct {
+			prefix string
+			format func(int64) string
+		}{{desk.NumberPrefix, desk.FormatNumber}, {desk.ChangeNumberPrefix, desk.FormatChangeNumber}} {
+			ref, ok := parseRef(s, c.prefix)
+			if !ok {
+				continue
 			}
-			for _, c := range s {
-				if c < '0' || c > '9' {
-					t.Fatalf("parseID(%q) accepted a non-digit %q", s, c)
-				}
+			if ref <= 0 {
+				t.Fatalf("parseRef(%q, %q) = %d, accepted", s, c.prefix, ref)
+			}
+			if strconv.FormatInt(ref, 10) == s {
+				continue // the id itself
+			}
+			// Else the number: the prefix in any case, then the id's digits, perhaps zero-padded.
+			digits := s[min(len(c.prefix), len(s)):]
+			if !strings.EqualFold(s[:len(s)-len(digits)], c.prefix) ||
+				strings.TrimLeft(digits, "0") != strconv.FormatInt(ref, 10) || len(digits) > 19 {
+				t.Fatalf("parseRef(%q, %q) = %d, accepted; that is neither the id nor its number %s", s, c.prefix, ref, c.format(ref))
 			}
 		}
-		if n := int64(len(s)) * 7919; n > 0 { // any positive id round-trips
+		if n := int64(len(s))*7919 + int64(len(s)>>1)<<40; n > 0 { // any positive id and number round-trips
 			if got, ok := parseID(strconv.FormatInt(n, 10)); !ok || got != n {
 				t.Fatalf("parseID(%d) = %d, %v", n, got, ok)
+			}
+			for _, c := range []string{desk.FormatNumber(n), strings.ToLower(desk.FormatNumber(n))} {
+				if got, ok := parseRef(c, desk.NumberPrefix); !ok || got != n {
+					t.Fatalf("parseRef(%q) = %d, %v", c, got, ok)
+				}
+			}
+			if got, ok := parseRef(desk.FormatChangeNumber(n), desk.ChangeNumberPrefix); !ok || got != n {
+				t.Fatalf("parseRef(%q) = %d, %v", desk.FormatChangeNumber(n), got, ok)
 			}
 		}
 	})
 }
 
 // FuzzCursor: a cursor this API gives reads back as the id it was made of, and any other
-// text reads as a positive id or not at all.
+// text is refused: an accepted cursor is exactly the one encodeCursor writes for its id.
 func FuzzCursor(f *testing.F) {
 	f.Add("MTIz", int64(123))
 	f.Add("", int64(1))
 	f.Add("LTE", int64(9223372036854775807))
 	f.Add("MA", int64(0))
 	f.Add("MTIz=", int64(-5))
-	f.Add("KzE", int64(77)) // "+1"
+	f.Add("KzE", int64(77))     // "+1"
+	f.Add("MDAx", int64(1))     // "001"
+	f.Add("IDEg", int64(1))     // " 1 "
+	f.Add("MTIz\n", int64(123)) // a line break the decoder would skip
+	f.Add("MTIzNA", int64(1234))
 	f.Fuzz(func(t *testing.T, s string, id int64) {
-		if got, ok := decodeCursor(s); ok && got <= 0 {
-			t.Fatalf("decodeCursor(%q) = %d, accepted", s, got)
+		if got, ok := decodeCursor(s); ok && (got <= 0 || encodeCursor(got) != s) {
+			t.Fatalf("decodeCursor(%q) = %d, accepted; the cursor of %d is %q", s, got, got, encodeCursor(got))
 		}
 		if id <= 0 {
 			return
