@@ -156,6 +156,7 @@ func FuzzQuery(f *testing.F) {
 		"", "limit=10&cursor=MTIz", "limit=0", "limit=201", "limit=-1&limit=2", "cursor=%00", "cursor=!!",
 		"state=new,triaged&state=closed", "state=,", "priority=P3", "priority=p9", "open=true", "open=maybe",
 		"org=12", "org=+1", "q=%ff%fe", "q=" + strings.Repeat("x", 300), "a=%zz", "q=a;b",
+		"org=0001", "org=%201%20", "org=1e3", "limit=050", "limit=+5", "cursor=MTIz%0A", "q=%00", "q=a%E2%80%AEb", "org=9223372036854775808",
 	} {
 		f.Add(s)
 	}
@@ -181,8 +182,26 @@ func FuzzQuery(f *testing.F) {
 		if p != 0 && !p.Valid() && !q.Has("priority") {
 			t.Fatalf("priority %d accepted", p)
 		}
-		if !utf8.ValidString(text) || utf8.RuneCountInString(text) > 200 {
+		if !utf8.ValidString(text) || utf8.RuneCountInString(text) > 200 || strings.ContainsFunc(text, unicode.IsControl) ||
+			strings.ContainsFunc(text, desk.IsBidiControl) {
 			t.Fatalf("text %q accepted", text)
+		}
+		// Ids, the page size and the cursor are accepted only as the API writes them.
+		sent, _ := url.ParseQuery(raw)
+		for _, c := range []struct {
+			name, canon string
+			got         int64
+		}{{"org", strconv.FormatInt(org, 10), org}, {"limit", strconv.FormatInt(int64(limit), 10), -1}, {"cursor", encodeCursor(cursor), cursor}} {
+			vs := sent[c.name]
+			if len(vs) != 1 || vs[0] == "" {
+				continue
+			}
+			if accepted := !q.Has(c.name); accepted != (vs[0] == c.canon) {
+				t.Fatalf("%s=%q read as %d, accepted %v; as the API writes it that is %q", c.name, vs[0], c.got, accepted, c.canon)
+			}
+		}
+		if vs := sent["q"]; len(vs) == 1 && strings.ContainsRune(vs[0], 0) && !q.Has("q") {
+			t.Fatalf("q=%q with a NUL accepted", vs[0])
 		}
 		if err := q.Err(); err != nil {
 			e := checkDeskError(t, err, desk.EINVALID)
