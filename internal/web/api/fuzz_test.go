@@ -8,12 +8,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -21,6 +23,7 @@ import (
 	"unicode/utf8"
 
 	"meldpunt/internal/desk"
+	"meldpunt/internal/web"
 )
 
 // checkDeskError fails unless err is a *desk.Error with one of the codes, and, for
@@ -217,15 +220,17 @@ func FuzzQuery(f *testing.F) {
 
 // decodeTarget is a fixed destination with the kinds of fields request bodies have.
 type decodeTarget struct {
-	Title  string            `json:"title"`
-	Count  int               `json:"count"`
-	Small  int8              `json:"small"`
-	ID     *int64            `json:"id"`
-	Share  float64           `json:"share"`
-	Tags   []string          `json:"tags"`
-	Flags  map[string]bool   `json:"flags"`
-	Nested *decodeTargetPart `json:"nested"`
-	Raw    json.RawMessage   `json:"raw,omitempty"`
+	Title  string             `json:"title"`
+	Count  int                `json:"count"`
+	Small  int8               `json:"small"`
+	ID     *int64             `json:"id"`
+	Share  float64            `json:"share"`
+	Tags   []string           `json:"tags"`
+	Flags  map[string]bool    `json:"flags"`
+	Nested *decodeTargetPart  `json:"nested"`
+	Parts  []decodeTargetPart `json:"parts"`
+	Prio   desk.Priority      `json:"priority,omitempty"`
+	Raw    json.RawMessage    `json:"raw,omitempty"`
 }
 
 type decodeTargetPart struct {
@@ -233,11 +238,19 @@ type decodeTargetPart struct {
 	Items []int64 `json:"items"`
 }
 
-// FuzzDecode: decode never fails with anything but a client error (415, 413, 400, 422
-// naming a field), and what it accepts is valid UTF-8 JSON that encodes and decodes back to
-// the same value.
+// FuzzDecode: decode never fails with anything but a client error (415, 413, 400, 422),
+// answered as the API answers it: at most desk.MaxFieldErrors entries and one saying how
+// many more, each naming its field by a JSON Pointer ("" is the whole body). Keys match
+// exactly: a key that is not exactly the json name of a field where the destination has a
+// struct is refused with rule unknown_field on its pointer (unless the list is full). What
+// it accepts is valid UTF-8 JSON without control characters in any string (key or value),
+// and encodes and decodes back to the same value.
 func FuzzDecode(f *testing.F) {
 	const ct = "application/json"
+	many := make([]string, 70)
+	for i := range many {
+		many[i] = `"k` + strconv.Itoa(i) + `":1`
+	}
 	for _, s := range [][2]string{
 		{ct, `{"title":"x","count":3,"tags":["a"],"nested":{"on":true,"items":[1,2]}}`},
 		{ct, `{}`}, {ct, `null`}, {ct, `[]`}, {ct, `{"title":1}`}, {ct, `{"small":300}`},
@@ -245,21 +258,58 @@ func FuzzDecode(f *testing.F) {
 		{ct, `{"title":"\u0000"}`}, {ct, `{"TITLE":"case"}`}, {ct, `{"raw":{"any":[1,"x"]}}`}, {ct, ``}, {ct, `{"id":1e400}`},
 		{"application/problem+json; charset=UTF-8", `{}`}, {"application/json; charset=latin1", `{}`}, {"text/plain", `{}`}, {"", `{}`},
 		{ct, `{"nested":{"items":[1,]}}`}, {ct, `{"flags":{"a":true,"a":false}}`}, {ct, `{"title":"\\\ud83d\ude00"}`},
+		{ct, `{"TiTlE":"x"}`}, {ct, `{"title":"x","Title":"y"}`}, {ct, `{"nested":{"On":true}}`}, {ct, `{"parts":[{"on":true},{"ITEMS":[]}]}`},
+		{ct, `{"a/b~c":1}`}, {ct, `{"title":"a\u007f"}`}, {ct, `{"ti\u0000tle":"x"}`}, {ct, `{"flags":{"\u0001":true}}`},
+		{ct, `{"raw":["\u001f"]}`}, {ct, `{"priority":"p3"}`}, {ct, `{"priority":"P9"}`}, {ct, `{"title\u0000":1}`},
+		{ct, "{" + strings.Join(many, ",") + "}"}, {ct, `{"parts":[` + strings.Repeat(`{"x":1},`, 60) + `{}]}`},
 	} {
 		f.Add(s[0], []byte(s[1]))
 	}
+	discard := slog.New(slog.DiscardHandler)
 	f.Fuzz(func(t *testing.T, contentType string, body []byte) {
 		r := httptest.NewRequest(http.MethodPost, "/api/v1/x", bytes.NewReader(body))
 		r.Header.Set("Content-Type", contentType)
+		r = withDocSlot(r) // as wrap does, so the answer names fields as the API's does
 		w := httptest.NewRecorder()
 		var dst decodeTarget
 		err := decode(w, r, &dst)
+		unknown, isJSON := unknownKeys(body)
 		if err != nil {
-			checkDeskError(t, err, desk.EMEDIATYPE, desk.ETOOLARGE, desk.EMALFORMED, desk.EINVALID)
+			e := checkDeskError(t, err, desk.EMEDIATYPE, desk.ETOOLARGE, desk.EMALFORMED, desk.EINVALID)
+			p := web.ProblemFor(r, discard, pointerFields(r, err))
+			if p.Status != 400 && p.Status != 413 && p.Status != 415 && p.Status != 422 {
+				t.Fatalf("status %d for %v", p.Status, err)
+			}
+			if len(p.Errors) > desk.MaxFieldErrors+1 {
+				t.Fatalf("the answer lists %d errors, more than %d+1", len(p.Errors), desk.MaxFieldErrors)
+			}
+			for _, fe := range p.Errors {
+				if !isPointer(fe.Field) {
+					t.Fatalf("the answer names field %q, which is no JSON Pointer: %+v", fe.Field, fe)
+				}
+			}
+			if !isJSON || e.Code != desk.EINVALID && e.Code != desk.EMALFORMED {
+				return // refused before the keys were looked at
+			}
+			if e.Code != desk.EINVALID && len(unknown) > 0 {
+				t.Fatalf("a JSON body with unknown keys %q refused as %v", unknown, err)
+			}
+			full := len(e.Fields) >= desk.MaxFieldErrors || e.More > 0
+			for _, k := range unknown {
+				if !full && !slices.ContainsFunc(e.Fields, func(fe desk.FieldError) bool { return fe.Field == k && fe.Rule == "unknown_field" }) {
+					t.Fatalf("the key at %q is no field, yet not refused as unknown_field: %+v", k, e.Fields)
+				}
+			}
 			return
 		}
 		if !utf8.Valid(body) || !json.Valid(body) {
 			t.Fatalf("accepted a body that is not valid UTF-8 JSON: %q", body)
+		}
+		if len(unknown) > 0 {
+			t.Fatalf("accepted keys that are no field (names are exact): %q", unknown)
+		}
+		if s, ok := controlString(body); ok {
+			t.Fatalf("accepted a string with a control character: %q", s)
 		}
 		again, err := json.Marshal(dst)
 		if err != nil {
@@ -275,6 +325,95 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("round trip changed the value:\n%+v\n%+v", dst, back)
 		}
 	})
+}
+
+// isPointer tells whether s is "" or an RFC 6901 JSON Pointer: "/" before every step, and
+// "~" only as "~0" or "~1".
+func isPointer(s string) bool {
+	if s == "" {
+		return true
+	}
+	if s[0] != '/' || !utf8.ValidString(s) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] == '~' && (i+1 == len(s) || s[i+1] != '0' && s[i+1] != '1') {
+			return false
+		}
+	}
+	return true
+}
+
+// unknownKeys returns the JSON Pointers of the keys of body that are not exactly the json
+// name of a field of decodeTarget where it has a struct (compared here by this test's own
+// walk of the struct tags, not strictjson's), and whether body is one valid UTF-8 JSON
+// value at all.
+func unknownKeys(body []byte) ([]string, bool) {
+	if !utf8.Valid(body) || !json.Valid(body) {
+		return nil, false
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var doc any
+	if dec.Decode(&doc) != nil {
+		return nil, false
+	}
+	var out []string
+	var walk func(v any, t reflect.Type, at string)
+	walk = func(v any, t reflect.Type, at string) {
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if reflect.PointerTo(t).Implements(reflect.TypeFor[json.Unmarshaler]()) {
+			return // json.RawMessage: anything
+		}
+		switch t.Kind() {
+		case reflect.Struct:
+			m, _ := v.(map[string]any)
+			for k, x := range m {
+				esc := at + "/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(k)
+				known := false
+				for i := range t.NumField() {
+					if name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ","); name == k {
+						known = true
+						walk(x, t.Field(i).Type, esc)
+					}
+				}
+				if !known {
+					out = append(out, esc)
+				}
+			}
+		case reflect.Slice:
+			xs, _ := v.([]any)
+			for i, x := range xs {
+				walk(x, t.Elem(), at+"/"+strconv.Itoa(i))
+			}
+		case reflect.Map:
+			m, _ := v.(map[string]any)
+			for k, x := range m {
+				walk(x, t.Elem(), at+"/"+strings.NewReplacer("~", "~0", "/", "~1").Replace(k))
+			}
+		}
+	}
+	walk(doc, reflect.TypeFor[decodeTarget](), "")
+	return out, true
+}
+
+// controlString returns the first string of the JSON text b, key or value, that holds a
+// control character (U+0000–U+001F but tab, line feed and carriage return, and U+007F).
+func controlString(b []byte) (string, bool) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", false
+		}
+		if s, ok := tok.(string); ok && strings.ContainsFunc(s, func(r rune) bool {
+			return r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f
+		}) {
+			return s, true
+		}
+	}
 }
 
 // normalRaw compacts the raw part, which json.Marshal compacts too.
