@@ -519,12 +519,14 @@ func FuzzReadUploadValid(f *testing.F) {
 
 // FuzzAnswers: the answers of a report or an evaluation, as JSON, are read and checked
 // against the default questionnaire without panicking; what is refused names each answer
-// and rule, and answers that pass evaluate to a verdict and a valid priority.
+// and rule (the body's fields by JSON Pointers), what is read holds no control character,
+// and answers that pass evaluate to a verdict and a valid priority.
 func FuzzAnswers(f *testing.F) {
 	for _, s := range []string{
 		`{"answers":{}}`, `{"answers":{"x":"y"}}`, `{"answers":{"a":["b","c"],"d":null,"e":1,"f":{"g":1},"h":""}}`,
 		`{"answers":{"` + strings.Repeat("k", 100) + `":["` + strings.Repeat("v", 100) + `"]}}`, `{"answers":{"a":[1,2]}}`,
 		`{"answers":{"a":"\ud800"}}`, `{"answers":{"":[""]}}`, `{"answers":null}`,
+		`{"answers":{"a\u0000":"b"}}`, `{"answers":{"a":["\u0000"]}}`, `{"answers":{"a/b~c":"\u007f"}}`, `{"Answers":{}}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -541,8 +543,19 @@ func FuzzAnswers(f *testing.F) {
 			Answers answers `json:"answers"`
 		}
 		if err := decodeJSON(body, &in, "body"); err != nil {
-			checkDeskError(t, err, desk.EMALFORMED, desk.EINVALID)
+			e := checkDeskError(t, err, desk.EMALFORMED, desk.EINVALID)
+			for _, fe := range e.Fields {
+				if !isPointer(fe.Field) {
+					t.Fatalf("the error names field %q, which is no JSON Pointer: %+v", fe.Field, fe)
+				}
+			}
+			if len(e.Fields) > desk.MaxFieldErrors {
+				t.Fatalf("the error lists %d fields", len(e.Fields))
+			}
 			return
+		}
+		if s, ok := controlString(body); ok {
+			t.Fatalf("accepted answers with a control character: %q", s)
 		}
 		a, err := in.Answers.read()
 		if err != nil {
@@ -556,6 +569,37 @@ func FuzzAnswers(f *testing.F) {
 		e := q.Evaluate(a, desk.DefaultMatrix)
 		if !e.Priority.Valid() || e.Verdict != desk.VerdictUrgent && e.Verdict != desk.VerdictRegular {
 			t.Fatalf("answers %s evaluate to %+v", body, e)
+		}
+	})
+}
+
+// FuzzPointerFields: whatever field names a service's error uses, and whatever JSON
+// document the request sent, the answer names every field "" or by a JSON Pointer (as
+// docs/api.md says every field of a JSON body is named).
+func FuzzPointerFields(f *testing.F) {
+	for _, s := range [][2]string{
+		{"title", `{"title":""}`}, {"targets[0].priority", `{"targets":[{"priority":"P9"}]}`},
+		{"answers.a.b", `{"answers":{"a.b":1}}`}, {"answers.a/b~c", `{"answers":{"a/b~c":1}}`},
+		{"organisation_id", `{}`}, {"[", `[]`}, {"a[x].b", `{"a":[1]}`}, {"a..b", `null`}, {".", `{"":1}`},
+		{"a[", `{"a":[]}`}, {"[0][1]", `[[0,1]]`}, {"matrix.high", `{"high":{"low":"P1"}}`},
+	} {
+		f.Add(s[0], []byte(s[1]))
+	}
+	discard := slog.New(slog.DiscardHandler)
+	f.Fuzz(func(t *testing.T, name string, doc []byte) {
+		if !utf8.ValidString(name) {
+			return // the services name fields by names they wrote or keys strictjson let through: UTF-8
+		}
+		r := withDocSlot(httptest.NewRequest(http.MethodPost, "/api/v1/x", nil))
+		keepDoc(r, doc, false)
+		err := pointerFields(r, &desk.Error{Code: desk.EINVALID, Message: "the input is not valid",
+			Fields: []desk.FieldError{{Field: name, Rule: "required", Message: "is required"}}})
+		p := web.ProblemFor(r, discard, err)
+		if p.Status != http.StatusUnprocessableEntity || len(p.Errors) != 1 {
+			t.Fatalf("answered %d with %+v", p.Status, p.Errors)
+		}
+		if !isPointer(p.Errors[0].Field) {
+			t.Fatalf("field %q named %q, which is no JSON Pointer", name, p.Errors[0].Field)
 		}
 	})
 }
