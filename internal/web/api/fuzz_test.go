@@ -160,6 +160,7 @@ func FuzzQuery(f *testing.F) {
 		"state=new,triaged&state=closed", "state=,", "priority=P3", "priority=p9", "open=true", "open=maybe",
 		"org=12", "org=+1", "q=%ff%fe", "q=" + strings.Repeat("x", 300), "a=%zz", "q=a;b",
 		"org=0001", "org=%201%20", "org=1e3", "limit=050", "limit=+5", "cursor=MTIz%0A", "q=%00", "q=a%E2%80%AEb", "org=9223372036854775808",
+		"priority=%2B3", "priority=p3", "priority=3", "priority=P03",
 	} {
 		f.Add(s)
 	}
@@ -202,6 +203,10 @@ func FuzzQuery(f *testing.F) {
 			if accepted := !q.Has(c.name); accepted != (c.got > 0 && vs[0] == c.canon) {
 				t.Fatalf("%s=%q read as %d, accepted %v; as the API writes it that is %q", c.name, vs[0], c.got, accepted, c.canon)
 			}
+		}
+		// A priority is one of the enum's values as openapi.json writes them: P1…P5.
+		if vs := sent["priority"]; len(vs) == 1 && vs[0] != "" && !q.Has("priority") && vs[0] != p.String() {
+			t.Fatalf("priority=%q accepted as %s", vs[0], p)
 		}
 		if vs := sent["q"]; len(vs) == 1 && strings.ContainsRune(vs[0], 0) && !q.Has("q") {
 			t.Fatalf("q=%q with a NUL accepted", vs[0])
