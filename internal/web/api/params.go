@@ -158,14 +158,14 @@ func (q *query) states(name string) []desk.State {
 	return out
 }
 
-// priority reads P1…P5; 0 when absent.
+// priority reads P1…P5, exactly as openapi.json's enum writes them; 0 when absent.
 func (q *query) priority(name string) desk.Priority {
 	s := q.one(name)
 	if s == "" {
 		return 0
 	}
 	var p desk.Priority
-	if err := p.UnmarshalText([]byte(s)); err != nil {
+	if err := p.UnmarshalText([]byte(s)); err != nil || p.String() != s {
 		q.Add(name, "one_of", "must be one of: P1, P2, P3, P4, P5")
 	}
 	return p

@@ -22,7 +22,8 @@ import (
 
 // FuzzReadForm: any body under any limit is read into a form, or refused as a malformed
 // form; the fields the limit cut off are named as too large; no text field over maxField
-// and no file over desk.MaxAttachment is kept.
+// and no file over desk.MaxAttachment is kept; a value with a NUL never passes the desk's
+// text checks.
 func FuzzReadForm(f *testing.F) {
 	const mp = "multipart/form-data; boundary=B"
 	for _, s := range []struct {
@@ -38,6 +39,8 @@ func FuzzReadForm(f *testing.F) {
 		{"--B\r\nContent-Disposition: form-data\r\n\r\nx\r\n--B\r\nbroken", mp, 1 << 20},
 		{"--B--", "multipart/form-data", 100},
 		{"{}", "application/json", 100},
+		{"title=a%00b&email=x%00%40example.com&slug=a%00", "application/x-www-form-urlencoded", 1 << 19},
+		{"--B\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nx\x00y\r\n--B--\r\n", mp, 1 << 19},
 	} {
 		f.Add([]byte(s.body), s.ct, s.limit)
 	}
@@ -60,6 +63,7 @@ func FuzzReadForm(f *testing.F) {
 				if len(v) > maxField {
 					t.Fatalf("field %q kept %d bytes", k, len(v))
 				}
+				checkNULRefused(t, k, v)
 			}
 		}
 		p := r.Context().Value(postedKey{}).(*posted)
@@ -79,12 +83,39 @@ func FuzzReadForm(f *testing.F) {
 	})
 }
 
+// checkNULRefused fails if the form value v holds a NUL and yet passes the desk's text
+// checks, as a text field of any kind (one line or several, required or not), an email
+// address or a slug: no NUL reaches a database from a form.
+func checkNULRefused(t *testing.T, field, v string) {
+	t.Helper()
+	if !strings.ContainsRune(v, 0) {
+		return
+	}
+	for _, multiline := range []bool{false, true} {
+		for _, required := range []bool{false, true} {
+			var val desk.Validator
+			val.Text(field, v, required, utf8.RuneCountInString(v)+1, multiline)
+			if val.Err() == nil {
+				t.Fatalf("%q = %q holds a NUL, yet passes as text (multiline %v, required %v)", field, v, multiline, required)
+			}
+		}
+	}
+	var val desk.Validator
+	val.Email("email", v)
+	val.Slug("slug", v)
+	if !val.Has("email") || !val.Has("slug") {
+		t.Fatalf("%q = %q holds a NUL, yet passes as an email address or slug: %+v", field, v, val.Fields)
+	}
+}
+
 // FuzzReadFormValid: a form as a browser sends it, URL-encoded or multipart, reads back as
-// the values it was made of.
+// the values it was made of, and a NUL in a value never passes the desk's text checks.
 func FuzzReadFormValid(f *testing.F) {
 	f.Add("title", "Printer on fire", "body", "line one\r\nline two", false)
 	f.Add("title", "ä&b=c%", "x y", "", true)
 	f.Add("csrf", "\x00", "a", "--B\r\n", true)
+	f.Add("title", "a\x00b", "body", "line\r\n\x00", false)
+	f.Add("email", "a\x00@example.com", "slug", "ab\x00", true)
 	f.Fuzz(func(t *testing.T, k1, v1, k2, v2 string, multi bool) {
 		if k1 == "" || k2 == "" || k1 == k2 || k1 == "q" || k2 == "q" {
 			return
@@ -113,6 +144,8 @@ func FuzzReadFormValid(f *testing.F) {
 		if got := r.PostForm[k2]; len(got) != 1 || got[0] != v2 {
 			t.Fatalf("%q = %q, want %q", k2, got, v2)
 		}
+		checkNULRefused(t, k1, r.PostForm.Get(k1))
+		checkNULRefused(t, k2, r.PostForm.Get(k2))
 		if formCut(r) != nil {
 			t.Fatalf("nothing was cut, yet: %v", formCut(r))
 		}
