@@ -57,17 +57,13 @@ func (p Priority) String() string { return "P" + strconv.Itoa(int(p)) }
 // MarshalText writes "P1"…"P5".
 func (p Priority) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
 
-// UnmarshalText reads "P1"…"P5" (or "1"…"5").
+// UnmarshalText reads "P1"…"P5", exactly as String writes them: what the API documents is
+// all it takes (issue 10: no "p3", "3" or "+3").
 func (p *Priority) UnmarshalText(b []byte) error {
-	s := string(b)
-	if len(s) == 2 && (s[0] == 'P' || s[0] == 'p') {
-		s = s[1:]
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || !Priority(n).Valid() {
+	if len(b) != 2 || b[0] != 'P' || b[1] < '1' || b[1] > '5' {
 		return fmt.Errorf("priority must be one of P1, P2, P3, P4, P5")
 	}
-	*p = Priority(n)
+	*p = Priority(b[1] - '0')
 	return nil
 }
 

@@ -66,7 +66,13 @@ func TestMatrixJSON(t *testing.T) {
 	if err := p.UnmarshalText([]byte("P9")); err == nil {
 		t.Error("P9 accepted")
 	}
-	if err := p.UnmarshalText([]byte("p2")); err != nil || p != P2 {
-		t.Errorf("p2: %v %v", p, err)
+	if err := p.UnmarshalText([]byte("P2")); err != nil || p != P2 {
+		t.Errorf("P2: %v %v", p, err)
+	}
+	// Only the form String writes (issue 10, finding 7: be exact).
+	for _, s := range []string{"p2", "2", "+2", "P02", " P2", "P2 ", "P"} {
+		if err := p.UnmarshalText([]byte(s)); err == nil {
+			t.Errorf("%q accepted as %v", s, p)
+		}
 	}
 }
