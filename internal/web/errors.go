@@ -82,8 +82,11 @@ func capFields(fs []desk.FieldError, more int) []desk.FieldError {
 	if more == 0 {
 		return fs
 	}
-	return append(slices.Clip(fs), desk.FieldError{Field: "", Rule: "more_errors",
-		Message: fmt.Sprintf("%d more errors are not listed; correct these and send it again", more)})
+	msg := fmt.Sprintf("%d more errors are not listed; correct these and send it again", more)
+	if more == 1 {
+		msg = "1 more error is not listed; correct these and send it again"
+	}
+	return append(slices.Clip(fs), desk.FieldError{Field: "", Rule: "more_errors", Message: msg})
 }
 
 // WriteProblem answers with an application/problem+json document for err.

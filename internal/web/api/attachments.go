@@ -76,10 +76,9 @@ func readUpload(w http.ResponseWriter, r *http.Request, withReport bool) (upload
 		case name == "csrf":
 			// a session's CSRF token, checked already
 		default:
+			// A part is named as it was sent; one without a name is "", not "body",
+			// which a part could be called (docs/api.md, field names).
 			field := truncate(strings.ToValidUTF8(name, "?"), 64)
-			if field == "" {
-				field = "body"
-			}
 			v.Add(field, "unknown_field", "is not a part of this request; send %s", partNames(withReport))
 		}
 		if len(v.Fields) >= 10 {

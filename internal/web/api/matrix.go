@@ -80,6 +80,24 @@ func matrixFromJSON(raw map[string]json.RawMessage) (desk.MatrixJSON, error) {
 		}
 	}
 	slices.SortFunc(v.Fields, func(a, b desk.FieldError) int { return strings.Compare(a.Field, b.Field) })
+	if len(v.Fields) > 0 {
+		// Every problem at once (docs/api.md): with a wrong cell, also the missing ones,
+		// which desk.MatrixJSON would name otherwise. A cell or row named already is not
+		// missing.
+		named := func(f string) bool {
+			return slices.ContainsFunc(v.Fields, func(e desk.FieldError) bool { return e.Field == f })
+		}
+		for _, u := range desk.LevelNames() {
+			if named(at(u)) {
+				continue
+			}
+			for _, i := range desk.LevelNames() {
+				if _, ok := j[desk.Level(u)][desk.Level(i)]; !ok && !named(at(u, i)) {
+					v.Add(at(u, i), "required", "is required")
+				}
+			}
+		}
+	}
 	return j, v.Err()
 }
 

@@ -648,6 +648,8 @@ func TestAttachments(t *testing.T) {
 			{name: "a truncated body", request: request{method: "POST", path: files, as: "clientUserA", ctype: "multipart/form-data; boundary=xyz",
 				raw: []byte("--xyz\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.png\"\r\n\r\n\x89PNG")}, status: 400},
 			{name: "no boundary", request: request{method: "POST", path: files, as: "clientUserA", ctype: "multipart/form-data", raw: []byte("x")}, status: 400},
+			{name: "a part without a name is named as sent", request: request{method: "POST", path: files, as: "clientUserA", ctype: "multipart/form-data; boundary=xyz",
+				raw: []byte("--xyz\r\nContent-Disposition: form-data\r\n\r\nhello\r\n--xyz--\r\n")}, status: 422, errors: [][2]string{{"", "unknown_field"}}},
 			count(4),
 		})
 		if t.Failed() {

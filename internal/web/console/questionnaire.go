@@ -105,7 +105,7 @@ func (h *handler) replaceQuestionnaire(w http.ResponseWriter, r *http.Request, a
 		ps = append(ps, p)
 	}
 	if e.More > 0 {
-		ps = append(ps, problem{Field: "…", Message: v.T("questionnaire.more_problems", e.More)})
+		ps = append(ps, problem{Field: "…", Message: v.N("questionnaire.more_problems", e.More)})
 	}
 	v.Form, v.Values, v.Alert = "questionnaire", r.PostForm, v.T("questionnaire.not_saved")
 	return h.showQuestionnaire(w, r, a, v, http.StatusUnprocessableEntity, ps)

@@ -58,11 +58,19 @@ func TestQuestionnaireAdmin(t *testing.T) {
 		t.Run("at most 50 problems, and how many more", func(t *testing.T) {
 			bad := "questions:\n" + strings.Repeat("  - {id: X, kind: single}\n", 40)
 			p := admin.submit("/admin/questionnaire", "/admin/questionnaire", url.Values{"text": {bad}})
-			expect(t, p, http.StatusUnprocessableEntity, "<code>questions[0].id</code>", "problemen staan hier niet")
+			expect(t, p, http.StatusUnprocessableEntity, "<code>questions[0].id</code>", "problemen die hier niet staan")
 			list, _, _ := strings.Cut(p.body[strings.Index(p.body, `id="problems"`):], "</ul>")
 			if n := strings.Count(list, "<li><code>"); n != desk.MaxFieldErrors+1 {
 				t.Errorf("%d problems listed, want %d and a count", n, desk.MaxFieldErrors)
 			}
+		})
+
+		t.Run("one more problem is one", func(t *testing.T) {
+			// 22 problems of the rest, 4 per question X, 2 for Z: 51, one over the cap.
+			bad := "criteria:\n  unavailable: {nl: a}\nquestions:\n" + strings.Repeat("  - {id: X, kind: single}\n", 7) +
+				"  - {id: Z, kind: single, text: {nl: a, en: b}, options: [{id: up, text: {nl: Ja, en: Yes}}]}\n"
+			p := admin.submit("/admin/questionnaire", "/admin/questionnaire", url.Values{"text": {bad}})
+			expect(t, p, http.StatusUnprocessableEntity, "Er is nog 1 probleem dat hier niet staat")
 		})
 
 		t.Run("a new version from a file", func(t *testing.T) {

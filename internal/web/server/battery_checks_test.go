@@ -58,9 +58,14 @@ func (b *battery) strict(op oaOperation, c bcase, who string, status int, answer
 	}
 	// A field is named by its own error or by one inside it (answers.security for answers);
 	// where the case takes a value away, also by the object that holds it (rules.criterion
-	// empty may make /rules/0 a rule with neither criterion nor exclusion).
+	// empty may make /rules/0 a rule with neither criterion nor exclusion). In a JSON body
+	// only a JSON Pointer names it (docs/api.md), not a dotted path.
+	pointers := c.ctype == "application/json"
 	named := func(f string, orParent bool) bool {
 		for _, e := range p.Errors {
+			if pointers && !strings.HasPrefix(e.Field, "/") {
+				continue
+			}
 			n := normField(e.Field)
 			if n == f || strings.HasPrefix(n, f+".") || orParent && n != "" && strings.HasPrefix(f, n+".") {
 				return true

@@ -158,9 +158,13 @@ func (f *fixture) cases() map[string][]isoCase {
 			{"GET", "/api/v1/users", "", blind, false},
 			{"GET", "/api/v1/users?organisation_id=" + org, "", blind, false},
 		},
-		"POST /api/v1/users":            one("POST", "/api/v1/users", `{"organisation_id":`+org+`,"email":"new@x.example","name":"x","role":"client_user"}`, refused, false),
-		"GET /api/v1/users/{id}":        one("GET", "/api/v1/users/"+usr, "", hidden, true),
-		"PATCH /api/v1/users/{id}":      one("PATCH", "/api/v1/users/"+usr, `{"name":"hacked"}`, hidden, true),
+		"POST /api/v1/users":     one("POST", "/api/v1/users", `{"organisation_id":`+org+`,"email":"new@x.example","name":"x","role":"client_user"}`, refused, false),
+		"GET /api/v1/users/{id}": one("GET", "/api/v1/users/"+usr, "", hidden, true),
+		"PATCH /api/v1/users/{id}": {
+			{"PATCH", "/api/v1/users/" + usr, `{"name":"hacked"}`, hidden, true},
+			// Changing B's password would end B's sessions and revoke B's tokens (issue 10).
+			{"PATCH", "/api/v1/users/" + usr, `{"password":"hacked-password-1","revoke_tokens":true}`, hidden, true},
+		},
 		"GET /api/v1/tokens":            one("GET", "/api/v1/tokens", "", blind, true),
 		"POST /api/v1/tokens":           one("POST", "/api/v1/tokens", `{"name":"mine"}`, blind, true),
 		"DELETE /api/v1/tokens/{id}":    one("DELETE", "/api/v1/tokens/"+tok, "", hidden, true),
