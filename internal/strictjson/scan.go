@@ -49,7 +49,7 @@ func infoOf(t reflect.Type) *typeInfo {
 		ti = &typeInfo{t: t, kind: t.Kind(), text: isText(t), bytes: isBytes(t)}
 		switch {
 		case ti.text:
-			ti.texts = &sync.Pool{New: func() any { return reflect.New(t) }}
+			ti.texts = &sync.Pool{New: func() any { return reflect.New(t).Interface() }}
 		case ti.kind == reflect.Struct:
 			ti.fields = fieldsOf(t)
 		case ti.kind == reflect.Map:
@@ -67,10 +67,10 @@ func infoOf(t reflect.Type) *typeInfo {
 
 // unmarshalText tells whether the type reads s without an error.
 func (ti *typeInfo) unmarshalText(s []byte) bool {
-	v := ti.texts.Get().(reflect.Value)
-	v.Elem().SetZero()
-	err := v.Interface().(encoding.TextUnmarshaler).UnmarshalText(s)
-	ti.texts.Put(v)
+	u := ti.texts.Get() // a pointer to a value of the type
+	reflect.ValueOf(u).Elem().SetZero()
+	err := u.(encoding.TextUnmarshaler).UnmarshalText(s)
+	ti.texts.Put(u)
 	return err == nil
 }
 
