@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -161,4 +162,42 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("Decode accepted what encoding/json refuses: %v", err)
 		}
 	})
+}
+
+// FuzzScanAgrees: the scanner calls a document clean exactly when the walker finds no
+// problem in it (short of the scanner's depth limit), for the test's type and for any value.
+func FuzzScanAgrees(f *testing.F) {
+	for _, s := range []string{`{"title":"t","ids":[1]}`, `{"Title":1}`, "{\"a\":\"\xff\"}", `{"answers":{"a":["\u0000"]}}`, `{"title":"a","\u0074itle":"b"}`,
+		`{"title":"\u0085"}`, `[`, `null`, `{"count":-128,"ratio":1e308,"targets":[{"priority":"P1","minutes":5}]}`, `{"title":"\ud83d\ude00 \\ud800\/\b"}`,
+		`{"any":{"k":[{"x":1,"y":[true,false,null]}]},"note":"n"}`, `{"answers":{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8,"i":9,"j":10,"k":11,"l":12,"m":13,"n":14,"o":15,"p":16,"q":17,"a":18}}`} {
+		f.Add([]byte(s))
+	}
+	types := []reflect.Type{reflect.TypeFor[input](), reflect.TypeFor[any](), reflect.TypeFor[[]uint8](), reflect.TypeFor[map[desk.Priority]uint16](), reflect.TypeFor[[]float32]()}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for _, typ := range types {
+			c, err := clean(b, typ), walk(b, typ)
+			if c != (err == nil) {
+				t.Fatalf("%s: scanner says clean %v, walker says %v", typ, c, err)
+			}
+		}
+	})
+}
+
+// TestScanClean: the scanner calls clean documents clean, so they are not walked token by
+// token (which the results of Decode alone would not show).
+func TestScanClean(t *testing.T) {
+	t.Parallel()
+	for _, in := range []string{
+		`{"title":"t","count":-128,"ratio":1e3,"active":null,"ids":[1,2],"targets":[{"priority":"P1","minutes":5}],"answers":{"a":["x"]},"any":{"k":[1]},"note":"n"}`,
+		` {"title":null,"ids":null,"targets":[null]} ` + "\n",
+		`{"count":127,"ids":[-9223372036854775808,9223372036854775807,-0],"ratio":-0.5e-400,"active":true}`,
+		`{"title":"\ud83d\ude00 \\ud800 \" \/ \t\n\r\u00a0\u00ff é €","answers":{"a\u0042":1,"aA":2,"\"":{},"":[]}}`,
+		`{"targets":[{"priority":"\u0050\u0032","minutes":1},{"minutes":1}],"any":{"minutes":3,"k":[{"x":1},{"x":1}]}}`,
+		`{"answers":{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8,"i":9,"j":10,"k":11,"l":12,"m":13,"n":14,"o":15,"p":16,"q":17,"r":{"a":1,"a\u00e9":2,"a\u00e9 ":3}}}`,
+		`{}`,
+	} {
+		if !clean([]byte(in), reflect.TypeFor[input]()) {
+			t.Errorf("not clean: %s (walker: %v)", in, walk([]byte(in), reflect.TypeFor[input]()))
+		}
+	}
 }
