@@ -231,6 +231,10 @@ var (
 // value reads one value of type t (nil: any value). root says it is the whole document,
 // which must not be null.
 func (w *walker) value(t reflect.Type, root bool) error {
+	if c := w.peek(); (c == '{' || c == '[') && !opens(t, c) {
+		w.add("type", "must be %s", kindOf(derefType(t)))
+		return w.skipValue()
+	}
 	tok, raw, err := w.token()
 	if err != nil {
 		return err
@@ -315,6 +319,56 @@ func (w *walker) skip(tok json.Token) error {
 	return w.array(nil)
 }
 
+// peek returns the first byte of the next value, past white space and the comma or colon
+// the decoder has not consumed yet; 0 at the end.
+func (w *walker) peek() byte {
+	for i := w.dec.InputOffset(); i < int64(len(w.b)); i++ {
+		switch c := w.b[i]; c {
+		case ' ', '\t', '\n', '\r', ',', ':':
+		default:
+			return c
+		}
+	}
+	return 0
+}
+
+// skipValue passes over the next value, which is refused already, in one step: what is
+// inside a refused value is not walked (it would cost a token, and allocations, for every
+// element of a megabyte of them), and the problem at its path says what is wrong.
+func (w *walker) skipValue() error {
+	var raw json.RawMessage
+	if err := w.dec.Decode(&raw); err != nil {
+		return err
+	}
+	w.prev = w.dec.InputOffset()
+	return nil
+}
+
+// derefType is t without its pointers; nil stays nil.
+func derefType(t reflect.Type) reflect.Type {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t
+}
+
+// opens tells whether a value that opens with c ('{' or '[') can fill t: nil (anything),
+// an interface, a type with its own JSON reader, a struct or map for '{', a slice or array
+// for '['. A type read from text or bytes takes neither.
+func opens(t reflect.Type, c byte) bool {
+	t = derefType(t)
+	if t == nil || t.Kind() == reflect.Interface || reflect.PointerTo(t).Implements(jsonUnmarshaler) {
+		return true
+	}
+	if isText(t) {
+		return false
+	}
+	if c == '{' {
+		return t.Kind() == reflect.Struct || t.Kind() == reflect.Map
+	}
+	return (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) && !isBytes(t)
+}
+
 // object reads the members of an object up to its '}': the fields of struct t, the
 // entries of map t, or anything (t nil).
 func (w *walker) object(t reflect.Type) error {
@@ -335,6 +389,7 @@ func (w *walker) object(t reflect.Type) error {
 			return nil
 		}
 		key, _ := tok.(string)
+		refused := false
 		w.path = append(w.path, Segment{Key: key, Index: -1})
 		w.text(raw, key)
 		valid := utf8.Valid(raw) && !hasLoneSurrogate(raw) // else key holds U+FFFD for what was sent
@@ -344,10 +399,12 @@ func (w *walker) object(t reflect.Type) error {
 			// encoding/json would keep the last one silently; which one the sender meant
 			// is not ours to guess.
 			w.add("duplicate_key", "is given more than once in this object")
+			refused = true
 		case fields != nil:
 			var known bool
 			if vt, known = fields[key]; !known {
 				w.add("unknown_field", "is not a field of this request (names are case-sensitive)")
+				refused = true
 			}
 		case t != nil && t.Kind() == reflect.Map && isText(t.Key()):
 			w.unmarshalText(t.Key(), key)
@@ -355,7 +412,12 @@ func (w *walker) object(t reflect.Type) error {
 		if valid {
 			seen[key] = true
 		}
-		if err := w.value(vt, false); err != nil {
+		if refused {
+			err = w.skipValue()
+		} else {
+			err = w.value(vt, false)
+		}
+		if err != nil {
 			return err
 		}
 		w.path = w.path[:len(w.path)-1]
