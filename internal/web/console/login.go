@@ -37,7 +37,8 @@ func (h *handler) showLogin(w http.ResponseWriter, r *http.Request, v *view, sta
 	return nil
 }
 
-// login checks the email and password. Every failure gets the same answer (401). An
+// login checks the email and password. Every failure gets the same answer (401), but for
+// an email no account can have, which is invalid input (422, and a failure too). An
 // account that failed too often in a while is refused (429) before its password is
 // checked, whoever tries it. A client address that failed too often gets 429 for its
 // failures too, but a right password for an account that is not throttled always signs
@@ -56,6 +57,14 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) error {
 			h.addressFailed(r, from)
 			w.Header().Set("Retry-After", retryAfter)
 			return outcome{}, errThrottled
+		}
+		// An address no account can have (a NUL, text that is not UTF-8, over the length) is
+		// invalid input, named next to its field as on every form; it counts as a failure
+		// all the same, and reaches no database.
+		var v desk.Validator
+		if v.Text("email", d.Email, true, desk.MaxEmail, false); v.Err() != nil {
+			h.addressFailed(r, from)
+			return outcome{}, v.Err()
 		}
 		secret, ss, _, err := h.svc.identity.SignIn(r.Context(), d.Email, r.PostFormValue("password"), addr)
 		if err != nil {
