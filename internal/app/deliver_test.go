@@ -3,9 +3,9 @@ package app_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
+	"meldpunt/internal/logtest"
 	"net"
 	netmail "net/mail"
 	"os"
@@ -153,42 +153,7 @@ func byID(ns []desk.Notification, id int64) desk.Notification {
 }
 
 // logBuffer collects JSON log records from any goroutine.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-func (b *logBuffer) logger() *slog.Logger {
-	return slog.New(slog.NewJSONHandler(b, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
-
-// records returns the logged records whose msg is msg.
-func (b *logBuffer) records(t *testing.T, msg string) []map[string]any {
-	t.Helper()
-	var out []map[string]any
-	for line := range strings.Lines(b.String()) {
-		var rec map[string]any
-		if err := json.Unmarshal([]byte(line), &rec); err != nil {
-			t.Fatalf("log line %q: %v", line, err)
-		}
-		if rec["msg"] == msg {
-			out = append(out, rec)
-		}
-	}
-	return out
-}
+type logBuffer = logtest.Buffer
 
 // TestDeliveryOverSMTP: the messages a report queues go out over SMTP (STARTTLS, signed
 // in), once each, threaded by incident, with a reply address, in each recipient's
@@ -204,7 +169,7 @@ func TestDeliveryOverSMTP(t *testing.T) {
 		sender := noErr(email.NewSMTP(email.SMTPConfig{Host: srv.Host(), Port: srv.Port(), TLS: email.TLSStartTLS,
 			Username: "desk", Password: "s3cret-pw", TLSConfig: srv.ClientTLS()}))(t)
 		var logs logBuffer
-		m := w.mailer(db, sender, "one", logs.logger())
+		m := w.mailer(db, sender, "one", logs.Logger())
 
 		incNL := w.submit(t, w.reporter, "Webshop ligt eruit")
 		incEN := w.submit(t, w.colleague, "Checkout is down")
@@ -287,7 +252,7 @@ func TestDeliverySurvivesAnSMTPOutage(t *testing.T) {
 		w := newWorld(t, db)
 		srv := mailtest.Start(t)
 		var logs logBuffer
-		m := w.mailer(db, smtpTo(t, srv), "one", logs.logger())
+		m := w.mailer(db, smtpTo(t, srv), "one", logs.Logger())
 		srv.Stop()
 		t0 := w.now
 
@@ -302,7 +267,7 @@ func TestDeliverySurvivesAnSMTPOutage(t *testing.T) {
 				t.Errorf("after one failure: %+v", n)
 			}
 		}
-		if recs := logs.records(t, "message not sent; will try again"); len(recs) != len(groupA) || recs[0]["level"] != "WARN" {
+		if recs := logs.Records(t, "message not sent; will try again"); len(recs) != len(groupA) || recs[0]["level"] != "WARN" {
 			t.Errorf("failure records: %v", recs)
 		}
 		// Not due yet: nothing is tried.
@@ -344,7 +309,7 @@ func TestDeliverySurvivesAnSMTPOutage(t *testing.T) {
 				t.Errorf("B after two failures: %+v", n)
 			}
 		}
-		if recs := logs.records(t, "message set aside"); len(recs) != len(groupA) || recs[0]["level"] != "WARN" {
+		if recs := logs.Records(t, "message set aside"); len(recs) != len(groupA) || recs[0]["level"] != "WARN" {
 			t.Errorf("set-aside records: %v", recs)
 		}
 
@@ -457,7 +422,7 @@ func TestDeliverySkipsAndSetsAside(t *testing.T) {
 		w := newWorld(t, db)
 		srv := mailtest.Start(t)
 		var logs logBuffer
-		m := w.mailer(db, smtpTo(t, srv), "one", logs.logger())
+		m := w.mailer(db, smtpTo(t, srv), "one", logs.Logger())
 		noErr(w.a.Outbox.SetPreferences(ctx, actor(w.reporter), []desk.Preference{{Kind: desk.NotifyUpdate, Enabled: false}}))(t)
 		inactive := false
 		noErr(w.a.Identity.UpdateUser(ctx, sys, w.colleague.ID, app.UserPatch{Active: &inactive}))(t)
@@ -488,7 +453,7 @@ func TestDeliverySkipsAndSetsAside(t *testing.T) {
 				t.Errorf("%s to %d: %+v, want %s after %d attempts with %q", c.n.Kind, c.n.UserID, got, c.state, c.attempt, c.err)
 			}
 		}
-		if recs := logs.records(t, "message set aside: it cannot be composed"); len(recs) != 1 || recs[0]["notification"] != float64(broken.ID) {
+		if recs := logs.Records(t, "message set aside: it cannot be composed"); len(recs) != 1 || recs[0]["notification"] != float64(broken.ID) {
 			t.Errorf("set-aside records: %v", recs)
 		}
 		// The mandatory kind went out although the reporter switched an optional one off.

@@ -7,11 +7,11 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"meldpunt/internal/logtest"
 	"net"
 	"net/smtp"
 	"net/textproto"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -26,22 +26,7 @@ import (
 var sys = desk.SystemActor("test")
 
 // syncBuffer is a log that the server goroutines write and the test reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+type syncBuffer = logtest.Buffer
 
 // world is a Meldpunt with a client, its reporter, an agent, one incident of the reporter,
 // and the listener on a loopback port.

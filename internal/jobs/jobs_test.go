@@ -1,13 +1,10 @@
 package jobs
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
-	"log/slog"
+	"meldpunt/internal/logtest"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
@@ -15,38 +12,7 @@ import (
 )
 
 // logBuffer collects JSON log lines; jobs log from their own goroutines.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-// records returns the logged records whose msg is msg.
-func (b *logBuffer) records(t *testing.T, msg string) []map[string]any {
-	t.Helper()
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	var out []map[string]any
-	for line := range strings.Lines(b.buf.String()) {
-		var rec map[string]any
-		if err := json.Unmarshal([]byte(line), &rec); err != nil {
-			t.Fatalf("log line %q: %v", line, err)
-		}
-		if rec["msg"] == msg {
-			out = append(out, rec)
-		}
-	}
-	return out
-}
-
-func newLogger(b *logBuffer) *slog.Logger {
-	return slog.New(slog.NewJSONHandler(b, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
+type logBuffer = logtest.Buffer
 
 // start runs r in a goroutine and returns a function that cancels it and waits for Run
 // to return.
@@ -177,7 +143,7 @@ func TestFailuresAndPanicsAreLoggedAndTheJobRunsOn(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		var logs logBuffer
-		r := New(newLogger(&logs))
+		r := New(logs.Logger())
 		var runs atomic.Int32
 		r.Every("flaky", time.Minute, func(context.Context) error {
 			switch runs.Add(1) {
@@ -195,15 +161,15 @@ func TestFailuresAndPanicsAreLoggedAndTheJobRunsOn(t *testing.T) {
 		if n := runs.Load(); n != 3 {
 			t.Fatalf("ran %d times in 2.5 intervals, want 3", n)
 		}
-		failed := logs.records(t, "job failed")
+		failed := logs.Records(t, "job failed")
 		if len(failed) != 1 || failed[0]["job"] != "flaky" || failed[0]["err"] != "database is locked" || failed[0]["level"] != "ERROR" {
 			t.Errorf("job failed records = %v, want one ERROR naming the job and error", failed)
 		}
-		panicked := logs.records(t, "job panicked")
+		panicked := logs.Records(t, "job panicked")
 		if len(panicked) != 1 || panicked[0]["panic"] != "nil map" || !strings.Contains(panicked[0]["stack"].(string), "jobs_test.go") {
 			t.Errorf("job panicked records = %v, want one with the panic value and stack", panicked)
 		}
-		if n := len(logs.records(t, "job done")); n != 1 {
+		if n := len(logs.Records(t, "job done")); n != 1 {
 			t.Errorf("%d job done records, want 1", n)
 		}
 	})
@@ -213,7 +179,7 @@ func TestCancellationIsNotAFailure(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		var logs logBuffer
-		r := New(newLogger(&logs))
+		r := New(logs.Logger())
 		entered := make(chan struct{})
 		r.Every("wait", time.Hour, func(ctx context.Context) error {
 			close(entered)
@@ -223,10 +189,10 @@ func TestCancellationIsNotAFailure(t *testing.T) {
 		stop := start(t, r)
 		<-entered
 		stop()
-		if n := len(logs.records(t, "job failed")); n != 0 {
+		if n := len(logs.Records(t, "job failed")); n != 0 {
 			t.Errorf("a job that stopped because of the shutdown was logged as failed %d times", n)
 		}
-		if n := len(logs.records(t, "job cancelled")); n != 1 {
+		if n := len(logs.Records(t, "job cancelled")); n != 1 {
 			t.Errorf("%d job cancelled records, want 1", n)
 		}
 	})

@@ -51,12 +51,12 @@ func TestPurgeExpiredDeletesSessionsAndResetLinks(t *testing.T) {
 			t.Fatalf("reset link %q, %v", link, err)
 		}
 		var logs logBuffer
-		purge := PurgeExpired(a.Identity, newLogger(&logs))
+		purge := PurgeExpired(a.Identity, logs.Logger())
 
 		if err := purge(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if n := len(logs.records(t, "deleted expired sessions and reset links")); n != 0 {
+		if n := len(logs.Records(t, "deleted expired sessions and reset links")); n != 0 {
 			t.Fatalf("purged before anything expired (%d records)", n)
 		}
 
@@ -69,7 +69,7 @@ func TestPurgeExpiredDeletesSessionsAndResetLinks(t *testing.T) {
 		if err := purge(ctx); err != nil {
 			t.Fatal(err)
 		}
-		recs := logs.records(t, "deleted expired sessions and reset links")
+		recs := logs.Records(t, "deleted expired sessions and reset links")
 		if len(recs) != 1 || recs[0]["count"] != float64(2) {
 			t.Fatalf("purge records = %v, want one with count 2", recs)
 		}
