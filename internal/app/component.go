@@ -37,6 +37,7 @@ func (a *Components) Create(ctx context.Context, actor desk.Actor, c desk.Compon
 	if err := requireAdmin(actor, "create components"); err != nil {
 		return c, err
 	}
+	c.Defaults()
 	if err := c.Validate(); err != nil {
 		return c, err
 	}
@@ -128,6 +129,9 @@ type ComponentPatch struct {
 	Description *string  `json:"description"`
 	Position    *int     `json:"position"`
 	ClientIDs   *[]int64 `json:"client_ids"`
+	// Status and Visibility are the component's public status and who sees it.
+	Status     *desk.ComponentStatus     `json:"status"`
+	Visibility *desk.ComponentVisibility `json:"visibility"`
 }
 
 // UpdateComponent changes a component; only admins may. A GroupID of 0 removes the group.
@@ -153,6 +157,8 @@ func (a *Components) Update(ctx context.Context, actor desk.Actor, id int64, p C
 		set(&c.Description, p.Description)
 		set(&c.Position, p.Position)
 		set(&c.ClientIDs, p.ClientIDs)
+		set(&c.Status, p.Status)
+		set(&c.Visibility, p.Visibility)
 		if err := c.Validate(); err != nil {
 			return err
 		}
@@ -162,6 +168,11 @@ func (a *Components) Update(ctx context.Context, actor desk.Actor, id int64, p C
 		c.UpdatedAt = a.clock()
 		if err := tx.UpdateComponent(ctx, &c); err != nil {
 			return err
+		}
+		if c.Status != before.Status {
+			if err := tx.RecordComponentStatus(ctx, c.ID, c.Status, c.UpdatedAt); err != nil {
+				return err
+			}
 		}
 		return audit(ctx, tx, actor, c.UpdatedAt, "component", c.ID, nil, "update", before, c)
 	})
@@ -186,6 +197,63 @@ func (a *Components) Delete(ctx context.Context, actor desk.Actor, id int64) err
 		}
 		return audit(ctx, tx, actor, a.clock(), "component", id, nil, "delete", c, map[string]any{})
 	})
+}
+
+// StatusHistory lists a component's status changes, oldest first; staff only.
+func (a *Components) StatusHistory(ctx context.Context, actor desk.Actor, id int64) (hs []desk.ComponentStatusChange, err error) {
+	if !actor.Role.IsStaff() {
+		return nil, desk.NotFound("component")
+	}
+	err = a.db.read(ctx, func(tx componentTx) error {
+		if _, err := tx.Component(ctx, id); err != nil {
+			return err
+		}
+		hs, err = tx.ComponentStatusHistory(ctx, id)
+		return err
+	})
+	return hs, err
+}
+
+// PublicPage is what the public status page may show: the public components (with no
+// client links: a visitor never learns who uses what) and the groups that hold any of them.
+type PublicPage struct {
+	Groups     []desk.ComponentGroup
+	Components []desk.Component
+}
+
+// Public reads the public components and their groups; it needs no actor, since everyone
+// may see them. A clients-only component never appears.
+func (a *Components) Public(ctx context.Context) (p PublicPage, err error) {
+	err = a.db.read(ctx, func(tx componentTx) error {
+		all, err := tx.Components(ctx, 0)
+		if err != nil {
+			return err
+		}
+		groups, err := tx.ComponentGroups(ctx)
+		if err != nil {
+			return err
+		}
+		used := map[int64]bool{}
+		p.Components = []desk.Component{}
+		for _, c := range all {
+			if c.Visibility != desk.VisibilityPublic {
+				continue
+			}
+			c.ClientIDs = []int64{}
+			p.Components = append(p.Components, c)
+			if c.GroupID != nil {
+				used[*c.GroupID] = true
+			}
+		}
+		p.Groups = []desk.ComponentGroup{}
+		for _, g := range groups {
+			if used[g.ID] {
+				p.Groups = append(p.Groups, g)
+			}
+		}
+		return nil
+	})
+	return p, err
 }
 
 func itoa(i int) string { return desk.FormatInt(int64(i)) }

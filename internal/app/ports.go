@@ -117,6 +117,11 @@ type ComponentStore interface {
 	// UpdateComponent stores the fields and replaces the client links.
 	UpdateComponent(ctx context.Context, c *desk.Component) error
 	DeleteComponent(ctx context.Context, id int64) error
+	// RecordComponentStatus adds a row to the status history (from at on, status); it is
+	// written in the transaction that changes the status.
+	RecordComponentStatus(ctx context.Context, id int64, status desk.ComponentStatus, at time.Time) error
+	// ComponentStatusHistory lists the component's status changes, oldest first.
+	ComponentStatusHistory(ctx context.Context, id int64) ([]desk.ComponentStatusChange, error)
 }
 
 // IncidentStore keeps incidents, their timelines and their files.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"meldpunt/internal/desk"
 )
@@ -50,11 +51,15 @@ func (t *tx) ComponentGroups(ctx context.Context) ([]desk.ComponentGroup, error)
 // CreateComponent stores the component and its client links and sets its ID; ClientIDs is
 // left sorted and without duplicates, as it reads back.
 func (t *tx) CreateComponent(ctx context.Context, c *desk.Component) error {
-	err := t.queryRow(ctx, `INSERT INTO components (group_id, name, description, position, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-		nullID(c.GroupID), c.Name, c.Description, c.Position, millis(c.CreatedAt), millis(c.UpdatedAt)).Scan(&c.ID)
+	err := t.queryRow(ctx, `INSERT INTO components (group_id, name, description, position, status, visibility, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		nullID(c.GroupID), c.Name, c.Description, c.Position, string(c.Status), string(c.Visibility),
+		millis(c.CreatedAt), millis(c.UpdatedAt)).Scan(&c.ID)
 	if err != nil {
 		return writeErr(err, "create component", "", componentMissing)
+	}
+	if err := t.RecordComponentStatus(ctx, c.ID, c.Status, c.CreatedAt); err != nil {
+		return err
 	}
 	return t.putClients(ctx, c)
 }
@@ -74,7 +79,7 @@ func (t *tx) putClients(ctx context.Context, c *desk.Component) error {
 	return nil
 }
 
-const componentSelect = `SELECT c.id, c.group_id, c.name, c.description, c.position, c.created_at, c.updated_at
+const componentSelect = `SELECT c.id, c.group_id, c.name, c.description, c.position, c.status, c.visibility, c.created_at, c.updated_at
 	FROM components c LEFT JOIN component_groups g ON g.id = c.group_id`
 
 // componentOrder puts components in their group's order, ungrouped components last.
@@ -85,7 +90,7 @@ func scanComponent(row row) (desk.Component, error) {
 	var c desk.Component
 	var group sql.NullInt64
 	var created, updated int64
-	err := row.Scan(&c.ID, &group, &c.Name, &c.Description, &c.Position, &created, &updated)
+	err := row.Scan(&c.ID, &group, &c.Name, &c.Description, &c.Position, &c.Status, &c.Visibility, &created, &updated)
 	c.GroupID = fromNullID(group)
 	c.CreatedAt, c.UpdatedAt = fromMillis(created), fromMillis(updated)
 	c.ClientIDs = []int64{}
@@ -155,8 +160,9 @@ func (t *tx) componentClients(ctx context.Context, cond string, args ...any) (ma
 // UpdateComponent stores the fields and replaces the client links; CreatedAt never changes.
 func (t *tx) UpdateComponent(ctx context.Context, c *desk.Component) error {
 	res, err := t.exec(ctx, `UPDATE components SET group_id = $1, name = $2, description = $3,
-		position = $4, updated_at = $5 WHERE id = $6`,
-		nullID(c.GroupID), c.Name, c.Description, c.Position, millis(c.UpdatedAt), c.ID)
+		position = $4, status = $5, visibility = $6, updated_at = $7 WHERE id = $8`,
+		nullID(c.GroupID), c.Name, c.Description, c.Position, string(c.Status), string(c.Visibility),
+		millis(c.UpdatedAt), c.ID)
 	if err != nil {
 		return writeErr(err, "update component", "", componentMissing)
 	}
@@ -172,6 +178,7 @@ func (t *tx) DeleteComponent(ctx context.Context, id int64) error {
 	for _, q := range []string{
 		"DELETE FROM incident_components WHERE component_id = $1",
 		"DELETE FROM component_clients WHERE component_id = $1",
+		"DELETE FROM component_status_history WHERE component_id = $1",
 	} {
 		if _, err := t.exec(ctx, q, id); err != nil {
 			return fmt.Errorf("delete component: %w", err)
@@ -182,4 +189,33 @@ func (t *tx) DeleteComponent(ctx context.Context, id int64) error {
 		return fmt.Errorf("delete component: %w", err)
 	}
 	return mustAffect(res, "delete component", "component")
+}
+
+// RecordComponentStatus adds a row to the component's status history: from at on, it had
+// status. The caller writes it in the transaction that changes the status.
+func (t *tx) RecordComponentStatus(ctx context.Context, id int64, status desk.ComponentStatus, at time.Time) error {
+	_, err := t.exec(ctx, "INSERT INTO component_status_history (component_id, status, from_at) VALUES ($1, $2, $3)",
+		id, string(status), millis(at))
+	if err != nil {
+		return writeErr(err, "record component status", "", "the component does not exist")
+	}
+	return nil
+}
+
+// ComponentStatusHistory lists the component's status changes, oldest first.
+func (t *tx) ComponentStatusHistory(ctx context.Context, id int64) ([]desk.ComponentStatusChange, error) {
+	out := []desk.ComponentStatusChange{}
+	if err := each(ctx, t, "read component status history", func(r row) error {
+		h := desk.ComponentStatusChange{ComponentID: id}
+		var at int64
+		if err := r.Scan(&h.Status, &at); err != nil {
+			return err
+		}
+		h.At = fromMillis(at)
+		out = append(out, h)
+		return nil
+	}, "SELECT status, from_at FROM component_status_history WHERE component_id = $1 ORDER BY from_at, id", id); err != nil {
+		return nil, err
+	}
+	return out, nil
 }

@@ -73,6 +73,9 @@ func Register(mux *web.Mux, d Deps) {
 	private := func(pattern string, h handlerFunc) { mux.Handle(pattern, a.wrap(h, true, gates[pattern])) }
 
 	public("GET /api/v1/openapi.json", a.openAPI)
+	public("GET /api/v2/components.json", a.v2Components)
+	public("GET /api/v2/status.json", a.v2Status)
+	public("GET /api/v2/summary.json", a.v2Summary)
 	private("GET /api/v1/me", a.me)
 
 	private("GET /api/v1/organisations", a.listOrganisations)

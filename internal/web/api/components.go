@@ -15,11 +15,13 @@ type groupInput struct {
 
 // componentInput is the body of POST /components.
 type componentInput struct {
-	GroupID     *int64  `json:"group_id"`
-	Name        string  `json:"name"`
-	Description string  `json:"description"`
-	Position    int     `json:"position"`
-	ClientIDs   []int64 `json:"client_ids"`
+	GroupID     *int64                   `json:"group_id"`
+	Name        string                   `json:"name"`
+	Description string                   `json:"description"`
+	Position    int                      `json:"position"`
+	ClientIDs   []int64                  `json:"client_ids"`
+	Status      desk.ComponentStatus     `json:"status"`
+	Visibility  desk.ComponentVisibility `json:"visibility"`
 }
 
 func (a *api) listComponentGroups(w http.ResponseWriter, r *http.Request) error {
@@ -61,7 +63,7 @@ func (a *api) createComponent(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	c := desk.Component{GroupID: in.GroupID, Name: in.Name, Description: in.Description, Position: in.Position, ClientIDs: in.ClientIDs}
+	c := desk.Component{GroupID: in.GroupID, Name: in.Name, Description: in.Description, Position: in.Position, ClientIDs: in.ClientIDs, Status: in.Status, Visibility: in.Visibility}
 	c, err := a.svc.components.Create(r.Context(), actor(r), c)
 	if err != nil {
 		return err
