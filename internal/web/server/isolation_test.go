@@ -139,7 +139,12 @@ func (f *fixture) cases() map[string][]isoCase {
 			{"GET", "/api/v1/incidents/" + fmt.Sprint(f.incA.ID) + "/attachments/" + fmt.Sprint(f.attB.ID), "", hidden, true},
 		},
 		"GET /api/v1/openapi.json": one("GET", "/api/v1/openapi.json", "", blind, false),
-		"GET /api/v1/me":           one("GET", "/api/v1/me", "", blind, true),
+		// The Statuspage-compatible read API is public, but B's clients-only component (its
+		// name holds B's secret) must never appear in it, for anyone.
+		"GET /api/v2/components.json": one("GET", "/api/v2/components.json", "", blind, true),
+		"GET /api/v2/status.json":     one("GET", "/api/v2/status.json", "", blind, true),
+		"GET /api/v2/summary.json":    one("GET", "/api/v2/summary.json", "", blind, true),
+		"GET /api/v1/me":              one("GET", "/api/v1/me", "", blind, true),
 		"GET /api/v1/organisations": {
 			{"GET", "/api/v1/organisations", "", blind, false},
 			{"GET", "/api/v1/organisations?kind=client", "", blind, false},
