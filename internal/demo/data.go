@@ -80,10 +80,12 @@ func (w *world) createComponents(ctx context.Context) error {
 		{"Websites", []desk.Component{
 			{Name: "Website De Vries", Description: "Informatiesite met openingstijden en contactformulier.", ClientIDs: []int64{devries}},
 		}},
+		// The shared infrastructure is on the public status page; the clients' own systems
+		// show only to them.
 		{"Infrastructuur", []desk.Component{
-			{Name: "Hosting", Description: "Webservers en databases in het datacenter in Amsterdam.", ClientIDs: []int64{acme, devries}},
-			{Name: "E-mail", Description: "Mailboxen en uitgaande mail (SMTP).", ClientIDs: []int64{acme, devries}},
-			{Name: "DNS", Description: "Domeinnamen en DNS-records.", ClientIDs: []int64{acme, devries}},
+			{Name: "Hosting", Description: "Webservers en databases in het datacenter in Amsterdam.", ClientIDs: []int64{acme, devries}, Visibility: desk.VisibilityPublic},
+			{Name: "E-mail", Description: "Mailboxen en uitgaande mail (SMTP).", ClientIDs: []int64{acme, devries}, Visibility: desk.VisibilityPublic},
+			{Name: "DNS", Description: "Domeinnamen en DNS-records.", ClientIDs: []int64{acme, devries}, Visibility: desk.VisibilityPublic},
 		}},
 	}
 	for gi, g := range groups {

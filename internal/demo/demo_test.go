@@ -94,6 +94,20 @@ func TestLoad(t *testing.T) {
 		if got := names(devries.ID); got != "Website De Vries,Hosting,E-mail,DNS" {
 			t.Errorf("de Vries' components: %s", got)
 		}
+		// The shared infrastructure is public; the clients' own systems are not.
+		all, err := a.Components.List(ctx, sys, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var public []string
+		for _, c := range all {
+			if c.Visibility == desk.VisibilityPublic {
+				public = append(public, c.Name)
+			}
+		}
+		if got := strings.Join(public, ","); got != "Hosting,E-mail,DNS" {
+			t.Errorf("public components: %s", got)
+		}
 
 		// Incidents in every state, each as the story says.
 		page, err := a.Incidents.List(ctx, sys, desk.IncidentFilter{})
