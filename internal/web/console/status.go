@@ -1,0 +1,112 @@
+package console
+
+import (
+	"net/http"
+
+	"meldpunt/internal/desk"
+)
+
+// The public status page (issue 11, docs/status-page.md "The page"): /status, no sign-in,
+// in Dutch and English. It shows the provider's name, one banner from the page indicator
+// the /api/v2 documents carry, and the public component groups and components with their
+// status in words and a sign that is not a colour. It reads what it shows in one read of
+// the public components (app.Components.Public): no query per component. A clients-only
+// component never reaches it.
+
+// statusPageName is the provider's name on the page, as /api/v2 names the page, until the
+// status page settings make it configurable.
+const statusPageName = "Meldpunt"
+
+// statusData is the status page's own data.
+type statusData struct {
+	Name      string
+	Indicator desk.Indicator
+	// Loose are the public components outside any group; Groups the groups that hold any.
+	Loose  []statusComponent
+	Groups []statusGroup
+}
+
+type statusGroup struct {
+	Name       string
+	Status     statusMark
+	Components []statusComponent
+}
+
+type statusComponent struct {
+	Name        string
+	Description string
+	Status      statusMark
+}
+
+// statusMark is a status as the page shows it: its words (the catalog's
+// status.component.<status>), a sign that is not a colour, and the badge's colour class.
+type statusMark struct {
+	Status desk.ComponentStatus
+	Icon   string
+	Class  string
+}
+
+func markOf(s desk.ComponentStatus) statusMark {
+	switch s {
+	case desk.StatusOperational:
+		return statusMark{s, "✓", "closed"}
+	case desk.StatusDegradedPerformance:
+		return statusMark{s, "!", "P2"}
+	case desk.StatusPartialOutage:
+		return statusMark{s, "✕", "P2"}
+	case desk.StatusMajorOutage:
+		return statusMark{s, "✕", "urgent"}
+	}
+	return statusMark{s, "⚙", ""} // under maintenance
+}
+
+// status shows the public status page.
+func (h *handler) status(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.svc.components.Public(r.Context())
+	if err != nil {
+		return err
+	}
+	d := statusData{Name: statusPageName}
+	statuses := make([]desk.ComponentStatus, 0, len(p.Components))
+	members := map[int64][]statusComponent{}
+	for _, c := range p.Components {
+		statuses = append(statuses, c.Status)
+		sc := statusComponent{Name: c.Name, Description: c.Description, Status: markOf(c.Status)}
+		if c.GroupID == nil {
+			d.Loose = append(d.Loose, sc)
+			continue
+		}
+		members[*c.GroupID] = append(members[*c.GroupID], sc)
+	}
+	d.Indicator = desk.PageIndicator(statuses)
+	for _, g := range p.Groups {
+		ms := members[g.ID]
+		gs := make([]desk.ComponentStatus, 0, len(ms))
+		for _, c := range ms {
+			gs = append(gs, c.Status.Status)
+		}
+		d.Groups = append(d.Groups, statusGroup{Name: g.Name, Status: markOf(worstStatus(gs)), Components: ms})
+	}
+	v := newView(r, h.rd, "status.title")
+	v.Data = d
+	// The language follows the browser's Accept-Language and the lang cookie.
+	w.Header().Add("Vary", "Accept-Language, Cookie")
+	h.rd.render(w, r, h.log, http.StatusOK, "status", v)
+	return nil
+}
+
+// worstStatus is a group's status: the worst of its components', as the page indicator
+// ranks them (an outage outranks maintenance), like a group's status in /api/v2.
+func worstStatus(ss []desk.ComponentStatus) desk.ComponentStatus {
+	switch desk.PageIndicator(ss) {
+	case desk.IndicatorCritical:
+		return desk.StatusMajorOutage
+	case desk.IndicatorMajor:
+		return desk.StatusPartialOutage
+	case desk.IndicatorMinor:
+		return desk.StatusDegradedPerformance
+	case desk.IndicatorMaintenance:
+		return desk.StatusUnderMaintenance
+	}
+	return desk.StatusOperational
+}
