@@ -289,6 +289,12 @@ func (f *fixture) cases() map[string][]isoCase {
 			{"POST", "/solution/" + altered, "action=confirm", hidden, true},
 			{"POST", "/solution/" + madeUp, "action=reject&reason=hacked", hidden, true},
 		},
+		// The public status page: B's clients-only component (its name holds B's secret)
+		// never appears on it, for anyone, in either language.
+		"GET /status": {
+			{"GET", "/status", "", blind, true},
+			{"GET", "/status?lang=en", "", blind, true},
+		},
 		"GET /{$}":                      one("GET", "/", "", blind, true),
 		"GET /login":                    one("GET", "/login", "", blind, true),
 		"POST /login":                   one("POST", "/login", "email=b_user%40"+secret+"-user.example&password=wrong", refused, true),
