@@ -172,3 +172,25 @@ func (a *api) v2Summary(w http.ResponseWriter, r *http.Request) error {
 	none, nothing := []any{}, []any{}
 	return writeStatusPage(w, spDoc{Page: page, Components: &cs, Incidents: &none, ScheduledMaintenances: &nothing, Status: &st})
 }
+
+// The incident and maintenance documents: the page and an empty list until public incidents
+// and scheduled maintenance exist, in Statuspage's shape ({"page":…,"incidents":[]} or
+// {"page":…,"scheduled_maintenances":[]}), so a client that polls them already works.
+
+func (a *api) v2Incidents(w http.ResponseWriter, r *http.Request) error {
+	page, _, _, err := a.statusPageDoc(r)
+	if err != nil {
+		return err
+	}
+	none := []any{}
+	return writeStatusPage(w, spDoc{Page: page, Incidents: &none})
+}
+
+func (a *api) v2Maintenances(w http.ResponseWriter, r *http.Request) error {
+	page, _, _, err := a.statusPageDoc(r)
+	if err != nil {
+		return err
+	}
+	none := []any{}
+	return writeStatusPage(w, spDoc{Page: page, ScheduledMaintenances: &none})
+}
