@@ -8,8 +8,9 @@ import (
 	"meldpunt/internal/desk"
 )
 
-// The Statuspage-compatible read API (issue 11): /api/v2/components.json, status.json and
-// summary.json, with Atlassian Statuspage's field names, nesting and value sets, so tools
+// The Statuspage-compatible read API (issue 11): /api/v2/components.json, status.json,
+// summary.json, incidents.json (and /unresolved) and scheduled-maintenances.json (and
+// /upcoming, /active), with Atlassian Statuspage's field names, nesting and value sets, so tools
 // that follow a Statuspage page follow a Meldpunt page unchanged. No sign-in; CORS is open.
 // Only public components appear. Ids are strings, as Statuspage's are: "c<id>" for a
 // component and "g<id>" for a group, since Statuspage keeps both in one id space.
