@@ -136,6 +136,18 @@ type ComponentPatch struct {
 
 // UpdateComponent changes a component; only admins may. A GroupID of 0 removes the group.
 func (a *Components) Update(ctx context.Context, actor desk.Actor, id int64, p ComponentPatch) (c desk.Component, err error) {
+	return a.update(ctx, actor, id, p, func() error { return requireAdmin(actor, "change components") })
+}
+
+// SetStatus sets a component's status: the desk (agents and admins) may, since it is the
+// desk that sees an outage first. The status history is written in the same transaction.
+func (a *Components) SetStatus(ctx context.Context, actor desk.Actor, id int64, status desk.ComponentStatus) (desk.Component, error) {
+	return a.update(ctx, actor, id, ComponentPatch{Status: &status}, func() error { return requireDesk(actor, "set component statuses") })
+}
+
+// update applies p once may allows it; a client that does not use the component learns
+// nothing of it (404) before may is asked.
+func (a *Components) update(ctx context.Context, actor desk.Actor, id int64, p ComponentPatch, may func() error) (c desk.Component, err error) {
 	err = a.db.write(ctx, func(tx componentTx) error {
 		if c, err = tx.Component(ctx, id); err != nil {
 			return err
@@ -143,7 +155,7 @@ func (a *Components) Update(ctx context.Context, actor desk.Actor, id int64, p C
 		if !actor.Role.IsStaff() && !c.UsedBy(actor.OrgID) {
 			return desk.NotFound("component")
 		}
-		if err := requireAdmin(actor, "change components"); err != nil {
+		if err := may(); err != nil {
 			return err
 		}
 		before := c

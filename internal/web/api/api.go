@@ -76,6 +76,11 @@ func Register(mux *web.Mux, d Deps) {
 	public("GET /api/v2/components.json", a.v2Components)
 	public("GET /api/v2/status.json", a.v2Status)
 	public("GET /api/v2/summary.json", a.v2Summary)
+	public("GET /api/v2/incidents.json", a.v2Incidents)
+	public("GET /api/v2/incidents/unresolved.json", a.v2Incidents)
+	public("GET /api/v2/scheduled-maintenances.json", a.v2Maintenances)
+	public("GET /api/v2/scheduled-maintenances/upcoming.json", a.v2Maintenances)
+	public("GET /api/v2/scheduled-maintenances/active.json", a.v2Maintenances)
 	private("GET /api/v1/me", a.me)
 
 	private("GET /api/v1/organisations", a.listOrganisations)
@@ -104,6 +109,7 @@ func Register(mux *web.Mux, d Deps) {
 	private("POST /api/v1/components", a.createComponent)
 	private("GET /api/v1/components/{id}", a.getComponent)
 	private("PATCH /api/v1/components/{id}", a.updateComponent)
+	private("PUT /api/v1/components/{id}/status", a.setComponentStatus)
 	private("DELETE /api/v1/components/{id}", a.deleteComponent)
 
 	private("GET /api/v1/incidents", a.listIncidents)

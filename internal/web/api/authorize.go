@@ -32,6 +32,8 @@ var gates = map[string]gate{
 	"POST /api/v1/components":          only("create components", admin),
 	"PATCH /api/v1/components/{id}":    unlessSeen("change components", admin, componentSeen),
 
+	"PUT /api/v1/components/{id}/status": unlessSeen("set component statuses", desk.Role.IsDesk, componentSeen),
+
 	"POST /api/v1/incidents":                  only("register incidents", clientOrDesk),
 	"PATCH /api/v1/incidents/{id}":            unlessSeen("change incidents", desk.Role.IsDesk, incidentSeen),
 	"PUT /api/v1/incidents/{id}/assignment":   unlessSeen("assign incidents", desk.Role.IsDesk, incidentSeen),

@@ -99,6 +99,28 @@ func (a *api) updateComponent(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, c)
 }
 
+// statusInput is the body of PUT /components/{id}/status.
+type statusInput struct {
+	Status desk.ComponentStatus `json:"status"`
+}
+
+// setComponentStatus lets the desk (agents and admins) set a component's status.
+func (a *api) setComponentStatus(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "component")
+	if err != nil {
+		return err
+	}
+	var in statusInput
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	c, err := a.svc.components.SetStatus(r.Context(), actor(r), id, in.Status)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, c)
+}
+
 func (a *api) deleteComponent(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "component")
 	if err != nil {

@@ -8,8 +8,9 @@ import (
 	"meldpunt/internal/desk"
 )
 
-// The Statuspage-compatible read API (issue 11): /api/v2/components.json, status.json and
-// summary.json, with Atlassian Statuspage's field names, nesting and value sets, so tools
+// The Statuspage-compatible read API (issue 11): /api/v2/components.json, status.json,
+// summary.json, incidents.json (and /unresolved) and scheduled-maintenances.json (and
+// /upcoming, /active), with Atlassian Statuspage's field names, nesting and value sets, so tools
 // that follow a Statuspage page follow a Meldpunt page unchanged. No sign-in; CORS is open.
 // Only public components appear. Ids are strings, as Statuspage's are: "c<id>" for a
 // component and "g<id>" for a group, since Statuspage keeps both in one id space.
@@ -171,4 +172,26 @@ func (a *api) v2Summary(w http.ResponseWriter, r *http.Request) error {
 	}
 	none, nothing := []any{}, []any{}
 	return writeStatusPage(w, spDoc{Page: page, Components: &cs, Incidents: &none, ScheduledMaintenances: &nothing, Status: &st})
+}
+
+// The incident and maintenance documents: the page and an empty list until public incidents
+// and scheduled maintenance exist, in Statuspage's shape ({"page":…,"incidents":[]} or
+// {"page":…,"scheduled_maintenances":[]}), so a client that polls them already works.
+
+func (a *api) v2Incidents(w http.ResponseWriter, r *http.Request) error {
+	page, _, _, err := a.statusPageDoc(r)
+	if err != nil {
+		return err
+	}
+	none := []any{}
+	return writeStatusPage(w, spDoc{Page: page, Incidents: &none})
+}
+
+func (a *api) v2Maintenances(w http.ResponseWriter, r *http.Request) error {
+	page, _, _, err := a.statusPageDoc(r)
+	if err != nil {
+		return err
+	}
+	none := []any{}
+	return writeStatusPage(w, spDoc{Page: page, ScheduledMaintenances: &none})
 }

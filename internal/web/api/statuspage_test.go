@@ -158,7 +158,7 @@ func TestStatusPage(t *testing.T) {
 				status: 422, errors: [][2]string{{"/visibility", "one_of"}}},
 			{name: "a status of the wrong type", request: request{method: "PATCH", path: "/api/v1/components/{mail}", as: "admin", body: `{"status":3}`},
 				status: 422, errors: [][2]string{{"/status", "type"}}},
-			{name: "an agent may not change the status yet", request: request{method: "PATCH", path: "/api/v1/components/{mail}", as: "agent", body: `{"status":"operational"}`},
+			{name: "an agent may not PATCH a component (it has PUT …/status)", request: request{method: "PATCH", path: "/api/v1/components/{mail}", as: "agent", body: `{"status":"operational"}`},
 				status: 403},
 			{name: "a client admin may not change a component it uses", request: request{method: "PATCH", path: "/api/v1/components/{dedicated}", as: "clientAdminA", body: `{"status":"operational"}`},
 				status: 403},

@@ -189,6 +189,7 @@ func (b *battery) baseBodies() map[string][]byte {
 		"POST /api/v1/component-groups":           `{"name":"Battery {n}"}`,
 		"POST /api/v1/components":                 `{"name":"Battery {n}"}`,
 		"PATCH /api/v1/components/{id}":           `{"name":"Battery component"}`,
+		"PUT /api/v1/components/{id}/status":      `{"status":"degraded_performance"}`,
 		"POST /api/v1/incidents":                  fmt.Sprintf(`{"organisation_id":%d,"title":"Battery {n}","urgency":"low","impact":"low"}`, orgA),
 		"PATCH /api/v1/incidents/{id}":            `{"title":"Battery incident"}`,
 		"POST /api/v1/incidents/{id}/transitions": `{"to":"triaged"}`,

@@ -139,6 +139,16 @@ func (f *fixture) cases() map[string][]isoCase {
 			{"GET", "/api/v1/incidents/" + fmt.Sprint(f.incA.ID) + "/attachments/" + fmt.Sprint(f.attB.ID), "", hidden, true},
 		},
 		"GET /api/v1/openapi.json": one("GET", "/api/v1/openapi.json", "", blind, false),
+
+		// Issue 11: the incident and maintenance documents are public too; only the desk sets
+		// a component's status, and A's clients do not learn that B's component exists.
+		"GET /api/v2/incidents.json":                       one("GET", "/api/v2/incidents.json", "", blind, true),
+		"GET /api/v2/incidents/unresolved.json":            one("GET", "/api/v2/incidents/unresolved.json", "", blind, true),
+		"GET /api/v2/scheduled-maintenances.json":          one("GET", "/api/v2/scheduled-maintenances.json", "", blind, true),
+		"GET /api/v2/scheduled-maintenances/upcoming.json": one("GET", "/api/v2/scheduled-maintenances/upcoming.json", "", blind, true),
+		"GET /api/v2/scheduled-maintenances/active.json":   one("GET", "/api/v2/scheduled-maintenances/active.json", "", blind, true),
+		"PUT /api/v1/components/{id}/status":               one("PUT", "/api/v1/components/"+comp+"/status", `{"status":"major_outage"}`, hidden, false),
+
 		// The Statuspage-compatible read API is public, but B's clients-only component (its
 		// name holds B's secret) must never appear in it, for anyone.
 		"GET /api/v2/components.json": one("GET", "/api/v2/components.json", "", blind, true),
