@@ -167,3 +167,19 @@ type ComponentStatusChange struct {
 	Status      ComponentStatus `json:"status"`
 	At          time.Time       `json:"from"`
 }
+
+// WorstStatus is the status of a group of components: the worst of theirs, ranked as
+// PageIndicator ranks them (an outage outranks maintenance); operational for none.
+func WorstStatus(statuses []ComponentStatus) ComponentStatus {
+	switch PageIndicator(statuses) {
+	case IndicatorCritical:
+		return StatusMajorOutage
+	case IndicatorMajor:
+		return StatusPartialOutage
+	case IndicatorMinor:
+		return StatusDegradedPerformance
+	case IndicatorMaintenance:
+		return StatusUnderMaintenance
+	}
+	return StatusOperational
+}

@@ -95,3 +95,23 @@ func TestComponentStatusAndVisibility(t *testing.T) {
 		})
 	}
 }
+
+// TestWorstStatus: a group shows the worst of its components, an outage before maintenance.
+func TestWorstStatus(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		in   []desk.ComponentStatus
+		want desk.ComponentStatus
+	}{
+		{nil, desk.StatusOperational},
+		{[]desk.ComponentStatus{desk.StatusOperational, desk.StatusDegradedPerformance}, desk.StatusDegradedPerformance},
+		{[]desk.ComponentStatus{desk.StatusPartialOutage, desk.StatusDegradedPerformance}, desk.StatusPartialOutage},
+		{[]desk.ComponentStatus{desk.StatusUnderMaintenance, desk.StatusMajorOutage}, desk.StatusMajorOutage},
+		{[]desk.ComponentStatus{desk.StatusUnderMaintenance, desk.StatusDegradedPerformance}, desk.StatusDegradedPerformance},
+		{[]desk.ComponentStatus{desk.StatusOperational, desk.StatusUnderMaintenance}, desk.StatusUnderMaintenance},
+	} {
+		if got := desk.WorstStatus(c.in); got != c.want {
+			t.Errorf("desk.WorstStatus(%v) = %s, want %s", c.in, got, c.want)
+		}
+	}
+}

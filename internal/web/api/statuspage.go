@@ -106,7 +106,7 @@ func (a *api) statusPageDoc(r *http.Request) (spPage, []spComponent, spStatus, e
 			}
 		}
 		out = append(out, spComponent{ID: "g" + desk.FormatInt(g.ID), Name: g.Name,
-			Status: string(groupStatus(gs)), CreatedAt: stamp(created), UpdatedAt: stamp(changed),
+			Status: string(desk.WorstStatus(gs)), CreatedAt: stamp(created), UpdatedAt: stamp(changed),
 			Position: g.Position, PageID: spPageID, Group: true, Components: &ids})
 	}
 	for _, c := range p.Components {
@@ -126,21 +126,6 @@ func (a *api) statusPageDoc(r *http.Request) (spPage, []spComponent, spStatus, e
 	ind := desk.PageIndicator(statuses)
 	page := spPage{ID: spPageID, Name: "Meldpunt", URL: a.base + "/status", TimeZone: spZone, UpdatedAt: stamp(updated)}
 	return page, out, spStatus{Indicator: string(ind), Description: desk.IndicatorDescription(ind)}, nil
-}
-
-// groupStatus is a group's status: the worst of its components', as Statuspage shows it.
-func groupStatus(ss []desk.ComponentStatus) desk.ComponentStatus {
-	switch desk.PageIndicator(ss) {
-	case desk.IndicatorCritical:
-		return desk.StatusMajorOutage
-	case desk.IndicatorMajor:
-		return desk.StatusPartialOutage
-	case desk.IndicatorMinor:
-		return desk.StatusDegradedPerformance
-	case desk.IndicatorMaintenance:
-		return desk.StatusUnderMaintenance
-	}
-	return desk.StatusOperational
 }
 
 // writeStatusPage answers a v2 document, open to every origin.

@@ -85,7 +85,7 @@ func (h *handler) status(w http.ResponseWriter, r *http.Request) error {
 		for _, c := range ms {
 			gs = append(gs, c.Status.Status)
 		}
-		d.Groups = append(d.Groups, statusGroup{Name: g.Name, Status: markOf(worstStatus(gs)), Components: ms})
+		d.Groups = append(d.Groups, statusGroup{Name: g.Name, Status: markOf(desk.WorstStatus(gs)), Components: ms})
 	}
 	v := newView(r, h.rd, "status.title")
 	v.Data = d
@@ -93,20 +93,4 @@ func (h *handler) status(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Add("Vary", "Accept-Language, Cookie")
 	h.rd.render(w, r, h.log, http.StatusOK, "status", v)
 	return nil
-}
-
-// worstStatus is a group's status: the worst of its components', as the page indicator
-// ranks them (an outage outranks maintenance), like a group's status in /api/v2.
-func worstStatus(ss []desk.ComponentStatus) desk.ComponentStatus {
-	switch desk.PageIndicator(ss) {
-	case desk.IndicatorCritical:
-		return desk.StatusMajorOutage
-	case desk.IndicatorMajor:
-		return desk.StatusPartialOutage
-	case desk.IndicatorMinor:
-		return desk.StatusDegradedPerformance
-	case desk.IndicatorMaintenance:
-		return desk.StatusUnderMaintenance
-	}
-	return desk.StatusOperational
 }
