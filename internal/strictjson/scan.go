@@ -258,21 +258,29 @@ func (s *scanner) members(ti *typeInfo, start, depth int) bool {
 		if !s.value(vt, depth+1) {
 			return false
 		}
-		s.space()
-		if s.i >= len(s.b) {
-			return false
-		}
-		switch s.b[s.i] {
-		case '}':
-			s.i++
-			return true
-		case ',':
-			s.i++
-			s.space()
-		default:
-			return false
+		if done, ok := s.after('}'); !ok || done {
+			return ok
 		}
 	}
+}
+
+// after reads what follows a member or an element: the closing byte (done) or a comma and
+// the space after it; ok is false for anything else.
+func (s *scanner) after(closing byte) (done, ok bool) {
+	s.space()
+	if s.i >= len(s.b) {
+		return false, false
+	}
+	switch s.b[s.i] {
+	case closing:
+		s.i++
+		return true, true
+	case ',':
+		s.i++
+		s.space()
+		return false, true
+	}
+	return false, false
 }
 
 func (s *scanner) key(k span) []byte {
@@ -294,19 +302,8 @@ func (s *scanner) array(elem *typeInfo, depth int) bool {
 		if !s.value(elem, depth+1) {
 			return false
 		}
-		s.space()
-		if s.i >= len(s.b) {
-			return false
-		}
-		switch s.b[s.i] {
-		case ']':
-			s.i++
-			return true
-		case ',':
-			s.i++
-			s.space()
-		default:
-			return false
+		if done, ok := s.after(']'); !ok || done {
+			return ok
 		}
 	}
 }
