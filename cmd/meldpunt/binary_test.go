@@ -20,22 +20,7 @@ func TestBinary(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	// go test puts its own go first on PATH; scripts/test puts it there too.
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Fatalf("the go command is not on PATH: %v", err)
-	}
-	// The binary goes to MELDPUNT_TEST_BUILD_DIR when it is set: scripts/test names a
-	// directory it keeps between runs, where go build finds the binary up to date and
-	// skips the link.
-	dir := os.Getenv("MELDPUNT_TEST_BUILD_DIR")
-	if dir == "" {
-		dir = t.TempDir()
-	}
-	bin := filepath.Join(dir, "meldpunt")
-	if out, err := exec.Command(goTool, "build", "-ldflags", "-X main.version=1.2.3-test", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t, "meldpunt", "-ldflags", "-X main.version=1.2.3-test")
 
 	t.Run("version from ldflags", func(t *testing.T) {
 		out, err := exec.Command(bin, "version").Output()
@@ -127,4 +112,26 @@ func TestBinary(t *testing.T) {
 			}
 		})
 	}
+}
+
+// buildBinary builds the program under name, with the extra build flags, and returns its
+// path. go test puts its own go first on PATH; scripts/test puts it there too. The binary
+// goes to MELDPUNT_TEST_BUILD_DIR when it is set: scripts/test names a directory it keeps
+// between runs, where go build finds an unchanged binary up to date and skips the link.
+func buildBinary(t *testing.T, name string, flags ...string) string {
+	t.Helper()
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("the go command is not on PATH: %v", err)
+	}
+	dir := os.Getenv("MELDPUNT_TEST_BUILD_DIR")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	bin := filepath.Join(dir, name)
+	args := append(append([]string{"build"}, flags...), "-o", bin, ".")
+	if out, err := exec.Command(goTool, args...).CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
 }

@@ -55,7 +55,7 @@ func TestCrashUnderLoad(t *testing.T) {
 		}
 	}
 	t.Logf("seed %d (MELDPUNT_CRASH_SEED repeats a run)", seed)
-	bin := buildCrashBinary(t)
+	bin := buildBinary(t, "meldpunt-crash") // a name of its own: it never races TestBinary's build
 	// The webhook endpoint every incident notifies; what it receives does not matter.
 	hooks := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
@@ -74,26 +74,6 @@ func TestCrashUnderLoad(t *testing.T) {
 		dsn := postgresDatabase(t)
 		crashRun(t, bin, dsn, t.TempDir(), hooks.URL, seed+1, nil)
 	})
-}
-
-// buildCrashBinary builds the program for the crash test, into MELDPUNT_TEST_BUILD_DIR when
-// scripts/test names one (where an unchanged binary is not linked again), under a name of
-// its own so that it never races TestBinary's build.
-func buildCrashBinary(t *testing.T) string {
-	t.Helper()
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Fatalf("the go command is not on PATH: %v", err)
-	}
-	dir := os.Getenv("MELDPUNT_TEST_BUILD_DIR")
-	if dir == "" {
-		dir = t.TempDir()
-	}
-	bin := filepath.Join(dir, "meldpunt-crash")
-	if out, err := exec.Command(goTool, "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
 }
 
 // crashServer is a `meldpunt serve` process.
