@@ -4,7 +4,9 @@ package server
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+	"testing"
 )
 
 // multipartCases returns malformed multipart/form-data bodies; withReport says the form
@@ -108,5 +110,37 @@ func yamlCases(method, target string, base []byte) []bcase {
 		c("the definition with a NUL in a text", y, strings.Replace(string(base), `"`, "\"\\0", 1)),
 		c("text/yaml in Latin-1", "text/yaml; charset=iso-8859-1", string(base)),
 		c("application/x-yaml malformed", "application/x-yaml", "{"),
+	}
+}
+
+// TestBatteryFormCases: the multipart and YAML cases are each a request of their own — a
+// distinct name (the key of a failure and of knownFailing) and a distinct request — aimed
+// at the operation they were made for.
+func TestBatteryFormCases(t *testing.T) {
+	t.Parallel()
+	sets := map[string][]bcase{
+		"multipart":             multipartCases("POST", "/api/v1/x", false, nil),
+		"multipart with report": multipartCases("POST", "/api/v1/x", true, []byte(`{"title":"t"}`)),
+		"yaml":                  yamlCases("PUT", "/api/v1/x", []byte("version: 1\n")),
+	}
+	for set, cs := range sets {
+		if len(cs) < 5 {
+			t.Errorf("%s: only %d cases", set, len(cs))
+		}
+		names, requests := map[string]bool{}, map[string]string{}
+		for _, c := range cs {
+			if c.name == "" || names[c.name] {
+				t.Errorf("%s: case name %q is empty or given twice", set, c.name)
+			}
+			names[c.name] = true
+			if c.target != "/api/v1/x" || c.method == "" {
+				t.Errorf("%s: %q is sent as %s %s", set, c.name, c.method, c.target)
+			}
+			req := c.ctype + "\n" + string(c.body) + "\n" + strconv.FormatInt(c.stream, 10)
+			if other, ok := requests[req]; ok {
+				t.Errorf("%s: %q sends the same request as %q", set, c.name, other)
+			}
+			requests[req] = c.name
+		}
 	}
 }
