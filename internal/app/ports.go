@@ -122,6 +122,10 @@ type ComponentStore interface {
 	RecordComponentStatus(ctx context.Context, id int64, status desk.ComponentStatus, at time.Time) error
 	// ComponentStatusHistory lists the component's status changes, oldest first.
 	ComponentStatusHistory(ctx context.Context, id int64) ([]desk.ComponentStatusChange, error)
+	// StatusPageVersion is the status page's change counter: triggers move it on every write
+	// to a table the public page is made of (and to settings named status_page.*), in the
+	// writer's transaction, so a snapshot of the page is stale exactly when it moved.
+	StatusPageVersion(ctx context.Context) (int64, error)
 }
 
 // IncidentStore keeps incidents, their timelines and their files.

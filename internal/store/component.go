@@ -219,3 +219,12 @@ func (t *tx) ComponentStatusHistory(ctx context.Context, id int64) ([]desk.Compo
 	}
 	return out, nil
 }
+
+// StatusPageVersion reads the status page's change counter (migration 11).
+func (t *tx) StatusPageVersion(ctx context.Context) (int64, error) {
+	var v int64
+	if err := t.queryRow(ctx, "SELECT version FROM status_page_version WHERE id = 1").Scan(&v); err != nil {
+		return 0, fmt.Errorf("read status page version: %w", err)
+	}
+	return v, nil
+}
