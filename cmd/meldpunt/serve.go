@@ -27,6 +27,7 @@ import (
 	"meldpunt/internal/web"
 	"meldpunt/internal/web/ops"
 	"meldpunt/internal/web/server"
+	"meldpunt/internal/web/snapshot"
 )
 
 // shutdownTimeout is how long requests in flight get to finish when the server stops.
@@ -69,7 +70,12 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	poster := webhook.NewPoster(webhook.Options{AllowPrivate: cfg.WebhookAllowPrivate, Location: zone,
 		Texts: webhook.TextsFunc(func(l, key string, args ...any) string { return texts.T(desk.Locale(l), key, args...) })})
 	defer poster.Close()
-	a := app.New(db, time.Now, log, app.Config{BaseURL: base, WarnShare: cfg.SLAWarnShare, Holidays: holidays.NL(),
+	// The status page's snapshot reads the change counter through the services; a write on
+	// this instance makes it look at once, the poll (Run, below) sees other instances' writes.
+	var a *app.Services
+	snap := snapshot.New(snapshot.Options{Log: log,
+		Version: func(ctx context.Context) (int64, error) { return a.Components.PageVersion(ctx) }})
+	a = app.New(app.NotifyWrites(db, snap.Poke), time.Now, log, app.Config{BaseURL: base, WarnShare: cfg.SLAWarnShare, Holidays: holidays.NL(),
 		Outbox: app.OutboxConfig{Mailer: email.NewMailer(sender, email.NewRenderer(texts)), Poster: poster,
 			From: from, MaxAttempts: cfg.MailMaxAttempts}})
 	log.InfoContext(ctx, "sending mail", "via", sender.Describe(), "from", from.Email)
@@ -106,7 +112,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	if cfg.TrustedProxies != "" {
 		log.InfoContext(ctx, "trusting forwarding headers from proxies", "trusted_proxies", proxies.String())
 	}
-	srv := newHTTPServer(server.Handler(server.Config{BaseURL: base, Texts: texts, TrustedProxies: proxies}, a, log, reg), log)
+	srv := newHTTPServer(server.Handler(server.Config{BaseURL: base, Texts: texts, TrustedProxies: proxies, Snapshot: snap}, a, log, reg), log)
 	runner := jobs.New(log)
 	jobs.Standard(runner, jobs.Work{Purge: a.Identity, SLA: a.SLA, Reminders: a.Suppliers,
 		AutoClose: a.Incidents, Deliver: a.Outbox}, log)
@@ -117,6 +123,13 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 		defer close(jobsDone)
 		runner.Run(jobsCtx)
 	}()
+	snapDone := make(chan struct{})
+	go func() {
+		defer close(snapDone)
+		tick := time.NewTicker(snapshot.DefaultPoll)
+		defer tick.Stop()
+		snap.Run(jobsCtx, tick.C)
+	}()
 
 	log.InfoContext(ctx, "listening", "addr", ln.Addr().String(), "base_url", base,
 		"version", version, "database", cfg.describeDB())
@@ -124,6 +137,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	stopMail()
 	stopJobs()
 	<-jobsDone
+	<-snapDone
 	if err != nil {
 		return err
 	}

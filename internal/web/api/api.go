@@ -12,6 +12,7 @@ import (
 	"meldpunt/internal/app"
 	"meldpunt/internal/desk"
 	"meldpunt/internal/web"
+	"meldpunt/internal/web/snapshot"
 )
 
 // Deps is what the API needs: the services it calls, and the installation's settings.
@@ -30,6 +31,9 @@ type Deps struct {
 
 	Log     *slog.Logger
 	BaseURL string
+	// Snapshot serves the /api/v2 documents from memory (internal/web/snapshot); nil
+	// renders each request.
+	Snapshot *snapshot.Cache
 }
 
 // Prefix starts every path of the API.
@@ -72,15 +76,21 @@ func Register(mux *web.Mux, d Deps) {
 	// private routes need an actor, and pass their gate (authorize.go) before the handler.
 	private := func(pattern string, h handlerFunc) { mux.Handle(pattern, a.wrap(h, true, gates[pattern])) }
 
+	// v2 routes are the Statuspage documents: the same for everyone, so served from the
+	// snapshot (one answer per route, whatever the query or the credentials).
+	v2 := func(pattern string, h handlerFunc) {
+		mux.Handle(pattern, d.Snapshot.Wrap(snapshot.Policy{}, a.wrap(h, false, nil)))
+	}
+
 	public("GET /api/v1/openapi.json", a.openAPI)
-	public("GET /api/v2/components.json", a.v2Components)
-	public("GET /api/v2/status.json", a.v2Status)
-	public("GET /api/v2/summary.json", a.v2Summary)
-	public("GET /api/v2/incidents.json", a.v2Incidents)
-	public("GET /api/v2/incidents/unresolved.json", a.v2Incidents)
-	public("GET /api/v2/scheduled-maintenances.json", a.v2Maintenances)
-	public("GET /api/v2/scheduled-maintenances/upcoming.json", a.v2Maintenances)
-	public("GET /api/v2/scheduled-maintenances/active.json", a.v2Maintenances)
+	v2("GET /api/v2/components.json", a.v2Components)
+	v2("GET /api/v2/status.json", a.v2Status)
+	v2("GET /api/v2/summary.json", a.v2Summary)
+	v2("GET /api/v2/incidents.json", a.v2Incidents)
+	v2("GET /api/v2/incidents/unresolved.json", a.v2Incidents)
+	v2("GET /api/v2/scheduled-maintenances.json", a.v2Maintenances)
+	v2("GET /api/v2/scheduled-maintenances/upcoming.json", a.v2Maintenances)
+	v2("GET /api/v2/scheduled-maintenances/active.json", a.v2Maintenances)
 	private("GET /api/v1/me", a.me)
 
 	private("GET /api/v1/organisations", a.listOrganisations)

@@ -19,6 +19,7 @@ import (
 	"meldpunt/internal/desk"
 	"meldpunt/internal/i18n"
 	"meldpunt/internal/web"
+	"meldpunt/internal/web/snapshot"
 )
 
 // Deps is what the pages need: the services they call, and the installation's settings.
@@ -40,6 +41,9 @@ type Deps struct {
 	BaseURL string
 	// SecureCookies marks cookies Secure even on plain HTTP (set when the base URL is https).
 	SecureCookies bool
+	// Snapshot serves the public status page from memory (internal/web/snapshot); nil
+	// renders each request.
+	Snapshot *snapshot.Cache
 }
 
 // services are the use cases the pages call.
@@ -67,6 +71,7 @@ type handler struct {
 	// one may write a link, an email and a log line.
 	resets guard
 	cop    *http.CrossOriginProtection
+	snap   *snapshot.Cache
 }
 
 // Pages is what the rest of the HTTP interface uses of the pages: their error renderer,
@@ -101,6 +106,7 @@ func Register(mux *web.Mux, d Deps) *Pages {
 		throttle: newGuard(SignInsPerAccount, SignInsPerAddress, ThrottleWindow, 20000, time.Now),
 		resets:   newGuard(ResetsPerAccount, ResetsPerAddress, ThrottleWindow, 20000, time.Now),
 		cop:      http.NewCrossOriginProtection(),
+		snap:     d.Snapshot,
 	}
 	// Behind a proxy that rewrites Host, the base URL is still a same-origin source.
 	if u, err := url.Parse(d.BaseURL); err == nil && u.Scheme != "" && u.Host != "" {
@@ -132,7 +138,7 @@ func Register(mux *web.Mux, d Deps) *Pages {
 	open("GET /setup", h.setupForm)
 	preSignIn("POST /setup", h.setup)
 	open("GET /solution/{token}", h.solution) // no sign-in: the token is the credential
-	open("GET /status", h.status)             // the public status page (status.go)
+	open("GET /status", h.cached(publicPage, h.status)) // the public status page (status.go)
 	preSignIn("POST /solution/{token}", h.reactToSolution)
 	private("GET /incidents", h.incidents)
 	private("GET /incidents/{id}", h.incident)

@@ -16,6 +16,7 @@ import (
 	"meldpunt/internal/web/api"
 	"meldpunt/internal/web/console"
 	"meldpunt/internal/web/ops"
+	"meldpunt/internal/web/snapshot"
 )
 
 // Config is what the HTTP layer needs to know of the installation.
@@ -27,6 +28,9 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For or Forwarded header
 	// names the client (--trusted-proxies); none by default.
 	TrustedProxies web.Proxies
+	// Snapshot serves the public status page and the /api/v2 documents from memory
+	// (internal/web/snapshot); cmd runs it. nil renders each request.
+	Snapshot *snapshot.Cache
 }
 
 // MaxBody caps every request body but uploads.
@@ -62,13 +66,13 @@ func build(cfg Config, a *app.Services, log *slog.Logger, reg *prometheus.Regist
 		Identity: a.Identity, Organisations: a.Organisations, Components: a.Components,
 		Incidents: a.Incidents, Reports: a.Reports, Changes: a.Changes, SLA: a.SLA,
 		Suppliers: a.Suppliers, Outbox: a.Outbox, Webhooks: a.Webhooks, Audit: a.Audit,
-		Log: log, BaseURL: cfg.BaseURL,
+		Log: log, BaseURL: cfg.BaseURL, Snapshot: cfg.Snapshot,
 	})
 	pages := console.Register(mux, console.Deps{
 		Identity: a.Identity, Organisations: a.Organisations, Components: a.Components,
 		Incidents: a.Incidents, Reports: a.Reports, Changes: a.Changes, SLA: a.SLA,
 		Suppliers: a.Suppliers, Outbox: a.Outbox, Webhooks: a.Webhooks,
-		Log: log, Texts: cfg.Texts, BaseURL: cfg.BaseURL, SecureCookies: secure,
+		Log: log, Texts: cfg.Texts, BaseURL: cfg.BaseURL, SecureCookies: secure, Snapshot: cfg.Snapshot,
 	})
 	ops.Register(mux, a, reg)
 	onErr := func(w http.ResponseWriter, r *http.Request, err error) {
