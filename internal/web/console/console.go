@@ -137,7 +137,7 @@ func Register(mux *web.Mux, d Deps) *Pages {
 	preSignIn("POST /password/reset", h.reset)
 	open("GET /setup", h.setupForm)
 	preSignIn("POST /setup", h.setup)
-	open("GET /solution/{token}", h.solution) // no sign-in: the token is the credential
+	open("GET /solution/{token}", h.solution)           // no sign-in: the token is the credential
 	open("GET /status", h.cached(publicPage, h.status)) // the public status page (status.go)
 	preSignIn("POST /solution/{token}", h.reactToSolution)
 	private("GET /incidents", h.incidents)

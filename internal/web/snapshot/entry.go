@@ -197,7 +197,8 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 // chooseEncoding picks the encoding with the highest q-value in Accept-Encoding (RFC 9110
 // §12.5.3) among those the snapshot has; on a tie br before gzip before identity. A coding
 // with q=0 is never chosen; "*" stands for every coding not named; identity is acceptable
-// unless refused by name or by "*;q=0". When nothing is acceptable the answer is identity.
+// unless refused by name or by "*;q=0", and ranks below every coding named with q > 0. When
+// nothing is acceptable the answer is identity.
 func chooseEncoding(h string, haveBr, haveGzip bool) int {
 	qBr, qGzip, qID, qStar := -1.0, -1.0, -1.0, -1.0
 	for part := range strings.SplitSeq(h, ",") {
@@ -232,7 +233,8 @@ func chooseEncoding(h string, haveBr, haveGzip bool) int {
 		qGzip = max(qStar, 0)
 	}
 	if qID < 0 {
-		qID = 1
+		// Not named: acceptable, but after any coding the client did name.
+		qID = 0.0001
 		if qStar >= 0 {
 			qID = qStar
 		}
