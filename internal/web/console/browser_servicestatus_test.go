@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chromedp/chromedp"
-
 	"meldpunt/internal/desk"
 	"meldpunt/internal/store/storetest"
 )
@@ -42,8 +40,6 @@ func TestBrowserServiceStatus(t *testing.T) {
 		}
 		screenshot(t, ctx, "service-status-"+lang)
 		checkA11y(t, ctx, "service-status-"+lang)
-		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`form[action="/logout"] button`))); err != nil {
-			t.Fatal(err)
-		}
+		click(t, ctx, `form[action="/logout"] button`)
 	}
 }
