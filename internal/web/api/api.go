@@ -92,6 +92,7 @@ func Register(mux *web.Mux, d Deps) {
 	v2("GET /api/v2/scheduled-maintenances/upcoming.json", a.v2Maintenances)
 	v2("GET /api/v2/scheduled-maintenances/active.json", a.v2Maintenances)
 	private("GET /api/v1/me", a.me)
+	private("GET /api/v1/status", a.myStatus) // the signed-in status view (mystatus.go)
 
 	private("GET /api/v1/organisations", a.listOrganisations)
 	private("POST /api/v1/organisations", a.createOrganisation)

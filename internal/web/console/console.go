@@ -141,6 +141,7 @@ func Register(mux *web.Mux, d Deps) *Pages {
 	open("GET /status", h.cached(publicPage, h.status)) // the public status page (status.go)
 	preSignIn("POST /solution/{token}", h.reactToSolution)
 	private("GET /incidents", h.incidents)
+	private("GET /service-status", h.serviceStatus) // the signed-in status view (servicestatus.go)
 	private("GET /incidents/{id}", h.incident)
 	private("POST /incidents/{id}/entries", h.addEntry)
 	private("POST /incidents/{id}/transition", h.transition)

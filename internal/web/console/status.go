@@ -36,6 +36,8 @@ type statusComponent struct {
 	Name        string
 	Description string
 	Status      statusMark
+	// Own marks a clients-only component on a client's signed-in view (servicestatus.go).
+	Own bool
 }
 
 // statusMark is a status as the page shows it: its words (the catalog's

@@ -305,6 +305,13 @@ func (f *fixture) cases() map[string][]isoCase {
 			{"GET", "/status", "", blind, true},
 			{"GET", "/status?lang=en", "", blind, true},
 		},
+		// The signed-in status view and its API twin: A's people see public components, A's
+		// own and A's incidents, never B's clients-only component or B's incident.
+		"GET /service-status": one("GET", "/service-status", "", blind, true),
+		"GET /api/v1/status": {
+			{"GET", "/api/v1/status", "", blind, true},
+			{"GET", "/api/v1/status?organisation_id=" + org, "", blind, true},
+		},
 		"GET /{$}":                      one("GET", "/", "", blind, true),
 		"GET /login":                    one("GET", "/login", "", blind, true),
 		"POST /login":                   one("POST", "/login", "email=b_user%40"+secret+"-user.example&password=wrong", refused, true),
