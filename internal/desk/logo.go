@@ -72,6 +72,13 @@ func NewLogo(data []byte, at time.Time) (Logo, error) {
 	if w < MinLogoSide || h < MinLogoSide || w > MaxLogoSide || h > MaxLogoSide {
 		return bad("dimensions", "must be between %d and %d pixels wide and high (it is %d×%d)", MinLogoSide, MaxLogoSide, w, h)
 	}
+	if ct != "image/webp" {
+		// The whole image must decode, not only its header: a browser shows nothing of a
+		// truncated file. The size is bounded by now (MaxLogoSide a side).
+		if _, _, err := image.Decode(bytes.NewReader(data)); err != nil {
+			return bad("image", "is not a readable image (%s)", ct)
+		}
+	}
 	sum := sha256.Sum256(data)
 	return Logo{ContentType: ct, Width: w, Height: h, Size: len(data), ETag: hex.EncodeToString(sum[:]), UpdatedAt: at, Data: data}, nil
 }
