@@ -86,6 +86,8 @@ type Services struct {
 	Inbox         *Inbox
 	Audit         *Audit
 	Webhooks      *Webhooks
+	// Branding keeps the public status page's branding and settings (branding.go).
+	Branding *Branding
 
 	core *core
 }

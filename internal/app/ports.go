@@ -45,6 +45,7 @@ type Tx interface {
 	ChangeStore
 	SupplierStore
 	WebhookStore
+	PageStore
 }
 
 // OrganisationStore keeps organisations and their contracts.
@@ -126,6 +127,20 @@ type ComponentStore interface {
 	// to a table the public page is made of (and to settings named status_page.*), in the
 	// writer's transaction, so a snapshot of the page is stale exactly when it moved.
 	StatusPageVersion(ctx context.Context) (int64, error)
+	// ComponentStatusHistories lists the status changes of the components ids from since
+	// on, each one's row in force at since first, by component and time: what their uptime
+	// since then needs, in one query.
+	ComponentStatusHistories(ctx context.Context, ids []int64, since time.Time) ([]desk.ComponentStatusChange, error)
+}
+
+// PageStore keeps the status page's logo (its settings are settings named status_page.*).
+type PageStore interface {
+	// PageLogo returns the logo with its bytes; ENOTFOUND when there is none.
+	PageLogo(ctx context.Context) (desk.Logo, error)
+	// PutPageLogo stores the logo, replacing any earlier one.
+	PutPageLogo(ctx context.Context, l desk.Logo) error
+	// DeletePageLogo removes the logo; ENOTFOUND when there is none.
+	DeletePageLogo(ctx context.Context) error
 }
 
 // IncidentStore keeps incidents, their timelines and their files.

@@ -218,6 +218,7 @@ func newServices(c *core) *Services {
 		Inbox:         &Inbox{c, newTxn(c.store, func(tx Tx) inboxTx { return tx })},
 		Audit:         &Audit{c, newTxn(c.store, func(tx Tx) auditTx { return tx })},
 		Webhooks:      &Webhooks{c, newTxn(c.store, func(tx Tx) webhookTx { return tx })},
+		Branding:      &Branding{c, newTxn(c.store, func(tx Tx) brandingTx { return tx })},
 		core:          c,
 	}
 }

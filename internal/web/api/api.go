@@ -27,6 +27,7 @@ type Deps struct {
 	Suppliers     *app.Suppliers
 	Outbox        *app.Outbox
 	Webhooks      *app.Webhooks
+	Branding      *app.Branding
 	Audit         *app.Audit
 
 	Log     *slog.Logger
@@ -51,6 +52,7 @@ type services struct {
 	suppliers     *app.Suppliers
 	outbox        *app.Outbox
 	webhooks      *app.Webhooks
+	branding      *app.Branding
 	audit         *app.Audit
 }
 
@@ -71,7 +73,7 @@ func Register(mux *web.Mux, d Deps) {
 	if log == nil {
 		log = slog.Default()
 	}
-	a := &api{svc: services{identity: d.Identity, organisations: d.Organisations, components: d.Components, incidents: d.Incidents, reports: d.Reports, changes: d.Changes, sla: d.SLA, suppliers: d.Suppliers, outbox: d.Outbox, webhooks: d.Webhooks, audit: d.Audit}, log: log, base: strings.TrimRight(d.BaseURL, "/")}
+	a := &api{svc: services{identity: d.Identity, organisations: d.Organisations, components: d.Components, incidents: d.Incidents, reports: d.Reports, changes: d.Changes, sla: d.SLA, suppliers: d.Suppliers, outbox: d.Outbox, webhooks: d.Webhooks, audit: d.Audit, branding: d.Branding}, log: log, base: strings.TrimRight(d.BaseURL, "/")}
 	public := func(pattern string, h handlerFunc) { mux.Handle(pattern, a.wrap(h, false, nil)) }
 	// private routes need an actor, and pass their gate (authorize.go) before the handler.
 	private := func(pattern string, h handlerFunc) { mux.Handle(pattern, a.wrap(h, true, gates[pattern])) }
@@ -115,6 +117,11 @@ func Register(mux *web.Mux, d Deps) {
 
 	private("GET /api/v1/component-groups", a.listComponentGroups)
 	private("POST /api/v1/component-groups", a.createComponentGroup)
+
+	private("GET /api/v1/status-page", a.getPageSettings)
+	private("PUT /api/v1/status-page", a.putPageSettings)
+	private("PUT /api/v1/status-page/logo", a.putPageLogo)
+	private("DELETE /api/v1/status-page/logo", a.deletePageLogo)
 
 	private("GET /api/v1/components", a.listComponents)
 	private("POST /api/v1/components", a.createComponent)

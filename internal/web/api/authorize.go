@@ -71,6 +71,11 @@ var gates = map[string]gate{
 	"GET /api/v1/settings/stale-after": only("read the stale times", desk.Role.IsStaff),
 	"PUT /api/v1/settings/stale-after": only("change the stale times", admin),
 	"GET /api/v1/reports/sla":          only("read SLA reports", slaReader),
+
+	"GET /api/v1/status-page":         only("read the status page settings", desk.Role.IsStaff),
+	"PUT /api/v1/status-page":         only("change the status page settings", admin),
+	"PUT /api/v1/status-page/logo":    only("change the status page logo", admin),
+	"DELETE /api/v1/status-page/logo": only("change the status page logo", admin),
 }
 
 func admin(r desk.Role) bool        { return r == desk.RoleAdmin }

@@ -18,9 +18,6 @@ import (
 // spPageID is the page's id in every document: one Meldpunt serves one status page.
 const spPageID = "meldpunt"
 
-// spZone is the page's time zone until the status page settings make it configurable.
-const spZone = "Europe/Amsterdam"
-
 // spTime is the format of Statuspage's timestamps: milliseconds, the page's zone offset.
 const spTime = "2006-01-02T15:04:05.000Z07:00"
 
@@ -69,10 +66,12 @@ func (a *api) statusPageDoc(r *http.Request) (spPage, []spComponent, spStatus, e
 	if err != nil {
 		return spPage{}, nil, spStatus{}, err
 	}
-	zone, err := time.LoadLocation(spZone)
+	// The page's name and time zone are the status page settings' (app.Branding).
+	brand, err := a.svc.branding.Page(r.Context())
 	if err != nil {
-		zone = time.UTC
+		return spPage{}, nil, spStatus{}, err
 	}
+	zone := brand.Settings.Zone()
 	stamp := func(t time.Time) string { return t.In(zone).Format(spTime) }
 	var updated time.Time
 	statuses := make([]desk.ComponentStatus, 0, len(p.Components))
@@ -124,7 +123,7 @@ func (a *api) statusPageDoc(r *http.Request) (spPage, []spComponent, spStatus, e
 		out = append(out, sc)
 	}
 	ind := desk.PageIndicator(statuses)
-	page := spPage{ID: spPageID, Name: "Meldpunt", URL: a.base + "/status", TimeZone: spZone, UpdatedAt: stamp(updated)}
+	page := spPage{ID: spPageID, Name: brand.Settings.Title, URL: a.base + "/status", TimeZone: zone.String(), UpdatedAt: stamp(updated)}
 	return page, out, spStatus{Indicator: string(ind), Description: desk.IndicatorDescription(ind)}, nil
 }
 

@@ -34,6 +34,7 @@ type Deps struct {
 	Suppliers     *app.Suppliers
 	Outbox        *app.Outbox
 	Webhooks      *app.Webhooks
+	Branding      *app.Branding
 
 	Log *slog.Logger
 	// Texts is the catalog of every page's texts, built once at start (i18n.Load).
@@ -58,6 +59,7 @@ type services struct {
 	suppliers     *app.Suppliers
 	outbox        *app.Outbox
 	webhooks      *app.Webhooks
+	branding      *app.Branding
 }
 
 // handler serves the pages.
@@ -101,7 +103,7 @@ func Register(mux *web.Mux, d Deps) *Pages {
 	h := &handler{
 		svc: services{identity: d.Identity, organisations: d.Organisations, components: d.Components,
 			incidents: d.Incidents, reports: d.Reports, changes: d.Changes, sla: d.SLA,
-			suppliers: d.Suppliers, outbox: d.Outbox, webhooks: d.Webhooks},
+			suppliers: d.Suppliers, outbox: d.Outbox, webhooks: d.Webhooks, branding: d.Branding},
 		log: log, secure: d.SecureCookies, rd: rd,
 		throttle: newGuard(SignInsPerAccount, SignInsPerAddress, ThrottleWindow, 20000, time.Now),
 		resets:   newGuard(ResetsPerAccount, ResetsPerAddress, ThrottleWindow, 20000, time.Now),

@@ -65,13 +65,13 @@ func build(cfg Config, a *app.Services, log *slog.Logger, reg *prometheus.Regist
 	api.Register(mux, api.Deps{
 		Identity: a.Identity, Organisations: a.Organisations, Components: a.Components,
 		Incidents: a.Incidents, Reports: a.Reports, Changes: a.Changes, SLA: a.SLA,
-		Suppliers: a.Suppliers, Outbox: a.Outbox, Webhooks: a.Webhooks, Audit: a.Audit,
+		Suppliers: a.Suppliers, Outbox: a.Outbox, Webhooks: a.Webhooks, Audit: a.Audit, Branding: a.Branding,
 		Log: log, BaseURL: cfg.BaseURL, Snapshot: cfg.Snapshot,
 	})
 	pages := console.Register(mux, console.Deps{
 		Identity: a.Identity, Organisations: a.Organisations, Components: a.Components,
 		Incidents: a.Incidents, Reports: a.Reports, Changes: a.Changes, SLA: a.SLA,
-		Suppliers: a.Suppliers, Outbox: a.Outbox, Webhooks: a.Webhooks,
+		Suppliers: a.Suppliers, Outbox: a.Outbox, Webhooks: a.Webhooks, Branding: a.Branding,
 		Log: log, Texts: cfg.Texts, BaseURL: cfg.BaseURL, SecureCookies: secure, Snapshot: cfg.Snapshot,
 	})
 	ops.Register(mux, a, reg)

@@ -1,0 +1,20 @@
+-- The status page's logo (issue 11, branding): one row at most, the image's bytes with its
+-- sniffed type, dimensions and content hash (the ETag of /status/logo). The page shows it,
+-- so writes move the status page's change counter (migration 11).
+
+CREATE TABLE status_page_logo (
+    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    content_type TEXT    NOT NULL,
+    width        INTEGER NOT NULL,
+    height       INTEGER NOT NULL,
+    etag         TEXT    NOT NULL,
+    data         BLOB    NOT NULL,
+    updated_at   INTEGER NOT NULL
+);
+
+CREATE TRIGGER status_page_logo_ins AFTER INSERT ON status_page_logo
+BEGIN UPDATE status_page_version SET version = version + 1; END;
+CREATE TRIGGER status_page_logo_upd AFTER UPDATE ON status_page_logo
+BEGIN UPDATE status_page_version SET version = version + 1; END;
+CREATE TRIGGER status_page_logo_del AFTER DELETE ON status_page_logo
+BEGIN UPDATE status_page_version SET version = version + 1; END;
