@@ -50,6 +50,9 @@ var flashes = map[string]flashText{
 	"webhook_deleted":   {key: "webhooks.deleted"},
 	"questionnaire":     {key: "flash.questionnaire"},
 	"password":          {key: "account_password.changed"},
+	"page_saved":        {key: "brand.saved"},
+	"logo_saved":        {key: "brand.logo_saved"},
+	"logo_deleted":      {key: "brand.logo_deleted"},
 }
 
 // flashCookie names the cookie of the flash.

@@ -56,6 +56,13 @@ func newRenderer(texts *i18n.Catalog, names ...string) (*renderer, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Files named _*.html hold parts ({{define}} blocks) that pages call; every page has
+	// them. They are not pages themselves.
+	if parts, _ := fs.Glob(templateFS, "templates/_*.html"); len(parts) > 0 {
+		if base, err = base.ParseFS(templateFS, parts...); err != nil {
+			return nil, err
+		}
+	}
 	rd := &renderer{base: base, pages: map[string]*template.Template{}, assets: a, zone: zone, texts: texts}
 	if len(names) == 0 {
 		files, err := fs.Glob(templateFS, "templates/*.html")
@@ -63,7 +70,7 @@ func newRenderer(texts *i18n.Catalog, names ...string) (*renderer, error) {
 			return nil, err
 		}
 		for _, f := range files {
-			if n := strings.TrimSuffix(path.Base(f), ".html"); n != "layout" {
+			if n := strings.TrimSuffix(path.Base(f), ".html"); n != "layout" && !strings.HasPrefix(n, "_") {
 				names = append(names, n)
 			}
 		}

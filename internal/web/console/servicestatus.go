@@ -61,7 +61,11 @@ func (h *handler) serviceStatus(w http.ResponseWriter, r *http.Request, a desk.A
 		return err
 	}
 	d := serviceStatusData{statusData: groupStatus(sv.Groups, sv.Components, sv.Own), Client: a.Role.IsClient()}
-	d.Name = statusPageName
+	brand, err := h.svc.branding.Page(r.Context())
+	if err != nil {
+		return err
+	}
+	d.Name = brand.Settings.Title
 	if d.Client {
 		var is []desk.Incident
 		if is, d.More, err = h.svc.incidents.OpenIncidents(r.Context(), a); err != nil {

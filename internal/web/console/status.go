@@ -13,13 +13,13 @@ import (
 // the public components (app.Components.Public): no query per component. A clients-only
 // component never reaches it.
 
-// statusPageName is the provider's name on the page, as /api/v2 names the page, until the
-// status page settings make it configurable.
-const statusPageName = "Meldpunt"
-
 // statusData is the status page's own data.
 type statusData struct {
-	Name      string
+	Name string
+	// Heading is the page's title as an admin set it, or "<provider> status" by default.
+	Heading string
+	// Brand is the page's branding and settings (statusbrand.go).
+	Brand     statusBrand
 	Indicator desk.Indicator
 	// Loose are the public components outside any group; Groups the groups that hold any.
 	Loose  []statusComponent
@@ -38,6 +38,8 @@ type statusComponent struct {
 	Status      statusMark
 	// Own marks a clients-only component on a client's signed-in view (servicestatus.go).
 	Own bool
+	// Uptime is the component's bar of the last 90 days (statusbrand.go).
+	Uptime uptimeBar
 }
 
 // statusMark is a status as the page shows it: its words (the catalog's
@@ -68,12 +70,29 @@ func (h *handler) status(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := statusData{Name: statusPageName}
+	brand, err := h.svc.branding.Page(r.Context())
+	if err != nil {
+		return err
+	}
+	ids := make([]int64, len(p.Components))
+	for i, c := range p.Components {
+		ids[i] = c.ID
+	}
+	uptime, err := h.svc.components.Uptime(r.Context(), ids, brand.Settings.Zone())
+	if err != nil {
+		return err
+	}
+	v := newView(r, h.rd, "status.title")
+	d := statusData{Name: brand.Settings.Title, Heading: brand.Settings.Title, Brand: brandFor(v, brand)}
+	if brand.Stored.Title == "" {
+		d.Heading = v.T("status.heading", d.Name)
+	}
 	statuses := make([]desk.ComponentStatus, 0, len(p.Components))
 	members := map[int64][]statusComponent{}
 	for _, c := range p.Components {
 		statuses = append(statuses, c.Status)
-		sc := statusComponent{Name: c.Name, Description: c.Description, Status: markOf(c.Status)}
+		sc := statusComponent{Name: c.Name, Description: c.Description, Status: markOf(c.Status),
+			Uptime: uptimeBarFor(v, c.Name, uptime[c.ID])}
 		if c.GroupID == nil {
 			d.Loose = append(d.Loose, sc)
 			continue
@@ -89,7 +108,6 @@ func (h *handler) status(w http.ResponseWriter, r *http.Request) error {
 		}
 		d.Groups = append(d.Groups, statusGroup{Name: g.Name, Status: markOf(desk.WorstStatus(gs)), Components: ms})
 	}
-	v := newView(r, h.rd, "status.title")
 	v.Data = d
 	// The language follows the browser's Accept-Language and the lang cookie.
 	w.Header().Add("Vary", "Accept-Language, Cookie")

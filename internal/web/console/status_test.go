@@ -61,7 +61,7 @@ func TestStatusPage(t *testing.T) {
 
 		t.Run("operational", func(t *testing.T) {
 			p := get(t, "en-GB,en;q=0.9")
-			expect(t, p, http.StatusOK, `<html lang="en">`, "<h1>Meldpunt status</h1>", `data-indicator="none"`,
+			expect(t, p, http.StatusOK, `<html lang="en">`, "<h1>Provider status</h1>", `data-indicator="none"`,
 				"All systems operational", "<h2", "Components", "Shared infrastructure", "<ul", "<li><strong>Hosting</strong>",
 				"E-mail", "DNS", "DNS description", "Operational", "No incidents reported.")
 			expectNot(t, p, private...)
@@ -73,7 +73,7 @@ func TestStatusPage(t *testing.T) {
 				t.Error("the component outside any group is listed under a group's heading")
 			}
 			nl := get(t, "nl")
-			expect(t, nl, http.StatusOK, `<html lang="nl">`, "<h1>Status van Meldpunt</h1>", "Alle systemen werken normaal",
+			expect(t, nl, http.StatusOK, `<html lang="nl">`, "<h1>Status van Provider</h1>", "Alle systemen werken normaal",
 				"Onderdelen", "Werkt normaal", "Er zijn geen storingen gemeld.")
 			expectNot(t, nl, private...)
 		})

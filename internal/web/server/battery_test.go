@@ -211,6 +211,8 @@ func (b *battery) baseBodies() map[string][]byte {
 		"PUT /api/v1/priority-matrix":             b.current("/api/v1/priority-matrix", "PriorityMatrix"),
 		"PUT /api/v1/questionnaire":               b.current("/api/v1/questionnaire", "Questionnaire"),
 		"PUT /api/v1/calendars/{slug}":            b.businessCalendar(),
+		"PUT /api/v1/status-page":                 `{"title":"Battery","accent_colour":"#1a5fb4","time_zone":"Europe/Amsterdam","history_days":14}`,
+		"PUT /api/v1/status-page/logo":            `{}`, // multipart only
 	}
 	out := map[string][]byte{}
 	for k, v := range m {

@@ -324,6 +324,18 @@ func (f *fixture) cases() map[string][]isoCase {
 		"POST /setup":                   one("POST", "/setup", "token=nope&provider_name=x&name=x&email=x%40x.example&password=new-password-1", refused, true),
 		"GET /static/{checksum}/{name}": one("GET", "/static/x/style.css", "", blind, true),
 		"POST /language":                one("POST", "/language", "lang=en", blind, true),
+		// The status page's branding: public (logo, theme) and the same for every visitor;
+		// its settings are staff's to read and admins' to change, through the API and the page.
+		"GET /status/logo":                    one("GET", "/status/logo", "", blind, true),
+		"GET /status/theme.css":               one("GET", "/status/theme.css", "", blind, true),
+		"GET /api/v1/status-page":             one("GET", "/api/v1/status-page", "", refused, false),
+		"PUT /api/v1/status-page":             one("PUT", "/api/v1/status-page", `{"title":"`+secret+`"}`, refused, true),
+		"PUT /api/v1/status-page/logo":        one("PUT", "/api/v1/status-page/logo", "", refused, true),
+		"DELETE /api/v1/status-page/logo":     one("DELETE", "/api/v1/status-page/logo", "", refused, true),
+		"GET /admin/status-page":              one("GET", "/admin/status-page", "", refused, true),
+		"POST /admin/status-page":             one("POST", "/admin/status-page", "title="+secret, refused, true),
+		"POST /admin/status-page/logo":        one("POST", "/admin/status-page/logo", "", refused, true),
+		"POST /admin/status-page/logo/delete": one("POST", "/admin/status-page/logo/delete", "", refused, true),
 		"GET /incidents": {
 			{"GET", "/incidents", "", blind, true},
 			{"GET", "/incidents?org=" + org + "&organisation_id=" + org, "", blind, true},
