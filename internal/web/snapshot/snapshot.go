@@ -158,7 +158,7 @@ func (c *Cache) Refresh(ctx context.Context) error {
 	live := map[string]bool{}
 	for k := range c.entries {
 		path, _, _ := strings.Cut(k, "\x00")
-		live[path] = true
+		live[path] = true // a host-bound key starts with its host: never a route's path
 	}
 	for path := range c.routes {
 		if !live[path] {
@@ -235,6 +235,10 @@ func (c *Cache) Wrap(p Policy, h http.Handler) http.Handler {
 			}
 		}
 		key := r.URL.Path + "\x00" + variant
+		host := hostBound(r.Pattern)
+		if host {
+			key = r.Host + key
+		}
 		c.mu.RLock()
 		e := c.entries[key]
 		c.mu.RUnlock()
@@ -242,7 +246,7 @@ func (c *Cache) Wrap(p Policy, h http.Handler) http.Handler {
 			e.serve(w, r)
 			return
 		}
-		e, resp := c.build(r, key, variant, pp, h, e)
+		e, resp := c.build(r, key, variant, pp, h, e, host)
 		if e != nil {
 			e.serve(w, r)
 			return
@@ -253,7 +257,7 @@ func (c *Cache) Wrap(p Policy, h http.Handler) http.Handler {
 
 // build makes the snapshot of key, or waits for the build another request started. It
 // returns the entry to serve, or the handler's own answer when that is not kept.
-func (c *Cache) build(r *http.Request, key, variant string, p *Policy, h http.Handler, stale *entry) (*entry, *response) {
+func (c *Cache) build(r *http.Request, key, variant string, p *Policy, h http.Handler, stale *entry, host bool) (*entry, *response) {
 	c.mu.Lock()
 	if e := c.entries[key]; e != nil && c.fresh(e) { // built while we waited for the lock
 		c.mu.Unlock()
@@ -309,7 +313,9 @@ func (c *Cache) build(r *http.Request, key, variant string, p *Policy, h http.Ha
 		c.mu.Lock()
 		if _, ok := c.entries[key]; ok || len(c.entries) < maxEntries {
 			c.entries[key] = cl.e
-			c.routes[r.URL.Path] = p
+			if !host {
+				c.routes[r.URL.Path] = p
+			}
 		}
 		c.mu.Unlock()
 		return cl.e, nil
@@ -323,6 +329,15 @@ func (c *Cache) build(r *http.Request, key, variant string, p *Policy, h http.Ha
 	c.mu.Unlock()
 	cl.resp = resp
 	return nil, resp
+}
+
+// hostBound tells whether a mux pattern ("GET status.example.nl/{$}") names a host: its
+// answers are kept per host, and Front, which knows no routing, never serves them.
+func hostBound(pattern string) bool {
+	if _, rest, ok := strings.Cut(pattern, " "); ok {
+		pattern = strings.TrimLeft(rest, " \t")
+	}
+	return pattern != "" && !strings.HasPrefix(pattern, "/")
 }
 
 // Front answers from a snapshot before next, the server's whole middleware chain, when it
