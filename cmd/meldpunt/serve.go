@@ -73,7 +73,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	// The status page's snapshot reads the change counter through the services; a write on
 	// this instance makes it look at once, the poll (Run, below) sees other instances' writes.
 	var a *app.Services
-	snap := snapshot.New(snapshot.Options{Log: log,
+	snap := snapshot.New(snapshot.Options{Log: log, Header: web.EveryAnswer(strings.HasPrefix(base, "https://")),
 		Version: func(ctx context.Context) (int64, error) { return a.Components.PageVersion(ctx) }})
 	a = app.New(app.NotifyWrites(db, snap.Poke), time.Now, log, app.Config{BaseURL: base, WarnShare: cfg.SLAWarnShare, Holidays: holidays.NL(),
 		Outbox: app.OutboxConfig{Mailer: email.NewMailer(sender, email.NewRenderer(texts)), Poster: poster,

@@ -125,20 +125,43 @@ var errPanic = panicError{}
 func SecureHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "same-origin")
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+		for k, v := range secureHeaders {
+			h.Set(k, v)
+		}
 		next.ServeHTTP(w, r)
 	})
 }
+
+// secureHeaders are the headers SecureHeaders sets.
+var secureHeaders = map[string]string{
+	"X-Content-Type-Options":  "nosniff",
+	"X-Frame-Options":         "DENY",
+	"Referrer-Policy":         "same-origin",
+	"Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+}
+
+// EveryAnswer returns the headers SecureHeaders (and, with https, StrictTransport) put on
+// every answer, for answers served before the middleware (the status page's snapshot).
+func EveryAnswer(https bool) http.Header {
+	h := http.Header{}
+	for k, v := range secureHeaders {
+		h.Set(k, v)
+	}
+	if https {
+		h.Set("Strict-Transport-Security", hsts)
+	}
+	return h
+}
+
+// hsts is the Strict-Transport-Security StrictTransport sets.
+const hsts = "max-age=31536000"
 
 // StrictTransport tells browsers to reach Meldpunt over HTTPS only, for a year, on every
 // answer; the server uses it when the base URL is https. It leaves out includeSubDomains:
 // other hosts under the same domain are not Meldpunt's to promise HTTPS for.
 func StrictTransport(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Strict-Transport-Security", "max-age=31536000")
+		w.Header().Set("Strict-Transport-Security", hsts)
 		next.ServeHTTP(w, r)
 	})
 }

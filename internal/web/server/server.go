@@ -29,7 +29,8 @@ type Config struct {
 	// names the client (--trusted-proxies); none by default.
 	TrustedProxies web.Proxies
 	// Snapshot serves the public status page and the /api/v2 documents from memory
-	// (internal/web/snapshot); cmd runs it. nil renders each request.
+	// (internal/web/snapshot); cmd runs it, with web.EveryAnswer as its Options.Header. nil
+	// renders each request.
 	Snapshot *snapshot.Cache
 }
 
@@ -102,7 +103,32 @@ func build(cfg Config, a *app.Services, log *slog.Logger, reg *prometheus.Regist
 		mw = append(mw, web.StrictTransport)
 	}
 	mw = append(mw, web.LimitBody(bodyLimit), web.Authenticate(a.Identity, secure, onErr))
-	return web.Chain(mux, mw...), mux
+	h := web.Chain(mux, mw...)
+	if cfg.Snapshot != nil {
+		// Answers from the status page's snapshot skip the middleware: counted, not logged.
+		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "meldpunt_status_snapshot_hits_total",
+			Help: "Answers served from the status page's snapshot (200, 304 and HEAD).",
+		}, func() float64 { return float64(cfg.Snapshot.Hits()) }), prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "meldpunt_status_snapshot_builds_total",
+			Help: "Renders of the status page's snapshot: misses after a change, after its maximum age, or of a new variant.",
+		}, func() float64 { return float64(cfg.Snapshot.Builds()) }))
+		session := web.SessionCookieName(secure)
+		h = cfg.Snapshot.Front(func(r *http.Request) bool {
+			// Credentials go through the middleware: a bad token is refused, a session
+			// may change the page.
+			if _, ok := r.Header["Authorization"]; ok {
+				return false
+			}
+			if _, ok := r.Header["Cookie"]; ok {
+				if _, err := r.Cookie(session); err == nil {
+					return false
+				}
+			}
+			return true
+		}, h)
+	}
+	return h, mux
 }
 
 // methods are the methods a route may be registered for; HEAD goes with GET.

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/andybalholm/brotli"
@@ -93,19 +94,25 @@ type entry struct {
 	// until, when set, keeps a snapshot whose rebuild failed in service until then.
 	until time.Time
 	reps  [encodings]*rep
+	hits  *atomic.Int64
 }
 
 // newEntry compresses the handler's answer and prepares the headers of each encoding. The
 // ETag is a hash of the uncompressed bytes; each encoding has its own (a strong validator
 // names one exact sequence of bytes).
-func newEntry(resp *response, version int64, built time.Time, cacheControl, vary string) *entry {
+func newEntry(resp *response, version int64, built time.Time, cacheControl, vary string, extra http.Header, hits *atomic.Int64) *entry {
 	sum := sha256.Sum256(resp.body)
 	tag := hex.EncodeToString(sum[:16])
 	base := resp.header.Clone()
+	for k, v := range extra {
+		if _, ok := base[k]; !ok {
+			base[k] = append([]string(nil), v...)
+		}
+	}
 	base.Del("Content-Length")
 	base.Set("Cache-Control", cacheControl)
 	base.Set("Vary", mergeVary(base.Values("Vary"), vary, "Accept-Encoding"))
-	e := &entry{version: version, built: built}
+	e := &entry{version: version, built: built, hits: hits}
 	e.reps[encIdentity] = newRep(base, resp.body, `"`+tag+`"`, "")
 	var gz bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
@@ -164,6 +171,7 @@ var privateCache = []string{"private, no-cache"}
 // serve answers r from the snapshot: the representation Accept-Encoding prefers, or 304
 // when If-None-Match names it. HEAD gets the headers only.
 func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
+	e.hits.Add(1)
 	rp := e.reps[encIdentity]
 	if ae := r.Header.Get("Accept-Encoding"); ae != "" {
 		if x := e.reps[chooseEncoding(ae, e.reps[encBrotli] != nil, e.reps[encGzip] != nil)]; x != nil {

@@ -15,6 +15,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -50,6 +51,9 @@ type Options struct {
 	// CacheControl is the Cache-Control of every answer served from a snapshot; "" means
 	// DefaultCacheControl.
 	CacheControl string
+	// Header is added to every answer served from a snapshot: the headers the server's
+	// middleware sets on every answer (SecureHeaders), which an answer from Front skips.
+	Header http.Header
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	Log *slog.Logger
@@ -61,6 +65,7 @@ type Cache struct {
 	version      func(ctx context.Context) (int64, error)
 	maxAge       time.Duration
 	cacheControl string
+	header       http.Header
 	now          func() time.Time
 	log          *slog.Logger
 
@@ -71,7 +76,10 @@ type Cache struct {
 	mu       sync.RWMutex
 	entries  map[string]*entry
 	inflight map[string]*call
-	builds   atomic.Int64
+	// routes are the policies of the paths that have a snapshot, for Front.
+	routes map[string]*Policy
+	builds atomic.Int64
+	hits   atomic.Int64
 }
 
 // call is one build that concurrent misses for one key wait for.
@@ -83,8 +91,8 @@ type call struct {
 
 // New returns an empty cache.
 func New(o Options) *Cache {
-	c := &Cache{version: o.Version, maxAge: o.MaxAge, cacheControl: o.CacheControl, now: o.Now, log: o.Log,
-		poke: make(chan struct{}, 1), entries: map[string]*entry{}, inflight: map[string]*call{}}
+	c := &Cache{version: o.Version, maxAge: o.MaxAge, cacheControl: o.CacheControl, header: o.Header, now: o.Now, log: o.Log,
+		poke: make(chan struct{}, 1), entries: map[string]*entry{}, inflight: map[string]*call{}, routes: map[string]*Policy{}}
 	if c.maxAge <= 0 {
 		c.maxAge = DefaultMaxAge
 	}
@@ -103,6 +111,9 @@ func New(o Options) *Cache {
 
 // Builds counts the builds so far, for tests and the benchmark.
 func (c *Cache) Builds() int64 { return c.builds.Load() }
+
+// Hits counts the answers served from a snapshot (200, 304 and HEAD), for the metrics.
+func (c *Cache) Hits() int64 { return c.hits.Load() }
 
 // Poke asks Run to read the counter now: a write on this instance may have moved it. It
 // never blocks.
@@ -142,6 +153,16 @@ func (c *Cache) Refresh(ctx context.Context) error {
 	for k, e := range c.entries {
 		if e.built.Before(old) {
 			delete(c.entries, k)
+		}
+	}
+	live := map[string]bool{}
+	for k := range c.entries {
+		path, _, _ := strings.Cut(k, "\x00")
+		live[path] = true // a host-bound key starts with its host: never a route's path
+	}
+	for path := range c.routes {
+		if !live[path] {
+			delete(c.routes, path)
 		}
 	}
 	c.mu.Unlock()
@@ -199,6 +220,7 @@ func (c *Cache) Wrap(p Policy, h http.Handler) http.Handler {
 	if c == nil {
 		return h
 	}
+	pp := &p
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			h.ServeHTTP(w, r)
@@ -213,6 +235,10 @@ func (c *Cache) Wrap(p Policy, h http.Handler) http.Handler {
 			}
 		}
 		key := r.URL.Path + "\x00" + variant
+		host := hostBound(r.Pattern)
+		if host {
+			key = r.Host + key
+		}
 		c.mu.RLock()
 		e := c.entries[key]
 		c.mu.RUnlock()
@@ -220,7 +246,7 @@ func (c *Cache) Wrap(p Policy, h http.Handler) http.Handler {
 			e.serve(w, r)
 			return
 		}
-		e, resp := c.build(r, key, variant, p, h, e)
+		e, resp := c.build(r, key, variant, pp, h, e, host)
 		if e != nil {
 			e.serve(w, r)
 			return
@@ -231,7 +257,7 @@ func (c *Cache) Wrap(p Policy, h http.Handler) http.Handler {
 
 // build makes the snapshot of key, or waits for the build another request started. It
 // returns the entry to serve, or the handler's own answer when that is not kept.
-func (c *Cache) build(r *http.Request, key, variant string, p Policy, h http.Handler, stale *entry) (*entry, *response) {
+func (c *Cache) build(r *http.Request, key, variant string, p *Policy, h http.Handler, stale *entry, host bool) (*entry, *response) {
 	c.mu.Lock()
 	if e := c.entries[key]; e != nil && c.fresh(e) { // built while we waited for the lock
 		c.mu.Unlock()
@@ -283,10 +309,13 @@ func (c *Cache) build(r *http.Request, key, variant string, p Policy, h http.Han
 	switch {
 	case err == nil && resp.keepable():
 		c.raise(v)
-		cl.e = newEntry(resp, v, built, c.cacheControl, p.Vary)
+		cl.e = newEntry(resp, v, built, c.cacheControl, p.Vary, c.header, &c.hits)
 		c.mu.Lock()
 		if _, ok := c.entries[key]; ok || len(c.entries) < maxEntries {
 			c.entries[key] = cl.e
+			if !host {
+				c.routes[r.URL.Path] = p
+			}
 		}
 		c.mu.Unlock()
 		return cl.e, nil
@@ -300,4 +329,49 @@ func (c *Cache) build(r *http.Request, key, variant string, p Policy, h http.Han
 	c.mu.Unlock()
 	cl.resp = resp
 	return nil, resp
+}
+
+// hostBound tells whether a mux pattern ("GET status.example.nl/{$}") names a host: its
+// answers are kept per host, and Front, which knows no routing, never serves them.
+func hostBound(pattern string) bool {
+	if _, rest, ok := strings.Cut(pattern, " "); ok {
+		pattern = strings.TrimLeft(rest, " \t")
+	}
+	return pattern != "" && !strings.HasPrefix(pattern, "/")
+}
+
+// Front answers from a snapshot before next, the server's whole middleware chain, when it
+// can: a GET or HEAD of a path that has a fresh snapshot for the request's variant, with no
+// query, and which eligible accepts (the server refuses any request with credentials, which
+// the chain must check: an invalid token is refused, a session may change the page).
+// Everything else, and every miss, goes to next, where Wrap builds. An answer from Front
+// carries Options.Header (the headers the middleware would set), is counted in Hits and is
+// not logged one by one: during an outage thousands a second would drown the log.
+func (c *Cache) Front(eligible func(*http.Request) bool, next http.Handler) http.Handler {
+	if c == nil {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if (r.Method == http.MethodGet || r.Method == http.MethodHead) && r.URL.RawQuery == "" && eligible(r) {
+			c.mu.RLock()
+			p := c.routes[r.URL.Path]
+			c.mu.RUnlock()
+			if p != nil {
+				variant, ok := "", true
+				if p.Key != nil {
+					variant, ok = p.Key(r)
+				}
+				if ok {
+					c.mu.RLock()
+					e := c.entries[r.URL.Path+"\x00"+variant]
+					c.mu.RUnlock()
+					if e != nil && c.fresh(e) {
+						e.serve(w, r)
+						return
+					}
+				}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
 }

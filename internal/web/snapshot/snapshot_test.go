@@ -404,3 +404,80 @@ func TestNilCacheWrapsNothing(t *testing.T) {
 		t.Fatal("a nil cache wrapped the handler")
 	}
 }
+
+// A route bound to a host (the status page at / of its own host name) is kept per host, and
+// Front, which knows nothing of routing, never answers it: "/" of another host is another page.
+func TestHostBoundRoutes(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	mux := http.NewServeMux()
+	mux.Handle("GET status.example.nl/{$}", f.h)
+	mux.Handle("GET /{$}", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "desk home") }))
+	front := f.cache.Front(func(*http.Request) bool { return true }, mux)
+	get := func(host string) string {
+		r := httptest.NewRequest("GET", "http://"+host+"/", nil)
+		w := httptest.NewRecorder()
+		front.ServeHTTP(w, r)
+		return w.Body.String()
+	}
+	for range 2 {
+		if got := get("status.example.nl"); !strings.Contains(got, "render 1 ") {
+			t.Fatalf("status host: %q", got)
+		}
+		if got := get("desk.example.nl"); got != "desk home" {
+			t.Fatalf("desk host: %q", got)
+		}
+	}
+	for _, tc := range []struct {
+		pattern string
+		want    bool
+	}{{"GET /status", false}, {"/status", false}, {"GET status.example.nl/{$}", true}, {"example.nl/", true}, {"", false}} {
+		if got := hostBound(tc.pattern); got != tc.want {
+			t.Errorf("hostBound(%q) = %v", tc.pattern, got)
+		}
+	}
+}
+
+// Front answers a fresh snapshot itself, with Options.Header, and sends everything else on.
+func TestFront(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.cache.header = http.Header{"X-Frame-Options": {"DENY"}}
+	var passed atomic.Int64
+	front := f.cache.Front(func(r *http.Request) bool { return r.Header.Get("Cookie") == "" }, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		passed.Add(1)
+		f.h.ServeHTTP(w, r)
+	}))
+	do := func(method, target string, header ...string) *httptest.ResponseRecorder {
+		r := httptest.NewRequest(method, target, nil)
+		for i := 0; i+1 < len(header); i += 2 {
+			r.Header.Set(header[i], header[i+1])
+		}
+		w := httptest.NewRecorder()
+		front.ServeHTTP(w, r)
+		return w
+	}
+	do("GET", "/status") // the miss goes through, and builds
+	if w := do("GET", "/status"); w.Header().Get("X-Frame-Options") != "DENY" || passed.Load() != 1 {
+		t.Fatalf("a hit: %v, %d passed", w.Header(), passed.Load())
+	}
+	do("HEAD", "/status")
+	do("GET", "/status", "Accept-Language", "en") // a new variant: a miss
+	do("GET", "/status", "Accept-Language", "en")
+	if passed.Load() != 2 {
+		t.Fatalf("%d passed, want 2", passed.Load())
+	}
+	do("GET", "/status?lang=en")
+	do("GET", "/status", "Cookie", "session=1")
+	do("POST", "/status")
+	do("GET", "/other")
+	f.version.Store(2)
+	f.cache.Refresh(context.Background())
+	do("GET", "/status") // stale: through
+	if passed.Load() != 7 {
+		t.Fatalf("%d passed, want 7", passed.Load())
+	}
+	if f.cache.Hits() < 3 {
+		t.Fatalf("%d hits", f.cache.Hits())
+	}
+}
