@@ -27,6 +27,10 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For or Forwarded header
 	// names the client (--trusted-proxies); none by default.
 	TrustedProxies web.Proxies
+	// StatusHost is the status page's own host name (--status-host, web.StatusHostName):
+	// requests for it see the status page at / and the public status routes only. Empty
+	// means none.
+	StatusHost string
 }
 
 // MaxBody caps every request body but uploads.
@@ -93,6 +97,7 @@ func build(cfg Config, a *app.Services, log *slog.Logger, reg *prometheus.Regist
 		web.ResolveClient(cfg.TrustedProxies),
 		web.Observe(log, web.NewMetrics(reg), mux.ServeMux, onErr),
 		web.SecureHeaders,
+		web.StatusHost(cfg.StatusHost, onErr),
 	}
 	if secure {
 		mw = append(mw, web.StrictTransport)
