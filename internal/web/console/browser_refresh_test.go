@@ -14,16 +14,32 @@ import (
 	"meldpunt/internal/store/storetest"
 )
 
-// fastTimers makes the status page's timers (30 and 60 seconds) fire after 50 ms, and
-// records the delays the page asked for in window.__delays; it runs before any of the
-// page's scripts.
+// fastTimers makes the status page's timers (30 and 60 seconds) fire after 50 ms, records
+// the delays the page asked for (window.__delays), the timers still pending and the fetches
+// made and in flight, and lets the test hide the tab; it runs before the page's scripts.
 const fastTimers = `(() => {
-  const orig = window.setTimeout;
+  const orig = window.setTimeout, origClear = window.clearTimeout, origFetch = window.fetch;
   window.__delays = [];
+  window.__pending = new Set();
+  window.__fetches = 0;
+  window.__inflight = 0;
   window.setTimeout = function (f, ms, ...rest) {
-    if (ms === 30000 || ms === 60000) { window.__delays.push(ms); ms = 50; }
-    return orig.call(window, f, ms, ...rest);
+    if (ms !== 30000 && ms !== 60000) { return orig.call(window, f, ms, ...rest); }
+    window.__delays.push(ms);
+    const id = orig.call(window, function () { window.__pending.delete(id); f(); }, 50);
+    window.__pending.add(id);
+    return id;
   };
+  window.clearTimeout = function (id) { window.__pending.delete(id); return origClear.call(window, id); };
+  window.fetch = function (...args) {
+    window.__fetches++;
+    window.__inflight++;
+    const done = () => { window.__inflight--; };
+    return origFetch.apply(window, args).then((r) => { done(); return r; }, (e) => { done(); throw e; });
+  };
+  // The test hides and shows the tab by hand: Chromium's headless tab is always visible.
+  window.__hidden = false;
+  Object.defineProperty(document, 'hidden', { get: () => window.__hidden });
 })();`
 
 // TestBrowserStatusRefresh opens /status in Chromium, changes a component's status through
@@ -79,4 +95,18 @@ func TestBrowserStatusRefresh(t *testing.T) {
 		t.Errorf("%d main regions and live regions, want one of each", n)
 	}
 	checkA11y(t, ctx, "status-refreshed")
+
+	// Hidden, the page stops asking: no timer pending and no request in flight, so nothing
+	// can ask again until the tab shows; shown again, it asks at once.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.__hidden = true; document.dispatchEvent(new Event('visibilitychange')); true`)); err != nil {
+		t.Fatal(err)
+	}
+	wait("paused while hidden", `document.getElementById('status-live').getAttribute('data-next') === 'paused'`)
+	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`window.__pending.size`)); n != 0 {
+		t.Errorf("paused with %d timers pending", n)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.__seen = window.__fetches; window.__hidden = false; document.dispatchEvent(new Event('visibilitychange')); true`)); err != nil {
+		t.Fatal(err)
+	}
+	wait("a request as soon as the tab shows", `window.__fetches > window.__seen`)
 }

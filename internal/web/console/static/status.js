@@ -33,12 +33,18 @@
     return banner && banner.getAttribute('data-indicator') === 'none' ? 60000 : 30000;
   }
 
+  // schedule sets the next request, unless the tab is hidden. The live region's data-next
+  // says what comes: the delay in milliseconds, "loading", or "paused".
   function schedule() {
     clearTimeout(timer);
     timer = null;
-    if (!document.hidden) {
-      timer = setTimeout(refresh, interval());
+    if (document.hidden) {
+      live.setAttribute('data-next', 'paused');
+      return;
     }
+    var ms = interval();
+    live.setAttribute('data-next', String(ms));
+    timer = setTimeout(refresh, ms);
   }
 
   function text(el) {
@@ -90,6 +96,7 @@
     }
     busy = true;
     clearTimeout(timer);
+    live.setAttribute('data-next', 'loading');
     var headers = { Accept: 'text/html' };
     if (etag) {
       headers['If-None-Match'] = etag;
@@ -117,8 +124,9 @@
 
   document.addEventListener('visibilitychange', function () {
     if (document.hidden) {
-      clearTimeout(timer);
-      timer = null;
+      if (!busy) {
+        schedule(); // paused; a request under way pauses when it ends
+      }
     } else {
       refresh();
     }
