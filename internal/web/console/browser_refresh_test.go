@@ -2,6 +2,7 @@ package console_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -62,11 +63,18 @@ func TestBrowserStatusRefresh(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
+	// Enough components for the page to scroll.
+	for i := range 40 {
+		if _, err := e.app.Components.Create(bg, sys, desk.Component{Name: fmt.Sprintf("Mailbox server %02d", i), Visibility: desk.VisibilityPublic}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if err := chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+"/status?lang=en")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.__sameDocument = true`)); err != nil {
-		t.Fatal(err)
+	scrolled, err := chromedp.Run(ctx, chromedp.Evaluate[int](`window.__sameDocument = true; window.scrollTo(0, 400); Math.round(window.scrollY)`))
+	if err != nil || scrolled != 400 {
+		t.Fatalf("scrolled to %d, want 400 (%v)", scrolled, err)
 	}
 	wait := func(what, expr string) {
 		t.Helper()
@@ -86,7 +94,10 @@ func TestBrowserStatusRefresh(t *testing.T) {
 	if err != nil || !same {
 		t.Fatalf("the page navigated instead of updating in place (%v)", err)
 	}
-	if got := text(t, ctx, "#main .status-components"); !strings.Contains(got, "Major outage") {
+	if y, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`Math.round(window.scrollY)`)); y != 400 {
+		t.Errorf("the update scrolled the page to %d, want it left at 400", y)
+	}
+	if got := text(t, ctx, "#main .status-components"); !strings.Contains(got, "Hosting ✕ Major outage") {
 		t.Errorf("the component reads %q", got)
 	}
 	wait("the announcement", `document.getElementById('status-live').textContent === 'Status updated: Major system outage'`)
