@@ -70,6 +70,9 @@ type Config struct {
 	// TrustedProxies lists the reverse proxies (addresses and CIDR ranges, comma-separated)
 	// whose X-Forwarded-For or Forwarded header names the client; empty means none.
 	TrustedProxies string
+	// StatusHost is the status page's own host name, e.g. status.example.nl; empty means
+	// the status page is only at /status of the base URL's host.
+	StatusHost string
 }
 
 // defaultConfig returns the Config before the environment and flags apply.
@@ -189,6 +192,13 @@ func options() []option {
 			set: func(c *Config, v string) error {
 				p, err := web.ParseProxies(v)
 				c.TrustedProxies = p.String()
+				return err
+			}},
+		{name: "status-host", env: "MELDPUNT_STATUS_HOST", arg: "HOST", def: "none", serveOnly: true,
+			usage: "A host name of the public status page's own, e.g. status.example.nl: a request for it (port and case ignored) gets the status page at / and only the public status routes (/status…, /api/v2/…, static files); anything else there is not found. Point the name's DNS at this server (or its proxy, passing Host). Other hosts are served as before.",
+			set: func(c *Config, v string) error {
+				h, err := web.StatusHostName(v)
+				c.StatusHost = h
 				return err
 			}},
 		{name: "mail-max-attempts", env: "MELDPUNT_MAIL_MAX_ATTEMPTS", arg: "N", def: "8", serveOnly: true,

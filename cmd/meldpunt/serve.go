@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"runtime"
 	"strings"
@@ -112,7 +113,13 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	if cfg.TrustedProxies != "" {
 		log.InfoContext(ctx, "trusting forwarding headers from proxies", "trusted_proxies", proxies.String())
 	}
-	srv := newHTTPServer(server.Handler(server.Config{BaseURL: base, Texts: texts, TrustedProxies: proxies, Snapshot: snap}, a, log, reg), log)
+	if cfg.StatusHost != "" {
+		if u, err := url.Parse(base); err == nil && web.HostName(u.Host) == cfg.StatusHost {
+			return fmt.Errorf("--status-host %s is the base URL's host: the desk would not be reachable; give the status page a name of its own", cfg.StatusHost)
+		}
+		log.InfoContext(ctx, "serving the status page on its own host", "status_host", cfg.StatusHost)
+	}
+	srv := newHTTPServer(server.Handler(server.Config{BaseURL: base, Texts: texts, TrustedProxies: proxies, StatusHost: cfg.StatusHost, Snapshot: snap}, a, log, reg), log)
 	runner := jobs.New(log)
 	jobs.Standard(runner, jobs.Work{Purge: a.Identity, SLA: a.SLA, Reminders: a.Suppliers,
 		AutoClose: a.Incidents, Deliver: a.Outbox}, log)

@@ -32,6 +32,10 @@ type Config struct {
 	// (internal/web/snapshot); cmd runs it, with web.EveryAnswer as its Options.Header. nil
 	// renders each request.
 	Snapshot *snapshot.Cache
+	// StatusHost is the status page's own host name (--status-host, web.StatusHostName):
+	// requests for it see the status page at / and the public status routes only. Empty
+	// means none.
+	StatusHost string
 }
 
 // MaxBody caps every request body but uploads.
@@ -98,6 +102,7 @@ func build(cfg Config, a *app.Services, log *slog.Logger, reg *prometheus.Regist
 		web.ResolveClient(cfg.TrustedProxies),
 		web.Observe(log, web.NewMetrics(reg), mux.ServeMux, onErr),
 		web.SecureHeaders,
+		web.StatusHost(cfg.StatusHost, onErr),
 	}
 	if secure {
 		mw = append(mw, web.StrictTransport)
