@@ -86,6 +86,7 @@ type Services struct {
 	Inbox         *Inbox
 	Audit         *Audit
 	Webhooks      *Webhooks
+	Subscriptions *Subscriptions
 
 	core *core
 }

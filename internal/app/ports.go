@@ -45,6 +45,7 @@ type Tx interface {
 	ChangeStore
 	SupplierStore
 	WebhookStore
+	SubscriberStore
 }
 
 // OrganisationStore keeps organisations and their contracts.

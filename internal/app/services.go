@@ -155,6 +155,7 @@ type outboxTx interface {
 	IncidentStore
 	OrganisationStore
 	OutboxStore
+	SubscriberStore
 	WebhookStore
 }
 
@@ -218,6 +219,7 @@ func newServices(c *core) *Services {
 		Inbox:         &Inbox{c, newTxn(c.store, func(tx Tx) inboxTx { return tx })},
 		Audit:         &Audit{c, newTxn(c.store, func(tx Tx) auditTx { return tx })},
 		Webhooks:      &Webhooks{c, newTxn(c.store, func(tx Tx) webhookTx { return tx })},
+		Subscriptions: &Subscriptions{c, newTxn(c.store, func(tx Tx) subscriptionTx { return tx })},
 		core:          c,
 	}
 }
