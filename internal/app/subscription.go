@@ -393,3 +393,14 @@ func (a *Outbox) composeSubscriberEmail(ctx context.Context, n desk.Notification
 	}
 	return out, "", nil
 }
+
+// QueueNotice queues the notice for the email subscribers in a transaction of its own and
+// says how many emails it queued. A change that publishes a notice calls
+// queueSubscriberNotices in its own transaction instead; this is for tests and tools.
+func (a *Subscriptions) QueueNotice(ctx context.Context, n desk.StatusNotice) (queued int64, err error) {
+	err = a.db.write(ctx, func(tx subscriptionTx) error {
+		queued, err = queueSubscriberNotices(ctx, tx, n)
+		return err
+	})
+	return queued, err
+}

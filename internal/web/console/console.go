@@ -33,6 +33,7 @@ type Deps struct {
 	Suppliers     *app.Suppliers
 	Outbox        *app.Outbox
 	Webhooks      *app.Webhooks
+	Subscriptions *app.Subscriptions
 
 	Log *slog.Logger
 	// Texts is the catalog of every page's texts, built once at start (i18n.Load).
@@ -54,6 +55,7 @@ type services struct {
 	suppliers     *app.Suppliers
 	outbox        *app.Outbox
 	webhooks      *app.Webhooks
+	subscriptions *app.Subscriptions
 }
 
 // handler serves the pages.
@@ -66,7 +68,10 @@ type handler struct {
 	// resets counts reset-link requests per email address and per client address: each
 	// one may write a link, an email and a log line.
 	resets guard
-	cop    *http.CrossOriginProtection
+	// subs counts status page sign-ups per email address and per client address: each
+	// one may send an email.
+	subs guard
+	cop  *http.CrossOriginProtection
 }
 
 // Pages is what the rest of the HTTP interface uses of the pages: their error renderer,
@@ -96,10 +101,11 @@ func Register(mux *web.Mux, d Deps) *Pages {
 	h := &handler{
 		svc: services{identity: d.Identity, organisations: d.Organisations, components: d.Components,
 			incidents: d.Incidents, reports: d.Reports, changes: d.Changes, sla: d.SLA,
-			suppliers: d.Suppliers, outbox: d.Outbox, webhooks: d.Webhooks},
+			suppliers: d.Suppliers, outbox: d.Outbox, webhooks: d.Webhooks, subscriptions: d.Subscriptions},
 		log: log, secure: d.SecureCookies, rd: rd,
 		throttle: newGuard(SignInsPerAccount, SignInsPerAddress, ThrottleWindow, 20000, time.Now),
 		resets:   newGuard(ResetsPerAccount, ResetsPerAddress, ThrottleWindow, 20000, time.Now),
+		subs:     newGuard(SignUpsPerEmail, SignUpsPerAddress, ThrottleWindow, 20000, time.Now),
 		cop:      http.NewCrossOriginProtection(),
 	}
 	// Behind a proxy that rewrites Host, the base URL is still a same-origin source.
@@ -134,6 +140,15 @@ func Register(mux *web.Mux, d Deps) *Pages {
 	open("GET /solution/{token}", h.solution) // no sign-in: the token is the credential
 	open("GET /status", h.status)             // the public status page (status.go)
 	preSignIn("POST /solution/{token}", h.reactToSolution)
+	// Email subscriptions to the status page (subscribe.go).
+	open("GET /status/subscribe", h.subscribeForm)
+	preSignIn("POST /status/subscribe", h.subscribe)
+	open("GET /status/confirm", h.confirmForm)
+	preSignIn("POST /status/confirm", h.confirm)
+	open("GET /status/manage", h.manageForm)
+	preSignIn("POST /status/manage", h.manage)
+	open("GET /status/unsubscribe", h.unsubscribeForm)
+	mux.HandleFunc("POST /status/unsubscribe", h.oneClick) // RFC 8058: no CSRF token, the link's token is the credential
 	private("GET /incidents", h.incidents)
 	private("GET /incidents/{id}", h.incident)
 	private("POST /incidents/{id}/entries", h.addEntry)
