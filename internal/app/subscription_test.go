@@ -54,7 +54,12 @@ type subsWorld struct {
 
 func newSubsWorld(t *testing.T, db *store.DB) *subsWorld {
 	t.Helper()
-	w := &subsWorld{now: time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC), box: &mailbox{}}
+	return newSubsWorldTB(t, db, time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC))
+}
+
+func newSubsWorldTB(t testing.TB, db *store.DB, now time.Time) *subsWorld {
+	t.Helper()
+	w := &subsWorld{now: now, box: &mailbox{}}
 	w.a = app.New(db, func() time.Time { return w.now }, slog.New(slog.NewTextHandler(io.Discard, nil)),
 		app.Config{Holidays: holidays.NL(), BaseURL: "https://status.test", Argon2: app.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1},
 			Outbox: app.OutboxConfig{Mailer: w.box, From: app.Address{Email: "desk@status.test"}}})
