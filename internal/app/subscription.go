@@ -54,9 +54,9 @@ type SubscriberStore interface {
 	// DeleteSubscriber forgets a subscriber.
 	DeleteSubscriber(ctx context.Context, id int64) error
 	// QueueSubscriberNotices queues one email of the kind to every confirmed subscriber
-	// following everything or any of the components, with the payload of the subscriber's
-	// language, in one statement; it says how many.
-	QueueSubscriberNotices(ctx context.Context, kind string, payloads map[desk.Locale]string, components []int64, at time.Time) (int64, error)
+	// following everything or any of the components, but the addresses in except, with
+	// the payload of the subscriber's language, in one statement; it says how many.
+	QueueSubscriberNotices(ctx context.Context, kind string, payloads map[desk.Locale]string, components []int64, except []string, at time.Time) (int64, error)
 }
 
 // Subscriptions runs the status page's email subscriptions.
@@ -285,8 +285,9 @@ func (a *core) checkLink(ctx context.Context, tx SubscriberStore, token string, 
 // the caller's transaction: one email to every confirmed subscriber who follows
 // everything or any of the notice's components, in the subscriber's language. It is one
 // INSERT … SELECT whatever the number of subscribers (docs/benchmarks.md), and says how
-// many it queued.
-func queueSubscriberNotices(ctx context.Context, tx SubscriberStore, n desk.StatusNotice) (int64, error) {
+// many it queued. The addresses in except (any case) get nothing: a linked ticket's
+// reporter who also subscribed hears of the update once, on the ticket.
+func queueSubscriberNotices(ctx context.Context, tx SubscriberStore, n desk.StatusNotice, except ...string) (int64, error) {
 	payloads := map[desk.Locale]string{}
 	for _, l := range []desk.Locale{desk.LocaleNL, desk.LocaleEN} {
 		p := map[string]any{"notice": string(n.Kind), "name": n.Name.In(l), "body": n.Body.In(l),
@@ -303,7 +304,7 @@ func queueSubscriberNotices(ctx context.Context, tx SubscriberStore, n desk.Stat
 		}
 		payloads[l] = string(b)
 	}
-	return tx.QueueSubscriberNotices(ctx, desk.NotifySubscriberNotice, payloads, n.ComponentIDs, n.At)
+	return tx.QueueSubscriberNotices(ctx, desk.NotifySubscriberNotice, payloads, n.ComponentIDs, except, n.At)
 }
 
 // subscriberLinks are the links a subscriber's email carries, keyed as its payload's.

@@ -113,10 +113,11 @@ func (t *tx) DeleteSubscriber(ctx context.Context, id int64) error {
 // QueueSubscriberNotices queues one email of the kind to every confirmed subscriber who
 // follows everything or any of the components, with the payload of the subscriber's
 // language (payloads[locale]; Dutch when the language has none), in one INSERT … SELECT:
-// 10,000 subscribers are one statement, not 10,000 (docs/benchmarks.md). It says how many
-// it queued.
+// 10,000 subscribers are one statement, not 10,000 (docs/benchmarks.md). Addresses in
+// except (lower case) are left out: they hear of it another way. It says how many it
+// queued.
 func (t *tx) QueueSubscriberNotices(ctx context.Context, kind string, payloads map[desk.Locale]string,
-	components []int64, at time.Time) (int64, error) {
+	components []int64, except []string, at time.Time) (int64, error) {
 	nl := payloads[desk.LocaleNL]
 	en, ok := payloads[desk.LocaleEN]
 	if !ok {
@@ -133,9 +134,18 @@ func (t *tx) QueueSubscriberNotices(ctx context.Context, kind string, payloads m
 		match += ` OR EXISTS (SELECT 1 FROM status_subscriber_components sc WHERE sc.subscriber_id = s.id
 			AND sc.component_id IN (` + strings.Join(ph, ", ") + `))`
 	}
+	match = "(" + match + ")"
+	if len(except) > 0 {
+		ph := make([]string, len(except))
+		for i, e := range except {
+			args = append(args, strings.ToLower(e))
+			ph[i] = "$" + strconv.Itoa(len(args))
+		}
+		match += " AND s.email NOT IN (" + strings.Join(ph, ", ") + ")"
+	}
 	res, err := t.exec(ctx, `INSERT INTO notifications (kind, via, to_email, locale, payload, created_at, next_attempt_at)
 		SELECT $1, 'email', s.email, s.locale, CASE WHEN s.locale = 'en' THEN $2 ELSE $3 END, $4, $4
-		FROM status_subscribers s WHERE s.confirmed_at IS NOT NULL AND (`+match+`) ORDER BY s.id`, args...)
+		FROM status_subscribers s WHERE s.confirmed_at IS NOT NULL AND `+match+` ORDER BY s.id`, args...)
 	if err != nil {
 		return 0, fmt.Errorf("queue subscriber notices: %w", err)
 	}

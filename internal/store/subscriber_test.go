@@ -109,13 +109,14 @@ func TestQueueSubscriberNotices(t *testing.T) {
 		for _, tc := range []struct {
 			name       string
 			components []int64
+			except     []string
 			want       map[string]string // address → payload
 		}{
-			{"a and b", []int64{a.ID, b.ID}, map[string]string{"all-nl@x.test": payloads["nl"], "all-en@x.test": payloads["en"],
+			{"a and b", []int64{a.ID, b.ID}, nil, map[string]string{"all-nl@x.test": payloads["nl"], "all-en@x.test": payloads["en"],
 				"a@x.test": payloads["en"], "bc@x.test": payloads["nl"]}},
-			{"no components", nil, map[string]string{"all-nl@x.test": payloads["nl"], "all-en@x.test": payloads["en"]}},
-			{"c", []int64{c.ID}, map[string]string{"all-nl@x.test": payloads["nl"], "all-en@x.test": payloads["en"],
-				"bc@x.test": payloads["nl"], "c@x.test": payloads["nl"]}},
+			{"no components", nil, nil, map[string]string{"all-nl@x.test": payloads["nl"], "all-en@x.test": payloads["en"]}},
+			{"c but two", []int64{c.ID}, []string{"ALL-EN@x.test", "c@x.test"}, map[string]string{"all-nl@x.test": payloads["nl"],
+				"bc@x.test": payloads["nl"]}},
 		} {
 			var before int64
 			read(t, db, func(ctx context.Context, tx app.Tx) error {
@@ -127,7 +128,7 @@ func TestQueueSubscriberNotices(t *testing.T) {
 			})
 			var n int64
 			write(t, db, func(ctx context.Context, tx app.Tx) (err error) {
-				n, err = tx.QueueSubscriberNotices(ctx, desk.NotifySubscriberNotice, payloads, tc.components, t0)
+				n, err = tx.QueueSubscriberNotices(ctx, desk.NotifySubscriberNotice, payloads, tc.components, tc.except, t0)
 				return err
 			})
 			got := map[string]string{}
