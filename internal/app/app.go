@@ -87,7 +87,8 @@ type Services struct {
 	Audit         *Audit
 	Webhooks      *Webhooks
 	// Branding keeps the public status page's branding and settings (branding.go).
-	Branding *Branding
+	Branding      *Branding
+	Subscriptions *Subscriptions
 
 	core *core
 }

@@ -175,6 +175,9 @@ func (a *Outbox) compose(ctx context.Context, id int64) (out outgoing, skip stri
 	}
 	switch out.n.Via {
 	case desk.ViaEmail:
+		if desk.IsSubscriberKind(out.n.Kind) {
+			return a.composeSubscriberEmail(ctx, out.n)
+		}
 		return a.composeEmail(ctx, out.n)
 	case desk.ViaWebhook, desk.ViaChat:
 		return a.composeHook(ctx, out.n)

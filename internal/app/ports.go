@@ -46,6 +46,7 @@ type Tx interface {
 	SupplierStore
 	WebhookStore
 	PageStore
+	SubscriberStore
 }
 
 // OrganisationStore keeps organisations and their contracts.

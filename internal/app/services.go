@@ -155,6 +155,7 @@ type outboxTx interface {
 	IncidentStore
 	OrganisationStore
 	OutboxStore
+	SubscriberStore
 	WebhookStore
 }
 
@@ -219,6 +220,7 @@ func newServices(c *core) *Services {
 		Audit:         &Audit{c, newTxn(c.store, func(tx Tx) auditTx { return tx })},
 		Webhooks:      &Webhooks{c, newTxn(c.store, func(tx Tx) webhookTx { return tx })},
 		Branding:      &Branding{c, newTxn(c.store, func(tx Tx) brandingTx { return tx })},
+		Subscriptions: &Subscriptions{c, newTxn(c.store, func(tx Tx) subscriptionTx { return tx })},
 		core:          c,
 	}
 }

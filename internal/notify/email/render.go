@@ -222,6 +222,12 @@ func (r *draft) compose() string {
 			r.paraN("password_reset.expires", n)
 		}
 		r.para("password_reset.ignore")
+	case desk.NotifySubscriberConfirm:
+		return r.subscriberConfirm()
+	case desk.NotifySubscriberManage:
+		return r.subscriberManage()
+	case desk.NotifySubscriberNotice:
+		return r.subscriberNotice()
 	case desk.NotifyStale:
 		r.para("incident_stale.intro")
 		r.facts(fact{"label.priority", r.v.Priority}, fact{"label.updated", r.date("updated_at")},

@@ -35,6 +35,7 @@ type Deps struct {
 	Outbox        *app.Outbox
 	Webhooks      *app.Webhooks
 	Branding      *app.Branding
+	Subscriptions *app.Subscriptions
 
 	Log *slog.Logger
 	// Texts is the catalog of every page's texts, built once at start (i18n.Load).
@@ -60,6 +61,7 @@ type services struct {
 	outbox        *app.Outbox
 	webhooks      *app.Webhooks
 	branding      *app.Branding
+	subscriptions *app.Subscriptions
 }
 
 // handler serves the pages.
@@ -72,8 +74,11 @@ type handler struct {
 	// resets counts reset-link requests per email address and per client address: each
 	// one may write a link, an email and a log line.
 	resets guard
-	cop    *http.CrossOriginProtection
-	snap   *snapshot.Cache
+	// subs counts status page sign-ups per email address and per client address: each
+	// one may send an email.
+	subs guard
+	cop  *http.CrossOriginProtection
+	snap *snapshot.Cache
 }
 
 // Pages is what the rest of the HTTP interface uses of the pages: their error renderer,
@@ -103,10 +108,11 @@ func Register(mux *web.Mux, d Deps) *Pages {
 	h := &handler{
 		svc: services{identity: d.Identity, organisations: d.Organisations, components: d.Components,
 			incidents: d.Incidents, reports: d.Reports, changes: d.Changes, sla: d.SLA,
-			suppliers: d.Suppliers, outbox: d.Outbox, webhooks: d.Webhooks, branding: d.Branding},
+			suppliers: d.Suppliers, outbox: d.Outbox, webhooks: d.Webhooks, branding: d.Branding, subscriptions: d.Subscriptions},
 		log: log, secure: d.SecureCookies, rd: rd,
 		throttle: newGuard(SignInsPerAccount, SignInsPerAddress, ThrottleWindow, 20000, time.Now),
 		resets:   newGuard(ResetsPerAccount, ResetsPerAddress, ThrottleWindow, 20000, time.Now),
+		subs:     newGuard(SignUpsPerEmail, SignUpsPerAddress, ThrottleWindow, 20000, time.Now),
 		cop:      http.NewCrossOriginProtection(),
 		snap:     d.Snapshot,
 	}
@@ -144,6 +150,15 @@ func Register(mux *web.Mux, d Deps) *Pages {
 	open("GET /status/logo", h.statusLogo)              // its logo (statusbrand.go)
 	open("GET /status/theme.css", h.statusTheme)
 	preSignIn("POST /solution/{token}", h.reactToSolution)
+	// Email subscriptions to the status page (subscribe.go).
+	open("GET /status/subscribe", h.subscribeForm)
+	preSignIn("POST /status/subscribe", h.subscribe)
+	open("GET /status/confirm", h.confirmForm)
+	preSignIn("POST /status/confirm", h.confirm)
+	open("GET /status/manage", h.manageForm)
+	preSignIn("POST /status/manage", h.manage)
+	open("GET /status/unsubscribe", h.unsubscribeForm)
+	mux.HandleFunc("POST /status/unsubscribe", h.oneClick) // RFC 8058: no CSRF token, the link's token is the credential
 	private("GET /incidents", h.incidents)
 	private("GET /service-status", h.serviceStatus) // the signed-in status view (servicestatus.go)
 	private("GET /incidents/{id}", h.incident)

@@ -21,6 +21,10 @@ const (
 	SignInsPerAddress = 100
 	ResetsPerAccount  = 5
 	ResetsPerAddress  = 20
+	// SignUpsPerEmail and SignUpsPerAddress bound status page sign-ups (subscribe.go) per
+	// email address and per client address: each may send an email.
+	SignUpsPerEmail   = 3
+	SignUpsPerAddress = 20
 )
 
 // throttle counts failures (or requests) per key in a sliding window, in memory. Its map

@@ -312,6 +312,20 @@ func (f *fixture) cases() map[string][]isoCase {
 			{"GET", "/api/v1/status", "", blind, true},
 			{"GET", "/api/v1/status?organisation_id=" + org, "", blind, true},
 		},
+		// Email subscriptions: B's clients-only component is neither offered nor accepted;
+		// a made-up link shows nothing and changes nothing (404), and the one-click
+		// unsubscribe of a made-up link answers like any other.
+		"GET /status/subscribe": one("GET", "/status/subscribe", "", blind, true),
+		"POST /status/subscribe": {
+			{"POST", "/status/subscribe", "email=x%40x.example&locale=nl&scope=chosen&components=" + comp, refused, true},
+			{"POST", "/status/subscribe", "email=x%40x.example&locale=nl&scope=all", blind, true},
+		},
+		"GET /status/confirm":           one("GET", "/status/confirm?token=1.c.0.aaaaaaaaaaaaaaaaaaaaaaaaaa", "", hidden, true),
+		"POST /status/confirm":          one("POST", "/status/confirm", "token=1.c.0.aaaaaaaaaaaaaaaaaaaaaaaaaa", refused, true),
+		"GET /status/manage":            one("GET", "/status/manage?token=1.m.0.aaaaaaaaaaaaaaaaaaaaaaaaaa", "", hidden, true),
+		"POST /status/manage":           one("POST", "/status/manage", "token=1.m.0.aaaaaaaaaaaaaaaaaaaaaaaaaa&locale=nl&scope=chosen&components="+comp, refused, true),
+		"GET /status/unsubscribe":       one("GET", "/status/unsubscribe?token=1.u.0.aaaaaaaaaaaaaaaaaaaaaaaaaa", "", hidden, true),
+		"POST /status/unsubscribe":      one("POST", "/status/unsubscribe?token=1.u.0.aaaaaaaaaaaaaaaaaaaaaaaaaa", "List-Unsubscribe=One-Click", blind, true),
 		"GET /{$}":                      one("GET", "/", "", blind, true),
 		"GET /login":                    one("GET", "/login", "", blind, true),
 		"POST /login":                   one("POST", "/login", "email=b_user%40"+secret+"-user.example&password=wrong", refused, true),
