@@ -86,6 +86,8 @@ type Services struct {
 	Inbox         *Inbox
 	Audit         *Audit
 	Webhooks      *Webhooks
+	// PublicIncidents publishes the status page's incidents and maintenances.
+	PublicIncidents *PublicIncidents
 
 	core *core
 }
