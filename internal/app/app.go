@@ -89,6 +89,8 @@ type Services struct {
 	// Branding keeps the public status page's branding and settings (branding.go).
 	Branding      *Branding
 	Subscriptions *Subscriptions
+	// PublicIncidents publishes the status page's incidents and maintenances.
+	PublicIncidents *PublicIncidents
 
 	core *core
 }

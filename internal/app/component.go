@@ -228,9 +228,14 @@ func (a *Components) StatusHistory(ctx context.Context, actor desk.Actor, id int
 
 // PublicPage is what the public status page may show: the public components (with no
 // client links: a visitor never learns who uses what) and the groups that hold any of them.
+// A component's Status is its displayed status (desk.DisplayedStatuses): the worst of its
+// own, its active maintenance and the open public incidents that affect it. Open lists the
+// open public incidents and maintenances (scheduled ones too) in their public view, newest
+// first, for the page's indicator (desk.PageIndicatorWith).
 type PublicPage struct {
 	Groups     []desk.ComponentGroup
 	Components []desk.Component
+	Open       []desk.PublicIncident
 }
 
 // Public reads the public components and their groups; it needs no actor, since everyone
@@ -245,6 +250,11 @@ func (a *Components) Public(ctx context.Context) (p PublicPage, err error) {
 		if err != nil {
 			return err
 		}
+		open, err := tx.PublicIncidents(ctx, PublicIncidentFilter{State: PublicOpen, Limit: 500})
+		if err != nil {
+			return err
+		}
+		shown := desk.DisplayedStatuses(all, open)
 		used := map[int64]bool{}
 		p.Components = []desk.Component{}
 		for _, c := range all {
@@ -252,6 +262,7 @@ func (a *Components) Public(ctx context.Context) (p PublicPage, err error) {
 				continue
 			}
 			c.ClientIDs = []int64{}
+			c.Status = shown[c.ID]
 			p.Components = append(p.Components, c)
 			if c.GroupID != nil {
 				used[*c.GroupID] = true
@@ -263,9 +274,27 @@ func (a *Components) Public(ctx context.Context) (p PublicPage, err error) {
 				p.Groups = append(p.Groups, g)
 			}
 		}
+		visible := func(id int64) bool {
+			c, err := findComponent(p.Components, id)
+			return err == nil && c.ID == id
+		}
+		p.Open = make([]desk.PublicIncident, 0, len(open))
+		for _, o := range open {
+			p.Open = append(p.Open, o.Public(visible))
+		}
 		return nil
 	})
 	return p, err
+}
+
+// findComponent finds a component by id in cs.
+func findComponent(cs []desk.Component, id int64) (desk.Component, error) {
+	for _, c := range cs {
+		if c.ID == id {
+			return c, nil
+		}
+	}
+	return desk.Component{}, desk.NotFound("component")
 }
 
 func itoa(i int) string { return desk.FormatInt(int64(i)) }

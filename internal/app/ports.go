@@ -47,6 +47,7 @@ type Tx interface {
 	WebhookStore
 	PageStore
 	SubscriberStore
+	PublicIncidentStore
 }
 
 // OrganisationStore keeps organisations and their contracts.
@@ -331,4 +332,56 @@ type WebhookStore interface {
 	// Publish queues the event for every active endpoint that receives its type and returns
 	// how many it queued: a webhook or a chat message by the endpoint's format.
 	Publish(ctx context.Context, event string, incidentID *int64, payload string, at time.Time) (int, error)
+}
+
+// PublicIncidentFilter selects public incidents and maintenances. Zero values select
+// everything.
+type PublicIncidentFilter struct {
+	Kind desk.PublicKind
+	// State is PublicOpen (not resolved or completed), PublicClosed, or "" for both.
+	State PublicState
+	// ClosedSince keeps those closed at or after it; StartedFrom and StartedBefore those
+	// that started in [StartedFrom, StartedBefore).
+	ClosedSince   time.Time
+	StartedFrom   time.Time
+	StartedBefore time.Time
+	// Ascending lists the earliest start first (the default is the latest first).
+	Ascending bool
+	Limit     int
+}
+
+// PublicState selects open or closed public incidents.
+type PublicState string
+
+// The states a filter selects.
+const (
+	PublicOpen   PublicState = "open"
+	PublicClosed PublicState = "closed"
+)
+
+// PublicIncidentStore keeps public incidents and scheduled maintenances, their affected
+// components and their updates (the status page's own records, issue 11).
+type PublicIncidentStore interface {
+	// CreatePublicIncident stores the incident and its affected components and sets its ID.
+	CreatePublicIncident(ctx context.Context, p *desk.PublicIncident) error
+	// UpdatePublicIncident stores every field and replaces the affected components.
+	UpdatePublicIncident(ctx context.Context, p *desk.PublicIncident) error
+	// AddPublicUpdate stores an update with its component changes and sets its ID.
+	AddPublicUpdate(ctx context.Context, u *desk.PublicUpdate) error
+	// PublicIncident returns one with its components and updates, newest update first.
+	PublicIncident(ctx context.Context, id int64) (desk.PublicIncident, error)
+	// PublicIncidents lists those f selects, with components and updates.
+	PublicIncidents(ctx context.Context, f PublicIncidentFilter) ([]desk.PublicIncident, error)
+	// MovePublicStatus changes the status from one to another if it still is the first:
+	// of concurrent calls exactly one succeeds (true).
+	MovePublicStatus(ctx context.Context, id int64, from, to desk.PublicStatus, now time.Time) (bool, error)
+	// MarkMaintenanceReminded records the reminder before a maintenance's start, once: true
+	// for the one call that did.
+	MarkMaintenanceReminded(ctx context.Context, id int64, now time.Time) (bool, error)
+	// DueMaintenances lists maintenances with status whose start (for scheduled) or end
+	// (for in_progress and verifying) is at or before now, earliest first.
+	DueMaintenances(ctx context.Context, status desk.PublicStatus, now time.Time, limit int) ([]int64, error)
+	// DueReminders lists scheduled maintenances not yet reminded of that start at or
+	// before the given time.
+	DueReminders(ctx context.Context, before time.Time, limit int) ([]int64, error)
 }

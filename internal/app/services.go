@@ -48,6 +48,7 @@ type componentTx interface {
 	AuditStore
 	ComponentStore
 	OrganisationStore
+	PublicIncidentStore
 }
 
 // Incidents registers incidents and works them: the state machine, the timeline,
@@ -207,21 +208,22 @@ type webhookTx interface {
 // newServices returns every service on the core c.
 func newServices(c *core) *Services {
 	return &Services{
-		Identity:      &Identity{c, newTxn(c.store, func(tx Tx) identityTx { return tx })},
-		Organisations: &Organisations{c, newTxn(c.store, func(tx Tx) organisationTx { return tx })},
-		Components:    &Components{c, newTxn(c.store, func(tx Tx) componentTx { return tx })},
-		Incidents:     &Incidents{c, newTxn(c.store, func(tx Tx) incidentTx { return tx })},
-		Reports:       &Reports{c, newTxn(c.store, func(tx Tx) reportTx { return tx })},
-		Changes:       &Changes{c, newTxn(c.store, func(tx Tx) changeTx { return tx })},
-		SLA:           &SLA{c, newTxn(c.store, func(tx Tx) slaTx { return tx })},
-		Suppliers:     &Suppliers{c, newTxn(c.store, func(tx Tx) supplierTx { return tx })},
-		Outbox:        &Outbox{c, newTxn(c.store, func(tx Tx) outboxTx { return tx })},
-		Inbox:         &Inbox{c, newTxn(c.store, func(tx Tx) inboxTx { return tx })},
-		Audit:         &Audit{c, newTxn(c.store, func(tx Tx) auditTx { return tx })},
-		Webhooks:      &Webhooks{c, newTxn(c.store, func(tx Tx) webhookTx { return tx })},
-		Branding:      &Branding{c, newTxn(c.store, func(tx Tx) brandingTx { return tx })},
-		Subscriptions: &Subscriptions{c, newTxn(c.store, func(tx Tx) subscriptionTx { return tx })},
-		core:          c,
+		Identity:        &Identity{c, newTxn(c.store, func(tx Tx) identityTx { return tx })},
+		Organisations:   &Organisations{c, newTxn(c.store, func(tx Tx) organisationTx { return tx })},
+		Components:      &Components{c, newTxn(c.store, func(tx Tx) componentTx { return tx })},
+		Incidents:       &Incidents{c, newTxn(c.store, func(tx Tx) incidentTx { return tx })},
+		Reports:         &Reports{c, newTxn(c.store, func(tx Tx) reportTx { return tx })},
+		Changes:         &Changes{c, newTxn(c.store, func(tx Tx) changeTx { return tx })},
+		SLA:             &SLA{c, newTxn(c.store, func(tx Tx) slaTx { return tx })},
+		Suppliers:       &Suppliers{c, newTxn(c.store, func(tx Tx) supplierTx { return tx })},
+		Outbox:          &Outbox{c, newTxn(c.store, func(tx Tx) outboxTx { return tx })},
+		Inbox:           &Inbox{c, newTxn(c.store, func(tx Tx) inboxTx { return tx })},
+		Audit:           &Audit{c, newTxn(c.store, func(tx Tx) auditTx { return tx })},
+		Webhooks:        &Webhooks{c, newTxn(c.store, func(tx Tx) webhookTx { return tx })},
+		Branding:        &Branding{c, newTxn(c.store, func(tx Tx) brandingTx { return tx })},
+		Subscriptions:   &Subscriptions{c, newTxn(c.store, func(tx Tx) subscriptionTx { return tx })},
+		PublicIncidents: &PublicIncidents{c, newTxn(c.store, func(tx Tx) publicIncidentTx { return tx })},
+		core:            c,
 	}
 }
 

@@ -68,11 +68,14 @@ const (
 )
 
 // WebhookEvents lists the event types an endpoint can subscribe to, in the order forms show
-// them.
+// them: the desk's, then the status page's (the kinds of StatusNotice).
 var WebhookEvents = []string{
 	EventIncidentCreated, EventIncidentStateChanged, EventIncidentAssigned, EventIncidentReplied,
 	EventIncidentResolved, EventIncidentClosed, EventIncidentSLAWarning, EventIncidentSLABreached,
 	EventChangeCreated, EventChangeStateChanged,
+	string(NoticeIncidentCreated), string(NoticeIncidentUpdated), string(NoticeIncidentResolved),
+	string(NoticeIncidentPostmortem), string(NoticeMaintenanceScheduled), string(NoticeMaintenanceReminder),
+	string(NoticeMaintenanceStarted), string(NoticeMaintenanceCompleted),
 }
 
 // MaxURL bounds a webhook URL.
