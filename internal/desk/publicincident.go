@@ -168,9 +168,9 @@ func (p *PublicIncident) statusOf(id int64) (ComponentStatus, bool) {
 	return "", false
 }
 
-// Defaults fills in what a new public incident may leave out: the impact (none), the
-// status (investigating, or scheduled for a maintenance) and the components' status
-// (major_outage for an incident, under_maintenance for a maintenance).
+// Defaults fills in what a new public incident may leave out: the kind (incident), the
+// impact (none) and the status (investigating, or scheduled for a maintenance). Each
+// affected component's status must be given.
 func (p *PublicIncident) Defaults() {
 	if p.Kind == "" {
 		p.Kind = KindIncident
@@ -180,11 +180,6 @@ func (p *PublicIncident) Defaults() {
 	}
 	if p.Status == "" {
 		p.Status = p.Kind.Statuses()[0]
-	}
-	for i := range p.Components {
-		if p.Components[i].Status == "" {
-			p.Components[i].Status = p.defaultComponentStatus()
-		}
 	}
 	if p.Components == nil {
 		p.Components = []AffectedComponent{}
