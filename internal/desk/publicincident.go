@@ -158,16 +158,6 @@ func (p *PublicIncident) ComponentIDs() []int64 {
 	return ids
 }
 
-// statusOf returns the status the incident gives a component, and whether it affects it.
-func (p *PublicIncident) statusOf(id int64) (ComponentStatus, bool) {
-	for _, c := range p.Components {
-		if c.ComponentID == id {
-			return c.Status, true
-		}
-	}
-	return "", false
-}
-
 // Defaults fills in what a new public incident may leave out: the kind (incident), the
 // impact (none) and the status (investigating, or scheduled for a maintenance). Each
 // affected component's status must be given.
