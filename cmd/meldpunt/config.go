@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"meldpunt/internal/app"
 	"meldpunt/internal/notify/email"
@@ -65,6 +66,9 @@ type Config struct {
 	MailFrom app.Address
 	// MailMaxAttempts is how often a message is tried before it is set aside; zero means 8.
 	MailMaxAttempts int
+	// MaintenanceReminder is how long before a scheduled maintenance starts its followers
+	// are reminded; zero means an hour.
+	MaintenanceReminder time.Duration
 	// WebhookAllowPrivate lets webhooks go to loopback and private networks.
 	WebhookAllowPrivate bool
 	// TrustedProxies lists the reverse proxies (addresses and CIDR ranges, comma-separated)
@@ -209,6 +213,16 @@ func options() []option {
 					return errors.New("must be a whole number from 1 to 100")
 				}
 				c.MailMaxAttempts = n
+				return nil
+			}},
+		{name: "maintenance-reminder", env: "MELDPUNT_MAINTENANCE_REMINDER", arg: "DURATION", def: "1h", serveOnly: true,
+			usage: "How long before a scheduled maintenance starts its followers (subscribers, webhook endpoints) are reminded, e.g. 30m or 2h; from 1m to 168h.",
+			set: func(c *Config, v string) error {
+				d, err := time.ParseDuration(strings.TrimSpace(v))
+				if err != nil || d < time.Minute || d > 168*time.Hour {
+					return errors.New("must be a duration from 1m to 168h, e.g. 30m or 2h")
+				}
+				c.MaintenanceReminder = d
 				return nil
 			}},
 		{name: "demo", env: "MELDPUNT_DEMO", def: "false", serveOnly: true,

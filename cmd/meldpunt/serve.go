@@ -78,7 +78,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 		Version: func(ctx context.Context) (int64, error) { return a.Components.PageVersion(ctx) }})
 	a = app.New(app.NotifyWrites(db, snap.Poke), time.Now, log, app.Config{BaseURL: base, WarnShare: cfg.SLAWarnShare, Holidays: holidays.NL(),
 		Outbox: app.OutboxConfig{Mailer: email.NewMailer(sender, email.NewRenderer(texts)), Poster: poster,
-			From: from, MaxAttempts: cfg.MailMaxAttempts}})
+			From: from, MaxAttempts: cfg.MailMaxAttempts}, MaintenanceReminder: cfg.MaintenanceReminder})
 	log.InfoContext(ctx, "sending mail", "via", sender.Describe(), "from", from.Email)
 
 	if cfg.Demo {
@@ -122,7 +122,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	srv := newHTTPServer(server.Handler(server.Config{BaseURL: base, Texts: texts, TrustedProxies: proxies, StatusHost: cfg.StatusHost, Snapshot: snap}, a, log, reg), log)
 	runner := jobs.New(log)
 	jobs.Standard(runner, jobs.Work{Purge: a.Identity, SLA: a.SLA, Reminders: a.Suppliers,
-		AutoClose: a.Incidents, Deliver: a.Outbox}, log)
+		AutoClose: a.Incidents, Deliver: a.Outbox, Maintenance: a.PublicIncidents}, log)
 	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopJobs()
 	jobsDone := make(chan struct{})

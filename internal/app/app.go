@@ -30,6 +30,9 @@ type Config struct {
 	Holidays desk.Holidays
 	// Outbox configures delivery (docs/email.md, docs/webhooks.md).
 	Outbox OutboxConfig
+	// MaintenanceReminder is how long before a scheduled maintenance starts its followers
+	// are reminded; zero means DefaultMaintenanceReminder (an hour).
+	MaintenanceReminder time.Duration
 }
 
 // OutboxConfig configures the outbox: the sender of each channel and how deliveries are

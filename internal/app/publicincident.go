@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	"meldpunt/internal/desk"
@@ -29,22 +30,41 @@ type publicIncidentTx interface {
 // NewPublicIncident is what the desk gives to open an incident or schedule a maintenance:
 // the incident's fields and the first message.
 type NewPublicIncident struct {
-	Kind           desk.PublicKind          `json:"kind"`
-	Name           desk.Texts               `json:"name"`
-	Status         desk.PublicStatus        `json:"status"`
-	Impact         desk.PublicImpact        `json:"impact"`
-	Components     []desk.AffectedComponent `json:"components"`
-	ScheduledFor   *time.Time               `json:"scheduled_for"`
-	ScheduledUntil *time.Time               `json:"scheduled_until"`
-	Body           desk.Texts               `json:"body"`
+	Kind       desk.PublicKind          `json:"kind"`
+	Name       desk.Texts               `json:"name"`
+	Status     desk.PublicStatus        `json:"status"`
+	Impact     desk.PublicImpact        `json:"impact"`
+	Components []desk.AffectedComponent `json:"components"`
+	// ScheduledFor and ScheduledUntil are a maintenance's window, RFC 3339 times.
+	ScheduledFor   *string    `json:"scheduled_for"`
+	ScheduledUntil *string    `json:"scheduled_until"`
+	Body           desk.Texts `json:"body"`
 }
 
 // PublicIncidentPatch changes a public incident's name, impact or window; nil keeps a field.
 type PublicIncidentPatch struct {
 	Name           *desk.Texts        `json:"name"`
 	Impact         *desk.PublicImpact `json:"impact"`
-	ScheduledFor   *time.Time         `json:"scheduled_for"`
-	ScheduledUntil *time.Time         `json:"scheduled_until"`
+	ScheduledFor   *string            `json:"scheduled_for"`
+	ScheduledUntil *string            `json:"scheduled_until"`
+}
+
+// parseWhen reads an RFC 3339 time of field, nil when s is; a bad one is added to v.
+func parseWhen(v *desk.Validator, field string, s *string) *time.Time {
+	if s == nil {
+		return nil
+	}
+	t, err := time.Parse(time.RFC3339, *s)
+	switch {
+	case err != nil:
+		v.Add(field, "date_time", "must be a date and time such as 2026-03-02T09:00:00+01:00")
+		return nil
+	case t.Year() < 2000 || t.Year() > 2999:
+		v.Add(field, "range", "must lie between the years 2000 and 2999")
+		return nil
+	}
+	t = t.UTC().Truncate(time.Millisecond)
+	return &t
 }
 
 // requirePublisher lets the desk (agents and admins) publish; clients and experts are refused.
@@ -57,12 +77,20 @@ func (s *PublicIncidents) Create(ctx context.Context, actor desk.Actor, in NewPu
 	if err := requirePublisher(actor); err != nil {
 		return desk.PublicIncident{}, err
 	}
-	p := desk.PublicIncident{Kind: in.Kind, Name: in.Name, Status: in.Status, Impact: in.Impact,
-		Components: in.Components, ScheduledFor: in.ScheduledFor, ScheduledUntil: in.ScheduledUntil}
-	p.Defaults()
 	var v desk.Validator
+	p := desk.PublicIncident{Kind: in.Kind, Name: in.Name, Status: in.Status, Impact: in.Impact,
+		Components: in.Components, ScheduledFor: parseWhen(&v, "scheduled_for", in.ScheduledFor),
+		ScheduledUntil: parseWhen(&v, "scheduled_until", in.ScheduledUntil)}
+	p.Defaults()
 	if err := p.Validate(); err != nil {
-		v.Include(err.(*desk.Error))
+		// A window that could not be read was reported already; the rules of the window
+		// itself would only repeat it.
+		badWindow := v.Has("scheduled_for") || v.Has("scheduled_until")
+		for _, f := range err.(*desk.Error).Fields {
+			if !badWindow || !strings.HasPrefix(f.Field, "scheduled_") {
+				v.Add(f.Field, f.Rule, "%s", f.Message)
+			}
+		}
 	}
 	if p.Status == desk.PublicPostmortem {
 		v.Add("status", "one_of", "a postmortem is added to a resolved incident with PUT …/postmortem")
@@ -270,19 +298,19 @@ func (s *PublicIncidents) Edit(ctx context.Context, actor desk.Actor, id int64, 
 		before.Updates = nil
 		set(&p.Name, patch.Name)
 		set(&p.Impact, patch.Impact)
-		if patch.ScheduledFor != nil || patch.ScheduledUntil != nil {
-			if p.Kind == desk.KindMaintenance && p.Status != desk.MaintenanceScheduled && patch.ScheduledFor != nil {
+		var v desk.Validator
+		from, until := parseWhen(&v, "scheduled_for", patch.ScheduledFor), parseWhen(&v, "scheduled_until", patch.ScheduledUntil)
+		if err := v.Err(); err != nil {
+			return err
+		}
+		if from != nil {
+			if p.Kind == desk.KindMaintenance && p.Status != desk.MaintenanceScheduled {
 				return invalid("scheduled_for", "started", "the maintenance has started; its start can no longer move")
 			}
-			if patch.ScheduledFor != nil {
-				t := *patch.ScheduledFor
-				p.ScheduledFor, p.StartedAt = &t, t
-				p.RemindedAt = nil
-			}
-			if patch.ScheduledUntil != nil {
-				t := *patch.ScheduledUntil
-				p.ScheduledUntil = &t
-			}
+			p.ScheduledFor, p.StartedAt, p.RemindedAt = from, *from, nil
+		}
+		if until != nil {
+			p.ScheduledUntil = until
 		}
 		if err := p.Validate(); err != nil {
 			return err

@@ -57,7 +57,7 @@ func TestPublicIncidentLifecycle(t *testing.T) {
 		ag := actor(w.agent)
 		p, err := w.a.PublicIncidents.Create(ctx, ag, app.NewPublicIncident{
 			Name: desk.Texts{NL: "Storing webhosting"}, Impact: desk.ImpactMajor,
-			Components: []desk.AffectedComponent{{ComponentID: hosting.ID, Status: desk.StatusPartialOutage}, {ComponentID: erp.ID}},
+			Components: []desk.AffectedComponent{{ComponentID: hosting.ID, Status: desk.StatusPartialOutage}, {ComponentID: erp.ID, Status: desk.StatusMajorOutage}},
 			Body:       desk.Texts{NL: "We onderzoeken het.", EN: "We are investigating."},
 		})
 		if err != nil {
@@ -182,16 +182,16 @@ func TestPublicIncidentRules(t *testing.T) {
 		}
 		until := w.now.Add(-time.Hour)
 		_, err := w.a.PublicIncidents.Create(ctx, actor(w.agent), app.NewPublicIncident{Kind: desk.KindMaintenance,
-			Name: desk.Texts{NL: strings.Repeat("x", 201)}, Status: desk.PublicInvestigating, ScheduledFor: &w.now, ScheduledUntil: &until,
-			Components: []desk.AffectedComponent{{ComponentID: hosting.ID}, {ComponentID: hosting.ID}, {ComponentID: 999, Status: "broken"}}})
+			Name: desk.Texts{NL: strings.Repeat("x", 201)}, Status: desk.PublicInvestigating, ScheduledFor: rfc(w.now), ScheduledUntil: rfc(until),
+			Components: []desk.AffectedComponent{{ComponentID: hosting.ID, Status: desk.StatusMajorOutage}, {ComponentID: hosting.ID}, {ComponentID: 999, Status: "broken"}}})
 		fields := fieldRules(err)
-		for _, want := range []string{"name.nl/max_length", "status/one_of", "scheduled_until/after", "components[1].component_id/unique", "components[2].status/one_of", "body/required"} {
+		for _, want := range []string{"name.nl/max_length", "status/one_of", "scheduled_until/after", "components[1].component_id/unique", "components[1].status/required", "components[2].status/one_of", "body/required"} {
 			if !slices.Contains(fields, want) {
 				t.Errorf("missing %s in %v", want, fields)
 			}
 		}
 		_, err = w.a.PublicIncidents.Create(ctx, actor(w.agent), app.NewPublicIncident{Name: desk.Texts{EN: "Down"}, Body: desk.Texts{EN: "x"},
-			Components: []desk.AffectedComponent{{ComponentID: 999}}})
+			Components: []desk.AffectedComponent{{ComponentID: 999, Status: desk.StatusMajorOutage}}})
 		if f := fieldRules(err); !slices.Equal(f, []string{"components[0].component_id/exists"}) {
 			t.Errorf("unknown component: %v", f)
 		}
@@ -229,8 +229,8 @@ func TestMaintenanceDisplayAndPage(t *testing.T) {
 		ctx := context.Background()
 		from, until := w.now.Add(time.Hour), w.now.Add(3*time.Hour)
 		m, err := w.a.PublicIncidents.Create(ctx, actor(w.agent), app.NewPublicIncident{Kind: desk.KindMaintenance,
-			Name: desk.Texts{NL: "Onderhoud DNS"}, ScheduledFor: &from, ScheduledUntil: &until,
-			Components: []desk.AffectedComponent{{ComponentID: dns.ID}}, Body: desk.Texts{NL: "Gepland."}})
+			Name: desk.Texts{NL: "Onderhoud DNS"}, ScheduledFor: rfc(from), ScheduledUntil: rfc(until),
+			Components: []desk.AffectedComponent{{ComponentID: dns.ID, Status: desk.StatusUnderMaintenance}}, Body: desk.Texts{NL: "Gepland."}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -284,5 +284,25 @@ func TestMaintenanceDisplayAndPage(t *testing.T) {
 			t.Errorf("month %d %v", len(month), err)
 		}
 		_ = hosting
+	})
+}
+
+// rfc is t as the API sends it.
+func rfc(t time.Time) *string {
+	s := t.Format(time.RFC3339Nano)
+	return &s
+}
+
+// A window that is not a time is named, once, by its field.
+func TestPublicIncidentWindowInput(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		bad, old := "tomorrow", "1999-12-31T23:00:00Z"
+		_, err := w.a.PublicIncidents.Create(context.Background(), actor(w.agent), app.NewPublicIncident{Kind: desk.KindMaintenance,
+			Name: desk.Texts{EN: "Work"}, Body: desk.Texts{EN: "x"}, ScheduledFor: &bad, ScheduledUntil: &old})
+		if f := fieldRules(err); !slices.Equal(f, []string{"scheduled_for/date_time", "scheduled_until/range"}) {
+			t.Errorf("got %v", f)
+		}
 	})
 }

@@ -158,19 +158,9 @@ func (p *PublicIncident) ComponentIDs() []int64 {
 	return ids
 }
 
-// statusOf returns the status the incident gives a component, and whether it affects it.
-func (p *PublicIncident) statusOf(id int64) (ComponentStatus, bool) {
-	for _, c := range p.Components {
-		if c.ComponentID == id {
-			return c.Status, true
-		}
-	}
-	return "", false
-}
-
-// Defaults fills in what a new public incident may leave out: the impact (none), the
-// status (investigating, or scheduled for a maintenance) and the components' status
-// (major_outage for an incident, under_maintenance for a maintenance).
+// Defaults fills in what a new public incident may leave out: the kind (incident), the
+// impact (none) and the status (investigating, or scheduled for a maintenance). Each
+// affected component's status must be given.
 func (p *PublicIncident) Defaults() {
 	if p.Kind == "" {
 		p.Kind = KindIncident
@@ -180,11 +170,6 @@ func (p *PublicIncident) Defaults() {
 	}
 	if p.Status == "" {
 		p.Status = p.Kind.Statuses()[0]
-	}
-	for i := range p.Components {
-		if p.Components[i].Status == "" {
-			p.Components[i].Status = p.defaultComponentStatus()
-		}
 	}
 	if p.Components == nil {
 		p.Components = []AffectedComponent{}

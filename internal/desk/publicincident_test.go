@@ -46,7 +46,7 @@ func TestPublicIncidentValidate(t *testing.T) {
 		{"end before start", PublicIncident{Kind: KindMaintenance, Name: Texts{EN: "x"}, ScheduledFor: &pt0, ScheduledUntil: &earlier}, []string{"scheduled_until/after"}},
 		{"end at start", PublicIncident{Kind: KindMaintenance, Name: Texts{EN: "x"}, ScheduledFor: &pt0, ScheduledUntil: &pt0}, []string{"scheduled_until/after"}},
 		{"components", PublicIncident{Kind: KindIncident, Name: Texts{EN: "x"}, Components: []AffectedComponent{{ComponentID: 1}, {ComponentID: 1, Status: "down"}, {}}},
-			[]string{"components[1].component_id/unique", "components[1].status/one_of", "components[2].component_id/required"}},
+			[]string{"components[0].status/required", "components[1].component_id/unique", "components[1].status/one_of", "components[2].component_id/required", "components[2].status/required"}},
 		{"too many components", PublicIncident{Kind: KindIncident, Name: Texts{EN: "x"}, Components: many}, []string{"components/max_items"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -41,6 +41,9 @@ type Work struct {
 	Reminders Reminder   // app.Suppliers
 	AutoClose AutoCloser // app.Incidents
 	Deliver   Deliverer  // app.Outbox
+	// Maintenance starts and completes scheduled maintenances (app.PublicIncidents); nil
+	// runs no such job.
+	Maintenance MaintenanceScheduler
 }
 
 // Standard registers the jobs every Meldpunt instance runs.
@@ -50,4 +53,7 @@ func Standard(r *Runner, w Work, log *slog.Logger) {
 	r.Every("reminders", RemindersInterval, Reminders(w.Reminders, log))
 	r.Every("auto-close", AutoCloseInterval, AutoClose(w.AutoClose, log))
 	r.Every("deliver", DeliverInterval, Deliver(w.Deliver, log))
+	if w.Maintenance != nil {
+		r.Every("maintenance", MaintenanceInterval, Maintenance(w.Maintenance, log))
+	}
 }

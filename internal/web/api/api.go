@@ -29,6 +29,8 @@ type Deps struct {
 	Webhooks      *app.Webhooks
 	Branding      *app.Branding
 	Audit         *app.Audit
+	// PublicIncidents publishes the status page's incidents and maintenances.
+	PublicIncidents *app.PublicIncidents
 
 	Log     *slog.Logger
 	BaseURL string
@@ -42,18 +44,19 @@ const Prefix = "/api/v1"
 
 // services are the use cases the API calls.
 type services struct {
-	identity      *app.Identity
-	organisations *app.Organisations
-	components    *app.Components
-	incidents     *app.Incidents
-	reports       *app.Reports
-	changes       *app.Changes
-	sla           *app.SLA
-	suppliers     *app.Suppliers
-	outbox        *app.Outbox
-	webhooks      *app.Webhooks
-	branding      *app.Branding
-	audit         *app.Audit
+	identity        *app.Identity
+	organisations   *app.Organisations
+	components      *app.Components
+	incidents       *app.Incidents
+	reports         *app.Reports
+	changes         *app.Changes
+	sla             *app.SLA
+	suppliers       *app.Suppliers
+	outbox          *app.Outbox
+	webhooks        *app.Webhooks
+	branding        *app.Branding
+	audit           *app.Audit
+	publicIncidents *app.PublicIncidents
 }
 
 // api holds the dependencies the handlers share.
@@ -73,7 +76,7 @@ func Register(mux *web.Mux, d Deps) {
 	if log == nil {
 		log = slog.Default()
 	}
-	a := &api{svc: services{identity: d.Identity, organisations: d.Organisations, components: d.Components, incidents: d.Incidents, reports: d.Reports, changes: d.Changes, sla: d.SLA, suppliers: d.Suppliers, outbox: d.Outbox, webhooks: d.Webhooks, audit: d.Audit, branding: d.Branding}, log: log, base: strings.TrimRight(d.BaseURL, "/")}
+	a := &api{svc: services{identity: d.Identity, organisations: d.Organisations, components: d.Components, incidents: d.Incidents, reports: d.Reports, changes: d.Changes, sla: d.SLA, suppliers: d.Suppliers, outbox: d.Outbox, webhooks: d.Webhooks, audit: d.Audit, branding: d.Branding, publicIncidents: d.PublicIncidents}, log: log, base: strings.TrimRight(d.BaseURL, "/")}
 	public := func(pattern string, h handlerFunc) { mux.Handle(pattern, a.wrap(h, false, nil)) }
 	// private routes need an actor, and pass their gate (authorize.go) before the handler.
 	private := func(pattern string, h handlerFunc) { mux.Handle(pattern, a.wrap(h, true, gates[pattern])) }
@@ -89,10 +92,10 @@ func Register(mux *web.Mux, d Deps) {
 	v2("GET /api/v2/status.json", a.v2Status)
 	v2("GET /api/v2/summary.json", a.v2Summary)
 	v2("GET /api/v2/incidents.json", a.v2Incidents)
-	v2("GET /api/v2/incidents/unresolved.json", a.v2Incidents)
+	v2("GET /api/v2/incidents/unresolved.json", a.v2Unresolved)
 	v2("GET /api/v2/scheduled-maintenances.json", a.v2Maintenances)
-	v2("GET /api/v2/scheduled-maintenances/upcoming.json", a.v2Maintenances)
-	v2("GET /api/v2/scheduled-maintenances/active.json", a.v2Maintenances)
+	v2("GET /api/v2/scheduled-maintenances/upcoming.json", a.v2Upcoming)
+	v2("GET /api/v2/scheduled-maintenances/active.json", a.v2Active)
 	private("GET /api/v1/me", a.me)
 	private("GET /api/v1/status", a.myStatus) // the signed-in status view (mystatus.go)
 
@@ -129,6 +132,13 @@ func Register(mux *web.Mux, d Deps) {
 	private("PATCH /api/v1/components/{id}", a.updateComponent)
 	private("PUT /api/v1/components/{id}/status", a.setComponentStatus)
 	private("DELETE /api/v1/components/{id}", a.deleteComponent)
+
+	private("GET /api/v1/public-incidents", a.listPublicIncidents)
+	private("POST /api/v1/public-incidents", a.createPublicIncident)
+	private("GET /api/v1/public-incidents/{id}", a.getPublicIncident)
+	private("PATCH /api/v1/public-incidents/{id}", a.editPublicIncident)
+	private("POST /api/v1/public-incidents/{id}/updates", a.postPublicUpdate)
+	private("PUT /api/v1/public-incidents/{id}/postmortem", a.putPostmortem)
 
 	private("GET /api/v1/incidents", a.listIncidents)
 	private("POST /api/v1/incidents", a.createIncident)

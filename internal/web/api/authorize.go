@@ -34,6 +34,13 @@ var gates = map[string]gate{
 
 	"PUT /api/v1/components/{id}/status": unlessSeen("set component statuses", desk.Role.IsDesk, componentSeen),
 
+	"GET /api/v1/public-incidents":                 only("publish on the status page", desk.Role.IsDesk),
+	"POST /api/v1/public-incidents":                only("publish on the status page", desk.Role.IsDesk),
+	"GET /api/v1/public-incidents/{id}":            only("publish on the status page", desk.Role.IsDesk),
+	"PATCH /api/v1/public-incidents/{id}":          only("publish on the status page", desk.Role.IsDesk),
+	"POST /api/v1/public-incidents/{id}/updates":   only("publish on the status page", desk.Role.IsDesk),
+	"PUT /api/v1/public-incidents/{id}/postmortem": only("publish on the status page", desk.Role.IsDesk),
+
 	"POST /api/v1/incidents":                  only("register incidents", clientOrDesk),
 	"PATCH /api/v1/incidents/{id}":            unlessSeen("change incidents", desk.Role.IsDesk, incidentSeen),
 	"PUT /api/v1/incidents/{id}/assignment":   unlessSeen("assign incidents", desk.Role.IsDesk, incidentSeen),

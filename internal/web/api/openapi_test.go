@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"meldpunt/internal/app"
 	"meldpunt/internal/desk"
@@ -176,6 +177,18 @@ func TestOpenAPIConformance(t *testing.T) {
 		inc := must(e.app.Incidents.Create(ctx, sys, app.IncidentInput{OrgID: e.orgA.ID, ReporterID: &reporter,
 			Title: "Down", Urgency: desk.High, Impact: desk.High, ComponentIDs: []int64{must(e.app.Components.List(ctx, sys, e.orgA.ID))(t)[0].ID}}))(t)
 		e.vars["inc"] = itoa(inc.ID)
+		pubComp := e.addComponent(t, "Web", e.orgA.ID)
+		publicVis := desk.VisibilityPublic
+		if _, err := e.app.Components.Update(ctx, sys, pubComp.ID, app.ComponentPatch{Visibility: &publicVis}); err != nil {
+			t.Fatal(err)
+		}
+		e.vars["pubcomp"] = itoa(pubComp.ID)
+		pub := must(e.app.PublicIncidents.Create(ctx, sys, app.NewPublicIncident{Name: desk.Texts{EN: "Web down"}, Impact: desk.ImpactMajor,
+			Components: []desk.AffectedComponent{{ComponentID: pubComp.ID, Status: desk.StatusMajorOutage}}, Body: desk.Texts{NL: "We kijken ernaar."}}))(t)
+		e.vars["pub"] = itoa(pub.ID)
+		from, until := time.Now().Add(time.Hour).Format(time.RFC3339), time.Now().Add(2*time.Hour).Format(time.RFC3339)
+		must(e.app.PublicIncidents.Create(ctx, sys, app.NewPublicIncident{Kind: desk.KindMaintenance, Name: desk.Texts{NL: "Onderhoud"},
+			Components: []desk.AffectedComponent{{ComponentID: pubComp.ID, Status: desk.StatusUnderMaintenance}}, ScheduledFor: &from, ScheduledUntil: &until, Body: desk.Texts{NL: "Gepland."}}))(t)
 		// A report with a file, through the app; another waits for the calls below.
 		rep, _, err := e.app.Reports.Submit(ctx, e.actorOf("clientUserA"), app.ReportInput{Title: "Checkout down", Answers: mustAnswers(t, urgentAnswers),
 			Accept: true, Files: []app.File{{Name: "shot.png", Data: pngFile}}})
@@ -250,6 +263,22 @@ func TestOpenAPIConformance(t *testing.T) {
 			{method: "PUT", path: "/api/v1/components/{comp}/status", as: "agent", body: `{"status":"down"}`},
 			{method: "DELETE", path: "/api/v1/components/{doomed}", as: "admin"},
 			{method: "DELETE", path: "/api/v1/components/{doomed}", as: "admin"},
+			{method: "GET", path: "/api/v1/public-incidents?state=open", as: "agent"},
+			{method: "GET", path: "/api/v1/public-incidents?state=x", as: "agent"},
+			{method: "POST", path: "/api/v1/public-incidents", as: "agent", body: `{"name":{"en":"Mail slow"},"impact":"minor","components":[{"component_id":{pubcomp},"status":"degraded_performance"}],"body":{"en":"Looking"}}`},
+			{method: "POST", path: "/api/v1/public-incidents", as: "expert", body: `{"name":{"en":"Mail slow"},"body":{"en":"Looking"}}`},
+			{method: "GET", path: "/api/v1/public-incidents/{pub}", as: "admin"},
+			{method: "GET", path: "/api/v1/public-incidents/{pub}", as: "clientUserA"},
+			{method: "PATCH", path: "/api/v1/public-incidents/{pub}", as: "agent", body: `{"impact":"critical"}`},
+			{method: "PATCH", path: "/api/v1/public-incidents/{pub}", as: "agent", body: `{"impact":"huge"}`},
+			{method: "POST", path: "/api/v1/public-incidents/{pub}/updates", as: "agent", body: `{"status":"identified","body":{"nl":"Gevonden","en":"Found"}}`},
+			{method: "POST", path: "/api/v1/public-incidents/{pub}/updates", as: "agent", body: `{"status":"identified"}`},
+			{method: "PUT", path: "/api/v1/public-incidents/{pub}/postmortem", as: "agent", body: `{"body":{"en":"Too early"}}`},
+			{method: "POST", path: "/api/v1/public-incidents/{pub}/updates", as: "agent", body: `{"status":"resolved","body":{"en":"Fixed"}}`},
+			{method: "PUT", path: "/api/v1/public-incidents/{pub}/postmortem", as: "agent", body: `{"body":{"en":"A disk filled up."}}`},
+			{method: "GET", path: "/api/v2/incidents.json"},
+			{method: "GET", path: "/api/v2/summary.json"},
+			{method: "GET", path: "/api/v2/scheduled-maintenances/upcoming.json"},
 			{method: "GET", path: "/api/v1/incidents?state=new", as: "agent"},
 			{method: "GET", path: "/api/v1/incidents?state=x", as: "agent"},
 			{method: "POST", path: "/api/v1/incidents", as: "clientUserA", body: `{"title":"Slow","urgency":"low","impact":"low"}`},

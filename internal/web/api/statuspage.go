@@ -2,10 +2,11 @@ package api
 
 import (
 	"net/http"
+	"slices"
 	"time"
-	_ "time/tzdata" // Europe/Amsterdam, even on hosts without a time zone database
 
 	"meldpunt/internal/desk"
+	"meldpunt/internal/statuspage"
 )
 
 // The Statuspage-compatible read API (issue 11): /api/v2/components.json, status.json,
@@ -16,10 +17,8 @@ import (
 // component and "g<id>" for a group, since Statuspage keeps both in one id space.
 
 // spPageID is the page's id in every document: one Meldpunt serves one status page.
-const spPageID = "meldpunt"
+const spPageID = statuspage.PageID
 
-// spTime is the format of Statuspage's timestamps: milliseconds, the page's zone offset.
-const spTime = "2006-01-02T15:04:05.000Z07:00"
 
 type spPage struct {
 	ID        string `json:"id"`
@@ -29,22 +28,8 @@ type spPage struct {
 	UpdatedAt string `json:"updated_at"`
 }
 
-type spComponent struct {
-	ID                 string    `json:"id"`
-	Name               string    `json:"name"`
-	Status             string    `json:"status"`
-	CreatedAt          string    `json:"created_at"`
-	UpdatedAt          string    `json:"updated_at"`
-	Position           int       `json:"position"`
-	Description        *string   `json:"description"`
-	Showcase           bool      `json:"showcase"`
-	StartDate          *string   `json:"start_date"`
-	GroupID            *string   `json:"group_id"`
-	PageID             string    `json:"page_id"`
-	Group              bool      `json:"group"`
-	OnlyShowIfDegraded bool      `json:"only_show_if_degraded"`
-	Components         *[]string `json:"components,omitempty"`
-}
+// spComponent is a component or a group in Statuspage's shape.
+type spComponent = statuspage.Component
 
 type spStatus struct {
 	Indicator   string `json:"indicator"`
@@ -53,36 +38,55 @@ type spStatus struct {
 
 // spDoc is a Statuspage document; each route fills the parts it serves.
 type spDoc struct {
-	Page                  spPage         `json:"page"`
-	Components            *[]spComponent `json:"components,omitempty"`
-	Incidents             *[]any         `json:"incidents,omitempty"`
-	ScheduledMaintenances *[]any         `json:"scheduled_maintenances,omitempty"`
-	Status                *spStatus      `json:"status,omitempty"`
+	Page                  spPage                 `json:"page"`
+	Components            *[]spComponent         `json:"components,omitempty"`
+	Incidents             *[]statuspage.Incident `json:"incidents,omitempty"`
+	ScheduledMaintenances *[]statuspage.Incident `json:"scheduled_maintenances,omitempty"`
+	Status                *spStatus              `json:"status,omitempty"`
 }
 
-// statusPageDoc builds the parts every v2 document is made of.
-func (a *api) statusPageDoc(r *http.Request) (spPage, []spComponent, spStatus, error) {
+// spParts are what every v2 document is made of: the page, the components (groups first),
+// the indicator, and the open incidents and maintenances in their public view.
+type spParts struct {
+	page   spPage
+	comps  []spComponent
+	status spStatus
+	open   []desk.PublicIncident
+	byID   map[int64]desk.Component
+	w      statuspage.Writer
+}
+
+// statusPageDoc reads the public components (with their displayed status) and the open
+// public incidents, in one read transaction.
+func (a *api) statusPageDoc(r *http.Request) (spParts, error) {
 	p, err := a.svc.components.Public(r.Context())
 	if err != nil {
-		return spPage{}, nil, spStatus{}, err
+		return spParts{}, err
 	}
 	// The page's name and time zone are the status page settings' (app.Branding).
 	brand, err := a.svc.branding.Page(r.Context())
 	if err != nil {
-		return spPage{}, nil, spStatus{}, err
+		return spParts{}, err
 	}
-	zone := brand.Settings.Zone()
-	stamp := func(t time.Time) string { return t.In(zone).Format(spTime) }
+	sw := statuspage.NewWriter(a.base)
+	sw.Loc = brand.Settings.Zone()
 	var updated time.Time
 	statuses := make([]desk.ComponentStatus, 0, len(p.Components))
 	members := map[int64][]desk.Component{}
+	byID := make(map[int64]desk.Component, len(p.Components))
 	for _, c := range p.Components {
 		statuses = append(statuses, c.Status)
+		byID[c.ID] = c
 		if c.UpdatedAt.After(updated) {
 			updated = c.UpdatedAt
 		}
 		if c.GroupID != nil {
 			members[*c.GroupID] = append(members[*c.GroupID], c)
+		}
+	}
+	for _, o := range p.Open {
+		if o.UpdatedAt.After(updated) {
+			updated = o.UpdatedAt
 		}
 	}
 	if updated.IsZero() {
@@ -95,7 +99,7 @@ func (a *api) statusPageDoc(r *http.Request) (spPage, []spComponent, spStatus, e
 		gs := make([]desk.ComponentStatus, 0, len(ms))
 		created, changed := ms[0].CreatedAt, ms[0].UpdatedAt
 		for _, c := range ms {
-			ids = append(ids, "c"+desk.FormatInt(c.ID))
+			ids = append(ids, statuspage.ComponentID(c.ID))
 			gs = append(gs, c.Status)
 			if c.CreatedAt.Before(created) {
 				created = c.CreatedAt
@@ -104,27 +108,43 @@ func (a *api) statusPageDoc(r *http.Request) (spPage, []spComponent, spStatus, e
 				changed = c.UpdatedAt
 			}
 		}
-		out = append(out, spComponent{ID: "g" + desk.FormatInt(g.ID), Name: g.Name,
-			Status: string(desk.WorstStatus(gs)), CreatedAt: stamp(created), UpdatedAt: stamp(changed),
+		out = append(out, spComponent{ID: statuspage.GroupID(g.ID), Name: g.Name,
+			Status: string(desk.WorstStatus(gs)), CreatedAt: sw.Stamp(created), UpdatedAt: sw.Stamp(changed),
 			Position: g.Position, PageID: spPageID, Group: true, Components: &ids})
 	}
 	for _, c := range p.Components {
-		sc := spComponent{ID: "c" + desk.FormatInt(c.ID), Name: c.Name, Status: string(c.Status),
-			CreatedAt: stamp(c.CreatedAt), UpdatedAt: stamp(c.UpdatedAt), Position: c.Position,
-			PageID: spPageID}
-		if c.Description != "" {
-			d := c.Description
-			sc.Description = &d
-		}
-		if c.GroupID != nil {
-			g := "g" + desk.FormatInt(*c.GroupID)
-			sc.GroupID = &g
-		}
-		out = append(out, sc)
+		out = append(out, sw.Component(c))
 	}
-	ind := desk.PageIndicator(statuses)
-	page := spPage{ID: spPageID, Name: brand.Settings.Title, URL: a.base + "/status", TimeZone: zone.String(), UpdatedAt: stamp(updated)}
-	return page, out, spStatus{Indicator: string(ind), Description: desk.IndicatorDescription(ind)}, nil
+	ind := desk.PageIndicatorWith(statuses, p.Open)
+	page := spPage{ID: spPageID, Name: brand.Settings.Title, URL: a.base + "/status", TimeZone: sw.Loc.String(), UpdatedAt: sw.Stamp(updated)}
+	return spParts{page: page, comps: out, status: spStatus{Indicator: string(ind), Description: desk.IndicatorDescription(ind)},
+		open: p.Open, byID: byID, w: sw}, nil
+}
+
+// incidents converts those of ps that keep says to Statuspage's shape.
+func (s spParts) incidents(ps []desk.PublicIncident, keep func(p desk.PublicIncident) bool) []statuspage.Incident {
+	out := []statuspage.Incident{}
+	for _, p := range ps {
+		if keep(p) {
+			out = append(out, s.w.Incident(p, s.byID))
+		}
+	}
+	return out
+}
+
+// Which open ones each list holds.
+func unresolved(p desk.PublicIncident) bool  { return p.Kind == desk.KindIncident }
+func maintenance(p desk.PublicIncident) bool { return p.Kind == desk.KindMaintenance }
+func upcoming(p desk.PublicIncident) bool {
+	return p.Kind == desk.KindMaintenance && p.Status == desk.MaintenanceScheduled
+}
+func active(p desk.PublicIncident) bool { return p.Kind == desk.KindMaintenance && p.Active() }
+
+// soonestFirst orders maintenances by their start, as Statuspage lists them.
+func soonestFirst(ps []desk.PublicIncident) []desk.PublicIncident {
+	ps = slices.Clone(ps)
+	slices.SortStableFunc(ps, func(a, b desk.PublicIncident) int { return a.StartedAt.Compare(b.StartedAt) })
+	return ps
 }
 
 // writeStatusPage answers a v2 document, open to every origin.
@@ -134,48 +154,85 @@ func writeStatusPage(w http.ResponseWriter, doc spDoc) error {
 }
 
 func (a *api) v2Components(w http.ResponseWriter, r *http.Request) error {
-	page, cs, _, err := a.statusPageDoc(r)
+	s, err := a.statusPageDoc(r)
 	if err != nil {
 		return err
 	}
-	return writeStatusPage(w, spDoc{Page: page, Components: &cs})
+	return writeStatusPage(w, spDoc{Page: s.page, Components: &s.comps})
 }
 
 func (a *api) v2Status(w http.ResponseWriter, r *http.Request) error {
-	page, _, st, err := a.statusPageDoc(r)
+	s, err := a.statusPageDoc(r)
 	if err != nil {
 		return err
 	}
-	return writeStatusPage(w, spDoc{Page: page, Status: &st})
+	return writeStatusPage(w, spDoc{Page: s.page, Status: &s.status})
 }
 
+// v2Summary holds the unresolved incidents (newest first) and the active and upcoming
+// maintenances (soonest first).
 func (a *api) v2Summary(w http.ResponseWriter, r *http.Request) error {
-	page, cs, st, err := a.statusPageDoc(r)
+	s, err := a.statusPageDoc(r)
 	if err != nil {
 		return err
 	}
-	none, nothing := []any{}, []any{}
-	return writeStatusPage(w, spDoc{Page: page, Components: &cs, Incidents: &none, ScheduledMaintenances: &nothing, Status: &st})
+	inc := s.incidents(s.open, unresolved)
+	mnt := s.incidents(soonestFirst(s.open), maintenance)
+	return writeStatusPage(w, spDoc{Page: s.page, Components: &s.comps, Incidents: &inc, ScheduledMaintenances: &mnt, Status: &s.status})
 }
 
-// The incident and maintenance documents: the page and an empty list until public incidents
-// and scheduled maintenance exist, in Statuspage's shape ({"page":…,"incidents":[]} or
-// {"page":…,"scheduled_maintenances":[]}), so a client that polls them already works.
-
+// v2Incidents lists the 50 latest incidents (resolved ones too), newest first.
 func (a *api) v2Incidents(w http.ResponseWriter, r *http.Request) error {
-	page, _, _, err := a.statusPageDoc(r)
-	if err != nil {
-		return err
-	}
-	none := []any{}
-	return writeStatusPage(w, spDoc{Page: page, Incidents: &none})
+	return a.v2Latest(w, r, desk.KindIncident)
 }
 
+// v2Maintenances lists the 50 latest maintenances (by start), newest first.
 func (a *api) v2Maintenances(w http.ResponseWriter, r *http.Request) error {
-	page, _, _, err := a.statusPageDoc(r)
+	return a.v2Latest(w, r, desk.KindMaintenance)
+}
+
+func (a *api) v2Latest(w http.ResponseWriter, r *http.Request, kind desk.PublicKind) error {
+	s, err := a.statusPageDoc(r)
 	if err != nil {
 		return err
 	}
-	none := []any{}
-	return writeStatusPage(w, spDoc{Page: page, ScheduledMaintenances: &none})
+	ps, _, err := a.svc.publicIncidents.Latest(r.Context(), kind, 50)
+	if err != nil {
+		return err
+	}
+	list := s.incidents(ps, func(desk.PublicIncident) bool { return true })
+	if kind == desk.KindMaintenance {
+		return writeStatusPage(w, spDoc{Page: s.page, ScheduledMaintenances: &list})
+	}
+	return writeStatusPage(w, spDoc{Page: s.page, Incidents: &list})
+}
+
+// v2Unresolved lists the unresolved incidents, newest first.
+func (a *api) v2Unresolved(w http.ResponseWriter, r *http.Request) error {
+	s, err := a.statusPageDoc(r)
+	if err != nil {
+		return err
+	}
+	list := s.incidents(s.open, unresolved)
+	return writeStatusPage(w, spDoc{Page: s.page, Incidents: &list})
+}
+
+// v2Upcoming lists the scheduled maintenances not yet started, soonest first.
+func (a *api) v2Upcoming(w http.ResponseWriter, r *http.Request) error {
+	s, err := a.statusPageDoc(r)
+	if err != nil {
+		return err
+	}
+	list := s.incidents(soonestFirst(s.open), upcoming)
+	return writeStatusPage(w, spDoc{Page: s.page, ScheduledMaintenances: &list})
+}
+
+// v2Active lists the maintenances in progress or being verified, soonest first.
+func (a *api) v2Active(w http.ResponseWriter, r *http.Request) error {
+	s, err := a.statusPageDoc(r)
+	if err != nil {
+		return err
+	}
+	list := s.incidents(soonestFirst(s.open), active)
+	return writeStatusPage(w, spDoc{Page: s.page, ScheduledMaintenances: &list})
 }

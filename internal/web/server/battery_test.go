@@ -20,6 +20,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"meldpunt/internal/app"
 	"meldpunt/internal/desk"
 	"meldpunt/internal/store"
 	"meldpunt/internal/store/storetest"
@@ -70,6 +71,7 @@ type battery struct {
 	supplier int64
 	urgent   int64 // an incident that waits for an assessment
 	notif    int64
+	resolved int64 // a resolved public incident, which takes a postmortem
 	sent     int
 	cases    map[string]sentCase // request id → the case, for log lines
 	failures []failure
@@ -97,6 +99,14 @@ func newBattery(t *testing.T, db *store.DB) *battery {
 		t.Fatal(err)
 	}
 	b.supplier = s.ID
+	pub, err := f.app.PublicIncidents.Create(ctx, sys, app.NewPublicIncident{Name: desk.Texts{EN: "Battery outage"}, Body: desk.Texts{EN: "x"}})
+	if err == nil {
+		pub, err = f.app.PublicIncidents.Resolve(ctx, sys, pub.ID, desk.Texts{EN: "Fixed"})
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.resolved = pub.ID
 	if p, err := f.app.Outbox.List(ctx, sys, desk.OutboxFilter{Limit: 1}); err != nil || len(p.Items) == 0 {
 		t.Fatalf("no message in the outbox: %v", err)
 	} else {
@@ -161,6 +171,11 @@ func (b *battery) valid(op oaOperation, who string) map[string]string {
 		out["id"] = id(b.notif)
 	case "webhooks":
 		out["id"] = id(f.hook.ID)
+	case "public-incidents":
+		out["id"] = id(f.pub.ID)
+		if strings.HasSuffix(op.Path, "/postmortem") {
+			out["id"] = id(b.resolved)
+		}
 	default:
 		out["id"] = "1"
 	}
@@ -179,40 +194,44 @@ func (b *battery) baseBodies() map[string][]byte {
 	// breaks nothing else.
 	contract := b.current(fmt.Sprintf("/api/v1/contracts/%d", f.contract.ID), "ContractPatch")
 	m := map[string]string{
-		"POST /api/v1/organisations":              `{"name":"Battery {n}"}`,
-		"PATCH /api/v1/organisations/{id}":        `{"name":"Bravo zzb-secret"}`,
-		"POST /api/v1/contracts":                  string(set(set([]byte(contract), "organisation_id", fmt.Sprint(orgA)), "name", `"Battery {n}"`)),
-		"PATCH /api/v1/contracts/{id}":            contract,
-		"POST /api/v1/users":                      `{"email":"battery{n}@example.com","name":"Battery {n}","role":"agent"}`,
-		"PATCH /api/v1/users/{id}":                `{"name":"alpha user"}`,
-		"POST /api/v1/tokens":                     `{"name":"battery"}`,
-		"POST /api/v1/component-groups":           `{"name":"Battery {n}"}`,
-		"POST /api/v1/components":                 `{"name":"Battery {n}"}`,
-		"PATCH /api/v1/components/{id}":           `{"name":"Battery component"}`,
-		"PUT /api/v1/components/{id}/status":      `{"status":"degraded_performance"}`,
-		"POST /api/v1/incidents":                  fmt.Sprintf(`{"organisation_id":%d,"title":"Battery {n}","urgency":"low","impact":"low"}`, orgA),
-		"PATCH /api/v1/incidents/{id}":            `{"title":"Battery incident"}`,
-		"POST /api/v1/incidents/{id}/transitions": `{"to":"triaged"}`,
-		"POST /api/v1/incidents/{id}/entries":     `{"kind":"note","body":"battery"}`,
-		"PUT /api/v1/incidents/{id}/assignment":   fmt.Sprintf(`{"owner_id":%d}`, agent),
-		"POST /api/v1/incidents/{id}/assessment":  `{"decision":"reclassify","reason":"battery"}`,
-		"POST /api/v1/incidents/{id}/attachments": `{}`, // multipart only
-		"PUT /api/v1/me/notification-preferences": `{"preferences":[{"kind":"new_report","enabled":true}]}`,
-		"POST /api/v1/questionnaire/evaluate":     fmt.Sprintf(`{"organisation_id":%d,"answers":%s}`, orgA, answers),
-		"POST /api/v1/reports":                    fmt.Sprintf(`{"organisation_id":%d,"reporter_id":%d,"title":"Battery {n}","accept_procedure":true,"answers":%s}`, orgA, aUser, answers),
-		"POST /api/v1/changes":                    fmt.Sprintf(`{"title":"Battery {n}","incident_ids":[%d]}`, f.incA.ID),
-		"PATCH /api/v1/changes/{id}":              `{"title":"Battery change"}`,
-		"POST /api/v1/changes/{id}/transitions":   `{"to":"approved","reason":"battery"}`,
-		"POST /api/v1/suppliers":                  `{"name":"Battery {n}"}`,
-		"PATCH /api/v1/suppliers/{id}":            `{"name":"Battery supplier"}`,
-		"POST /api/v1/webhooks":                   `{"url":"https://hooks.example.com/battery","events":["incident.created"]}`,
-		"PATCH /api/v1/webhooks/{id}":             `{"description":"battery"}`,
-		"PUT /api/v1/settings/stale-after":        `{"minutes":{"P1":60,"P2":120,"P3":240,"P4":480,"P5":960}}`,
-		"PUT /api/v1/priority-matrix":             b.current("/api/v1/priority-matrix", "PriorityMatrix"),
-		"PUT /api/v1/questionnaire":               b.current("/api/v1/questionnaire", "Questionnaire"),
-		"PUT /api/v1/calendars/{slug}":            b.businessCalendar(),
-		"PUT /api/v1/status-page":                 `{"title":"Battery","accent_colour":"#1a5fb4","time_zone":"Europe/Amsterdam","history_days":14}`,
-		"PUT /api/v1/status-page/logo":            `{}`, // multipart only
+		"POST /api/v1/organisations":                   `{"name":"Battery {n}"}`,
+		"PATCH /api/v1/organisations/{id}":             `{"name":"Bravo zzb-secret"}`,
+		"POST /api/v1/contracts":                       string(set(set([]byte(contract), "organisation_id", fmt.Sprint(orgA)), "name", `"Battery {n}"`)),
+		"PATCH /api/v1/contracts/{id}":                 contract,
+		"POST /api/v1/users":                           `{"email":"battery{n}@example.com","name":"Battery {n}","role":"agent"}`,
+		"PATCH /api/v1/users/{id}":                     `{"name":"alpha user"}`,
+		"POST /api/v1/tokens":                          `{"name":"battery"}`,
+		"POST /api/v1/component-groups":                `{"name":"Battery {n}"}`,
+		"POST /api/v1/components":                      `{"name":"Battery {n}"}`,
+		"PATCH /api/v1/components/{id}":                `{"name":"Battery component"}`,
+		"PUT /api/v1/components/{id}/status":           `{"status":"degraded_performance"}`,
+		"POST /api/v1/incidents":                       fmt.Sprintf(`{"organisation_id":%d,"title":"Battery {n}","urgency":"low","impact":"low"}`, orgA),
+		"PATCH /api/v1/incidents/{id}":                 `{"title":"Battery incident"}`,
+		"POST /api/v1/incidents/{id}/transitions":      `{"to":"triaged"}`,
+		"POST /api/v1/incidents/{id}/entries":          `{"kind":"note","body":"battery"}`,
+		"PUT /api/v1/incidents/{id}/assignment":        fmt.Sprintf(`{"owner_id":%d}`, agent),
+		"POST /api/v1/incidents/{id}/assessment":       `{"decision":"reclassify","reason":"battery"}`,
+		"POST /api/v1/incidents/{id}/attachments":      `{}`, // multipart only
+		"PUT /api/v1/me/notification-preferences":      `{"preferences":[{"kind":"new_report","enabled":true}]}`,
+		"POST /api/v1/questionnaire/evaluate":          fmt.Sprintf(`{"organisation_id":%d,"answers":%s}`, orgA, answers),
+		"POST /api/v1/reports":                         fmt.Sprintf(`{"organisation_id":%d,"reporter_id":%d,"title":"Battery {n}","accept_procedure":true,"answers":%s}`, orgA, aUser, answers),
+		"POST /api/v1/changes":                         fmt.Sprintf(`{"title":"Battery {n}","incident_ids":[%d]}`, f.incA.ID),
+		"PATCH /api/v1/changes/{id}":                   `{"title":"Battery change"}`,
+		"POST /api/v1/changes/{id}/transitions":        `{"to":"approved","reason":"battery"}`,
+		"POST /api/v1/suppliers":                       `{"name":"Battery {n}"}`,
+		"PATCH /api/v1/suppliers/{id}":                 `{"name":"Battery supplier"}`,
+		"POST /api/v1/webhooks":                        `{"url":"https://hooks.example.com/battery","events":["incident.created"]}`,
+		"PATCH /api/v1/webhooks/{id}":                  `{"description":"battery"}`,
+		"PUT /api/v1/settings/stale-after":             `{"minutes":{"P1":60,"P2":120,"P3":240,"P4":480,"P5":960}}`,
+		"PUT /api/v1/priority-matrix":                  b.current("/api/v1/priority-matrix", "PriorityMatrix"),
+		"PUT /api/v1/questionnaire":                    b.current("/api/v1/questionnaire", "Questionnaire"),
+		"PUT /api/v1/calendars/{slug}":                 b.businessCalendar(),
+		"PUT /api/v1/status-page":                      `{"title":"Battery","accent_colour":"#1a5fb4","time_zone":"Europe/Amsterdam","history_days":14}`,
+		"PUT /api/v1/status-page/logo":                 `{}`, // multipart only
+		"POST /api/v1/public-incidents":                `{"name":{"en":"Battery {n}"},"impact":"minor","body":{"en":"battery"}}`,
+		"PATCH /api/v1/public-incidents/{id}":          `{"name":{"en":"Battery incident"}}`,
+		"POST /api/v1/public-incidents/{id}/updates":   `{"status":"identified","body":{"en":"battery"}}`,
+		"PUT /api/v1/public-incidents/{id}/postmortem": `{"body":{"en":"battery"}}`,
 	}
 	out := map[string][]byte{}
 	for k, v := range m {

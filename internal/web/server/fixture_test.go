@@ -63,6 +63,9 @@ type fixture struct {
 	// see, test, change or delete it. Its description carries incidentSecret, so no
 	// answer to a client or the expert may show it.
 	hook desk.WebhookEndpoint
+	// pub is an open public incident on B's clients-only component: the public documents
+	// show the incident but never the component (its name carries secret).
+	pub desk.PublicIncident
 }
 
 func newFixture(t *testing.T, db *store.DB) *fixture {
@@ -97,6 +100,9 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 	f.comp, err = a.Components.Create(ctx, sys, desk.Component{Name: "Database " + secret, GroupID: &f.group.ID, ClientIDs: []int64{f.orgB.ID}})
 	must(err)
 	_, err = a.Components.Create(ctx, sys, desk.Component{Name: "Shared web server", ClientIDs: []int64{f.orgA.ID, f.orgB.ID}})
+	must(err)
+	f.pub, err = a.PublicIncidents.Create(ctx, sys, app.NewPublicIncident{Name: desk.Texts{EN: "Hosting slow"}, Impact: desk.ImpactMinor,
+		Components: []desk.AffectedComponent{{ComponentID: f.comp.ID, Status: desk.StatusMajorOutage}}, Body: desk.Texts{EN: "Looking into it."}})
 	must(err)
 
 	add := func(key string, org int64, role desk.Role, name string) {

@@ -46,6 +46,7 @@ func (f *fixture) cases() map[string][]isoCase {
 	tok := fmt.Sprint(f.tokenB.ID)
 	agent := fmt.Sprint(f.people["agent"].user.ID)
 	hook := fmt.Sprint(f.hook.ID)
+	pub := fmt.Sprint(f.pub.ID)
 	altered, madeUp := f.solutionTokens()
 	// pageAnswers answers the default questionnaire in a page's form: urgent.
 	pageAnswers := "answers.availability=down&answers.request_type=malfunction&answers.financial_damage=yes&answers.security=no&" +
@@ -148,6 +149,15 @@ func (f *fixture) cases() map[string][]isoCase {
 		"GET /api/v2/scheduled-maintenances/upcoming.json": one("GET", "/api/v2/scheduled-maintenances/upcoming.json", "", blind, true),
 		"GET /api/v2/scheduled-maintenances/active.json":   one("GET", "/api/v2/scheduled-maintenances/active.json", "", blind, true),
 		"PUT /api/v1/components/{id}/status":               one("PUT", "/api/v1/components/"+comp+"/status", `{"status":"major_outage"}`, hidden, false),
+
+		// Public incidents are the desk's to publish: clients and the expert are refused
+		// every route (403), whatever they send, and change nothing.
+		"GET /api/v1/public-incidents":                 one("GET", "/api/v1/public-incidents", "", refused, true),
+		"POST /api/v1/public-incidents":                one("POST", "/api/v1/public-incidents", `{"name":{"en":"hacked"},"body":{"en":"hacked"}}`, refused, true),
+		"GET /api/v1/public-incidents/{id}":            one("GET", "/api/v1/public-incidents/"+pub, "", refused, true),
+		"PATCH /api/v1/public-incidents/{id}":          one("PATCH", "/api/v1/public-incidents/"+pub, `{"name":{"en":"hacked"}}`, refused, true),
+		"POST /api/v1/public-incidents/{id}/updates":   one("POST", "/api/v1/public-incidents/"+pub+"/updates", `{"status":"resolved","body":{"en":"hacked"}}`, refused, true),
+		"PUT /api/v1/public-incidents/{id}/postmortem": one("PUT", "/api/v1/public-incidents/"+pub+"/postmortem", `{"body":{"en":"hacked"}}`, refused, true),
 
 		// The Statuspage-compatible read API is public, but B's clients-only component (its
 		// name holds B's secret) must never appear in it, for anyone.
