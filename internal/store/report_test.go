@@ -147,8 +147,9 @@ func TestMigrateReportsKeepsIncidents(t *testing.T) {
 			if err != nil || current != 1 || latest < 2 {
 				t.Fatalf("SchemaVersion = %d, %d, %v; want 1, >=2", current, latest, err)
 			}
-			if applied, err := db.Migrate(ctx); err != nil || applied != latest-1 {
-				t.Fatalf("Migrate = %d, %v; want %d", applied, err, latest-1)
+			applied, err := db.Migrate(ctx)
+			if n := migrationFiles(t, dialect) - 1; err != nil || applied != n {
+				t.Fatalf("Migrate = %d, %v; want %d", applied, err, n)
 			}
 			read(t, db, func(ctx context.Context, tx app.Tx) error {
 				in, err := tx.Incident(ctx, id)

@@ -33,8 +33,8 @@ func TestMigrate(t *testing.T) {
 				t.Fatalf("CheckSchema on an empty database = %v, want an error saying to run meldpunt migrate", err)
 			}
 			applied, err := db.Migrate(ctx)
-			if err != nil || applied != latest {
-				t.Fatalf("Migrate = %d, %v; want %d, nil", applied, err, latest)
+			if n := migrationFiles(t, dialect); err != nil || applied != n {
+				t.Fatalf("Migrate = %d, %v; want %d, nil", applied, err, n)
 			}
 			if current, _, _ := db.SchemaVersion(ctx); current != latest {
 				t.Fatalf("SchemaVersion after Migrate: current %d, want %d", current, latest)
@@ -73,8 +73,8 @@ func TestMigrateConcurrently(t *testing.T) {
 				}
 				total += results[i]
 			}
-			if total != latest {
-				t.Fatalf("concurrent Migrates applied %d migrations in all, want %d", total, latest)
+			if n := migrationFiles(t, dialect); total != n {
+				t.Fatalf("concurrent Migrates applied %d migrations in all, want %d (schema version %d)", total, n, latest)
 			}
 		})
 	}
@@ -244,4 +244,16 @@ func TestSettings(t *testing.T) {
 			return nil
 		})
 	})
+}
+
+// migrationFiles counts the dialect's migrations. The numbers may have gaps (each part of a
+// change takes its own number, and they land in any order), so the newest version is not
+// the count.
+func migrationFiles(t *testing.T, dialect string) int {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join("migrations", dialect, "*.sql"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("migrations of %s: %d files, %v", dialect, len(files), err)
+	}
+	return len(files)
 }
