@@ -197,6 +197,9 @@ func (h *handler) confirmForm(w http.ResponseWriter, r *http.Request) error {
 
 // confirm confirms the subscription.
 func (h *handler) confirm(w http.ResponseWriter, r *http.Request) error {
+	if err := formCut(r); err != nil {
+		return err
+	}
 	sv, err := h.svc.subscriptions.Confirm(r.Context(), linkToken(r))
 	if err != nil {
 		return h.linkProblem(w, r, err)
@@ -220,6 +223,9 @@ func (h *handler) manageForm(w http.ResponseWriter, r *http.Request) error {
 
 // manage saves the language and components of a subscription.
 func (h *handler) manage(w http.ResponseWriter, r *http.Request) error {
+	if err := formCut(r); err != nil {
+		return err // the token itself may be what was cut
+	}
 	tok := linkToken(r)
 	sv, err := h.svc.subscriptions.SubscriberByLink(r.Context(), tok, app.LinkManage)
 	if err != nil {
@@ -232,9 +238,6 @@ func (h *handler) manage(w http.ResponseWriter, r *http.Request) error {
 	}
 	s := submission{form: "subscribe", fields: subscribeFields, title: "subscribe.manage_title",
 		show: func(v *view, status int) error { return h.showSubscribe(w, r, v, status, d) }}
-	if err := formCut(r); err != nil {
-		return h.refill(r, newView(r, h.rd, s.title), s, err)
-	}
 	if _, err := h.svc.subscriptions.Manage(r.Context(), tok, in); err != nil {
 		if desk.ErrorCode(err) == desk.EUNAUTHORIZED {
 			return h.linkProblem(w, r, err)
@@ -268,7 +271,11 @@ func (h *handler) oneClick(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxOneClick)
 	err := r.ParseForm()
 	tok := r.URL.Query().Get("token")
+	var tooLarge *http.MaxBytesError
 	switch {
+	case errors.As(err, &tooLarge):
+		h.rd.writeError(w, r, h.log, desk.Errorf(desk.ETOOLARGE, "the body is over %d bytes", maxOneClick))
+		return
 	case err != nil || r.PostForm.Get("List-Unsubscribe") != "One-Click" || tok == "":
 		h.rd.writeError(w, r, h.log, desk.Errorf(desk.EINVALID, "send List-Unsubscribe=One-Click to the link of an email"))
 		return
