@@ -64,19 +64,19 @@ type Update struct {
 // Incident is an incident or a scheduled maintenance. Maintenance has the scheduled_*
 // fields; an incident has none of them (as in Statuspage's incidents.json).
 type Incident struct {
-	ID                                  string      `json:"id"`
-	Name                                string      `json:"name"`
-	Status                              string      `json:"status"`
-	CreatedAt                           string      `json:"created_at"`
-	UpdatedAt                           string      `json:"updated_at"`
-	MonitoringAt                        *string     `json:"monitoring_at"`
-	ResolvedAt                          *string     `json:"resolved_at"`
-	Impact                              string      `json:"impact"`
-	Shortlink                           string      `json:"shortlink"`
-	StartedAt                           string      `json:"started_at"`
-	PageID                              string      `json:"page_id"`
-	IncidentUpdates                     []Update    `json:"incident_updates"`
-	Components                          []Component `json:"components"`
+	ID              string      `json:"id"`
+	Name            string      `json:"name"`
+	Status          string      `json:"status"`
+	CreatedAt       string      `json:"created_at"`
+	UpdatedAt       string      `json:"updated_at"`
+	MonitoringAt    *string     `json:"monitoring_at"`
+	ResolvedAt      *string     `json:"resolved_at"`
+	Impact          string      `json:"impact"`
+	Shortlink       string      `json:"shortlink"`
+	StartedAt       string      `json:"started_at"`
+	PageID          string      `json:"page_id"`
+	IncidentUpdates []Update    `json:"incident_updates"`
+	Components      []Component `json:"components"`
 	// Schedule is a maintenance's window; an incident has none, and no such fields.
 	*Schedule
 }
