@@ -225,6 +225,14 @@ func Register(mux *web.Mux, d Deps) *Pages {
 	private("POST /changes/{id}/edit", h.editChange)
 	private("POST /changes/{id}/incidents", h.linkChange)
 	private("POST /changes/{id}/unlink", h.unlinkChange)
+	// The desk's forms for the status page's incidents and maintenance (publicincidents.go).
+	private("GET /public-incidents", h.publicIncidentList)
+	private("GET /public-incidents/new", h.publicIncidentForm)
+	private("POST /public-incidents", h.createPublicIncident)
+	private("GET /public-incidents/{id}", h.publicIncident)
+	private("POST /public-incidents/{id}/updates", h.postPublicUpdate)
+	private("POST /public-incidents/{id}/resolve", h.resolvePublicIncident)
+	private("POST /public-incidents/{id}/postmortem", h.postmortemPublicIncident)
 	return &Pages{h: h}
 }
 
