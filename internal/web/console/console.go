@@ -18,6 +18,7 @@ import (
 	"meldpunt/internal/app"
 	"meldpunt/internal/desk"
 	"meldpunt/internal/i18n"
+	"meldpunt/internal/markdown"
 	"meldpunt/internal/web"
 	"meldpunt/internal/web/snapshot"
 )
@@ -36,6 +37,8 @@ type Deps struct {
 	Webhooks      *app.Webhooks
 	Branding      *app.Branding
 	Subscriptions *app.Subscriptions
+	// PublicIncidents publishes the status page's incidents and maintenance.
+	PublicIncidents *app.PublicIncidents
 
 	Log *slog.Logger
 	// Texts is the catalog of every page's texts, built once at start (i18n.Load).
@@ -62,6 +65,8 @@ type services struct {
 	webhooks      *app.Webhooks
 	branding      *app.Branding
 	subscriptions *app.Subscriptions
+	// publicIncidents are the status page's incidents and maintenance.
+	publicIncidents *app.PublicIncidents
 }
 
 // handler serves the pages.
@@ -79,6 +84,8 @@ type handler struct {
 	subs guard
 	cop  *http.CrossOriginProtection
 	snap *snapshot.Cache
+	// md renders the status page's Markdown messages to sanitised HTML.
+	md *markdown.Renderer
 }
 
 // Pages is what the rest of the HTTP interface uses of the pages: their error renderer,
@@ -108,13 +115,15 @@ func Register(mux *web.Mux, d Deps) *Pages {
 	h := &handler{
 		svc: services{identity: d.Identity, organisations: d.Organisations, components: d.Components,
 			incidents: d.Incidents, reports: d.Reports, changes: d.Changes, sla: d.SLA,
-			suppliers: d.Suppliers, outbox: d.Outbox, webhooks: d.Webhooks, branding: d.Branding, subscriptions: d.Subscriptions},
+			suppliers: d.Suppliers, outbox: d.Outbox, webhooks: d.Webhooks, branding: d.Branding, subscriptions: d.Subscriptions,
+			publicIncidents: d.PublicIncidents},
 		log: log, secure: d.SecureCookies, rd: rd,
 		throttle: newGuard(SignInsPerAccount, SignInsPerAddress, ThrottleWindow, 20000, time.Now),
 		resets:   newGuard(ResetsPerAccount, ResetsPerAddress, ThrottleWindow, 20000, time.Now),
 		subs:     newGuard(SignUpsPerEmail, SignUpsPerAddress, ThrottleWindow, 20000, time.Now),
 		cop:      http.NewCrossOriginProtection(),
 		snap:     d.Snapshot,
+		md:       markdown.New(),
 	}
 	// Behind a proxy that rewrites Host, the base URL is still a same-origin source.
 	if u, err := url.Parse(d.BaseURL); err == nil && u.Scheme != "" && u.Host != "" {
@@ -149,6 +158,10 @@ func Register(mux *web.Mux, d Deps) *Pages {
 	open("GET /status", h.cached(publicPage, h.status)) // the public status page (status.go)
 	open("GET /status/logo", h.statusLogo)              // its logo (statusbrand.go)
 	open("GET /status/theme.css", h.statusTheme)
+	// Public incidents and maintenance: a page each (the /api/v2 shortlink) and the
+	// history by month (statuspublic.go).
+	open("GET /status/incidents/{id}", h.cached(publicPage, h.statusIncident))
+	open("GET /status/history", h.cached(publicPage, h.statusHistory))
 	preSignIn("POST /solution/{token}", h.reactToSolution)
 	// Email subscriptions to the status page (subscribe.go).
 	open("GET /status/subscribe", h.subscribeForm)
@@ -212,6 +225,14 @@ func Register(mux *web.Mux, d Deps) *Pages {
 	private("POST /changes/{id}/edit", h.editChange)
 	private("POST /changes/{id}/incidents", h.linkChange)
 	private("POST /changes/{id}/unlink", h.unlinkChange)
+	// The desk's forms for the status page's incidents and maintenance (publicincidents.go).
+	private("GET /public-incidents", h.publicIncidentList)
+	private("GET /public-incidents/new", h.publicIncidentForm)
+	private("POST /public-incidents", h.createPublicIncident)
+	private("GET /public-incidents/{id}", h.publicIncident)
+	private("POST /public-incidents/{id}/updates", h.postPublicUpdate)
+	private("POST /public-incidents/{id}/resolve", h.resolvePublicIncident)
+	private("POST /public-incidents/{id}/postmortem", h.postmortemPublicIncident)
 	return &Pages{h: h}
 }
 

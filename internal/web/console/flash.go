@@ -53,6 +53,10 @@ var flashes = map[string]flashText{
 	"page_saved":        {key: "brand.saved"},
 	"logo_saved":        {key: "brand.logo_saved"},
 	"logo_deleted":      {key: "brand.logo_deleted"},
+	"pub_created":       {key: "pubdesk.created"},
+	"pub_updated":       {key: "pubdesk.updated"},
+	"pub_resolved":      {key: "pubdesk.resolved"},
+	"pub_postmortem":    {key: "pubdesk.postmortem_saved"},
 }
 
 // flashCookie names the cookie of the flash.

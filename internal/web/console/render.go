@@ -116,6 +116,8 @@ type view struct {
 	texts *i18n.Catalog
 	// fields are the fields of the form that failed, in page order, for the summary.
 	fields []fieldRef
+	// pub are the words of the status page's incident blocks, made once (statuspublic.go).
+	pub *pubLabels
 	// flashTaken tells render to remove the flash cookie this page shows.
 	flashTaken bool
 }

@@ -24,6 +24,8 @@ type statusData struct {
 	// Loose are the public components outside any group; Groups the groups that hold any.
 	Loose  []statusComponent
 	Groups []statusGroup
+	// Incidents are the public incidents, maintenance and last days (statuspublic.go).
+	Incidents statusIncidents
 }
 
 type statusGroup struct {
@@ -99,7 +101,13 @@ func (h *handler) status(w http.ResponseWriter, r *http.Request) error {
 		}
 		members[*c.GroupID] = append(members[*c.GroupID], sc)
 	}
-	d.Indicator = desk.PageIndicator(statuses)
+	// The banner counts the open incidents' impact and active maintenance, as /api/v2 does.
+	d.Indicator = desk.PageIndicatorWith(statuses, p.Open)
+	pg, err := h.svc.publicIncidents.Page(r.Context(), brand.Settings.HistoryDays)
+	if err != nil {
+		return err
+	}
+	d.Incidents = h.statusIncidentsFor(v, pg, brand.Settings.HistoryDays, d.Brand.Zone)
 	for _, g := range p.Groups {
 		ms := members[g.ID]
 		gs := make([]desk.ComponentStatus, 0, len(ms))

@@ -315,6 +315,31 @@ func (f *fixture) cases() map[string][]isoCase {
 			{"GET", "/status", "", blind, true},
 			{"GET", "/status?lang=en", "", blind, true},
 		},
+		// Public incidents on the status page: the page of the incident on B's clients-only
+		// component shows it without the component (its name holds B's secret); an id that
+		// is no public incident is not found; the history shows nothing of B either.
+		"GET /status/incidents/{id}": {
+			{"GET", "/status/incidents/" + pub, "", blind, true},
+			{"GET", "/status/incidents/" + pub + "?lang=en", "", blind, true},
+			{"GET", "/status/incidents/999999", "", hidden, true},
+		},
+		"GET /status/history": {
+			{"GET", "/status/history", "", blind, true},
+			{"GET", "/status/history?month=2026-11&lang=nl", "", blind, true},
+		},
+		// The desk's forms for them: clients and the expert are refused every page and form,
+		// whatever the id, and nothing is published.
+		"GET /public-incidents":     one("GET", "/public-incidents", "", refused, true),
+		"GET /public-incidents/new": one("GET", "/public-incidents/new?kind=maintenance", "", refused, true),
+		"POST /public-incidents": one("POST", "/public-incidents", "kind=incident&name.en=hacked&body.en=hacked&component_"+comp+"=major_outage",
+			refused, true),
+		"GET /public-incidents/{id}": {
+			{"GET", "/public-incidents/" + pub, "", refused, true},
+			{"GET", "/public-incidents/999999", "", refused, true},
+		},
+		"POST /public-incidents/{id}/updates":    one("POST", "/public-incidents/"+pub+"/updates", "status=resolved&body.en=hacked", refused, true),
+		"POST /public-incidents/{id}/resolve":    one("POST", "/public-incidents/"+pub+"/resolve", "body.en=hacked", refused, true),
+		"POST /public-incidents/{id}/postmortem": one("POST", "/public-incidents/"+pub+"/postmortem", "body.en=hacked", refused, true),
 		// The signed-in status view and its API twin: A's people see public components, A's
 		// own and A's incidents, never B's clients-only component or B's incident.
 		"GET /service-status": one("GET", "/service-status", "", blind, true),
