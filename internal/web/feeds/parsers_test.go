@@ -171,7 +171,7 @@ func TestCalendarWithICALJS(t *testing.T) {
 			Version, Prodid, Method, Name string
 			Events                        []struct {
 				UID, Summary, Description, Start, End, StartZone, Stamp, URL, Status string
-				Sequence                                                              int
+				Sequence                                                             int
 			}
 		}
 		runNode(t, tools, icalScript, doc, &c)
