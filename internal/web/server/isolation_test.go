@@ -375,16 +375,27 @@ func (f *fixture) cases() map[string][]isoCase {
 		"POST /language":                one("POST", "/language", "lang=en", blind, true),
 		// The status page's branding: public (logo, theme) and the same for every visitor;
 		// its settings are staff's to read and admins' to change, through the API and the page.
-		"GET /status/logo":                    one("GET", "/status/logo", "", blind, true),
-		"GET /status/theme.css":               one("GET", "/status/theme.css", "", blind, true),
-		"GET /api/v1/status-page":             one("GET", "/api/v1/status-page", "", refused, false),
-		"PUT /api/v1/status-page":             one("PUT", "/api/v1/status-page", `{"title":"`+secret+`"}`, refused, true),
-		"PUT /api/v1/status-page/logo":        one("PUT", "/api/v1/status-page/logo", "", refused, true),
-		"DELETE /api/v1/status-page/logo":     one("DELETE", "/api/v1/status-page/logo", "", refused, true),
-		"GET /admin/status-page":              one("GET", "/admin/status-page", "", refused, true),
-		"POST /admin/status-page":             one("POST", "/admin/status-page", "title="+secret, refused, true),
-		"POST /admin/status-page/logo":        one("POST", "/admin/status-page/logo", "", refused, true),
-		"POST /admin/status-page/logo/delete": one("POST", "/admin/status-page/logo/delete", "", refused, true),
+		// The feeds (internal/web/feeds): public, the same for everyone; the open incident on
+		// B's clients-only component is there, the component never is, and its own feed is
+		// not found (a clients-only component has none).
+		"GET /status/history.atom": {
+			{"GET", "/status/history.atom", "", blind, true},
+			{"GET", "/status/history.atom?lang=en", "", blind, true},
+		},
+		"GET /status/history.rss":                  one("GET", "/status/history.rss", "", blind, true),
+		"GET /status/components/{id}/history.atom": one("GET", "/status/components/"+comp+"/history.atom", "", hidden, true),
+		"GET /status/components/{id}/history.rss":  one("GET", "/status/components/"+comp+"/history.rss", "", hidden, true),
+		"GET /status/maintenance.ics":              one("GET", "/status/maintenance.ics", "", blind, true),
+		"GET /status/logo":                         one("GET", "/status/logo", "", blind, true),
+		"GET /status/theme.css":                    one("GET", "/status/theme.css", "", blind, true),
+		"GET /api/v1/status-page":                  one("GET", "/api/v1/status-page", "", refused, false),
+		"PUT /api/v1/status-page":                  one("PUT", "/api/v1/status-page", `{"title":"`+secret+`"}`, refused, true),
+		"PUT /api/v1/status-page/logo":             one("PUT", "/api/v1/status-page/logo", "", refused, true),
+		"DELETE /api/v1/status-page/logo":          one("DELETE", "/api/v1/status-page/logo", "", refused, true),
+		"GET /admin/status-page":                   one("GET", "/admin/status-page", "", refused, true),
+		"POST /admin/status-page":                  one("POST", "/admin/status-page", "title="+secret, refused, true),
+		"POST /admin/status-page/logo":             one("POST", "/admin/status-page/logo", "", refused, true),
+		"POST /admin/status-page/logo/delete":      one("POST", "/admin/status-page/logo/delete", "", refused, true),
 		"GET /incidents": {
 			{"GET", "/incidents", "", blind, true},
 			{"GET", "/incidents?org=" + org + "&organisation_id=" + org, "", blind, true},

@@ -15,6 +15,7 @@ import (
 	"meldpunt/internal/web"
 	"meldpunt/internal/web/api"
 	"meldpunt/internal/web/console"
+	"meldpunt/internal/web/feeds"
 	"meldpunt/internal/web/ops"
 	"meldpunt/internal/web/snapshot"
 )
@@ -80,6 +81,8 @@ func build(cfg Config, a *app.Services, log *slog.Logger, reg *prometheus.Regist
 		PublicIncidents: a.PublicIncidents,
 		Log:             log, Texts: cfg.Texts, BaseURL: cfg.BaseURL, SecureCookies: secure, Snapshot: cfg.Snapshot,
 	})
+	feeds.Register(mux, feeds.Deps{PublicIncidents: a.PublicIncidents, Branding: a.Branding, Texts: cfg.Texts,
+		BaseURL: cfg.BaseURL, Snapshot: cfg.Snapshot, OnError: pages.WriteError, Log: log})
 	ops.Register(mux, a, reg)
 	onErr := func(w http.ResponseWriter, r *http.Request, err error) {
 		if strings.HasPrefix(r.URL.Path, "/api/") {
