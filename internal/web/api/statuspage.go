@@ -19,7 +19,6 @@ import (
 // spPageID is the page's id in every document: one Meldpunt serves one status page.
 const spPageID = statuspage.PageID
 
-
 type spPage struct {
 	ID        string `json:"id"`
 	Name      string `json:"name"`
