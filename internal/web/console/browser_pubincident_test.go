@@ -54,6 +54,7 @@ func TestBrowserPublicIncident(t *testing.T) {
 	if v, _ := chromedp.Run(ctx, chromedp.Value(chromedp.ID("new-body-nl"))); v != "We **onderzoeken** de storing." {
 		t.Errorf("the message kept %q", v)
 	}
+	screenshot(t, ctx, "pubdesk-new-error-nl")
 	checkA11y(t, ctx, "pubdesk-new-error-nl")
 	resp, err = chromedp.RunResponse(ctx,
 		chromedp.SendKeys(chromedp.ID("new-name-nl"), "Storing e-mail"),
@@ -69,6 +70,7 @@ func TestBrowserPublicIncident(t *testing.T) {
 		t.Fatalf("after publishing the browser is at %s", detail)
 	}
 	id := strings.TrimPrefix(detail, "/public-incidents/")
+	screenshot(t, ctx, "pubdesk-detail-nl")
 	checkA11y(t, ctx, "pubdesk-detail-nl")
 	signOut(t, ctx)
 
@@ -97,6 +99,7 @@ func TestBrowserPublicIncident(t *testing.T) {
 		if main := visit(tc.path); !strings.Contains(main, tc.want) {
 			t.Errorf("%s does not show %q:\n%s", tc.path, tc.want, main)
 		}
+		screenshot(t, ctx, tc.name)
 		checkA11y(t, ctx, tc.name)
 	}
 	banner := text(t, ctx, "#status-banner")
