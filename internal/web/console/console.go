@@ -36,6 +36,8 @@ type Deps struct {
 	Webhooks      *app.Webhooks
 	Branding      *app.Branding
 	Subscriptions *app.Subscriptions
+	// StatusTemplates keeps the desk's message templates for status-page updates.
+	StatusTemplates *app.StatusTemplates
 
 	Log *slog.Logger
 	// Texts is the catalog of every page's texts, built once at start (i18n.Load).
@@ -62,6 +64,8 @@ type services struct {
 	webhooks      *app.Webhooks
 	branding      *app.Branding
 	subscriptions *app.Subscriptions
+	// statusTemplates keeps the desk's message templates (statustemplates.go).
+	statusTemplates *app.StatusTemplates
 }
 
 // handler serves the pages.
@@ -108,7 +112,8 @@ func Register(mux *web.Mux, d Deps) *Pages {
 	h := &handler{
 		svc: services{identity: d.Identity, organisations: d.Organisations, components: d.Components,
 			incidents: d.Incidents, reports: d.Reports, changes: d.Changes, sla: d.SLA,
-			suppliers: d.Suppliers, outbox: d.Outbox, webhooks: d.Webhooks, branding: d.Branding, subscriptions: d.Subscriptions},
+			suppliers: d.Suppliers, outbox: d.Outbox, webhooks: d.Webhooks, branding: d.Branding, subscriptions: d.Subscriptions,
+			statusTemplates: d.StatusTemplates},
 		log: log, secure: d.SecureCookies, rd: rd,
 		throttle: newGuard(SignInsPerAccount, SignInsPerAddress, ThrottleWindow, 20000, time.Now),
 		resets:   newGuard(ResetsPerAccount, ResetsPerAddress, ThrottleWindow, 20000, time.Now),
@@ -186,6 +191,10 @@ func Register(mux *web.Mux, d Deps) *Pages {
 	private("POST /admin/status-page", h.savePageSettings)
 	private("POST /admin/status-page/logo", h.uploadPageLogo)
 	private("POST /admin/status-page/logo/delete", h.deletePageLogo)
+	private("GET /admin/status-templates", h.statusTemplates)
+	private("POST /admin/status-templates", h.createTemplate)
+	private("POST /admin/status-templates/{id}", h.updateTemplate)
+	private("POST /admin/status-templates/{id}/delete", h.deleteTemplate)
 	private("GET /admin/webhooks", h.webhooks)
 	private("POST /admin/webhooks", h.createWebhook)
 	private("GET /admin/webhooks/{id}", h.webhook)

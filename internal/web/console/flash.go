@@ -53,6 +53,8 @@ var flashes = map[string]flashText{
 	"page_saved":        {key: "brand.saved"},
 	"logo_saved":        {key: "brand.logo_saved"},
 	"logo_deleted":      {key: "brand.logo_deleted"},
+	"template_saved":    {key: "templates.saved"},
+	"template_deleted":  {key: "templates.deleted"},
 }
 
 // flashCookie names the cookie of the flash.

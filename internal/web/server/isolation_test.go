@@ -249,8 +249,14 @@ func (f *fixture) cases() map[string][]isoCase {
 		"POST /admin/outbox/{id}/retry": one("POST", "/admin/outbox/"+notB+"/retry", "state=failed", refused, true),
 		"GET /account/notifications":    one("GET", "/account/notifications", "", blind, true),
 		"GET /account/password":         one("GET", "/account/password", "", blind, true),
-		"GET /admin/webhooks":           one("GET", "/admin/webhooks", "", refused, true),
-		"POST /admin/webhooks":          one("POST", "/admin/webhooks", "url=https%3A%2F%2Fevil.example.com%2F&events=incident.created", refused, true),
+		// The message templates' page is the admins': clients and the expert are refused
+		// it and every form, and change nothing.
+		"GET /admin/status-templates":              one("GET", "/admin/status-templates", "", refused, true),
+		"POST /admin/status-templates":             one("POST", "/admin/status-templates", "name=hacked&status=resolved&body_en=hacked", refused, true),
+		"POST /admin/status-templates/{id}":        one("POST", "/admin/status-templates/"+tpl, "name=hacked&status=resolved&body_en=hacked", refused, true),
+		"POST /admin/status-templates/{id}/delete": one("POST", "/admin/status-templates/"+tpl+"/delete", "", refused, true),
+		"GET /admin/webhooks":                      one("GET", "/admin/webhooks", "", refused, true),
+		"POST /admin/webhooks":                     one("POST", "/admin/webhooks", "url=https%3A%2F%2Fevil.example.com%2F&events=incident.created", refused, true),
 		"GET /admin/webhooks/{id}": {
 			{"GET", "/admin/webhooks/" + hook, "", refused, true},
 			{"GET", "/admin/webhooks/999999", "", refused, true},
