@@ -94,6 +94,8 @@ type Services struct {
 	Subscriptions *Subscriptions
 	// PublicIncidents publishes the status page's incidents and maintenances.
 	PublicIncidents *PublicIncidents
+	// StatusTemplates keeps the desk's message templates for status-page updates.
+	StatusTemplates *StatusTemplates
 
 	core *core
 }

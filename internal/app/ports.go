@@ -48,6 +48,7 @@ type Tx interface {
 	PageStore
 	SubscriberStore
 	PublicIncidentStore
+	StatusTemplateStore
 }
 
 // OrganisationStore keeps organisations and their contracts.
@@ -384,4 +385,16 @@ type PublicIncidentStore interface {
 	// DueReminders lists scheduled maintenances not yet reminded of that start at or
 	// before the given time.
 	DueReminders(ctx context.Context, before time.Time, limit int) ([]int64, error)
+}
+
+// StatusTemplateStore keeps the desk's message templates for the status page.
+type StatusTemplateStore interface {
+	// CreateStatusTemplate stores a template and sets its ID; ECONFLICT when the name is
+	// taken (in any case).
+	CreateStatusTemplate(ctx context.Context, s *desk.StatusTemplate) error
+	StatusTemplate(ctx context.Context, id int64) (desk.StatusTemplate, error)
+	// StatusTemplates lists the templates by name.
+	StatusTemplates(ctx context.Context) ([]desk.StatusTemplate, error)
+	UpdateStatusTemplate(ctx context.Context, s *desk.StatusTemplate) error
+	DeleteStatusTemplate(ctx context.Context, id int64) error
 }

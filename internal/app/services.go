@@ -223,6 +223,7 @@ func newServices(c *core) *Services {
 		Branding:        &Branding{c, newTxn(c.store, func(tx Tx) brandingTx { return tx })},
 		Subscriptions:   &Subscriptions{c, newTxn(c.store, func(tx Tx) subscriptionTx { return tx })},
 		PublicIncidents: &PublicIncidents{c, newTxn(c.store, func(tx Tx) publicIncidentTx { return tx })},
+		StatusTemplates: &StatusTemplates{c, newTxn(c.store, func(tx Tx) statusTemplateTx { return tx })},
 		core:            c,
 	}
 }

@@ -88,14 +88,17 @@ func (w *world) createComponents(ctx context.Context) error {
 			{Name: "DNS", Description: "Domeinnamen en DNS-records.", ClientIDs: []int64{acme, devries}, Visibility: desk.VisibilityPublic},
 		}},
 	}
+	// The components exist since before the history the page shows, so every day of the
+	// uptime bars has data.
+	past := w.clock.set(w.clock.day(HistoryDays, 9, 0))
 	for gi, g := range groups {
-		grp, err := w.a.Components.CreateGroup(ctx, w.sys, desk.ComponentGroup{Name: g.name, Position: gi})
+		grp, err := past.Components.CreateGroup(ctx, w.sys, desk.ComponentGroup{Name: g.name, Position: gi})
 		if err != nil {
 			return fmt.Errorf("group %s: %w", g.name, err)
 		}
 		for ci, c := range g.components {
 			c.GroupID, c.Position = &grp.ID, ci
-			created, err := w.a.Components.Create(ctx, w.sys, c)
+			created, err := past.Components.Create(ctx, w.sys, c)
 			if err != nil {
 				return fmt.Errorf("component %s: %w", c.Name, err)
 			}
@@ -113,8 +116,10 @@ type step struct {
 	assign     *app.Assignment
 }
 
+// agent and expert are the desk's demo accounts who do most of the work.
+const agent, expert = "agent@demo.meldpunt.test", "expert@demo.meldpunt.test"
+
 func (w *world) createIncidents(ctx context.Context) error {
-	const agent, expert = "agent@demo.meldpunt.test", "expert@demo.meldpunt.test"
 	to := func(s desk.State) *desk.Transition { return &desk.Transition{To: s} }
 	reply := func(body string) *app.EntryInput { return &app.EntryInput{Kind: desk.EntryReply, Body: body} }
 	note := func(body string) *app.EntryInput { return &app.EntryInput{Kind: desk.EntryNote, Body: body} }

@@ -40,8 +40,10 @@ type Summary struct {
 	Existed       bool
 	Organisations int // client organisations created
 	Incidents     int // incidents created
-	Accounts      []Account
-	Password      string
+	// PublicIncidents counts the status page's incidents and maintenances created.
+	PublicIncidents int
+	Accounts        []Account
+	Password        string
 }
 
 // Print writes the summary for people: what happened and a table of the accounts.
@@ -51,6 +53,10 @@ func (s Summary) Print(w io.Writer) error {
 	} else {
 		fmt.Fprintf(w, "Loaded the demo data: %d client organisations, %d users, %d incidents.\n",
 			s.Organisations, len(s.Accounts), s.Incidents)
+		if s.PublicIncidents > 0 {
+			fmt.Fprintf(w, "The status page (/status) has %d days of history, %d public incidents and maintenances, and a subscriber (%s).\n",
+				HistoryDays-1, s.PublicIncidents, Subscriber)
+		}
 	}
 	fmt.Fprintf(w, "Demo accounts (password for each: %s):\n", s.Password)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -86,7 +92,8 @@ func Load(ctx context.Context, a *app.Services) (Summary, error) {
 	if _, err := a.Identity.Bootstrap(ctx); err != nil {
 		return s, fmt.Errorf("demo: bootstrap: %w", err)
 	}
-	w := &world{a: a, sys: sys, users: map[string]desk.Actor{}, orgs: map[string]desk.Organisation{}, components: map[string]int64{}}
+	w := &world{a: a, sys: sys, users: map[string]desk.Actor{}, orgs: map[string]desk.Organisation{}, components: map[string]int64{},
+		clock: newStoryClock(a)}
 	steps := []struct {
 		what string
 		fn   func(context.Context) error
@@ -95,13 +102,19 @@ func Load(ctx context.Context, a *app.Services) (Summary, error) {
 		{"users", w.createUsers},
 		{"components", w.createComponents},
 		{"incidents", w.createIncidents},
+		{"status history", w.statusHistory},
+		{"resolved public incident", w.pastIncident},
+		{"open public incident", w.openIncident},
+		{"maintenance", w.maintenance},
+		{"branding", w.branding},
+		{"subscriber", w.subscriber},
 	}
 	for _, st := range steps {
 		if err := st.fn(ctx); err != nil {
 			return s, fmt.Errorf("demo: create %s: %w", st.what, err)
 		}
 	}
-	s.Organisations, s.Incidents = len(w.orgs), w.incidents
+	s.Organisations, s.Incidents, s.PublicIncidents = len(w.orgs), w.incidents, w.publicIncidents
 	return s, nil
 }
 
@@ -113,6 +126,9 @@ type world struct {
 	users      map[string]desk.Actor        // by email
 	components map[string]int64             // by name
 	incidents  int
+	// clock tells the status page's past; publicIncidents counts what it published.
+	clock           *storyClock
+	publicIncidents int
 }
 
 func (w *world) organisations(ctx context.Context) error {

@@ -35,7 +35,7 @@ func TestLoad(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if s.Existed || s.Organisations != 2 || s.Incidents != 6 || len(s.Accounts) != 8 || s.Password != "meldpunt-demo" {
+		if s.Existed || s.Organisations != 2 || s.Incidents != 6 || s.PublicIncidents != 3 || len(s.Accounts) != 8 || s.Password != "meldpunt-demo" {
 			t.Fatalf("summary = %+v", s)
 		}
 
@@ -164,6 +164,8 @@ func TestLoad(t *testing.T) {
 			t.Errorf("%d audit records, want one per change (at least 40)", n)
 		}
 
+		checkStatusPage(t, a)
+
 		// A client user sees only their own incidents.
 		_, actor, _, err := a.Identity.SessionActor(ctx, mustSignIn(t, a, "user@acme.example"), "127.0.0.1")
 		if err != nil {
@@ -178,6 +180,9 @@ func TestLoad(t *testing.T) {
 		again, err := demo.Load(ctx, a)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if pg, _ := a.PublicIncidents.Page(ctx, 14); len(pg.Open)+len(pg.Recent)+len(pg.Upcoming) != 3 {
+			t.Errorf("after the second load the page lists %d+%d+%d incidents, want 3", len(pg.Open), len(pg.Recent), len(pg.Upcoming))
 		}
 		if !again.Existed || len(again.Accounts) != 8 {
 			t.Errorf("second load: %+v, want Existed", again)
@@ -241,5 +246,87 @@ func TestSummaryPrint(t *testing.T) {
 	_ = s.Print(&b)
 	if !strings.Contains(b.String(), "loaded already") {
 		t.Errorf("output of an existing load: %s", b.String())
+	}
+}
+
+// checkStatusPage checks the demo's status page: history with outages in the uptime bars,
+// a resolved incident with a postmortem, an open one being monitored, next week's
+// maintenance, the branding and a confirmed subscriber.
+func checkStatusPage(t *testing.T, a *app.Services) {
+	t.Helper()
+	ctx := t.Context()
+	zone, _ := time.LoadLocation("Europe/Amsterdam")
+	pub, err := a.Components.Public(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, byName, shown := []int64{}, map[string]int64{}, map[string]desk.ComponentStatus{}
+	for _, c := range pub.Components {
+		ids = append(ids, c.ID)
+		byName[c.Name], shown[c.Name] = c.ID, c.Status
+	}
+	up, err := a.Components.Uptime(ctx, ids, zone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, id := range byName {
+		days := up[id]
+		if len(days) != desk.UptimeDays {
+			t.Fatalf("%s: %d days of uptime", name, len(days))
+		}
+		bad := 0
+		for _, d := range days {
+			if !d.Known {
+				t.Errorf("%s: %s has no data; the demo's history covers every day", name, d.Date.Format(time.DateOnly))
+			}
+			if d.Uptime() < 1 {
+				bad++
+			}
+		}
+		// Hosting's major outage, DNS's partial one and E-mail's incident cost uptime;
+		// Hosting's degraded afternoon does not.
+		if bad != 1 {
+			t.Errorf("%s: %d days with downtime, want 1", name, bad)
+		}
+	}
+	if shown["E-mail"] != desk.StatusDegradedPerformance || shown["Hosting"] != desk.StatusOperational {
+		t.Errorf("the page shows %v, want E-mail degraded by the open incident and the rest operational", shown)
+	}
+
+	pg, err := a.PublicIncidents.Page(ctx, 14)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pg.Open) != 1 || pg.Open[0].Status != desk.PublicMonitoring || pg.Open[0].Impact != desk.ImpactMinor || len(pg.Open[0].Updates) != 2 {
+		t.Errorf("open incidents: %+v, want one being monitored with 2 updates", pg.Open)
+	}
+	if len(pg.Recent) != 1 || pg.Recent[0].Status != desk.PublicPostmortem || pg.Recent[0].Postmortem == nil || len(pg.Recent[0].Updates) != 4 {
+		t.Fatalf("recent incidents: %+v, want one with 4 updates and a postmortem", pg.Recent)
+	}
+	for _, u := range pg.Recent[0].Updates {
+		if u.Body.NL == "" || u.Body.EN == "" {
+			t.Errorf("update %d lacks a language: %+v", u.ID, u.Body)
+		}
+	}
+	if r := pg.Recent[0]; r.CreatedAt.After(a.Now().AddDate(0, 0, -7)) {
+		t.Errorf("the resolved incident was created %s, want over a week ago", r.CreatedAt)
+	}
+	if len(pg.Upcoming) != 1 || pg.Upcoming[0].ScheduledFor == nil ||
+		!pg.Upcoming[0].ScheduledFor.After(a.Now().AddDate(0, 0, 5)) {
+		t.Errorf("upcoming maintenance: %+v, want one next week", pg.Upcoming)
+	}
+
+	brand, err := a.Branding.Page(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := brand.Settings; s.Title != "Voorbeeld Hosting status" || s.Phone == "" || s.FooterText == "" || s.FooterURL == "" {
+		t.Errorf("branding: %+v", s)
+	}
+	// The subscriber is confirmed: a notice reaches it.
+	n, err := a.Subscriptions.QueueNotice(ctx, desk.StatusNotice{Kind: desk.NoticeIncidentUpdated, Name: desk.Texts{NL: "x"},
+		Body: desk.Texts{NL: "y"}, Status: "investigating", Impact: "minor", ComponentIDs: []int64{byName["DNS"]}})
+	if err != nil || n != 1 {
+		t.Errorf("a notice reached %d subscribers (%v), want the demo's confirmed one", n, err)
 	}
 }

@@ -32,7 +32,9 @@ func (f TextsFunc) T(locale, key string, args ...any) string { return f(locale, 
 
 // TextKeys returns the keys of the FormatSlack texts, for a test that the catalog has
 // them all in every language. Besides these, codes are shown through the catalog's labels
-// "state.{code}", "priority.{code}" and "change_state.{code}".
+// "state.{code}", "priority.{code}" and "change_state.{code}", and a public incident's
+// status and impact through "mail.subscriber_notice.status.{code}" and
+// "mail.subscriber_notice.impact.{code}" (the subscribers' emails use the same words).
 func TextKeys() []string {
 	return []string{
 		"webhook.incident.created", "webhook.incident.created_urgent",
@@ -46,6 +48,10 @@ func TextKeys() []string {
 		"webhook.sla.first_response", "webhook.sla.resolution",
 		"webhook.change.created", "webhook.change.incidents", "webhook.change.state_changed",
 		"webhook.test", "webhook.other",
+		"webhook.status.incident.created", "webhook.status.incident.updated", "webhook.status.incident.resolved",
+		"webhook.status.incident.postmortem", "webhook.status.maintenance.scheduled", "webhook.status.maintenance.reminder",
+		"webhook.status.maintenance.started", "webhook.status.maintenance.completed",
+		"webhook.status.impact", "webhook.status.components",
 	}
 }
 
@@ -69,13 +75,19 @@ type event struct {
 			Owner        *named `json:"owner"`
 			Assignee     *named `json:"assignee"`
 			URL          string `json:"url"`
+			statusIncident
 		} `json:"incident"`
-		Actor     *named `json:"actor"`
-		From      string `json:"from"`
-		To        string `json:"to"`
-		Confirmed bool   `json:"confirmed"`
-		Automatic bool   `json:"automatic"`
-		Role      string `json:"role"`
+		// Page and UpdateID come with the status page's events (status.*).
+		Page *struct {
+			URL string `json:"url"`
+		} `json:"page"`
+		UpdateID  *string `json:"update_id"`
+		Actor     *named  `json:"actor"`
+		From      string  `json:"from"`
+		To        string  `json:"to"`
+		Confirmed bool    `json:"confirmed"`
+		Automatic bool    `json:"automatic"`
+		Role      string  `json:"role"`
 		Entry     *struct {
 			Visibility string `json:"visibility"`
 			Body       string `json:"body"`
@@ -182,6 +194,9 @@ func (r renderer) when(s string) string {
 }
 
 func (r renderer) render(e *event) string {
+	if strings.HasPrefix(e.Type, "status.") {
+		return r.renderStatus(e)
+	}
 	d := &e.Data
 	var subject, link, what string
 	var details []string

@@ -31,6 +31,8 @@ type Deps struct {
 	Audit         *app.Audit
 	// PublicIncidents publishes the status page's incidents and maintenances.
 	PublicIncidents *app.PublicIncidents
+	// StatusTemplates keeps the desk's message templates for status-page updates.
+	StatusTemplates *app.StatusTemplates
 
 	Log     *slog.Logger
 	BaseURL string
@@ -57,6 +59,7 @@ type services struct {
 	branding        *app.Branding
 	audit           *app.Audit
 	publicIncidents *app.PublicIncidents
+	statusTemplates *app.StatusTemplates
 }
 
 // api holds the dependencies the handlers share.
@@ -76,7 +79,7 @@ func Register(mux *web.Mux, d Deps) {
 	if log == nil {
 		log = slog.Default()
 	}
-	a := &api{svc: services{identity: d.Identity, organisations: d.Organisations, components: d.Components, incidents: d.Incidents, reports: d.Reports, changes: d.Changes, sla: d.SLA, suppliers: d.Suppliers, outbox: d.Outbox, webhooks: d.Webhooks, audit: d.Audit, branding: d.Branding, publicIncidents: d.PublicIncidents}, log: log, base: strings.TrimRight(d.BaseURL, "/")}
+	a := &api{svc: services{identity: d.Identity, organisations: d.Organisations, components: d.Components, incidents: d.Incidents, reports: d.Reports, changes: d.Changes, sla: d.SLA, suppliers: d.Suppliers, outbox: d.Outbox, webhooks: d.Webhooks, audit: d.Audit, branding: d.Branding, publicIncidents: d.PublicIncidents, statusTemplates: d.StatusTemplates}, log: log, base: strings.TrimRight(d.BaseURL, "/")}
 	public := func(pattern string, h handlerFunc) { mux.Handle(pattern, a.wrap(h, false, nil)) }
 	// private routes need an actor, and pass their gate (authorize.go) before the handler.
 	private := func(pattern string, h handlerFunc) { mux.Handle(pattern, a.wrap(h, true, gates[pattern])) }
@@ -197,6 +200,12 @@ func Register(mux *web.Mux, d Deps) {
 	private("GET /api/v1/settings/stale-after", a.getStaleAfter)
 	private("PUT /api/v1/settings/stale-after", a.putStaleAfter)
 	private("GET /api/v1/reports/sla", a.getSLAReport)
+
+	private("GET /api/v1/status-templates", a.listStatusTemplates)
+	private("POST /api/v1/status-templates", a.createStatusTemplate)
+	private("GET /api/v1/status-templates/{id}", a.getStatusTemplate)
+	private("PUT /api/v1/status-templates/{id}", a.updateStatusTemplate)
+	private("DELETE /api/v1/status-templates/{id}", a.deleteStatusTemplate)
 }
 
 var (

@@ -68,10 +68,13 @@ var pageGates = map[string]pageGate{
 	"POST /changes/{id}/incidents":        deskChange,
 	"POST /changes/{id}/unlink":           deskChange,
 	// The status page's incidents and maintenance: the desk publishes (publicincidents.go).
-	"POST /public-incidents":                 roleGate(desk.Role.IsDesk),
-	"POST /public-incidents/{id}/updates":    roleGate(desk.Role.IsDesk),
-	"POST /public-incidents/{id}/resolve":    roleGate(desk.Role.IsDesk),
-	"POST /public-incidents/{id}/postmortem": roleGate(desk.Role.IsDesk),
+	"POST /public-incidents":                   roleGate(desk.Role.IsDesk),
+	"POST /public-incidents/{id}/updates":      roleGate(desk.Role.IsDesk),
+	"POST /public-incidents/{id}/resolve":      roleGate(desk.Role.IsDesk),
+	"POST /public-incidents/{id}/postmortem":   roleGate(desk.Role.IsDesk),
+	"POST /admin/status-templates":             roleGate(isAdmin),
+	"POST /admin/status-templates/{id}":        roleGate(isAdmin),
+	"POST /admin/status-templates/{id}/delete": roleGate(isAdmin),
 }
 
 func isAdmin(r desk.Role) bool { return r == desk.RoleAdmin }

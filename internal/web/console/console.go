@@ -39,6 +39,8 @@ type Deps struct {
 	Subscriptions *app.Subscriptions
 	// PublicIncidents publishes the status page's incidents and maintenance.
 	PublicIncidents *app.PublicIncidents
+	// StatusTemplates keeps the desk's message templates for status-page updates.
+	StatusTemplates *app.StatusTemplates
 
 	Log *slog.Logger
 	// Texts is the catalog of every page's texts, built once at start (i18n.Load).
@@ -67,6 +69,8 @@ type services struct {
 	subscriptions *app.Subscriptions
 	// publicIncidents are the status page's incidents and maintenance.
 	publicIncidents *app.PublicIncidents
+	// statusTemplates keeps the desk's message templates (statustemplates.go).
+	statusTemplates *app.StatusTemplates
 }
 
 // handler serves the pages.
@@ -116,7 +120,7 @@ func Register(mux *web.Mux, d Deps) *Pages {
 		svc: services{identity: d.Identity, organisations: d.Organisations, components: d.Components,
 			incidents: d.Incidents, reports: d.Reports, changes: d.Changes, sla: d.SLA,
 			suppliers: d.Suppliers, outbox: d.Outbox, webhooks: d.Webhooks, branding: d.Branding, subscriptions: d.Subscriptions,
-			publicIncidents: d.PublicIncidents},
+			publicIncidents: d.PublicIncidents, statusTemplates: d.StatusTemplates},
 		log: log, secure: d.SecureCookies, rd: rd,
 		throttle: newGuard(SignInsPerAccount, SignInsPerAddress, ThrottleWindow, 20000, time.Now),
 		resets:   newGuard(ResetsPerAccount, ResetsPerAddress, ThrottleWindow, 20000, time.Now),
@@ -199,6 +203,10 @@ func Register(mux *web.Mux, d Deps) *Pages {
 	private("POST /admin/status-page", h.savePageSettings)
 	private("POST /admin/status-page/logo", h.uploadPageLogo)
 	private("POST /admin/status-page/logo/delete", h.deletePageLogo)
+	private("GET /admin/status-templates", h.statusTemplates)
+	private("POST /admin/status-templates", h.createTemplate)
+	private("POST /admin/status-templates/{id}", h.updateTemplate)
+	private("POST /admin/status-templates/{id}/delete", h.deleteTemplate)
 	private("GET /admin/webhooks", h.webhooks)
 	private("POST /admin/webhooks", h.createWebhook)
 	private("GET /admin/webhooks/{id}", h.webhook)

@@ -57,6 +57,8 @@ var flashes = map[string]flashText{
 	"pub_updated":       {key: "pubdesk.updated"},
 	"pub_resolved":      {key: "pubdesk.resolved"},
 	"pub_postmortem":    {key: "pubdesk.postmortem_saved"},
+	"template_saved":    {key: "templates.saved"},
+	"template_deleted":  {key: "templates.deleted"},
 }
 
 // flashCookie names the cookie of the flash.

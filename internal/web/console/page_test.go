@@ -58,14 +58,20 @@ func TestUnsafeRoutesNeedTheirToken(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		tpl, err := e.app.StatusTemplates.Create(ctx, actor(e.admin), app.StatusTemplateInput{Name: "Onderzoek", Status: desk.PublicInvestigating,
+			Body: desk.Texts{NL: "We onderzoeken het."}})
+		if err != nil {
+			t.Fatal(err)
+		}
 		fill := func(pattern string) string {
 			_, path, _ := strings.Cut(pattern, " ")
 			for param, value := range map[string]string{
 				"/incidents/{id}": "/incidents/" + e.acmeInc.Number, "/changes/{id}": "/changes/" + chg.Number,
 				"/suppliers/{id}": "/suppliers/" + strconv.FormatInt(sup.ID, 10), "/admin/outbox/{id}": "/admin/outbox/1",
 				"/solution/{token}": confirm, "/calendars/{slug}": "/calendars/business",
-				"/admin/webhooks/{id}":   "/admin/webhooks/" + strconv.FormatInt(hook.ID, 10),
-				"/public-incidents/{id}": "/public-incidents/" + strconv.FormatInt(pub.ID, 10),
+				"/admin/webhooks/{id}":         "/admin/webhooks/" + strconv.FormatInt(hook.ID, 10),
+				"/public-incidents/{id}":       "/public-incidents/" + strconv.FormatInt(pub.ID, 10),
+				"/admin/status-templates/{id}": "/admin/status-templates/" + strconv.FormatInt(tpl.ID, 10),
 			} {
 				path = strings.Replace(path, param, value, 1)
 			}

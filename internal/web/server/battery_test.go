@@ -167,6 +167,8 @@ func (b *battery) valid(op oaOperation, who string) map[string]string {
 		out["id"] = id(f.chgB.ID)
 	case "suppliers":
 		out["id"] = id(b.supplier)
+	case "status-templates":
+		out["id"] = id(f.tpl.ID)
 	case "outbox":
 		out["id"] = id(b.notif)
 	case "webhooks":
@@ -232,6 +234,8 @@ func (b *battery) baseBodies() map[string][]byte {
 		"PATCH /api/v1/public-incidents/{id}":          `{"name":{"en":"Battery incident"}}`,
 		"POST /api/v1/public-incidents/{id}/updates":   `{"status":"identified","body":{"en":"battery"}}`,
 		"PUT /api/v1/public-incidents/{id}/postmortem": `{"body":{"en":"battery"}}`,
+		"POST /api/v1/status-templates":                `{"name":"Battery {n}","status":"monitoring","body":{"en":"battery"}}`,
+		"PUT /api/v1/status-templates/{id}":            `{"name":"Battery template","status":"identified","body":{"nl":"batterij"}}`,
 	}
 	out := map[string][]byte{}
 	for k, v := range m {

@@ -66,6 +66,9 @@ type fixture struct {
 	// pub is an open public incident on B's clients-only component: the public documents
 	// show the incident but never the component (its name carries secret).
 	pub desk.PublicIncident
+	// tpl is the desk's message template: staff read it, only admins change it, clients
+	// never see it.
+	tpl desk.StatusTemplate
 }
 
 func newFixture(t *testing.T, db *store.DB) *fixture {
@@ -140,6 +143,9 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 		Description: ptr("Monitoring " + incidentSecret), Events: &[]string{desk.EventIncidentCreated}})
 	must(err)
 	f.hook = hook.WebhookEndpoint
+	f.tpl, err = a.StatusTemplates.Create(ctx, actorOf(f.people["admin"]), app.StatusTemplateInput{Name: "Investigating",
+		Status: desk.PublicInvestigating, Body: desk.Texts{EN: "We are investigating."}})
+	must(err)
 
 	// B's report, file and notification (see attB).
 	now := time.Now().UTC()

@@ -47,6 +47,7 @@ func (f *fixture) cases() map[string][]isoCase {
 	agent := fmt.Sprint(f.people["agent"].user.ID)
 	hook := fmt.Sprint(f.hook.ID)
 	pub := fmt.Sprint(f.pub.ID)
+	tpl := fmt.Sprint(f.tpl.ID)
 	altered, madeUp := f.solutionTokens()
 	// pageAnswers answers the default questionnaire in a page's form: urgent.
 	pageAnswers := "answers.availability=down&answers.request_type=malfunction&answers.financial_damage=yes&answers.security=no&" +
@@ -159,6 +160,14 @@ func (f *fixture) cases() map[string][]isoCase {
 		"POST /api/v1/public-incidents/{id}/updates":   one("POST", "/api/v1/public-incidents/"+pub+"/updates", `{"status":"resolved","body":{"en":"hacked"}}`, refused, true),
 		"PUT /api/v1/public-incidents/{id}/postmortem": one("PUT", "/api/v1/public-incidents/"+pub+"/postmortem", `{"body":{"en":"hacked"}}`, refused, true),
 
+		// Message templates are the desk's: clients are refused the list and find none by
+		// id; the expert reads them but may not add, change or delete one.
+		"GET /api/v1/status-templates":         one("GET", "/api/v1/status-templates", "", refused, false),
+		"POST /api/v1/status-templates":        one("POST", "/api/v1/status-templates", `{"name":"hacked","status":"resolved","body":{"en":"hacked"}}`, refused, true),
+		"GET /api/v1/status-templates/{id}":    one("GET", "/api/v1/status-templates/"+tpl, "", hidden, false),
+		"PUT /api/v1/status-templates/{id}":    one("PUT", "/api/v1/status-templates/"+tpl, `{"name":"hacked","status":"resolved","body":{"en":"hacked"}}`, refused, true),
+		"DELETE /api/v1/status-templates/{id}": one("DELETE", "/api/v1/status-templates/"+tpl, "", refused, true),
+
 		// The Statuspage-compatible read API is public, but B's clients-only component (its
 		// name holds B's secret) must never appear in it, for anyone.
 		"GET /api/v2/components.json": one("GET", "/api/v2/components.json", "", blind, true),
@@ -240,8 +249,14 @@ func (f *fixture) cases() map[string][]isoCase {
 		"POST /admin/outbox/{id}/retry": one("POST", "/admin/outbox/"+notB+"/retry", "state=failed", refused, true),
 		"GET /account/notifications":    one("GET", "/account/notifications", "", blind, true),
 		"GET /account/password":         one("GET", "/account/password", "", blind, true),
-		"GET /admin/webhooks":           one("GET", "/admin/webhooks", "", refused, true),
-		"POST /admin/webhooks":          one("POST", "/admin/webhooks", "url=https%3A%2F%2Fevil.example.com%2F&events=incident.created", refused, true),
+		// The message templates' page is the admins': clients and the expert are refused
+		// it and every form, and change nothing.
+		"GET /admin/status-templates":              one("GET", "/admin/status-templates", "", refused, true),
+		"POST /admin/status-templates":             one("POST", "/admin/status-templates", "name=hacked&status=resolved&body_en=hacked", refused, true),
+		"POST /admin/status-templates/{id}":        one("POST", "/admin/status-templates/"+tpl, "name=hacked&status=resolved&body_en=hacked", refused, true),
+		"POST /admin/status-templates/{id}/delete": one("POST", "/admin/status-templates/"+tpl+"/delete", "", refused, true),
+		"GET /admin/webhooks":                      one("GET", "/admin/webhooks", "", refused, true),
+		"POST /admin/webhooks":                     one("POST", "/admin/webhooks", "url=https%3A%2F%2Fevil.example.com%2F&events=incident.created", refused, true),
 		"GET /admin/webhooks/{id}": {
 			{"GET", "/admin/webhooks/" + hook, "", refused, true},
 			{"GET", "/admin/webhooks/999999", "", refused, true},

@@ -72,14 +72,14 @@ func build(cfg Config, a *app.Services, log *slog.Logger, reg *prometheus.Regist
 		Identity: a.Identity, Organisations: a.Organisations, Components: a.Components,
 		Incidents: a.Incidents, Reports: a.Reports, Changes: a.Changes, SLA: a.SLA,
 		Suppliers: a.Suppliers, Outbox: a.Outbox, Webhooks: a.Webhooks, Audit: a.Audit, Branding: a.Branding,
-		PublicIncidents: a.PublicIncidents, Log: log, BaseURL: cfg.BaseURL, Snapshot: cfg.Snapshot,
+		PublicIncidents: a.PublicIncidents, StatusTemplates: a.StatusTemplates, Log: log, BaseURL: cfg.BaseURL, Snapshot: cfg.Snapshot,
 	})
 	pages := console.Register(mux, console.Deps{
 		Identity: a.Identity, Organisations: a.Organisations, Components: a.Components,
 		Incidents: a.Incidents, Reports: a.Reports, Changes: a.Changes, SLA: a.SLA,
 		Suppliers: a.Suppliers, Outbox: a.Outbox, Webhooks: a.Webhooks, Branding: a.Branding, Subscriptions: a.Subscriptions,
-		PublicIncidents: a.PublicIncidents,
-		Log:             log, Texts: cfg.Texts, BaseURL: cfg.BaseURL, SecureCookies: secure, Snapshot: cfg.Snapshot,
+		PublicIncidents: a.PublicIncidents, StatusTemplates: a.StatusTemplates,
+		Log: log, Texts: cfg.Texts, BaseURL: cfg.BaseURL, SecureCookies: secure, Snapshot: cfg.Snapshot,
 	})
 	feeds.Register(mux, feeds.Deps{PublicIncidents: a.PublicIncidents, Branding: a.Branding, Texts: cfg.Texts,
 		BaseURL: cfg.BaseURL, Snapshot: cfg.Snapshot, OnError: pages.WriteError, Log: log})
