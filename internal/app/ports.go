@@ -48,6 +48,7 @@ type Tx interface {
 	PageStore
 	SubscriberStore
 	PublicIncidentStore
+	TicketLinkStore
 }
 
 // OrganisationStore keeps organisations and their contracts.
