@@ -472,7 +472,21 @@ func (a *core) queueTicketNotices(ctx context.Context, tx ticketNoticeTx, n desk
 // ticket is taken in progress first, as the state machine asks.
 func (a *core) resolveTicket(ctx context.Context, tx ticketNoticeTx, actor desk.Actor, inc *desk.Incident, body string, now time.Time) error {
 	if inc.State == desk.StateNew {
-		if err := a.transition(ctx, tx, actor, inc, desk.Transition{To: desk.StateInProgress}, now, "public_incident"); err != nil {
+		// Taken in progress on the way, without a message of its own: the solution follows.
+		before := *inc
+		inc.State, inc.UpdatedAt = desk.StateInProgress, now
+		if err := tx.UpdateIncident(ctx, inc); err != nil {
+			return err
+		}
+		e := desk.TimelineEntry{IncidentID: inc.ID, Kind: desk.EntryState, Visibility: desk.Public, AuthorName: actor.Name,
+			FromState: desk.StateNew, ToState: desk.StateInProgress, CreatedAt: now}
+		if actor.UserID != 0 {
+			e.AuthorID = ptr(actor.UserID)
+		}
+		if err := tx.AddTimelineEntry(ctx, &e); err != nil {
+			return err
+		}
+		if err := audit(ctx, tx, actor, now, "incident", inc.ID, &inc.OrgID, "transition", before, *inc); err != nil {
 			return err
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
-
 )
 
 // The links of client tickets to public incidents (issue 11, "One outage, many tickets"):
