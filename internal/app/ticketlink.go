@@ -366,7 +366,7 @@ func (s *PublicIncidents) TicketDraft(ctx context.Context, actor desk.Actor, inc
 
 // StartFromTicket opens a public incident and links the ticket to it, in one step and one
 // transaction. Only public components may be named: a ticket's clients-only component has
-// no place on the public page. The ticket must not be linked yet.
+// no place on the public page. An earlier link of the ticket is replaced, as by LinkTicket.
 func (s *PublicIncidents) StartFromTicket(ctx context.Context, actor desk.Actor, incidentID int64, in NewPublicIncident) (p desk.PublicIncident, err error) {
 	if err := requirePublisher(actor); err != nil {
 		return p, err
@@ -387,11 +387,6 @@ func (s *PublicIncidents) StartFromTicket(ctx context.Context, actor desk.Actor,
 		if err != nil {
 			return err
 		}
-		if _, err := tx.TicketLink(ctx, inc.ID); err == nil {
-			return desk.Errorf(desk.ECONFLICT, "the ticket is linked to a public incident already; unlink it first")
-		} else if !desk.IsNotFound(err) {
-			return err
-		}
 		public, err := publicComponentIDs(ctx, tx)
 		if err != nil {
 			return err
@@ -406,6 +401,13 @@ func (s *PublicIncidents) StartFromTicket(ctx context.Context, actor desk.Actor,
 			return err
 		}
 		if err := s.create(ctx, tx, actor, &p, in.Body, now); err != nil {
+			return err
+		}
+		if old, err := tx.TicketLink(ctx, inc.ID); err == nil {
+			if err := s.unlink(ctx, tx, actor, inc, old, now); err != nil {
+				return err
+			}
+		} else if !desk.IsNotFound(err) {
 			return err
 		}
 		return s.link(ctx, tx, actor, inc, p, now)

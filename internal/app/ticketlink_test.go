@@ -309,8 +309,10 @@ func TestStartPublicIncidentFromTicket(t *testing.T) {
 		if l := noErr(w.a.PublicIncidents.TicketLinkOf(ctx, actor(w.reporter), inc.ID))(t); l.PublicIncidentID != p.ID {
 			t.Errorf("linked to %d, want %d", l.PublicIncidentID, p.ID)
 		}
-		if _, err := w.a.PublicIncidents.StartFromTicket(ctx, ag, inc.ID, d); desk.ErrorCode(err) != desk.ECONFLICT {
-			t.Errorf("starting twice: %v", err)
+		// Starting another one moves the link.
+		p2 := noErr(w.a.PublicIncidents.StartFromTicket(ctx, ag, inc.ID, d))(t)
+		if l := noErr(w.a.PublicIncidents.TicketLinkOf(ctx, ag, inc.ID))(t); l.PublicIncidentID != p2.ID || p2.ID == p.ID {
+			t.Errorf("after starting again: linked to %d, want %d", l.PublicIncidentID, p2.ID)
 		}
 	})
 }
