@@ -344,7 +344,7 @@ func (s *PublicIncidents) TicketDraft(ctx context.Context, actor desk.Actor, inc
 		if err != nil {
 			return err
 		}
-		title := inc.Title
+		title := desk.StripBidi(inc.Title)
 		if len([]rune(title)) > desk.MaxPublicName {
 			title = string([]rune(title)[:desk.MaxPublicName])
 		}

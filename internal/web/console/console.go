@@ -36,6 +36,8 @@ type Deps struct {
 	Webhooks      *app.Webhooks
 	Branding      *app.Branding
 	Subscriptions *app.Subscriptions
+	// PublicIncidents publishes on the status page and links tickets to its incidents.
+	PublicIncidents *app.PublicIncidents
 
 	Log *slog.Logger
 	// Texts is the catalog of every page's texts, built once at start (i18n.Load).
@@ -62,6 +64,8 @@ type services struct {
 	webhooks      *app.Webhooks
 	branding      *app.Branding
 	subscriptions *app.Subscriptions
+	// publicIncidents is nil in tests of pages that do not need it.
+	publicIncidents *app.PublicIncidents
 }
 
 // handler serves the pages.
@@ -108,7 +112,8 @@ func Register(mux *web.Mux, d Deps) *Pages {
 	h := &handler{
 		svc: services{identity: d.Identity, organisations: d.Organisations, components: d.Components,
 			incidents: d.Incidents, reports: d.Reports, changes: d.Changes, sla: d.SLA,
-			suppliers: d.Suppliers, outbox: d.Outbox, webhooks: d.Webhooks, branding: d.Branding, subscriptions: d.Subscriptions},
+			suppliers: d.Suppliers, outbox: d.Outbox, webhooks: d.Webhooks, branding: d.Branding, subscriptions: d.Subscriptions,
+			publicIncidents: d.PublicIncidents},
 		log: log, secure: d.SecureCookies, rd: rd,
 		throttle: newGuard(SignInsPerAccount, SignInsPerAddress, ThrottleWindow, 20000, time.Now),
 		resets:   newGuard(ResetsPerAccount, ResetsPerAddress, ThrottleWindow, 20000, time.Now),
@@ -212,6 +217,7 @@ func Register(mux *web.Mux, d Deps) *Pages {
 	private("POST /changes/{id}/edit", h.editChange)
 	private("POST /changes/{id}/incidents", h.linkChange)
 	private("POST /changes/{id}/unlink", h.unlinkChange)
+	h.registerTicketLinks(private) // linked tickets (ticketlink.go)
 	return &Pages{h: h}
 }
 

@@ -54,13 +54,18 @@ func TestUnsafeRoutesNeedTheirToken(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		pub, err := e.app.PublicIncidents.Create(ctx, actor(e.agent), app.NewPublicIncident{Name: desk.Texts{EN: "Mail down"}, Body: desk.Texts{EN: "Looking."}})
+		if err != nil {
+			t.Fatal(err)
+		}
 		fill := func(pattern string) string {
 			_, path, _ := strings.Cut(pattern, " ")
 			for param, value := range map[string]string{
 				"/incidents/{id}": "/incidents/" + e.acmeInc.Number, "/changes/{id}": "/changes/" + chg.Number,
 				"/suppliers/{id}": "/suppliers/" + strconv.FormatInt(sup.ID, 10), "/admin/outbox/{id}": "/admin/outbox/1",
 				"/solution/{token}": confirm, "/calendars/{slug}": "/calendars/business",
-				"/admin/webhooks/{id}": "/admin/webhooks/" + strconv.FormatInt(hook.ID, 10),
+				"/admin/webhooks/{id}":   "/admin/webhooks/" + strconv.FormatInt(hook.ID, 10),
+				"/public-incidents/{id}": "/public-incidents/" + strconv.FormatInt(pub.ID, 10),
 			} {
 				path = strings.Replace(path, param, value, 1)
 			}

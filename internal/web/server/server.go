@@ -77,7 +77,7 @@ func build(cfg Config, a *app.Services, log *slog.Logger, reg *prometheus.Regist
 		Identity: a.Identity, Organisations: a.Organisations, Components: a.Components,
 		Incidents: a.Incidents, Reports: a.Reports, Changes: a.Changes, SLA: a.SLA,
 		Suppliers: a.Suppliers, Outbox: a.Outbox, Webhooks: a.Webhooks, Branding: a.Branding, Subscriptions: a.Subscriptions,
-		Log: log, Texts: cfg.Texts, BaseURL: cfg.BaseURL, SecureCookies: secure, Snapshot: cfg.Snapshot,
+		PublicIncidents: a.PublicIncidents, Log: log, Texts: cfg.Texts, BaseURL: cfg.BaseURL, SecureCookies: secure, Snapshot: cfg.Snapshot,
 	})
 	ops.Register(mux, a, reg)
 	onErr := func(w http.ResponseWriter, r *http.Request, err error) {
