@@ -279,7 +279,15 @@ func (f *fixture) cases() map[string][]isoCase {
 			{"GET", "/queue?org=" + org, "", refused, true},
 		},
 		"POST /incidents/{id}/changes": one("POST", "/incidents/"+num+"/changes", "title=hacked", hidden, true),
-		"GET /changes":                 one("GET", "/changes", "", refused, false),
+		// Linked tickets on the pages: B's ticket is not found; only the desk links in bulk
+		// or sees a public incident's tickets.
+		"POST /incidents/{id}/public-incident":        one("POST", "/incidents/"+num+"/public-incident", "public_incident_id="+pub, hidden, true),
+		"POST /incidents/{id}/public-incident/unlink": one("POST", "/incidents/"+num+"/public-incident/unlink", "", hidden, true),
+		"POST /incidents/{id}/public-incident/new":    one("POST", "/incidents/"+num+"/public-incident/new", "name_nl=hacked&body_nl=hacked", hidden, true),
+		"POST /queue/public-incident":                 one("POST", "/queue/public-incident", "tickets="+num+"&public_incident_id="+pub, refused, true),
+		"GET /public-incidents/{id}/tickets":          one("GET", "/public-incidents/"+pub+"/tickets", "", refused, true),
+		"POST /public-incidents/{id}/tickets":         one("POST", "/public-incidents/"+pub+"/tickets", "tickets="+num, refused, true),
+		"GET /changes":                                one("GET", "/changes", "", refused, false),
 		"GET /changes/{id}": {
 			{"GET", "/changes/" + fmt.Sprint(f.chgB.ID), "", hidden, false},
 			{"GET", "/changes/" + f.chgB.Number, "", hidden, false},
