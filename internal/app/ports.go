@@ -49,6 +49,7 @@ type Tx interface {
 	SubscriberStore
 	PublicIncidentStore
 	StatusTemplateStore
+	TicketLinkStore
 }
 
 // OrganisationStore keeps organisations and their contracts.

@@ -25,6 +25,7 @@ type publicIncidentTx interface {
 	ComponentStore
 	PublicIncidentStore
 	statusNoticeTx
+	ticketLinkTx
 }
 
 // NewPublicIncident is what the desk gives to open an incident or schedule a maintenance:
@@ -77,6 +78,19 @@ func (s *PublicIncidents) Create(ctx context.Context, actor desk.Actor, in NewPu
 	if err := requirePublisher(actor); err != nil {
 		return desk.PublicIncident{}, err
 	}
+	p, err := s.prepare(in)
+	if err != nil {
+		return p, err
+	}
+	now := s.clock()
+	err = s.db.write(ctx, func(tx publicIncidentTx) error {
+		return s.create(ctx, tx, actor, &p, in.Body, now)
+	})
+	return p, err
+}
+
+// prepare checks a new public incident and returns it, with its defaults, to create.
+func (s *PublicIncidents) prepare(in NewPublicIncident) (desk.PublicIncident, error) {
 	var v desk.Validator
 	p := desk.PublicIncident{Kind: in.Kind, Name: in.Name, Status: in.Status, Impact: in.Impact,
 		Components: in.Components, ScheduledFor: parseWhen(&v, "scheduled_for", in.ScheduledFor),
@@ -96,33 +110,31 @@ func (s *PublicIncidents) Create(ctx context.Context, actor desk.Actor, in NewPu
 		v.Add("status", "one_of", "a postmortem is added to a resolved incident with PUT …/postmortem")
 	}
 	v.Texts("body", in.Body, true, desk.MaxPublicBody, true)
-	if err := v.Err(); err != nil {
-		return p, err
+	return p, v.Err()
+}
+
+// create stores the prepared p with its first update in tx, audits it and queues its notice.
+func (s *PublicIncidents) create(ctx context.Context, tx publicIncidentTx, actor desk.Actor, p *desk.PublicIncident, body desk.Texts, now time.Time) error {
+	if err := checkAffected(ctx, tx, "components", p.Components); err != nil {
+		return err
 	}
-	now := s.clock()
-	err := s.db.write(ctx, func(tx publicIncidentTx) error {
-		if err := checkAffected(ctx, tx, "components", p.Components); err != nil {
-			return err
-		}
-		u := p.Begin(in.Body, authorOf(actor), now)
-		if err := tx.CreatePublicIncident(ctx, &p); err != nil {
-			return err
-		}
-		u.IncidentID = p.ID
-		if err := tx.AddPublicUpdate(ctx, &u); err != nil {
-			return err
-		}
-		p.Updates = []desk.PublicUpdate{u}
-		if err := audit(ctx, tx, actor, now, "public_incident", p.ID, nil, "create", nil, p); err != nil {
-			return err
-		}
-		kind := desk.NoticeIncidentCreated
-		if p.Kind == desk.KindMaintenance {
-			kind = desk.NoticeMaintenanceScheduled
-		}
-		return s.queueStatusNotice(ctx, tx, noticeOf(kind, p, u))
-	})
-	return p, err
+	u := p.Begin(body, authorOf(actor), now)
+	if err := tx.CreatePublicIncident(ctx, p); err != nil {
+		return err
+	}
+	u.IncidentID = p.ID
+	if err := tx.AddPublicUpdate(ctx, &u); err != nil {
+		return err
+	}
+	p.Updates = []desk.PublicUpdate{u}
+	if err := audit(ctx, tx, actor, now, "public_incident", p.ID, nil, "create", nil, *p); err != nil {
+		return err
+	}
+	kind := desk.NoticeIncidentCreated
+	if p.Kind == desk.KindMaintenance {
+		kind = desk.NoticeMaintenanceScheduled
+	}
+	return s.queueStatusNotice(ctx, tx, noticeOf(kind, *p, u))
 }
 
 // checkAffected checks that every listed component exists.
@@ -191,7 +203,8 @@ func (s *PublicIncidents) post(ctx context.Context, tx publicIncidentTx, actor d
 	if err := audit(ctx, tx, actor, now, "public_incident", p.ID, nil, "update", before, after); err != nil {
 		return err
 	}
-	return s.queueStatusNotice(ctx, tx, noticeOf(updateNoticeKind(before.Status, *p), *p, u))
+	return s.queueStatusNoticeBy(ctx, tx, noticeOf(updateNoticeKind(before.Status, *p), *p, u), actor,
+		in.ResolveTickets == nil || *in.ResolveTickets)
 }
 
 // newComponents counts the components of cs that p does not affect yet.

@@ -20,20 +20,32 @@ type statusNoticeTx interface {
 	ComponentStore
 	PublicIncidentStore
 	SubscriberStore
+	ticketNoticeTx
 }
 
 // queueStatusNotice queues notice n for every channel that follows the status page. Call it
 // in the transaction that publishes the change, after the change is stored.
 func (a *core) queueStatusNotice(ctx context.Context, tx statusNoticeTx, n desk.StatusNotice) error {
+	return a.queueStatusNoticeBy(ctx, tx, n, desk.Actor{System: true, Name: "Meldpunt"}, false)
+}
+
+// queueStatusNoticeBy is queueStatusNotice for a change the actor made; resolveTickets
+// resolves the linked tickets with a resolving update's message (ticketlink.go).
+func (a *core) queueStatusNoticeBy(ctx context.Context, tx statusNoticeTx, n desk.StatusNotice, actor desk.Actor, resolveTickets bool) error {
+	// The linked tickets: a reply on each one's timeline and one email to its reporter,
+	// who then gets no subscriber email of the same notice.
+	except, err := a.queueTicketNotices(ctx, tx, n, actor, resolveTickets)
+	if err != nil {
+		return err
+	}
 	// Webhook endpoints subscribed to the notice's kind (e.g. status.incident.updated).
 	if err := a.queueStatusWebhooks(ctx, tx, n); err != nil {
 		return err
 	}
 	// The status page's confirmed email subscribers who follow it or one of its components.
-	if _, err := queueSubscriberNotices(ctx, tx, n); err != nil {
+	if _, err := queueSubscriberNotices(ctx, tx, n, except...); err != nil {
 		return err
 	}
-	// More channels (the linked tickets' reporters) are queued here.
 	return nil
 }
 

@@ -257,6 +257,9 @@ type UpdateInput struct {
 	Status     PublicStatus        `json:"status"`
 	Body       Texts               `json:"body"`
 	Components []AffectedComponent `json:"components"`
+	// ResolveTickets, on an update that resolves the incident, resolves its linked tickets
+	// with the update's message as their solution; nil means true.
+	ResolveTickets *bool `json:"resolve_tickets,omitempty"`
 }
 
 // Validate checks the update against the incident's kind. The message is required, in at

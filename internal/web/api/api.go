@@ -142,6 +142,12 @@ func Register(mux *web.Mux, d Deps) {
 	private("PATCH /api/v1/public-incidents/{id}", a.editPublicIncident)
 	private("POST /api/v1/public-incidents/{id}/updates", a.postPublicUpdate)
 	private("PUT /api/v1/public-incidents/{id}/postmortem", a.putPostmortem)
+	private("GET /api/v1/public-incidents/{id}/tickets", a.listLinkedTickets)
+	private("POST /api/v1/public-incidents/{id}/tickets", a.linkTickets)
+	private("GET /api/v1/incidents/{id}/public-incident", a.getTicketLink)
+	private("PUT /api/v1/incidents/{id}/public-incident", a.putTicketLink)
+	private("POST /api/v1/incidents/{id}/public-incident", a.startFromTicket)
+	private("DELETE /api/v1/incidents/{id}/public-incident", a.deleteTicketLink)
 
 	private("GET /api/v1/incidents", a.listIncidents)
 	private("POST /api/v1/incidents", a.createIncident)

@@ -40,6 +40,12 @@ var gates = map[string]gate{
 	"PATCH /api/v1/public-incidents/{id}":          only("publish on the status page", desk.Role.IsDesk),
 	"POST /api/v1/public-incidents/{id}/updates":   only("publish on the status page", desk.Role.IsDesk),
 	"PUT /api/v1/public-incidents/{id}/postmortem": only("publish on the status page", desk.Role.IsDesk),
+	"GET /api/v1/public-incidents/{id}/tickets":    only("publish on the status page", desk.Role.IsDesk),
+	"POST /api/v1/public-incidents/{id}/tickets":   only("publish on the status page", desk.Role.IsDesk),
+
+	"PUT /api/v1/incidents/{id}/public-incident":    unlessSeen("link tickets to public incidents", desk.Role.IsDesk, incidentSeen),
+	"POST /api/v1/incidents/{id}/public-incident":   unlessSeen("link tickets to public incidents", desk.Role.IsDesk, incidentSeen),
+	"DELETE /api/v1/incidents/{id}/public-incident": unlessSeen("link tickets to public incidents", desk.Role.IsDesk, incidentSeen),
 
 	"POST /api/v1/incidents":                  only("register incidents", clientOrDesk),
 	"PATCH /api/v1/incidents/{id}":            unlessSeen("change incidents", desk.Role.IsDesk, incidentSeen),

@@ -241,6 +241,7 @@ func Register(mux *web.Mux, d Deps) *Pages {
 	private("POST /public-incidents/{id}/updates", h.postPublicUpdate)
 	private("POST /public-incidents/{id}/resolve", h.resolvePublicIncident)
 	private("POST /public-incidents/{id}/postmortem", h.postmortemPublicIncident)
+	h.registerTicketLinks(private) // linked tickets (ticketlink.go)
 	return &Pages{h: h}
 }
 

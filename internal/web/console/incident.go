@@ -54,6 +54,8 @@ type detailData struct {
 	CanCreateChange bool
 	// SLA is how the incident's deadlines stand (queue.go).
 	SLA slaView
+	// Link is the ticket's public incident and the desk's forms for it (ticketlink.go).
+	Link *ticketLinkView
 }
 
 // reportView is an incident's questionnaire record as the page shows it.
@@ -140,6 +142,9 @@ func (h *handler) showIncident(w http.ResponseWriter, r *http.Request, a desk.Ac
 		return err
 	}
 	d.CanCreateChange = a.Role.IsDesk()
+	if d.Link, err = h.ticketLink(ctx, a, v, inc); err != nil {
+		return err
+	}
 	d.SLA = v.slaOf(inc, h.svc.sla.Now())
 	if err := h.reportRecord(ctx, a, v, &d); err != nil {
 		return err

@@ -56,6 +56,10 @@ type queueData struct {
 	Kinds                                       []desk.Kind
 	// NextURL leads to the next page, FirstURL back to the first; "" when there is none.
 	NextURL, FirstURL string
+	// Public are the open public incidents the bulk link offers; Ticked the tickets a
+	// failed bulk link had ticked (ticketlink.go).
+	Public []publicOption
+	Ticked map[string]bool
 }
 
 // queueLimit is how many incidents a page of the queue shows.
@@ -66,6 +70,11 @@ const queueLimit = 50
 // by client (org), priority, state, kind, owner and assignee; after is the cursor
 // "<deadline in unix ms>_<id>" of the next page.
 func (h *handler) queue(w http.ResponseWriter, r *http.Request, a desk.Actor) error {
+	return h.showQueue(w, r, a, newView(r, h.rd, "queue.title"), http.StatusOK)
+}
+
+// showQueue renders the queue; after a failed bulk link, v holds its errors and input.
+func (h *handler) showQueue(w http.ResponseWriter, r *http.Request, a desk.Actor, v *view, status int) error {
 	if !a.Role.IsDesk() {
 		return errForbidden
 	}
@@ -89,9 +98,18 @@ func (h *handler) queue(w http.ResponseWriter, r *http.Request, a desk.Actor) er
 		return err
 	}
 	in.Now = h.svc.sla.Now()
-	v := newView(r, h.rd, "queue.title")
-	v.Nav, v.Data = "queue", buildQueue(v, f, d, in)
-	h.rd.render(w, r, h.log, http.StatusOK, "queue", v)
+	d = buildQueue(v, f, d, in)
+	if h.svc.publicIncidents != nil {
+		if d.Public, err = h.openPublic(ctx, a, v); err != nil {
+			return err
+		}
+		d.Ticked = map[string]bool{}
+		for _, t := range v.Values["tickets"] {
+			d.Ticked[t] = true
+		}
+	}
+	v.Nav, v.Data = "queue", d
+	h.rd.render(w, r, h.log, status, "queue", v)
 	return nil
 }
 

@@ -236,6 +236,9 @@ func (b *battery) baseBodies() map[string][]byte {
 		"PUT /api/v1/public-incidents/{id}/postmortem": `{"body":{"en":"battery"}}`,
 		"POST /api/v1/status-templates":                `{"name":"Battery {n}","status":"monitoring","body":{"en":"battery"}}`,
 		"PUT /api/v1/status-templates/{id}":            `{"name":"Battery template","status":"identified","body":{"nl":"batterij"}}`,
+		"POST /api/v1/public-incidents/{id}/tickets":   fmt.Sprintf(`{"tickets":["%s"]}`, desk.FormatNumber(f.incA.ID)),
+		"PUT /api/v1/incidents/{id}/public-incident":   fmt.Sprintf(`{"public_incident_id":%d}`, f.pub.ID),
+		"POST /api/v1/incidents/{id}/public-incident":  `{"name":{"en":"Battery {n}"},"impact":"minor","body":{"en":"battery"}}`,
 	}
 	out := map[string][]byte{}
 	for k, v := range m {

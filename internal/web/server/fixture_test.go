@@ -167,6 +167,14 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 		if err := tx.CreateChange(ctx, &f.chgB); err != nil {
 			return err
 		}
+		// Both tickets are linked to pub (issue 11, one outage, many tickets): A's people
+		// see their own ticket's link, and learn nothing of B's.
+		if err := tx.LinkTicket(ctx, f.incB.ID, f.pub.ID, nil, now); err != nil {
+			return err
+		}
+		if err := tx.LinkTicket(ctx, f.incA.ID, f.pub.ID, nil, now); err != nil {
+			return err
+		}
 		return tx.Notify(ctx, &desk.Notification{Kind: desk.NotifyReportReceived, UserID: bUser.user.ID, IncidentID: &f.incB.ID,
 			Payload: `{"number":"` + incidentSecret + `"}`, CreatedAt: now})
 	}))

@@ -159,6 +159,17 @@ func (f *fixture) cases() map[string][]isoCase {
 		"PATCH /api/v1/public-incidents/{id}":          one("PATCH", "/api/v1/public-incidents/"+pub, `{"name":{"en":"hacked"}}`, refused, true),
 		"POST /api/v1/public-incidents/{id}/updates":   one("POST", "/api/v1/public-incidents/"+pub+"/updates", `{"status":"resolved","body":{"en":"hacked"}}`, refused, true),
 		"PUT /api/v1/public-incidents/{id}/postmortem": one("PUT", "/api/v1/public-incidents/"+pub+"/postmortem", `{"body":{"en":"hacked"}}`, refused, true),
+		// Linked tickets: B's ticket's link is hidden, and A's own names no other ticket;
+		// only the desk links, unlinks or lists a public incident's tickets.
+		"GET /api/v1/incidents/{id}/public-incident": {
+			{"GET", "/api/v1/incidents/" + num + "/public-incident", "", hidden, true},
+			{"GET", "/api/v1/incidents/" + fmt.Sprint(f.incA.ID) + "/public-incident", "", blind, false},
+		},
+		"PUT /api/v1/incidents/{id}/public-incident":    one("PUT", "/api/v1/incidents/"+inc+"/public-incident", `{"public_incident_id":`+pub+`}`, hidden, true),
+		"POST /api/v1/incidents/{id}/public-incident":   one("POST", "/api/v1/incidents/"+inc+"/public-incident", `{"name":{"en":"hacked"},"body":{"en":"hacked"}}`, hidden, true),
+		"DELETE /api/v1/incidents/{id}/public-incident": one("DELETE", "/api/v1/incidents/"+inc+"/public-incident", "", hidden, true),
+		"GET /api/v1/public-incidents/{id}/tickets":     one("GET", "/api/v1/public-incidents/"+pub+"/tickets", "", refused, true),
+		"POST /api/v1/public-incidents/{id}/tickets":    one("POST", "/api/v1/public-incidents/"+pub+"/tickets", `{"tickets":["`+num+`"]}`, refused, true),
 
 		// Message templates are the desk's: clients are refused the list and find none by
 		// id; the expert reads them but may not add, change or delete one.
@@ -283,7 +294,15 @@ func (f *fixture) cases() map[string][]isoCase {
 			{"GET", "/queue?org=" + org, "", refused, true},
 		},
 		"POST /incidents/{id}/changes": one("POST", "/incidents/"+num+"/changes", "title=hacked", hidden, true),
-		"GET /changes":                 one("GET", "/changes", "", refused, false),
+		// Linked tickets on the pages: B's ticket is not found; only the desk links in bulk
+		// or sees a public incident's tickets.
+		"POST /incidents/{id}/public-incident":        one("POST", "/incidents/"+num+"/public-incident", "public_incident_id="+pub, hidden, true),
+		"POST /incidents/{id}/public-incident/unlink": one("POST", "/incidents/"+num+"/public-incident/unlink", "", hidden, true),
+		"POST /incidents/{id}/public-incident/new":    one("POST", "/incidents/"+num+"/public-incident/new", "name_nl=hacked&body_nl=hacked", hidden, true),
+		"POST /queue/public-incident":                 one("POST", "/queue/public-incident", "tickets="+num+"&public_incident_id="+pub, refused, true),
+		"GET /public-incidents/{id}/tickets":          one("GET", "/public-incidents/"+pub+"/tickets", "", refused, true),
+		"POST /public-incidents/{id}/tickets":         one("POST", "/public-incidents/"+pub+"/tickets", "tickets="+num, refused, true),
+		"GET /changes":                                one("GET", "/changes", "", refused, false),
 		"GET /changes/{id}": {
 			{"GET", "/changes/" + fmt.Sprint(f.chgB.ID), "", hidden, false},
 			{"GET", "/changes/" + f.chgB.Number, "", hidden, false},
@@ -560,6 +579,9 @@ func (f *fixture) checkUnchanged(t *testing.T) {
 		t.Errorf("B's notification preferences changed: %+v (err %v)", ps, err)
 	}
 	f.checkHookUnchanged(t)
+	if l, err := f.app.PublicIncidents.TicketLinkOf(ctx, sys, f.incB.ID); err != nil || l.PublicIncidentID != f.pub.ID {
+		t.Errorf("B's ticket's link changed: %+v (err %v)", l, err)
+	}
 	n, err := f.app.Incidents.Count(ctx, sys, desk.IncidentFilter{OrgID: f.orgB.ID})
 	if err != nil || n != 1 {
 		t.Errorf("B has %d incidents, want 1 (err %v)", n, err)
