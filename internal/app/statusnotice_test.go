@@ -22,19 +22,7 @@ func TestPublishReachesSubscribers(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newSubsWorld(t, db)
 		ctx := context.Background()
-		add := func(email, locale string, all bool, comps ...int64) {
-			t.Helper()
-			var cs []string
-			for _, c := range comps {
-				cs = append(cs, fmt.Sprint(c))
-			}
-			if err := w.a.Subscriptions.Subscribe(ctx, desk.SubscriberInput{Email: email, Locale: locale, All: all, Components: cs}); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := w.a.Subscriptions.Confirm(ctx, token(t, one(t, w.deliver(t), desk.NotifySubscriberConfirm), "confirm_url")); err != nil {
-				t.Fatal(err)
-			}
-		}
+		add := func(email, locale string, all bool, comps ...int64) { w.subscribe(t, email, locale, all, comps...) }
 		add("all@x.test", "en", true)
 		add("mail@x.test", "nl", false, w.mail.ID)
 		add("web@x.test", "nl", false, w.web.ID)

@@ -95,6 +95,23 @@ func (w *subsWorld) notice(comps ...int64) desk.StatusNotice {
 		Status: "identified", Impact: "minor", ComponentIDs: comps, At: w.now}
 }
 
+// subscribe signs email up (to everything, or to comps) and confirms it from the
+// confirmation email.
+func (w *subsWorld) subscribe(t *testing.T, email, locale string, all bool, comps ...int64) {
+	t.Helper()
+	ctx := context.Background()
+	var cs []string
+	for _, c := range comps {
+		cs = append(cs, fmt.Sprint(c))
+	}
+	if err := w.a.Subscriptions.Subscribe(ctx, desk.SubscriberInput{Email: email, Locale: locale, All: all, Components: cs}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.a.Subscriptions.Confirm(ctx, token(t, one(t, w.deliver(t), desk.NotifySubscriberConfirm), "confirm_url")); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // token returns the token of a link in the email's payload.
 func token(t *testing.T, e app.Email, key string) string {
 	t.Helper()
@@ -320,19 +337,7 @@ func TestQueueSubscriberNoticesMatches(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newSubsWorld(t, db)
 		ctx := context.Background()
-		add := func(email, locale string, all bool, comps ...int64) {
-			t.Helper()
-			var cs []string
-			for _, c := range comps {
-				cs = append(cs, fmt.Sprint(c))
-			}
-			if err := w.a.Subscriptions.Subscribe(ctx, desk.SubscriberInput{Email: email, Locale: locale, All: all, Components: cs}); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := w.a.Subscriptions.Confirm(ctx, token(t, one(t, w.deliver(t), desk.NotifySubscriberConfirm), "confirm_url")); err != nil {
-				t.Fatal(err)
-			}
-		}
+		add := func(email, locale string, all bool, comps ...int64) { w.subscribe(t, email, locale, all, comps...) }
 		add("all@x.test", "en", true)
 		add("mail@x.test", "nl", false, w.mail.ID)
 		add("both@x.test", "en", false, w.mail.ID, w.web.ID)
