@@ -234,8 +234,16 @@ func updateNoticeKind(from desk.PublicStatus, p desk.PublicIncident) desk.Status
 }
 
 // Resolve resolves an incident (or completes a maintenance) with a closing message; its
-// components return to operational.
+// components return to operational, and its linked tickets are resolved with the message
+// as their solution.
 func (s *PublicIncidents) Resolve(ctx context.Context, actor desk.Actor, id int64, body desk.Texts) (p desk.PublicIncident, err error) {
+	return s.ResolveLinked(ctx, actor, id, body, true)
+}
+
+// ResolveLinked is Resolve that resolves the linked tickets only when tickets says so (the
+// desk's resolve form, desk.UpdateInput.ResolveTickets); left alone, they get the message
+// on their timeline and stay open.
+func (s *PublicIncidents) ResolveLinked(ctx context.Context, actor desk.Actor, id int64, body desk.Texts, tickets bool) (p desk.PublicIncident, err error) {
 	if err := requirePublisher(actor); err != nil {
 		return p, err
 	}
@@ -250,7 +258,7 @@ func (s *PublicIncidents) Resolve(ctx context.Context, actor desk.Actor, id int6
 		if !p.Open() {
 			return desk.Errorf(desk.ECONFLICT, "the %s is closed already", p.Kind)
 		}
-		in := desk.UpdateInput{Status: status, Body: body}
+		in := desk.UpdateInput{Status: status, Body: body, ResolveTickets: &tickets}
 		if err := in.Validate(p.Kind); err != nil {
 			return err
 		}

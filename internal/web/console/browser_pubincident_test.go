@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
+	"meldpunt/internal/app"
 	"meldpunt/internal/desk"
 	"meldpunt/internal/store/storetest"
 )
@@ -26,6 +27,11 @@ func TestBrowserPublicIncident(t *testing.T) {
 	e := newEnv(t, db)
 	bg := context.Background()
 	mail, err := e.app.Components.Create(bg, desk.SystemActor("test"), desk.Component{Name: "E-mail", Visibility: desk.VisibilityPublic})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, err := e.app.StatusTemplates.Create(bg, desk.Actor{UserID: e.admin.ID, Role: desk.RoleAdmin}, app.StatusTemplateInput{
+		Name: "Oorzaak gevonden", Status: desk.PublicIdentified, Body: desk.Texts{NL: "We hebben de oorzaak gevonden.", EN: "We found the cause."}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,6 +78,75 @@ func TestBrowserPublicIncident(t *testing.T) {
 	id := strings.TrimPrefix(detail, "/public-incidents/")
 	screenshot(t, ctx, "pubdesk-detail-nl")
 	checkA11y(t, ctx, "pubdesk-detail-nl")
+
+	// The update form's template chooser. With JavaScript, choosing fills the form at once
+	// and the button is gone; nothing is sent.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(function(){var s=document.getElementById('update-template');`+
+		`s.value='`+itoa(tpl.ID)+`';s.dispatchEvent(new Event('change'));return true})()`)); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := chromedp.Run(ctx, chromedp.Value(chromedp.ID("update-body-en"))); v != "We found the cause." {
+		t.Errorf("with JavaScript the English message is %q", v)
+	}
+	if v, _ := chromedp.Run(ctx, chromedp.Value(chromedp.ID("update-status"))); v != "identified" {
+		t.Errorf("with JavaScript the status is %q", v)
+	}
+	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('[name=use_template]').length`)); n != 0 {
+		t.Error("with JavaScript the Use template button stays")
+	}
+	checkA11y(t, ctx, "pubdesk-template-js-nl")
+	// Without JavaScript, the button brings the page back filled.
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatal(err)
+	}
+	resp, err = chromedp.RunResponse(ctx, chromedp.Navigate(base+detail))
+	if err != nil || resp.Status != http.StatusOK {
+		t.Fatalf("detail without scripts: %v %v", resp, err)
+	}
+	resp, err = chromedp.RunResponse(ctx,
+		chromedp.SetValue(chromedp.ID("update-template"), itoa(tpl.ID)),
+		chromedp.Click(chromedp.CSS(`button[name=use_template]`)),
+	)
+	if err != nil || resp.Status != http.StatusOK {
+		t.Fatalf("use template: %v %v", resp, err)
+	}
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: false}); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := chromedp.Run(ctx, chromedp.Value(chromedp.ID("update-body-nl"))); v != "We hebben de oorzaak gevonden." {
+		t.Errorf("without JavaScript the Dutch message is %q", v)
+	}
+	screenshot(t, ctx, "pubdesk-template-nojs-nl")
+	checkA11y(t, ctx, "pubdesk-template-nojs-nl")
+
+	// A linked ticket: the resolve form offers to resolve it too, checked; the edit form.
+	pid, _ := strconv.ParseInt(id, 10, 64)
+	if _, err := e.app.PublicIncidents.LinkTickets(bg, desk.Actor{UserID: e.agent.ID, Role: desk.RoleAgent}, pid, []int64{e.acmeInc.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.RunResponse(ctx, chromedp.Navigate(base+detail)); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById('resolve-tickets').checked`)); !ok {
+		t.Error("the resolve form's tickets box is not checked")
+	}
+	screenshot(t, ctx, "pubdesk-detail-linked-nl")
+	checkA11y(t, ctx, "pubdesk-detail-linked-nl")
+	resp, err = chromedp.RunResponse(ctx,
+		chromedp.Clear(chromedp.ID("edit-name-nl")),
+		chromedp.Clear(chromedp.ID("edit-name-en")),
+		chromedp.Click(chromedp.CSS(`form[action$="/edit"] button[type=submit]`)),
+	)
+	if err != nil || resp.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("edit without a name: %v %v", resp, err)
+	}
+	if msg := text(t, ctx, "#edit-name-nl-error"); msg != "Vul Nederlands, Engels of beide in." {
+		t.Errorf("next to the edited name: %q", msg)
+	}
+	checkA11y(t, ctx, "pubdesk-edit-error-nl")
+	if _, err := chromedp.RunResponse(ctx, chromedp.Navigate(base+detail)); err != nil {
+		t.Fatal(err)
+	}
 	signOut(t, ctx)
 
 	// The visitor, without JavaScript.

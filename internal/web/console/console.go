@@ -242,6 +242,7 @@ func Register(mux *web.Mux, d Deps) *Pages {
 	private("POST /public-incidents/{id}/resolve", h.resolvePublicIncident)
 	private("POST /public-incidents/{id}/postmortem", h.postmortemPublicIncident)
 	h.registerTicketLinks(private) // linked tickets (ticketlink.go)
+	h.registerPubFinish(private)   // template chooser, edit form (pubincidentforms.go)
 	return &Pages{h: h}
 }
 

@@ -123,6 +123,13 @@ type pubFormData struct {
 	Public             pubIncident
 	Resolve, Postmortm []pubField
 	PublicURL          string
+	// Template is the chooser of message templates (nil when none fits), LinkedTickets
+	// how many tickets the incident links, ResolveTickets the resolve form's checkbox, and
+	// Edit the fields of the edit form (pubincidentforms.go).
+	Template       *pubTemplateField
+	LinkedTickets  int
+	ResolveTickets bool
+	Edit           []pubField
 }
 
 // pubComponentFields lists every component's select on form, preset to current's status
@@ -208,7 +215,11 @@ func (h *handler) showPubNew(w http.ResponseWriter, r *http.Request, a desk.Acto
 			fields = append(fields, f)
 		}
 	}
-	v.Data = pubFormData{Kind: kind, Fields: fields, Components: comps, Body: bodyFields(v, "new")}
+	tpl, err := h.templateChooser(r, a, v, "new", kind)
+	if err != nil {
+		return err
+	}
+	v.Data = pubFormData{Kind: kind, Fields: fields, Components: comps, Body: bodyFields(v, "new"), Template: tpl}
 	h.rd.render(w, r, h.log, status, "pubincident_new", v)
 	return nil
 }
@@ -223,7 +234,7 @@ func names[T ~string](vs []T) []string {
 }
 
 // pubFields are the fields of the new form, in page order (components follow).
-var pubFields = []string{"name.nl", "name.en", "status", "impact", "scheduled_for", "scheduled_until", "body.nl", "body.en"}
+var pubFields = []string{"name.nl", "name.en", "status", "impact", "scheduled_for", "scheduled_until", "template", "body.nl", "body.en"}
 
 // pubSubmission describes a posted form of these pages for submit.
 func pubSubmission(form, title string, fields []string, comps []desk.Component, show func(v *view, status int) error) submission {
@@ -231,7 +242,7 @@ func pubSubmission(form, title string, fields []string, comps []desk.Component, 
 	var fs, body []fieldRef
 	for _, f := range fields {
 		ref := fld(f, form+"-"+strings.ReplaceAll(f, ".", "-"), "pubdesk.field."+f)
-		if strings.HasPrefix(f, "body.") {
+		if strings.HasPrefix(f, "body.") || f == "template" {
 			body = append(body, ref)
 		} else {
 			fs = append(fs, ref)
@@ -319,6 +330,9 @@ func (h *handler) createPublicIncident(w http.ResponseWriter, r *http.Request, a
 	kind := pubKind(r.PostFormValue("kind"))
 	title := "pubdesk.new_" + string(kind)
 	s := pubSubmission("new", title, pubFields, comps, func(v *view, status int) error { return h.showPubNew(w, r, a, v, kind, status) })
+	if usesTemplate(r) {
+		return h.useTemplate(r, a, s, kind)
+	}
 	return h.submit(w, r, s, func() (outcome, error) {
 		brand, err := h.svc.branding.Page(r.Context())
 		if err != nil {
@@ -396,9 +410,30 @@ func (h *handler) showPubIncident(w http.ResponseWriter, r *http.Request, a desk
 	pub := h.pubIncidentFor(v, p, all, brand.Settings.Zone())
 	v.Title, v.Nav = pub.Name, "public-incidents"
 	fields := []pubField{pubFieldFor(v, "update", "status", string(p.Status)).withOptions(v, "mail.subscriber_notice.status", "", names(pubStatuses(p.Kind)))}
-	v.Data = pubFormData{Kind: p.Kind, Fields: fields, Components: comps, Body: bodyFields(v, "update"),
+	d := pubFormData{Kind: p.Kind, Fields: fields, Components: comps, Body: bodyFields(v, "update"),
 		Incident: &p, Public: pub, Resolve: bodyFields(v, "resolve"), Postmortm: bodyFields(v, "postmortem"),
-		PublicURL: "/status/incidents/" + strconv.FormatInt(p.ID, 10)}
+		PublicURL: "/status/incidents/" + strconv.FormatInt(p.ID, 10), ResolveTickets: resolveTicketsChecked(v)}
+	zone := brand.Settings.Zone()
+	d.Edit = editFields(v, p, zone.String(), func(p *desk.PublicIncident) (from, until string) {
+		if p.ScheduledFor != nil {
+			from = p.ScheduledFor.In(zone).Format(pubFormWhen)
+		}
+		if p.ScheduledUntil != nil {
+			until = p.ScheduledUntil.In(zone).Format(pubFormWhen)
+		}
+		return from, until
+	})
+	if p.Open() {
+		if d.Template, err = h.templateChooser(r, a, v, "update", p.Kind); err != nil {
+			return err
+		}
+		linked, err := h.svc.publicIncidents.LinkedTickets(r.Context(), a, p.ID)
+		if err != nil {
+			return err
+		}
+		d.LinkedTickets = len(linked)
+	}
+	v.Data = d
 	h.rd.render(w, r, h.log, status, "pubincident", v)
 	return nil
 }
@@ -431,7 +466,10 @@ func (h *handler) postPublicUpdate(w http.ResponseWriter, r *http.Request, a des
 	for _, c := range p.Components {
 		current[c.ComponentID] = c.Status
 	}
-	s := h.pubDetailSubmission(w, r, a, id, "update", []string{"status", "body.nl", "body.en"}, comps)
+	s := h.pubDetailSubmission(w, r, a, id, "update", []string{"status", "template", "body.nl", "body.en"}, comps)
+	if usesTemplate(r) {
+		return h.useTemplate(r, a, s, p.Kind)
+	}
 	return h.submit(w, r, s, func() (outcome, error) {
 		in := desk.UpdateInput{Status: desk.PublicStatus(r.PostFormValue("status")),
 			Body: desk.Texts{NL: strings.TrimSpace(r.PostFormValue("body.nl")), EN: strings.TrimSpace(r.PostFormValue("body.en"))}}
@@ -448,7 +486,9 @@ func (h *handler) postPublicUpdate(w http.ResponseWriter, r *http.Request, a des
 // resolvePublicIncident resolves an incident (completes a maintenance) with a message.
 func (h *handler) resolvePublicIncident(w http.ResponseWriter, r *http.Request, a desk.Actor) error {
 	return h.pubTextForm(w, r, a, "resolve", "pub_resolved", func(id int64, body desk.Texts) error {
-		_, err := h.svc.publicIncidents.Resolve(r.Context(), a, id, body)
+		// The checkbox shows only when tickets are linked; without it nothing is kept open.
+		tickets := r.PostFormValue("resolve_tickets") != "" || r.PostFormValue("resolve_tickets_shown") == ""
+		_, err := h.svc.publicIncidents.ResolveLinked(r.Context(), a, id, body, tickets)
 		return err
 	})
 }

@@ -176,6 +176,8 @@ func TestPublicIncidentFormBattery(t *testing.T) {
 			{openURL, openURL + "/updates", url.Values{"status": {"identified"}, "body.nl": {"Bericht"}, mf: {"partial_outage"}},
 				[]string{"status", "body.nl", "body.en", mf}},
 			{openURL, openURL + "/resolve", url.Values{"body.nl": {"Bericht"}}, []string{"body.nl", "body.en"}},
+			{openURL, openURL + "/edit", url.Values{"name.nl": {"Naam"}, "impact": {"minor"}}, []string{"name.nl", "name.en", "impact"}},
+			{"/public-incidents/new", "/public-incidents", url.Values{"kind": {"incident"}, "use_template": {"1"}, "template": {"1"}}, []string{"template"}},
 			{closedURL, closedURL + "/postmortem", url.Values{"body.nl": {"Bericht"}}, []string{"body.nl", "body.en"}},
 		}
 		bad := []struct{ name, value string }{

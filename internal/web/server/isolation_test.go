@@ -374,6 +374,7 @@ func (f *fixture) cases() map[string][]isoCase {
 		"POST /public-incidents/{id}/updates":    one("POST", "/public-incidents/"+pub+"/updates", "status=resolved&body.en=hacked", refused, true),
 		"POST /public-incidents/{id}/resolve":    one("POST", "/public-incidents/"+pub+"/resolve", "body.en=hacked", refused, true),
 		"POST /public-incidents/{id}/postmortem": one("POST", "/public-incidents/"+pub+"/postmortem", "body.en=hacked", refused, true),
+		"POST /public-incidents/{id}/edit":       one("POST", "/public-incidents/"+pub+"/edit", "name.en=hacked&impact=critical", refused, true),
 		// The signed-in status view and its API twin: A's people see public components, A's
 		// own and A's incidents, never B's clients-only component or B's incident.
 		"GET /service-status": one("GET", "/service-status", "", blind, true),
