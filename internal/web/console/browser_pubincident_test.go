@@ -49,7 +49,7 @@ func TestBrowserPublicIncident(t *testing.T) {
 	resp, err := chromedp.RunResponse(ctx,
 		chromedp.SendKeys(chromedp.ID("new-body-nl"), "We **onderzoeken** de storing."),
 		chromedp.SetValue(chromedp.ID("new-impact"), "major"),
-		chromedp.Click(chromedp.CSS(`form[action="/public-incidents"] button[type=submit]`)),
+		chromedp.Click(chromedp.CSS(`form[action="/public-incidents"] > .actions button[type=submit]`)),
 	)
 	if err != nil || resp.Status != http.StatusUnprocessableEntity {
 		t.Fatalf("submit without a name: %v %v", resp, err)
@@ -66,7 +66,7 @@ func TestBrowserPublicIncident(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("new-name-nl"), "Storing e-mail"),
 		chromedp.SendKeys(chromedp.ID("new-name-en"), "Email outage"),
 		chromedp.SetValue(chromedp.CSS(mf), "major_outage"),
-		chromedp.Click(chromedp.CSS(`form[action="/public-incidents"] button[type=submit]`)),
+		chromedp.Click(chromedp.CSS(`form[action="/public-incidents"] > .actions button[type=submit]`)),
 	)
 	if err != nil || resp.Status != http.StatusOK {
 		t.Fatalf("publish: %v %v", resp, err)
@@ -118,6 +118,37 @@ func TestBrowserPublicIncident(t *testing.T) {
 	}
 	screenshot(t, ctx, "pubdesk-template-nojs-nl")
 	checkA11y(t, ctx, "pubdesk-template-nojs-nl")
+
+	// Enter in a single-line field submits the form it is in, as people expect: without
+	// JavaScript the template chooser's button is in the form too, and Enter must not press it.
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.RunResponse(ctx, chromedp.Navigate(base+"/public-incidents/new")); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('[name=use_template]').length`)); n != 1 {
+		t.Fatalf("without JavaScript the new form has %d Use template buttons, want 1", n)
+	}
+	resp, err = chromedp.RunResponse(ctx,
+		chromedp.SendKeys(chromedp.ID("new-body-nl"), "Traag."),
+		chromedp.SetValue(chromedp.CSS(mf), "degraded_performance"),
+		chromedp.SendKeys(chromedp.ID("new-name-nl"), "Trage e-mail\r"),
+	)
+	if err != nil || resp.Status != http.StatusOK {
+		t.Fatalf("Enter in the name: %v %v", resp, err)
+	}
+	at, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname`))
+	if !strings.HasPrefix(at, "/public-incidents/") || at == detail || at == "/public-incidents/new" {
+		t.Fatalf("after Enter in the name the browser is at %s, want a new incident's page", at)
+	}
+	second, _ := strconv.ParseInt(strings.TrimPrefix(at, "/public-incidents/"), 10, 64)
+	if _, err := e.app.PublicIncidents.Resolve(bg, desk.Actor{UserID: e.agent.ID, Role: desk.RoleAgent}, second, desk.Texts{NL: "Weer snel."}); err != nil {
+		t.Fatal(err) // it has done its part: the rest of the test follows the first incident
+	}
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: false}); err != nil {
+		t.Fatal(err)
+	}
 
 	// A linked ticket: the resolve form offers to resolve it too, checked; the edit form.
 	pid, _ := strconv.ParseInt(id, 10, 64)
