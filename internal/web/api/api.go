@@ -134,6 +134,7 @@ func Register(mux *web.Mux, d Deps) {
 	private("GET /api/v1/components/{id}", a.getComponent)
 	private("PATCH /api/v1/components/{id}", a.updateComponent)
 	private("PUT /api/v1/components/{id}/status", a.setComponentStatus)
+	private("GET /api/v1/components/{id}/status-history", a.componentStatusHistory)
 	private("DELETE /api/v1/components/{id}", a.deleteComponent)
 
 	private("GET /api/v1/public-incidents", a.listPublicIncidents)

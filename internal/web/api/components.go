@@ -83,6 +83,20 @@ func (a *api) getComponent(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, c)
 }
 
+// componentStatusHistory lists a component's status changes, oldest first: what its uptime
+// is computed from. Staff only; anyone else learns nothing (404).
+func (a *api) componentStatusHistory(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "component")
+	if err != nil {
+		return err
+	}
+	hs, err := a.svc.components.StatusHistory(r.Context(), actor(r), id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, listOf(hs))
+}
+
 func (a *api) updateComponent(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "component")
 	if err != nil {

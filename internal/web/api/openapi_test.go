@@ -261,6 +261,8 @@ func TestOpenAPIConformance(t *testing.T) {
 			{method: "PATCH", path: "/api/v1/components/{comp}", as: "agent", body: `{"position":2}`},
 			{method: "PUT", path: "/api/v1/components/{comp}/status", as: "agent", body: `{"status":"partial_outage"}`},
 			{method: "PUT", path: "/api/v1/components/{comp}/status", as: "agent", body: `{"status":"down"}`},
+			{method: "GET", path: "/api/v1/components/{comp}/status-history", as: "agent"},
+			{method: "GET", path: "/api/v1/components/{comp}/status-history", as: "clientUserA"},
 			{method: "DELETE", path: "/api/v1/components/{doomed}", as: "admin"},
 			{method: "DELETE", path: "/api/v1/components/{doomed}", as: "admin"},
 			{method: "GET", path: "/api/v1/public-incidents?state=open", as: "agent"},

@@ -150,6 +150,7 @@ func (f *fixture) cases() map[string][]isoCase {
 		"GET /api/v2/scheduled-maintenances/upcoming.json": one("GET", "/api/v2/scheduled-maintenances/upcoming.json", "", blind, true),
 		"GET /api/v2/scheduled-maintenances/active.json":   one("GET", "/api/v2/scheduled-maintenances/active.json", "", blind, true),
 		"PUT /api/v1/components/{id}/status":               one("PUT", "/api/v1/components/"+comp+"/status", `{"status":"major_outage"}`, hidden, false),
+		"GET /api/v1/components/{id}/status-history":       one("GET", "/api/v1/components/"+comp+"/status-history", "", hidden, false),
 
 		// Public incidents are the desk's to publish: clients and the expert are refused
 		// every route (403), whatever they send, and change nothing.
