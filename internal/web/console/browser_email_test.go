@@ -17,6 +17,7 @@ import (
 	"meldpunt/internal/inbound"
 	"meldpunt/internal/notify/email"
 	"meldpunt/internal/notify/email/mailtest"
+	"meldpunt/internal/store"
 	"meldpunt/internal/store/storetest"
 )
 
@@ -33,7 +34,12 @@ type mailLoop struct {
 
 func newMailLoop(t *testing.T) *mailLoop {
 	t.Helper()
-	db := storetest.Open(t, "sqlite")
+	return newMailLoopOn(t, storetest.Open(t, "sqlite"))
+}
+
+// newMailLoopOn is newMailLoop on db.
+func newMailLoopOn(t *testing.T, db *store.DB) *mailLoop {
+	t.Helper()
 	smtpd := mailtest.Start(t)
 	sender, err := email.NewSMTP(email.SMTPConfig{Host: smtpd.Host(), Port: smtpd.Port(), TLS: email.TLSNone})
 	if err != nil {
