@@ -30,8 +30,10 @@ func BenchmarkHit(b *testing.B) {
 		w := &discard{h: http.Header{}}
 		for pb.Next() {
 			clear(w.h)
+			w.status, w.n = 0, 0
 			h.ServeHTTP(w, r)
 		}
+		w.check(b)
 	})
 }
 
@@ -58,7 +60,11 @@ func BenchmarkServer(b *testing.B) {
 					w := &discard{h: http.Header{}}
 					for pb.Next() {
 						clear(w.h)
+						w.status, w.n = 0, 0
 						s.h.ServeHTTP(w, r)
+					}
+					if s.name == "snapshot" {
+						w.check(b)
 					}
 				})
 			})
@@ -66,9 +72,25 @@ func BenchmarkServer(b *testing.B) {
 	}
 }
 
-// discard is a ResponseWriter that keeps nothing but the headers.
-type discard struct{ h http.Header }
+// discard is a ResponseWriter that keeps the headers and the status and counts the bytes.
+type discard struct {
+	h      http.Header
+	status int
+	n      int
+}
 
 func (d *discard) Header() http.Header         { return d.h }
-func (d *discard) Write(b []byte) (int, error) { return len(b), nil }
-func (d *discard) WriteHeader(int)             {}
+func (d *discard) Write(b []byte) (int, error) { d.n += len(b); return len(b), nil }
+func (d *discard) WriteHeader(s int)           { d.status = s }
+
+// check fails the benchmark unless the last answer was a 200 from the snapshot (an ETag)
+// with a body: a benchmark of an error page measures nothing.
+func (d *discard) check(b *testing.B) {
+	b.Helper()
+	if d.status == 0 && d.n == 0 && len(d.h) == 0 {
+		return // this goroutine ran no iteration
+	}
+	if d.status != http.StatusOK || d.n == 0 || d.h.Get("ETag") == "" {
+		b.Fatalf("the last answer: status %d, %d bytes, ETag %q; want a 200 from the snapshot", d.status, d.n, d.h.Get("ETag"))
+	}
+}
