@@ -26,23 +26,22 @@ type serviceIncident struct {
 	Next desk.NextStep
 }
 
-// groupStatus arranges components and their groups as the status pages show them, under
-// one banner over everything shown. own marks the components only the signed-in client
-// sees.
-func groupStatus(groups []desk.ComponentGroup, cs []desk.Component, own map[int64]bool) statusData {
+// groupStatus sorts components into the page's groups (and those outside any group), each
+// shown as item makes it, a group with the worst status of its members; it also returns
+// every component's status, for the banner. /status and the signed-in view both use it.
+func groupStatus(groups []desk.ComponentGroup, cs []desk.Component, item func(desk.Component) statusComponent) (statusData, []desk.ComponentStatus) {
 	var d statusData
 	statuses := make([]desk.ComponentStatus, 0, len(cs))
 	members := map[int64][]statusComponent{}
 	for _, c := range cs {
 		statuses = append(statuses, c.Status)
-		sc := statusComponent{Name: c.Name, Description: c.Description, Status: markOf(c.Status), Own: own[c.ID]}
+		sc := item(c)
 		if c.GroupID == nil {
 			d.Loose = append(d.Loose, sc)
 			continue
 		}
 		members[*c.GroupID] = append(members[*c.GroupID], sc)
 	}
-	d.Indicator = desk.PageIndicator(statuses)
 	for _, g := range groups {
 		ms := members[g.ID]
 		gs := make([]desk.ComponentStatus, 0, len(ms))
@@ -51,7 +50,7 @@ func groupStatus(groups []desk.ComponentGroup, cs []desk.Component, own map[int6
 		}
 		d.Groups = append(d.Groups, statusGroup{Name: g.Name, Status: markOf(desk.WorstStatus(gs)), Components: ms})
 	}
-	return d
+	return d, statuses
 }
 
 // serviceStatus shows the signed-in status view.
@@ -60,7 +59,11 @@ func (h *handler) serviceStatus(w http.ResponseWriter, r *http.Request, a desk.A
 	if err != nil {
 		return err
 	}
-	d := serviceStatusData{statusData: groupStatus(sv.Groups, sv.Components, sv.Own), Client: a.Role.IsClient()}
+	groups, statuses := groupStatus(sv.Groups, sv.Components, func(c desk.Component) statusComponent {
+		return statusComponent{Name: c.Name, Description: c.Description, Status: markOf(c.Status), Own: sv.Own[c.ID]}
+	})
+	groups.Indicator = desk.PageIndicator(statuses)
+	d := serviceStatusData{statusData: groups, Client: a.Role.IsClient()}
 	brand, err := h.svc.branding.Page(r.Context())
 	if err != nil {
 		return err

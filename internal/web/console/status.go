@@ -89,18 +89,11 @@ func (h *handler) status(w http.ResponseWriter, r *http.Request) error {
 	if brand.Stored.Title == "" {
 		d.Heading = v.T("status.heading", d.Name)
 	}
-	statuses := make([]desk.ComponentStatus, 0, len(p.Components))
-	members := map[int64][]statusComponent{}
-	for _, c := range p.Components {
-		statuses = append(statuses, c.Status)
-		sc := statusComponent{Name: c.Name, Description: c.Description, Status: markOf(c.Status),
+	groups, statuses := groupStatus(p.Groups, p.Components, func(c desk.Component) statusComponent {
+		return statusComponent{Name: c.Name, Description: c.Description, Status: markOf(c.Status),
 			Uptime: uptimeBarFor(v, c.Name, uptime[c.ID])}
-		if c.GroupID == nil {
-			d.Loose = append(d.Loose, sc)
-			continue
-		}
-		members[*c.GroupID] = append(members[*c.GroupID], sc)
-	}
+	})
+	d.Loose, d.Groups = groups.Loose, groups.Groups
 	// The banner counts the open incidents' impact and active maintenance, as /api/v2 does.
 	d.Indicator = desk.PageIndicatorWith(statuses, p.Open)
 	pg, err := h.svc.publicIncidents.Page(r.Context(), brand.Settings.HistoryDays)
@@ -108,14 +101,6 @@ func (h *handler) status(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.Incidents = h.statusIncidentsFor(v, pg, brand.Settings.HistoryDays, d.Brand.Zone)
-	for _, g := range p.Groups {
-		ms := members[g.ID]
-		gs := make([]desk.ComponentStatus, 0, len(ms))
-		for _, c := range ms {
-			gs = append(gs, c.Status.Status)
-		}
-		d.Groups = append(d.Groups, statusGroup{Name: g.Name, Status: markOf(desk.WorstStatus(gs)), Components: ms})
-	}
 	v.Data = d
 	// The language follows the browser's Accept-Language and the lang cookie.
 	w.Header().Add("Vary", "Accept-Language, Cookie")
