@@ -140,7 +140,14 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 
 	log.InfoContext(ctx, "listening", "addr", ln.Addr().String(), "base_url", base,
 		"version", version, "database", cfg.describeDB())
-	err = serveHTTP(ctx, srv, ln, shutdownTimeout)
+	// The status page's snapshot answers its plain GETs on the listener itself, before
+	// net/http (snapshot.Listen); every other request goes to srv.
+	fast := snap.Listen(ln, snapshot.ListenOptions{IdleTimeout: srv.IdleTimeout,
+		ReadHeaderTimeout: srv.ReadHeaderTimeout, WriteTimeout: srv.WriteTimeout})
+	err = serveHTTP(ctx, srv, fast, shutdownTimeout)
+	if !waitUntil(fast.Wait, shutdownTimeout) {
+		log.Warn("status page connections still writing after the shutdown grace period", "grace", shutdownTimeout)
+	}
 	stopMail()
 	stopJobs()
 	<-jobsDone
@@ -225,6 +232,21 @@ func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+}
+
+// waitUntil runs wait and reports whether it returned within d.
+func waitUntil(wait func(), d time.Duration) bool {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		wait()
+	}()
+	select {
+	case <-done:
+		return true
+	case <-time.After(d):
+		return false
 	}
 }
 

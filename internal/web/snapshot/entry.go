@@ -85,6 +85,9 @@ type rep struct {
 	etag        string
 	header      http.Header
 	notModified http.Header
+	// raw and rawNotModified are the status line and headers of a 200 and a 304 as bytes,
+	// without Date and the blank line, for the listener's fast path (fast.go).
+	raw, rawNotModified []byte
 }
 
 // entry is the snapshot of one route and variant.
@@ -147,7 +150,8 @@ func newRep(base http.Header, body []byte, etag, encoding string) *rep {
 	for _, k := range []string{"Content-Length", "Content-Type", "Content-Encoding"} {
 		nm.Del(k)
 	}
-	return &rep{body: body, etag: etag, header: h, notModified: nm}
+	return &rep{body: body, etag: etag, header: h, notModified: nm,
+		raw: rawHead("HTTP/1.1 200 OK\r\n", h), rawNotModified: rawHead("HTTP/1.1 304 Not Modified\r\n", nm)}
 }
 
 // mergeVary joins Vary values into one, each name once.
@@ -171,22 +175,16 @@ func mergeVary(have []string, add ...string) string {
 // hand it to others.
 var privateCache = []string{"private, no-cache"}
 
-// serve answers r from the snapshot: the representation Accept-Encoding prefers, or 304
-// when If-None-Match names it. HEAD gets the headers only.
 // brotliLevel is the snapshot's brotli quality (0–11).
 const brotliLevel = 5
 
+// serve answers r from the snapshot: the representation Accept-Encoding prefers, or 304
+// when If-None-Match names it. HEAD gets the headers only.
 func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
-	e.hits.Add(1)
-	rp := e.reps[encIdentity]
-	if ae := r.Header.Get("Accept-Encoding"); ae != "" {
-		if x := e.reps[chooseEncoding(ae, e.reps[encBrotli] != nil, e.reps[encGzip] != nil)]; x != nil {
-			rp = x
-		}
-	}
+	rp, notModified := e.pick(r.Header.Get("Accept-Encoding"), r.Header.Get("If-None-Match"))
 	h := w.Header()
 	_, personal := h["Set-Cookie"] // e.g. the language cookie ?lang= sets
-	if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatches(inm, rp.etag) {
+	if notModified {
 		for k, v := range rp.notModified {
 			h[k] = v
 		}
@@ -206,6 +204,20 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(rp.body)
 	}
+}
+
+// pick counts a hit and chooses what answers a request with these Accept-Encoding and
+// If-None-Match values: the representation Accept-Encoding prefers, and whether
+// If-None-Match names it (a 304).
+func (e *entry) pick(acceptEncoding, ifNoneMatch string) (rp *rep, notModified bool) {
+	e.hits.Add(1)
+	rp = e.reps[encIdentity]
+	if acceptEncoding != "" {
+		if x := e.reps[chooseEncoding(acceptEncoding, e.reps[encBrotli] != nil, e.reps[encGzip] != nil)]; x != nil {
+			rp = x
+		}
+	}
+	return rp, ifNoneMatch != "" && etagMatches(ifNoneMatch, rp.etag)
 }
 
 // chooseEncoding picks the encoding with the highest q-value in Accept-Encoding (RFC 9110

@@ -80,6 +80,8 @@ type Cache struct {
 	routes map[string]*Policy
 	builds atomic.Int64
 	hits   atomic.Int64
+	// eligible is what Front was given, for the listener's fast path (fast.go).
+	eligible atomic.Pointer[func(*http.Request) bool]
 }
 
 // call is one build that concurrent misses for one key wait for.
@@ -351,27 +353,41 @@ func (c *Cache) Front(eligible func(*http.Request) bool, next http.Handler) http
 	if c == nil {
 		return next
 	}
+	c.eligible.Store(&eligible)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if (r.Method == http.MethodGet || r.Method == http.MethodHead) && r.URL.RawQuery == "" && eligible(r) {
-			c.mu.RLock()
-			p := c.routes[r.URL.Path]
-			c.mu.RUnlock()
-			if p != nil {
-				variant, ok := "", true
-				if p.Key != nil {
-					variant, ok = p.Key(r)
-				}
-				if ok {
-					c.mu.RLock()
-					e := c.entries[r.URL.Path+"\x00"+variant]
-					c.mu.RUnlock()
-					if e != nil && c.fresh(e) {
-						e.serve(w, r)
-						return
-					}
-				}
-			}
+		if e := c.front(r, eligible); e != nil {
+			e.serve(w, r)
+			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// front returns the fresh snapshot that answers r before the middleware, or nil: r is a
+// GET or HEAD without a query of a route with a snapshot, eligible accepts it, and the
+// route's policy names a variant that has a fresh snapshot.
+func (c *Cache) front(r *http.Request, eligible func(*http.Request) bool) *entry {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead || r.URL.RawQuery != "" || !eligible(r) {
+		return nil
+	}
+	c.mu.RLock()
+	p := c.routes[r.URL.Path]
+	c.mu.RUnlock()
+	if p == nil {
+		return nil
+	}
+	variant := ""
+	if p.Key != nil {
+		var ok bool
+		if variant, ok = p.Key(r); !ok {
+			return nil
+		}
+	}
+	c.mu.RLock()
+	e := c.entries[r.URL.Path+"\x00"+variant]
+	c.mu.RUnlock()
+	if e == nil || !c.fresh(e) {
+		return nil
+	}
+	return e
 }
