@@ -1,0 +1,37 @@
+package monitor
+
+import (
+	"context"
+	"time"
+
+	"meldpunt/internal/desk"
+)
+
+// DefaultGrace is how long past its interval a heartbeat may come late.
+const DefaultGrace = time.Minute
+
+// HeartbeatSettings are a heartbeat's: the target calls its secret URL at least once an
+// interval; Grace is the slack past the interval before the monitor is down. The scheduler
+// judges heartbeats from the calls it records: they are pushed, never Run.
+type HeartbeatSettings struct {
+	Grace string `json:"grace"`
+}
+
+func (s *HeartbeatSettings) check(v *desk.Validator, p string) {
+	checkDuration(v, p+"grace", s.Grace, 7*24*time.Hour)
+}
+
+func (s *HeartbeatSettings) normalise() {
+	if s.Grace == "" {
+		s.Grace = fmtDuration(DefaultGrace)
+	}
+}
+
+func (s *HeartbeatSettings) secrets() []string { return nil }
+
+// GraceDuration is the grace as a duration (DefaultGrace when unset or not valid).
+func (s *HeartbeatSettings) GraceDuration() time.Duration { return duration(s.Grace, DefaultGrace) }
+
+func (s *HeartbeatSettings) run(context.Context, *Checker) Result {
+	return Result{Status: Down, Error: "a heartbeat is pushed by its target to its URL, not run by Meldpunt"}
+}
