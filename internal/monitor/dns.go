@@ -33,7 +33,7 @@ type DNSSettings struct {
 
 func (s *DNSSettings) check(v *desk.Validator, p string) {
 	v.Text(p+"name", s.Name, true, maxHost, false)
-	if !v.Has(p+"name") {
+	if !v.Has(p + "name") {
 		if _, ok := dns.IsDomainName(s.Name); !ok || !validHostname(s.Name) {
 			v.Add(p+"name", "host", "must be a domain name such as example.com")
 		}

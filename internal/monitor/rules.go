@@ -118,7 +118,9 @@ var tlsModes = []string{TLSOff, TLSOn, TLSSkipVerify}
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-func hostPort(host string, port int) string { return net.JoinHostPort(strings.Trim(host, "[]"), itoa(port)) }
+func hostPort(host string, port int) string {
+	return net.JoinHostPort(strings.Trim(host, "[]"), itoa(port))
+}
 
 // ms writes a duration in whole milliseconds, for evidence.
 func ms(d time.Duration) string { return fmt.Sprint(d.Milliseconds()) }

@@ -66,7 +66,7 @@ type summary struct {
 		Description string `json:"description"`
 	} `json:"status"`
 	Components []spComponent `json:"components"`
-	Incidents []struct {
+	Incidents  []struct {
 		Name       string `json:"name"`
 		Status     string `json:"status"`
 		Impact     string `json:"impact"`
