@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"meldpunt/internal/desk"
@@ -232,8 +233,10 @@ func describe(ctx context.Context, what string, err error) string {
 	msg := err.Error()
 	var ne net.Error
 	switch {
-	case ctx.Err() != nil && (errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout() || errors.Is(err, context.Canceled)):
-		if dl, ok := ctx.Deadline(); ok && time.Until(dl) <= 0 {
+	case ctx.Err() != nil:
+		// Whatever a library makes of a connection closed under it ("invalid connection",
+		// "use of closed network connection"), the cause is the end of the check's time.
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			msg = "no answer within the timeout"
 		} else {
 			msg = "the check was stopped"
@@ -309,4 +312,41 @@ func deadline(ctx context.Context, conn net.Conn) {
 func dial(ctx context.Context, host string, port int) (net.Conn, error) {
 	var d net.Dialer
 	return d.DialContext(ctx, "tcp", net.JoinHostPort(host, fmt.Sprint(port)))
+}
+
+// countingConn counts the bytes a server sent, so a check cut at its timeout can tell "no
+// answer" from "an answer in another protocol".
+type countingConn struct {
+	net.Conn
+	n *atomic.Int64
+}
+
+func (c countingConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+// countingDial dials over TCP within ctx and counts into n what the server sends.
+func countingDial(n *atomic.Int64) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		var d net.Dialer
+		conn, err := d.DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		return countingConn{Conn: conn, n: n}, nil
+	}
+}
+
+// protocolFailure makes a Down result for a service check: when the server sent bytes but
+// the check found no answer it understood before the timeout, it says the server speaks
+// something else.
+func protocolFailure(ctx context.Context, what string, got int64, err error) Result {
+	r := failure(ctx, what, err)
+	if got > 0 && ctx.Err() != nil {
+		r.Error = fmt.Sprintf("%s: the server sent %d bytes that are not a %s answer, then nothing more within the timeout", what, got, what)
+	}
+	r.Error = strings.Replace(r.Error, what+": "+what+": ", what+": ", 1)
+	return r
 }

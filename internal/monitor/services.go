@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
@@ -101,17 +103,20 @@ func (s *ServiceSettings) runPostgres(ctx context.Context, c *Checker) Result {
 	cfg.Fallbacks = nil
 	cfg.RuntimeParams = map[string]string{"application_name": "meldpunt-monitor"}
 	cfg.ConnectTimeout = 0 // ctx decides
+	var got atomic.Int64
+	cfg.DialFunc = countingDial(&got)
+	cfg.LookupFunc = net.DefaultResolver.LookupHost
 	start := time.Now()
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
-		r := failure(ctx, "postgres", err)
+		r := protocolFailure(ctx, "postgres", got.Load(), err)
 		r.Duration = time.Since(start)
 		return r
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
 	var one int
 	if err := conn.QueryRow(ctx, "SELECT 1").Scan(&one); err != nil {
-		r := failure(ctx, "postgres: SELECT 1", err)
+		r := protocolFailure(ctx, "postgres", got.Load(), err)
 		r.Duration = time.Since(start)
 		return r
 	}
@@ -133,6 +138,8 @@ func (s *ServiceSettings) runMySQL(ctx context.Context, c *Checker) Result {
 	cfg.User, cfg.Passwd, cfg.DBName = s.User, s.Password, s.Database
 	cfg.TLS = c.serviceTLS(s.TLS, s.Host)
 	cfg.Logger = quietLogger{}
+	var got atomic.Int64
+	cfg.DialFunc = countingDial(&got)
 	if dl, ok := ctx.Deadline(); ok {
 		left := time.Until(dl)
 		cfg.Timeout, cfg.ReadTimeout, cfg.WriteTimeout = left, left, left
@@ -144,7 +151,7 @@ func (s *ServiceSettings) runMySQL(ctx context.Context, c *Checker) Result {
 	}
 	conn, err := connector.Connect(ctx)
 	if err != nil {
-		r := failure(ctx, "mysql", err)
+		r := protocolFailure(ctx, "mysql", got.Load(), err)
 		r.Duration = time.Since(start)
 		return r
 	}
@@ -163,7 +170,7 @@ func (s *ServiceSettings) runMySQL(ctx context.Context, c *Checker) Result {
 	}
 	elapsed := time.Since(start)
 	if err != nil {
-		r := failure(ctx, "mysql: SELECT 1", err)
+		r := protocolFailure(ctx, "mysql", got.Load(), err)
 		r.Duration = elapsed
 		return r
 	}
@@ -224,13 +231,22 @@ func (s *RedisSettings) run(ctx context.Context, c *Checker) Result {
 		left := time.Until(dl)
 		opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = left, left, left
 	}
+	var got atomic.Int64
+	dial := countingDial(&got)
+	opt.Dialer = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		conn, err := dial(ctx, network, addr)
+		if err != nil || opt.TLSConfig == nil {
+			return conn, err
+		}
+		return tls.Client(conn, opt.TLSConfig), nil
+	}
 	client := redis.NewClient(opt)
 	defer client.Close()
 	start := time.Now()
 	pong, err := client.Ping(ctx).Result()
 	elapsed := time.Since(start)
 	if err != nil {
-		r := failure(ctx, "redis", err)
+		r := protocolFailure(ctx, "redis", got.Load(), err)
 		r.Duration = elapsed
 		return r
 	}

@@ -81,17 +81,17 @@ func (s *TLSSettings) run(ctx context.Context, c *Checker) Result {
 	err = tc.HandshakeContext(ctx)
 	elapsed := time.Since(start)
 	if err != nil {
-		r := Result{Status: Down, Duration: elapsed, Error: describe(ctx, "the certificate is not valid", err)}
-		var inv x509.CertificateInvalidError
-		if errors.As(err, &inv) && inv.Reason == x509.Expired {
-			r.Error = "the certificate has expired: " + clip(err.Error(), 300)
-		}
+		r := Result{Status: Down, Duration: elapsed, Error: describe(ctx, "TLS handshake failed", err)}
 		var ve *tls.CertificateVerificationError
-		if errors.As(err, &ve) && len(ve.UnverifiedCertificates) > 0 {
-			r.Evidence = certEvidence(ve.UnverifiedCertificates[0], c.now())
-		}
-		if !errors.As(err, &ve) && ctx.Err() == nil {
-			r.Error = describe(ctx, "TLS handshake failed", err)
+		if errors.As(err, &ve) {
+			r.Error = describe(ctx, "the certificate is not valid", err)
+			var inv x509.CertificateInvalidError
+			if errors.As(err, &inv) && inv.Reason == x509.Expired {
+				r.Error = "the certificate has expired: " + clip(err.Error(), 300)
+			}
+			if len(ve.UnverifiedCertificates) > 0 {
+				r.Evidence = certEvidence(ve.UnverifiedCertificates[0], c.now())
+			}
 		}
 		return r
 	}
