@@ -1,6 +1,7 @@
 package monitor
 
 import (
+	"bytes"
 	"context"
 	"crypto/x509"
 	"encoding/json"
@@ -136,7 +137,7 @@ func (c *Checker) Validate(kind Kind, settings json.RawMessage) (json.RawMessage
 		return nil, err
 	}
 	s.normalise()
-	out, err := json.Marshal(s)
+	out, err := marshal(s)
 	if err != nil {
 		return nil, fmt.Errorf("monitor: encode %s settings: %w", kind, err)
 	}
@@ -349,4 +350,15 @@ func protocolFailure(ctx context.Context, what string, got int64, err error) Res
 	}
 	r.Error = strings.Replace(r.Error, what+": "+what+": ", what+": ", 1)
 	return r
+}
+
+// marshal writes JSON as people read it: <, > and & as themselves, not as \u escapes.
+func marshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }

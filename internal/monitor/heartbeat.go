@@ -2,6 +2,7 @@ package monitor
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"meldpunt/internal/desk"
@@ -34,4 +35,14 @@ func (s *HeartbeatSettings) GraceDuration() time.Duration { return duration(s.Gr
 
 func (s *HeartbeatSettings) run(context.Context, *Checker) Result {
 	return Result{Status: Down, Error: "a heartbeat is pushed by its target to its URL, not run by Meldpunt"}
+}
+
+// HeartbeatGrace reads the grace of a heartbeat's settings, for the scheduler that judges
+// heartbeats: DefaultGrace when the settings are empty or not valid.
+func HeartbeatGrace(settings json.RawMessage) time.Duration {
+	var s HeartbeatSettings
+	if len(settings) > 0 && json.Unmarshal(settings, &s) != nil {
+		return DefaultGrace
+	}
+	return s.GraceDuration()
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
@@ -57,7 +58,8 @@ func (s *HTTPSettings) check(v *desk.Validator, p string) {
 	if len(s.Headers) > maxList {
 		v.Add(p+"headers", "max_items", "must have at most %d headers", maxList)
 	}
-	for name, val := range s.Headers {
+	for _, name := range slices.Sorted(maps.Keys(s.Headers)) {
+		val := s.Headers[name]
 		f := p + "headers." + name
 		if !httpguts.ValidHeaderFieldName(name) {
 			v.Add(f, "header_name", "must be a header name: letters, digits and - _ . ! # $ %% & ' * + ^ ` | ~")

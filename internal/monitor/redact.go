@@ -26,7 +26,7 @@ func (c *Checker) Redact(kind Kind, settings json.RawMessage) json.RawMessage {
 		return json.RawMessage("{}")
 	}
 	redactMap(m)
-	out, err := json.Marshal(m)
+	out, err := marshal(m)
 	if err != nil {
 		return json.RawMessage("{}")
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -231,18 +232,32 @@ func (s *RedisSettings) run(ctx context.Context, c *Checker) Result {
 		left := time.Until(dl)
 		opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = left, left, left
 	}
+	// The connection is dialled here, so a refused one is told in our words, and go-redis
+	// (which logs failed dials to the process's log) is handed one that works.
 	var got atomic.Int64
-	dial := countingDial(&got)
-	opt.Dialer = func(ctx context.Context, network, addr string) (net.Conn, error) {
-		conn, err := dial(ctx, network, addr)
-		if err != nil || opt.TLSConfig == nil {
-			return conn, err
-		}
-		return tls.Client(conn, opt.TLSConfig), nil
+	start := time.Now()
+	conn, err := countingDial(&got)(ctx, "tcp", opt.Addr)
+	if err != nil {
+		r := failure(ctx, "", err)
+		r.Duration = time.Since(start)
+		return r
 	}
+	defer conn.Close() // go-redis closes it too; this is for when it never asked
+	var once sync.Once
+	opt.Dialer = func(context.Context, string, string) (net.Conn, error) {
+		first := false
+		once.Do(func() { first = true })
+		if !first {
+			return nil, errors.New("the check's one connection is used up")
+		}
+		if opt.TLSConfig != nil {
+			return tls.Client(conn, opt.TLSConfig), nil
+		}
+		return conn, nil
+	}
+	opt.DialerRetries = 1
 	client := redis.NewClient(opt)
 	defer client.Close()
-	start := time.Now()
 	pong, err := client.Ping(ctx).Result()
 	elapsed := time.Since(start)
 	if err != nil {

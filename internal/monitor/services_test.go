@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"io"
+	"log"
 	"math/rand/v2"
 	"net"
 	"strings"
@@ -153,6 +154,7 @@ func smtpServer(t *testing.T, cfg *tls.Config) int {
 	s.Domain = "mx.example.test"
 	s.TLSConfig = cfg
 	s.ReadTimeout, s.WriteTimeout = 5*time.Second, 5*time.Second
+	s.ErrorLog = log.New(io.Discard, "", 0) // clients that leave early are the tests' point
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
