@@ -142,7 +142,9 @@ func (s *ServiceSettings) runMySQL(ctx context.Context, c *Checker) Result {
 	var got atomic.Int64
 	cfg.DialFunc = countingDial(&got)
 	if dl, ok := ctx.Deadline(); ok {
-		left := time.Until(dl)
+		// The driver watches ctx; its own timeouts are a backstop just after it, so that a
+		// silent server is told as the timeout rather than as "invalid connection".
+		left := time.Until(dl) + timeoutGrace/2
 		cfg.Timeout, cfg.ReadTimeout, cfg.WriteTimeout = left, left, left
 	}
 	start := time.Now()
