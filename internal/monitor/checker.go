@@ -91,6 +91,9 @@ func newSettings(kind Kind) kindSettings {
 	return nil
 }
 
+// Valid tells whether k is a kind of check Meldpunt knows.
+func (k Kind) Valid() bool { return newSettings(k) != nil }
+
 // Kinds lists every kind of check, in the order the docs and forms show them.
 func Kinds() []Kind {
 	return []Kind{KindHTTP, KindTLS, KindTCP, KindDNS, KindPing, KindHeartbeat, KindPostgres, KindMySQL, KindRedis, KindSMTP, KindStatuspage}
@@ -312,7 +315,7 @@ func deadline(ctx context.Context, conn net.Conn) {
 // dial connects over TCP, within ctx.
 func dial(ctx context.Context, host string, port int) (net.Conn, error) {
 	var d net.Dialer
-	return d.DialContext(ctx, "tcp", net.JoinHostPort(host, fmt.Sprint(port)))
+	return d.DialContext(ctx, "tcp", hostPort(host, port))
 }
 
 // countingConn counts the bytes a server sent, so a check cut at its timeout can tell "no

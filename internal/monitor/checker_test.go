@@ -166,6 +166,14 @@ func TestRunCancelled(t *testing.T) {
 
 func TestStatusWorse(t *testing.T) {
 	t.Parallel()
+	for _, k := range Kinds() {
+		if !k.Valid() {
+			t.Errorf("%s not valid", k)
+		}
+	}
+	if Kind("gopher").Valid() || Kind("").Valid() {
+		t.Error("unknown kinds valid")
+	}
 	if !Down.Worse(Degraded) || !Degraded.Worse(Up) || Up.Worse(Up) || Up.Worse(Down) {
 		t.Fatal("order of verdicts")
 	}

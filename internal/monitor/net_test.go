@@ -92,6 +92,16 @@ func TestTCP(t *testing.T) {
 		t.Errorf("evidence %v", r.Evidence)
 	}
 	expect(t, run(t, c, KindTCP, settings(t, map[string]any{"host": "127.0.0.1", "port": closedPort(t)})), Down, "connection refused")
+
+	// An IPv6 address, bare or in brackets.
+	ln6, err := net.Listen("tcp", "[::1]:0")
+	if err != nil {
+		t.Skipf("no IPv6 loopback here: %v", err)
+	}
+	t.Cleanup(func() { ln6.Close() })
+	for _, host := range []string{"::1", "[::1]"} {
+		expect(t, run(t, c, KindTCP, settings(t, map[string]any{"host": host, "port": portOf(t, ln6.Addr().String())})), Up)
+	}
 }
 
 // dnsServer answers for example.test on loopback UDP with miekg/dns.
