@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emersion/go-sasl"
 	gosmtp "github.com/emersion/go-smtp"
 )
 
@@ -140,6 +141,17 @@ func (smtpBackend) NewSession(*gosmtp.Conn) (gosmtp.Session, error) { return smt
 
 type smtpSession struct{}
 
+func (smtpSession) AuthMechanisms() []string { return []string{sasl.Plain} }
+
+func (smtpSession) Auth(string) (sasl.Server, error) {
+	return sasl.NewPlainServer(func(identity, user, password string) error {
+		if user != "monitor" || password != "c0rrect-h0rse" {
+			return errors.New("bad credentials")
+		}
+		return nil
+	}), nil
+}
+
 func (smtpSession) Reset()                                 {}
 func (smtpSession) Logout() error                          { return nil }
 func (smtpSession) Mail(string, *gosmtp.MailOptions) error { return errors.New("no mail here") }
@@ -188,6 +200,20 @@ func TestSMTP(t *testing.T) {
 	}
 	// The system's roots do not know the test CA: STARTTLS does not complete.
 	expect(t, run(t, &Checker{}, KindSMTP, settings(t, map[string]any{"host": "127.0.0.1", "port": secure, "starttls": true})), Down, "STARTTLS")
+
+	// Credentials, over STARTTLS.
+	auth := map[string]any{"host": "127.0.0.1", "port": secure, "starttls": true, "user": "monitor", "password": "c0rrect-h0rse"}
+	r = run(t, c, KindSMTP, settings(t, auth))
+	expect(t, r, Up)
+	if r.Evidence["auth"] != "accepted" {
+		t.Errorf("evidence %v", r.Evidence)
+	}
+	auth["password"] = "wr0ng-h0rse"
+	r = run(t, c, KindSMTP, settings(t, auth))
+	expect(t, r, Down, "AUTH")
+	if strings.Contains(r.Error, "wr0ng-h0rse") {
+		t.Errorf("password in %q", r.Error)
+	}
 
 	// A server that greets with 554 is down, with its words.
 	busy := serveTCP(t, func(conn net.Conn) {

@@ -14,17 +14,27 @@ import (
 )
 
 // SMTPSettings are an smtp check's: the server must greet with 220 and answer EHLO; with
-// StartTLS it must also offer STARTTLS and complete it (the certificate verified). The
-// check says QUIT before it leaves.
+// StartTLS it must also offer STARTTLS and complete it (the certificate verified); with a
+// user it must accept AUTH PLAIN with the password (over TLS, or to a host on loopback).
+// The check says QUIT before it leaves, and sends no mail.
 type SMTPSettings struct {
 	Host     string `json:"host"`
 	Port     int    `json:"port"`
 	StartTLS bool   `json:"starttls"`
+	User     string `json:"user,omitempty"`
+	Password string `json:"password,omitempty"`
 }
 
 func (s *SMTPSettings) check(v *desk.Validator, p string) {
 	checkHost(v, p+"host", s.Host)
 	checkPort(v, p+"port", s.Port, false)
+	v.Text(p+"user", s.User, false, 256, false)
+	if len(s.Password) > 1024 {
+		v.Add(p+"password", "max_length", "must be at most 1024 bytes")
+	}
+	if s.Password != "" && s.User == "" {
+		v.Add(p+"password", "requires", "needs a user")
+	}
 }
 
 func (s *SMTPSettings) normalise() {
@@ -33,7 +43,12 @@ func (s *SMTPSettings) normalise() {
 	}
 }
 
-func (s *SMTPSettings) secrets() []string { return nil }
+func (s *SMTPSettings) secrets() []string {
+	if s.Password == "" {
+		return nil
+	}
+	return []string{s.Password}
+}
 
 // bannerConn keeps the first line the server sends: its greeting.
 type bannerConn struct {
@@ -101,6 +116,16 @@ func (s *SMTPSettings) run(ctx context.Context, c *Checker) Result {
 		if st, ok := client.TLSConnectionState(); ok && len(st.PeerCertificates) > 0 {
 			r.Evidence["cert_not_after"] = st.PeerCertificates[0].NotAfter.UTC().Format(time.RFC3339)
 		}
+	}
+	if s.User != "" {
+		if ok, _ := client.Extension("AUTH"); !ok {
+			return fail("AUTH", errors.New("the server does not offer AUTH"))
+		}
+		// net/smtp's PLAIN refuses to send a password unencrypted except to localhost.
+		if err := client.Auth(smtp.PlainAuth("", s.User, s.Password, s.Host)); err != nil {
+			return fail("AUTH", err)
+		}
+		r.Evidence["auth"] = "accepted"
 	}
 	if err := client.Quit(); err != nil {
 		return fail("QUIT", err)
