@@ -169,18 +169,18 @@ func (c *Checker) Run(ctx context.Context, kind Kind, settings json.RawMessage, 
 
 	s := newSettings(kind)
 	if s == nil {
-		return Result{Status: Down, Error: fmt.Sprintf("unknown kind of check %q", kind), At: start}
+		return Result{Status: Down, Reason: ReasonSettings, Error: fmt.Sprintf("unknown kind of check %q", kind), At: start}
 	}
 	if len(settings) > 0 && string(settings) != "null" {
 		if err := json.Unmarshal(settings, s); err != nil {
-			return Result{Status: Down, Error: "the monitor's settings are not valid: " + clip(err.Error(), 200), At: start}
+			return Result{Status: Down, Reason: ReasonSettings, Error: "the monitor's settings are not valid: " + clip(err.Error(), 200), At: start}
 		}
 	}
 	var v desk.Validator
 	s.check(&v, string(kind)+".")
 	if len(v.Fields) > 0 {
 		f := v.Fields[0]
-		return scrub(Result{Status: Down, Error: "the monitor's settings are not valid: " + f.Field + " " + f.Message, At: start}, s.secrets())
+		return scrub(Result{Status: Down, Reason: ReasonSettings, Error: "the monitor's settings are not valid: " + f.Field + " " + f.Message, At: start}, s.secrets())
 	}
 	s.normalise()
 
@@ -188,7 +188,7 @@ func (c *Checker) Run(ctx context.Context, kind Kind, settings json.RawMessage, 
 	go func() {
 		defer func() {
 			if p := recover(); p != nil {
-				done <- Result{Status: Down, Error: fmt.Sprintf("the check failed inside Meldpunt: %v", p)}
+				done <- Result{Status: Down, Reason: ReasonOther, Error: fmt.Sprintf("the check failed inside Meldpunt: %v", p)}
 			}
 		}()
 		done <- s.run(ctx, c)
@@ -203,7 +203,7 @@ func (c *Checker) Run(ctx context.Context, kind Kind, settings json.RawMessage, 
 		select {
 		case r = <-done:
 		case <-t.C:
-			r = Result{Status: Down, Error: cutMessage(ctx, timeout)}
+			r = Result{Status: Down, Reason: reasonOf(ctx, ctx.Err()), Error: cutMessage(ctx, timeout)}
 		}
 		t.Stop()
 	}
@@ -211,7 +211,10 @@ func (c *Checker) Run(ctx context.Context, kind Kind, settings json.RawMessage, 
 		r.Status = Down
 	}
 	if r.Status != Up && ctx.Err() != nil && r.Error == "" {
-		r.Error = cutMessage(ctx, timeout)
+		r.Error, r.Reason = cutMessage(ctx, timeout), reasonOf(ctx, ctx.Err())
+	}
+	if r.Status != Up && r.Reason == "" {
+		r.Reason = ReasonOther
 	}
 	if r.Duration == 0 {
 		r.Duration = time.Since(start)
@@ -230,7 +233,7 @@ func cutMessage(ctx context.Context, timeout time.Duration) string {
 // failure makes a Down result from err, in words a desk agent understands: a timeout says
 // so rather than "context deadline exceeded", and the prefixes of Go's wrapping are left out.
 func failure(ctx context.Context, what string, err error) Result {
-	return Result{Status: Down, Error: describe(ctx, what, err)}
+	return Result{Status: Down, Reason: reasonOf(ctx, err), Error: describe(ctx, what, err)}
 }
 
 func describe(ctx context.Context, what string, err error) string {
@@ -348,8 +351,14 @@ func countingDial(n *atomic.Int64) func(ctx context.Context, network, addr strin
 // something else.
 func protocolFailure(ctx context.Context, what string, got int64, err error) Result {
 	r := failure(ctx, what, err)
-	if got > 0 && ctx.Err() != nil {
+	switch {
+	case got > 0 && ctx.Err() != nil:
 		r.Error = fmt.Sprintf("%s: the server sent %d bytes that are not a %s answer, then nothing more within the timeout", what, got, what)
+		r.Reason = ReasonProtocol
+	case r.Reason == ReasonOther && serverSaid(err):
+		r.Reason = ReasonServer
+	case r.Reason == ReasonOther && got > 0:
+		r.Reason = ReasonProtocol
 	}
 	r.Error = strings.Replace(r.Error, what+": "+what+": ", what+": ", 1)
 	return r

@@ -130,6 +130,7 @@ func TestHeartbeatIsNotRun(t *testing.T) {
 	t.Parallel()
 	r := run(t, &Checker{}, KindHeartbeat, json.RawMessage(`{"grace":"5m"}`))
 	expect(t, r, Down, "pushed")
+	because(t, r, ReasonPushed)
 	if g := HeartbeatGrace(json.RawMessage(`{"grace":"5m"}`)); g != 5*time.Minute {
 		t.Errorf("grace %s", g)
 	}
@@ -143,11 +144,13 @@ func TestHeartbeatIsNotRun(t *testing.T) {
 func TestRunBadSettings(t *testing.T) {
 	t.Parallel()
 	c := &Checker{}
-	expect(t, run(t, c, KindHTTP, json.RawMessage(`{"url":"ftp://x"}`)), Down, "settings are not valid: http.url must start with http://")
+	r := run(t, c, KindHTTP, json.RawMessage(`{"url":"ftp://x"}`))
+	expect(t, r, Down, "settings are not valid: http.url must start with http://")
+	because(t, r, ReasonSettings)
 	expect(t, run(t, c, KindHTTP, json.RawMessage(`{"url":`)), Down, "settings are not valid")
 	expect(t, run(t, c, KindTCP, nil), Down, "tcp.host is required")
 	expect(t, run(t, c, Kind("gopher"), nil), Down, `unknown kind of check "gopher"`)
-	r := run(t, c, KindPostgres, json.RawMessage(`{"host":"db example","password":"hunter2-pw"}`))
+	r = run(t, c, KindPostgres, json.RawMessage(`{"host":"db example","password":"hunter2-pw"}`))
 	expect(t, r, Down, "postgres.host")
 	if strings.Contains(r.Error, "hunter2-pw") {
 		t.Error(r.Error)
@@ -162,6 +165,7 @@ func TestRunCancelled(t *testing.T) {
 	ln := listen(t)
 	r := (&Checker{}).Run(ctx, KindTCP, settings(t, map[string]any{"host": "127.0.0.1", "port": portOf(t, ln.Addr().String())}), time.Minute)
 	expect(t, r, Down, "stopped")
+	because(t, r, ReasonStopped)
 }
 
 func TestStatusWorse(t *testing.T) {

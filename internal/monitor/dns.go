@@ -111,10 +111,10 @@ func (s *DNSSettings) run(ctx context.Context, c *Checker) Result {
 	if server == "" {
 		server, err = systemResolver()
 		if err != nil {
-			return Result{Status: Down, Error: err.Error()}
+			return Result{Status: Down, Reason: ReasonOther, Error: err.Error()}
 		}
 	} else if server, err = resolverAddr(server); err != nil {
-		return Result{Status: Down, Error: "the resolver is not host:port"}
+		return Result{Status: Down, Reason: ReasonSettings, Error: "the resolver is not host:port"}
 	}
 	qtype := dns.StringToType[s.Type]
 	m := new(dns.Msg)
@@ -135,7 +135,7 @@ func (s *DNSSettings) run(ctx context.Context, c *Checker) Result {
 	}
 	r := Result{Status: Up, Duration: elapsed, Evidence: map[string]string{"resolver": server, "rcode": dns.RcodeToString[in.Rcode], "response_time_ms": ms(elapsed)}}
 	if in.Rcode != dns.RcodeSuccess {
-		r.Status = Down
+		r.Status, r.Reason = Down, ReasonDNS
 		r.Error = fmt.Sprintf("the resolver answered %s for %s %s", dns.RcodeToString[in.Rcode], s.Name, s.Type)
 		return r
 	}
@@ -149,13 +149,13 @@ func (s *DNSSettings) run(ctx context.Context, c *Checker) Result {
 	sort.Strings(got)
 	r.Evidence["answer"] = clip(strings.Join(got, ", "), 500)
 	if len(got) == 0 {
-		r.Status = Down
+		r.Status, r.Reason = Down, ReasonDNS
 		r.Error = fmt.Sprintf("no %s record for %s", s.Type, s.Name)
 		return r
 	}
 	if len(s.Expect) > 0 {
 		if missing, extra := compareAnswer(s.Type, s.Expect, in.Answer, qtype); len(missing)+len(extra) > 0 {
-			r.Status = Down
+			r.Status, r.Reason = Down, ReasonDNSAnswer
 			var parts []string
 			if len(missing) > 0 {
 				parts = append(parts, "missing "+strings.Join(missing, ", "))

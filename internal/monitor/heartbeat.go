@@ -34,7 +34,7 @@ func (s *HeartbeatSettings) secrets() []string { return nil }
 func (s *HeartbeatSettings) GraceDuration() time.Duration { return duration(s.Grace, DefaultGrace) }
 
 func (s *HeartbeatSettings) run(context.Context, *Checker) Result {
-	return Result{Status: Down, Error: "a heartbeat is pushed by its target to its URL, not run by Meldpunt"}
+	return Result{Status: Down, Reason: ReasonPushed, Error: "a heartbeat is pushed by its target to its URL, not run by Meldpunt"}
 }
 
 // HeartbeatGrace reads the grace of a heartbeat's settings, for the scheduler that judges

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"math/big"
 	"net"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -122,11 +123,22 @@ func expect(t testing.TB, r Result, status Status, want ...string) {
 			t.Fatalf("error %q, want it to contain %q", r.Error, w)
 		}
 	}
-	if status == Up && r.Error != "" {
-		t.Fatalf("up with error %q", r.Error)
+	if status == Up && (r.Error != "" || r.Reason != "") {
+		t.Fatalf("up with error %q, reason %q", r.Error, r.Reason)
+	}
+	if status != Up && !slices.Contains(Reasons(), r.Reason) {
+		t.Fatalf("%s with reason %q, want one of Reasons()", status, r.Reason)
 	}
 	if r.At.IsZero() {
 		t.Fatal("result without At")
+	}
+}
+
+// because fails the test unless r's reason is reason.
+func because(t testing.TB, r Result, reason string) {
+	t.Helper()
+	if r.Reason != reason {
+		t.Fatalf("reason %q, want %q (error %q)", r.Reason, reason, r.Error)
 	}
 }
 

@@ -276,42 +276,42 @@ func (s *HTTPSettings) run(ctx context.Context, c *Checker) Result {
 	if truncated {
 		r.Evidence["body_truncated"] = fmt.Sprintf("only the first %d bytes were read", c.bodyLimit())
 	}
-	down := func(format string, args ...any) Result {
-		r.Status = Down
+	down := func(reason, format string, args ...any) Result {
+		r.Status, r.Reason = Down, reason
 		r.Error = clip(fmt.Sprintf(format, args...), 500)
 		return r
 	}
 	if err != nil {
-		return down("%s", describe(ctx, "", err))
+		return down(reasonOf(ctx, err), "%s", describe(ctx, "", err))
 	}
 	if !statusExpected(resp.StatusCode, s.ExpectStatus) {
-		return down("status %d, expected %s", resp.StatusCode, expectedText(s.ExpectStatus))
+		return down(ReasonStatus, "status %d, expected %s", resp.StatusCode, expectedText(s.ExpectStatus))
 	}
 	if s.Keyword != "" {
 		found := bytes.Contains(data, []byte(s.Keyword))
 		switch {
 		case found && s.KeywordAbsent:
-			return down("the body contains %q, which must not appear", s.Keyword)
+			return down(ReasonKeyword, "the body contains %q, which must not appear", s.Keyword)
 		case !found && !s.KeywordAbsent:
-			return down("the body does not contain %q", s.Keyword)
+			return down(ReasonKeyword, "the body does not contain %q", s.Keyword)
 		}
 	}
 	if s.JSONPath != "" {
 		got, ok, err := jsonAt(data, s.JSONPath)
 		switch {
 		case err != nil && truncated:
-			return down("the body is not JSON within the first %d bytes", c.bodyLimit())
+			return down(ReasonJSON, "the body is not JSON within the first %d bytes", c.bodyLimit())
 		case err != nil:
-			return down("the body is not JSON: %s", clip(err.Error(), 200))
+			return down(ReasonJSON, "the body is not JSON: %s", clip(err.Error(), 200))
 		case !ok:
-			return down("the JSON body has nothing at %s", s.JSONPath)
+			return down(ReasonJSON, "the JSON body has nothing at %s", s.JSONPath)
 		case s.JSONEquals != nil && got != *s.JSONEquals:
-			return down("%s is %q, expected %q", s.JSONPath, clip(got, 200), *s.JSONEquals)
+			return down(ReasonJSON, "%s is %q, expected %q", s.JSONPath, clip(got, 200), *s.JSONEquals)
 		}
 		r.Evidence["json_value"] = clip(got, 200)
 	}
 	if limit := duration(s.DegradedAfter, 0); limit > 0 && elapsed > limit {
-		r.Status = Degraded
+		r.Status, r.Reason = Degraded, ReasonSlow
 		r.Error = fmt.Sprintf("response time %s, above %s", elapsed.Round(time.Millisecond), fmtDuration(limit))
 	}
 	return r

@@ -58,6 +58,14 @@ func target(t *testing.T) *httptest.Server {
 	return srv
 }
 
+// httpReasons are the reasons of TestHTTP's cases that are not up.
+var httpReasons = map[string]string{
+	"503": ReasonStatus, "404": ReasonStatus, "keyword missing": ReasonKeyword, "keyword present": ReasonKeyword,
+	"json differs": ReasonJSON, "json index out": ReasonJSON, "json null": ReasonJSON, "not json": ReasonJSON,
+	"redirect not followed, 200 expected": ReasonStatus, "redirect loop": ReasonRedirects,
+	"degraded": ReasonSlow, "closed port": ReasonRefused,
+}
+
 func TestHTTP(t *testing.T) {
 	t.Parallel()
 	srv := target(t)
@@ -99,6 +107,9 @@ func TestHTTP(t *testing.T) {
 			t.Parallel()
 			r := run(t, c, KindHTTP, settings(t, tc.s))
 			expect(t, r, tc.status, tc.errs...)
+			if want, ok := httpReasons[tc.name]; ok {
+				because(t, r, want)
+			}
 			for k, v := range tc.ev {
 				if r.Evidence[k] != v {
 					t.Errorf("evidence %s = %q, want %q (all: %v)", k, r.Evidence[k], v, r.Evidence)
@@ -126,6 +137,7 @@ func TestHTTPTimeout(t *testing.T) {
 	c := &Checker{}
 	r := c.Run(context.Background(), KindHTTP, settings(t, map[string]any{"url": srv.URL + "/hang"}), 200*time.Millisecond)
 	expect(t, r, Down, "no answer within the timeout")
+	because(t, r, ReasonTimeout)
 }
 
 // TestHTTPHugeBody: only the body limit is read; the keyword past it is not found, and the

@@ -54,6 +54,13 @@ func TestTLS(t *testing.T) {
 			}
 			r := run(t, c, KindTLS, settings(t, s))
 			expect(t, r, tc.status, tc.errs...)
+			if tc.status != Up {
+				want := ReasonCertExpiring
+				if tc.name == "expired" {
+					want = ReasonCertInvalid
+				}
+				because(t, r, want)
+			}
 			if r.Evidence["days_left"] != tc.daysLeft {
 				t.Errorf("days_left %q, want %s (evidence %v)", r.Evidence["days_left"], tc.daysLeft, r.Evidence)
 			}
@@ -67,6 +74,7 @@ func TestTLS(t *testing.T) {
 		port := tlsServer(t, ca.leaf(t, time.Now().Add(90*day)))
 		r := run(t, &Checker{}, KindTLS, settings(t, map[string]any{"host": "127.0.0.1", "port": port}))
 		expect(t, r, Down, "the certificate is not valid", "unknown authority")
+		because(t, r, ReasonCertInvalid)
 	})
 	t.Run("wrong name", func(t *testing.T) {
 		t.Parallel()
@@ -79,6 +87,7 @@ func TestTLS(t *testing.T) {
 		port := serveTCP(t, func(conn net.Conn) { conn.Write([]byte("SSH-2.0-OpenSSH_9.6\r\n")) })
 		r := run(t, c, KindTLS, settings(t, map[string]any{"host": "127.0.0.1", "port": port}))
 		expect(t, r, Down, "TLS handshake failed")
+		because(t, r, ReasonTLS)
 	})
 }
 
@@ -187,6 +196,13 @@ func TestDNS(t *testing.T) {
 			t.Parallel()
 			r := run(t, c, KindDNS, settings(t, tc.s))
 			expect(t, r, tc.status, tc.errs...)
+			switch {
+			case tc.status == Up:
+			case strings.HasPrefix(tc.name, "A missing"), strings.HasPrefix(tc.name, "MX with"):
+				because(t, r, ReasonDNSAnswer)
+			default:
+				because(t, r, ReasonDNS)
+			}
 			if tc.answer != "" && r.Evidence["answer"] != tc.answer {
 				t.Errorf("answer %q, want %q", r.Evidence["answer"], tc.answer)
 			}
@@ -196,6 +212,7 @@ func TestDNS(t *testing.T) {
 		t.Parallel()
 		r := c.Run(context.Background(), KindDNS, settings(t, map[string]any{"name": "silent.example.test"}), 300*time.Millisecond)
 		expect(t, r, Down, "did not answer")
+		because(t, r, ReasonTimeout)
 	})
 	t.Run("a resolver that is not there", func(t *testing.T) {
 		t.Parallel()

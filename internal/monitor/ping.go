@@ -75,7 +75,7 @@ func (s *PingSettings) run(ctx context.Context, _ *Checker) Result {
 	v6 := !ip.Is4()
 	conn, raw, err := listenICMP(v6)
 	if err != nil {
-		return Result{Status: Down, Error: err.Error()}
+		return Result{Status: Down, Reason: ReasonNoICMP, Error: err.Error()}
 	}
 	defer conn.Close()
 	var dst net.Addr = &net.UDPAddr{IP: ip.AsSlice()}
@@ -99,7 +99,7 @@ func (s *PingSettings) run(ctx context.Context, _ *Checker) Result {
 		msg := icmp.Message{Type: typ, Body: &icmp.Echo{ID: id, Seq: seq, Data: payload}}
 		b, err := msg.Marshal(nil)
 		if err != nil {
-			return Result{Status: Down, Error: "ping: " + err.Error()}
+			return Result{Status: Down, Reason: ReasonOther, Error: "ping: " + err.Error()}
 		}
 		// Each echo gets an equal share of the time left.
 		wait := time.Until(dl) / time.Duration(s.Count-seq+1)
@@ -141,10 +141,10 @@ func (s *PingSettings) run(ctx context.Context, _ *Checker) Result {
 	}
 	switch {
 	case received == 0:
-		r.Status = Down
+		r.Status, r.Reason = Down, ReasonPacketLoss
 		r.Error = fmt.Sprintf("no echo reply from %s (%d sent)", ip, s.Count)
 	case received < s.Count:
-		r.Status = Degraded
+		r.Status, r.Reason = Degraded, ReasonPacketLoss
 		r.Error = fmt.Sprintf("%d of %d echo requests to %s lost", s.Count-received, s.Count, ip)
 	}
 	return r

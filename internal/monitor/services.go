@@ -14,6 +14,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/redis/go-redis/v9"
 
 	"meldpunt/internal/desk"
@@ -268,7 +269,16 @@ func (s *RedisSettings) run(ctx context.Context, c *Checker) Result {
 		return r
 	}
 	if pong != "PONG" {
-		return Result{Status: Down, Duration: elapsed, Error: fmt.Sprintf("redis: PING answered %q, not PONG", clip(pong, 100))}
+		return Result{Status: Down, Reason: ReasonProtocol, Duration: elapsed, Error: fmt.Sprintf("redis: PING answered %q, not PONG", clip(pong, 100))}
 	}
 	return Result{Status: Up, Duration: elapsed, Evidence: map[string]string{"response_time_ms": ms(elapsed)}}
+}
+
+// serverSaid tells whether err is the server's own refusal (a PostgreSQL or MySQL error, a
+// Redis error reply) rather than a failure to speak with it.
+func serverSaid(err error) bool {
+	var pg *pgconn.PgError
+	var my *mysql.MySQLError
+	var rd redis.Error
+	return errors.As(err, &pg) || errors.As(err, &my) || errors.As(err, &rd)
 }

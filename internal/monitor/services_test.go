@@ -37,6 +37,7 @@ func TestPostgres(t *testing.T) {
 	}
 	r = run(t, c, KindPostgres, settings(t, map[string]any{"host": "127.0.0.1", "user": "postgres", "database": "no_such_database_here"}))
 	expect(t, r, Down, "postgres", "no_such_database_here")
+	because(t, r, ReasonServer)
 	// TLS on against a server without TLS (or with a certificate the test does not trust).
 	r = run(t, c, KindPostgres, settings(t, map[string]any{"host": "127.0.0.1", "user": "postgres", "tls": "on"}))
 	expect(t, r, Down, "postgres")
@@ -52,6 +53,7 @@ func TestMySQL(t *testing.T) {
 	expect(t, r, Down, "mysql", "no_such_database_here")
 	r = run(t, c, KindMySQL, settings(t, map[string]any{"host": "127.0.0.1", "user": "nobody_here", "password": "wr0ng-Passw0rd"}))
 	expect(t, r, Down, "mysql", "nobody_here")
+	because(t, r, ReasonServer)
 	if strings.Contains(r.Error, "wr0ng-Passw0rd") {
 		t.Errorf("password in %q", r.Error)
 	}
@@ -65,6 +67,7 @@ func TestRedis(t *testing.T) {
 	expect(t, run(t, c, KindRedis, settings(t, map[string]any{"host": "127.0.0.1", "database": 2})), Up)
 	r := run(t, c, KindRedis, settings(t, map[string]any{"host": "127.0.0.1", "user": "nobody", "password": "wr0ng-Passw0rd"}))
 	expect(t, r, Down, "redis")
+	because(t, r, ReasonServer)
 	if strings.Contains(r.Error, "wr0ng-Passw0rd") {
 		t.Errorf("password in %q", r.Error)
 	}
@@ -79,6 +82,7 @@ func TestServicesClosedPort(t *testing.T) {
 			t.Parallel()
 			r := run(t, c, kind, settings(t, map[string]any{"host": "127.0.0.1", "port": closedPort(t)}))
 			expect(t, r, Down, "connection refused")
+			because(t, r, ReasonRefused)
 		})
 	}
 }
@@ -129,6 +133,16 @@ func TestServicesGarbage(t *testing.T) {
 					t.Fatalf("error %q, want it to say the server did not answer in time", r.Error)
 				case strings.Contains(r.Error, "context deadline") || strings.Contains(r.Error, "closed network connection"):
 					t.Fatalf("error %q speaks Go, not the desk's words", r.Error)
+				}
+				switch name {
+				case "silent":
+					because(t, r, ReasonTimeout)
+				case "random bytes", "text lines":
+					if kind == KindTLS {
+						because(t, r, ReasonTLS)
+					} else {
+						because(t, r, ReasonProtocol)
+					}
 				}
 			})
 		}
@@ -191,7 +205,9 @@ func TestSMTP(t *testing.T) {
 	if !strings.HasPrefix(r.Evidence["banner"], "220 mx.example.test") {
 		t.Errorf("banner %q", r.Evidence["banner"])
 	}
-	expect(t, run(t, c, KindSMTP, settings(t, map[string]any{"host": "127.0.0.1", "port": plain, "starttls": true})), Down, "does not offer STARTTLS")
+	r = run(t, c, KindSMTP, settings(t, map[string]any{"host": "127.0.0.1", "port": plain, "starttls": true}))
+	expect(t, r, Down, "does not offer STARTTLS")
+	because(t, r, ReasonServer)
 
 	r = run(t, c, KindSMTP, settings(t, map[string]any{"host": "127.0.0.1", "port": secure, "starttls": true}))
 	expect(t, r, Up)
@@ -199,7 +215,9 @@ func TestSMTP(t *testing.T) {
 		t.Errorf("evidence %v, want the certificate's end", r.Evidence)
 	}
 	// The system's roots do not know the test CA: STARTTLS does not complete.
-	expect(t, run(t, &Checker{}, KindSMTP, settings(t, map[string]any{"host": "127.0.0.1", "port": secure, "starttls": true})), Down, "STARTTLS")
+	r = run(t, &Checker{}, KindSMTP, settings(t, map[string]any{"host": "127.0.0.1", "port": secure, "starttls": true}))
+	expect(t, r, Down, "STARTTLS")
+	because(t, r, ReasonCertInvalid)
 
 	// Credentials, over STARTTLS.
 	auth := map[string]any{"host": "127.0.0.1", "port": secure, "starttls": true, "user": "monitor", "password": "c0rrect-h0rse"}
@@ -222,4 +240,5 @@ func TestSMTP(t *testing.T) {
 	})
 	r = run(t, c, KindSMTP, settings(t, map[string]any{"host": "127.0.0.1", "port": busy}))
 	expect(t, r, Down, "the greeting is not 220", "554 mx.example.test no service for you")
+	because(t, r, ReasonServer)
 }

@@ -3,7 +3,9 @@ package monitor
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"errors"
+	"fmt"
 	"net"
 	"net/smtp"
 	"net/textproto"
@@ -50,6 +52,8 @@ func (s *SMTPSettings) secrets() []string {
 	return []string{s.Password}
 }
 
+var errNotOffered = errors.New("does not offer")
+
 // bannerConn keeps the first line the server sends: its greeting.
 type bannerConn struct {
 	net.Conn
@@ -88,9 +92,20 @@ func (s *SMTPSettings) run(ctx context.Context, c *Checker) Result {
 		r.Status = Down
 		r.Duration = time.Since(start)
 		r.Error = describe(ctx, what, err)
+		r.Reason = reasonOf(ctx, err)
 		var te *textproto.Error
-		if errors.As(err, &te) && ctx.Err() == nil {
+		var ve *tls.CertificateVerificationError
+		switch {
+		case ctx.Err() != nil:
+		case errors.As(err, &te):
 			r.Error = clip(what+": the server answered "+itoa(te.Code)+" "+te.Msg, 500)
+			r.Reason = ReasonServer
+		case errors.Is(err, errNotOffered):
+			r.Reason = ReasonServer
+		case errors.As(err, &ve):
+			r.Reason = ReasonCertInvalid
+		case r.Reason == ReasonOther:
+			r.Reason = ReasonProtocol
 		}
 		if len(conn.line) > 0 {
 			r.Evidence["banner"] = printable(string(conn.line))
@@ -108,7 +123,7 @@ func (s *SMTPSettings) run(ctx context.Context, c *Checker) Result {
 	}
 	if s.StartTLS {
 		if ok, _ := client.Extension("STARTTLS"); !ok {
-			return fail("STARTTLS", errors.New("the server does not offer STARTTLS"))
+			return fail("STARTTLS", fmt.Errorf("the server %w STARTTLS", errNotOffered))
 		}
 		if err := client.StartTLS(c.tlsConfig(s.Host, false)); err != nil {
 			return fail("STARTTLS", err)
@@ -119,7 +134,7 @@ func (s *SMTPSettings) run(ctx context.Context, c *Checker) Result {
 	}
 	if s.User != "" {
 		if ok, _ := client.Extension("AUTH"); !ok {
-			return fail("AUTH", errors.New("the server does not offer AUTH"))
+			return fail("AUTH", fmt.Errorf("the server %w AUTH", errNotOffered))
 		}
 		// net/smtp's PLAIN refuses to send a password unencrypted except to localhost.
 		if err := client.Auth(smtp.PlainAuth("", s.User, s.Password, s.Host)); err != nil {

@@ -132,25 +132,25 @@ func (s *StatuspageSettings) run(ctx context.Context, c *Checker) Result {
 	if s.Supplier != "" {
 		r.Evidence["supplier"] = s.Supplier
 	}
-	down := func(format string, args ...any) Result {
-		r.Status = Down
+	down := func(reason, format string, args ...any) Result {
+		r.Status, r.Reason = Down, reason
 		r.Error = clip(fmt.Sprintf(format, args...), 500)
 		return r
 	}
 	switch {
 	case err != nil:
-		return down("the supplier's page: %s", describe(ctx, "", err))
+		return down(reasonOf(ctx, err), "the supplier's page: %s", describe(ctx, "", err))
 	case resp.StatusCode != 200:
-		return down("the supplier's page answered status %d, expected 200", resp.StatusCode)
+		return down(ReasonSupplierPage, "the supplier's page answered status %d, expected 200", resp.StatusCode)
 	case truncated:
-		return down("the supplier's page is larger than %d bytes", c.bodyLimit())
+		return down(ReasonSupplierPage, "the supplier's page is larger than %d bytes", c.bodyLimit())
 	}
 	var doc summary
 	if err := json.Unmarshal(data, &doc); err != nil {
-		return down("the supplier's page is not a Statuspage summary.json: %s", clip(err.Error(), 200))
+		return down(ReasonSupplierPage, "the supplier's page is not a Statuspage summary.json: %s", clip(err.Error(), 200))
 	}
 	if doc.Status == nil && doc.Components == nil {
-		return down("the supplier's page is not a Statuspage summary.json: it has no status and no components")
+		return down(ReasonSupplierPage, "the supplier's page is not a Statuspage summary.json: it has no status and no components")
 	}
 	if s.Supplier == "" && doc.Page != nil && doc.Page.Name != "" {
 		r.Evidence["supplier"] = printable(doc.Page.Name)
@@ -185,11 +185,11 @@ func (s *StatuspageSettings) run(ctx context.Context, c *Checker) Result {
 				return comp.ID == want || strings.EqualFold(strings.TrimSpace(comp.Name), strings.TrimSpace(want))
 			})
 			if i < 0 {
-				return down("the supplier's page has no component %q", want)
+				return down(ReasonSupplierPage, "the supplier's page has no component %q", want)
 			}
 			comp := doc.Components[i]
 			if _, known := supplierRank[comp.Status]; !known {
-				return down("the supplier's component %q has a status Meldpunt does not know: %q", want, clip(comp.Status, 50))
+				return down(ReasonSupplierPage, "the supplier's component %q has a status Meldpunt does not know: %q", want, clip(comp.Status, 50))
 			}
 			consider(comp.Status)
 			followed[comp.ID] = true
@@ -249,6 +249,7 @@ func (s *StatuspageSettings) run(ctx context.Context, c *Checker) Result {
 		r.Evidence["maintenance"] = clip(text, 500)
 	}
 	if r.Status != Up {
+		r.Reason = ReasonSupplier
 		r.Error = "the supplier reports " + strings.ReplaceAll(worst, "_", " ")
 		if names != nil {
 			r.Error += ": " + names[0]

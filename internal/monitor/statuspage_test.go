@@ -109,6 +109,7 @@ func TestStatuspageSwitch(t *testing.T) {
 
 	r = run(t, c, KindStatuspage, whole)
 	expect(t, r, Down, "the supplier reports major outage", "Mail delivery delayed")
+	because(t, r, ReasonSupplier)
 	if r.ComponentStatus != "major_outage" || r.Evidence["incidents"] != "Mail delivery delayed" || r.Evidence["incident_update"] != "We found the cause: a full queue." {
 		t.Fatalf("component status %q, evidence %v", r.ComponentStatus, r.Evidence)
 	}
@@ -221,7 +222,11 @@ func TestStatuspageBad(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			expect(t, run(t, c, KindStatuspage, settings(t, tc.s)), Down, tc.errs...)
+			r := run(t, c, KindStatuspage, settings(t, tc.s))
+			expect(t, r, Down, tc.errs...)
+			if tc.name != "closed" {
+				because(t, r, ReasonSupplierPage)
+			}
 		})
 	}
 }

@@ -81,9 +81,13 @@ func (s *TLSSettings) run(ctx context.Context, c *Checker) Result {
 	err = tc.HandshakeContext(ctx)
 	elapsed := time.Since(start)
 	if err != nil {
-		r := Result{Status: Down, Duration: elapsed, Error: describe(ctx, "TLS handshake failed", err)}
+		r := Result{Status: Down, Duration: elapsed, Reason: reasonOf(ctx, err), Error: describe(ctx, "TLS handshake failed", err)}
+		if r.Reason == ReasonOther || r.Reason == ReasonConnection {
+			r.Reason = ReasonTLS
+		}
 		var ve *tls.CertificateVerificationError
 		if errors.As(err, &ve) {
+			r.Reason = ReasonCertInvalid
 			r.Error = describe(ctx, "the certificate is not valid", err)
 			var inv x509.CertificateInvalidError
 			if errors.As(err, &inv) && inv.Reason == x509.Expired {
@@ -97,17 +101,17 @@ func (s *TLSSettings) run(ctx context.Context, c *Checker) Result {
 	}
 	state := tc.ConnectionState()
 	if len(state.PeerCertificates) == 0 {
-		return Result{Status: Down, Duration: elapsed, Error: "the server sent no certificate"}
+		return Result{Status: Down, Reason: ReasonTLS, Duration: elapsed, Error: "the server sent no certificate"}
 	}
 	cert := state.PeerCertificates[0]
 	r := Result{Status: Up, Duration: elapsed, Evidence: certEvidence(cert, c.now())}
 	days := daysLeft(cert.NotAfter, c.now())
 	switch {
 	case days < *s.FailDays:
-		r.Status = Down
+		r.Status, r.Reason = Down, ReasonCertExpiring
 		r.Error = fmt.Sprintf("the certificate expires in %d days (on %s), fewer than %d", days, cert.NotAfter.UTC().Format("2006-01-02"), *s.FailDays)
 	case days < *s.WarnDays:
-		r.Status = Degraded
+		r.Status, r.Reason = Degraded, ReasonCertExpiring
 		r.Error = fmt.Sprintf("the certificate expires in %d days (on %s), fewer than %d", days, cert.NotAfter.UTC().Format("2006-01-02"), *s.WarnDays)
 	}
 	return r
