@@ -3,9 +3,14 @@ package monitor
 import (
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -255,4 +260,56 @@ func TestPing(t *testing.T) {
 	for range 8 {
 		expect(t, <-results, Up)
 	}
+}
+
+// TestPingNotPermitted runs a ping check in a child process without privileges (as user
+// nobody), where the system gives it neither a raw socket nor, unless ping_group_range
+// allows its group, an unprivileged ping socket: the check must say so, clearly. Where the
+// child may ping after all, it must simply be up.
+func TestPingNotPermitted(t *testing.T) {
+	if os.Getenv("MELDPUNT_PING_CHILD") == "1" {
+		r := (&Checker{}).Run(context.Background(), KindPing, json.RawMessage(`{"host":"127.0.0.1"}`), 5*time.Second)
+		_ = json.NewEncoder(os.Stdout).Encode(r)
+		return
+	}
+	t.Parallel()
+	if os.Getuid() != 0 {
+		t.Skip("needs root to start a child as nobody; TestPing covers this process's own permission")
+	}
+	// The test binary may sit in a directory nobody cannot read: run a copy from one it can.
+	dir := t.TempDir()
+	for _, d := range []string{filepath.Dir(dir), dir} { // the test's temporary root, and its folder
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bin, err := os.ReadFile(os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	exe := filepath.Join(dir, "monitor.test")
+	if err := os.WriteFile(exe, bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, "-test.run", "^TestPingNotPermitted$", "-test.count", "1")
+	cmd.Env = append(os.Environ(), "MELDPUNT_PING_CHILD=1", "GOCOVERDIR="+dir)
+	cmd.Dir = dir
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	out, err := cmd.Output()
+	if err != nil {
+		t.Skipf("cannot run a child as nobody here: %v", err)
+	}
+	line, _, _ := strings.Cut(string(out), "\n")
+	var r Result
+	if err := json.Unmarshal([]byte(line), &r); err != nil {
+		t.Fatalf("child said %q: %v", out, err)
+	}
+	if r.Status == Up {
+		t.Logf("nobody may ping here (ping_group_range allows it): up")
+		return
+	}
+	if r.Status != Down || r.Reason != ReasonNoICMP || !strings.Contains(r.Error, "this process may not send ICMP") || !strings.Contains(r.Error, "ping_group_range") {
+		t.Fatalf("result %+v, want down saying the process may not send ICMP and what would allow it", r)
+	}
+	t.Logf("as nobody: %s", r.Error)
 }
