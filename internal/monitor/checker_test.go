@@ -29,6 +29,7 @@ func TestValidate(t *testing.T) {
 		{"http bad values", KindHTTP, `{"url":"ftp://example.com","method":"FETCH","expect_status":[200,99,600],"degraded_after":"soon","keyword_absent":true,"json_equals":"x"}`, "",
 			[]string{"http.url url_scheme", "http.method one_of", "http.expect_status[1] range", "http.expect_status[2] range", "http.keyword_absent requires", "http.json_equals requires", "http.degraded_after duration"}},
 		{"http headers", KindHTTP, `{"url":"https://example.com","headers":{"Authorization":"a\r\nb","Bad Name":"x"}}`, "", []string{"http.headers.Authorization header_value", "http.headers.Bad Name header_name"}},
+		{"http head", KindHTTP, `{"url":"https://example.com","method":"HEAD","keyword":"x","json_path":"a"}`, "", []string{"http.keyword method", "http.json_path method"}},
 		{"http no url", KindHTTP, `{}`, "", []string{"http.url required"}},
 		{"http url without host", KindHTTP, `{"url":"https:///path"}`, "", []string{"http.url url"}},
 		{"http json path", KindHTTP, `{"url":"https://example.com","json_path":"a..b","degraded_after":"-1s"}`, "", []string{"http.json_path json_path", "http.degraded_after range"}},

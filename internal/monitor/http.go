@@ -86,7 +86,13 @@ func (s *HTTPSettings) check(v *desk.Validator, p string) {
 	if s.KeywordAbsent && s.Keyword == "" {
 		v.Add(p+"keyword_absent", "requires", "needs a keyword that must not appear")
 	}
+	if s.Method == "HEAD" && s.Keyword != "" {
+		v.Add(p+"keyword", "method", "needs a method whose answer has a body (HEAD has none)")
+	}
 	checkJSONPath(v, p+"json_path", s.JSONPath)
+	if s.Method == "HEAD" && s.JSONPath != "" {
+		v.Add(p+"json_path", "method", "needs a method whose answer has a body (HEAD has none)")
+	}
 	if s.JSONEquals != nil {
 		if s.JSONPath == "" {
 			v.Add(p+"json_equals", "requires", "needs a json_path to compare")
