@@ -10,7 +10,8 @@ import (
 	"meldpunt/internal/desk"
 )
 
-// FuzzValidate: settings of any kind, any bytes. Never a panic; a refusal is a desk
+// FuzzValidate: settings of any kind, any bytes. Never a panic; Redact gives JSON whatever
+// it is given; a refusal is a desk
 // validation error whose fields are named "<kind>" or "<kind>.…"; accepted settings are
 // JSON that validates to itself, and redact to JSON in which
 // no password survives.
@@ -22,6 +23,9 @@ func FuzzValidate(f *testing.F) {
 	kinds := Kinds()
 	f.Fuzz(func(t *testing.T, k byte, in []byte) {
 		kind := kinds[int(k)%len(kinds)]
+		if red := c.Redact(kind, in); !json.Valid(red) {
+			t.Fatalf("Redact of %q is not JSON: %s", in, red)
+		}
 		out, err := c.Validate(kind, in)
 		if err != nil {
 			var e *desk.Error
