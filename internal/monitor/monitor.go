@@ -54,11 +54,14 @@ func rank(s Status) int {
 // understands ("connection refused", "status 503, expected 200"); it never holds a secret.
 // Evidence holds the facts an alert shows (status code, certificate dates, the supplier's
 // own incident text), keyed by short names; ComponentStatus is set by a statuspage check: the
-// supplier's own component status (Statuspage's words) that maps onto ours.
+// supplier's own component status (Statuspage's words) that maps onto ours. Reason names
+// why in one word (ReasonTimeout, ReasonStatus…: reason.go) for screens to translate; it is
+// set whenever the status is not up.
 type Result struct {
 	Status          Status            `json:"status"`
 	Duration        time.Duration     `json:"duration_ns"`
 	Error           string            `json:"error,omitempty"`
+	Reason          string            `json:"reason,omitempty"`
 	Evidence        map[string]string `json:"evidence,omitempty"`
 	ComponentStatus string            `json:"component_status,omitempty"`
 	At              time.Time         `json:"at"`
