@@ -326,3 +326,30 @@ type Uptime struct {
 	Known  bool    `json:"known"`
 	Checks int64   `json:"checks"`
 }
+
+// MonitorResult is one check as history keeps it: when, the verdict, the response time and
+// why it was not up (never a secret).
+type MonitorResult struct {
+	MonitorID int64          `json:"monitor_id"`
+	At        time.Time      `json:"at"`
+	Status    MonitorVerdict `json:"status"`
+	Duration  time.Duration  `json:"duration"`
+	Error     string         `json:"error,omitempty"`
+}
+
+// MonitorLevel names a level of a monitor's history: raw results, hourly or daily
+// aggregates.
+type MonitorLevel string
+
+// The levels of history.
+const (
+	LevelRaw    MonitorLevel = "raw"
+	LevelHourly MonitorLevel = "hourly"
+	LevelDaily  MonitorLevel = "daily"
+)
+
+// HistoryRow is one hour or one day of a monitor's history.
+type HistoryRow struct {
+	At time.Time `json:"at"`
+	Tally
+}
