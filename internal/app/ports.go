@@ -430,9 +430,9 @@ type MonitorStore interface {
 	// RescheduleMonitor sets when the monitor is next due.
 	RescheduleMonitor(ctx context.Context, id int64, due time.Time) error
 	// ClaimMonitors leases at most limit enabled monitors due at now and not leased to
-	// owner until the given time, the longest due first, and returns their ids; each goes
-	// to one caller of several at once.
-	ClaimMonitors(ctx context.Context, owner string, now, until time.Time, limit int) ([]int64, error)
+	// owner for one interval of each, the longest due first, and returns their ids; each
+	// goes to one caller of several at once.
+	ClaimMonitors(ctx context.Context, owner string, now time.Time, limit int) ([]int64, error)
 	// ReleaseMonitors ends owner's leases on those monitors.
 	ReleaseMonitors(ctx context.Context, owner string, ids []int64) error
 	// AddMonitorResults stores results, in multi-row INSERTs.

@@ -177,6 +177,8 @@ type MonitorState struct {
 	// LastComponentStatus is a supplier's own status of the component checked, in
 	// Statuspage's words (a statuspage check), which maps onto ours.
 	LastComponentStatus ComponentStatus `json:"last_component_status"`
+	// LastBeatAt is when a heartbeat monitor was last called; zero before the first beat.
+	LastBeatAt time.Time `json:"last_beat_at"`
 	// DownSince is when the current outage began (the first failed check of it); nil when up.
 	DownSince  *time.Time `json:"down_since"`
 	IncidentID *int64     `json:"incident_id"`

@@ -138,19 +138,22 @@ func (t *tx) DeleteMonitor(ctx context.Context, id int64) error {
 }
 
 const stateSelect = `SELECT monitor_id, status, fails, oks, last_at, last_status, last_ms, last_error, last_evidence,
-	last_component_status, down_since, incident_id, next_due_at, lease_owner, lease_until, version FROM monitor_state`
+	last_component_status, last_beat_at, down_since, incident_id, next_due_at, lease_owner, lease_until, version FROM monitor_state`
 
 func scanState(r row) (desk.MonitorState, error) {
 	var s desk.MonitorState
-	var lastAt, lastMS, due, until int64
+	var lastAt, lastMS, due, until, beat int64
 	var evidence string
 	var down, incident sql.NullInt64
 	err := r.Scan(&s.MonitorID, &s.Status, &s.Fails, &s.Oks, &lastAt, &s.LastStatus, &lastMS, &s.LastError, &evidence,
-		&s.LastComponentStatus, &down, &incident, &due, &s.LeaseOwner, &until, &s.Version)
+		&s.LastComponentStatus, &beat, &down, &incident, &due, &s.LeaseOwner, &until, &s.Version)
 	if lastAt != 0 {
 		s.LastAt = fromMillis(lastAt)
 	}
 	s.LastDuration = time.Duration(lastMS) * time.Millisecond
+	if beat != 0 {
+		s.LastBeatAt = fromMillis(beat)
+	}
 	if evidence != "" {
 		_ = json.Unmarshal([]byte(evidence), &s.LastEvidence)
 	}
@@ -194,18 +197,21 @@ func (t *tx) SaveMonitorState(ctx context.Context, s *desk.MonitorState, owner s
 		}
 		evidence = string(b)
 	}
-	var lastAt int64
+	var lastAt, beat int64
 	if !s.LastAt.IsZero() {
 		lastAt = millis(s.LastAt)
 	}
+	if !s.LastBeatAt.IsZero() {
+		beat = millis(s.LastBeatAt)
+	}
 	args := []any{s.MonitorID, s.Version, string(s.Status), s.Fails, s.Oks, lastAt, string(s.LastStatus),
 		s.LastDuration.Milliseconds(), clip(s.LastError, 1000), evidence, string(s.LastComponentStatus),
-		nullMillis(s.DownSince), nullID(s.IncidentID), millis(s.NextDueAt)}
+		nullMillis(s.DownSince), nullID(s.IncidentID), millis(s.NextDueAt), beat}
 	q := `UPDATE monitor_state SET status = $3, fails = $4, oks = $5, last_at = $6, last_status = $7, last_ms = $8,
 		last_error = $9, last_evidence = $10, last_component_status = $11, down_since = $12, incident_id = $13,
-		next_due_at = $14, version = version + 1`
+		next_due_at = $14, last_beat_at = $15, version = version + 1`
 	if owner != "" {
-		q += `, lease_owner = '', lease_until = 0 WHERE monitor_id = $1 AND version = $2 AND lease_owner = $15`
+		q += `, lease_owner = '', lease_until = 0 WHERE monitor_id = $1 AND version = $2 AND lease_owner = $16`
 		args = append(args, owner)
 	} else {
 		q += ` WHERE monitor_id = $1 AND version = $2`
@@ -228,19 +234,20 @@ func (t *tx) RescheduleMonitor(ctx context.Context, id int64, due time.Time) err
 }
 
 // ClaimMonitors leases at most limit enabled monitors that are due at now and not leased,
-// the longest due first, to owner until the given time, and returns their ids. It is one
-// conditional update: of several instances at once, each monitor goes to one.
-func (t *tx) ClaimMonitors(ctx context.Context, owner string, now, until time.Time, limit int) ([]int64, error) {
+// the longest due first, to owner for one interval of each, and returns their ids. It is
+// one conditional update: of several instances at once, each monitor goes to one.
+func (t *tx) ClaimMonitors(ctx context.Context, owner string, now time.Time, limit int) ([]int64, error) {
 	lock := ""
 	if t.dialect == DialectPostgres {
 		lock = " FOR UPDATE OF s SKIP LOCKED" // others skip the rows one claims, rather than wait
 	}
-	return t.ids(ctx, "claim monitors", `UPDATE monitor_state SET lease_owner = $1, lease_until = $2
+	return t.ids(ctx, "claim monitors", `UPDATE monitor_state SET lease_owner = $1,
+		lease_until = $2 + (SELECT interval_ms FROM monitors WHERE monitors.id = monitor_state.monitor_id)
 		WHERE monitor_id IN (SELECT s.monitor_id FROM monitor_state s JOIN monitors m ON m.id = s.monitor_id
-			WHERE m.enabled = $5 AND s.next_due_at <= $3 AND s.lease_until <= $3
-			ORDER BY s.next_due_at, s.monitor_id LIMIT $4`+lock+`)
-		AND next_due_at <= $3 AND lease_until <= $3
-		RETURNING monitor_id`, owner, millis(until), millis(now), max(limit, 1), true)
+			WHERE m.enabled = $4 AND s.next_due_at <= $2 AND s.lease_until <= $2
+			ORDER BY s.next_due_at, s.monitor_id LIMIT $3`+lock+`)
+		AND next_due_at <= $2 AND lease_until <= $2
+		RETURNING monitor_id`, owner, millis(now), max(limit, 1), true)
 }
 
 // ReleaseMonitors ends owner's leases on the monitors (at shutdown), so another instance

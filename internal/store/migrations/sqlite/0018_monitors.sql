@@ -46,6 +46,7 @@ CREATE TABLE monitor_state (
     last_error    TEXT    NOT NULL DEFAULT '',
     last_evidence TEXT    NOT NULL DEFAULT '',
     last_component_status TEXT NOT NULL DEFAULT '',
+    last_beat_at  INTEGER NOT NULL DEFAULT 0,
     down_since    INTEGER,
     incident_id   INTEGER REFERENCES incidents (id) ON DELETE SET NULL,
     next_due_at   INTEGER NOT NULL,
