@@ -383,9 +383,15 @@ func (s *Monitors) observe(ctx context.Context, tx monitorTx, componentID int64)
 	if len(all) > 0 {
 		observed = desk.WorstStatus(all)
 	}
-	_, err = tx.SetObservedStatus(ctx, componentID, observed)
-	if desk.IsNotFound(err) {
+	// Compared here, not only in the UPDATE's WHERE: on PostgreSQL the status page's
+	// statement trigger fires even for an UPDATE that changes no row.
+	c, err := tx.Component(ctx, componentID)
+	if desk.IsNotFound(err) || err == nil && c.Monitoring.Observed == observed {
 		return nil
 	}
+	if err != nil {
+		return err
+	}
+	_, err = tx.SetObservedStatus(ctx, componentID, observed)
 	return err
 }

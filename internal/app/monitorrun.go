@@ -90,10 +90,9 @@ func (s *Monitors) Check(ctx context.Context, d DueCheck) Checked {
 		return Checked{DueCheck: d, Result: monitor.Result{Status: monitor.Down, Error: msg, At: now,
 			Evidence: map[string]string{"expected_every": m.Interval.String(), "grace": m.Timeout.String()}}}
 	}
+	started := s.clock() // the services' clock is the one history is kept in
 	r := s.cfg.Monitors.Checks.Run(ctx, monitor.Kind(m.Kind), m.Settings, m.Timeout)
-	if r.At.IsZero() {
-		r.At = s.clock()
-	}
+	r.At = started
 	return Checked{DueCheck: d, Result: r}
 }
 
