@@ -66,7 +66,11 @@ func (s *Monitors) Rollup(ctx context.Context) (int, error) {
 				return err
 			}
 			if hour.IsZero() {
-				hour = now.Add(-s.cfg.Monitors.Retention).Truncate(time.Hour)
+				first, ok, err := tx.EarliestMonitorResult(ctx)
+				if err != nil || !ok {
+					return err // nothing to roll up yet
+				}
+				hour = first.Truncate(time.Hour)
 			}
 			if !hour.Before(closed) {
 				return nil
@@ -99,7 +103,14 @@ func (s *Monitors) Rollup(ctx context.Context) (int, error) {
 				return err
 			}
 			if day.IsZero() {
-				day = hourMark.Add(-s.cfg.Monitors.Retention).Truncate(24 * time.Hour)
+				first, ok, err := tx.EarliestMonitorResult(ctx)
+				if err != nil {
+					return err
+				}
+				if !ok {
+					first = hourMark.Add(-time.Hour) // raw results gone: the hours start it
+				}
+				day = first.Truncate(24 * time.Hour)
 			}
 			if day.Add(24 * time.Hour).After(hourMark) {
 				return nil // a day is rolled once all its hours are

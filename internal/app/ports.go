@@ -437,6 +437,8 @@ type MonitorStore interface {
 	ReleaseMonitors(ctx context.Context, owner string, ids []int64) error
 	// AddMonitorResults stores results, in multi-row INSERTs.
 	AddMonitorResults(ctx context.Context, rs []desk.MonitorResult) error
+	// EarliestMonitorResult returns the oldest raw result's time; false when there is none.
+	EarliestMonitorResult(ctx context.Context) (time.Time, bool, error)
 	// MonitorResults lists a monitor's raw results since the time, newest first.
 	MonitorResults(ctx context.Context, id int64, since time.Time, limit int) ([]desk.MonitorResult, error)
 	// SetComponentMonitoring stores what the component's monitors may do.

@@ -391,7 +391,7 @@ func (t *tx) RollupHour(ctx context.Context, hour time.Time) (int, error) {
 func (t *tx) RollupDay(ctx context.Context, day time.Time) (int, error) {
 	res, err := t.exec(ctx, `INSERT INTO monitor_daily (monitor_id, at, checks, up, degraded, down, mean_ms, p95_ms)
 		SELECT monitor_id, $1, CAST(SUM(checks) AS BIGINT), CAST(SUM(up) AS BIGINT), CAST(SUM(degraded) AS BIGINT),
-			CAST(SUM(down) AS BIGINT), CAST(SUM(mean_ms * checks) / SUM(checks) AS BIGINT), MAX(p95_ms)
+			CAST(SUM(down) AS BIGINT), CAST(SUM(mean_ms * checks) AS BIGINT) / CAST(SUM(checks) AS BIGINT), MAX(p95_ms)
 		FROM monitor_hourly WHERE at >= $1 AND at < $2 GROUP BY monitor_id
 		ON CONFLICT (monitor_id, at) DO NOTHING`, millis(day), millis(day.Add(24*time.Hour)))
 	if err != nil {
@@ -482,4 +482,16 @@ func anys(ids []int64) []any {
 		out[i] = id
 	}
 	return out
+}
+
+// EarliestMonitorResult returns the time of the oldest raw result; false when there is none.
+func (t *tx) EarliestMonitorResult(ctx context.Context) (time.Time, bool, error) {
+	var at sql.NullInt64
+	if err := t.queryRow(ctx, "SELECT MIN(at) FROM monitor_results").Scan(&at); err != nil {
+		return time.Time{}, false, fmt.Errorf("earliest monitor result: %w", err)
+	}
+	if !at.Valid {
+		return time.Time{}, false, nil
+	}
+	return fromMillis(at.Int64), true, nil
 }
