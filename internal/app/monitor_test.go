@@ -80,7 +80,7 @@ type clock struct {
 	t  time.Time
 }
 
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *clock) set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 
 // monitorWorld is an installation with one or more instances on one database: an agent
@@ -391,7 +391,7 @@ func TestMonitorDuringMaintenance(t *testing.T) {
 		from := w.clock.now().Add(-time.Minute).Format(time.RFC3339)
 		until := w.clock.now().Add(3 * time.Hour).Format(time.RFC3339)
 		if _, err := a.PublicIncidents.Create(ctx, sys, app.NewPublicIncident{Kind: desk.KindMaintenance, Name: desk.Texts{EN: "Upgrade"},
-			Components: []desk.AffectedComponent{{ComponentID: w.comp.ID, Status: desk.StatusUnderMaintenance}},
+			Components:   []desk.AffectedComponent{{ComponentID: w.comp.ID, Status: desk.StatusUnderMaintenance}},
 			ScheduledFor: &from, ScheduledUntil: &until, Body: desk.Texts{EN: "Planned."}}); err != nil {
 			t.Fatal(err)
 		}
