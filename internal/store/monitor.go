@@ -495,3 +495,21 @@ func (t *tx) EarliestMonitorResult(ctx context.Context) (time.Time, bool, error)
 	}
 	return fromMillis(at.Int64), true, nil
 }
+
+// MonitorBytes is how much room the monitors' tables take: on PostgreSQL their total size
+// (tables, indexes, TOAST); on SQLite the database file's pages, the monitors' tables being
+// what grows. Used to measure the growth per monitor (docs/benchmarks.md).
+func (db *DB) MonitorBytes(ctx context.Context) (int64, error) {
+	var n int64
+	var err error
+	if db.dialect == DialectPostgres {
+		err = db.read.QueryRowContext(ctx, `SELECT COALESCE(SUM(pg_total_relation_size(c)), 0) FROM unnest(ARRAY[
+			'monitors', 'monitor_state', 'monitor_results', 'monitor_hourly', 'monitor_daily']::regclass[]) AS c`).Scan(&n)
+	} else {
+		err = db.write.QueryRowContext(ctx, "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()").Scan(&n)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("monitor bytes: %w", err)
+	}
+	return n, nil
+}
