@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -71,7 +72,7 @@ func (s *Monitors) Claim(ctx context.Context, limit int) (due []DueCheck, err er
 }
 
 // Check runs one claimed check. A heartbeat is not run: it is down when no beat came
-// within its interval and grace (the monitor's timeout), and otherwise skipped.
+// within its interval and grace (heartbeatGrace), and otherwise skipped.
 func (s *Monitors) Check(ctx context.Context, d DueCheck) Checked {
 	m := d.Monitor
 	if m.Kind == desk.KindHeartbeat {
@@ -80,7 +81,8 @@ func (s *Monitors) Check(ctx context.Context, d DueCheck) Checked {
 		if last.IsZero() {
 			last = m.CreatedAt
 		}
-		if now.Sub(last) <= m.Interval+m.Timeout {
+		grace := heartbeatGrace(m)
+		if now.Sub(last) <= m.Interval+grace {
 			return Checked{DueCheck: d, Skip: true}
 		}
 		msg := "no beat since the monitor was made"
@@ -88,12 +90,26 @@ func (s *Monitors) Check(ctx context.Context, d DueCheck) Checked {
 			msg = "no beat since " + d.LastBeatAt.Format(time.RFC3339)
 		}
 		return Checked{DueCheck: d, Result: monitor.Result{Status: monitor.Down, Error: msg, At: now,
-			Evidence: map[string]string{"expected_every": m.Interval.String(), "grace": m.Timeout.String()}}}
+			Evidence: map[string]string{"expected_every": m.Interval.String(), "grace": grace.String()}}}
 	}
 	started := s.clock() // the services' clock is the one history is kept in
 	r := s.cfg.Monitors.Checks.Run(ctx, monitor.Kind(m.Kind), m.Settings, m.Timeout)
 	r.At = started
 	return Checked{DueCheck: d, Result: r}
+}
+
+// heartbeatGrace is how long past its interval a heartbeat may be late: the settings'
+// grace (a Go duration, as monitor.HeartbeatSettings has it), else the monitor's timeout.
+func heartbeatGrace(m desk.Monitor) time.Duration {
+	var s struct {
+		Grace string `json:"grace"`
+	}
+	if json.Unmarshal(m.Settings, &s) == nil && s.Grace != "" {
+		if d, err := time.ParseDuration(s.Grace); err == nil && d >= 0 {
+			return d
+		}
+	}
+	return m.Timeout
 }
 
 // errLeaseLost drops one check of a batch: its monitor is no longer this instance's.

@@ -21,8 +21,8 @@ type Monitor struct {
 	// Interval is how often the monitor is checked; for a heartbeat, how often a beat is
 	// expected.
 	Interval time.Duration `json:"interval"`
-	// Timeout cuts a check; for a heartbeat it is the grace after the interval before a
-	// missing beat counts as a failure.
+	// Timeout cuts a check; for a heartbeat whose settings name no grace, it is the grace
+	// after the interval before a missing beat counts as a failure.
 	Timeout time.Duration `json:"timeout"`
 	// FailAfter consecutive failed checks make the monitor down; RecoverAfter consecutive
 	// good ones make it up again (hysteresis: one lost packet pages nobody).
