@@ -260,8 +260,10 @@ func (s *Monitors) List(ctx context.Context, actor desk.Actor, componentID int64
 	return vs, err
 }
 
-// Update changes a monitor; admins only. Settings that hold the redaction mark keep the
-// stored secret (the checks' Validate merges them). A new interval reschedules the monitor.
+// Update changes a monitor; admins only. Every field is replaced, but settings left out
+// (and the kind, when empty) keep the stored ones, secrets included: a form that shows
+// settings redacted sends them only when they change. A new interval reschedules the
+// monitor.
 func (s *Monitors) Update(ctx context.Context, actor desk.Actor, id int64, in MonitorInput) (v MonitorView, err error) {
 	if err := requireAdmin(actor, "change monitors"); err != nil {
 		return v, err
@@ -274,6 +276,9 @@ func (s *Monitors) Update(ctx context.Context, actor desk.Actor, id int64, in Mo
 		}
 		if in.Kind == "" {
 			in.Kind = before.Kind
+		}
+		if len(strings.TrimSpace(string(in.Settings))) == 0 && in.Kind == before.Kind {
+			in.Settings = before.Settings
 		}
 		m, err := s.build(in, before)
 		if err != nil {

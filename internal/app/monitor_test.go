@@ -489,3 +489,55 @@ func TestMonitorsAdminOnly(t *testing.T) {
 		}
 	})
 }
+
+// TestMonitorUpdateAndDelete: an admin changes a monitor (settings left out keep the stored
+// secret; a new interval reschedules it within the new interval) and deletes it (its
+// component's observed status follows).
+func TestMonitorUpdateAndDelete(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newMonitorWorld(t, db)
+		a := w.instances[0]
+		ln := listen(t, "127.0.0.1:0")
+		addr := ln.Addr().String()
+		_ = ln.Close()
+		m := w.addMonitor(t, app.MonitorInput{Name: "Port", Kind: "tcp", IntervalSeconds: 10, TimeoutSeconds: 2, FailAfter: 1,
+			Settings: json.RawMessage(`{"address":"` + addr + `","password":"hunter2-secret"}`)})
+		w.round(t, m.ID)
+		if c, _ := a.Components.Get(ctx, sys, w.comp.ID); c.Monitoring.Observed != desk.StatusMajorOutage {
+			t.Fatalf("observed %q after an outage", c.Monitoring.Observed)
+		}
+		agent := desk.Actor{UserID: w.agent.ID, Name: w.agent.Name, Role: desk.RoleAgent, OrgID: w.agent.OrgID}
+		if _, err := a.Monitors.Update(ctx, agent, m.ID, app.MonitorInput{Name: "Mine"}); desk.ErrorCode(err) != desk.EFORBIDDEN {
+			t.Errorf("an agent changed a monitor: %v", err)
+		}
+		v, err := a.Monitors.Update(ctx, sys, m.ID, app.MonitorInput{ComponentID: w.comp.ID, Name: "Shop port", IntervalSeconds: 300, TimeoutSeconds: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.Name != "Shop port" || v.Interval != 5*time.Minute || !strings.Contains(string(v.Settings), "••••") {
+			t.Errorf("after the update: %+v", v.Monitor)
+		}
+		if !v.State.NextDueAt.After(w.clock.now()) || v.State.NextDueAt.After(w.clock.now().Add(5*time.Minute)) {
+			t.Errorf("next due %v, want within the new interval after %v", v.State.NextDueAt, w.clock.now())
+		}
+		var stored string
+		if err := db.Read(ctx, func(tx app.Tx) error {
+			m, err := tx.Monitor(ctx, m.ID)
+			stored = string(m.Settings)
+			return err
+		}); err != nil || !strings.Contains(stored, "hunter2-secret") {
+			t.Errorf("the stored secret was lost: %s (%v)", stored, err)
+		}
+		if err := a.Monitors.Delete(ctx, sys, m.ID); err != nil {
+			t.Fatal(err)
+		}
+		if c, _ := a.Components.Get(ctx, sys, w.comp.ID); c.Monitoring.Observed != "" {
+			t.Errorf("observed %q after the monitor was deleted", c.Monitoring.Observed)
+		}
+		if _, err := a.Monitors.Get(ctx, sys, m.ID); !desk.IsNotFound(err) {
+			t.Errorf("a deleted monitor: %v", err)
+		}
+	})
+}
