@@ -24,8 +24,10 @@ var sys = desk.SystemActor("test")
 // it waits until it is cancelled: a target that never answers within the test.
 type stuckChecks struct{ started chan struct{} }
 
-func (c stuckChecks) Validate(kind monitor.Kind, s json.RawMessage) (json.RawMessage, error) { return s, nil }
-func (c stuckChecks) Redact(kind monitor.Kind, s json.RawMessage) json.RawMessage            { return s }
+func (c stuckChecks) Validate(kind monitor.Kind, s json.RawMessage) (json.RawMessage, error) {
+	return s, nil
+}
+func (c stuckChecks) Redact(kind monitor.Kind, s json.RawMessage) json.RawMessage { return s }
 func (c stuckChecks) Run(ctx context.Context, kind monitor.Kind, s json.RawMessage, timeout time.Duration) monitor.Result {
 	var set struct{ Address string }
 	_ = json.Unmarshal(s, &set)
