@@ -203,6 +203,22 @@ func (w *monitorWorld) outbox(t *testing.T) map[string]int {
 	return out
 }
 
+// payload returns the payload of the first queued message of the kind.
+func (w *monitorWorld) payload(t *testing.T, kind string) string {
+	t.Helper()
+	p, err := w.instances[0].Outbox.List(context.Background(), sys, desk.OutboxFilter{Limit: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range p.Items {
+		if n.Kind == kind {
+			return n.Payload
+		}
+	}
+	t.Fatalf("no %s message", kind)
+	return ""
+}
+
 func (w *monitorWorld) monitorIncidents(t *testing.T) []desk.Incident {
 	t.Helper()
 	p, err := w.instances[0].Incidents.List(context.Background(), sys, desk.IncidentFilter{Channel: desk.ChannelMonitor, Limit: 100})
@@ -284,6 +300,23 @@ func TestMonitorOutageEndToEnd(t *testing.T) {
 			box := w.outbox(t)
 			if box[desk.NotifyNewReport] != 1 || box[desk.EventMonitorDown] != 1 || box[desk.EventMonitorUp] != 0 {
 				t.Errorf("alerts for one outage: %v, want one new_report and one monitor.down", box)
+			}
+			var event struct {
+				Type string
+				Data struct {
+					Monitor struct {
+						Name, Status, Error string
+						Component           struct{ Name string }
+					}
+					Incident struct{ Number, Channel string }
+				}
+			}
+			payload := w.payload(t, desk.EventMonitorDown)
+			if err := json.Unmarshal([]byte(payload), &event); err != nil || event.Type != desk.EventMonitorDown ||
+				event.Data.Monitor.Name != "Shop port" || event.Data.Monitor.Component.Name != "Web shop" || event.Data.Monitor.Status != "down" ||
+				!strings.Contains(event.Data.Monitor.Error, "connection refused") || event.Data.Incident.Number != inc.Number ||
+				event.Data.Incident.Channel != "monitor" || strings.Contains(payload, "hunter2") {
+				t.Errorf("the monitor.down event: %s (%v)", payload, err)
 			}
 			pub, err := a.Components.Public(ctx)
 			if err != nil {
