@@ -43,9 +43,10 @@ func (s *Monitors) Running() bool { return s.cfg.Monitors.Checks != nil }
 // Instance names this process in leases.
 func (s *Monitors) Instance() string { return s.cfg.Outbox.Instance }
 
-// Claim leases at most limit due monitors to this instance, each for one interval: a check
-// ends within its timeout (shorter than the interval), and when this instance dies its
-// monitors are checked again within one interval.
+// Claim leases at most limit due monitors to this instance, each for its timeout plus
+// a margin of a minute (store.LeaseMargin) and at most its interval: a check ends within its timeout,
+// its batch is recorded well within the margin, and when this instance dies its monitors
+// are checked again within a minute past their timeout, and always within one interval.
 func (s *Monitors) Claim(ctx context.Context, limit int) (due []DueCheck, err error) {
 	now := s.clock()
 	owner := s.Instance()

@@ -430,7 +430,8 @@ type MonitorStore interface {
 	// RescheduleMonitor sets when the monitor is next due.
 	RescheduleMonitor(ctx context.Context, id int64, due time.Time) error
 	// ClaimMonitors leases at most limit enabled monitors due at now and not leased to
-	// owner for one interval of each, the longest due first, and returns their ids; each
+	// owner for its timeout plus a minute (at most its interval), the longest due first, and
+	// returns their ids; each
 	// goes to one caller of several at once.
 	ClaimMonitors(ctx context.Context, owner string, now time.Time, limit int) ([]int64, error)
 	// ReleaseMonitors ends owner's leases on those monitors.

@@ -233,8 +233,12 @@ func (t *tx) RescheduleMonitor(ctx context.Context, id int64, due time.Time) err
 	return nil
 }
 
+// LeaseMargin is how long past its timeout a claimed check may take to be recorded.
+const LeaseMargin = time.Minute
+
 // ClaimMonitors leases at most limit enabled monitors that are due at now and not leased,
-// the longest due first, to owner for one interval of each, and returns their ids. It is
+// the longest due first, to owner for the timeout plus LeaseMargin but at most the interval
+// of each, and returns their ids. It is
 // one conditional update: of several instances at once, each monitor goes to one.
 func (t *tx) ClaimMonitors(ctx context.Context, owner string, now time.Time, limit int) ([]int64, error) {
 	lock := ""
@@ -242,12 +246,13 @@ func (t *tx) ClaimMonitors(ctx context.Context, owner string, now time.Time, lim
 		lock = " FOR UPDATE OF s SKIP LOCKED" // others skip the rows one claims, rather than wait
 	}
 	return t.ids(ctx, "claim monitors", `UPDATE monitor_state SET lease_owner = $1,
-		lease_until = $2 + (SELECT interval_ms FROM monitors WHERE monitors.id = monitor_state.monitor_id)
+		lease_until = $2 + (SELECT CASE WHEN interval_ms < timeout_ms + $5 THEN interval_ms ELSE timeout_ms + $5 END
+			FROM monitors WHERE monitors.id = monitor_state.monitor_id)
 		WHERE monitor_id IN (SELECT s.monitor_id FROM monitor_state s JOIN monitors m ON m.id = s.monitor_id
 			WHERE m.enabled = $4 AND s.next_due_at <= $2 AND s.lease_until <= $2
 			ORDER BY s.next_due_at, s.monitor_id LIMIT $3`+lock+`)
 		AND next_due_at <= $2 AND lease_until <= $2
-		RETURNING monitor_id`, owner, millis(now), max(limit, 1), true)
+		RETURNING monitor_id`, owner, millis(now), max(limit, 1), true, LeaseMargin.Milliseconds())
 }
 
 // ReleaseMonitors ends owner's leases on the monitors (at shutdown), so another instance

@@ -192,3 +192,36 @@ func TestMonitorGrowth(t *testing.T) {
 		})
 	}
 }
+
+// TestMonitorLeaseLength: a lease lasts the check's timeout plus a minute, never longer than
+// the interval, so a dead instance's hourly monitor runs again within about a minute.
+func TestMonitorLeaseLength(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ids := addMonitors(t, db, 2, t0)
+		write(t, db, func(ctx context.Context, tx app.Tx) error {
+			hourly, err := tx.Monitor(ctx, ids[1])
+			if err != nil {
+				return err
+			}
+			hourly.Interval = time.Hour
+			if err := tx.UpdateMonitor(ctx, &hourly); err != nil {
+				return err
+			}
+			if got, err := tx.ClaimMonitors(ctx, "one", t0, 10); err != nil || len(got) != 2 {
+				t.Fatalf("claim: %v %v", got, err)
+			}
+			sts, err := tx.MonitorStates(ctx, ids)
+			if err != nil {
+				return err
+			}
+			if want := ms(t0.Add(time.Minute)); !sts[0].LeaseUntil.Equal(want) {
+				t.Errorf("a 60 s monitor's lease until %v, want %v (its interval)", sts[0].LeaseUntil, want)
+			}
+			if want := ms(t0.Add(10*time.Second + store.LeaseMargin)); !sts[1].LeaseUntil.Equal(want) {
+				t.Errorf("an hourly monitor's lease until %v, want %v (timeout + margin)", sts[1].LeaseUntil, want)
+			}
+			return nil
+		})
+	})
+}
