@@ -119,8 +119,11 @@ func TestMonitorSchedulerStopsClean(t *testing.T) {
 		if n := <-recorded; n != 1 {
 			t.Fatalf("the first batch recorded %d checks, want the quick one", n)
 		}
+		stopped := time.Now()
 		stop()
 		<-done
+		// Logged, not asserted (no timed assertions): the issue wants under 2 s.
+		t.Logf("the scheduler stopped %v after it was told to, with a check hanging", time.Since(stopped))
 
 		q, err := a.Monitors.Get(ctx, sys, quick.ID)
 		if err != nil {
