@@ -148,13 +148,22 @@ func (s *Monitors) record(ctx context.Context, cs []Checked) (n int, err error) 
 		now := s.clock()
 		var rows []desk.MonitorResult
 		touched := map[int64]bool{}
+		ids := make([]int64, len(cs))
+		for i, c := range cs {
+			ids[i] = c.Monitor.ID
+		}
+		sts, err := tx.MonitorStates(ctx, ids) // one query for the batch
+		if err != nil {
+			return err
+		}
+		states := make(map[int64]desk.MonitorState, len(sts))
+		for _, st := range sts {
+			states[st.MonitorID] = st
+		}
 		for _, c := range cs {
-			st, err := tx.MonitorState(ctx, c.Monitor.ID)
-			if desk.IsNotFound(err) {
+			st, ok := states[c.Monitor.ID]
+			if !ok {
 				continue // deleted meanwhile
-			}
-			if err != nil {
-				return err
 			}
 			if st.LeaseOwner != owner {
 				continue // another instance took it when our lease ran out
