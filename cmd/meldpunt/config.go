@@ -69,6 +69,11 @@ type Config struct {
 	// MaintenanceReminder is how long before a scheduled maintenance starts its followers
 	// are reminded; zero means an hour.
 	MaintenanceReminder time.Duration
+	// MonitorRetention is how long monitors' raw results are kept before only their hourly
+	// and daily aggregates remain; zero means 48 hours.
+	MonitorRetention time.Duration
+	// MonitorConcurrency bounds the checks this instance runs at once; zero means 64.
+	MonitorConcurrency int
 	// WebhookAllowPrivate lets webhooks go to loopback and private networks.
 	WebhookAllowPrivate bool
 	// TrustedProxies lists the reverse proxies (addresses and CIDR ranges, comma-separated)
@@ -223,6 +228,26 @@ func options() []option {
 					return errors.New("must be a duration from 1m to 168h, e.g. 30m or 2h")
 				}
 				c.MaintenanceReminder = d
+				return nil
+			}},
+		{name: "monitor-retention", env: "MELDPUNT_MONITOR_RETENTION", arg: "DURATION", def: "48h", serveOnly: true,
+			usage: "How long monitors' raw results are kept, e.g. 48h or 168h; from 2h to 2160h (90 days). Older results live on as hourly aggregates (90 days) and daily ones (kept).",
+			set: func(c *Config, v string) error {
+				d, err := time.ParseDuration(strings.TrimSpace(v))
+				if err != nil || d < 2*time.Hour || d > 2160*time.Hour {
+					return errors.New("must be a duration from 2h to 2160h, e.g. 48h")
+				}
+				c.MonitorRetention = d
+				return nil
+			}},
+		{name: "monitor-concurrency", env: "MELDPUNT_MONITOR_CONCURRENCY", arg: "N", def: "64", serveOnly: true,
+			usage: "How many monitor checks this instance runs at once, from 1 to 10000. Checks wait on the network; more instances share the monitors.",
+			set: func(c *Config, v string) error {
+				n, err := strconv.Atoi(strings.TrimSpace(v))
+				if err != nil || n < 1 || n > 10000 {
+					return errors.New("must be a whole number from 1 to 10000")
+				}
+				c.MonitorConcurrency = n
 				return nil
 			}},
 		{name: "demo", env: "MELDPUNT_DEMO", def: "false", serveOnly: true,

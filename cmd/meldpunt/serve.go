@@ -23,6 +23,7 @@ import (
 	"meldpunt/internal/holidays"
 	"meldpunt/internal/i18n"
 	"meldpunt/internal/jobs"
+	"meldpunt/internal/monitor"
 	"meldpunt/internal/notify/email"
 	"meldpunt/internal/notify/webhook"
 	"meldpunt/internal/web"
@@ -78,7 +79,8 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 		Version: func(ctx context.Context) (int64, error) { return a.Components.PageVersion(ctx) }})
 	a = app.New(app.NotifyWrites(db, snap.Poke), time.Now, log, app.Config{BaseURL: base, WarnShare: cfg.SLAWarnShare, Holidays: holidays.NL(),
 		Outbox: app.OutboxConfig{Mailer: email.NewMailer(sender, email.NewRenderer(texts)), Poster: poster,
-			From: from, MaxAttempts: cfg.MailMaxAttempts}, MaintenanceReminder: cfg.MaintenanceReminder})
+			From: from, MaxAttempts: cfg.MailMaxAttempts}, MaintenanceReminder: cfg.MaintenanceReminder,
+		Monitors: app.MonitorConfig{Checks: &monitor.Checker{}, Retention: cfg.MonitorRetention}})
 	log.InfoContext(ctx, "sending mail", "via", sender.Describe(), "from", from.Email)
 
 	if cfg.Demo {
@@ -121,8 +123,14 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	}
 	srv := newHTTPServer(server.Handler(server.Config{BaseURL: base, Texts: texts, TrustedProxies: proxies, StatusHost: cfg.StatusHost, Snapshot: snap}, a, log, reg), log)
 	runner := jobs.New(log)
-	jobs.Standard(runner, jobs.Work{Purge: a.Identity, SLA: a.SLA, Reminders: a.Suppliers,
-		AutoClose: a.Incidents, Deliver: a.Outbox, Maintenance: a.PublicIncidents}, log)
+	work := jobs.Work{Purge: a.Identity, SLA: a.SLA, Reminders: a.Suppliers,
+		AutoClose: a.Incidents, Deliver: a.Outbox, Maintenance: a.PublicIncidents, MonitorRollup: a.Monitors}
+	if a.Monitors.Running() {
+		work.Monitors = &jobs.MonitorScheduler{Runner: a.Monitors, Concurrency: cfg.MonitorConcurrency, Log: log}
+	} else {
+		log.WarnContext(ctx, "monitors are stored but not run: this build has no checks")
+	}
+	jobs.Standard(runner, work, log)
 	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopJobs()
 	jobsDone := make(chan struct{})

@@ -33,6 +33,9 @@ type Config struct {
 	// MaintenanceReminder is how long before a scheduled maintenance starts its followers
 	// are reminded; zero means DefaultMaintenanceReminder (an hour).
 	MaintenanceReminder time.Duration
+	// Monitors configures the monitors: the checks that run them (nil: monitors are
+	// stored, not run) and how long their raw results are kept (monitor.go).
+	Monitors MonitorConfig
 }
 
 // OutboxConfig configures the outbox: the sender of each channel and how deliveries are
@@ -96,6 +99,8 @@ type Services struct {
 	PublicIncidents *PublicIncidents
 	// StatusTemplates keeps the desk's message templates for status-page updates.
 	StatusTemplates *StatusTemplates
+	// Monitors defines the monitors, runs their schedule and keeps their history.
+	Monitors *Monitors
 
 	core *core
 }
@@ -131,6 +136,9 @@ func New(store Store, now func() time.Time, log *slog.Logger, cfg Config) *Servi
 	}
 	if cfg.Outbox.From.Email == "" {
 		cfg.Outbox.From = Address{Name: "Meldpunt", Email: "meldpunt@" + hostOf(cfg.BaseURL)}
+	}
+	if cfg.Monitors.Retention <= 0 {
+		cfg.Monitors.Retention = DefaultMonitorRetention
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)

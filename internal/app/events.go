@@ -36,6 +36,7 @@ type eventData struct {
 	Solution  *eventSolution `json:"solution,omitempty"`
 	SLA       *eventSLA      `json:"sla,omitempty"`
 	Message   string         `json:"message,omitempty"`
+	Monitor   *eventMonitor  `json:"monitor,omitempty"`
 }
 
 type eventIncident struct {

@@ -50,6 +50,7 @@ type Tx interface {
 	PublicIncidentStore
 	StatusTemplateStore
 	TicketLinkStore
+	MonitorStore
 }
 
 // OrganisationStore keeps organisations and their contracts.
@@ -398,4 +399,61 @@ type StatusTemplateStore interface {
 	StatusTemplates(ctx context.Context) ([]desk.StatusTemplate, error)
 	UpdateStatusTemplate(ctx context.Context, s *desk.StatusTemplate) error
 	DeleteStatusTemplate(ctx context.Context, id int64) error
+}
+
+// MonitorStore keeps monitors, their state and schedule, their results and the aggregates
+// of their history (issue 12, docs/monitors.md).
+type MonitorStore interface {
+	// CreateMonitor stores a monitor and its state, first due at firstDue(its id), and
+	// sets its ID.
+	CreateMonitor(ctx context.Context, m *desk.Monitor, firstDue func(id int64) time.Time) error
+	Monitor(ctx context.Context, id int64) (desk.Monitor, error)
+	// MonitorByHeartbeat returns the monitor whose heartbeat token has the hash.
+	MonitorByHeartbeat(ctx context.Context, hash []byte) (desk.Monitor, error)
+	// Monitors lists monitors by name: the component's, or every one for 0.
+	Monitors(ctx context.Context, componentID int64) ([]desk.Monitor, error)
+	// MonitorsByID lists the monitors with those ids, by id.
+	MonitorsByID(ctx context.Context, ids []int64) ([]desk.Monitor, error)
+	// UpdateMonitor stores every field but the creation time and the heartbeat hash.
+	UpdateMonitor(ctx context.Context, m *desk.Monitor) error
+	// DeleteMonitor deletes the monitor with its state and history.
+	DeleteMonitor(ctx context.Context, id int64) error
+	MonitorState(ctx context.Context, id int64) (desk.MonitorState, error)
+	// MonitorStates returns the states of the monitors with those ids, by id.
+	MonitorStates(ctx context.Context, ids []int64) ([]desk.MonitorState, error)
+	// ComponentVerdicts lists the states of the component's enabled monitors.
+	ComponentVerdicts(ctx context.Context, componentID int64) ([]desk.MonitorState, error)
+	// SaveMonitorState stores s if s.Version is still the stored version (and, with owner
+	// set, while owner holds the lease, which it then ends); it moves the version on. False
+	// and no change otherwise: of concurrent writers exactly one wins.
+	SaveMonitorState(ctx context.Context, s *desk.MonitorState, owner string) (bool, error)
+	// RescheduleMonitor sets when the monitor is next due.
+	RescheduleMonitor(ctx context.Context, id int64, due time.Time) error
+	// ClaimMonitors leases at most limit enabled monitors due at now and not leased to
+	// owner for its timeout plus a minute (at most its interval), the longest due first, and
+	// returns their ids; each
+	// goes to one caller of several at once.
+	ClaimMonitors(ctx context.Context, owner string, now time.Time, limit int) ([]int64, error)
+	// ReleaseMonitors ends owner's leases on those monitors.
+	ReleaseMonitors(ctx context.Context, owner string, ids []int64) error
+	// AddMonitorResults stores results, in multi-row INSERTs.
+	AddMonitorResults(ctx context.Context, rs []desk.MonitorResult) error
+	// EarliestMonitorResult returns the oldest raw result's time; false when there is none.
+	EarliestMonitorResult(ctx context.Context) (time.Time, bool, error)
+	// MonitorResults lists a monitor's raw results since the time, newest first.
+	MonitorResults(ctx context.Context, id int64, since time.Time, limit int) ([]desk.MonitorResult, error)
+	// SetComponentMonitoring stores what the component's monitors may do.
+	SetComponentMonitoring(ctx context.Context, id int64, mode desk.MonitorMode, autoresolve bool) error
+	// SetObservedStatus stores the component's observed status if it differs (true then).
+	SetObservedStatus(ctx context.Context, id int64, s desk.ComponentStatus) (bool, error)
+	// RollupHour aggregates the raw results of the hour starting at hour, once; RollupDay
+	// the hourly rows of the UTC day starting at day. Each returns the rows it added.
+	RollupHour(ctx context.Context, hour time.Time) (int, error)
+	RollupDay(ctx context.Context, day time.Time) (int, error)
+	// PruneMonitorHistory deletes a level's rows older than before.
+	PruneMonitorHistory(ctx context.Context, level desk.MonitorLevel, before time.Time) (int64, error)
+	// MonitorTally counts the monitors' checks in [from, to) at one level of history.
+	MonitorTally(ctx context.Context, level desk.MonitorLevel, ids []int64, from, to time.Time) (desk.Tally, error)
+	// MonitorHistory lists a monitor's hourly or daily rows in [from, to), oldest first.
+	MonitorHistory(ctx context.Context, level desk.MonitorLevel, id int64, from, to time.Time) ([]desk.HistoryRow, error)
 }

@@ -224,6 +224,7 @@ func newServices(c *core) *Services {
 		Subscriptions:   &Subscriptions{c, newTxn(c.store, func(tx Tx) subscriptionTx { return tx })},
 		PublicIncidents: &PublicIncidents{c, newTxn(c.store, func(tx Tx) publicIncidentTx { return tx })},
 		StatusTemplates: &StatusTemplates{c, newTxn(c.store, func(tx Tx) statusTemplateTx { return tx })},
+		Monitors:        &Monitors{c, newTxn(c.store, func(tx Tx) monitorTx { return tx })},
 		core:            c,
 	}
 }

@@ -34,6 +34,9 @@ type Component struct {
 	// sees it on the status page.
 	Status     ComponentStatus     `json:"status"`
 	Visibility ComponentVisibility `json:"visibility"`
+	// Monitoring is what the component's monitors observe and may do (monitor.go); its own
+	// store methods write it, so the component's form and API leave it as it is.
+	Monitoring ComponentMonitoring `json:"-"`
 	CreatedAt  time.Time           `json:"created_at"`
 	UpdatedAt  time.Time           `json:"updated_at"`
 }

@@ -199,6 +199,10 @@ const (
 	EventAttached     = "attached"     // a file's name
 	EventAutoClosed   = "auto_closed"  // closed: no reaction from the client in time; the hours
 	EventReopened     = "reopened"     // the client replied to a resolved incident
+	// EventMonitorDown and EventMonitorUp record a monitor's outage and its recovery on the
+	// incident it opened: the monitor's name and the error; the name and the time down.
+	EventMonitorWentDown = "monitor_down"
+	EventMonitorCameUp   = "monitor_up"
 )
 
 // AuditEntry records one change: who, what, before → after, when, from which address.

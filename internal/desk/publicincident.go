@@ -366,11 +366,14 @@ func (p PublicIncident) Public(visible func(id int64) bool) PublicIncident {
 
 // DisplayedStatuses returns the status the page shows for each component: the worst of its
 // own status, under_maintenance while a maintenance affecting it is in progress or being
-// verified, and the status each open incident gives it. incidents may hold closed ones and
-// scheduled maintenances; they do not count.
+// verified, the status each open incident gives it, and (when the component lets its
+// monitors set its public status, MonitorAuto) what its monitors observe — except during
+// its active maintenance, when a monitor's outage is the work being done. incidents may hold
+// closed ones and scheduled maintenances; they do not count.
 func DisplayedStatuses(components []Component, incidents []PublicIncident) map[int64]ComponentStatus {
 	out := make(map[int64]ComponentStatus, len(components))
 	extra := map[int64][]ComponentStatus{}
+	maintained := map[int64]bool{}
 	for i := range incidents {
 		p := &incidents[i]
 		if !p.Active() {
@@ -380,12 +383,17 @@ func DisplayedStatuses(components []Component, incidents []PublicIncident) map[i
 			s := c.Status
 			if p.Kind == KindMaintenance {
 				s = StatusUnderMaintenance
+				maintained[c.ComponentID] = true
 			}
 			extra[c.ComponentID] = append(extra[c.ComponentID], s)
 		}
 	}
 	for _, c := range components {
-		out[c.ID] = WorstStatus(append([]ComponentStatus{c.Status}, extra[c.ID]...))
+		all := append([]ComponentStatus{c.Status}, extra[c.ID]...)
+		if m := c.Monitoring; m.Mode == MonitorAuto && m.Observed != "" && !maintained[c.ID] {
+			all = append(all, m.Observed)
+		}
+		out[c.ID] = WorstStatus(all)
 	}
 	return out
 }

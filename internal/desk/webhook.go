@@ -62,6 +62,10 @@ const (
 	EventIncidentSLABreached  = "incident.sla_breached"
 	EventChangeCreated        = "change.created"
 	EventChangeStateChanged   = "change.state_changed"
+	// EventMonitorDown and EventMonitorUp tell of a monitor's outage and its recovery
+	// (issue 12), once per outage however many instances run.
+	EventMonitorDown = "monitor.down"
+	EventMonitorUp   = "monitor.up"
 	// EventWebhookTest is the test event an admin sends to one endpoint; no endpoint
 	// subscribes to it.
 	EventWebhookTest = "webhook.test"
@@ -72,7 +76,7 @@ const (
 var WebhookEvents = []string{
 	EventIncidentCreated, EventIncidentStateChanged, EventIncidentAssigned, EventIncidentReplied,
 	EventIncidentResolved, EventIncidentClosed, EventIncidentSLAWarning, EventIncidentSLABreached,
-	EventChangeCreated, EventChangeStateChanged,
+	EventChangeCreated, EventChangeStateChanged, EventMonitorDown, EventMonitorUp,
 	string(NoticeIncidentCreated), string(NoticeIncidentUpdated), string(NoticeIncidentResolved),
 	string(NoticeIncidentPostmortem), string(NoticeMaintenanceScheduled), string(NoticeMaintenanceReminder),
 	string(NoticeMaintenanceStarted), string(NoticeMaintenanceCompleted),

@@ -44,6 +44,10 @@ type Work struct {
 	// Maintenance starts and completes scheduled maintenances (app.PublicIncidents); nil
 	// runs no such job.
 	Maintenance MaintenanceScheduler
+	// Monitors runs the monitors' checks (app.Monitors behind a MonitorScheduler); nil runs
+	// none. MonitorRollup rolls up their history; nil runs no such job.
+	Monitors      *MonitorScheduler
+	MonitorRollup MonitorRollup
 }
 
 // Standard registers the jobs every Meldpunt instance runs.
@@ -55,5 +59,12 @@ func Standard(r *Runner, w Work, log *slog.Logger) {
 	r.Every("deliver", DeliverInterval, Deliver(w.Deliver, log))
 	if w.Maintenance != nil {
 		r.Every("maintenance", MaintenanceInterval, Maintenance(w.Maintenance, log))
+	}
+	if w.Monitors != nil {
+		// Run holds until shutdown; the Runner waits for it like for every job.
+		r.Every("monitors", time.Second, func(ctx context.Context) error { w.Monitors.Run(ctx); return nil })
+	}
+	if w.MonitorRollup != nil {
+		r.Every("monitor-rollup", MonitorRollupInterval, MonitorHistory(w.MonitorRollup, log))
 	}
 }

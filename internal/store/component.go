@@ -51,10 +51,15 @@ func (t *tx) ComponentGroups(ctx context.Context) ([]desk.ComponentGroup, error)
 // CreateComponent stores the component and its client links and sets its ID; ClientIDs is
 // left sorted and without duplicates, as it reads back.
 func (t *tx) CreateComponent(ctx context.Context, c *desk.Component) error {
-	err := t.queryRow(ctx, `INSERT INTO components (group_id, name, description, position, status, visibility, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+	if c.Monitoring.Mode == "" {
+		c.Monitoring.Mode = desk.MonitorPropose
+	}
+	c.Monitoring.Observed = ""
+	err := t.queryRow(ctx, `INSERT INTO components (group_id, name, description, position, status, visibility, created_at, updated_at,
+		monitor_mode, monitor_autoresolve)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
 		nullID(c.GroupID), c.Name, c.Description, c.Position, string(c.Status), string(c.Visibility),
-		millis(c.CreatedAt), millis(c.UpdatedAt)).Scan(&c.ID)
+		millis(c.CreatedAt), millis(c.UpdatedAt), string(c.Monitoring.Mode), c.Monitoring.Autoresolve).Scan(&c.ID)
 	if err != nil {
 		return writeErr(err, "create component", "", componentMissing)
 	}
@@ -79,7 +84,8 @@ func (t *tx) putClients(ctx context.Context, c *desk.Component) error {
 	return nil
 }
 
-const componentSelect = `SELECT c.id, c.group_id, c.name, c.description, c.position, c.status, c.visibility, c.created_at, c.updated_at
+const componentSelect = `SELECT c.id, c.group_id, c.name, c.description, c.position, c.status, c.visibility, c.created_at, c.updated_at,
+	c.monitor_mode, c.monitor_autoresolve, c.observed_status
 	FROM components c LEFT JOIN component_groups g ON g.id = c.group_id`
 
 // componentOrder puts components in their group's order, ungrouped components last.
@@ -90,7 +96,8 @@ func scanComponent(row row) (desk.Component, error) {
 	var c desk.Component
 	var group sql.NullInt64
 	var created, updated int64
-	err := row.Scan(&c.ID, &group, &c.Name, &c.Description, &c.Position, &c.Status, &c.Visibility, &created, &updated)
+	err := row.Scan(&c.ID, &group, &c.Name, &c.Description, &c.Position, &c.Status, &c.Visibility, &created, &updated,
+		&c.Monitoring.Mode, &c.Monitoring.Autoresolve, &c.Monitoring.Observed)
 	c.GroupID = fromNullID(group)
 	c.CreatedAt, c.UpdatedAt = fromMillis(created), fromMillis(updated)
 	c.ClientIDs = []int64{}

@@ -16,6 +16,7 @@ import (
 	"meldpunt/internal/store/storetest"
 	"meldpunt/internal/web"
 	"meldpunt/internal/web/api"
+	"meldpunt/internal/web/ops"
 )
 
 // TestRoutesAreDocumented: every route under /api/ is in the OpenAPI document, and every
@@ -29,10 +30,11 @@ func TestRoutesAreDocumented(t *testing.T) {
 	s := parseSpec(t, b)
 	mux := web.NewMux()
 	api.Register(mux, api.Deps{})
+	ops.RegisterHeartbeat(mux, nil, nil) // the one route outside /api the document holds
 	var routed []string
 	for _, p := range mux.Patterns() {
 		method, path, ok := strings.Cut(p, " ")
-		if !ok || !strings.HasPrefix(path, "/api/") {
+		if !ok || !strings.HasPrefix(path, "/api/") && !strings.HasPrefix(path, "/heartbeat/") {
 			t.Errorf("pattern %q: want \"METHOD /api/…\"", p)
 			continue
 		}
@@ -186,6 +188,12 @@ func TestOpenAPIConformance(t *testing.T) {
 		pub := must(e.app.PublicIncidents.Create(ctx, sys, app.NewPublicIncident{Name: desk.Texts{EN: "Web down"}, Impact: desk.ImpactMajor,
 			Components: []desk.AffectedComponent{{ComponentID: pubComp.ID, Status: desk.StatusMajorOutage}}, Body: desk.Texts{NL: "We kijken ernaar."}}))(t)
 		e.vars["pub"] = itoa(pub.ID)
+		// A heartbeat monitor, whose token is its URL's secret.
+		_, beat, err := e.app.Monitors.Create(ctx, sys, app.MonitorInput{ComponentID: pubComp.ID, Name: "Backup", Kind: "heartbeat", IntervalSeconds: 3600})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.vars["beat"] = beat
 		from, until := time.Now().Add(time.Hour).Format(time.RFC3339), time.Now().Add(2*time.Hour).Format(time.RFC3339)
 		must(e.app.PublicIncidents.Create(ctx, sys, app.NewPublicIncident{Kind: desk.KindMaintenance, Name: desk.Texts{NL: "Onderhoud"},
 			Components: []desk.AffectedComponent{{ComponentID: pubComp.ID, Status: desk.StatusUnderMaintenance}}, ScheduledFor: &from, ScheduledUntil: &until, Body: desk.Texts{NL: "Gepland."}}))(t)
@@ -205,6 +213,10 @@ func TestOpenAPIConformance(t *testing.T) {
 		calls := []call{
 			{method: "GET", path: "/api/v1/openapi.json"},
 			{method: "GET", path: "/api/v2/components.json"},
+			{method: "GET", path: "/heartbeat/{beat}?msg=nightly+backup"},
+			{method: "POST", path: "/heartbeat/{beat}?status=down&msg=disk+full"},
+			{method: "GET", path: "/heartbeat/{beat}?status=sideways"},
+			{method: "POST", path: "/heartbeat/no-such-token"},
 			{method: "GET", path: "/api/v2/status.json"},
 			{method: "GET", path: "/api/v2/summary.json"},
 			{method: "GET", path: "/api/v2/incidents.json"},
@@ -376,5 +388,5 @@ func TestOpenAPIConformance(t *testing.T) {
 // publicPath tells the routes that need no sign-in: the OpenAPI document and the
 // Statuspage-compatible read API.
 func publicPath(path string) bool {
-	return path == "/api/v1/openapi.json" || strings.HasPrefix(path, "/api/v2/")
+	return path == "/api/v1/openapi.json" || strings.HasPrefix(path, "/api/v2/") || strings.HasPrefix(path, "/heartbeat/")
 }

@@ -456,6 +456,9 @@ func (f *fixture) cases() map[string][]isoCase {
 		"GET /healthz": one("GET", "/healthz", "", blind, true),
 		"GET /readyz":  one("GET", "/readyz", "", blind, true),
 		"GET /metrics": one("GET", "/metrics", "", blind, true),
+		// A heartbeat's token is its only credential: a made-up one is not found.
+		"GET /heartbeat/{token}":  one("GET", "/heartbeat/madeup-token?status=down", "", hidden, true),
+		"POST /heartbeat/{token}": one("POST", "/heartbeat/madeup-token", "status=down&msg=hacked", hidden, true),
 	}
 }
 

@@ -84,8 +84,9 @@ func build(cfg Config, a *app.Services, log *slog.Logger, reg *prometheus.Regist
 	feeds.Register(mux, feeds.Deps{PublicIncidents: a.PublicIncidents, Branding: a.Branding, Texts: cfg.Texts,
 		BaseURL: cfg.BaseURL, Snapshot: cfg.Snapshot, OnError: pages.WriteError, Log: log})
 	ops.Register(mux, a, reg)
+	ops.RegisterHeartbeat(mux, a.Monitors, log)
 	onErr := func(w http.ResponseWriter, r *http.Request, err error) {
-		if strings.HasPrefix(r.URL.Path, "/api/") {
+		if strings.HasPrefix(r.URL.Path, "/api/") || strings.HasPrefix(r.URL.Path, "/heartbeat/") {
 			web.WriteProblem(w, r, log, err)
 			return
 		}
