@@ -136,7 +136,7 @@ func (s *Monitors) build(in MonitorInput, m desk.Monitor) (desk.Monitor, error) 
 	return m, v.Err()
 }
 
-// checkRefs checks that the component (and the supplier, when named) exist.
+// checkMonitorRefs checks that the component (and the supplier, when named) exist.
 func checkMonitorRefs(ctx context.Context, tx monitorTx, m desk.Monitor) error {
 	var v desk.Validator
 	if _, err := tx.Component(ctx, m.ComponentID); desk.IsNotFound(err) {
