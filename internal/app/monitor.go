@@ -275,6 +275,11 @@ func (s *Monitors) Update(ctx context.Context, actor desk.Actor, id int64, in Mo
 		if in.Kind == "" {
 			in.Kind = before.Kind
 		}
+		if in.Kind == before.Kind { // a redacted secret sent back keeps the stored one (monitorapi.go)
+			if in.Settings, err = s.keepSecrets(in.Kind, before.Settings, in.Settings); err != nil {
+				return err
+			}
+		}
 		m, err := s.build(in, before)
 		if err != nil {
 			return err
