@@ -119,6 +119,13 @@ func (s *Monitors) build(in MonitorInput, m desk.Monitor) (desk.Monitor, error) 
 	switch {
 	case v.Has("kind"):
 	case s.cfg.Monitors.Checks != nil:
+		if _, err := s.keepSecrets(m.Kind, nil, settings); err != nil { // a redaction mark left stands for no secret (monitorapi.go)
+			if e, ok := err.(*desk.Error); ok {
+				v.Include(e)
+				break
+			}
+			return m, err
+		}
 		norm, err := s.cfg.Monitors.Checks.Validate(monitor.Kind(m.Kind), settings)
 		if e, ok := err.(*desk.Error); ok {
 			v.Include(e)
