@@ -485,3 +485,6 @@ func (s *Monitors) Export(ctx context.Context, actor desk.Actor) (specs []Monito
 	})
 	return specs, err
 }
+
+// MonitorKinds lists the kinds of check a monitor may have.
+func MonitorKinds() []string { return append([]string(nil), monitorKinds...) }
