@@ -28,7 +28,6 @@ type applyFlags struct {
 
 func (f *applyFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.file, "f", "", "the file of monitors; - reads standard input")
-	fs.StringVar(&f.file, "file", "", "the file of monitors (as -f)")
 	fs.BoolVar(&f.prune, "prune", false, "delete the monitors the file does not name")
 	fs.BoolVar(&f.dryRun, "dry-run", false, "say what would change, change nothing")
 }
@@ -47,7 +46,6 @@ type exportFlags struct {
 
 func (f *exportFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.out, "o", "", "write the file here instead of standard output")
-	fs.StringVar(&f.out, "output", "", "write the file here (as -o)")
 }
 
 // openMonitorApp opens the database and returns the app on it with the monitors' checks,

@@ -50,11 +50,11 @@ instead; a flag beats the variable, the variable beats the default.
 	writeOption(&b, "--email", "EMAIL", "", "", "The user the token acts as. Required.")
 	writeOption(&b, "--name", "LABEL", "", `"API token"`, "A label to recognise the token by in lists.")
 	b.WriteString("\nmonitors apply flags:\n")
-	writeOption(&b, "-f", "FILE", "", "", "The file of monitors (docs/monitors.md); - reads standard input. Required. Every problem is named by its path and line (monitors[3].http.expect_status) and then nothing is stored.")
+	writeOption(&b, "--f", "FILE", "", "", "(or -f) The file of monitors (docs/monitors.md); - reads standard input. Required. Every problem is named by its path and line (monitors[3].http.expect_status) and then nothing is stored.")
 	writeOption(&b, "--prune", "", "", "", "Delete the monitors the file does not name. Without it they are left alone and counted.")
 	writeOption(&b, "--dry-run", "", "", "", "Say what would be created, updated or deleted, and store nothing.")
 	b.WriteString("\nmonitors export flags:\n")
-	writeOption(&b, "-o", "FILE", "", "standard output", "Write the file here. Secrets are written as ********, which apply reads as \"keep the stored secret\".")
+	writeOption(&b, "--o", "FILE", "", "standard output", "(or -o) Write the file here. Secrets are written as ********, which apply reads as \"keep the stored secret\".")
 	b.WriteString(`
 Examples:
   meldpunt
