@@ -7,6 +7,8 @@ package checkstub
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -26,7 +28,10 @@ import (
 const Redacted = "********"
 
 // Checks is the stub; its zero value is ready.
-type Checks struct{}
+type Checks struct {
+	// RootCAs verifies the certificates of https checks; nil: the system's roots.
+	RootCAs *x509.CertPool
+}
 
 type httpSettings struct {
 	URL          string            `json:"url"`
@@ -115,7 +120,7 @@ func (Checks) Validate(kind monitor.Kind, settings json.RawMessage) (json.RawMes
 }
 
 // Run does one check: an HTTP request, or a TCP connection.
-func (Checks) Run(ctx context.Context, kind monitor.Kind, settings json.RawMessage, timeout time.Duration) monitor.Result {
+func (c Checks) Run(ctx context.Context, kind monitor.Kind, settings json.RawMessage, timeout time.Duration) monitor.Result {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	start := time.Now()
@@ -137,7 +142,9 @@ func (Checks) Run(ctx context.Context, kind monitor.Kind, settings json.RawMessa
 		for k, val := range s.Headers {
 			req.Header.Set(k, val)
 		}
-		resp, err := http.DefaultClient.Do(req)
+		client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: c.RootCAs}}}
+		defer client.CloseIdleConnections()
+		resp, err := client.Do(req)
 		if err != nil {
 			return fail("request failed")
 		}
