@@ -97,6 +97,7 @@ type MonitorView struct {
 // build turns the input into a monitor, checked: the shared fields by desk.Monitor, the
 // kind's settings by the checks (fields "<kind>.<field>"), all problems at once.
 func (s *Monitors) build(in MonitorInput, m desk.Monitor) (desk.Monitor, error) {
+	stored := storedSettings(m, in.Kind) // what a redacted secret sent back stands for (monitorapi.go)
 	m.ComponentID, m.SupplierID, m.Name, m.Kind = in.ComponentID, in.SupplierID, in.Name, in.Kind
 	m.Interval = time.Duration(in.IntervalSeconds) * time.Second
 	m.Timeout = time.Duration(in.TimeoutSeconds) * time.Second
@@ -119,11 +120,11 @@ func (s *Monitors) build(in MonitorInput, m desk.Monitor) (desk.Monitor, error) 
 	switch {
 	case v.Has("kind"):
 	case s.cfg.Monitors.Checks != nil:
-		if _, err := s.keepSecrets(m.Kind, nil, settings); err != nil { // a redaction mark left stands for no secret (monitorapi.go)
-			if e, ok := err.(*desk.Error); ok {
-				v.Include(e)
-				break
-			}
+		settings, err := s.keepSecrets(m.Kind, stored, settings)
+		if e, ok := err.(*desk.Error); ok {
+			v.Include(e)
+			break
+		} else if err != nil {
 			return m, err
 		}
 		norm, err := s.cfg.Monitors.Checks.Validate(monitor.Kind(m.Kind), settings)
@@ -281,11 +282,6 @@ func (s *Monitors) Update(ctx context.Context, actor desk.Actor, id int64, in Mo
 		}
 		if in.Kind == "" {
 			in.Kind = before.Kind
-		}
-		if in.Kind == before.Kind { // a redacted secret sent back keeps the stored one (monitorapi.go)
-			if in.Settings, err = s.keepSecrets(in.Kind, before.Settings, in.Settings); err != nil {
-				return err
-			}
 		}
 		m, err := s.build(in, before)
 		if err != nil {

@@ -92,6 +92,15 @@ func (s *Monitors) ComponentMonitoring(ctx context.Context, actor desk.Actor, co
 	return cm, err
 }
 
+// storedSettings returns the settings a redacted secret in new settings of kind may stand
+// for: the monitor's, when it has that kind already; none for a new monitor or a new kind.
+func storedSettings(m desk.Monitor, kind string) json.RawMessage {
+	if m.ID == 0 || m.Kind != kind {
+		return nil
+	}
+	return m.Settings
+}
+
 // keepSecrets returns settings with every redaction mark that stands where the stored
 // settings' redacted form has the same text replaced by the stored value: what a client
 // that read the settings and sent them back means. A mark anywhere else is refused (field
@@ -307,24 +316,10 @@ func (s *Monitors) Apply(ctx context.Context, actor desk.Actor, specs []MonitorS
 			if in.Enabled == nil {
 				in.Enabled = ptr(true)
 			}
-			var stored json.RawMessage
 			base := desk.Monitor{}
 			if before != nil {
-				base = *before
-				if before.Kind == sp.Kind {
-					stored = before.Settings
-				}
+				base = *before // build keeps its secrets where the file has them redacted
 			}
-			settings, err := s.keepSecrets(sp.Kind, stored, sp.Settings)
-			if e, ok := err.(*desk.Error); ok {
-				for _, f := range e.Fields {
-					v.Add(p+f.Field, f.Rule, "%s", f.Message)
-				}
-				continue
-			} else if err != nil {
-				return err
-			}
-			in.Settings = settings
 			m, err := s.build(in, base)
 			if e, ok := err.(*desk.Error); ok {
 				for _, f := range e.Fields {
