@@ -258,12 +258,14 @@ func (r *reader) settings(f string, n *yaml.Node) json.RawMessage {
 }
 
 // plain turns a YAML node into the JSON values it stands for: mappings with text keys,
-// lists, text, numbers, booleans and null. Anchors and aliases are followed; tags beyond
-// the core schema are refused.
+// lists, text, numbers, booleans and null. Aliases and tags beyond the core schema are
+// refused.
 func (r *reader) plain(f string, n *yaml.Node) (any, bool) {
 	switch n.Kind {
 	case yaml.AliasNode:
-		return r.plain(f, n.Alias)
+		// Refused rather than followed: nested aliases grow a small file into a huge value.
+		r.add(f, n, "alias", "must be written out: aliases (*name) are not read")
+		return nil, false
 	case yaml.MappingNode:
 		m := map[string]any{}
 		ok := true
