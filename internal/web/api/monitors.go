@@ -157,7 +157,7 @@ func (a *api) getMonitor(w http.ResponseWriter, r *http.Request) error {
 }
 
 // updateMonitor replaces a monitor's definition: what the body leaves out takes its
-// default, but for kind (kept) and enabled (kept).
+// default, but for kind, enabled and settings, which are kept.
 func (a *api) updateMonitor(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "monitor")
 	if err != nil {
@@ -166,6 +166,16 @@ func (a *api) updateMonitor(w http.ResponseWriter, r *http.Request) error {
 	var in app.MonitorInput
 	if err := decode(w, r, &in); err != nil {
 		return err
+	}
+	if len(in.Settings) == 0 {
+		// Kept: the settings as shown, whose redacted secrets stand for the stored ones.
+		cur, err := a.svc.monitors.Get(r.Context(), actor(r), id)
+		if err != nil {
+			return err
+		}
+		if in.Kind == "" || in.Kind == cur.Kind {
+			in.Settings = cur.Settings
+		}
 	}
 	v, err := a.svc.monitors.Update(r.Context(), actor(r), id, in)
 	if err != nil {

@@ -126,6 +126,15 @@ func TestMonitorsAPI(t *testing.T) {
 		if s := storedSettings(t, db, mustID(t, id)); !strings.Contains(s, "Bearer new-one") || strings.Contains(s, secret) {
 			t.Fatalf("after a new secret the stored settings are %s", s)
 		}
+		e.run(t, []scenario{
+			{name: "settings left out are kept", request: request{method: "PUT", path: "/api/v1/monitors/{m}", as: "admin",
+				body: `{"component_id":{c},"name":"Shop","interval_seconds":45}`}, status: 200,
+				fields: map[string]any{"name": "Shop", "interval_seconds": 45.0, "kind": "http", "settings.headers.Authorization": "********",
+					"settings.expect_status.0": 200.0}},
+		})
+		if s := storedSettings(t, db, mustID(t, id)); !strings.Contains(s, "Bearer new-one") || strings.Contains(s, "****") {
+			t.Fatalf("after a PUT without settings the stored settings are %s", s)
+		}
 
 		// Bad input names the field where the client sent it, and the rule.
 		post := func(body string) request {
