@@ -114,6 +114,19 @@ func TestMonitorsApplyExport(t *testing.T) {
 				t.Fatalf("stored settings %s", s)
 			}
 
+			// serve reports them on /metrics, read from the database.
+			in := serveInstance(t, e, "--addr", "127.0.0.1:0")
+			code, body := get(t, in.url+"/metrics")
+			for _, want := range []string{`meldpunt_monitor_up{component="Webshop",kind="http",monitor="Shop",monitor_id="`,
+				`meldpunt_monitor_up{component="Mail",kind="heartbeat",monitor="Nightly backup",monitor_id="`} {
+				if code != 200 || !strings.Contains(body, want) {
+					t.Errorf("/metrics = %d, lacks %s", code, want)
+				}
+			}
+			if err := in.stop(); err != nil {
+				t.Fatal(err)
+			}
+
 			// Applied again, nothing changes.
 			if out := mustMonitors(t, e, "monitors", "apply", "-f", file); out != "0 created, 0 updated, 3 unchanged\n" {
 				t.Errorf("second apply printed %q", out)
