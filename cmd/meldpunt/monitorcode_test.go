@@ -137,7 +137,7 @@ func TestMonitorsApplyExport(t *testing.T) {
 			if strings.Contains(exported, "t0p-s3cret") || !strings.Contains(exported, "Authorization: '********'") && !strings.Contains(exported, `Authorization: "********"`) {
 				t.Errorf("export:\n%s", exported)
 			}
-			for _, want := range []string{"name: Shop\n", "component: Webshop\n", "supplier: Hoster\n", "interval: 30s\n", "timeout: 5s\n", "interval: 24h\n", "heartbeat: {}\n", "fail_after: 3\n"} {
+			for _, want := range []string{"name: Shop\n", "component: Webshop\n", "supplier: Hoster\n", "interval: 30s\n", "timeout: 5s\n", "interval: 24h\n", "    heartbeat:", "fail_after: 3\n"} {
 				if !strings.Contains(exported, want) {
 					t.Errorf("export lacks %q:\n%s", want, exported)
 				}
@@ -249,7 +249,7 @@ func TestMonitorsApplyExport(t *testing.T) {
 			}
 			msg = err.Error()
 			for _, want := range []string{
-				"monitors[0].http.expect_status[1]: must be between 100 and 599 (monitor at line 2)",
+				"monitors[0].http.expect_status[1]: must be an HTTP status code between 100 and 599 (monitor at line 2)",
 				`monitors[1].component: no component is named "Warehouse" (monitor at line 6)`,
 				"monitors[2].interval: must be at least 10s",
 				"monitors[2].tcp.hots",

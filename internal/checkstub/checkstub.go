@@ -89,7 +89,7 @@ func (Checks) Validate(kind monitor.Kind, settings json.RawMessage) (json.RawMes
 		}
 		for i, c := range s.ExpectStatus {
 			if c < 100 || c > 599 {
-				v.Add(p+"expect_status["+strconv.Itoa(i)+"]", "range", "must be between 100 and 599")
+				v.Add(p+"expect_status["+strconv.Itoa(i)+"]", "range", "must be an HTTP status code between 100 and 599")
 			}
 		}
 		out = s
