@@ -14,11 +14,13 @@ type invocation struct {
 	cfg     Config
 	user    userFlags
 	token   tokenFlags
+	apply   applyFlags
+	export  exportFlags
 }
 
 // commandNames lists the commands; a two-word command is its noun and verb.
 func commandNames() []string {
-	return []string{"serve", "migrate", "user create", "token create", "demo", "version", "help"}
+	return []string{"serve", "migrate", "user create", "token create", "monitors apply", "monitors export", "demo", "version", "help"}
 }
 
 // parse reads args and the environment into an invocation. Settings may come before or
@@ -75,6 +77,8 @@ func parse(args []string, getenv func(string) string) (*invocation, error) {
 		err = inv.user.check()
 	case "token create":
 		err = inv.token.check()
+	case "monitors apply":
+		err = inv.apply.check()
 	}
 	if err != nil {
 		return nil, &usageError{err}
@@ -91,6 +95,10 @@ func (inv *invocation) register(fs *flag.FlagSet) {
 		inv.user.register(fs)
 	case "token create":
 		inv.token.register(fs)
+	case "monitors apply":
+		inv.apply.register(fs)
+	case "monitors export":
+		inv.export.register(fs)
 	}
 }
 

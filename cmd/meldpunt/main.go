@@ -12,6 +12,9 @@ import (
 	"os/signal"
 	"syscall"
 	_ "time/tzdata" // Europe/Amsterdam and every other zone, even on hosts without a tz database
+
+	"meldpunt/internal/app"
+	"meldpunt/internal/monitor"
 )
 
 // version is the release, set at build time: go build -ldflags "-X main.version=1.2.0".
@@ -63,6 +66,10 @@ func usageErrorf(format string, args ...any) error {
 type Main struct {
 	// Getenv reads an environment variable; nil means os.Getenv.
 	Getenv func(string) string
+	// Stdin is what `monitors apply -f -` reads; nil means os.Stdin.
+	Stdin io.Reader
+	// Checks validates and runs the monitors' checks; nil means package monitor's Checker.
+	Checks app.MonitorChecks
 }
 
 // Run runs the command that args (without the program name) name, writing what people
@@ -97,6 +104,18 @@ func (m *Main) Run(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return createUser(ctx, inv.cfg, inv.user, log, stdout)
 	case "token create":
 		return createToken(ctx, inv.cfg, inv.token, log, stdout)
+	case "monitors apply", "monitors export":
+		checks, stdin := m.Checks, m.Stdin
+		if checks == nil {
+			checks = &monitor.Checker{}
+		}
+		if stdin == nil {
+			stdin = os.Stdin
+		}
+		if inv.command == "monitors export" {
+			return exportMonitors(ctx, inv.cfg, inv.export, checks, log, stdout)
+		}
+		return applyMonitors(ctx, inv.cfg, inv.apply, checks, stdin, log, stdout)
 	}
 	return fmt.Errorf("command %q has no implementation", inv.command) // parse lists only the above
 }

@@ -108,6 +108,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 
 	reg := newRegistry()
 	reg.MustRegister(ops.OutboxCollector(a.Outbox.Stats))
+	reg.MustRegister(ops.MonitorCollector(a.Monitors.Gauges)) // one query a scrape (docs/monitors.md "Metrics")
 	proxies, err := web.ParseProxies(cfg.TrustedProxies)
 	if err != nil {
 		return err

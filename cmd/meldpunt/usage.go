@@ -19,6 +19,8 @@ Commands:
   migrate         Apply pending database migrations, print the schema version, exit.
   user create     Add a user: --email, --name, --role, and --org for a client's user.
   token create    Make an API token for a user and print it, once.
+  monitors apply  Make the monitors what a YAML file says (-f FILE); --prune deletes the others.
+  monitors export Write the monitors as such a file, secrets redacted.
   demo            Load demo data into a new installation and print its accounts.
   version         Print the version.
   help            Print this help (also: -h, --help after any command).
@@ -47,6 +49,12 @@ instead; a flag beats the variable, the variable beats the default.
 	b.WriteString("\ntoken create flags:\n")
 	writeOption(&b, "--email", "EMAIL", "", "", "The user the token acts as. Required.")
 	writeOption(&b, "--name", "LABEL", "", `"API token"`, "A label to recognise the token by in lists.")
+	b.WriteString("\nmonitors apply flags:\n")
+	writeOption(&b, "--f", "FILE", "", "", "(or -f) The file of monitors (docs/monitors.md); - reads standard input. Required. Every problem is named by its path and line (monitors[3].http.expect_status) and then nothing is stored.")
+	writeOption(&b, "--prune", "", "", "", "Delete the monitors the file does not name. Without it they are left alone and counted.")
+	writeOption(&b, "--dry-run", "", "", "", "Say what would be created, updated or deleted, and store nothing.")
+	b.WriteString("\nmonitors export flags:\n")
+	writeOption(&b, "--o", "FILE", "", "standard output", "(or -o) Write the file here. Secrets are written as ********, which apply reads as \"keep the stored secret\".")
 	b.WriteString(`
 Examples:
   meldpunt
@@ -59,6 +67,8 @@ Examples:
       Add an admin.
   meldpunt token create --email ann@example.com --name ci
       Make an API token (sent as "Authorization: Bearer <token>").
+  meldpunt monitors export -o monitors.yaml && meldpunt monitors apply -f monitors.yaml --dry-run
+      Write the monitors to a file, edit it, and see what applying it would change.
 `)
 	return b.String()
 }

@@ -97,6 +97,7 @@ type MonitorView struct {
 // build turns the input into a monitor, checked: the shared fields by desk.Monitor, the
 // kind's settings by the checks (fields "<kind>.<field>"), all problems at once.
 func (s *Monitors) build(in MonitorInput, m desk.Monitor) (desk.Monitor, error) {
+	stored := storedSettings(m, in.Kind) // what a redacted secret sent back stands for (monitorapi.go)
 	m.ComponentID, m.SupplierID, m.Name, m.Kind = in.ComponentID, in.SupplierID, in.Name, in.Kind
 	m.Interval = time.Duration(in.IntervalSeconds) * time.Second
 	m.Timeout = time.Duration(in.TimeoutSeconds) * time.Second
@@ -119,6 +120,13 @@ func (s *Monitors) build(in MonitorInput, m desk.Monitor) (desk.Monitor, error) 
 	switch {
 	case v.Has("kind"):
 	case s.cfg.Monitors.Checks != nil:
+		settings, err := s.keepSecrets(m.Kind, stored, settings)
+		if e, ok := err.(*desk.Error); ok {
+			v.Include(e)
+			break
+		} else if err != nil {
+			return m, err
+		}
 		norm, err := s.cfg.Monitors.Checks.Validate(monitor.Kind(m.Kind), settings)
 		if e, ok := err.(*desk.Error); ok {
 			v.Include(e)

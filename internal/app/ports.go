@@ -51,6 +51,7 @@ type Tx interface {
 	StatusTemplateStore
 	TicketLinkStore
 	MonitorStore
+	MonitorReadStore
 }
 
 // OrganisationStore keeps organisations and their contracts.

@@ -33,6 +33,8 @@ type Deps struct {
 	PublicIncidents *app.PublicIncidents
 	// StatusTemplates keeps the desk's message templates for status-page updates.
 	StatusTemplates *app.StatusTemplates
+	// Monitors defines the monitors and reads their history (monitors.go).
+	Monitors *app.Monitors
 
 	Log     *slog.Logger
 	BaseURL string
@@ -60,6 +62,7 @@ type services struct {
 	audit           *app.Audit
 	publicIncidents *app.PublicIncidents
 	statusTemplates *app.StatusTemplates
+	monitors        *app.Monitors
 }
 
 // api holds the dependencies the handlers share.
@@ -79,7 +82,7 @@ func Register(mux *web.Mux, d Deps) {
 	if log == nil {
 		log = slog.Default()
 	}
-	a := &api{svc: services{identity: d.Identity, organisations: d.Organisations, components: d.Components, incidents: d.Incidents, reports: d.Reports, changes: d.Changes, sla: d.SLA, suppliers: d.Suppliers, outbox: d.Outbox, webhooks: d.Webhooks, audit: d.Audit, branding: d.Branding, publicIncidents: d.PublicIncidents, statusTemplates: d.StatusTemplates}, log: log, base: strings.TrimRight(d.BaseURL, "/")}
+	a := &api{svc: services{identity: d.Identity, organisations: d.Organisations, components: d.Components, incidents: d.Incidents, reports: d.Reports, changes: d.Changes, sla: d.SLA, suppliers: d.Suppliers, outbox: d.Outbox, webhooks: d.Webhooks, audit: d.Audit, branding: d.Branding, publicIncidents: d.PublicIncidents, statusTemplates: d.StatusTemplates, monitors: d.Monitors}, log: log, base: strings.TrimRight(d.BaseURL, "/")}
 	public := func(pattern string, h handlerFunc) { mux.Handle(pattern, a.wrap(h, false, nil)) }
 	// private routes need an actor, and pass their gate (authorize.go) before the handler.
 	private := func(pattern string, h handlerFunc) { mux.Handle(pattern, a.wrap(h, true, gates[pattern])) }
@@ -213,6 +216,18 @@ func Register(mux *web.Mux, d Deps) {
 	private("GET /api/v1/status-templates/{id}", a.getStatusTemplate)
 	private("PUT /api/v1/status-templates/{id}", a.updateStatusTemplate)
 	private("DELETE /api/v1/status-templates/{id}", a.deleteStatusTemplate)
+
+	private("GET /api/v1/monitors", a.listMonitors)
+	private("POST /api/v1/monitors", a.createMonitor)
+	private("GET /api/v1/monitors/{id}", a.getMonitor)
+	private("PUT /api/v1/monitors/{id}", a.updateMonitor)
+	private("DELETE /api/v1/monitors/{id}", a.deleteMonitor)
+	private("GET /api/v1/monitors/{id}/results", a.listMonitorResults)
+	private("GET /api/v1/monitors/{id}/uptime", a.monitorUptime)
+	private("GET /api/v1/monitors/{id}/history", a.monitorHistory)
+	private("GET /api/v1/components/{id}/monitoring", a.getComponentMonitoring)
+	private("PUT /api/v1/components/{id}/monitoring", a.putComponentMonitoring)
+	private("GET /api/v1/components/{id}/uptime", a.componentUptime)
 }
 
 var (

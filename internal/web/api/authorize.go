@@ -94,6 +94,19 @@ var gates = map[string]gate{
 	"PUT /api/v1/status-page":         only("change the status page settings", admin),
 	"PUT /api/v1/status-page/logo":    only("change the status page logo", admin),
 	"DELETE /api/v1/status-page/logo": only("change the status page logo", admin),
+
+	// Monitors are the provider's: staff read them, admins define them (monitors.go).
+	"GET /api/v1/monitors":                   only("see monitors", desk.Role.IsStaff),
+	"POST /api/v1/monitors":                  only("define monitors", admin),
+	"GET /api/v1/monitors/{id}":              hiddenFromClients("monitor"),
+	"PUT /api/v1/monitors/{id}":              both(hiddenFromClients("monitor"), only("change monitors", admin)),
+	"DELETE /api/v1/monitors/{id}":           both(hiddenFromClients("monitor"), only("delete monitors", admin)),
+	"GET /api/v1/monitors/{id}/results":      hiddenFromClients("monitor"),
+	"GET /api/v1/monitors/{id}/uptime":       hiddenFromClients("monitor"),
+	"GET /api/v1/monitors/{id}/history":      hiddenFromClients("monitor"),
+	"GET /api/v1/components/{id}/monitoring": only("see monitors", desk.Role.IsStaff),
+	"PUT /api/v1/components/{id}/monitoring": only("change what monitors may do", admin),
+	"GET /api/v1/components/{id}/uptime":     only("see monitors", desk.Role.IsStaff),
 }
 
 func admin(r desk.Role) bool        { return r == desk.RoleAdmin }

@@ -73,10 +73,18 @@ func newEnv(t *testing.T, db *store.DB) *env {
 // newEnvOutbox is newEnv with the outbox's channels configured: a Poster, say.
 func newEnvOutbox(t *testing.T, db *store.DB, oc app.OutboxConfig) *env {
 	t.Helper()
+	return newEnvConfig(t, db, app.Config{Outbox: oc})
+}
+
+// newEnvConfig is newEnv with parts of the app's configuration given: the outbox's
+// channels, the monitors' checks. The holidays, base URL and password hashing are the
+// fixture's.
+func newEnvConfig(t *testing.T, db *store.DB, cfg app.Config) *env {
+	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	a := app.New(db, time.Now, log, app.Config{Holidays: holidays.NL(), BaseURL: baseURL, Argon2: app.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1},
-		Outbox: oc})
+	cfg.Holidays, cfg.BaseURL, cfg.Argon2 = holidays.NL(), baseURL, app.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}
+	a := app.New(db, time.Now, log, cfg)
 	e := &env{app: a, users: map[string]desk.User{}, tokens: map[string]string{}, vars: map[string]string{}}
 	if _, err := a.Identity.Bootstrap(ctx); err != nil {
 		t.Fatalf("bootstrap: %v", err)

@@ -363,6 +363,7 @@ func TestOpenAPIConformance(t *testing.T) {
 		calls = append(calls, outboxCalls(t, e, db)...) // outbox_test.go
 		calls = append(calls, pageSettingCalls(t)...)   // pagesettings_test.go
 		calls = append(calls, templateCalls()...)       // statustemplates_test.go
+		calls = append(calls, monitorCalls(t, e)...)    // monitors_test.go
 		for _, c := range calls {
 			t.Run(c.method+" "+c.path, func(t *testing.T) {
 				r := e.do(t, c)

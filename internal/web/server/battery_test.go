@@ -169,6 +169,8 @@ func (b *battery) valid(op oaOperation, who string) map[string]string {
 		out["id"] = id(b.supplier)
 	case "status-templates":
 		out["id"] = id(f.tpl.ID)
+	case "monitors":
+		out["id"] = id(f.mon.ID)
 	case "outbox":
 		out["id"] = id(b.notif)
 	case "webhooks":
@@ -239,6 +241,9 @@ func (b *battery) baseBodies() map[string][]byte {
 		"POST /api/v1/public-incidents/{id}/tickets":   fmt.Sprintf(`{"tickets":["%s"]}`, desk.FormatNumber(f.incA.ID)),
 		"PUT /api/v1/incidents/{id}/public-incident":   fmt.Sprintf(`{"public_incident_id":%d}`, f.pub.ID),
 		"POST /api/v1/incidents/{id}/public-incident":  `{"name":{"en":"Battery {n}"},"impact":"minor","body":{"en":"battery"}}`,
+		"POST /api/v1/monitors":                        fmt.Sprintf(`{"component_id":%d,"name":"Battery {n}","kind":"tcp","settings":{"host":"127.0.0.1","port":1}}`, f.comp.ID),
+		"PUT /api/v1/monitors/{id}":                    fmt.Sprintf(`{"component_id":%d,"name":"Battery monitor","kind":"tcp","settings":{"host":"127.0.0.1","port":1}}`, f.comp.ID),
+		"PUT /api/v1/components/{id}/monitoring":       `{"monitor_mode":"auto","monitor_autoresolve":false}`,
 	}
 	out := map[string][]byte{}
 	for k, v := range m {

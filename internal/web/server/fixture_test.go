@@ -69,6 +69,9 @@ type fixture struct {
 	// tpl is the desk's message template: staff read it, only admins change it, clients
 	// never see it.
 	tpl desk.StatusTemplate
+	// mon is the provider's monitor of B's component (its name carries secret): staff read
+	// it, only admins change it, clients never see it.
+	mon app.MonitorView
 }
 
 func newFixture(t *testing.T, db *store.DB) *fixture {
@@ -145,6 +148,9 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 	f.hook = hook.WebhookEndpoint
 	f.tpl, err = a.StatusTemplates.Create(ctx, actorOf(f.people["admin"]), app.StatusTemplateInput{Name: "Investigating",
 		Status: desk.PublicInvestigating, Body: desk.Texts{EN: "We are investigating."}})
+	must(err)
+	f.mon, _, err = a.Monitors.Create(ctx, actorOf(f.people["admin"]), app.MonitorInput{ComponentID: f.comp.ID, Name: "Probe " + secret,
+		Kind: "tcp", Settings: []byte(`{"host":"127.0.0.1","port":1}`)})
 	must(err)
 
 	// B's report, file and notification (see attB).

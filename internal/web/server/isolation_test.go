@@ -48,6 +48,7 @@ func (f *fixture) cases() map[string][]isoCase {
 	hook := fmt.Sprint(f.hook.ID)
 	pub := fmt.Sprint(f.pub.ID)
 	tpl := fmt.Sprint(f.tpl.ID)
+	mon := fmt.Sprint(f.mon.ID)
 	altered, madeUp := f.solutionTokens()
 	// pageAnswers answers the default questionnaire in a page's form: urgent.
 	pageAnswers := "answers.availability=down&answers.request_type=malfunction&answers.financial_damage=yes&answers.security=no&" +
@@ -179,6 +180,23 @@ func (f *fixture) cases() map[string][]isoCase {
 		"GET /api/v1/status-templates/{id}":    one("GET", "/api/v1/status-templates/"+tpl, "", hidden, false),
 		"PUT /api/v1/status-templates/{id}":    one("PUT", "/api/v1/status-templates/"+tpl, `{"name":"hacked","status":"resolved","body":{"en":"hacked"}}`, refused, true),
 		"DELETE /api/v1/status-templates/{id}": one("DELETE", "/api/v1/status-templates/"+tpl, "", refused, true),
+
+		// Monitors are the provider's: clients are refused the lists and find none by id;
+		// the expert reads them but may not define, change or delete one.
+		"GET /api/v1/monitors": {
+			{"GET", "/api/v1/monitors", "", refused, false},
+			{"GET", "/api/v1/monitors?component_id=" + comp, "", refused, false},
+		},
+		"POST /api/v1/monitors":                  one("POST", "/api/v1/monitors", `{"component_id":`+comp+`,"name":"hacked","kind":"tcp","settings":{}}`, refused, true),
+		"GET /api/v1/monitors/{id}":              one("GET", "/api/v1/monitors/"+mon, "", hidden, false),
+		"PUT /api/v1/monitors/{id}":              one("PUT", "/api/v1/monitors/"+mon, `{"component_id":`+comp+`,"name":"hacked","enabled":false}`, refused, true),
+		"DELETE /api/v1/monitors/{id}":           one("DELETE", "/api/v1/monitors/"+mon, "", refused, true),
+		"GET /api/v1/monitors/{id}/results":      one("GET", "/api/v1/monitors/"+mon+"/results", "", hidden, false),
+		"GET /api/v1/monitors/{id}/uptime":       one("GET", "/api/v1/monitors/"+mon+"/uptime", "", hidden, false),
+		"GET /api/v1/monitors/{id}/history":      one("GET", "/api/v1/monitors/"+mon+"/history?level=daily", "", hidden, false),
+		"GET /api/v1/components/{id}/monitoring": one("GET", "/api/v1/components/"+comp+"/monitoring", "", refused, false),
+		"PUT /api/v1/components/{id}/monitoring": one("PUT", "/api/v1/components/"+comp+"/monitoring", `{"monitor_mode":"auto"}`, refused, true),
+		"GET /api/v1/components/{id}/uptime":     one("GET", "/api/v1/components/"+comp+"/uptime", "", refused, false),
 
 		// The Statuspage-compatible read API is public, but B's clients-only component (its
 		// name holds B's secret) must never appear in it, for anyone.

@@ -73,6 +73,7 @@ func build(cfg Config, a *app.Services, log *slog.Logger, reg *prometheus.Regist
 		Incidents: a.Incidents, Reports: a.Reports, Changes: a.Changes, SLA: a.SLA,
 		Suppliers: a.Suppliers, Outbox: a.Outbox, Webhooks: a.Webhooks, Audit: a.Audit, Branding: a.Branding,
 		PublicIncidents: a.PublicIncidents, StatusTemplates: a.StatusTemplates, Log: log, BaseURL: cfg.BaseURL, Snapshot: cfg.Snapshot,
+		Monitors: a.Monitors,
 	})
 	pages := console.Register(mux, console.Deps{
 		Identity: a.Identity, Organisations: a.Organisations, Components: a.Components,
