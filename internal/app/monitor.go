@@ -275,6 +275,7 @@ func (s *Monitors) Update(ctx context.Context, actor desk.Actor, id int64, in Mo
 		if in.Kind == "" {
 			in.Kind = before.Kind
 		}
+		in.Settings = s.KeepSecrets(before, in.Kind, in.Settings) // monitortest.go
 		m, err := s.build(in, before)
 		if err != nil {
 			return err
