@@ -19,6 +19,14 @@ import (
 // the check cuts itself at the timeout, this only guards against a check that does not.
 const testGrace = 2 * time.Second
 
+// Validate checks a monitor's input as Create would, without saving or running anything;
+// admins only. id names the monitor being edited (0 for a new one): its stored secrets
+// count as sent.
+func (s *Monitors) Validate(ctx context.Context, actor desk.Actor, id int64, in MonitorInput) error {
+	_, err := s.prepare(ctx, actor, id, in)
+	return err
+}
+
 // Test runs the check that in describes once and returns its result; admins only. It
 // validates like Create and stores nothing. Without checks configured (the instance runs
 // no monitors) it is a conflict that says so.
@@ -36,8 +44,27 @@ func (s *Monitors) TestChange(ctx context.Context, actor desk.Actor, id int64, i
 }
 
 func (s *Monitors) test(ctx context.Context, actor desk.Actor, id int64, in MonitorInput) (monitor.Result, error) {
-	if err := requireAdmin(actor, "test monitors"); err != nil {
+	m, err := s.prepare(ctx, actor, id, in)
+	if err != nil {
 		return monitor.Result{}, err
+	}
+	if s.cfg.Monitors.Checks == nil {
+		return monitor.Result{}, desk.Errorf(desk.ECONFLICT, "this instance runs no checks: monitors are stored, but none can be tested or run")
+	}
+	rctx, cancel := context.WithTimeout(ctx, m.Timeout+testGrace)
+	defer cancel()
+	r := s.cfg.Monitors.Checks.Run(rctx, monitor.Kind(m.Kind), m.Settings, m.Timeout)
+	if r.At.IsZero() {
+		r.At = s.clock()
+	}
+	return r, nil
+}
+
+// prepare checks the input as Create does (for monitor id, with its stored secrets) and
+// returns the monitor it describes.
+func (s *Monitors) prepare(ctx context.Context, actor desk.Actor, id int64, in MonitorInput) (desk.Monitor, error) {
+	if err := requireAdmin(actor, "test monitors"); err != nil {
+		return desk.Monitor{}, err
 	}
 	var m desk.Monitor
 	err := s.db.read(ctx, func(tx monitorTx) error {
@@ -61,19 +88,7 @@ func (s *Monitors) test(ctx context.Context, actor desk.Actor, id int64, in Moni
 		}
 		return checkMonitorRefs(ctx, tx, m)
 	})
-	if err != nil {
-		return monitor.Result{}, err
-	}
-	if s.cfg.Monitors.Checks == nil {
-		return monitor.Result{}, desk.Errorf(desk.ECONFLICT, "this instance runs no checks: monitors are stored, but none can be tested or run")
-	}
-	rctx, cancel := context.WithTimeout(ctx, m.Timeout+testGrace)
-	defer cancel()
-	r := s.cfg.Monitors.Checks.Run(rctx, monitor.Kind(m.Kind), m.Settings, m.Timeout)
-	if r.At.IsZero() {
-		r.At = s.clock()
-	}
-	return r, nil
+	return m, err
 }
 
 // KeepSecrets returns settings with every value that still reads as the stored monitor's
