@@ -146,8 +146,8 @@ func responseChart(points []chartPoint, l chartLabels) template.HTML {
 
 // bucket is one stretch of a monitor's recent checks, for the chart and its table.
 type bucket struct {
-	From           time.Time
-	Checks, Down   int
+	From            time.Time
+	Checks, Down    int
 	MeanMS, WorstMS int64
 }
 

@@ -193,20 +193,20 @@ func sparkFor(v *view, name string, rs []desk.MonitorResult) any {
 // monitorDetail is what monitor.html shows.
 type monitorDetail struct {
 	app.MonitorView
-	Component   desk.Component
-	Supplier    string
-	Status      statusBadge
-	LastStatus  statusBadge
-	Settings    string // the settings as indented JSON, secrets redacted
-	Evidence    []evidenceLine
-	Uptimes     []uptimeFigure
-	Chart       any // template.HTML
-	Table       []bucketRow
-	Log         []logRow
-	Incidents   []desk.Incident
-	FirstURL    string
-	NextURL     string
-	CanEdit     bool
+	Component    desk.Component
+	Supplier     string
+	Status       statusBadge
+	LastStatus   statusBadge
+	Settings     string // the settings as indented JSON, secrets redacted
+	Evidence     []evidenceLine
+	Uptimes      []uptimeFigure
+	Chart        any // template.HTML
+	Table        []bucketRow
+	Log          []logRow
+	Incidents    []desk.Incident
+	FirstURL     string
+	NextURL      string
+	CanEdit      bool
 	HeartbeatURL string // shown once, when a heartbeat monitor was just made
 }
 
