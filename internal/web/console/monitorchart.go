@@ -110,7 +110,11 @@ func responseChart(points []chartPoint, l chartLabels) template.HTML {
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %g %g" role="img" aria-label="%s" focusable="false">`, w, h, esc(l.Label))
 	// Axes and grid: 0, half and the top of the scale.
-	for _, ms := range []int64{0, ceil / 2, ceil} {
+	scale := []int64{0, ceil / 2, ceil}
+	if ceil < 2 {
+		scale = []int64{0, ceil}
+	}
+	for _, ms := range scale {
 		y := yOf(ms)
 		fmt.Fprintf(&b, `<line class="grid" x1="%g" y1="%.1f" x2="%g" y2="%.1f"/>`, left, y, w-right, y)
 		fmt.Fprintf(&b, `<text class="tick" x="%g" y="%.1f" text-anchor="end">%s</text>`, left-6, y+4, strconv.FormatInt(ms, 10))
@@ -138,6 +142,8 @@ func responseChart(points []chartPoint, l chartLabels) template.HTML {
 	for _, p := range points {
 		if p.Down {
 			fmt.Fprintf(&b, `<rect class="down" x="%.1f" y="%g" width="4" height="8"/>`, xOf(p.At)-2, top+ph-8)
+		} else {
+			fmt.Fprintf(&b, `<circle class="dot" cx="%.1f" cy="%.1f" r="3"/>`, xOf(p.At), yOf(p.MS))
 		}
 	}
 	b.WriteString(`</svg>`)
