@@ -26,6 +26,8 @@ import (
 // listener; settings {"host", "port", "password"}, the password a secret (it must reach
 // Run, and is never shown).
 type dialChecks struct {
+	// clockAt leaves the result's time to the app's clock.
+	clockAt  bool
 	runs     atomic.Int32
 	lastPass atomic.Value // the password the last Run got
 }
@@ -66,6 +68,9 @@ func (c *dialChecks) Run(ctx context.Context, kind monitor.Kind, raw json.RawMes
 	d := net.Dialer{Timeout: timeout}
 	conn, err := d.DialContext(ctx, "tcp", net.JoinHostPort(s.Host, strconv.Itoa(s.Port)))
 	r := monitor.Result{Duration: time.Since(start), At: start, Evidence: map[string]string{"address": net.JoinHostPort(s.Host, strconv.Itoa(s.Port))}}
+	if c.clockAt {
+		r.At = time.Time{}
+	}
 	if err != nil {
 		r.Status, r.Error = monitor.Down, "connection refused"
 		return r
@@ -245,4 +250,101 @@ func namesField(err error, field string) bool {
 		}
 	}
 	return false
+}
+
+// TestUptimeFromMonitors: the status page's bar of a component whose monitors set its
+// status counts their checks (one up, one down: half the day down), from raw results and,
+// once rolled up, from hourly rows without counting a check twice; a component in mode
+// propose keeps the bar of its public status.
+func TestUptimeFromMonitors(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+		checks := &dialChecks{clockAt: true}
+		a := app.New(db, func() time.Time { return now }, slog.New(slog.NewTextHandler(io.Discard, nil)), app.Config{Holidays: holidays.NL(),
+			BaseURL: "http://desk.test", Argon2: app.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1},
+			Monitors: app.MonitorConfig{Checks: checks}})
+		if _, err := a.Identity.Bootstrap(ctx); err != nil {
+			t.Fatal(err)
+		}
+		u, err := a.Identity.CreateUser(ctx, sys, app.UserInput{Email: "ada@desk.example", Name: "ada", Role: desk.RoleAdmin, Password: "long enough password"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		admin := actor(u)
+		auto, err := a.Components.Create(ctx, sys, desk.Component{Name: "Webshop"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		propose, err := a.Components.Create(ctx, sys, desk.Component{Name: "Mail"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := a.Monitors.SetComponentMonitoring(ctx, admin, auto.ID, desk.ComponentMonitoring{Mode: desk.MonitorAuto}); err != nil {
+			t.Fatal(err)
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		go func() {
+			for {
+				c, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				c.Close()
+			}
+		}()
+		port := ln.Addr().(*net.TCPAddr).Port
+		for _, c := range []desk.Component{auto, propose} {
+			if _, _, err := a.Monitors.Create(ctx, admin, app.MonitorInput{ComponentID: c.ID, Name: "Port of " + c.Name, Kind: "tcp",
+				Settings: tcpSettings(port, ""), TimeoutSeconds: 2, FailAfter: 1}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		run := func() {
+			t.Helper()
+			now = now.Add(2 * time.Minute)
+			due, err := a.Monitors.Claim(ctx, 10)
+			if err != nil || len(due) != 2 {
+				t.Fatalf("claimed %d: %v", len(due), err)
+			}
+			var done []app.Checked
+			for _, d := range due {
+				done = append(done, a.Monitors.Check(ctx, d))
+			}
+			if _, err := a.Monitors.Record(ctx, done); err != nil {
+				t.Fatal(err)
+			}
+		}
+		run()
+		ln.Close()
+		run()
+		today := func(stage string) map[int64]desk.DayUptime {
+			t.Helper()
+			days, err := a.Components.Uptime(ctx, []int64{auto.ID, propose.ID}, time.UTC)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := map[int64]desk.DayUptime{}
+			for id, ds := range days {
+				out[id] = ds[len(ds)-1]
+			}
+			if d := out[auto.ID]; !d.Known || d.Uptime() != 0.5 || d.Worst != desk.StatusMajorOutage {
+				t.Errorf("%s: the auto component's day: %+v (uptime %v)", stage, d, d.Uptime())
+			}
+			if d := out[propose.ID]; d.Down != 0 {
+				t.Errorf("%s: the propose component's day counts the monitors: %+v", stage, d)
+			}
+			return out
+		}
+		today("raw results")
+		now = now.Add(2 * time.Hour)
+		if n, err := a.Monitors.Rollup(ctx); err != nil || n == 0 {
+			t.Fatalf("rollup: %d %v", n, err)
+		}
+		today("hourly rows")
+	})
 }
