@@ -35,19 +35,23 @@ func TestBrowserMonitors(t *testing.T) {
 	click(t, ctx, `a.button[href="/monitors/new"]`)
 	checkA11y(t, ctx, "monitor-kind-nl")
 
-	// The kind by keyboard: focus the TCP choice, Enter submits the chooser.
-	resp, err := chromedp.RunResponse(ctx, chromedp.Focus(chromedp.CSS(`input[name=kind][value=tcp]`)),
+	// The kind by keyboard: focus the PostgreSQL choice, Enter submits the chooser.
+	resp, err := chromedp.RunResponse(ctx, chromedp.Focus(chromedp.CSS(`input[name=kind][value=postgres]`)),
 		chromedp.KeyEvent(" "), chromedp.KeyEvent("\r"))
 	if err != nil || resp.Status != http.StatusOK {
 		t.Fatalf("choose the kind: %v %v", resp, err)
 	}
-	if h1 := text(t, ctx, "h1"); h1 != "Nieuwe monitor: TCP-verbinding" {
+	if h1 := text(t, ctx, "h1"); h1 != "Nieuwe monitor: PostgreSQL" {
 		t.Fatalf("form heading %q", h1)
 	}
-	settings := `{"host": "127.0.0.1", "port": ` + strconv.Itoa(portOf(ln)) + `, "password": "hunter2"}`
+	if v, _ := chromedp.Run(ctx, chromedp.Value(chromedp.ID("s-port"))); v != "5432" {
+		t.Errorf("the port starts at %q, not the default", v)
+	}
 	if err := chromedp.Do(ctx,
-		chromedp.Evaluate[chromedp.Void](`document.getElementById('settings').value = ''; document.getElementById('fail_after').value = ''`),
-		chromedp.SendKeys(chromedp.CSS(`#settings`), settings),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById('s-port').value = ''; document.getElementById('fail_after').value = ''`),
+		chromedp.SendKeys(chromedp.CSS(`#s-host`), "127.0.0.1"),
+		chromedp.SendKeys(chromedp.CSS(`#s-port`), strconv.Itoa(portOf(ln))),
+		chromedp.SendKeys(chromedp.CSS(`#s-password`), "hunter2"),
 		chromedp.SendKeys(chromedp.CSS(`#fail_after`), "1"),
 		chromedp.SendKeys(chromedp.CSS(`#name`), "Winkelpoort"),
 	); err != nil {

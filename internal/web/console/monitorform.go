@@ -30,36 +30,6 @@ var monitorKinds = []monitor.Kind{
 	monitor.KindPostgres, monitor.KindMySQL, monitor.KindRedis, monitor.KindSMTP, monitor.KindStatuspage,
 }
 
-// kindExamples start a new monitor's settings: the required settings and the common ones.
-var kindExamples = map[monitor.Kind]string{
-	monitor.KindHTTP:       `{"url": "https://www.example.com/health", "expect_status": [200]}`,
-	monitor.KindTLS:        `{"host": "www.example.com", "warn_days": 14, "fail_days": 3}`,
-	monitor.KindTCP:        `{"host": "db.example.com", "port": 5432}`,
-	monitor.KindDNS:        `{"name": "www.example.com", "type": "A"}`,
-	monitor.KindPing:       `{"host": "router.example.com", "count": 1}`,
-	monitor.KindHeartbeat:  `{"grace": "1m"}`,
-	monitor.KindPostgres:   `{"host": "db.example.com", "port": 5432, "user": "monitor", "password": ""}`,
-	monitor.KindMySQL:      `{"host": "db.example.com", "port": 3306, "user": "monitor", "password": ""}`,
-	monitor.KindRedis:      `{"host": "cache.example.com", "port": 6379}`,
-	monitor.KindSMTP:       `{"host": "mail.example.com", "port": 25, "starttls": true}`,
-	monitor.KindStatuspage: `{"url": "https://status.example.com/api/v2/summary.json"}`,
-}
-
-// kindSettings name each kind's settings (docs/monitors.md), for the hint beside the field.
-var kindSettings = map[monitor.Kind]string{
-	monitor.KindHTTP:       "url, method, headers, body, expect_status, keyword, keyword_absent, json_path, json_equals, degraded_after, follow_redirects, verify_tls",
-	monitor.KindTLS:        "host, port, server_name, warn_days, fail_days",
-	monitor.KindTCP:        "host, port",
-	monitor.KindDNS:        "name, type, expect, resolver",
-	monitor.KindPing:       "host, count",
-	monitor.KindHeartbeat:  "grace",
-	monitor.KindPostgres:   "host, port, user, password, database, tls",
-	monitor.KindMySQL:      "host, port, user, password, database, tls",
-	monitor.KindRedis:      "host, port, user, password, database, tls",
-	monitor.KindSMTP:       "host, port, starttls",
-	monitor.KindStatuspage: "url, components, supplier",
-}
-
 // monitorFormPage is what monitor_form.html shows: the choice of kind, or the form.
 type monitorFormPage struct {
 	Kinds []kindChoice // the choice of kind, for a new monitor without one
@@ -80,10 +50,13 @@ type monitorFormData struct {
 	ComponentID, SupplierID            string
 	Name, Interval, Timeout, Fail, Rec string
 	Enabled                            bool
-	Settings                           string
-	Components                         []option
-	Suppliers                          []option
-	Result                             *testResult
+	// Settings fill the kind's fields; kept, when set, are the values a failed form sent.
+	Settings   json.RawMessage
+	kept       url.Values
+	SetFields  []settingField
+	Components []option
+	Suppliers  []option
+	Result     *testResult
 }
 
 // option is one choice of a select.
@@ -98,13 +71,20 @@ type testResult struct {
 	At       string
 }
 
-// monitorFields are the form's fields in page order, for the error summary.
-var monitorFields = []fieldRef{
-	fld("component_id", "component_id", "monitors.component"), fld("supplier_id", "supplier_id", "monitors.supplier"),
-	fld("name", "name", "monitors.name"), fld("kind", "kind", "monitors.kind"),
-	fld("interval_seconds", "interval_seconds", "monitors.interval"), fld("timeout_seconds", "timeout_seconds", "monitors.timeout"),
-	fld("fail_after", "fail_after", "monitors.fail_after"), fld("recover_after", "recover_after", "monitors.recover_after"),
-	fld("settings", "settings", "monitors.settings"),
+// monitorFields are the form's fields in page order, for the error summary: the shared
+// ones, then the kind's settings.
+func monitorFields(kind string) []fieldRef {
+	fs := []fieldRef{
+		fld("component_id", "component_id", "monitors.component"), fld("name", "name", "monitors.name"),
+		fld("supplier_id", "supplier_id", "monitors.supplier"), fld("kind", "kind", "monitors.kind"),
+		fld("interval_seconds", "interval_seconds", "monitors.interval"), fld("timeout_seconds", "timeout_seconds", "monitors.timeout"),
+		fld("fail_after", "fail_after", "monitors.fail_after"), fld("recover_after", "recover_after", "monitors.recover_after"),
+		fld("settings", "settings", "monitors.settings"),
+	}
+	for _, sp := range kindSpecs[monitor.Kind(kind)] {
+		fs = append(fs, fld("s."+sp.Name, "s-"+sp.Name, "monitors.set."+sp.Name))
+	}
+	return fs
 }
 
 // monitorNew shows the choice of kind, or the form of the kind chosen.
@@ -121,7 +101,11 @@ func (h *handler) monitorNew(w http.ResponseWriter, r *http.Request, a desk.Acto
 		h.rd.render(w, r, h.log, http.StatusOK, "monitor_form", v)
 		return nil
 	}
-	d := monitorFormData{New: true, Action: "/monitors/new", Kind: string(kind), Settings: kindExamples[kind],
+	def := kindDefaults[kind]
+	if def == "" {
+		def = "{}"
+	}
+	d := monitorFormData{New: true, Action: "/monitors/new", Kind: string(kind), Settings: json.RawMessage(def),
 		Interval: "60", Timeout: "10", Fail: "2", Rec: "1", Enabled: true,
 		ComponentID: r.URL.Query().Get("component")}
 	if kind == monitor.KindHeartbeat {
@@ -144,7 +128,7 @@ func (h *handler) monitorEdit(w http.ResponseWriter, r *http.Request, a desk.Act
 	d := monitorFormData{ID: id, Action: "/monitors/" + strconv.FormatInt(id, 10) + "/edit", Kind: m.Kind,
 		ComponentID: strconv.FormatInt(m.ComponentID, 10), Name: m.Name,
 		Interval: strconv.Itoa(int(m.Interval / time.Second)), Timeout: strconv.Itoa(int(m.Timeout / time.Second)),
-		Fail: strconv.Itoa(m.FailAfter), Rec: strconv.Itoa(m.RecoverAfter), Enabled: m.Enabled, Settings: indentJSON(m.Settings)}
+		Fail: strconv.Itoa(m.FailAfter), Rec: strconv.Itoa(m.RecoverAfter), Enabled: m.Enabled, Settings: m.Settings}
 	if m.SupplierID != nil {
 		d.SupplierID = strconv.FormatInt(*m.SupplierID, 10)
 	}
@@ -168,7 +152,7 @@ func (h *handler) showMonitorForm(w http.ResponseWriter, r *http.Request, v *vie
 		d.Suppliers = append(d.Suppliers, option{Value: strconv.FormatInt(s.ID, 10), Label: s.Name})
 	}
 	d.KindLabel = v.T("monitors.kind." + d.Kind)
-	d.KindHint = v.T("monitors.settings_hint", kindSettings[monitor.Kind(d.Kind)])
+	d.SetFields = settingFields(v, d.Kind, d.Settings, d.kept)
 	v.Nav = "monitors"
 	v.Data = monitorFormPage{Form: &d}
 	h.rd.render(w, r, h.log, status, "monitor_form", v)
@@ -181,15 +165,15 @@ func keptForm(form url.Values, d monitorFormData) monitorFormData {
 	d.ComponentID, d.SupplierID, d.Name = form.Get("component_id"), form.Get("supplier_id"), form.Get("name")
 	d.Interval, d.Timeout = form.Get("interval_seconds"), form.Get("timeout_seconds")
 	d.Fail, d.Rec = form.Get("fail_after"), form.Get("recover_after")
-	d.Enabled, d.Settings = form.Get("enabled") != "", form.Get("settings")
+	d.Enabled, d.kept = form.Get("enabled") != "", form
 	return d
 }
 
 // monitorInput reads the form; fields that are not numbers are named in bad.
 func monitorInput(v *view, form url.Values) (app.MonitorInput, []desk.FieldError) {
-	in := app.MonitorInput{Name: form.Get("name"), Kind: form.Get("kind"), Settings: json.RawMessage(form.Get("settings")),
-		Enabled: ptrBool(form.Get("enabled") != "")}
+	in := app.MonitorInput{Name: form.Get("name"), Kind: form.Get("kind"), Enabled: ptrBool(form.Get("enabled") != "")}
 	var bad []desk.FieldError
+	in.Settings, bad = settingsFromForm(v, in.Kind, form)
 	num := func(field string) int {
 		s := strings.TrimSpace(form.Get(field))
 		if s == "" {
@@ -225,7 +209,8 @@ func monitorProblems(v *view, kind string, bad []desk.FieldError, err error) err
 	if err != nil && (!errors.As(err, &e) || e.Code != desk.EINVALID) {
 		return err
 	}
-	var settings []string
+	settings := map[string][]string{} // messages by form field, in order
+	var order []string
 	if e != nil {
 		for _, fe := range e.Fields {
 			if slices.ContainsFunc(bad, func(b desk.FieldError) bool { return b.Field == monitorFormField(fe.Field) }) {
@@ -237,10 +222,14 @@ func monitorProblems(v *view, kind string, bad []desk.FieldError, err error) err
 				if fe.Rule == "required" {
 					msg = v.T("field.required")
 				}
-				if sub := strings.TrimPrefix(strings.TrimPrefix(f, kind), "."); sub != "" && sub != "settings" {
-					msg = sub + ": " + msg
+				ff := settingFormField(kind, f)
+				if ff == "settings" && f != kind && f != "settings" {
+					msg = strings.TrimPrefix(f, kind+".") + ": " + msg
 				}
-				settings = append(settings, msg)
+				if _, seen := settings[ff]; !seen {
+					order = append(order, ff)
+				}
+				settings[ff] = append(settings[ff], msg)
 			case f == "interval" || f == "timeout" || f == "fail_after" || f == "recover_after" || f == "component_id" || f == "supplier_id":
 				out.Fields = append(out.Fields, desk.FieldError{Field: monitorFormField(f), Rule: "monitor", Message: v.T("monitors.err." + f)})
 			case f == "kind":
@@ -250,8 +239,8 @@ func monitorProblems(v *view, kind string, bad []desk.FieldError, err error) err
 			}
 		}
 	}
-	if len(settings) > 0 {
-		out.Fields = append(out.Fields, desk.FieldError{Field: "settings", Rule: "monitor", Message: strings.Join(settings, "; ")})
+	for _, ff := range order {
+		out.Fields = append(out.Fields, desk.FieldError{Field: ff, Rule: "monitor", Message: strings.Join(settings[ff], "; ")})
 	}
 	if len(out.Fields) == 0 {
 		return nil
@@ -294,7 +283,7 @@ func (h *handler) monitorPost(w http.ResponseWriter, r *http.Request, a desk.Act
 	}
 	v := newView(r, h.rd, title)
 	d = keptForm(r.PostForm, d)
-	s := submission{form: "monitor", fields: monitorFields, title: title, conflict: "monitors.no_checks",
+	s := submission{form: "monitor", fields: monitorFields(r.PostFormValue("kind")), title: title, conflict: "monitors.no_checks",
 		show: func(v *view, status int) error { return h.showMonitorForm(w, r, v, a, status, d) }}
 	if err := formCut(r); err != nil {
 		return h.refill(r, v, s, err)

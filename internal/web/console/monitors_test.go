@@ -20,8 +20,8 @@ import (
 	"meldpunt/internal/store/storetest"
 )
 
-// loopChecks is the checks at the unit edge (the real monitor.Checker lands beside it): one
-// kind, tcp, whose Run dials a real listener. Its password setting is a secret: Redact
+// loopChecks is the checks at the unit edge (the real monitor.Checker lands beside it): two
+// kinds, tcp and postgres (the settings of the form), whose Run dials a real listener. Its password setting is a secret: Redact
 // hides it, and Run remembers the one it got, so a test sees which was used.
 type loopChecks struct {
 	mu       sync.Mutex
@@ -31,13 +31,16 @@ type loopChecks struct {
 type loopSettings struct {
 	Host     string `json:"host"`
 	Port     int    `json:"port"`
+	User     string `json:"user,omitempty"`
 	Password string `json:"password,omitempty"`
+	Database string `json:"database,omitempty"`
+	TLS      string `json:"tls,omitempty"`
 }
 
 func (c *loopChecks) Validate(kind monitor.Kind, raw json.RawMessage) (json.RawMessage, error) {
 	var v desk.Validator
-	if kind != monitor.KindTCP {
-		v.Add(string(kind), "kind", "this test knows only tcp")
+	if kind != monitor.KindTCP && kind != monitor.KindPostgres {
+		v.Add(string(kind), "kind", "this test knows only tcp and postgres")
 		return nil, v.Err()
 	}
 	var s loopSettings
@@ -47,9 +50,9 @@ func (c *loopChecks) Validate(kind monitor.Kind, raw json.RawMessage) (json.RawM
 		v.Add("tcp", "json", "must be a JSON object")
 		return nil, v.Err()
 	}
-	v.Text("tcp.host", s.Host, true, 253, false)
+	v.Text(string(kind)+".host", s.Host, true, 253, false)
 	if s.Port < 1 || s.Port > 65535 {
-		v.Add("tcp.port", "range", "must be between 1 and 65535")
+		v.Add(string(kind)+".port", "range", "must be between 1 and 65535")
 	}
 	if err := v.Err(); err != nil {
 		return nil, err
@@ -151,9 +154,9 @@ func runChecks(t *testing.T, e *env, ahead time.Duration) int {
 }
 
 func monitorForm(comp desk.Component, port int, do string) url.Values {
-	return url.Values{"kind": {"tcp"}, "component_id": {strconv.FormatInt(comp.ID, 10)}, "name": {"Shop port"},
+	return url.Values{"kind": {"postgres"}, "component_id": {strconv.FormatInt(comp.ID, 10)}, "name": {"Shop port"},
 		"interval_seconds": {"60"}, "timeout_seconds": {"5"}, "fail_after": {"1"}, "recover_after": {"1"}, "enabled": {"1"},
-		"settings": {`{"host": "127.0.0.1", "port": ` + strconv.Itoa(port) + `, "password": "hunter2"}`}, "do": {do}}
+		"s.host": {"127.0.0.1"}, "s.port": {strconv.Itoa(port)}, "s.user": {"monitor"}, "s.password": {"hunter2"}, "s.tls": {"off"}, "do": {do}}
 }
 
 func TestMonitorPages(t *testing.T) {
@@ -169,25 +172,29 @@ func TestMonitorPages(t *testing.T) {
 		expect(t, p, http.StatusOK, `<a href="/monitors" aria-current="page">Monitoren</a>`, "<h1>Monitoren</h1>", comp.Name,
 			"Geen monitoren voor dit component.", `action="/components/`+strconv.FormatInt(comp.ID, 10)+`/monitoring"`)
 		expect(t, admin.get("/monitors/new"), http.StatusOK, `<form class="card" method="get" action="/monitors/new"`, `value="heartbeat"`, "Statuspagina van een leverancier")
-		expect(t, admin.get("/monitors/new?kind=tcp"), http.StatusOK, "Nieuwe monitor: TCP-verbinding", `&#34;port&#34;: 5432`, "host, port")
+		expect(t, admin.get("/monitors/new?kind=tcp"), http.StatusOK, "Nieuwe monitor: TCP-verbinding", `<legend>Instellingen: TCP-verbinding</legend>`,
+			`<label for="s-host">Host`, `name="s.port" value=""`)
+		p = admin.get("/monitors/new?kind=http")
+		expect(t, p, http.StatusOK, `<option value="GET" selected>GET</option>`, `id="s-follow_redirects" name="s.follow_redirects" value="1" checked`,
+			`<textarea id="s-headers" name="s.headers"`, "Verwachte statuscodes")
 
 		// Bad input: every problem next to its field, the input kept, nothing run.
 		bad := monitorForm(comp, 70000, "test")
 		bad.Set("name", "")
 		bad.Set("interval_seconds", "often")
-		p = admin.submit("/monitors/new?kind=tcp", "/monitors/new", bad)
+		p = admin.submit("/monitors/new?kind=postgres", "/monitors/new", bad)
 		expect(t, p, http.StatusUnprocessableEntity, `id="name-error"`, `id="interval_seconds-error">Vul een heel getal in.`,
-			`id="settings-error">port: must be between 1 and 65535`, `value="often"`, `href="#settings"`)
+			`id="s-port-error">must be between 1 and 65535`, `href="#s-port"`, `value="often"`, `value="70000"`)
 		if checks.password() != "" {
 			t.Fatal("an invalid test ran a check")
 		}
 		bad.Set("interval_seconds", "5")
 		bad.Set("do", "save")
-		p = admin.submit("/monitors/new?kind=tcp", "/monitors/new", bad)
+		p = admin.submit("/monitors/new?kind=postgres", "/monitors/new", bad)
 		expect(t, p, http.StatusUnprocessableEntity, `id="interval_seconds-error">Kies een heel aantal seconden van 10 tot 86400.`)
 
 		// Test now: the result on the page, nothing saved.
-		p = admin.submit("/monitors/new?kind=tcp", "/monitors/new", monitorForm(comp, portOf(ln), "test"))
+		p = admin.submit("/monitors/new?kind=postgres", "/monitors/new", monitorForm(comp, portOf(ln), "test"))
 		expect(t, p, http.StatusOK, "Uitkomst van de test", `mon-up`, "In orde", "<code>address</code>", "hunter2")
 		if checks.password() != "hunter2" {
 			t.Errorf("the test ran with password %q", checks.password())
@@ -195,14 +202,14 @@ func TestMonitorPages(t *testing.T) {
 		closed := loopListener(t)
 		closedPort := portOf(closed)
 		closed.Close()
-		p = admin.submit("/monitors/new?kind=tcp", "/monitors/new", monitorForm(comp, closedPort, "test"))
+		p = admin.submit("/monitors/new?kind=postgres", "/monitors/new", monitorForm(comp, closedPort, "test"))
 		expect(t, p, http.StatusOK, "Onbereikbaar", "connection refused")
 		if ms, _ := e.app.Monitors.List(context.Background(), actor(e.admin), 0); len(ms) != 0 {
 			t.Fatalf("Test now saved monitors: %v", ms)
 		}
 
 		// Saved: its page, the secret redacted.
-		p = admin.submit("/monitors/new?kind=tcp", "/monitors/new", monitorForm(comp, portOf(ln), "save"))
+		p = admin.submit("/monitors/new?kind=postgres", "/monitors/new", monitorForm(comp, portOf(ln), "save"))
 		if p.status != http.StatusSeeOther || !strings.HasPrefix(p.location, "/monitors/") {
 			t.Fatalf("create: %d %q\n%s", p.status, p.location, p.body)
 		}
@@ -241,7 +248,7 @@ func TestMonitorPages(t *testing.T) {
 		expect(t, p, http.StatusOK, "Shop port wijzigen", "********", "Nu testen")
 		expectNot(t, p, "hunter2")
 		edit := monitorForm(comp, portOf(ln2), "test")
-		edit.Set("settings", `{"host": "127.0.0.1", "port": `+strconv.Itoa(portOf(ln2))+`, "password": "********"}`)
+		edit.Set("s.password", "********")
 		p = admin.submit(page+"/edit", page+"/edit", edit)
 		expect(t, p, http.StatusOK, "Uitkomst van de test", "In orde")
 		if checks.password() != "hunter2" {
@@ -312,9 +319,9 @@ func TestMonitorPagesNoChecks(t *testing.T) {
 	admin := e.client()
 	admin.signIn(e.admin)
 	expect(t, admin.get("/monitors?lang=en"), http.StatusOK, "This instance runs no checks")
-	p := admin.submit("/monitors/new?kind=tcp", "/monitors/new", monitorForm(cs[0], 1, "test"))
+	p := admin.submit("/monitors/new?kind=postgres", "/monitors/new", monitorForm(cs[0], 1, "test"))
 	expect(t, p, http.StatusConflict, "so the monitor cannot be tested; it can be saved.", `value="Shop port"`)
-	p = admin.submit("/monitors/new?kind=tcp", "/monitors/new", monitorForm(cs[0], 1, "save"))
+	p = admin.submit("/monitors/new?kind=postgres", "/monitors/new", monitorForm(cs[0], 1, "save"))
 	if p.status != http.StatusSeeOther {
 		t.Fatalf("save without checks: %d\n%s", p.status, p.body)
 	}
