@@ -376,6 +376,9 @@ func (h *handler) monitorDelete(w http.ResponseWriter, r *http.Request, a desk.A
 	if err != nil {
 		return desk.NotFound("monitor")
 	}
+	if err := formCut(r); err != nil {
+		return err
+	}
 	m, err := h.svc.monitors.Get(r.Context(), a, id)
 	if err != nil {
 		return err

@@ -26,6 +26,7 @@ import (
 type loopChecks struct {
 	mu       sync.Mutex
 	lastPass string
+	lastAt   time.Time
 }
 
 type loopSettings struct {
@@ -63,14 +64,22 @@ func (c *loopChecks) Validate(kind monitor.Kind, raw json.RawMessage) (json.RawM
 func (c *loopChecks) Run(ctx context.Context, _ monitor.Kind, raw json.RawMessage, timeout time.Duration) monitor.Result {
 	var s loopSettings
 	_ = json.Unmarshal(raw, &s)
+	// Each check starts a millisecond after the last at least: history keeps one result
+	// per monitor and millisecond, and this machine's wall clock may not move between two
+	// quick checks.
 	c.mu.Lock()
 	c.lastPass = s.Password
+	real := time.Now()
+	start := real
+	if !start.After(c.lastAt.Add(time.Millisecond)) {
+		start = c.lastAt.Add(time.Millisecond)
+	}
+	c.lastAt = start
 	c.mu.Unlock()
 	addr := net.JoinHostPort(s.Host, strconv.Itoa(s.Port))
-	start := time.Now()
 	d := net.Dialer{Timeout: timeout}
 	conn, err := d.DialContext(ctx, "tcp", addr)
-	r := monitor.Result{At: start, Duration: time.Since(start) + time.Millisecond, Evidence: map[string]string{"address": addr}}
+	r := monitor.Result{At: start, Duration: time.Since(real) + time.Millisecond, Evidence: map[string]string{"address": addr}}
 	if err != nil {
 		r.Status, r.Error = monitor.Down, "connection refused"
 		return r
@@ -227,6 +236,9 @@ func TestMonitorPages(t *testing.T) {
 		if n := runChecks(t, e, 4*time.Minute); n != 1 {
 			t.Fatalf("recorded %d checks", n)
 		}
+		if rs, err := e.app.Monitors.Results(context.Background(), actor(e.admin), mustID(t, id), time.Time{}, 10); err != nil || len(rs) != 2 {
+			t.Fatalf("results after two checks: %+v %v", rs, err)
+		}
 		p = admin.get("/monitors")
 		expect(t, p, http.StatusOK, `href="/monitors/`+id+`"`, `<svg class="spark"`, "Reactietijden van Shop port, laatste 2 controles",
 			"mon-down", "✕</span> Onbereikbaar", "50,00 %", "connection refused")
@@ -325,4 +337,13 @@ func TestMonitorPagesNoChecks(t *testing.T) {
 	if p.status != http.StatusSeeOther {
 		t.Fatalf("save without checks: %d\n%s", p.status, p.body)
 	}
+}
+
+func mustID(t *testing.T, s string) int64 {
+	t.Helper()
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
 }
