@@ -337,6 +337,20 @@ func TestMonitorPagesNoChecks(t *testing.T) {
 	if p.status != http.StatusSeeOther {
 		t.Fatalf("save without checks: %d\n%s", p.status, p.body)
 	}
+	// A heartbeat's secret address is shown once, on the answer to its creation.
+	beat := url.Values{"kind": {"heartbeat"}, "component_id": {strconv.FormatInt(cs[0].ID, 10)}, "name": {"Nightly backup"},
+		"interval_seconds": {"3600"}, "timeout_seconds": {"600"}, "enabled": {"1"}, "s.grace": {"10m"}, "do": {"save"}}
+	p = admin.submit("/monitors/new?kind=heartbeat", "/monitors/new", beat)
+	expect(t, p, http.StatusCreated, "The heartbeat address", `id="heartbeat-url" value="`+e.srv.URL+`/heartbeat/`, "Monitor Nightly backup is created.")
+	ms, err := e.app.Monitors.List(context.Background(), actor(e.admin), 0)
+	if err != nil || len(ms) != 2 {
+		t.Fatalf("monitors: %v %v", ms, err)
+	}
+	for _, m := range ms {
+		if m.Kind == "heartbeat" {
+			expectNot(t, admin.get("/monitors/"+strconv.FormatInt(m.ID, 10)), "/heartbeat/")
+		}
+	}
 }
 
 func mustID(t *testing.T, s string) int64 {
