@@ -288,6 +288,7 @@ func (s *Monitors) Update(ctx context.Context, actor desk.Actor, id int64, in Mo
 		if len(strings.TrimSpace(string(in.Settings))) == 0 && in.Kind == before.Kind {
 			in.Settings = before.Settings
 		}
+		in.Settings = s.KeepSecrets(before, in.Kind, in.Settings) // monitortest.go
 		m, err := s.build(in, before)
 		if err != nil {
 			return err

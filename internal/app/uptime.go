@@ -8,8 +8,9 @@ import (
 )
 
 // Uptime computes the daily uptime of the components ids over the last desk.UptimeDays days
-// in zone, from their status histories read in one query. A component without history has
-// days without data.
+// in zone, from their status histories read in one query, or, for a component whose
+// monitors set its status, from its monitors' checks on the days they checked it. A
+// component without history has days without data.
 func (a *Components) Uptime(ctx context.Context, ids []int64, zone *time.Location) (map[int64][]desk.DayUptime, error) {
 	now := a.clock()
 	y, m, d := now.In(zone).Date()
@@ -29,6 +30,11 @@ func (a *Components) Uptime(ctx context.Context, ids []int64, zone *time.Locatio
 	out := make(map[int64][]desk.DayUptime, len(ids))
 	for _, id := range ids {
 		out[id] = desk.DailyUptime(by[id], desk.UptimeDays, now, zone)
+	}
+	// Where monitors may set the public status, the days they checked come from their
+	// checks (monitoruptime.go).
+	if err := a.monitorUptime(ctx, ids, out, now); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

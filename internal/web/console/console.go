@@ -41,6 +41,8 @@ type Deps struct {
 	PublicIncidents *app.PublicIncidents
 	// StatusTemplates keeps the desk's message templates for status-page updates.
 	StatusTemplates *app.StatusTemplates
+	// Monitors are the monitors' screens' use cases (monitors.go).
+	Monitors *app.Monitors
 
 	Log *slog.Logger
 	// Texts is the catalog of every page's texts, built once at start (i18n.Load).
@@ -71,6 +73,8 @@ type services struct {
 	publicIncidents *app.PublicIncidents
 	// statusTemplates keeps the desk's message templates (statustemplates.go).
 	statusTemplates *app.StatusTemplates
+	// monitors defines and tests monitors and keeps their history (monitors.go).
+	monitors *app.Monitors
 }
 
 // handler serves the pages.
@@ -90,6 +94,8 @@ type handler struct {
 	snap *snapshot.Cache
 	// md renders the status page's Markdown messages to sanitised HTML.
 	md *markdown.Renderer
+	// baseURL is the installation's address, for the heartbeat URL a new monitor shows.
+	baseURL string
 }
 
 // Pages is what the rest of the HTTP interface uses of the pages: their error renderer,
@@ -120,7 +126,7 @@ func Register(mux *web.Mux, d Deps) *Pages {
 		svc: services{identity: d.Identity, organisations: d.Organisations, components: d.Components,
 			incidents: d.Incidents, reports: d.Reports, changes: d.Changes, sla: d.SLA,
 			suppliers: d.Suppliers, outbox: d.Outbox, webhooks: d.Webhooks, branding: d.Branding, subscriptions: d.Subscriptions,
-			publicIncidents: d.PublicIncidents, statusTemplates: d.StatusTemplates},
+			publicIncidents: d.PublicIncidents, statusTemplates: d.StatusTemplates, monitors: d.Monitors},
 		log: log, secure: d.SecureCookies, rd: rd,
 		throttle: newGuard(SignInsPerAccount, SignInsPerAddress, ThrottleWindow, 20000, time.Now),
 		resets:   newGuard(ResetsPerAccount, ResetsPerAddress, ThrottleWindow, 20000, time.Now),
@@ -128,6 +134,7 @@ func Register(mux *web.Mux, d Deps) *Pages {
 		cop:      http.NewCrossOriginProtection(),
 		snap:     d.Snapshot,
 		md:       markdown.New(),
+		baseURL:  d.BaseURL,
 	}
 	// Behind a proxy that rewrites Host, the base URL is still a same-origin source.
 	if u, err := url.Parse(d.BaseURL); err == nil && u.Scheme != "" && u.Host != "" {
@@ -243,6 +250,7 @@ func Register(mux *web.Mux, d Deps) *Pages {
 	private("POST /public-incidents/{id}/postmortem", h.postmortemPublicIncident)
 	h.registerTicketLinks(private) // linked tickets (ticketlink.go)
 	h.registerPubFinish(private)   // template chooser, edit form (pubincidentforms.go)
+	h.registerMonitors(mux)        // the monitors' screens (monitors.go, monitorform.go)
 	return &Pages{h: h}
 }
 

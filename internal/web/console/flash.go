@@ -59,6 +59,10 @@ var flashes = map[string]flashText{
 	"pub_postmortem":    {key: "pubdesk.postmortem_saved"},
 	"template_saved":    {key: "templates.saved"},
 	"template_deleted":  {key: "templates.deleted"},
+	"monitor_created":   {key: "monitors.created"},
+	"monitor_saved":     {key: "monitors.saved"},
+	"monitor_deleted":   {key: "monitors.deleted"},
+	"monitoring_saved":  {key: "monitors.monitoring_saved"},
 }
 
 // flashCookie names the cookie of the flash.

@@ -55,14 +55,21 @@ func newServer(t *testing.T, db *store.DB) *env {
 // newServerOutbox is newServer with the outbox's channels configured: a Poster, say.
 func newServerOutbox(t *testing.T, db *store.DB, oc app.OutboxConfig) *env {
 	t.Helper()
+	return newServerConfig(t, db, func(c *app.Config) { c.Outbox = oc })
+}
+
+// newServerConfig is newServer with the app's configuration changed by set.
+func newServerConfig(t *testing.T, db *store.DB, set func(*app.Config)) *env {
+	t.Helper()
 	e := &env{t: t, logs: &logBuffer{}}
 	log := slog.New(slog.NewTextHandler(e.logs, nil))
 	e.srv = httptest.NewUnstartedServer(nil)
-	e.app = app.New(db, time.Now, log, app.Config{Holidays: holidays.NL(),
+	cfg := app.Config{Holidays: holidays.NL(),
 		BaseURL: "http://" + e.srv.Listener.Addr().String(),
 		Argon2:  app.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1},
-		Outbox:  oc,
-	})
+	}
+	set(&cfg)
+	e.app = app.New(db, time.Now, log, cfg)
 	e.srv.Config.Handler = server.Handler(server.Config{BaseURL: "http://" + e.srv.Listener.Addr().String(), Texts: loadTexts(t)}, e.app, log, prometheus.NewRegistry())
 	e.srv.Start()
 	t.Cleanup(e.srv.Close)
@@ -82,7 +89,13 @@ func newEnv(t *testing.T, db *store.DB) *env {
 // newEnvOutbox is newEnv with the outbox's channels configured.
 func newEnvOutbox(t *testing.T, db *store.DB, oc app.OutboxConfig) *env {
 	t.Helper()
-	e := newServerOutbox(t, db, oc)
+	return newEnvConfig(t, db, func(c *app.Config) { c.Outbox = oc })
+}
+
+// newEnvConfig is newEnv with the app's configuration changed by set.
+func newEnvConfig(t *testing.T, db *store.DB, set func(*app.Config)) *env {
+	t.Helper()
+	e := newServerConfig(t, db, set)
 	ctx, sys := context.Background(), desk.SystemActor("test")
 	must := func(err error) {
 		t.Helper()

@@ -2,6 +2,7 @@ package console_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -63,6 +64,15 @@ func TestUnsafeRoutesNeedTheirToken(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		comps, err := e.app.Components.List(ctx, actor(e.admin), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mon, _, err := e.app.Monitors.Create(ctx, actor(e.admin), app.MonitorInput{ComponentID: comps[0].ID, Name: "Shop", Kind: "tcp",
+			Settings: json.RawMessage(`{"host":"127.0.0.1","port":1}`)})
+		if err != nil {
+			t.Fatal(err)
+		}
 		fill := func(pattern string) string {
 			_, path, _ := strings.Cut(pattern, " ")
 			for param, value := range map[string]string{
@@ -72,6 +82,8 @@ func TestUnsafeRoutesNeedTheirToken(t *testing.T) {
 				"/admin/webhooks/{id}":         "/admin/webhooks/" + strconv.FormatInt(hook.ID, 10),
 				"/public-incidents/{id}":       "/public-incidents/" + strconv.FormatInt(pub.ID, 10),
 				"/admin/status-templates/{id}": "/admin/status-templates/" + strconv.FormatInt(tpl.ID, 10),
+				"/monitors/{id}":               "/monitors/" + strconv.FormatInt(mon.ID, 10),
+				"/components/{id}":             "/components/" + strconv.FormatInt(comps[0].ID, 10),
 			} {
 				path = strings.Replace(path, param, value, 1)
 			}

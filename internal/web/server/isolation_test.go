@@ -470,6 +470,17 @@ func (f *fixture) cases() map[string][]isoCase {
 			{"DELETE", "/incidents/" + inc, "", refused, true},
 			{"PUT", "/api/v1/incidents/" + inc, `{"title":"hacked"}`, refused, true},
 		},
+		// Monitors (console/monitors.go): staff read them, clients are refused; only admins
+		// create, change, test or delete them or change a component's monitoring, so the
+		// expert is refused those too, and no monitor is made or changed for B's component.
+		"GET /monitors":                    one("GET", "/monitors", "", refused, false),
+		"GET /monitors/{id}":               one("GET", "/monitors/999999", "", hidden, true),
+		"GET /monitors/new":                one("GET", "/monitors/new?kind=tcp&component="+comp, "", refused, true),
+		"POST /monitors/new":               one("POST", "/monitors/new", "kind=tcp&component_id="+comp+"&name=hacked&s.host=127.0.0.1&s.port=1&do=save", refused, true),
+		"GET /monitors/{id}/edit":          one("GET", "/monitors/999999/edit", "", refused, true),
+		"POST /monitors/{id}/edit":         one("POST", "/monitors/999999/edit", "kind=tcp&component_id="+comp+"&name=hacked&do=test", refused, true),
+		"POST /monitors/{id}/delete":       one("POST", "/monitors/999999/delete", "", refused, true),
+		"POST /components/{id}/monitoring": one("POST", "/components/"+comp+"/monitoring", "monitor_mode=auto&monitor_autoresolve=1", refused, true),
 		// Operations
 		"GET /healthz": one("GET", "/healthz", "", blind, true),
 		"GET /readyz":  one("GET", "/readyz", "", blind, true),
