@@ -150,6 +150,9 @@ func New(store Store, now func() time.Time, log *slog.Logger, cfg Config) *Servi
 // Ping tells whether the database answers.
 func (s *Services) Ping(ctx context.Context) error { return s.core.store.Ping(ctx) }
 
+// BaseURL is where people reach Meldpunt (Config.BaseURL), for links made outside a request.
+func (s *Services) BaseURL() string { return s.core.cfg.BaseURL }
+
 // clock returns the time, truncated to the millisecond the store keeps, so what a use case
 // returns equals what a later read gives.
 func (a *core) clock() time.Time { return a.now().UTC().Truncate(time.Millisecond) }

@@ -42,8 +42,12 @@ type Summary struct {
 	Incidents     int // incidents created
 	// PublicIncidents counts the status page's incidents and maintenances created.
 	PublicIncidents int
-	Accounts        []Account
-	Password        string
+	// Monitors counts the monitors created; Heartbeat is the secret URL of the demo's
+	// heartbeat monitor, which a backup script would call.
+	Monitors  int
+	Heartbeat string
+	Accounts  []Account
+	Password  string
 }
 
 // Print writes the summary for people: what happened and a table of the accounts.
@@ -56,6 +60,10 @@ func (s Summary) Print(w io.Writer) error {
 		if s.PublicIncidents > 0 {
 			fmt.Fprintf(w, "The status page (/status) has %d days of history, %d public incidents and maintenances, and a subscriber (%s).\n",
 				HistoryDays-1, s.PublicIncidents, Subscriber)
+		}
+		if s.Monitors > 0 {
+			fmt.Fprintf(w, "Monitors (/monitors): %d, one of them failing against a closed port; the backup heartbeat's URL is %s\n",
+				s.Monitors, s.Heartbeat)
 		}
 	}
 	fmt.Fprintf(w, "Demo accounts (password for each: %s):\n", s.Password)
@@ -108,6 +116,7 @@ func Load(ctx context.Context, a *app.Services) (Summary, error) {
 		{"maintenance", w.maintenance},
 		{"branding", w.branding},
 		{"subscriber", w.subscriber},
+		{"monitors", w.monitors},
 	}
 	for _, st := range steps {
 		if err := st.fn(ctx); err != nil {
@@ -115,6 +124,7 @@ func Load(ctx context.Context, a *app.Services) (Summary, error) {
 		}
 	}
 	s.Organisations, s.Incidents, s.PublicIncidents = len(w.orgs), w.incidents, w.publicIncidents
+	s.Monitors, s.Heartbeat = w.monitorCount, w.heartbeat
 	return s, nil
 }
 
@@ -129,6 +139,9 @@ type world struct {
 	// clock tells the status page's past; publicIncidents counts what it published.
 	clock           *storyClock
 	publicIncidents int
+	// monitorCount and heartbeat tell what the monitors step made.
+	monitorCount int
+	heartbeat    string
 }
 
 func (w *world) organisations(ctx context.Context) error {

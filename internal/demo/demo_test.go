@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"log/slog"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"meldpunt/internal/demo"
 	"meldpunt/internal/desk"
 	"meldpunt/internal/holidays"
+	"meldpunt/internal/monitor"
 	"meldpunt/internal/store"
 	"meldpunt/internal/store/storetest"
 )
@@ -19,8 +21,9 @@ import (
 func newApp(t *testing.T, db *store.DB) *app.Services {
 	t.Helper()
 	return app.New(db, time.Now, slog.New(slog.NewTextHandler(t.Output(), nil)), app.Config{Holidays: holidays.NL(),
-		BaseURL: "http://localhost:8080",
-		Argon2:  app.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1},
+		BaseURL:  "http://localhost:8080",
+		Argon2:   app.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1},
+		Monitors: app.MonitorConfig{Checks: &monitor.Checker{}}, // the monitors' settings are checked as in serve
 	})
 }
 
@@ -37,6 +40,22 @@ func TestLoad(t *testing.T) {
 		}
 		if s.Existed || s.Organisations != 2 || s.Incidents != 6 || s.PublicIncidents != 3 || len(s.Accounts) != 8 || s.Password != "meldpunt-demo" {
 			t.Fatalf("summary = %+v", s)
+		}
+
+		// The monitors: one per kind the demo shows, and the heartbeat's URL to call.
+		if s.Monitors != 4 || !strings.HasPrefix(s.Heartbeat, "http://localhost:8080/heartbeat/") {
+			t.Fatalf("monitors in the summary: %d, %q", s.Monitors, s.Heartbeat)
+		}
+		ms, err := a.Monitors.List(ctx, sys, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		monitorKinds := map[string]string{}
+		for _, m := range ms {
+			monitorKinds[m.Name] = m.Kind
+		}
+		if want := map[string]string{"Statuspagina": "http", "Webshop HTTPS-poort": "tcp", "Mailprovider": "statuspage", "Nachtelijke back-up": "heartbeat"}; !maps.Equal(monitorKinds, want) {
+			t.Fatalf("monitors = %v, want %v", monitorKinds, want)
 		}
 
 		// Two clients, with the contracts they should have.
