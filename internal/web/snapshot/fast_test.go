@@ -19,9 +19,9 @@ import (
 	"meldpunt/internal/app"
 	"meldpunt/internal/i18n"
 	"meldpunt/internal/store/storetest"
+	"meldpunt/internal/web"
 	"meldpunt/internal/web/server"
 	"meldpunt/internal/web/snapshot"
-	"meldpunt/internal/web"
 )
 
 // The listener's fast path: what a connection gets from it is byte for byte what net/http
