@@ -141,8 +141,9 @@ func monitorEnv(t *testing.T, db *store.DB) (*env, *loopChecks, desk.Component) 
 	return e, checks, cs[0]
 }
 
-// runChecks claims, runs and records the due monitors as the scheduler would, at a clock
-// ahead of now (so they are due without waiting).
+// runChecks claims the due monitors at a clock ahead of now (so they are due without
+// waiting), and runs and records them as the scheduler would, now: results are timed by the
+// services' clock, and the pages count the results up to now.
 func runChecks(t *testing.T, e *env, ahead time.Duration) int {
 	t.Helper()
 	ctx := context.Background()
@@ -153,9 +154,9 @@ func runChecks(t *testing.T, e *env, ahead time.Duration) int {
 	}
 	var done []app.Checked
 	for _, d := range due {
-		done = append(done, later.Monitors.Check(ctx, d))
+		done = append(done, e.app.Monitors.Check(ctx, d))
 	}
-	n, err := later.Monitors.Record(ctx, done)
+	n, err := e.app.Monitors.Record(ctx, done)
 	if err != nil {
 		t.Fatal(err)
 	}
