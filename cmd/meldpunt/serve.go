@@ -151,7 +151,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 		"version", version, "database", cfg.describeDB())
 	// The status page's snapshot answers its plain GETs on the listener itself, before
 	// net/http (snapshot.Listen); every other request goes to srv.
-	fast := snap.Listen(ln, snapshot.ListenOptions{IdleTimeout: srv.IdleTimeout,
+	fast := snap.Listen(ln, snapshot.ListenOptions{Handler: srv.Handler, IdleTimeout: srv.IdleTimeout,
 		ReadHeaderTimeout: srv.ReadHeaderTimeout, WriteTimeout: srv.WriteTimeout})
 	err = serveHTTP(ctx, srv, fast, shutdownTimeout)
 	if !waitUntil(fast.Wait, shutdownTimeout) {

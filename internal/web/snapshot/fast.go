@@ -1,13 +1,18 @@
 package snapshot
 
 import (
+	"bufio"
 	"bytes"
+	"context"
 	"errors"
+	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/textproto"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -32,6 +37,10 @@ import (
 
 // ListenOptions are the http.Server's limits, which the fast path keeps too.
 type ListenOptions struct {
+	// Handler is the http.Server's handler. With it, a request for a snapshot's route whose
+	// snapshot is stale (after a change) is answered through it on the fast path, and the
+	// connection stays; without it, such a request hands the connection to net/http.
+	Handler http.Handler
 	// IdleTimeout is how long a connection may wait for its next request (http.Server's
 	// IdleTimeout); ReadHeaderTimeout how long the rest of a request's head may take once
 	// it began; WriteTimeout how long an answer may take to write. 0 means none.
@@ -296,9 +305,12 @@ func (fc *fastConn) answer(h []byte) bool {
 	fc.url.Path = fc.intern(":path", target)
 	fc.req.RequestURI = fc.url.Path
 	fc.req.Host = fc.header.Get("Host")
-	e := c.front(&fc.req, eligible)
+	e, shared := c.lookup(&fc.req, eligible)
 	if e == nil {
-		return false
+		// A change made the snapshot stale (or it is a variant not built yet): the server's
+		// handler answers, building it, and the connection stays here; handed over, it would
+		// go to net/http at every change until every connection had gone there.
+		return shared && fc.l.o.Handler != nil && fc.through(h)
 	}
 	rp, notModified := e.pick(fc.header.Get("Accept-Encoding"), fc.header.Get("If-None-Match"))
 	head, body := rp.raw, rp.body
@@ -329,6 +341,111 @@ func (fc *fastConn) answer(h []byte) bool {
 		fc.l.c.log.Debug("status page fast path: write", "err", err)
 	}
 	return true
+}
+
+// through answers the request whose head is h with the server's handler (ListenOptions.
+// Handler, the whole middleware chain), as net/http would call it, recording the answer and
+// writing it whole. Only requests for a snapshot's route come here: their answers are pages
+// and documents of bounded size, rendered at once. It reports false, having written
+// nothing, when net/http should have the request after all.
+func (fc *fastConn) through(h []byte) bool {
+	r, err := http.ReadRequest(bufio.NewReader(io.MultiReader(bytes.NewReader(h), bytes.NewReader(crlf2))))
+	if err != nil || r.ContentLength != 0 || r.Close {
+		return false
+	}
+	r.RemoteAddr = fc.Conn.RemoteAddr().String()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ctx = context.WithValue(ctx, http.LocalAddrContextKey, fc.Conn.LocalAddr())
+	r = r.WithContext(ctx)
+	rec := &answerRecorder{header: http.Header{}}
+	if !serveRecovered(fc.l.o.Handler, rec, r, fc.l.c.log) {
+		fc.close() // as net/http does after a panic: the answer may be half made
+		return true
+	}
+	out := rec.serialise(fc.out[:0], r.Method == http.MethodHead)
+	if d := fc.l.o.WriteTimeout; d > 0 {
+		_ = fc.Conn.SetWriteDeadline(time.Now().Add(d))
+	}
+	if _, err := fc.Conn.Write(out); err != nil {
+		fc.close()
+	}
+	if cap(out) <= 64<<10 {
+		fc.out = out[:0]
+	}
+	if strings.EqualFold(rec.header.Get("Connection"), "close") {
+		fc.close()
+	}
+	return true
+}
+
+// serveRecovered runs h, and reports false when it panicked (logged, as net/http logs it).
+func serveRecovered(h http.Handler, w http.ResponseWriter, r *http.Request, log *slog.Logger) (ok bool) {
+	defer func() {
+		if v := recover(); v != nil && v != http.ErrAbortHandler {
+			log.Error("status page fast path: the handler panicked", "path", r.URL.Path, "panic", v)
+			ok = false
+		} else if v != nil {
+			ok = false
+		}
+	}()
+	h.ServeHTTP(w, r)
+	return true
+}
+
+// answerRecorder is the ResponseWriter of a request the fast path answers through the handler.
+type answerRecorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (a *answerRecorder) Header() http.Header { return a.header }
+
+func (a *answerRecorder) WriteHeader(code int) {
+	if a.status == 0 && code >= 200 {
+		a.status = code
+	}
+}
+
+func (a *answerRecorder) Write(b []byte) (int, error) {
+	if a.status == 0 {
+		a.status = http.StatusOK
+	}
+	return a.body.Write(b)
+}
+
+// serialise appends the answer as net/http writes a whole one: the status line, the headers
+// sorted, Content-Type sniffed and Content-Length counted when the handler set none, Date,
+// and the body (none for HEAD, 204 and 304).
+func (a *answerRecorder) serialise(out []byte, head bool) []byte {
+	st := a.status
+	if st == 0 {
+		st = http.StatusOK
+	}
+	h := a.header
+	bodyAllowed := st != http.StatusNoContent && st != http.StatusNotModified
+	if bodyAllowed && !head {
+		if _, ok := h["Content-Type"]; !ok && a.body.Len() > 0 && h.Get("Content-Encoding") == "" {
+			h.Set("Content-Type", http.DetectContentType(a.body.Bytes()))
+		}
+		if _, ok := h["Content-Length"]; !ok {
+			h.Set("Content-Length", strconv.Itoa(a.body.Len()))
+		}
+	}
+	if !bodyAllowed {
+		h.Del("Content-Length")
+	}
+	h.Del("Date")
+	h.Del("Transfer-Encoding")
+	out = append(out, rawHead("HTTP/1.1 "+strconv.Itoa(st)+" "+http.StatusText(st)+"\r\n", h)...)
+	out = append(out, "Date: "...)
+	out = append(out, httpDate()...)
+	out = append(out, "\r\n\r\n"...)
+	if bodyAllowed && !head {
+		out = append(out, a.body.Bytes()...)
+	}
+	return out
 }
 
 var crlf = []byte("\r\n")

@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"meldpunt/internal/app"
+	"meldpunt/internal/desk"
 	"meldpunt/internal/i18n"
 	"meldpunt/internal/store/storetest"
 	"meldpunt/internal/web"
@@ -33,6 +34,7 @@ import (
 type fastPair struct {
 	fast, plain *httptest.Server
 	ln          *snapshot.Listener
+	cache       *snapshot.Cache
 	passed      atomic.Int64
 	world       world
 }
@@ -48,11 +50,12 @@ func newFastPair(t testing.TB, o snapshot.ListenOptions) *fastPair {
 		Argon2: app.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}})
 	cache := snapshot.New(snapshot.Options{Version: a.Components.PageVersion, Log: log, Header: web.EveryAnswer(false)})
 	h := server.Handler(server.Config{BaseURL: "http://meldpunt.test", Texts: texts, Snapshot: cache}, a, log, prometheus.NewRegistry())
-	p := &fastPair{world: seed(t, a)}
+	p := &fastPair{world: seed(t, a), cache: cache}
 	p.fast = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p.passed.Add(1)
 		h.ServeHTTP(w, r)
 	}))
+	o.Handler = h
 	p.ln = cache.Listen(p.fast.Listener, o)
 	p.fast.Listener = p.ln
 	p.fast.Start()
@@ -193,6 +196,69 @@ func TestFastPathAnswersAsNetHTTP(t *testing.T) {
 	}
 	if got, _ := exchange(t, p.fast.Listener.Addr().String(), "GET /status HTTP/1.1\r\n"+host+"\r\n", nil, "GET"); !strings.HasPrefix(got[0], "HTTP/1.1 200 OK\n") || !strings.Contains(got[0], "Etag: ") {
 		t.Fatalf("a hit: %.300s", got[0])
+	}
+}
+
+// After a change the next request finds its snapshot stale: the fast path answers it through
+// the server's handler, which builds the new one, and the connection stays on the fast path
+// (handed over, every connection would end on net/http after a few changes).
+func TestFastPathAfterAChange(t *testing.T) {
+	t.Parallel()
+	p := newFastPair(t, snapshot.ListenOptions{IdleTimeout: time.Minute, ReadHeaderTimeout: 10 * time.Second})
+	// A route is known to the fast path from its first build on; until then its requests
+	// go to net/http. Build both on a connection of its own.
+	exchange(t, p.fast.Listener.Addr().String(), "GET /status HTTP/1.1\r\nHost: x\r\n\r\nGET /api/v2/summary.json HTTP/1.1\r\nHost: x\r\n\r\n", nil, "GET", "GET")
+	p.passed.Store(0)
+	conn, err := net.Dial("tcp", p.fast.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(20 * time.Second))
+	br := bufio.NewReader(conn)
+	get := func(path string) string {
+		t.Helper()
+		if _, err := io.WriteString(conn, "GET "+path+" HTTP/1.1\r\nHost: meldpunt.test\r\nAccept-Language: en\r\n\r\n"); err != nil {
+			t.Fatal(err)
+		}
+		res, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		return normalise(res, body)
+	}
+	plain := func(path string) string {
+		got, _ := exchange(t, p.plain.Listener.Addr().String(), "GET "+path+" HTTP/1.1\r\nHost: meldpunt.test\r\nAccept-Language: en\r\n\r\n", nil, "GET")
+		return got[0]
+	}
+	builds := p.cache.Builds()
+	for _, path := range []string{"/status", "/api/v2/summary.json"} {
+		if a, b := get(path), get(path); a != b || a != plain(path) || !strings.HasPrefix(a, "HTTP/1.1 200 OK") {
+			t.Fatalf("%s before the change: %.300s", path, a)
+		}
+	}
+	setStatus(t, p.plain.URL, p.world.token, p.world.hosting.ID, desk.StatusMajorOutage)
+	if err := p.cache.Refresh(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/status", "/api/v2/summary.json"} {
+		stale, hit := get(path), get(path)
+		if stale != hit || stale != plain(path) {
+			t.Fatalf("%s after the change:\n%.400s\nthen\n%.400s\nnet/http\n%.400s", path, stale, hit, plain(path))
+		}
+		if !strings.Contains(stale, "major") && !strings.Contains(stale, "Major") {
+			t.Fatalf("%s does not show the change: %.600s", path, stale)
+		}
+	}
+	if p.passed.Load() != 0 {
+		t.Fatalf("%d requests reached net/http", p.passed.Load())
+	}
+	// The English page (built on this connection), then after the change the English page
+	// and the document (which has one variant, built before).
+	if n := p.cache.Builds() - builds; n != 3 {
+		t.Fatalf("%d builds, want 3", n)
 	}
 }
 

@@ -367,27 +367,34 @@ func (c *Cache) Front(eligible func(*http.Request) bool, next http.Handler) http
 // GET or HEAD without a query of a route with a snapshot, eligible accepts it, and the
 // route's policy names a variant that has a fresh snapshot.
 func (c *Cache) front(r *http.Request, eligible func(*http.Request) bool) *entry {
+	e, _ := c.lookup(r, eligible)
+	return e
+}
+
+// lookup is front, and also tells whether r is one a snapshot answers (shared) even when
+// there is no fresh one for it now: the next build, for anyone, answers it.
+func (c *Cache) lookup(r *http.Request, eligible func(*http.Request) bool) (e *entry, shared bool) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead || r.URL.RawQuery != "" || !eligible(r) {
-		return nil
+		return nil, false
 	}
 	c.mu.RLock()
 	p := c.routes[r.URL.Path]
 	c.mu.RUnlock()
 	if p == nil {
-		return nil
+		return nil, false
 	}
 	variant := ""
 	if p.Key != nil {
 		var ok bool
 		if variant, ok = p.Key(r); !ok {
-			return nil
+			return nil, false
 		}
 	}
 	c.mu.RLock()
-	e := c.entries[r.URL.Path+"\x00"+variant]
+	e = c.entries[r.URL.Path+"\x00"+variant]
 	c.mu.RUnlock()
 	if e == nil || !c.fresh(e) {
-		return nil
+		return nil, true
 	}
-	return e
+	return e, true
 }
