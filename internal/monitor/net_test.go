@@ -216,7 +216,9 @@ func TestDNS(t *testing.T) {
 	t.Run("silent resolver", func(t *testing.T) {
 		t.Parallel()
 		r := c.Run(context.Background(), KindDNS, settings(t, map[string]any{"name": "silent.example.test"}), 300*time.Millisecond)
-		expect(t, r, Down, "did not answer")
+		// "the resolver … did not answer: no answer within the timeout", or, when a busy
+		// machine keeps the exchange from returning in time, Run's own cut.
+		expect(t, r, Down, "no answer within the timeout")
 		because(t, r, ReasonTimeout)
 	})
 	t.Run("a resolver that is not there", func(t *testing.T) {
