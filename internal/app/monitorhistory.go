@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"time"
 
@@ -166,61 +167,95 @@ func earlier(t, mark time.Time) time.Time {
 	return t
 }
 
-// tally counts the checks of the monitors from since until now, each stretch from the level
-// that holds it: daily rows before the hourly ones' reach (now − 90 days, on a day's
-// start), hourly rows up to the hourly mark, raw results after it. Aggregates count whole
-// hours and days: a window's edge is exact to the hour (within 90 days) or the day.
-func tally(ctx context.Context, tx interface {
-	MonitorStore
-	SettingStore
-}, ids []int64, since, now time.Time) (desk.Tally, error) {
+// historySpan is a stretch of a window and the level of history that holds it.
+type historySpan struct {
+	level    desk.MonitorLevel
+	from, to time.Time
+}
+
+// spans splits the window from since until now over the levels that hold it: daily rows
+// before the hourly ones' reach (now − 90 days, on a day's start), hourly rows up to the
+// hourly mark, raw results after it. Aggregates count whole hours and days: a window's edge
+// is exact to the hour (within 90 days) or the day.
+func spans(ctx context.Context, tx SettingStore, since, now time.Time) ([]historySpan, error) {
 	hourMark, err := readMark(ctx, tx, settingRolledHour)
 	if err != nil {
-		return desk.Tally{}, err
+		return nil, err
 	}
 	end := now.Add(time.Millisecond)
 	if hourMark.IsZero() {
-		return tx.MonitorTally(ctx, desk.LevelRaw, ids, since, end)
+		return []historySpan{{desk.LevelRaw, since, end}}, nil
 	}
 	dayEdge := now.Add(-90 * 24 * time.Hour).Truncate(24 * time.Hour)
-	var parts []desk.Tally
+	var out []historySpan
 	if since.Before(dayEdge) {
-		t, err := tx.MonitorTally(ctx, desk.LevelDaily, ids, since, dayEdge)
-		if err != nil {
-			return desk.Tally{}, err
-		}
-		parts = append(parts, t)
+		out = append(out, historySpan{desk.LevelDaily, since, dayEdge})
 	}
 	hFrom := since
 	if hFrom.Before(dayEdge) {
 		hFrom = dayEdge
 	}
-	t, err := tx.MonitorTally(ctx, desk.LevelHourly, ids, hFrom, hourMark)
-	if err != nil {
-		return desk.Tally{}, err
-	}
-	parts = append(parts, t)
+	out = append(out, historySpan{desk.LevelHourly, hFrom, hourMark})
 	rFrom := since
 	if rFrom.Before(hourMark) {
 		rFrom = hourMark
 	}
-	t, err = tx.MonitorTally(ctx, desk.LevelRaw, ids, rFrom, end)
+	return append(out, historySpan{desk.LevelRaw, rFrom, end}), nil
+}
+
+// addTally adds b's checks to a: counts add, means weigh by checks, p95 is the higher.
+func addTally(a, b desk.Tally) desk.Tally {
+	sum := a.MeanMS*a.Checks + b.MeanMS*b.Checks
+	a.Checks += b.Checks
+	a.Up += b.Up
+	a.Degraded += b.Degraded
+	a.Down += b.Down
+	a.P95MS = max(a.P95MS, b.P95MS)
+	a.MeanMS = 0
+	if a.Checks > 0 {
+		a.MeanMS = sum / a.Checks
+	}
+	return a
+}
+
+// tally counts the checks of the monitors together from since until now (spans).
+func tally(ctx context.Context, tx interface {
+	MonitorStore
+	SettingStore
+}, ids []int64, since, now time.Time) (desk.Tally, error) {
+	ss, err := spans(ctx, tx, since, now)
 	if err != nil {
 		return desk.Tally{}, err
 	}
-	parts = append(parts, t)
 	var out desk.Tally
-	var sum int64
-	for _, p := range parts {
-		out.Checks += p.Checks
-		out.Up += p.Up
-		out.Degraded += p.Degraded
-		out.Down += p.Down
-		sum += p.MeanMS * p.Checks
-		out.P95MS = max(out.P95MS, p.P95MS)
+	for _, sp := range ss {
+		t, err := tx.MonitorTally(ctx, sp.level, ids, sp.from, sp.to)
+		if err != nil {
+			return desk.Tally{}, err
+		}
+		out = addTally(out, t)
 	}
-	if out.Checks > 0 {
-		out.MeanMS = sum / out.Checks
+	return out, nil
+}
+
+// tallies is tally for each monitor on its own, a query per level for all of them.
+func tallies(ctx context.Context, tx interface {
+	MonitorStore
+	SettingStore
+}, ids []int64, since, now time.Time) (map[int64]desk.Tally, error) {
+	ss, err := spans(ctx, tx, since, now)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]desk.Tally{}
+	for _, sp := range ss {
+		ts, err := tx.MonitorTallies(ctx, sp.level, ids, sp.from, sp.to)
+		if err != nil {
+			return nil, err
+		}
+		for id, t := range ts {
+			out[id] = addTally(out[id], t)
+		}
 	}
 	return out, nil
 }
@@ -238,6 +273,54 @@ func (s *Monitors) uptimes(ctx context.Context, tx monitorTx, ids []int64) ([]de
 		out = append(out, desk.Uptime{Window: w.Name, Share: share, Known: known, Checks: t.Checks})
 	}
 	return out, nil
+}
+
+// MonitorOverview is one monitor on the monitors page: its view, its latest results and its
+// uptime over the windows asked for.
+type MonitorOverview struct {
+	MonitorView
+	Recent []desk.MonitorResult
+	Uptime []desk.Uptime
+}
+
+// Overview lists every monitor with its results since the time (newest first, at most
+// recent each) and its uptime over the named windows of desk.UptimeWindows; staff only. Its
+// queries do not grow with the number of monitors (but for one per thousand).
+func (s *Monitors) Overview(ctx context.Context, actor desk.Actor, since time.Time, recent int, windows []string) (out []MonitorOverview, err error) {
+	vs, err := s.List(ctx, actor, 0)
+	if err != nil || len(vs) == 0 {
+		return nil, err
+	}
+	ids := make([]int64, len(vs))
+	for i, v := range vs {
+		ids[i] = v.ID
+	}
+	err = s.db.read(ctx, func(tx monitorTx) error {
+		rs, err := tx.RecentMonitorResults(ctx, ids, since, recent)
+		if err != nil {
+			return err
+		}
+		out = make([]MonitorOverview, len(vs))
+		for i, v := range vs {
+			out[i] = MonitorOverview{MonitorView: v, Recent: rs[v.ID]}
+		}
+		now := s.clock()
+		for _, w := range desk.UptimeWindows {
+			if !slices.Contains(windows, w.Name) {
+				continue
+			}
+			ts, err := tallies(ctx, tx, ids, now.Add(-w.Span), now)
+			if err != nil {
+				return err
+			}
+			for i := range out {
+				share, known := ts[out[i].ID].Uptime()
+				out[i].Uptime = append(out[i].Uptime, desk.Uptime{Window: w.Name, Share: share, Known: known, Checks: ts[out[i].ID].Checks})
+			}
+		}
+		return nil
+	})
+	return out, err
 }
 
 // Uptime gives a monitor's uptime over 24 h, 7 d, 30 d, 90 d and a year; staff only.

@@ -455,6 +455,12 @@ type MonitorStore interface {
 	PruneMonitorHistory(ctx context.Context, level desk.MonitorLevel, before time.Time) (int64, error)
 	// MonitorTally counts the monitors' checks in [from, to) at one level of history.
 	MonitorTally(ctx context.Context, level desk.MonitorLevel, ids []int64, from, to time.Time) (desk.Tally, error)
+	// MonitorTallies is MonitorTally for each monitor on its own (those without checks are
+	// missing).
+	MonitorTallies(ctx context.Context, level desk.MonitorLevel, ids []int64, from, to time.Time) (map[int64]desk.Tally, error)
+	// RecentMonitorResults lists each monitor's raw results since the time, newest first, at
+	// most perMonitor each.
+	RecentMonitorResults(ctx context.Context, ids []int64, since time.Time, perMonitor int) (map[int64][]desk.MonitorResult, error)
 	// MonitorHistory lists a monitor's hourly or daily rows in [from, to), oldest first.
 	MonitorHistory(ctx context.Context, level desk.MonitorLevel, id int64, from, to time.Time) ([]desk.HistoryRow, error)
 }

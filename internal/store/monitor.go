@@ -435,12 +435,31 @@ func historyTable(level desk.MonitorLevel) (string, error) {
 // A raw tally has no p95; an aggregated one's p95 is the highest of its rows'.
 func (t *tx) MonitorTally(ctx context.Context, level desk.MonitorLevel, ids []int64, from, to time.Time) (desk.Tally, error) {
 	var tl desk.Tally
+	err := t.tallyMonitors(ctx, level, ids, from, to, false, func(_ int64, x desk.Tally) { tl = x })
+	return tl, err
+}
+
+// MonitorTallies is MonitorTally for each monitor on its own; a monitor without checks in
+// the span is missing from the map.
+func (t *tx) MonitorTallies(ctx context.Context, level desk.MonitorLevel, ids []int64, from, to time.Time) (map[int64]desk.Tally, error) {
+	out := map[int64]desk.Tally{}
+	for chunk := range slices.Chunk(ids, resultRows) {
+		if err := t.tallyMonitors(ctx, level, chunk, from, to, true, func(id int64, x desk.Tally) { out[id] = x }); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// tallyMonitors counts the checks in [from, to), of the monitors together or, grouped, of
+// each (then a monitor without checks gets no call).
+func (t *tx) tallyMonitors(ctx context.Context, level desk.MonitorLevel, ids []int64, from, to time.Time, grouped bool, got func(int64, desk.Tally)) error {
 	if len(ids) == 0 || !to.After(from) {
-		return tl, nil
+		return nil
 	}
 	table, err := historyTable(level)
 	if err != nil {
-		return tl, err
+		return err
 	}
 	cols := `COUNT(*), COALESCE(CAST(SUM(CASE WHEN status = 0 THEN 1 ELSE 0 END) AS BIGINT), 0),
 		COALESCE(CAST(SUM(CASE WHEN status = 1 THEN 1 ELSE 0 END) AS BIGINT), 0),
@@ -451,17 +470,52 @@ func (t *tx) MonitorTally(ctx context.Context, level desk.MonitorLevel, ids []in
 			COALESCE(CAST(SUM(degraded) AS BIGINT), 0), COALESCE(CAST(SUM(down) AS BIGINT), 0),
 			COALESCE(CAST(SUM(mean_ms * checks) AS BIGINT), 0), COALESCE(MAX(p95_ms), 0)`
 	}
-	var sum int64
-	err = t.queryRow(ctx, "SELECT "+cols+" FROM "+table+" WHERE at >= $1 AND at < $2 AND monitor_id IN ("+
-		placeholders(3, len(ids))+")", append([]any{millis(from), millis(to)}, anys(ids)...)...).
-		Scan(&tl.Checks, &tl.Up, &tl.Degraded, &tl.Down, &sum, &tl.P95MS)
-	if err != nil {
-		return tl, fmt.Errorf("tally monitor results: %w", err)
+	id, group := "0, ", ""
+	if grouped {
+		id, group = "monitor_id, ", " GROUP BY monitor_id"
 	}
-	if tl.Checks > 0 {
-		tl.MeanMS = sum / tl.Checks
+	return each(ctx, t, "tally monitor results", func(r row) error {
+		var tl desk.Tally
+		var mid, sum int64
+		if err := r.Scan(&mid, &tl.Checks, &tl.Up, &tl.Degraded, &tl.Down, &sum, &tl.P95MS); err != nil {
+			return err
+		}
+		if tl.Checks > 0 {
+			tl.MeanMS = sum / tl.Checks
+		}
+		got(mid, tl)
+		return nil
+	}, "SELECT "+id+cols+" FROM "+table+" WHERE at >= $1 AND at < $2 AND monitor_id IN ("+
+		placeholders(3, len(ids))+")"+group, append([]any{millis(from), millis(to)}, anys(ids)...)...)
+}
+
+// RecentMonitorResults lists each monitor's raw results since the time, newest first, at
+// most perMonitor each: the monitors page's sparklines in one query per thousand monitors.
+func (t *tx) RecentMonitorResults(ctx context.Context, ids []int64, since time.Time, perMonitor int) (map[int64][]desk.MonitorResult, error) {
+	out := map[int64][]desk.MonitorResult{}
+	for chunk := range slices.Chunk(ids, resultRows) {
+		err := each(ctx, t, "list recent monitor results", func(r row) error {
+			var res desk.MonitorResult
+			var at, ms int64
+			var code int
+			var e sql.NullString
+			if err := r.Scan(&res.MonitorID, &at, &code, &ms, &e); err != nil {
+				return err
+			}
+			res.At, res.Status, res.Duration, res.Error = fromMillis(at), desk.MonitorVerdictOf(code), time.Duration(ms)*time.Millisecond, e.String
+			out[res.MonitorID] = append(out[res.MonitorID], res)
+			return nil
+		}, `SELECT monitor_id, at, status, ms, error FROM (
+				SELECT monitor_id, at, status, ms, error,
+					ROW_NUMBER() OVER (PARTITION BY monitor_id ORDER BY at DESC) AS n
+				FROM monitor_results WHERE at >= $2 AND monitor_id IN (`+placeholders(3, len(chunk))+`)
+			) recent WHERE n <= $1 ORDER BY monitor_id, at DESC`,
+			append([]any{max(perMonitor, 1), millis(since)}, anys(chunk)...)...)
+		if err != nil {
+			return nil, err
+		}
 	}
-	return tl, nil
+	return out, nil
 }
 
 // MonitorHistory lists a monitor's hourly or daily rows in [from, to), oldest first.

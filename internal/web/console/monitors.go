@@ -113,7 +113,8 @@ func msText(v *view, d time.Duration) string { return v.T("monitors.ms", d.Milli
 // monitorList shows every monitor, grouped by component in the components' order.
 func (h *handler) monitorList(w http.ResponseWriter, r *http.Request, a desk.Actor) error {
 	ctx := r.Context()
-	ms, err := h.svc.monitors.List(ctx, a, 0)
+	now := time.Now()
+	ms, err := h.svc.monitors.Overview(ctx, a, now.Add(-24*time.Hour), sparkChecks, listWindows)
 	if err != nil {
 		return err
 	}
@@ -124,7 +125,6 @@ func (h *handler) monitorList(w http.ResponseWriter, r *http.Request, a desk.Act
 	v := newView(r, h.rd, "monitors.title")
 	v.Nav = "monitors"
 	d := monitorsPage{CanEdit: a.Role == desk.RoleAdmin, Running: h.svc.monitors.Running()}
-	now := time.Now()
 	for _, c := range comps {
 		g := monitorGroup{Component: c, Mode: v.T("monitors.mode." + string(modeOf(c)))}
 		if c.Monitoring.Autoresolve {
@@ -134,20 +134,10 @@ func (h *handler) monitorList(w http.ResponseWriter, r *http.Request, a desk.Act
 			if m.ComponentID != c.ID {
 				continue
 			}
-			row := monitorRow{MonitorView: m, Status: badge(v, m)}
-			rs, err := h.svc.monitors.Results(ctx, a, m.ID, now.Add(-24*time.Hour), sparkChecks)
-			if err != nil {
-				return err
-			}
-			row.Spark = sparkFor(v, m.Name, rs)
-			us, err := h.svc.monitors.Uptime(ctx, a, m.ID)
-			if err != nil {
-				return err
-			}
-			for _, u := range us {
-				if slices.Contains(listWindows, u.Window) {
-					row.Uptimes = append(row.Uptimes, uptimeFigure{Window: v.T("monitors.window." + u.Window), Text: uptimeText(v, u)})
-				}
+			row := monitorRow{MonitorView: m.MonitorView, Status: badge(v, m.MonitorView)}
+			row.Spark = sparkFor(v, m.Name, m.Recent)
+			for _, u := range m.Uptime {
+				row.Uptimes = append(row.Uptimes, uptimeFigure{Window: v.T("monitors.window." + u.Window), Text: uptimeText(v, u)})
 			}
 			g.Monitors = append(g.Monitors, row)
 		}
