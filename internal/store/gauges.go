@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"time"
 
@@ -17,11 +16,7 @@ import (
 func (t *tx) MonitorResultsBefore(ctx context.Context, id int64, before time.Time, limit int) ([]desk.MonitorResult, error) {
 	return list(ctx, t, "list monitor results", func(r row) (desk.MonitorResult, error) {
 		res := desk.MonitorResult{MonitorID: id}
-		var at, ms int64
-		var code int
-		var e sql.NullString
-		err := r.Scan(&at, &code, &ms, &e)
-		res.At, res.Status, res.Duration, res.Error = fromMillis(at), desk.MonitorVerdictOf(code), time.Duration(ms)*time.Millisecond, e.String
+		err := scanMonitorResult(r, &res)
 		return res, err
 	}, "SELECT at, status, ms, error FROM monitor_results WHERE monitor_id = $1 AND at < $2 ORDER BY at DESC LIMIT $3",
 		id, millis(before), max(limit, 1))

@@ -305,11 +305,7 @@ func (t *tx) AddMonitorResults(ctx context.Context, rs []desk.MonitorResult) err
 func (t *tx) MonitorResults(ctx context.Context, id int64, since time.Time, limit int) ([]desk.MonitorResult, error) {
 	return list(ctx, t, "list monitor results", func(r row) (desk.MonitorResult, error) {
 		res := desk.MonitorResult{MonitorID: id}
-		var at, ms int64
-		var code int
-		var e sql.NullString
-		err := r.Scan(&at, &code, &ms, &e)
-		res.At, res.Status, res.Duration, res.Error = fromMillis(at), desk.MonitorVerdictOf(code), time.Duration(ms)*time.Millisecond, e.String
+		err := scanMonitorResult(r, &res)
 		return res, err
 	}, "SELECT at, status, ms, error FROM monitor_results WHERE monitor_id = $1 AND at >= $2 ORDER BY at DESC LIMIT $3",
 		id, millis(since), max(limit, 1))
@@ -489,6 +485,18 @@ func (t *tx) tallyMonitors(ctx context.Context, level desk.MonitorLevel, ids []i
 		placeholders(3, len(ids))+")"+group, append([]any{millis(from), millis(to)}, anys(ids)...)...)
 }
 
+// scanMonitorResult reads the columns at, status, ms and error, after those of before.
+func scanMonitorResult(r row, res *desk.MonitorResult, before ...any) error {
+	var at, ms int64
+	var code int
+	var e sql.NullString
+	if err := r.Scan(append(before, &at, &code, &ms, &e)...); err != nil {
+		return err
+	}
+	res.At, res.Status, res.Duration, res.Error = fromMillis(at), desk.MonitorVerdictOf(code), time.Duration(ms)*time.Millisecond, e.String
+	return nil
+}
+
 // RecentMonitorResults lists each monitor's raw results since the time, newest first, at
 // most perMonitor each: the monitors page's sparklines in one query per thousand monitors.
 func (t *tx) RecentMonitorResults(ctx context.Context, ids []int64, since time.Time, perMonitor int) (map[int64][]desk.MonitorResult, error) {
@@ -496,13 +504,9 @@ func (t *tx) RecentMonitorResults(ctx context.Context, ids []int64, since time.T
 	for chunk := range slices.Chunk(ids, resultRows) {
 		err := each(ctx, t, "list recent monitor results", func(r row) error {
 			var res desk.MonitorResult
-			var at, ms int64
-			var code int
-			var e sql.NullString
-			if err := r.Scan(&res.MonitorID, &at, &code, &ms, &e); err != nil {
+			if err := scanMonitorResult(r, &res, &res.MonitorID); err != nil {
 				return err
 			}
-			res.At, res.Status, res.Duration, res.Error = fromMillis(at), desk.MonitorVerdictOf(code), time.Duration(ms)*time.Millisecond, e.String
 			out[res.MonitorID] = append(out[res.MonitorID], res)
 			return nil
 		}, `SELECT monitor_id, at, status, ms, error FROM (
