@@ -380,6 +380,22 @@ func (s *Monitors) Results(ctx context.Context, actor desk.Actor, id int64, sinc
 	return rs, err
 }
 
+// Incidents lists the incidents the monitor opened (migration 0019), newest first, at most
+// limit; staff only.
+func (s *Monitors) Incidents(ctx context.Context, actor desk.Actor, id int64, limit int) (is []desk.Incident, err error) {
+	if !actor.Role.IsStaff() && !actor.System {
+		return nil, desk.NotFound("monitor")
+	}
+	err = s.db.read(ctx, func(tx monitorTx) error {
+		if _, err := tx.Monitor(ctx, id); err != nil {
+			return err
+		}
+		is, err = tx.MonitorIncidents(ctx, id, limit)
+		return err
+	})
+	return is, err
+}
+
 // observe sets the component's observed status from its enabled monitors' verdicts: the
 // worst of them. Only a change is written (and moves the status page's counter).
 func (s *Monitors) observe(ctx context.Context, tx monitorTx, componentID int64) error {

@@ -364,6 +364,19 @@ func TestMonitorOutageEndToEnd(t *testing.T) {
 			if err != nil || len(rs) != 6 {
 				t.Fatalf("%d results (%v), want 6", len(rs), err)
 			}
+
+			// The monitor's incidents, also after it is renamed (migration 0019).
+			if _, err := a.Monitors.Update(ctx, sys, m.ID, app.MonitorInput{ComponentID: w.comp.ID, Name: "Shop TCP port", Kind: "tcp",
+				IntervalSeconds: 10, TimeoutSeconds: 2}); err != nil {
+				t.Fatal(err)
+			}
+			opened, err := a.Monitors.Incidents(ctx, sys, m.ID, 10)
+			if err != nil || len(opened) != 1 || opened[0].ID != inc.ID {
+				t.Fatalf("the renamed monitor's incidents: %+v %v, want %d", opened, err, inc.ID)
+			}
+			if _, err := a.Monitors.Incidents(ctx, desk.Actor{Role: desk.RoleClientUser, OrgID: 1}, m.ID, 10); !desk.IsNotFound(err) {
+				t.Errorf("a client asking for a monitor's incidents: %v, want not found", err)
+			}
 		})
 	}
 }

@@ -361,6 +361,9 @@ func (s *Monitors) wentDown(ctx context.Context, tx monitorTx, m desk.Monitor, s
 			return nil, err
 		}
 	}
+	if err := tx.LinkMonitorIncident(ctx, m.ID, inc.ID); err != nil {
+		return nil, err
+	}
 	if err := entry(ctx, tx, monitorActor, inc, desk.Internal, "Monitor "+m.Name+" is down: "+firstLine(r.Error), now,
 		desk.EventMonitorWentDown, "text:"+m.Name, "text:"+firstLine(r.Error)); err != nil {
 		return nil, err

@@ -458,6 +458,10 @@ type MonitorStore interface {
 	// MonitorTallies is MonitorTally for each monitor on its own (those without checks are
 	// missing).
 	MonitorTallies(ctx context.Context, level desk.MonitorLevel, ids []int64, from, to time.Time) (map[int64]desk.Tally, error)
+	// LinkMonitorIncident records that the monitor opened (or reopened) the incident, once;
+	// MonitorIncidents lists those incidents, newest first.
+	LinkMonitorIncident(ctx context.Context, monitorID, incidentID int64) error
+	MonitorIncidents(ctx context.Context, monitorID int64, limit int) ([]desk.Incident, error)
 	// RecentMonitorResults lists each monitor's raw results since the time, newest first, at
 	// most perMonitor each.
 	RecentMonitorResults(ctx context.Context, ids []int64, since time.Time, perMonitor int) (map[int64][]desk.MonitorResult, error)

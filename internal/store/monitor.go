@@ -485,6 +485,26 @@ func (t *tx) tallyMonitors(ctx context.Context, level desk.MonitorLevel, ids []i
 		placeholders(3, len(ids))+")"+group, append([]any{millis(from), millis(to)}, anys(ids)...)...)
 }
 
+// LinkMonitorIncident records that the monitor opened (or reopened) the incident; once.
+func (t *tx) LinkMonitorIncident(ctx context.Context, monitorID, incidentID int64) error {
+	if _, err := t.exec(ctx, "INSERT INTO monitor_incidents (monitor_id, incident_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+		monitorID, incidentID); err != nil {
+		return fmt.Errorf("link monitor incident: %w", err)
+	}
+	return nil
+}
+
+// MonitorIncidents lists the incidents the monitor opened, newest first, at most limit.
+func (t *tx) MonitorIncidents(ctx context.Context, monitorID int64, limit int) ([]desk.Incident, error) {
+	out, err := list(ctx, t, "list monitor incidents", scanIncident, "SELECT "+incidentColumns+
+		" FROM incidents WHERE id IN (SELECT incident_id FROM monitor_incidents WHERE monitor_id = $1) ORDER BY created_at DESC, id DESC LIMIT $2",
+		monitorID, max(limit, 1))
+	if err != nil {
+		return nil, err
+	}
+	return out, t.loadIncidentComponents(ctx, out)
+}
+
 // scanMonitorResult reads the columns at, status, ms and error, after those of before.
 func scanMonitorResult(r row, res *desk.MonitorResult, before ...any) error {
 	var at, ms int64

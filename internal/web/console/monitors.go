@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"meldpunt/internal/app"
@@ -322,25 +321,9 @@ func (h *handler) monitorDetailFor(r *http.Request, v *view, a desk.Actor, id in
 	return d, err
 }
 
-// monitorIncidents lists the incidents the monitor opened: those on the monitor channel
-// titled as its outages are ("Down: <name> (<component>)"), and the one its state names.
+// monitorIncidents lists the incidents the monitor opened, the newest 50.
 func (h *handler) monitorIncidents(r *http.Request, a desk.Actor, m app.MonitorView) ([]desk.Incident, error) {
-	p, err := h.svc.incidents.List(r.Context(), a, desk.IncidentFilter{Channel: desk.ChannelMonitor, Query: m.Name, Limit: 50})
-	if err != nil {
-		return nil, err
-	}
-	var out []desk.Incident
-	for _, inc := range p.Items {
-		if strings.HasPrefix(inc.Title, "Down: "+m.Name+" (") || m.State.IncidentID != nil && inc.ID == *m.State.IncidentID {
-			out = append(out, inc)
-		}
-	}
-	if m.State.IncidentID != nil && !slices.ContainsFunc(out, func(i desk.Incident) bool { return i.ID == *m.State.IncidentID }) {
-		if inc, err := h.svc.incidents.Get(r.Context(), a, *m.State.IncidentID); err == nil {
-			out = append([]desk.Incident{inc}, out...)
-		}
-	}
-	return out, nil
+	return h.svc.monitors.Incidents(r.Context(), a, m.ID, 50)
 }
 
 // componentMonitoring saves what a component's monitors may do, from the list.
