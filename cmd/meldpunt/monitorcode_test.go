@@ -118,7 +118,8 @@ func TestMonitorsApplyExport(t *testing.T) {
 			in := serveInstance(t, e, "--addr", "127.0.0.1:0")
 			code, body := get(t, in.url+"/metrics")
 			for _, want := range []string{`meldpunt_monitor_up{component="Webshop",kind="http",monitor="Shop",monitor_id="`,
-				`meldpunt_monitor_up{component="Mail",kind="heartbeat",monitor="Nightly backup",monitor_id="`} {
+				`meldpunt_monitor_up{component="Mail",kind="heartbeat",monitor="Nightly backup",monitor_id="`,
+				`meldpunt_monitor_check_lag_seconds_bucket{le="5"} `} { // the scheduler's, docs/monitors.md "Metrics"
 				if code != 200 || !strings.Contains(body, want) {
 					t.Errorf("/metrics = %d, lacks %s", code, want)
 				}

@@ -127,7 +127,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	work := jobs.Work{Purge: a.Identity, SLA: a.SLA, Reminders: a.Suppliers,
 		AutoClose: a.Incidents, Deliver: a.Outbox, Maintenance: a.PublicIncidents, MonitorRollup: a.Monitors}
 	if a.Monitors.Running() {
-		work.Monitors = &jobs.MonitorScheduler{Runner: a.Monitors, Concurrency: cfg.MonitorConcurrency, Log: log}
+		lag := ops.MonitorLag()
+		reg.MustRegister(lag)
+		work.Monitors = &jobs.MonitorScheduler{Runner: a.Monitors, Concurrency: cfg.MonitorConcurrency, Lag: lag, Log: log}
 	} else {
 		log.WarnContext(ctx, "monitors are stored but not run: this build has no checks")
 	}

@@ -587,3 +587,47 @@ func TestMonitorUpdateAndDelete(t *testing.T) {
 		}
 	})
 }
+
+// TestMonitorObservedFollowsShares: a component's observed status is the worst of its
+// monitors' verdicts. A batch looks at the component only when a checked monitor's share of
+// it moved, so a good check of another monitor must leave an outage standing, and the
+// recovery of the failing one must clear it.
+func TestMonitorObservedFollowsShares(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newMonitorWorld(t, db)
+		a := w.instances[0]
+		closed := listen(t, "127.0.0.1:0")
+		down := closed.Addr().String()
+		_ = closed.Close()
+		up := listen(t, "127.0.0.1:0").Addr().String()
+		failing := w.addMonitor(t, app.MonitorInput{Name: "Failing", Kind: "tcp", IntervalSeconds: 10, TimeoutSeconds: 2, FailAfter: 1,
+			Settings: json.RawMessage(`{"address":"` + down + `"}`)})
+		steady := w.addMonitor(t, app.MonitorInput{Name: "Steady", Kind: "tcp", IntervalSeconds: 10, TimeoutSeconds: 2,
+			Settings: json.RawMessage(`{"address":"` + up + `"}`)})
+		observed := func() desk.ComponentStatus {
+			t.Helper()
+			c, err := a.Components.Get(ctx, sys, w.comp.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c.Monitoring.Observed
+		}
+		w.round(t, failing.ID)
+		if o := observed(); o != desk.StatusMajorOutage {
+			t.Fatalf("observed %q after the failing monitor went down", o)
+		}
+		for range 3 {
+			w.round(t, steady.ID)
+			if o := observed(); o != desk.StatusMajorOutage {
+				t.Fatalf("observed %q after good checks of the other monitor, want the outage to stand", o)
+			}
+		}
+		listen(t, down)
+		w.round(t, failing.ID)
+		if o := observed(); o != "" {
+			t.Fatalf("observed %q after the failing monitor recovered", o)
+		}
+	})
+}

@@ -41,8 +41,17 @@ type MonitorScheduler struct {
 	// results or its first result waited BatchWait; 0 means 200 and 250 ms.
 	Batch     int
 	BatchWait time.Duration
-	Log       *slog.Logger
+	// Lag, when set, is told for every check how late it started, in seconds, against the
+	// time it was due (serve passes the histogram meldpunt_monitor_check_lag_seconds): a
+	// scheduler that keeps up starts its checks well under a second late.
+	Lag Observer
+	// Now is the clock of Lag; nil means time.Now.
+	Now func() time.Time
+	Log *slog.Logger
 }
+
+// Observer takes one observation; a prometheus.Histogram is one.
+type Observer interface{ Observe(float64) }
 
 // stopBudget is how long the last batch and the release of leases may take at shutdown.
 const stopBudget = time.Second
@@ -60,6 +69,10 @@ func (s *MonitorScheduler) Run(ctx context.Context) {
 	log := s.Log
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
+	}
+	now := s.Now
+	if now == nil {
+		now = time.Now
 	}
 	results := make(chan app.Checked, conc)
 	var mu sync.Mutex
@@ -93,6 +106,9 @@ loop:
 				slots <- struct{}{}
 				wg.Go(func() {
 					defer func() { <-slots }()
+					if s.Lag != nil {
+						s.Lag.Observe(max(now().Sub(d.Due), 0).Seconds())
+					}
 					c := s.Runner.Check(ctx, d)
 					if ctx.Err() != nil {
 						// Cut by the shutdown: not what the target did. Dropped whole.

@@ -97,3 +97,16 @@ func upValue(v desk.MonitorVerdict) float64 {
 	}
 	return 1
 }
+
+// MonitorLag returns the histogram meldpunt_monitor_check_lag_seconds, which the monitor
+// scheduler (jobs.MonitorScheduler.Lag) tells how late each check started against its due
+// time. Its buckets are fine below a second, where a scheduler that keeps up lies, and
+// reach to five minutes, where one that does not ends up; 5 s is a bucket's edge, so
+// the share of checks later than that is read exactly.
+func MonitorLag() prometheus.Histogram {
+	return prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name:    "meldpunt_monitor_check_lag_seconds",
+		Help:    "How late monitor checks started on this instance against the time they were due, in seconds.",
+		Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 300},
+	})
+}
