@@ -98,6 +98,9 @@ type MonitorView struct {
 // kind's settings by the checks (fields "<kind>.<field>"), all problems at once.
 func (s *Monitors) build(in MonitorInput, m desk.Monitor) (desk.Monitor, error) {
 	stored := storedSettings(m, in.Kind) // what a redacted secret sent back stands for (monitorapi.go)
+	// A heartbeat's secret URL is made with the monitor and shown once: a monitor of another
+	// kind cannot become one (it would have no URL to call).
+	becomesHeartbeat := m.ID != 0 && m.Kind != desk.KindHeartbeat && in.Kind == desk.KindHeartbeat
 	m.ComponentID, m.SupplierID, m.Name, m.Kind = in.ComponentID, in.SupplierID, in.Name, in.Kind
 	m.Interval = time.Duration(in.IntervalSeconds) * time.Second
 	m.Timeout = time.Duration(in.TimeoutSeconds) * time.Second
@@ -112,6 +115,9 @@ func (s *Monitors) build(in MonitorInput, m desk.Monitor) (desk.Monitor, error) 
 	var v desk.Validator
 	if err, ok := m.Validate(monitorKinds).(*desk.Error); ok {
 		v.Include(err)
+	}
+	if becomesHeartbeat {
+		v.Add("kind", "heartbeat_new", "cannot change to heartbeat: a heartbeat's secret URL is made when it is created; create a new monitor")
 	}
 	settings := in.Settings
 	if len(strings.TrimSpace(string(settings))) == 0 {

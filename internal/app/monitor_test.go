@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -557,6 +558,12 @@ func TestMonitorUpdateAndDelete(t *testing.T) {
 		agent := desk.Actor{UserID: w.agent.ID, Name: w.agent.Name, Role: desk.RoleAgent, OrgID: w.agent.OrgID}
 		if _, err := a.Monitors.Update(ctx, agent, m.ID, app.MonitorInput{Name: "Mine"}); desk.ErrorCode(err) != desk.EFORBIDDEN {
 			t.Errorf("an agent changed a monitor: %v", err)
+		}
+		// A heartbeat's URL is made at creation: another kind cannot become one.
+		_, err := a.Monitors.Update(ctx, sys, m.ID, app.MonitorInput{ComponentID: w.comp.ID, Name: "Port", Kind: "heartbeat",
+			IntervalSeconds: 60, Settings: json.RawMessage(`{}`)})
+		if e, ok := err.(*desk.Error); !ok || !slices.ContainsFunc(e.Fields, func(f desk.FieldError) bool { return f.Field == "kind" && f.Rule == "heartbeat_new" }) {
+			t.Errorf("a tcp monitor turned into a heartbeat: %v", err)
 		}
 		v, err := a.Monitors.Update(ctx, sys, m.ID, app.MonitorInput{ComponentID: w.comp.ID, Name: "Shop port", IntervalSeconds: 300, TimeoutSeconds: 5})
 		if err != nil {
