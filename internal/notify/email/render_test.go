@@ -320,7 +320,7 @@ func TestRenderSentences(t *testing.T) {
 		{"closed by confirmation", desk.NotifyClosed, "en", map[string]any{"confirmed": true, "by": "Jan"},
 			[]string{"You confirmed the solution"}, []string{"Jan has closed"}},
 		{"closed by the desk", desk.NotifyClosed, "nl", map[string]any{"by": "Piet", "reason": "Dubbel"},
-			[]string{"Piet heeft je melding gesloten", "> Dubbel"}, nil},
+			[]string{"Piet heeft uw melding gesloten", "> Dubbel"}, nil},
 		{"auto-closed", desk.NotifyAutoClosed, "nl", map[string]any{"hours": 24, "reason": "no reaction within 24 hours"},
 			[]string{"binnen 24 uur geen reactie"}, []string{"no reaction"}},
 		{"auto-closed after one hour", desk.NotifyAutoClosed, "en", map[string]any{"hours": 1},
@@ -335,17 +335,17 @@ func TestRenderSentences(t *testing.T) {
 			map[string]any{"organisation": "Bakery", "verdict": "regular", "priority": "P3", "needs_assessment": false},
 			[]string{"Bakery has submitted", "Report type: regular support"}, []string{"assessment"}},
 		{"owner", desk.NotifyAssigned, "nl", map[string]any{"role": "owner", "by": "Kees"},
-			[]string{"Kees heeft jou eigenaar"}, nil},
+			[]string{"Kees heeft u eigenaar"}, nil},
 		{"response breach", desk.NotifySLABreach, "en",
 			map[string]any{"priority": "P1", "mark": "response_breach", "due": "2026-07-01T08:00:00Z"},
 			[]string{"first-response deadline", "Wednesday 1 July 2026 at 10:00 CEST", "coordinators"}, nil},
 		{"resolve warning in Dutch", desk.NotifySLAWarning, "nl",
 			map[string]any{"priority": "P2", "clock": "resolve", "due": "2026-07-01T08:00:00Z"},
-			[]string{"oplosdeadline", "woensdag 1 juli 2026 om 10:00"}, nil},
+			[]string{"oplostermijn", "woensdag 1 juli 2026 om 10:00"}, nil},
 		{"stale", desk.NotifyStale, "en", map[string]any{"priority": "P3", "updated_at": "2026-01-12T13:30:00Z", "supplier": "Hosting BV"},
 			[]string{"no update for longer", "Last update: Monday 12 January 2026 at 14:30 CET", "Supplier: Hosting BV"}, nil},
 		{"empty payload", desk.NotifyClosed, "en", nil, []string{"Acme IT has closed"}, nil},
-		{"unknown locale falls back to Dutch", desk.NotifyClosed, "fr", nil, []string{"Acme IT heeft je melding gesloten"}, nil},
+		{"unknown locale falls back to Dutch", desk.NotifyClosed, "fr", nil, []string{"Acme IT heeft uw melding gesloten"}, nil},
 		{"unknown kind", "mystery", "en", map[string]any{"reason": "Because"},
 			[]string{"There is news about this incident.", "> Because"}, nil},
 	}
@@ -376,7 +376,7 @@ func TestRenderWithoutName(t *testing.T) {
 	rd := newRenderer(t)
 	d := email.Data{Kind: desk.NotifyWaiting, Locale: "nl", Number: "INC-000001", Title: "X"}
 	_, text, _ := render(t, rd, d)
-	if !strings.Contains(text, "Hallo,\n") || strings.Contains(text, "Beste") {
+	if !strings.Contains(text, "Goedendag,\n") || strings.Contains(text, "Beste") {
 		t.Errorf("greeting without a name:\n%s", text)
 	}
 	if !strings.Contains(text, "Meldpunt") {

@@ -108,7 +108,7 @@ var testTexts = mapTexts{
 		"webhook.status.maintenance.completed":     "onderhoud afgerond. Status: %[1]s%[2]s",
 		"webhook.status.impact":                    ", impact: %[1]s",
 		"webhook.status.components":                "Betreft: %[1]s",
-		"mail.subscriber_notice.status.monitoring": "Wordt gevolgd", "mail.subscriber_notice.impact.major": "Groot",
+		"mail.subscriber_notice.status.monitoring": "Onder observatie", "mail.subscriber_notice.impact.major": "Groot",
 
 		"state.new": "Nieuw", "state.triaged": "Beoordeeld", "state.in_progress": "In behandeling",
 		"state.waiting": "Wacht", "state.resolved": "Opgelost", "state.closed": "Gesloten",

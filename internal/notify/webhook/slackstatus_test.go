@@ -35,7 +35,7 @@ func TestRenderSlackStatus(t *testing.T) {
 			"Storing e-mail &lt;!channel&gt; @\u2060all: updated on the status page. Status: Monitoring, impact: Major\n" +
 				"> A fix is out.\n>\n> We keep watching.\nAffects: E-mail, DNS\nhttps://desk.example/status/incidents/7"},
 		{"an update, in Dutch", "nl", statusEvent("status.incident.updated", "monitoring", "", `"u9"`),
-			"Storing e-mail &lt;!channel&gt; @\u2060all: bijgewerkt op de statuspagina. Status: Wordt gevolgd, impact: Groot\n" +
+			"Storing e-mail &lt;!channel&gt; @\u2060all: bijgewerkt op de statuspagina. Status: Onder observatie, impact: Groot\n" +
 				"> A fix is out.\n>\n> We keep watching.\nBetreft: E-mail, DNS\nhttps://desk.example/status/incidents/7"},
 		{"the first message", "en", statusEvent("status.incident.created", "investigating", "", `"u8"`),
 			"Storing e-mail &lt;!channel&gt; @\u2060all: published on the status page. Status: investigating, impact: Major\n" +

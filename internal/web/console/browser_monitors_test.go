@@ -116,7 +116,7 @@ func TestBrowserMonitors(t *testing.T) {
 		if _, err := chromedp.RunResponse(ctx, chromedp.Navigate(base+"/monitors")); err != nil {
 			t.Fatal(err)
 		}
-		if s := text(t, ctx, ".mon .badge"); !strings.Contains(s, map[string]string{"nl": "Onbereikbaar", "en": "Down"}[lang]) {
+		if s := text(t, ctx, ".mon .badge"); !strings.Contains(s, map[string]string{"nl": "Storing", "en": "Down"}[lang]) {
 			t.Errorf("%s: the list's status reads %q", lang, s)
 		}
 		checkA11y(t, ctx, "monitors-"+lang)

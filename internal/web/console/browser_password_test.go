@@ -46,7 +46,7 @@ func TestBrowserAccountPassword(t *testing.T) {
 	if status, err := fill("niet mijn wachtwoord"); err != nil || status != http.StatusUnprocessableEntity {
 		t.Fatalf("a wrong current password: %d %v", status, err)
 	}
-	if got := text(t, ctx, "#current-error"); got != "Dit is niet je huidige wachtwoord." {
+	if got := text(t, ctx, "#current-error"); got != "Dit is niet uw huidige wachtwoord." {
 		t.Errorf("next to the current password: %q", got)
 	}
 	if checked, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById('revoke_tokens').checked`)); err != nil || !checked {
@@ -57,7 +57,7 @@ func TestBrowserAccountPassword(t *testing.T) {
 	if status, err := fill(password); err != nil || status != http.StatusOK {
 		t.Fatalf("the right current password: %d %v", status, err)
 	}
-	if got := text(t, ctx, `main [role="status"]`); got != "Je wachtwoord is gewijzigd. Je andere browsers zijn uitgelogd." {
+	if got := text(t, ctx, `main [role="status"]`); got != "Uw wachtwoord is gewijzigd. Uw andere browsers zijn uitgelogd." {
 		t.Errorf("after the change, the page says %q", got)
 	}
 	checkA11y(t, ctx, "account-password-saved-nl")

@@ -53,12 +53,12 @@ var reportFlows = map[string]reportFlow{"en": {
 	timelineText: "Assessed by the service desk: not an urgent report; handled as regular support. Reason: ",
 }, "nl": {
 	lang: "nl", client: func(e *env) desk.User { return e.acmeUser }, navReport: "Melding maken", navMine: "Mijn meldingen",
-	pending: "Beantwoord de vragen: je ziet hier meteen of dit een spoedmelding is.",
+	pending: "Beantwoord de vragen: u ziet hier meteen of dit een spoedmelding is.",
 	regular: "Dit valt onder reguliere support", urgent: "Dit is een spoedmelding",
 	reasonUrgent: "de website, applicatie of het systeem is geheel of grotendeels onbeschikbaar",
 	promise:      "Contract ‘Gold’ belooft bij P1: een eerste reactie binnen 30 minuten en een oplossing binnen 4 uur.",
 	confirmed:    "is ontvangen", queue: "Te beoordelen", reclassified: "Omgezet naar reguliere support",
-	timelineText: "Beoordeeld door de servicedesk: geen spoedmelding; wordt behandeld als reguliere support. Reden: ",
+	timelineText: "Beoordeeld door de servicedesk: dit is geen spoedmelding en wordt als reguliere support behandeld. Reden: ",
 }}
 
 func testBrowserReport(t *testing.T, f reportFlow) {

@@ -63,7 +63,7 @@ func TestFormsBehaveAlike(t *testing.T) {
 			before := timeline()
 			p := agent.submit(incPage, incPage+"/entries", url.Values{"kind": {"reply"}, "body": {"  "}})
 			expect(t, p, http.StatusUnprocessableEntity, `id="reply-body-error"`, `aria-describedby="reply-body-error"`,
-				`id="error-summary" tabindex="-1" autofocus`, `<a href="#reply-body">Je reactie: Vul dit veld in.</a>`)
+				`id="error-summary" tabindex="-1" autofocus`, `<a href="#reply-body">Uw reactie: Vul dit veld in.</a>`)
 			if strings.Index(p.body, `id="error-summary"`) > strings.Index(p.body, "<h1>") {
 				t.Error("the summary is not at the top of the page")
 			}
@@ -109,7 +109,7 @@ func TestFormsBehaveAlike(t *testing.T) {
 			body := "csrf=" + url.QueryEscape(tok) + "&kind=reply&body=" + strings.Repeat("a", 2<<20)
 			p := agent.raw(http.MethodPost, incPage+"/entries", body, nil)
 			expect(t, p, http.StatusRequestEntityTooLarge, `id="reply-body-error"`, "Dit is te groot om te ontvangen (meer dan 1 MB)",
-				`<a href="#reply-body">Je reactie: Dit is te groot`, `id="error-summary"`)
+				`<a href="#reply-body">Uw reactie: Dit is te groot`, `id="error-summary"`)
 			expectNot(t, p, "Formulier verlopen")
 			if timeline() != before {
 				t.Error("a cut form wrote on the timeline")
@@ -129,7 +129,7 @@ func TestFormsBehaveAlike(t *testing.T) {
 			p := c.uploadForm("/report", "/report", form, map[string][]file{"files": files})
 			expect(t, p, http.StatusRequestEntityTooLarge, `id="files-error"`, "De bestanden zijn samen groter dan 50 MB",
 				`<a href="#files">Bestanden (optioneel): De bestanden`, `value="Kassa ligt eruit"`, ">Geen betalingen.</textarea>",
-				`value="kassa"`, `name="accept_procedure" value="1" required checked`, "De bestanden die je koos zijn niet bewaard")
+				`value="kassa"`, `name="accept_procedure" value="1" required checked`, "De bestanden die u koos, zijn niet bewaard")
 			expectAnswers(t, p, urgentAnswers)
 			if after := e.count(e.acme); after != before {
 				t.Errorf("a cut report was stored: %d → %d", before, after)
@@ -141,9 +141,9 @@ func TestFormsBehaveAlike(t *testing.T) {
 			if p.status != http.StatusSeeOther || p.location != incPage {
 				t.Fatalf("reply: %d %q", p.status, p.location)
 			}
-			expectNot(t, agent.get("/incidents"), "Je reactie is verstuurd.") // not on another page
-			expect(t, agent.get(incPage), http.StatusOK, `<div class="notice" role="status">Je reactie is verstuurd.</div>`)
-			expectNot(t, agent.get(incPage), "Je reactie is verstuurd.") // once
+			expectNot(t, agent.get("/incidents"), "Uw reactie is verstuurd.") // not on another page
+			expect(t, agent.get(incPage), http.StatusOK, `<div class="notice" role="status">Uw reactie is verstuurd.</div>`)
+			expectNot(t, agent.get(incPage), "Uw reactie is verstuurd.") // once
 			en := e.client()
 			en.signIn(e.acmeAdmin) // English
 			p = en.submit(incPage, incPage+"/entries", url.Values{"kind": {"reply"}, "body": {"Thanks."}})

@@ -109,7 +109,7 @@ func TestSignIn(t *testing.T) {
 			if p := c.get("/incidents"); p.status != http.StatusSeeOther {
 				t.Errorf("after logout /incidents answers %d", p.status)
 			}
-			expect(t, c.get(p.location), http.StatusOK, "Je bent uitgelogd.")
+			expect(t, c.get(p.location), http.StatusOK, "U bent uitgelogd.")
 		})
 	})
 }

@@ -182,7 +182,7 @@ func TestMonitorPages(t *testing.T) {
 		// The list, from the menu; the kind chooser; the form of a kind.
 		p := admin.get("/monitors")
 		expect(t, p, http.StatusOK, `<a href="/monitors" aria-current="page">Monitoren</a>`, "<h1>Monitoren</h1>", comp.Name,
-			"Geen monitoren voor dit component.", `action="/components/`+strconv.FormatInt(comp.ID, 10)+`/monitoring"`)
+			"Geen monitoren voor dit onderdeel.", `action="/components/`+strconv.FormatInt(comp.ID, 10)+`/monitoring"`)
 		expect(t, admin.get("/monitors/new"), http.StatusOK, `<form class="card" method="get" action="/monitors/new"`, `value="heartbeat"`, "Statuspagina van een leverancier")
 		expect(t, admin.get("/monitors/new?kind=tcp"), http.StatusOK, "Nieuwe monitor: TCP-verbinding", `<legend>Instellingen: TCP-verbinding</legend>`,
 			`<label for="s-host">Host`, `name="s.port" value=""`)
@@ -203,7 +203,7 @@ func TestMonitorPages(t *testing.T) {
 		bad.Set("interval_seconds", "5")
 		bad.Set("do", "save")
 		p = admin.submit("/monitors/new?kind=postgres", "/monitors/new", bad)
-		expect(t, p, http.StatusUnprocessableEntity, `id="interval_seconds-error">Kies een heel aantal seconden van 10 tot 86400.`)
+		expect(t, p, http.StatusUnprocessableEntity, `id="interval_seconds-error">Kies een heel aantal seconden van 10 tot en met 86.400.`)
 
 		// Test now: the result on the page, nothing saved.
 		p = admin.submit("/monitors/new?kind=postgres", "/monitors/new", monitorForm(comp, portOf(ln), "test"))
@@ -215,7 +215,7 @@ func TestMonitorPages(t *testing.T) {
 		closedPort := portOf(closed)
 		closed.Close()
 		p = admin.submit("/monitors/new?kind=postgres", "/monitors/new", monitorForm(comp, closedPort, "test"))
-		expect(t, p, http.StatusOK, "Onbereikbaar", "connection refused")
+		expect(t, p, http.StatusOK, "Storing", "connection refused")
 		if ms, _ := e.app.Monitors.List(context.Background(), actor(e.admin), 0); len(ms) != 0 {
 			t.Fatalf("Test now saved monitors: %v", ms)
 		}
@@ -244,7 +244,7 @@ func TestMonitorPages(t *testing.T) {
 		}
 		p = admin.get("/monitors")
 		expect(t, p, http.StatusOK, `href="/monitors/`+id+`"`, `<svg class="spark"`, "Reactietijden van Shop port, laatste 2 controles",
-			"mon-down", "✕</span> Onbereikbaar", "50,00 %", "connection refused")
+			"mon-down", "✕</span> Storing", "50,00 %", "connection refused")
 		p = admin.get(page)
 		if p.status != http.StatusOK {
 			t.Log(e.logs.String())

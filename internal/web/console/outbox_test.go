@@ -79,8 +79,8 @@ func TestOutboxPage(t *testing.T) {
 		admin := e.client()
 		admin.signIn(e.admin)
 		p := admin.get("/admin/outbox")
-		expect(t, p, http.StatusOK, "<h1>Uitgaande e-mail</h1>", `href="/admin/outbox" aria-current="page"`, ".eml",
-			"Guus Agent", "agent@provider.test", `<a href="/incidents/`+e.acmeInc.Number+`">`, "Aan jou toegewezen", "apart gezet",
+		expect(t, p, http.StatusOK, "<h1>Uitgaande berichten</h1>", `href="/admin/outbox" aria-current="page"`, ".eml",
+			"Guus Agent", "agent@provider.test", `<a href="/incidents/`+e.acmeInc.Number+`">`, "Aan u toegewezen", "apart gezet",
 			"550 mailbox unavailable", "Opnieuw proberen", `action="/admin/outbox/`+fid+`/retry"`,
 			"Anna Acme", "Oplossing, te bevestigen of af te wijzen", "verstuurd", "meldpunt-data/outbox/20261122-101500-INC-000001-7.eml",
 			`href="/admin/outbox?state=failed"`, `<span class="badge">`+strconv.Itoa(counts[desk.DeliveryFailed])+`</span>`)
@@ -106,7 +106,7 @@ func TestOutboxPage(t *testing.T) {
 		p = admin.get("/admin/outbox?lang=nl")
 		expectNot(t, p, `action="/admin/outbox/`+fid+`/retry"`) // the button is gone; a second tab still has it
 		p = admin.post("/admin/outbox/"+fid+"/retry", url.Values{"csrf": {csrfFor(t, p, "/logout")}})
-		expect(t, p, http.StatusConflict, "Alleen een bericht dat apart is gezet kan opnieuw worden geprobeerd", "<h1>Uitgaande e-mail</h1>")
+		expect(t, p, http.StatusConflict, "Alleen een bericht dat apart is gezet kan opnieuw worden geprobeerd", "<h1>Uitgaande berichten</h1>")
 		expect(t, admin.post("/admin/outbox/"+fid+"/retry", url.Values{}), http.StatusForbidden) // no CSRF token
 
 		// A page at a time, newest first.
@@ -175,16 +175,16 @@ func TestNotificationPreferences(t *testing.T) {
 		p := c.get("/incidents")
 		expect(t, p, http.StatusOK, `href="/account/notifications"`, "E-mailinstellingen")
 		p = c.get("/account/notifications")
-		expect(t, p, http.StatusOK, "<h1>E-mailinstellingen</h1>", "user@acme.test", "Updates over je melding",
+		expect(t, p, http.StatusOK, "<h1>E-mailinstellingen</h1>", "user@acme.test", "Updates over uw melding",
 			`name="kind" value="incident_update" aria-describedby="kind-incident_update-help" checked>`,
-			"Deze gaan altijd uit", "Melding ontvangen", "Oplossing, te bevestigen of af te wijzen", "Melding gesloten")
+			"Deze berichten krijgt u altijd", "Melding ontvangen", "Oplossing, te bevestigen of af te wijzen", "Melding gesloten")
 		expectNot(t, p, "Nieuwe melding", "SLA-termijn")
 		p = c.submit("/account/notifications", "/account/notifications", url.Values{})
 		if p.status != http.StatusSeeOther || p.location != "/account/notifications" {
 			t.Fatalf("save: %d %q\n%s", p.status, p.location, p.body)
 		}
 		p = c.get(p.location)
-		expect(t, p, http.StatusOK, "Je e-mailinstellingen zijn opgeslagen.", `value="incident_update" aria-describedby="kind-incident_update-help">`)
+		expect(t, p, http.StatusOK, "Uw e-mailinstellingen zijn opgeslagen.", `value="incident_update" aria-describedby="kind-incident_update-help">`)
 		ps, err := e.app.Outbox.Preferences(ctx, actor(e.acmeUser))
 		if err != nil || len(ps) != 1 || ps[0].Enabled {
 			t.Fatalf("after saving: %v %+v", err, ps)
@@ -211,8 +211,8 @@ func TestNotificationPreferences(t *testing.T) {
 		staff.signIn(e.agent)
 		p = staff.get("/account/notifications")
 		expect(t, p, http.StatusOK, "Nieuwe melding", "Reactie van de klant", "SLA-termijn nadert", "SLA-termijn overschreden",
-			"Opvolgdatum verstreken", "Melding zonder update", "Aan jou toegewezen", "Oplossing afgewezen")
-		expectNot(t, p, "Updates over je melding")
+			"Opvolgdatum verstreken", "Melding zonder update", "Aan u toegewezen", "Oplossing afgewezen")
+		expectNot(t, p, "Updates over uw melding")
 		p = staff.submit("/account/notifications", "/account/notifications", url.Values{"kind": {"new_report", "client_reply", "sla_breach"}})
 		if p.status != http.StatusSeeOther {
 			t.Fatalf("staff save: %d\n%s", p.status, p.body)

@@ -55,7 +55,7 @@ func TestPasswordReset(t *testing.T) {
 		if p.status != http.StatusSeeOther || p.location != "/login" {
 			t.Fatalf("reset: %d %q\n%s", p.status, p.location, p.body)
 		}
-		expect(t, c.get(p.location), http.StatusOK, "Je wachtwoord is gewijzigd.")
+		expect(t, c.get(p.location), http.StatusOK, "Uw wachtwoord is gewijzigd.")
 
 		// The new password works, the old one not.
 		bad := c.submit("/login", "/login", url.Values{"email": {e.acmeUser.Email}, "password": {password}})

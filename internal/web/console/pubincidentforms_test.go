@@ -133,7 +133,7 @@ func TestPubResolveTickets(t *testing.T) {
 		if _, err := e.app.PublicIncidents.LinkTickets(ctx, ag, kept.ID, []int64{e.acmeInc.ID}); err != nil {
 			t.Fatal(err)
 		}
-		expect(t, agent.get(keptURL), http.StatusOK, `name="resolve_tickets" value="1" checked`, "Ook 1 gekoppeld ticket oplossen")
+		expect(t, agent.get(keptURL), http.StatusOK, `name="resolve_tickets" value="1" checked`, "Ook 1 gekoppelde melding oplossen")
 		p := agent.submit(keptURL, keptURL+"/resolve", url.Values{"body.nl": {"Opgelost."}, "resolve_tickets_shown": {"1"}})
 		if p.status != http.StatusSeeOther {
 			t.Fatalf("resolve: %d\n%s", p.status, p.body)
@@ -147,7 +147,7 @@ func TestPubResolveTickets(t *testing.T) {
 			t.Fatal(err)
 		}
 		p = agent.submit(bothURL, bothURL+"/resolve", url.Values{"body.nl": {""}, "resolve_tickets_shown": {"1"}})
-		expect(t, p, http.StatusUnprocessableEntity, "Ook de 2 gekoppelde tickets oplossen", `id="resolve-body-nl-error"`)
+		expect(t, p, http.StatusUnprocessableEntity, "Ook de 2 gekoppelde meldingen oplossen", `id="resolve-body-nl-error"`)
 		expectNot(t, p, `name="resolve_tickets" value="1" checked`)
 		p = agent.submit(bothURL, bothURL+"/resolve", url.Values{"body.nl": {"De server is vervangen."}, "resolve_tickets_shown": {"1"}, "resolve_tickets": {"1"}})
 		if p.status != http.StatusSeeOther {

@@ -111,7 +111,7 @@ func TestQueuePage(t *testing.T) {
 		agent.signIn(e.agent)
 		p := agent.get("/queue")
 		expect(t, p, http.StatusOK, `<a href="/queue" aria-current="page">Wachtrij</a>`,
-			"over tijd sinds 30 min", "3 u 30 min", "over tijd sinds 4 u", "over tijd sinds 3 u 30 min", "gepauzeerd sinds", "geen termijn",
+			"30 min te laat", "3 u 30 min", "4 u te laat", "3 u 30 min te laat", "gepauzeerd sinds", "geen termijn",
 			`class="sla-breached breached stale"`, `<span class="badge stale">stil</span>`, "Acme Bakeries", "Globex Shipping")
 		inOrder(t, p.body, p1.Number, p2.Number, waiting.Number, other.Number)
 
@@ -152,7 +152,7 @@ func TestQueuePage(t *testing.T) {
 
 		// The incident page shows both clocks, to the desk and to the client.
 		expect(t, agent.get("/incidents/"+p1.Number+"?lang=nl"), http.StatusOK, `id="sla-response"`, `id="sla-resolve"`,
-			"over tijd sinds 4 u", "over tijd sinds 30 min", "uiterlijk "+day+" 14:00 CET", "24 uur per dag")
+			"4 u te laat", "30 min te laat", "uiterlijk "+day+" 14:00 CET", "24 uur per dag")
 		expect(t, agent.get("/incidents/"+waiting.Number), http.StatusOK, "gepauzeerd sinds "+day+" 10:00 CET")
 		client := e.client()
 		client.signIn(e.acmeUser)
@@ -239,7 +239,7 @@ func TestQueueInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(first, incs[1].Number) || !strings.Contains(first, "over tijd sinds 30 min") || !strings.Contains(first, "over tijd sinds 4 u") {
+	if !strings.Contains(first, incs[1].Number) || !strings.Contains(first, "30 min te laat") || !strings.Contains(first, "4 u te laat") {
 		t.Errorf("first row: %q", first)
 	}
 	rows, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("table.queue tbody tr").length`))
@@ -252,7 +252,7 @@ func TestQueueInBrowser(t *testing.T) {
 		t.Fatalf("open the incident: %v", err)
 	}
 	resolve, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("sla-resolve")))
-	if err != nil || !strings.Contains(resolve, "over tijd sinds 30 min") {
+	if err != nil || !strings.Contains(resolve, "30 min te laat") {
 		t.Errorf("resolution deadline %q (%v)", resolve, err)
 	}
 	screenshot(t, ctx, "incident-sla-nl")

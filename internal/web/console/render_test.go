@@ -165,7 +165,7 @@ func TestEventsOfReports(t *testing.T) {
 		{desk.LocaleEN, desk.TimelineEntry{Event: desk.EventApproved},
 			"Assessed by the service desk: an urgent report, handled with priority."},
 		{desk.LocaleNL, desk.TimelineEntry{Event: desk.EventApproved, Args: []string{"text:We pakken het nu op."}},
-			"Beoordeeld door de servicedesk: een spoedmelding, wordt met voorrang behandeld. Reden: We pakken het nu op."},
+			"Beoordeeld door de servicedesk: dit is een spoedmelding en wordt met voorrang behandeld. Reden: We pakken het nu op."},
 		{desk.LocaleEN, desk.TimelineEntry{Event: desk.EventToRegular, Args: []string{"text:A: b"}},
 			"Assessed by the service desk: not an urgent report; handled as regular support. Reason: A: b"},
 		{desk.LocaleNL, desk.TimelineEntry{Event: desk.EventAttached, Args: []string{"text:log: 1.txt"}}, "Bestand log: 1.txt toegevoegd."},

@@ -111,10 +111,10 @@ func TestReportPage(t *testing.T) {
 			c := e.client()
 			c.signIn(e.globexUser)
 			p := c.submit("/report", "/report", answerForm(urgentAnswers, "step", "check"))
-			expect(t, p, http.StatusOK, "Dit is een spoedmelding", "Er is geen actief contract voor je organisatie")
+			expect(t, p, http.StatusOK, "Dit is een spoedmelding", "Er is geen actief contract voor uw organisatie")
 			e.contract(e.globex, "Basis", false, desk.HoursBusiness)
 			p = c.submit("/report", "/report", answerForm(urgentAnswers, "step", "check"))
-			expect(t, p, http.StatusOK, "Je contract ‘Basis’ dekt geen spoedmeldingen", "Supporttijden: werkdagen 08:30–17:30.")
+			expect(t, p, http.StatusOK, "Uw contract ‘Basis’ dekt geen spoedmeldingen", "Supporttijden: werkdagen 08:30–17:30.")
 			// As a line of the verdict panel: the same text stands in the panel's data-texts
 			// for the script, whatever the time.
 			outside := `<li class="warn">Het is nu buiten de supporttijden`
@@ -134,7 +134,7 @@ func TestReportPage(t *testing.T) {
 			p := c.uploadForm("/report", "/report", form, map[string][]file{"files": {{"kassa.png", png}}})
 			expect(t, p, http.StatusUnprocessableEntity, `id="accept_procedure-error"`, "Vink dit vakje aan",
 				`value="Kassa ligt eruit"`, ">Geen betalingen.</textarea>", `value="kassa"`,
-				`<option value="`+webshop+`" selected>Webshop</option>`, "De bestanden die je koos zijn niet bewaard",
+				`<option value="`+webshop+`" selected>Webshop</option>`, "De bestanden die u koos, zijn niet bewaard",
 				"Dit is een spoedmelding", `name="procedure_hash" value="`+nlHash+`"`)
 			expectAnswers(t, p, urgentAnswers)
 			if after := e.count(e.acme); after != before {
@@ -159,7 +159,7 @@ func TestReportPage(t *testing.T) {
 			before := e.count(e.acme)
 			form := answerForm(urgentAnswers, "step", "submit", "title", "Kassa", "accept_procedure", "1")
 			p := c.uploadForm("/report", "/report", form, map[string][]file{"files": {{"ok.png", png}, {"tool.exe", []byte("MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff")}}})
-			expect(t, p, http.StatusUnprocessableEntity, "tool.exe is van een soort die niet is toegestaan", "De bestanden die je koos zijn niet bewaard")
+			expect(t, p, http.StatusUnprocessableEntity, "tool.exe is van een soort die niet is toegestaan", "De bestanden die u koos, zijn niet bewaard")
 			expectNot(t, p, "ok.png is")
 			expectAnswers(t, p, urgentAnswers)
 			if after := e.count(e.acme); after != before {
@@ -178,8 +178,8 @@ func TestReportPage(t *testing.T) {
 			}
 			number := numberOf(t, p.location)
 			p = c.get(p.location)
-			expect(t, p, http.StatusOK, "Je melding "+number+" is ontvangen", "Dit is een spoedmelding",
-				"De servicedesk beoordeelt je spoedmelding", "Contract ‘Gold’ belooft bij P1",
+			expect(t, p, http.StatusOK, "Uw melding "+number+" is ontvangen", "Dit is een spoedmelding",
+				"De servicedesk beoordeelt uw spoedmelding", "Contract ‘Gold’ belooft bij P1",
 				"Wat gebeurt er nu?", "Wacht op beoordeling", "Gemeld met de vragenlijst: spoedmelding, prioriteit P1.",
 				"Van toepassing: onbereikbaar, financiële schade, essentiële functie werkt niet, gevolgen voor eindgebruikers of bedrijfscontinuïteit.",
 				"Is de website, applicatie of het systeem bereikbaar?</dt><dd>Nee, helemaal niet</dd>",

@@ -140,7 +140,7 @@ func TestAccountPassword(t *testing.T) {
 			return here.submit("/account/password", "/account/password", form)
 		}
 		p := change("not my password", "a brand new password", "a brand new password", true)
-		expect(t, p, http.StatusUnprocessableEntity, `id="current-error"`, "Dit is niet je huidige wachtwoord.", `name="revoke_tokens" value="1" aria-describedby="revoke_tokens-hint" checked`)
+		expect(t, p, http.StatusUnprocessableEntity, `id="current-error"`, "Dit is niet uw huidige wachtwoord.", `name="revoke_tokens" value="1" aria-describedby="revoke_tokens-hint" checked`)
 		expectNot(t, p, "not my password", "a brand new password")
 		expect(t, change(password, "a brand new password", "another one entirely", false), http.StatusUnprocessableEntity, `id="password2-error"`)
 		expect(t, change(password, "short", "short", false), http.StatusUnprocessableEntity, `id="password-error"`)
@@ -152,7 +152,7 @@ func TestAccountPassword(t *testing.T) {
 		if p.status != http.StatusSeeOther || p.location != "/account/password" {
 			t.Fatalf("change: %d %q\n%s", p.status, p.location, p.body)
 		}
-		expect(t, here.get(p.location), http.StatusOK, "Je wachtwoord is gewijzigd.")
+		expect(t, here.get(p.location), http.StatusOK, "Uw wachtwoord is gewijzigd.")
 		if p := elsewhere.get("/incidents"); p.status != http.StatusSeeOther {
 			t.Errorf("the other browser is still signed in: %d", p.status)
 		}

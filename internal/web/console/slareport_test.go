@@ -74,7 +74,7 @@ func TestSLAReportPages(t *testing.T) {
 				t.Errorf("a chart without role, title or description: %s", c)
 			}
 		}
-		if !strings.Contains(charts[0], "Incidenten die de norm voor eerste reactie wel en niet haalden") {
+		if !strings.Contains(charts[0], "Meldingen die de norm voor eerste reactie wel en niet haalden") {
 			t.Errorf("the first chart's title: %s", charts[0])
 		}
 

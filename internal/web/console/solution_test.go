@@ -57,7 +57,7 @@ func TestSolutionLinkPage(t *testing.T) {
 		for range 2 {
 			p := c.get(confirm)
 			expect(t, p, http.StatusOK, inc.Number, "Checkout fails", "Vervangen: het certificaat &lt;b&gt;verlopen&lt;/b&gt;.",
-				"structureel", "Ja, opgelost", "Nee, nog niet opgelost", `id="auto-close"`, "Je koos in de e-mail voor „opgelost”")
+				"structureel", "Ja, opgelost", "Nee, nog niet opgelost", `id="auto-close"`, "U koos in de e-mail voor ‘opgelost’")
 			expectNot(t, p, "solution_link.", "<b>verlopen")
 			if strings.Index(p.body, `id="confirm-form"`) > strings.Index(p.body, `id="reject-form"`) {
 				t.Error("the Confirm link's page does not put Confirm first")
@@ -67,7 +67,7 @@ func TestSolutionLinkPage(t *testing.T) {
 			}
 		}
 		p := c.get(reject)
-		expect(t, p, http.StatusOK, "Je koos in de e-mail voor „niet opgelost”", "autofocus")
+		expect(t, p, http.StatusOK, "U koos in de e-mail voor ‘niet opgelost’", "autofocus")
 		if strings.Index(p.body, `id="reject-form"`) > strings.Index(p.body, `id="confirm-form"`) {
 			t.Error("the Reject link's page does not put Reject first")
 		}

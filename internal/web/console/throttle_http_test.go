@@ -99,7 +99,7 @@ func TestSignInThrottlePerAddress(t *testing.T) {
 		}
 		// The address failed too often: a failure for another account says so.
 		expect(t, c.submit("/login", "/login", url.Values{"email": {e.admin.Email}, "password": {"guess"}}),
-			http.StatusTooManyRequests, "Vanaf je netwerk")
+			http.StatusTooManyRequests, "Vanaf uw netwerk")
 		if !strings.Contains(e.logs.String(), "sign-in throttled: too many failures from one address") {
 			t.Errorf("the throttle was not logged:\n%s", e.logs)
 		}
@@ -176,7 +176,7 @@ func TestPasswordResetThrottlePerAddress(t *testing.T) {
 			expect(t, c.submit("/password/forgot", "/password/forgot", url.Values{"email": {fmt.Sprintf("n%d@example.com", i)}}), http.StatusOK)
 		}
 		p := c.submit("/password/forgot", "/password/forgot", url.Values{"email": {e.acmeUser2.Email}})
-		expect(t, p, http.StatusTooManyRequests, "Vanaf je netwerk")
+		expect(t, p, http.StatusTooManyRequests, "Vanaf uw netwerk")
 		if p.header.Get("Retry-After") == "" {
 			t.Error("no Retry-After")
 		}
@@ -201,7 +201,7 @@ func TestTrustedProxies(t *testing.T) {
 			c.attempts(console.SignInsPerAddress, failures(e))
 			// Another "client" by the header is the same peer: throttled.
 			c.header.Set("X-Forwarded-For", "203.0.113.2")
-			expect(t, c.attempts(1, other)[0], http.StatusTooManyRequests, "Vanaf je netwerk")
+			expect(t, c.attempts(1, other)[0], http.StatusTooManyRequests, "Vanaf uw netwerk")
 			c.signIn(e.acmeUser)
 			if !strings.Contains(s.logs.String(), "remote=127.0.0.1") || strings.Contains(s.logs.String(), "203.0.113.") {
 				t.Errorf("the request log names a forwarded address from an untrusted peer:\n%s", s.logs)
@@ -215,7 +215,7 @@ func TestTrustedProxies(t *testing.T) {
 			c := s.client()
 			c.header.Set("X-Forwarded-For", "198.51.100.7, 203.0.113.1")
 			c.attempts(console.SignInsPerAddress, failures(e))
-			expect(t, c.attempts(1, other)[0], http.StatusTooManyRequests, "Vanaf je netwerk")
+			expect(t, c.attempts(1, other)[0], http.StatusTooManyRequests, "Vanaf uw netwerk")
 			// Another client behind the same proxy is not throttled for it.
 			c.header.Set("X-Forwarded-For", "203.0.113.2")
 			expect(t, c.attempts(1, other)[0], http.StatusUnauthorized)

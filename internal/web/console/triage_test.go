@@ -79,7 +79,7 @@ func TestTriage(t *testing.T) {
 			client := e.client()
 			client.signIn(e.acmeUser)
 			p = client.get(page)
-			expect(t, p, http.StatusOK, "Beoordeeld door de servicedesk: geen spoedmelding; wordt behandeld als reguliere support. Reden: "+reason,
+			expect(t, p, http.StatusOK, "Beoordeeld door de servicedesk: dit is geen spoedmelding en wordt als reguliere support behandeld. Reden: "+reason,
 				"Omgezet naar reguliere support")
 			expectNot(t, p, `name="decision"`, "/classify")
 			en := e.client()
@@ -106,7 +106,7 @@ func TestTriage(t *testing.T) {
 			}
 			client := e.client()
 			client.signIn(e.globexUser)
-			expect(t, client.get(page), http.StatusOK, "Beoordeeld door de servicedesk: een spoedmelding, wordt met voorrang behandeld.",
+			expect(t, client.get(page), http.StatusOK, "Beoordeeld door de servicedesk: dit is een spoedmelding en wordt met voorrang behandeld.",
 				"Goedgekeurd: met voorrang behandeld")
 		})
 
@@ -204,7 +204,7 @@ func TestIntake(t *testing.T) {
 				t.Fatalf("register: %d\n%s", p.status, p.body)
 			}
 			number := numberOf(t, p.location)
-			expect(t, agent.get(p.location), http.StatusOK, "Je melding "+number+" is ontvangen", "Gemeld met de vragenlijst: spoedmelding",
+			expect(t, agent.get(p.location), http.StatusOK, "Uw melding "+number+" is ontvangen", "Gemeld met de vragenlijst: spoedmelding",
 				"Telefoon", "foto.png")
 			id, _ := desk.ParseNumber(number)
 			inc, err := e.app.Incidents.Get(ctx, sys, id)
