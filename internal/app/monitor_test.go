@@ -58,7 +58,7 @@ func (tcpChecks) Run(ctx context.Context, kind monitor.Kind, settings json.RawMe
 	c, err := d.DialContext(ctx, "tcp", s.Address)
 	r := monitor.Result{Status: monitor.Up, Duration: time.Since(start), At: start, Evidence: map[string]string{"address": s.Address}}
 	if err != nil {
-		r.Status, r.Error = monitor.Down, "connect: "+strings.TrimPrefix(err.Error(), "dial tcp "+s.Address+": ")
+		r.Status, r.Reason, r.Error = monitor.Down, monitor.ReasonRefused, "connect: "+strings.TrimPrefix(err.Error(), "dial tcp "+s.Address+": ")
 		return r
 	}
 	_ = c.Close()
@@ -229,6 +229,22 @@ func (w *monitorWorld) monitorIncidents(t *testing.T) []desk.Incident {
 	return p.Items
 }
 
+// dutchEntryArgs returns the arguments of the incident's first timeline entry of the event.
+func dutchEntryArgs(t *testing.T, a *app.Services, id int64, event string) []string {
+	t.Helper()
+	tl, err := a.Incidents.Timeline(context.Background(), sys, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range tl {
+		if e.Event == event {
+			return e.Args
+		}
+	}
+	t.Fatalf("no %s entry", event)
+	return nil
+}
+
 func sum(ns []int) int {
 	s := 0
 	for _, n := range ns {
@@ -298,6 +314,19 @@ func TestMonitorOutageEndToEnd(t *testing.T) {
 				strings.Contains(inc.Description, "hunter2") || inc.Channel != desk.ChannelMonitor {
 				t.Errorf("the incident's evidence: %q", inc.Description)
 			}
+			// Words for every reader: a title in no language, the reason as a word the
+			// pages translate (monitor.reason.*), the English detail beside it.
+			if inc.Title != "⚠ Shop port (Web shop)" {
+				t.Errorf("the monitor's incident is titled %q", inc.Title)
+			}
+			if got := dutchEntryArgs(t, a, inc.ID, desk.EventMonitorWentDown); len(got) != 3 || got[0] != "text:Shop port" ||
+				got[1] != "reason:refused" || !strings.HasPrefix(got[2], "text:connect: ") {
+				t.Errorf("the timeline's outage: %q, want the name, the reason and the detail", got)
+			}
+			if st, err := a.Monitors.Get(ctx, sys, m.ID); err != nil || st.State.LastEvidence["reason"] != "refused" ||
+				st.State.LastEvidence["address"] != addr {
+				t.Errorf("the monitor's last evidence: %v (%v), want its reason beside the check's facts", st.State.LastEvidence, err)
+			}
 			box := w.outbox(t)
 			if box[desk.NotifyNewReport] != 1 || box[desk.EventMonitorDown] != 1 || box[desk.EventMonitorUp] != 0 {
 				t.Errorf("alerts for one outage: %v, want one new_report and one monitor.down", box)
@@ -353,6 +382,9 @@ func TestMonitorOutageEndToEnd(t *testing.T) {
 			}
 			if !strings.Contains(up, "after 40s down") {
 				t.Errorf("the timeline's recovery: %q, want the time down (40s: from the first failure to the first success)", up)
+			}
+			if got := dutchEntryArgs(t, a, inc.ID, desk.EventMonitorCameUp); !slices.Equal(got, []string{"text:Shop port", "duration:40"}) {
+				t.Errorf("the timeline's recovery: %q, want the time down in seconds, for the pages to say in words", got)
 			}
 			box = w.outbox(t)
 			if box[desk.NotifyNewReport] != 1 || box[desk.EventMonitorDown] != 1 || box[desk.EventMonitorUp] != 1 {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -90,7 +91,7 @@ func (s *Monitors) Check(ctx context.Context, d DueCheck) Checked {
 		if !d.LastBeatAt.IsZero() {
 			msg = "no beat since " + d.LastBeatAt.Format(time.RFC3339)
 		}
-		return Checked{DueCheck: d, Result: monitor.Result{Status: monitor.Down, Error: msg, At: now,
+		return Checked{DueCheck: d, Result: monitor.Result{Status: monitor.Down, Reason: monitor.ReasonTimeout, Error: msg, At: now,
 			Evidence: map[string]string{"expected_every": m.Interval.String(), "grace": grace.String()}}}
 	}
 	started := s.clock() // the services' clock is the one history is kept in
@@ -233,7 +234,7 @@ func (s *Monitors) apply(ctx context.Context, tx monitorTx, m desk.Monitor, st d
 	at := r.At.UTC().Truncate(time.Millisecond)
 	st, tr := m.Step(st, desk.MonitorVerdict(r.Status), at)
 	st.LastAt, st.LastStatus, st.LastDuration = at, desk.MonitorVerdict(r.Status), r.Duration.Truncate(time.Millisecond)
-	st.LastError, st.LastEvidence = clipText(r.Error, 500), r.Evidence
+	st.LastError, st.LastEvidence = clipText(r.Error, 500), withReason(r.Evidence, r.Reason)
 	st.LastComponentStatus = desk.ComponentStatus(r.ComponentStatus)
 	if beat {
 		st.LastBeatAt = at
@@ -334,7 +335,7 @@ func (s *Monitors) wentDown(ctx context.Context, tx monitorTx, m desk.Monitor, s
 	if !reuse {
 		inc = desk.Incident{
 			OrgID: prov.ID, Channel: desk.ChannelMonitor, Kind: desk.KindRegular,
-			Title:       clipText("Down: "+m.Name+" ("+comp.Name+")", desk.MaxTitle),
+			Title:       clipText(monitorTitle(m, comp), desk.MaxTitle),
 			Description: evidence, Urgency: desk.High, Impact: desk.High,
 			ComponentIDs: []int64{comp.ID}, State: desk.StateNew, SupplierID: m.SupplierID,
 			CreatedAt: now, UpdatedAt: now,
@@ -370,8 +371,12 @@ func (s *Monitors) wentDown(ctx context.Context, tx monitorTx, m desk.Monitor, s
 	if err := tx.LinkMonitorIncident(ctx, m.ID, inc.ID); err != nil {
 		return nil, err
 	}
+	args := []string{"text:" + m.Name, "text:" + firstLine(r.Error)}
+	if r.Reason != "" { // the reason in the reader's language, before the check's English detail
+		args = []string{"text:" + m.Name, "reason:" + r.Reason, "text:" + firstLine(r.Error)}
+	}
 	if err := entry(ctx, tx, monitorActor, inc, desk.Internal, "Monitor "+m.Name+" is down: "+firstLine(r.Error), now,
-		desk.EventMonitorWentDown, "text:"+m.Name, "text:"+firstLine(r.Error)); err != nil {
+		desk.EventMonitorWentDown, args...); err != nil {
 		return nil, err
 	}
 	if reuse {
@@ -387,6 +392,26 @@ func (s *Monitors) wentDown(ctx context.Context, tx monitorTx, m desk.Monitor, s
 		return nil, err
 	}
 	return &inc.ID, nil
+}
+
+// monitorTitle is the title of a monitor's incident: the monitor and its component after a
+// warning sign, in no language, since the desk reads it in Dutch and English alike (the
+// timeline says what failed in the reader's language).
+func monitorTitle(m desk.Monitor, comp desk.Component) string {
+	return "⚠ " + m.Name + " (" + comp.Name + ")"
+}
+
+// withReason is a result's evidence with its reason added (key "reason"), so the monitor's
+// page can say in the reader's language why the last check was not up; the result's own
+// map is left as it is.
+func withReason(evidence map[string]string, reason string) map[string]string {
+	if reason == "" {
+		return evidence
+	}
+	out := make(map[string]string, len(evidence)+1)
+	maps.Copy(out, evidence)
+	out["reason"] = reason
+	return out
 }
 
 func firstLine(s string) string {
@@ -442,7 +467,7 @@ func (s *Monitors) recovered(ctx context.Context, tx monitorTx, m desk.Monitor, 
 		down = at.Sub(*before.DownSince).Round(time.Second)
 	}
 	if err := entry(ctx, tx, monitorActor, inc, desk.Internal, "Monitor "+m.Name+" is up again after "+down.String()+" down.", now,
-		desk.EventMonitorCameUp, "text:"+m.Name, "text:"+down.String()); err != nil {
+		desk.EventMonitorCameUp, "text:"+m.Name, "duration:"+strconv.FormatInt(int64(down/time.Second), 10)); err != nil {
 		return err
 	}
 	if err := tx.TouchIncident(ctx, inc.ID, now); err != nil {
@@ -516,7 +541,7 @@ func (s *Monitors) Heartbeat(ctx context.Context, token string, status, msg stri
 	now := s.clock()
 	r := monitor.Result{Status: monitor.Up, At: now}
 	if status == string(monitor.Down) {
-		r.Status, r.Error = monitor.Down, "the heartbeat reported down"
+		r.Status, r.Reason, r.Error = monitor.Down, monitor.ReasonOther, "the heartbeat reported down"
 		if msg != "" {
 			r.Error += ": " + msg
 		}

@@ -345,7 +345,8 @@ func (h *handler) monitorPost(w http.ResponseWriter, r *http.Request, a desk.Act
 
 // resultFor describes a test's result.
 func resultFor(v *view, res monitor.Result) *testResult {
-	t := &testResult{Status: verdictBadge(v, desk.MonitorVerdict(res.Status)), Duration: msText(v, res.Duration), Error: res.Error}
+	t := &testResult{Status: verdictBadge(v, desk.MonitorVerdict(res.Status)), Duration: msText(v, res.Duration),
+		Error: monitorError(v, res.Reason, res.Error)}
 	if !res.At.IsZero() {
 		t.At = v.Time(res.At)
 	}

@@ -60,9 +60,10 @@ type monitorGroup struct {
 // monitorRow is one monitor on the list.
 type monitorRow struct {
 	app.MonitorView
-	Status  statusBadge
-	Spark   any // template.HTML
-	Uptimes []uptimeFigure
+	Status    statusBadge
+	Spark     any // template.HTML
+	Uptimes   []uptimeFigure
+	ErrorText string // the last check's error, its reason in the page's language first
 }
 
 // statusBadge is a verdict as the pages show it: a word and an icon, never colour alone.
@@ -96,6 +97,18 @@ func verdictBadge(v *view, s desk.MonitorVerdict) statusBadge {
 		return statusBadge{Class: "mon-down", Icon: "✕", Text: v.T("monitors.status.down")}
 	}
 	return statusBadge{Class: "mon-new", Icon: "…", Text: v.T("monitors.status.pending")}
+}
+
+// monitorError says why a check was not up: its reason in the page's language, then the
+// check's own detail (English, often the server's words) in brackets.
+func monitorError(v *view, reason, detail string) string {
+	switch {
+	case reason == "":
+		return detail
+	case detail == "":
+		return v.MonitorReason(reason)
+	}
+	return v.MonitorReason(reason) + " (" + detail + ")"
 }
 
 // uptimeText writes an uptime share, or says there were no checks.
@@ -133,7 +146,8 @@ func (h *handler) monitorList(w http.ResponseWriter, r *http.Request, a desk.Act
 			if m.ComponentID != c.ID {
 				continue
 			}
-			row := monitorRow{MonitorView: m.MonitorView, Status: badge(v, m.MonitorView)}
+			row := monitorRow{MonitorView: m.MonitorView, Status: badge(v, m.MonitorView),
+				ErrorText: monitorError(v, m.State.LastEvidence["reason"], m.State.LastError)}
 			row.Spark = sparkFor(v, m.Name, m.Recent)
 			for _, u := range m.Uptime {
 				row.Uptimes = append(row.Uptimes, uptimeFigure{Window: v.T("monitors.window." + u.Window), Text: uptimeText(v, u)})
@@ -188,6 +202,7 @@ type monitorDetail struct {
 	LastStatus   statusBadge
 	Settings     string // the settings as indented JSON, secrets redacted
 	Evidence     []evidenceLine
+	ErrorText    string // the last check's error, its reason in the page's language first
 	Uptimes      []uptimeFigure
 	Chart        any // template.HTML
 	Table        []bucketRow
@@ -270,8 +285,12 @@ func (h *handler) monitorDetailFor(r *http.Request, v *view, a desk.Actor, id in
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
+		if k == "reason" { // said in words, with the error
+			continue
+		}
 		d.Evidence = append(d.Evidence, evidenceLine{Key: k, Value: m.State.LastEvidence[k]})
 	}
+	d.ErrorText = monitorError(v, m.State.LastEvidence["reason"], m.State.LastError)
 	us, err := h.svc.monitors.Uptime(ctx, a, id)
 	if err != nil {
 		return d, err

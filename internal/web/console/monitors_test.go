@@ -250,7 +250,7 @@ func TestMonitorPages(t *testing.T) {
 			t.Log(e.logs.String())
 		}
 		expect(t, p, http.StatusOK, `<svg class="chart"`, "Milliseconden", "De grafiek als tabel", "Logboek van controles",
-			"connection refused", "Down: Shop port ("+comp.Name+")", `href="/incidents/`)
+			"connection refused", "⚠ Shop port ("+comp.Name+")", `href="/incidents/`)
 		for _, w := range []string{"24 uur", "7 dagen", "30 dagen", "90 dagen", "1 jaar"} {
 			expect(t, p, http.StatusOK, "<dt>"+w+"</dt><dd>50,00 %</dd>")
 		}

@@ -156,9 +156,27 @@ func (v *view) Event(e desk.TimelineEntry) string {
 	count := -1 // the count of an event whose text has plural forms
 	reason := ""
 	var criteria, exclusions, changes []string
+	skip := -1 // an argument already said with the one before it
 	for i, a := range e.Args {
+		if i == skip {
+			continue
+		}
 		kind, value, _ := strings.Cut(a, ":")
 		switch kind {
+		case "reason": // why a monitor's check failed, in words, then the check's own detail
+			s := v.MonitorReason(value)
+			if i+1 < len(e.Args) && strings.HasPrefix(e.Args[i+1], "text:") {
+				s += " (" + strings.TrimPrefix(e.Args[i+1], "text:") + ")"
+				skip = i + 1
+			}
+			args = append(args, s)
+			continue
+		case "duration": // whole seconds
+			if n, err := strconv.ParseInt(value, 10, 64); err == nil {
+				args = append(args, v.Duration(time.Duration(n)*time.Second))
+				continue
+			}
+			args = append(args, value)
 		case "field": // a change: the field, then its value before and after
 			if i+2 < len(e.Args) {
 				changes = append(changes, v.T("change."+value)+" "+v.value(e.Args[i+1])+" → "+v.value(e.Args[i+2]))
@@ -214,6 +232,15 @@ func (v *view) Event(e desk.TimelineEntry) string {
 		s += " " + v.T("event.reason", reason)
 	}
 	return s
+}
+
+// MonitorReason says why a monitor's check was not up (monitor.Reasons), in the page's
+// language; a reason the catalog does not know is shown as it is.
+func (v *view) MonitorReason(reason string) string {
+	if reason == "" || !v.Has("monitor.reason."+reason) {
+		return reason
+	}
+	return v.T("monitor.reason." + reason)
 }
 
 // value renders one "kind:value" argument of an event.
