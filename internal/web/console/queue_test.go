@@ -112,7 +112,7 @@ func TestQueuePage(t *testing.T) {
 		p := agent.get("/queue")
 		expect(t, p, http.StatusOK, `<a href="/queue" aria-current="page">Wachtrij</a>`,
 			"30 min te laat", "3 u 30 min", "4 u te laat", "3 u 30 min te laat", "gepauzeerd sinds", "geen termijn",
-			`class="sla-breached breached stale"`, `<span class="badge stale">stil</span>`, "Acme Bakeries", "Globex Shipping")
+			`class="sla-breached breached stale"`, `<span class="badge stale">geen update</span>`, "Acme Bakeries", "Globex Shipping")
 		inOrder(t, p.body, p1.Number, p2.Number, waiting.Number, other.Number)
 
 		for _, c := range []struct {

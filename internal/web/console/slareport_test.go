@@ -81,7 +81,7 @@ func TestSLAReportPages(t *testing.T) {
 		admin := e.client()
 		admin.signIn(e.acmeAdmin) // English
 		p = admin.get("/reports/sla?month=" + month)
-		expect(t, p, 200, "SLA report · Acme Bakeries", "First response", "only times are shown", "Met target", "90th percentile", ">Reports</a>", "Download as CSV")
+		expect(t, p, 200, "SLA report · Acme Bakeries", "First response", "only times are shown", "Target met", "90th percentile", ">Reports</a>", "Download as CSV")
 		expectNot(t, p, `<select id="org"`, "Globex")
 		for _, c := range svgRe.FindAllString(p.body, -1) {
 			wellFormed(t, c)

@@ -40,7 +40,7 @@ func TestSuppliersAdmin(t *testing.T) {
 		}
 		p = admin.submit("/suppliers", action, url.Values{"name": {""}, "active": {"1"}})
 		expect(t, p, http.StatusUnprocessableEntity, "Vul dit veld in.", `<details class="card" id="supplier-`+strconv.FormatInt(id, 10)+`" open>`)
-		expect(t, admin.get("/suppliers?lang=en"), http.StatusOK, "<h1>External parties</h1>", "inactive", "Add supplier")
+		expect(t, admin.get("/suppliers?lang=en"), http.StatusOK, "<h1>Suppliers</h1>", "inactive", "Add supplier")
 
 		agent := e.client()
 		agent.signIn(e.agent)
