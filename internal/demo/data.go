@@ -75,7 +75,7 @@ func (w *world) createComponents(ctx context.Context) error {
 	}{
 		{"Webshops", []desk.Component{
 			{Name: "Webshop", Description: "De webwinkel van Acme: catalogus, winkelwagen en checkout.", ClientIDs: []int64{acme}},
-			{Name: "Betalingen", Description: "Payment provider koppeling (iDEAL, creditcard).", ClientIDs: []int64{acme}},
+			{Name: "Betalingen", Description: "Koppeling met de betaalprovider (iDEAL, creditcard).", ClientIDs: []int64{acme}},
 		}},
 		{"Websites", []desk.Component{
 			{Name: "Website De Vries", Description: "Informatiesite met openingstijden en contactformulier.", ClientIDs: []int64{devries}},

@@ -234,7 +234,7 @@ func TestIncidentForms(t *testing.T) {
 			back(post(agent, "transition", url.Values{"to": {"resolved"}, "solution": {"Restarted the payment service."}, "solution_kind": {"temporary"}}))
 			p = reporter.get(incPage)
 			expect(t, p, http.StatusOK, "Restarted the payment service.", "Is het probleem opgelost?", `value="closed"`,
-				`id="solution-kind">Oplossing: tijdelijk (een workaround)`, `id="auto-close">Wordt automatisch gesloten op `)
+				`id="solution-kind">Soort oplossing: tijdelijk (een workaround)`, `id="auto-close">Wordt automatisch gesloten op `)
 			// Rejecting needs a reason, kept on error.
 			p = post(reporter, "transition", url.Values{"to": {"in_progress"}, "reason": {""}})
 			expect(t, p, http.StatusUnprocessableEntity, `id="reason-reject-error"`)

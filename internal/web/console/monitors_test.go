@@ -243,7 +243,7 @@ func TestMonitorPages(t *testing.T) {
 			t.Fatalf("results after two checks: %+v %v", rs, err)
 		}
 		p = admin.get("/monitors")
-		expect(t, p, http.StatusOK, `href="/monitors/`+id+`"`, `<svg class="spark"`, "Reactietijden van Shop port, laatste 2 controles",
+		expect(t, p, http.StatusOK, `href="/monitors/`+id+`"`, `<svg class="spark"`, "Reactietijden van Shop port bij de laatste controles (aantal: 2)",
 			"mon-down", "✕</span> Storing", "50,00 %", "connection refused")
 		p = admin.get(page)
 		if p.status != http.StatusOK {
