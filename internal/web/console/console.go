@@ -154,6 +154,7 @@ func Register(mux *web.Mux, d Deps) *Pages {
 	}
 
 	mux.HandleFunc("GET /static/{checksum}/{name}", rd.assets.serve)
+	mux.HandleFunc("GET /favicon.ico", rd.assets.favicon) // the icon at the address browsers ask (static.go)
 	open("GET /{$}", h.home)
 	open("GET /login", h.loginForm)
 	preSignIn("POST /login", h.login)
