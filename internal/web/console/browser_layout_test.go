@@ -91,6 +91,24 @@ func TestBrowserLayout(t *testing.T) {
 		{name: "desk-reports", path: "/reports/sla", desk: true},
 		{name: "desk-outbox", path: "/admin/outbox", desk: true},
 	}
+	// The other pages (issue 13 point 5: every page), measured the same way.
+	pages = append(pages,
+		pagesLayoutPage{name: "client-service-status", path: "/service-status"},
+		pagesLayoutPage{name: "client-notifications", path: "/account/notifications"},
+		pagesLayoutPage{name: "client-password", path: "/account/password"},
+		pagesLayoutPage{name: "desk-incidents", path: "/incidents", desk: true},
+		pagesLayoutPage{name: "desk-intake", path: "/intake?org=" + fmt.Sprint(acme.ID), desk: true},
+		pagesLayoutPage{name: "desk-changes", path: "/changes", desk: true},
+		pagesLayoutPage{name: "desk-public-incidents", path: "/public-incidents", desk: true},
+		pagesLayoutPage{name: "desk-suppliers", path: "/suppliers", desk: true},
+		pagesLayoutPage{name: "desk-calendars", path: "/calendars", desk: true},
+		pagesLayoutPage{name: "desk-calendar", path: "/calendars/business", desk: true},
+		pagesLayoutPage{name: "desk-monitors", path: "/monitors", desk: true},
+		pagesLayoutPage{name: "desk-questionnaire", path: "/admin/questionnaire", desk: true},
+		pagesLayoutPage{name: "desk-webhooks", path: "/admin/webhooks", desk: true},
+		pagesLayoutPage{name: "desk-status-page", path: "/admin/status-page", desk: true},
+		pagesLayoutPage{name: "desk-status-templates", path: "/admin/status-templates", desk: true},
+	)
 	cctx, dctx := newBrowser(t), newBrowser(t)
 	pagesSignIn(t, cctx, e.srv.URL, client)
 	pagesSignIn(t, dctx, e.srv.URL, admin) // an admin sees every desk page, the outbox too
@@ -101,7 +119,7 @@ func TestBrowserLayout(t *testing.T) {
 				ctx = dctx
 			}
 			name := p.name + "-" + lang
-			pagesOpen(t, ctx, e.srv.URL+p.path+"?lang="+lang, http.StatusOK)
+			pagesOpen(t, ctx, pagesWithLang(e.srv.URL+p.path, lang), http.StatusOK)
 			pagesCheckLayout(t, ctx, name)
 		}
 		// The client's list holds both titles, each isolated from the text around it.
@@ -114,9 +132,25 @@ func TestBrowserLayout(t *testing.T) {
 			}
 		}
 
+		// The pages without a sign-in, in a tab of their own.
+		actx := newBrowser(t)
+		for _, p := range []pagesLayoutPage{{name: "login", path: "/login"}, {name: "forgot", path: "/password/forgot"},
+			{name: "status", path: "/status"}, {name: "status-history", path: "/status/history"}, {name: "subscribe", path: "/status/subscribe"}} {
+			pagesOpen(t, actx, e.srv.URL+p.path+"?lang="+lang, http.StatusOK)
+			pagesCheckLayout(t, actx, p.name+"-"+lang)
+		}
+
 		pagesFailedReport(t, cctx, e.srv.URL, lang)
 		pagesFailedReply(t, dctx, e.srv.URL, long, lang)
 	}
+}
+
+// pagesWithLang adds ?lang= (or &lang=) to url.
+func pagesWithLang(url, lang string) string {
+	if strings.Contains(url, "?") {
+		return url + "&lang=" + lang
+	}
+	return url + "?lang=" + lang
 }
 
 // pagesSignIn signs a demo account in.
@@ -202,8 +236,9 @@ const pagesContrastJS = `(() => {
 	const ratio = (a, b) => { const x = lum(a), y = lum(b); return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); };
 	const bg = el => { for (let e = el; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor); if (c && c.a > 0) return c; }
 		return {r: 255, g: 255, b: 255, a: 1}; };
-	const visible = el => { const r = el.getBoundingClientRect(); const cs = getComputedStyle(el);
-		return r.width > 2 && r.height > 2 && cs.visibility !== 'hidden' && !el.closest('[hidden], [aria-hidden="true"]'); };
+	const visible = el => { const r = el.getBoundingClientRect();
+		return r.width > 2 && r.height > 2 && el.checkVisibility({visibilityProperty: true}) && !el.closest('[hidden], [aria-hidden="true"], [inert]') &&
+			!(el.closest('details:not([open])') && !el.matches('details > summary')); };
 	const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.name ? '[name=' + el.name + ']' : '') +
 		(el.className && typeof el.className === 'string' ? '.' + el.className.trim().replace(/\s+/g, '.') : '');
 	const out = [];
