@@ -109,39 +109,39 @@ func TestBrowserLayout(t *testing.T) {
 		pagesLayoutPage{name: "desk-status-page", path: "/admin/status-page", desk: true},
 		pagesLayoutPage{name: "desk-status-templates", path: "/admin/status-templates", desk: true},
 	)
-	cctx, dctx := newBrowser(t), newBrowser(t)
-	pagesSignIn(t, cctx, e.srv.URL, client)
-	pagesSignIn(t, dctx, e.srv.URL, admin) // an admin sees every desk page, the outbox too
+	// Each language in a subtest of its own, side by side: its own tabs and sign-ins.
 	for _, lang := range []string{"nl", "en"} {
-		for _, p := range pages {
-			ctx := cctx
-			if p.desk {
-				ctx = dctx
+		t.Run(lang, func(t *testing.T) {
+			t.Parallel()
+			cctx, dctx, actx := newBrowser(t), newBrowser(t), newBrowser(t)
+			pagesSignIn(t, cctx, e.srv.URL, client)
+			pagesSignIn(t, dctx, e.srv.URL, admin) // an admin sees every desk page, the outbox too
+			for _, p := range pages {
+				ctx := cctx
+				if p.desk {
+					ctx = dctx
+				}
+				pagesOpen(t, ctx, pagesWithLang(e.srv.URL+p.path, lang), http.StatusOK)
+				pagesCheckLayout(t, ctx, p.name+"-"+lang)
 			}
-			name := p.name + "-" + lang
-			pagesOpen(t, ctx, pagesWithLang(e.srv.URL+p.path, lang), http.StatusOK)
-			pagesCheckLayout(t, ctx, name)
-		}
-		// The client's list holds both titles, each isolated from the text around it.
-		pagesOpen(t, cctx, e.srv.URL+"/incidents?lang="+lang, http.StatusOK)
-		for _, title := range []string{pagesLongTitle, pagesRTLTitle} {
-			bidi, err := chromedp.Run(cctx, chromedp.Evaluate[string](fmt.Sprintf(
-				`(() => { const a = [...document.querySelectorAll('main td a')].find(a => a.textContent === %q); return a ? getComputedStyle(a).unicodeBidi : 'missing'; })()`, title)))
-			if err != nil || (bidi != "isolate" && bidi != "plaintext") {
-				t.Errorf("%s: the title %.20q… in the list: unicode-bidi %q (%v)", lang, title, bidi, err)
+			// The pages without a sign-in, in a tab of their own.
+			for _, p := range []pagesLayoutPage{{name: "login", path: "/login"}, {name: "forgot", path: "/password/forgot"},
+				{name: "status", path: "/status"}, {name: "status-history", path: "/status/history"}, {name: "subscribe", path: "/status/subscribe"}} {
+				pagesOpen(t, actx, pagesWithLang(e.srv.URL+p.path, lang), http.StatusOK)
+				pagesCheckLayout(t, actx, p.name+"-"+lang)
 			}
-		}
-
-		// The pages without a sign-in, in a tab of their own.
-		actx := newBrowser(t)
-		for _, p := range []pagesLayoutPage{{name: "login", path: "/login"}, {name: "forgot", path: "/password/forgot"},
-			{name: "status", path: "/status"}, {name: "status-history", path: "/status/history"}, {name: "subscribe", path: "/status/subscribe"}} {
-			pagesOpen(t, actx, e.srv.URL+p.path+"?lang="+lang, http.StatusOK)
-			pagesCheckLayout(t, actx, p.name+"-"+lang)
-		}
-
-		pagesFailedReport(t, cctx, e.srv.URL, lang)
-		pagesFailedReply(t, dctx, e.srv.URL, long, lang)
+			// The client's list holds both titles, each isolated from the text around it.
+			pagesOpen(t, cctx, e.srv.URL+"/incidents?lang="+lang, http.StatusOK)
+			for _, title := range []string{pagesLongTitle, pagesRTLTitle} {
+				bidi, err := chromedp.Run(cctx, chromedp.Evaluate[string](fmt.Sprintf(
+					`(() => { const a = [...document.querySelectorAll('main td a')].find(a => a.textContent === %q); return a ? getComputedStyle(a).unicodeBidi : 'missing'; })()`, title)))
+				if err != nil || (bidi != "isolate" && bidi != "plaintext") {
+					t.Errorf("the title %.20q… in the list: unicode-bidi %q (%v)", title, bidi, err)
+				}
+			}
+			pagesFailedReport(t, cctx, e.srv.URL, lang)
+			pagesFailedReply(t, dctx, e.srv.URL, long, lang)
+		})
 	}
 }
 
