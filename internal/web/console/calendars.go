@@ -21,8 +21,26 @@ type calendarsPage struct {
 
 // calendarsData lists the calendars.
 type calendarsData struct {
-	Calendars []app.CalendarEntry
+	Calendars []calendarRow
 	CanEdit   bool
+}
+
+// calendarRow is one calendar of the list, its name in the page's language.
+type calendarRow struct {
+	app.CalendarEntry
+	Name string
+}
+
+// calendarName is a calendar's name to show: a built-in calendar's in the page's language
+// (desk.DefaultCalendars names them in English, for the API and the command line), any
+// other as its admin wrote it.
+func calendarName(v *view, c app.CalendarEntry) string {
+	if c.BuiltIn {
+		if key := "calendars.builtin_name." + c.Slug; v.Has(key) {
+			return v.T(key)
+		}
+	}
+	return c.Name
 }
 
 // calendarData is the form of one calendar, filled from the calendar or from the input
@@ -35,10 +53,15 @@ type calendarData struct {
 	Days             []calendarDay
 	Holidays         []calendarHoliday
 	ClosedDays       string
+	// ClosedHolidays and ClosedDates are what the read-only page lists.
+	ClosedHolidays []string
+	ClosedDates    []string
 }
 
+// calendarDay is one weekday's opening hours; Value as the form writes them, Shown as the
+// read-only page shows them (en dashes, or "closed").
 type calendarDay struct {
-	Field, Label, Value string
+	Field, Label, Value, Shown string
 }
 
 type calendarHoliday struct {
@@ -60,7 +83,11 @@ func (h *handler) calendars(w http.ResponseWriter, r *http.Request, a desk.Actor
 	}
 	v := newView(r, h.rd, "calendars.title")
 	v.Nav = "calendars"
-	v.Data = calendarsPage{List: &calendarsData{Calendars: cs, CanEdit: a.Role == desk.RoleAdmin}}
+	d := &calendarsData{CanEdit: a.Role == desk.RoleAdmin}
+	for _, c := range cs {
+		d.Calendars = append(d.Calendars, calendarRow{CalendarEntry: c, Name: calendarName(v, c)})
+	}
+	v.Data = calendarsPage{List: d}
 	h.rd.render(w, r, h.log, http.StatusOK, "calendars", v)
 	return nil
 }
@@ -99,6 +126,7 @@ func (h *handler) calendar(w http.ResponseWriter, r *http.Request, a desk.Actor)
 			return err
 		}
 		c = e.Calendar
+		c.Name = calendarName(v, e)
 	}
 	return h.showCalendar(w, r, v, http.StatusOK, calendarFormFor(v, c, slug == "", a.Role == desk.RoleAdmin))
 }
@@ -122,11 +150,20 @@ func calendarFormFor(v *view, c desk.Calendar, isNew, canEdit bool) calendarData
 		for _, sp := range c.Week[i] {
 			parts = append(parts, sp.String())
 		}
-		d.Days = append(d.Days, calendarDay{Field: fmt.Sprintf("week.%d", i), Label: v.T(fmt.Sprintf("weekday.%d", i)), Value: strings.Join(parts, ", ")})
+		shown := strings.ReplaceAll(strings.Join(parts, ", "), "-", "–")
+		if shown == "" {
+			shown = v.T("calendars.closed")
+		}
+		d.Days = append(d.Days, calendarDay{Field: fmt.Sprintf("week.%d", i), Label: v.T(fmt.Sprintf("weekday.%d", i)),
+			Value: strings.Join(parts, ", "), Shown: shown})
 	}
 	for _, code := range desk.DutchHolidayCodes() {
 		d.Holidays = append(d.Holidays, calendarHoliday{Code: code, Label: v.T("holiday." + code), Closed: slices.Contains(c.Holidays, code)})
+		if slices.Contains(c.Holidays, code) {
+			d.ClosedHolidays = append(d.ClosedHolidays, v.T("holiday."+code))
+		}
 	}
+	d.ClosedDates = c.ClosedDays
 	return d
 }
 

@@ -17,7 +17,14 @@ func TestCalendarsAdmin(t *testing.T) {
 		e := newEnv(t, db)
 		admin := e.client()
 		admin.signIn(e.admin)
-		expect(t, admin.get("/calendars"), http.StatusOK, "<h1>Kalenders</h1>", "<code>24x7</code>", "<code>business</code>", `href="/calendars/business"`)
+		// The built-in calendars are named in the page's language.
+		p0 := admin.get("/calendars")
+		expect(t, p0, http.StatusOK, "<h1>Kalenders</h1>", "<code>24x7</code>", "<code>business</code>", `href="/calendars/business"`,
+			"Kantoortijden (maandag t/m vrijdag 08:30–17:30)", "Altijd open")
+		expectNot(t, p0, "Business hours")
+		expect(t, admin.get("/calendars?lang=en"), http.StatusOK, "Business hours (Monday–Friday 08:30–17:30)")
+		admin.get("/calendars?lang=nl")
+		expect(t, admin.get("/calendars/business"), http.StatusOK, `value="Kantoortijden (maandag t/m vrijdag 08:30–17:30)"`)
 		expect(t, admin.get("/calendars/business"), http.StatusOK, `name="week.1" value="08:30-17:30"`, "Goede Vrijdag",
 			`name="holiday.goede_vrijdag" value="1" checked`, "maandag")
 		expect(t, admin.get("/calendars/business?lang=en"), http.StatusOK, "Good Friday", "Monday", "Opening hours")
@@ -79,11 +86,15 @@ func TestCalendarsAdmin(t *testing.T) {
 		p = admin.submit("/calendars/new", "/calendars/new", nf)
 		expect(t, p, http.StatusUnprocessableEntity, "A calendar with this code exists already.")
 
+		// An agent reads a calendar: no form it could not save, and may not post one.
 		agent := e.client()
 		agent.signIn(e.agent)
 		p = agent.get("/calendars/business")
-		expect(t, p, http.StatusOK, "Kantoortijden")
-		expect(t, agent.post("/calendars/business", url.Values{"csrf": {csrfFor(t, p, "/calendars/business")}}), http.StatusForbidden)
+		expect(t, p, http.StatusOK, "Kantoortijden", "Alleen beheerders kunnen kalenders wijzigen", "08:30–17:30", "Koningsdag", "2026-12-24")
+		expectNot(t, p, `action="/calendars/business"`, `name="week.1"`, "<textarea")
+		expect(t, agent.get("/calendars"), http.StatusOK, ">Bekijken<")
+		expect(t, agent.post("/calendars/business", url.Values{"csrf": {csrfFor(t, p, "/logout")}}), http.StatusForbidden)
+		expect(t, agent.get("/calendars/new"), http.StatusForbidden)
 		c := e.client()
 		c.signIn(e.acmeAdmin)
 		expect(t, c.get("/calendars/business"), http.StatusForbidden)

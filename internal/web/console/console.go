@@ -96,6 +96,8 @@ type handler struct {
 	md *markdown.Renderer
 	// baseURL is the installation's address, for the heartbeat URL a new monitor shows.
 	baseURL string
+	// pending keeps the files of a questionnaire shown again (reportfiles.go).
+	pending *pendingUploads
 }
 
 // Pages is what the rest of the HTTP interface uses of the pages: their error renderer,
@@ -135,6 +137,7 @@ func Register(mux *web.Mux, d Deps) *Pages {
 		snap:     d.Snapshot,
 		md:       markdown.New(),
 		baseURL:  d.BaseURL,
+		pending:  newPendingUploads(PendingLifetime, PendingBytes, time.Now),
 	}
 	// Behind a proxy that rewrites Host, the base URL is still a same-origin source.
 	if u, err := url.Parse(d.BaseURL); err == nil && u.Scheme != "" && u.Host != "" {
@@ -154,6 +157,7 @@ func Register(mux *web.Mux, d Deps) *Pages {
 	}
 
 	mux.HandleFunc("GET /static/{checksum}/{name}", rd.assets.serve)
+	mux.HandleFunc("GET /favicon.ico", rd.assets.favicon) // the icon at the address browsers ask (static.go)
 	open("GET /{$}", h.home)
 	open("GET /login", h.loginForm)
 	preSignIn("POST /login", h.login)

@@ -163,7 +163,7 @@ func hrefOf(t *testing.T, body, attr string) string {
 }
 
 // TestNotificationPreferences: everyone switches their own optional messages on and off,
-// in their language, and sees which messages always go out.
+// in their language, and sees which messages are always sent.
 func TestNotificationPreferences(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
@@ -205,7 +205,7 @@ func TestNotificationPreferences(t *testing.T) {
 		en := e.client()
 		en.signIn(e.acmeAdmin) // English
 		expect(t, en.get("/account/notifications"), http.StatusOK, "<h1>Email settings</h1>", "Updates on your incident",
-			"These always go out", "Report received", "The desk&#39;s assessment", "Waiting for you", "Solution, to confirm or reject", "Incident closed")
+			"These messages are always sent", "Report received", "The desk&#39;s assessment", "Waiting for you", "Solution, to confirm or reject", "Incident closed")
 
 		staff := e.client()
 		staff.signIn(e.agent)

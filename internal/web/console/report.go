@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"meldpunt/internal/app"
 	"meldpunt/internal/desk"
@@ -33,8 +34,13 @@ type reportData struct {
 	ProcedureLocale desk.Locale
 	Panel           panel
 	PanelTexts      string
-	// FilesSent tells that files came with a request that is shown again without them.
-	FilesSent bool
+	// Pending are the files received with earlier posts of this form and kept
+	// (reportfiles.go): the page lists them, each with a box to leave it out.
+	Pending []pendingFile
+	// FilesLeft names the files sent with this post that could not be kept.
+	FilesLeft string
+	// PendingMinutes is how long received files are kept.
+	PendingMinutes int
 }
 
 // questionView is one question in the page's language, with the answers kept.
@@ -127,8 +133,8 @@ func (h *handler) report(w http.ResponseWriter, r *http.Request, a desk.Actor) e
 }
 
 // postReport runs the check or the submission of the questionnaire form in d.Action. Every
-// answer and value is kept when the page is shown again; the files cannot be (browsers do
-// not let a page fill in a file field), and the page says so.
+// answer and value is kept when the page is shown again; so are the files, on the server
+// (reportfiles.go): a browser does not let a page fill in a file field.
 func (h *handler) postReport(w http.ResponseWriter, r *http.Request, a desk.Actor, d *reportData) error {
 	ctx := r.Context()
 	title := "report.title"
@@ -143,22 +149,68 @@ func (h *handler) postReport(w http.ResponseWriter, r *http.Request, a desk.Acto
 	v.Form, v.Values = "report", r.PostForm
 	d.ComponentID, _ = strconv.ParseInt(r.PostFormValue("component_id"), 10, 64)
 	answers := answersFrom(r.PostForm)
-	files := formFiles(r, "files")
-	d.FilesSent = len(files) > 0
+	// The files: those kept from earlier posts that the form still sends (a box left
+	// checked), then the ones chosen now.
+	key := pendingKey(r)
+	kept, gone := h.pending.take(key, r.PostForm["pending"])
+	h.pending.forget(key, slices.DeleteFunc(slices.Clone(r.PostForm["pending_shown"]), func(id string) bool {
+		return slices.Contains(r.PostForm["pending"], id)
+	}))
+	chosen := formFiles(r, "files")
+	files := append(pendingAppFiles(kept), chosen...)
+	// again shows the form again with the files kept, but for those the app refused (by
+	// their index in files).
+	again := func(status int, refused []int) error {
+		var still []pendingFile
+		for i, f := range kept {
+			if slices.Contains(refused, i) {
+				h.pending.forget(key, []string{f.ID})
+			} else {
+				still = append(still, f)
+			}
+		}
+		var fresh []app.File
+		for i, f := range chosen {
+			if !slices.Contains(refused, len(kept)+i) {
+				fresh = append(fresh, f)
+			}
+		}
+		added, left := h.pending.keep(key, fresh)
+		d.Pending = append(still, added...)
+		d.FilesLeft = strings.Join(left, ", ")
+		return h.showReport(w, r, a, v, status, d, answers)
+	}
 	if err := formCut(r); err != nil {
 		q, qerr := h.svc.reports.Questionnaire(ctx, a)
 		if qerr != nil {
 			return qerr
 		}
 		v.Errors, v.Alert = reportErrors(v, err.(*desk.Error), q, files)
-		return h.showReport(w, r, a, v, http.StatusRequestEntityTooLarge, d, answers)
+		// As the message says, none of the files chosen now was received.
+		var cut []int
+		for i := range chosen {
+			cut = append(cut, len(kept)+i)
+		}
+		return again(http.StatusRequestEntityTooLarge, cut)
 	}
 	if r.PostFormValue("step") != "submit" {
-		// The check: the verdict for these answers, and every answer kept.
-		return h.showReport(w, r, a, v, http.StatusOK, d, answers)
+		// The check: the verdict for these answers, and every answer and file kept.
+		return again(http.StatusOK, nil)
+	}
+	if gone > 0 {
+		// A file received before is no longer kept: say so, rather than report without it.
+		q, err := h.svc.reports.Questionnaire(ctx, a)
+		if err != nil {
+			return err
+		}
+		e := &desk.Error{Code: desk.EINVALID, Fields: []desk.FieldError{{Field: "files", Rule: "pending_gone"}}}
+		v.Errors, v.Alert = reportErrors(v, e, q, files)
+		v.Errors["files"] = v.N("report.pending_gone", gone, gone, int(PendingLifetime/time.Minute))
+		return again(http.StatusUnprocessableEntity, nil)
 	}
 	inc, _, err := h.svc.reports.Submit(ctx, a, reportInputFrom(r.PostForm, answers, files, d, v.Locale))
 	if err == nil {
+		h.pending.forget(key, pendingIDs(kept))
 		// The incident's page confirms the report (confirmView): that is its flash.
 		http.Redirect(w, r, incidentURL(inc)+"?submitted=1", http.StatusSeeOther)
 		return nil
@@ -172,7 +224,24 @@ func (h *handler) postReport(w http.ResponseWriter, r *http.Request, a desk.Acto
 		return err
 	}
 	v.Errors, v.Alert = reportErrors(v, e, q, files)
-	return h.showReport(w, r, a, v, http.StatusUnprocessableEntity, d, answers)
+	return again(http.StatusUnprocessableEntity, refusedFiles(e))
+}
+
+// refusedFiles returns the indexes of the files an error names ("files[2]", "files[2].name").
+func refusedFiles(e *desk.Error) []int {
+	var out []int
+	for _, fe := range e.Fields {
+		rest, ok := strings.CutPrefix(fe.Field, "files[")
+		if !ok {
+			continue
+		}
+		if i, _, ok := strings.Cut(rest, "]"); ok {
+			if n, err := strconv.Atoi(i); err == nil {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
 }
 
 // reportInputFrom reads a submitted report from its form: the answers, the other fields
@@ -378,6 +447,7 @@ func (h *handler) showReport(w http.ResponseWriter, r *http.Request, a desk.Acto
 		}
 	}
 	v.fields = reportFieldRefs(d)
+	d.PendingMinutes = int(PendingLifetime / time.Minute)
 	// The language switch returns to a fresh questionnaire: answers are not carried over.
 	v.Nav, v.Data, v.Here = "report", d, "/report"
 	if d.Intake {

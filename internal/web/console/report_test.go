@@ -39,7 +39,7 @@ func TestReportPage(t *testing.T) {
 				`enctype="multipart/form-data"`, "Wat is het doel van een spoedmelding?",
 				`name="procedure_hash" value="`+nlHash+`"`, `name="accept_procedure"`, `name="step" value="check"`,
 				`name="step" value="submit"`, "Spoedmelding of niet?", "/report.js", `data-texts="`,
-				"blijven gekozen bestanden niet bewaard")
+				"bewaren we de gekozen bestanden 30 minuten")
 			expectNot(t, p, "<script>", "style=")
 			if !strings.Contains(p.body, e.providerName()) {
 				t.Error("the procedure does not name the provider")
@@ -134,7 +134,7 @@ func TestReportPage(t *testing.T) {
 			p := c.uploadForm("/report", "/report", form, map[string][]file{"files": {{"kassa.png", png}}})
 			expect(t, p, http.StatusUnprocessableEntity, `id="accept_procedure-error"`, "Vink dit vakje aan",
 				`value="Kassa ligt eruit"`, ">Geen betalingen.</textarea>", `value="kassa"`,
-				`<option value="`+webshop+`" selected>Webshop</option>`, "De bestanden die u koos, zijn niet bewaard",
+				`<option value="`+webshop+`" selected>Webshop</option>`, "Al ontvangen bestanden", `<span class="ut">kassa.png</span>`,
 				"Dit is een spoedmelding", `name="procedure_hash" value="`+nlHash+`"`)
 			expectAnswers(t, p, urgentAnswers)
 			if after := e.count(e.acme); after != before {
@@ -159,8 +159,9 @@ func TestReportPage(t *testing.T) {
 			before := e.count(e.acme)
 			form := answerForm(urgentAnswers, "step", "submit", "title", "Kassa", "accept_procedure", "1")
 			p := c.uploadForm("/report", "/report", form, map[string][]file{"files": {{"ok.png", png}, {"tool.exe", []byte("MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff")}}})
-			expect(t, p, http.StatusUnprocessableEntity, "tool.exe is van een soort die niet is toegestaan", "De bestanden die u koos, zijn niet bewaard")
-			expectNot(t, p, "ok.png is")
+			// The file that is fine is kept for the next try; the one refused is not.
+			expect(t, p, http.StatusUnprocessableEntity, "tool.exe is van een soort die niet is toegestaan", `<span class="ut">ok.png</span>`)
+			expectNot(t, p, "ok.png is", `<span class="ut">tool.exe</span>`)
 			expectAnswers(t, p, urgentAnswers)
 			if after := e.count(e.acme); after != before {
 				t.Errorf("a report with a bad file was stored: %d → %d", before, after)

@@ -52,6 +52,10 @@ func contentType(name string) string {
 		return "text/css; charset=utf-8"
 	case ".js":
 		return "text/javascript; charset=utf-8"
+	case ".svg":
+		return "image/svg+xml"
+	case ".ico":
+		return "image/vnd.microsoft.icon"
 	}
 	return "application/octet-stream"
 }
@@ -74,9 +78,23 @@ func (a assets) serve(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
+	a.write(w, r, f, "public, max-age=31536000, immutable")
+}
+
+// favicon answers GET /favicon.ico, the address browsers and feed readers ask without
+// reading a page's head: the icon of every page's <link rel="icon"> (favicon.svg, drawn at
+// 16, 32 and 48 px as PNGs in an ICO file). Its URL cannot change with its content, so it
+// is cached for a week, not a year, and revalidated by its ETag after that.
+func (a assets) favicon(w http.ResponseWriter, r *http.Request) {
+	a.write(w, r, a["favicon.ico"], "public, max-age=604800")
+}
+
+// write sends the static file f with the given Cache-Control, or 304 when the browser
+// already has this version.
+func (a assets) write(w http.ResponseWriter, r *http.Request, f asset, cache string) {
 	h := w.Header()
 	h.Set("Content-Type", f.ctype)
-	h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	h.Set("Cache-Control", cache)
 	h.Set("ETag", `"`+f.sum+`"`)
 	if r.Header.Get("If-None-Match") == `"`+f.sum+`"` {
 		w.WriteHeader(http.StatusNotModified)

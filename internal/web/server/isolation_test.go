@@ -426,6 +426,7 @@ func (f *fixture) cases() map[string][]isoCase {
 		"GET /setup":                    one("GET", "/setup", "", blind, true),
 		"POST /setup":                   one("POST", "/setup", "token=nope&provider_name=x&name=x&email=x%40x.example&password=new-password-1", refused, true),
 		"GET /static/{checksum}/{name}": one("GET", "/static/x/style.css", "", blind, true),
+		"GET /favicon.ico":              one("GET", "/favicon.ico", "", blind, true),
 		"POST /language":                one("POST", "/language", "lang=en", blind, true),
 		// The status page's branding: public (logo, theme) and the same for every visitor;
 		// its settings are staff's to read and admins' to change, through the API and the page.
