@@ -37,7 +37,7 @@ type barChart struct {
 // Chart geometry, in user units. The left margin grows with the widest tick label, so no
 // label is clipped.
 const (
-	chartW, chartH              = 480.0, 260.0
+	chartW, chartH              = 400.0, 250.0
 	chartRight                  = 12.0
 	chartTop, chartBottom       = 44.0, 28.0
 	chartTicks                  = 4
