@@ -63,7 +63,7 @@ func TestBrowserOutbox(t *testing.T) {
 	failed := queue(t, db, 1, e.agent.ID, &e.acmeInc.ID, desk.NotifyAssigned)[0]
 	settle(t, db, failed, desk.Delivery{State: desk.DeliveryFailed, Attempts: 8,
 		LastError: "550 5.1.1 <agent@provider.test>: Recipient address rejected: User unknown in virtual mailbox table; a long error that must wrap",
-		Attempt: &desk.Attempt{At: now, Duration: 90 * time.Millisecond, Error: "550 5.1.1 rejected"}})
+		Attempt:   &desk.Attempt{At: now, Duration: 90 * time.Millisecond, Error: "550 5.1.1 rejected"}})
 	hook, _ := outboxHook(t, e, db)
 	settle(t, db, hook, desk.Delivery{State: desk.DeliveryFailed, Attempts: 1, LastError: "410 Gone",
 		Attempt: &desk.Attempt{At: now, Duration: 45 * time.Millisecond, StatusCode: 410, Error: "410 Gone"}})

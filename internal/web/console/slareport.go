@@ -22,7 +22,7 @@ type slaReportData struct {
 	Org            string // the chosen organisation's id, "" when none yet
 	OrgName        string
 	Month          string
-	MonthLabel     string          // the month in the page's language: "november 2026"
+	MonthLabel     string           // the month in the page's language: "november 2026"
 	Months         []slaMonthOption // the month chooser's options, newest first
 	PrevURL        string
 	NextURL        string // "" for the current month: the future has no report
@@ -301,7 +301,9 @@ func (h *handler) fillSLAReport(v *view, d *slaReportData, rep desk.SLAReport) {
 				p90[j] = d.Hours()
 			}
 		}
-		count := func(f float64) string { return v.N("slarep.incidents", int(math.Round(f)), strconv.Itoa(int(math.Round(f)))) }
+		count := func(f float64) string {
+			return v.N("slarep.incidents", int(math.Round(f)), strconv.Itoa(int(math.Round(f))))
+		}
 		id := fmt.Sprintf("chart-targets-%d", i)
 		d.TargetsCharts = append(d.TargetsCharts, slaChartView{ID: id, Title: v.T("slarep.chart_targets", label),
 			SVG: barChart{ID: id, Stacked: true, Whole: true, Unit: v.T("slarep.unit_incidents"),
@@ -314,7 +316,7 @@ func (h *handler) fillSLAReport(v *view, d *slaReportData, rep desk.SLAReport) {
 			SVG: barChart{ID: id, Unit: v.T("slarep.unit_hours"),
 				Title: v.T("slareport.chart_times", name), Desc: v.T("slareport.chart_times_d"), Categories: cats,
 				Series: []barSeries{{v.T("slareport.mean"), "#1565c0", mean}, {v.T("slareport.p90"), "#6a1b9a", p90}},
-				Tick: v.slaNumber, Format: v.slaHours}.SVG()})
+				Tick:   v.slaNumber, Format: v.slaHours}.SVG()})
 	}
 }
 
