@@ -52,6 +52,7 @@ func headersOf(raw []byte) []app.Header {
 		hs = append(hs, app.Header{Name: name, Value: strings.TrimSpace(value)})
 	}
 	for i := range hs {
+		hs[i].Value = strings.TrimSpace(hs[i].Value)
 		if v, err := dec.DecodeHeader(hs[i].Value); err == nil {
 			hs[i].Value = v
 		}
