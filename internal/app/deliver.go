@@ -189,6 +189,24 @@ func (a *Outbox) compose(ctx context.Context, id int64) (out outgoing, skip stri
 // address, or they switched the kind off), or to an address without an account.
 func (a *Outbox) composeEmail(ctx context.Context, n desk.Notification) (out outgoing, skip string, err error) {
 	out.n = n
+	e, skip, err := a.email(ctx, n, false)
+	if err != nil || skip != "" {
+		return out, skip, err
+	}
+	mailer := a.cfg.Outbox.Mailer
+	out.send = func(ctx context.Context) (string, int, error) {
+		loc, err := mailer.Send(ctx, e)
+		return loc, 0, err
+	}
+	return out, "", nil
+}
+
+// email is the Email a notification to a user or to an address without an account becomes,
+// read from what the database says now, with the reason to skip it when it must not go
+// out. The sender and the outbox page (preview) both build it here; with preview the links
+// that work as a key (a solution's confirm and reject links, a password-reset link) are
+// withheld, and a message that would be skipped is still built.
+func (a *Outbox) email(ctx context.Context, n desk.Notification, preview bool) (e Email, skip string, err error) {
 	var u desk.User
 	var inc *desk.Incident
 	var off []string
@@ -218,17 +236,20 @@ func (a *Outbox) composeEmail(ctx context.Context, n desk.Notification) (out out
 		return nil
 	})
 	if err != nil {
-		return out, "", err
+		return e, "", err
 	}
 	to, locale := Address{Name: n.ToName, Email: n.ToEmail}, n.Locale
 	if n.UserID != 0 {
 		switch {
 		case !u.Active:
-			return out, "the recipient's account is not active", nil
+			skip = "the recipient's account is not active"
 		case strings.TrimSpace(u.Email) == "":
-			return out, "the recipient has no email address", nil
+			skip = "the recipient has no email address"
 		case desk.Optional(n.Kind) && slices.Contains(off, n.Kind):
-			return out, "the recipient switched " + n.Kind + " messages off", nil
+			skip = "the recipient switched " + n.Kind + " messages off"
+		}
+		if skip != "" && !preview {
+			return e, skip, nil
 		}
 		to, locale = Address{Name: u.Name, Email: u.Email}, u.Locale
 	}
@@ -237,7 +258,7 @@ func (a *Outbox) composeEmail(ctx context.Context, n desk.Notification) (out out
 	}
 
 	base := strings.TrimRight(a.cfg.BaseURL, "/")
-	e := Email{
+	e = Email{
 		From: a.cfg.Outbox.From, To: to, Locale: locale, Kind: n.Kind, Product: product, Date: n.CreatedAt,
 		Optional: desk.Optional(n.Kind) && n.UserID != 0,
 		Headers:  map[string]string{"Auto-Submitted": "auto-generated", "X-Meldpunt-Kind": n.Kind},
@@ -246,7 +267,10 @@ func (a *Outbox) composeEmail(ctx context.Context, n desk.Notification) (out out
 		e.PreferencesURL = base + "/account/notifications"
 	}
 	if err := json.Unmarshal([]byte(n.Payload), &e.Payload); err != nil {
-		return out, "", unsendable{fmt.Errorf("read the payload: %w", err)}
+		return e, "", unsendable{fmt.Errorf("read the payload: %w", err)}
+	}
+	if preview {
+		withholdPayload(e.Payload)
 	}
 	if inc != nil {
 		e.Number, e.Title = inc.Number, inc.Title
@@ -257,28 +281,26 @@ func (a *Outbox) composeEmail(ctx context.Context, n desk.Notification) (out out
 				err = nil // no longer resolved: the message tells of the solution without links
 			}
 			if err != nil {
-				return out, "", err
+				return e, "", err
 			}
 			if e.ConfirmURL != "" { // the page opens in the language of the message
 				e.ConfirmURL += "?lang=" + string(locale)
 				e.RejectURL += "?lang=" + string(locale)
 			}
+			if preview {
+				e.ConfirmURL, e.RejectURL = withhold(e.ConfirmURL), withhold(e.RejectURL)
+			}
 		}
 	}
 	if e.ReplyTo, err = a.ReplyAddress(ctx, n.ID); err != nil {
-		return out, "", err
+		return e, "", err
 	}
 	e.MessageID = a.MessageID(n, e.Number)
 	if e.Number != "" {
 		e.InReplyTo, e.References = a.ThreadID(e.Number), []string{a.ThreadID(e.Number)}
 		e.Headers["X-Meldpunt-Incident"] = e.Number
 	}
-	mailer := a.cfg.Outbox.Mailer
-	out.send = func(ctx context.Context) (string, int, error) {
-		loc, err := mailer.Send(ctx, e)
-		return loc, 0, err
-	}
-	return out, "", nil
+	return e, skip, nil
 }
 
 // composeHook builds a webhook or chat message to its endpoint, signed with the endpoint's

@@ -129,5 +129,27 @@ func TestSLAReport(t *testing.T) {
 		wantErr(t, "the provider's report", err, desk.ENOTFOUND, "")
 		_, err = w.a.SLA.Report(ctx, agent, 999999, march)
 		wantErr(t, "no such organisation", err, desk.ENOTFOUND, "")
+
+		// The desk's overview: every client by name, each with its report's totals.
+		rows, err := w.a.SLA.Overview(ctx, agent, march)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != 2 || rows[0].Organisation.ID != w.client.ID || rows[1].Organisation.ID != w.other.ID {
+			t.Fatalf("overview rows %+v", rows)
+		}
+		if rows[0].Total.Incidents != 5 || rows[0].Total.Response.Missed != r.Total.Response.Missed || rows[0].Total.Resolve.Met != r.Total.Resolve.Met {
+			t.Errorf("the client's line %+v, its report %+v", rows[0].Total, r.Total)
+		}
+		if rows[1].Total.Incidents != 1 || rows[1].Total.Response.WithTarget != 0 {
+			t.Errorf("the other client's line %+v", rows[1].Total)
+		}
+		if empty, err := w.a.SLA.Overview(ctx, agent, desk.Month{Year: 2026, Month: time.February}); err != nil || len(empty) != 2 || empty[0].Total.Incidents != 0 {
+			t.Errorf("a month without incidents: %+v %v", empty, err)
+		}
+		for _, u := range []desk.User{w.clientAdmin, w.reporter, w.expert} {
+			_, err = w.a.SLA.Overview(ctx, actor(u), march)
+			wantErr(t, "the overview for a "+string(u.Role), err, desk.EFORBIDDEN, "")
+		}
 	})
 }

@@ -335,6 +335,23 @@ func (a *Outbox) subscriberLinks(ctx context.Context, n desk.Notification, s des
 // List-Unsubscribe-Post (RFC 2369, RFC 8058): mail clients offer one-click unsubscribing.
 func (a *Outbox) composeSubscriberEmail(ctx context.Context, n desk.Notification) (out outgoing, skip string, err error) {
 	out.n = n
+	e, skip, err := a.subscriberEmail(ctx, n, false)
+	if err != nil || skip != "" {
+		return out, skip, err
+	}
+	mailer := a.cfg.Outbox.Mailer
+	out.send = func(ctx context.Context) (string, int, error) {
+		loc, err := mailer.Send(ctx, e)
+		return loc, 0, err
+	}
+	return out, "", nil
+}
+
+// subscriberEmail is the Email a notification to a subscriber becomes, with the reason to
+// skip it; the sender and the outbox page (preview) both build it here. With preview the
+// subscriber's links (they work as keys) are withheld, and a message that would be skipped
+// is still built as far as it can be.
+func (a *Outbox) subscriberEmail(ctx context.Context, n desk.Notification, preview bool) (e Email, skip string, err error) {
 	var s desk.Subscriber
 	product := "Meldpunt"
 	err = a.db.read(ctx, func(tx outboxTx) (err error) {
@@ -349,50 +366,54 @@ func (a *Outbox) composeSubscriberEmail(ctx context.Context, n desk.Notification
 		}
 		return nil
 	})
+	gone := desk.IsNotFound(err)
 	switch {
-	case desk.IsNotFound(err):
-		return out, "the address is no longer subscribed", nil
+	case gone:
+		skip, err = "the address is no longer subscribed", nil
 	case err != nil:
-		return out, "", err
+		return e, "", err
 	case n.Kind == desk.NotifySubscriberConfirm && s.Confirmed():
-		return out, "the address is confirmed already", nil
+		skip = "the address is confirmed already"
 	case n.Kind == desk.NotifySubscriberConfirm && !a.clock().Before(n.CreatedAt.Add(SubscriberConfirmTTL)):
-		return out, "the confirmation link has expired", nil
+		skip = "the confirmation link has expired"
 	case n.Kind != desk.NotifySubscriberConfirm && !s.Confirmed():
-		return out, "the address has not confirmed its subscription", nil
+		skip = "the address has not confirmed its subscription"
+	}
+	if skip != "" && !preview {
+		return e, skip, nil
 	}
 	locale := n.Locale
 	if locale == "" {
 		locale = desk.LocaleNL
 	}
-	e := Email{
+	e = Email{
 		From: a.cfg.Outbox.From, To: Address{Email: n.ToEmail}, Locale: locale, Kind: n.Kind, Product: product,
 		Date: n.CreatedAt, Headers: map[string]string{"Auto-Submitted": "auto-generated", "X-Meldpunt-Kind": n.Kind},
 		MessageID: a.MessageID(n, ""),
 	}
 	if err := json.Unmarshal([]byte(n.Payload), &e.Payload); err != nil {
-		return out, "", unsendable{fmt.Errorf("read the payload: %w", err)}
+		return e, "", unsendable{fmt.Errorf("read the payload: %w", err)}
 	}
 	if e.Payload == nil {
 		e.Payload = map[string]any{}
 	}
-	links, err := a.subscriberLinks(ctx, n, s)
-	if err != nil {
-		return out, "", err
+	links := map[string]string{}
+	if !gone {
+		if links, err = a.subscriberLinks(ctx, n, s); err != nil {
+			return e, "", err
+		}
 	}
 	for k, v := range links {
+		if preview {
+			v = withhold(v)
+		}
 		e.Payload[k] = v
 	}
-	if u := links["unsubscribe_url"]; u != "" {
+	if u, _ := e.Payload["unsubscribe_url"].(string); u != "" {
 		e.Headers["List-Unsubscribe"] = "<" + u + ">"
 		e.Headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
 	}
-	mailer := a.cfg.Outbox.Mailer
-	out.send = func(ctx context.Context) (string, int, error) {
-		loc, err := mailer.Send(ctx, e)
-		return loc, 0, err
-	}
-	return out, "", nil
+	return e, skip, nil
 }
 
 // QueueNotice queues the notice for the email subscribers in a transaction of its own and

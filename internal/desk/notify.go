@@ -93,12 +93,14 @@ type Attempt struct {
 
 // OutboxFilter selects notifications for the outbox page: by state and channel (empty:
 // all), by webhook endpoint (0: all), newest first, before the cursor id (0: from the
-// newest).
+// newest). With After set (and Before 0) it lists the notifications above that cursor
+// instead, oldest first: how the outbox page finds its newer page.
 type OutboxFilter struct {
 	State      DeliveryState
 	Via        Via
 	EndpointID int64
 	Before     int64
+	After      int64
 	Limit      int
 }
 

@@ -230,7 +230,7 @@ func clip(s string, n int) string {
 }
 
 // Outbox lists notifications newest first, by state, channel and endpoint when the filter
-// names them.
+// names them; with f.After (and no f.Before) those above that id, oldest first.
 func (t *tx) Outbox(ctx context.Context, f desk.OutboxFilter) ([]desk.Notification, error) {
 	w := &where{}
 	if f.State != "" {
@@ -242,10 +242,15 @@ func (t *tx) Outbox(ctx context.Context, f desk.OutboxFilter) ([]desk.Notificati
 	if f.EndpointID != 0 {
 		w.add("endpoint_id = %s", f.EndpointID)
 	}
-	if f.Before > 0 {
+	order := " ORDER BY id DESC"
+	switch {
+	case f.Before > 0:
 		w.add("id < %s", f.Before)
+	case f.After > 0:
+		w.add("id > %s", f.After)
+		order = " ORDER BY id"
 	}
-	q := `SELECT ` + notificationColumns + ` FROM notifications` + w.sql() + ` ORDER BY id DESC LIMIT ` + w.arg(limit(f.Limit))
+	q := `SELECT ` + notificationColumns + ` FROM notifications` + w.sql() + order + ` LIMIT ` + w.arg(limit(f.Limit))
 	return t.notifications(ctx, "list the outbox", q, w.args...)
 }
 

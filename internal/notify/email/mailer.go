@@ -24,6 +24,15 @@ func NewMailer(transport Sender, r *Renderer) *Mailer {
 // Send renders e and sends it. A message that cannot be rendered is a permanent failure:
 // the outbox sets it aside instead of trying again.
 func (m *Mailer) Send(ctx context.Context, e app.Email) (string, error) {
+	msg, err := m.message(e)
+	if err != nil {
+		return "", err
+	}
+	return m.transport.Send(ctx, msg)
+}
+
+// message renders e into the Message a transport sends; Send and Preview share it.
+func (m *Mailer) message(e app.Email) (Message, error) {
 	to := Address{Name: e.To.Name, Email: e.To.Email}
 	subject, text, html, err := m.render.Render(Data{
 		Kind: e.Kind, Locale: string(e.Locale), Product: e.Product, To: to,
@@ -32,14 +41,14 @@ func (m *Mailer) Send(ctx context.Context, e app.Email) (string, error) {
 		PreferencesURL: e.PreferencesURL, Optional: e.Optional,
 	})
 	if err != nil {
-		return "", app.Permanent(fmt.Errorf("render: %w", err))
+		return Message{}, app.Permanent(fmt.Errorf("render: %w", err))
 	}
-	return m.transport.Send(ctx, Message{
+	return Message{
 		From: Address{Name: e.From.Name, Email: e.From.Email}, To: to, ReplyTo: e.ReplyTo,
 		Subject: subject, Text: text, HTML: html,
 		MessageID: e.MessageID, InReplyTo: e.InReplyTo, References: e.References, Date: e.Date,
 		Headers: e.Headers,
-	})
+	}, nil
 }
 
 // Describe says where the transport sends messages.

@@ -252,9 +252,10 @@ func Register(mux *web.Mux, d Deps) *Pages {
 	private("POST /public-incidents/{id}/updates", h.postPublicUpdate)
 	private("POST /public-incidents/{id}/resolve", h.resolvePublicIncident)
 	private("POST /public-incidents/{id}/postmortem", h.postmortemPublicIncident)
-	h.registerTicketLinks(private) // linked tickets (ticketlink.go)
-	h.registerPubFinish(private)   // template chooser, edit form (pubincidentforms.go)
-	h.registerMonitors(mux)        // the monitors' screens (monitors.go, monitorform.go)
+	h.registerTicketLinks(private)   // linked tickets (ticketlink.go)
+	h.registerOutboxMessage(private) // one message of the outbox (outboxmessage.go)
+	h.registerPubFinish(private)     // template chooser, edit form (pubincidentforms.go)
+	h.registerMonitors(mux)          // the monitors' screens (monitors.go, monitorform.go)
 	return &Pages{h: h}
 }
 

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"path/filepath"
@@ -12,14 +13,20 @@ import (
 )
 
 // The outbox page (admins): every message Meldpunt sends (emails, webhooks, chat messages),
-// by delivery state and channel, newest first, with its recipient, where it went and, for a
-// message that was set aside, a button that retries it.
+// by delivery state and channel, newest first, 25 to a page: its subject (a link that opens
+// it, outboxmessage.go), recipient, channel, state and attempts and, for a message that was
+// set aside, a button that retries it.
+
+// outboxPageSize is how many messages the outbox shows at a time.
+const outboxPageSize = 25
 
 // outboxData is the outbox page's own data.
 type outboxData struct {
-	// Transport is where this instance sends mail; Files is true when that is .eml files.
+	// Transport is where this instance sends mail; Files is true when that is .eml files,
+	// NoMail when it sends no mail at all (emails stay pending).
 	Transport string
 	Files     bool
+	NoMail    bool
 	Tabs      []outboxTab
 	State     string
 	// Channels filter by channel; Via is the one shown ("" for every channel). The state
@@ -27,8 +34,9 @@ type outboxData struct {
 	Channels []outboxTab
 	Via      string
 	Rows     []outboxRow
-	// NextURL leads to the next page; FirstURL back to the first; "" when there is none.
-	NextURL, FirstURL string
+	// NextURL leads to the next (older) page, NewerURL to the newer one, FirstURL back to
+	// the first; "" when there is none.
+	NextURL, NewerURL, FirstURL string
 }
 
 // outboxTab is one state (or channel) filter with its count; State "" is every message.
@@ -44,6 +52,9 @@ type outboxRow struct {
 	desk.Notification
 	// KindLabel says what the message is: its kind, or a webhook's event type.
 	KindLabel string
+	// Subject is the email's subject as it is sent, or for a webhook its event and what it
+	// is about; the kind when there is none to show.
+	Subject string
 	// Recipient names a user, an address without an account (NoAccount), or a webhook
 	// endpoint (its description; Email is then its host, and EndpointURL its page).
 	Recipient, Email string
@@ -55,6 +66,28 @@ type outboxRow struct {
 // Failed tells whether the message was set aside and can be retried.
 func (r outboxRow) Failed() bool { return r.State == desk.DeliveryFailed }
 
+// hookSubject is what a webhook's or chat message's list row says it is about: its event
+// and the number and title of the incident, change or public incident it concerns, when
+// the event names one; the label alone otherwise.
+func hookSubject(label string, n desk.Notification) string {
+	var ev struct {
+		Data map[string]json.RawMessage `json:"data"`
+	}
+	if n.Via == desk.ViaEmail || json.Unmarshal([]byte(n.Payload), &ev) != nil {
+		return label
+	}
+	for _, key := range []string{"incident", "change", "public_incident", "maintenance"} {
+		var about struct {
+			Number string `json:"number"`
+			Title  string `json:"title"`
+		}
+		if raw, ok := ev.Data[key]; ok && json.Unmarshal(raw, &about) == nil && about.Title != "" {
+			return strings.TrimSpace(label + ": " + strings.TrimSpace(about.Number+" "+about.Title))
+		}
+	}
+	return label
+}
+
 // Where is the location as the table shows it: the .eml file's name (the page says which
 // directory), or the SMTP server.
 func (r outboxRow) Where() string {
@@ -62,6 +95,14 @@ func (r outboxRow) Where() string {
 		return filepath.Base(r.Location)
 	}
 	return r.Location
+}
+
+// ShortError is the last error as the list shows it: its first 160 characters.
+func (r outboxRow) ShortError() string {
+	if rs := []rune(r.LastError); len(rs) > 160 {
+		return string(rs[:160]) + "…"
+	}
+	return r.LastError
 }
 
 // Pending tells whether the message waits for its next attempt.
@@ -97,9 +138,12 @@ func outboxURL(state, via string) string {
 // (0: the newest).
 func (h *handler) showOutbox(w http.ResponseWriter, r *http.Request, a desk.Actor, v *view, status int, state, via string, after int64) error {
 	ctx := r.Context()
-	f := desk.OutboxFilter{Limit: 50}
+	f := desk.OutboxFilter{Limit: outboxPageSize}
 	d := outboxData{Transport: h.svc.outbox.Transport()}
-	d.Files = strings.HasPrefix(d.Transport, ".eml")
+	d.Files, d.NoMail = strings.HasPrefix(d.Transport, ".eml"), d.Transport == ""
+	if dir, ok := strings.CutPrefix(d.Transport, ".eml files in "); ok {
+		d.Transport = dir
+	}
 	if s := desk.DeliveryState(state); slices.Contains(desk.DeliveryStates, s) {
 		f.State, d.State = s, string(s)
 	}
@@ -123,6 +167,10 @@ func (h *handler) showOutbox(w http.ResponseWriter, r *http.Request, a desk.Acto
 		}
 	}
 	users, err := h.svc.outbox.Recipients(ctx, a, toUsers)
+	if err != nil {
+		return err
+	}
+	subjects, err := h.svc.outbox.Subjects(ctx, a, page.Items)
 	if err != nil {
 		return err
 	}
@@ -150,7 +198,12 @@ func (h *handler) showOutbox(w http.ResponseWriter, r *http.Request, a desk.Acto
 		d.Channels = append(d.Channels, outboxTab{State: string(c), URL: outboxURL(d.State, string(c)), Current: d.Via == string(c)})
 	}
 	for _, n := range page.Items {
-		d.Rows = append(d.Rows, outboxRowOf(v, n, users, endpoints))
+		row := outboxRowOf(v, n, users, endpoints)
+		row.Subject = subjects[n.ID]
+		if row.Subject == "" {
+			row.Subject = hookSubject(row.KindLabel, n)
+		}
+		d.Rows = append(d.Rows, row)
 	}
 	if page.Next != 0 {
 		next := url.Values{"after": {strconv.FormatInt(page.Next, 10)}}
@@ -162,7 +215,25 @@ func (h *handler) showOutbox(w http.ResponseWriter, r *http.Request, a desk.Acto
 		}
 		d.NextURL = "/admin/outbox?" + next.Encode()
 	}
-	if f.Before > 0 {
+	if f.Before > 0 && len(page.Items) > 0 {
+		before, ok, err := h.svc.outbox.Newer(ctx, a, f, page.Items[0].ID)
+		if err != nil {
+			return err
+		}
+		switch {
+		case ok && before == 0:
+			d.NewerURL = outboxURL(d.State, d.Via)
+		case ok:
+			q := url.Values{"after": {strconv.FormatInt(before, 10)}}
+			if d.State != "" {
+				q.Set("state", d.State)
+			}
+			if d.Via != "" {
+				q.Set("via", d.Via)
+			}
+			d.NewerURL, d.FirstURL = "/admin/outbox?"+q.Encode(), outboxURL(d.State, d.Via)
+		}
+	} else if f.Before > 0 {
 		d.FirstURL = outboxURL(d.State, d.Via)
 	}
 	v.Nav, v.Data = "outbox", d

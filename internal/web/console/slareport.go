@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
+	"meldpunt/internal/app"
 	"meldpunt/internal/desk"
 )
 
@@ -20,18 +22,41 @@ type slaReportData struct {
 	Org            string // the chosen organisation's id, "" when none yet
 	OrgName        string
 	Month          string
+	MonthLabel     string           // the month in the page's language: "november 2026"
+	Months         []slaMonthOption // the month chooser's options, newest first
 	PrevURL        string
-	NextURL        string
+	NextURL        string // "" for the current month: the future has no report
 	CSVURL         string
+	OverviewURL    string // the desk's overview of this month, from a client's report
 	Report         *desk.SLAReport
+	Overview       []slaOverviewView // the desk's overview of every client; nil on a client's report
+	OverviewTotal  slaOverviewView
 	Rows           []slaReportRowView // per priority, then the total
 	Kinds          []slaCountView
 	Channels       []slaCountView
 	Reclassified   string // "1 of 2 assessed reports (50 %)", "" when none was assessed
 	NoContract     bool
-	TargetsCharts  []template.HTML
-	TimesCharts    []template.HTML
+	TargetsCharts  []slaChartView
+	TimesCharts    []slaChartView
 	ClientAdminOwn bool
+}
+
+// slaChartView is a chart with its visible title.
+type slaChartView struct {
+	ID, Title string
+	SVG       template.HTML
+}
+
+// slaMonthOption is a month of the chooser.
+type slaMonthOption struct {
+	Value, Label string
+	Selected     bool
+}
+
+// slaOverviewView is one client's line of the desk's overview, formatted.
+type slaOverviewView struct {
+	Name, URL                            string
+	Incidents, Response, Resolve, Breach string
 }
 
 // slaReportRowView is a row of the report's tables, formatted.
@@ -88,7 +113,9 @@ func (h *handler) slaReport(w http.ResponseWriter, r *http.Request, a desk.Actor
 	if badMonth {
 		v.Alert = v.T("slareport.bad_month")
 	}
-	d := slaReportData{Month: m.String(), ClientAdminOwn: a.Role == desk.RoleClientAdmin}
+	d := slaReportData{Month: m.String(), MonthLabel: v.slaMonth(m), ClientAdminOwn: a.Role == desk.RoleClientAdmin}
+	current := desk.MonthOf(h.svc.sla.Now())
+	d.Months = v.slaMonths(m, current)
 	if a.Role.IsDesk() {
 		orgs, err := h.svc.organisations.List(ctx, a, desk.OrgClient)
 		if err != nil {
@@ -107,6 +134,12 @@ func (h *handler) slaReport(w http.ResponseWriter, r *http.Request, a desk.Actor
 		}
 		d.Org, d.OrgName, d.Report = strconv.FormatInt(org, 10), o.Name, &rep
 		h.fillSLAReport(v, &d, rep)
+	} else if a.Role.IsDesk() {
+		rows, err := h.svc.sla.Overview(ctx, a, m)
+		if err != nil {
+			return err
+		}
+		d.Overview, d.OverviewTotal = v.slaOverview(rows, m)
 	}
 	link := func(path string, mm desk.Month) string {
 		q := url.Values{"month": {mm.String()}}
@@ -115,10 +148,96 @@ func (h *handler) slaReport(w http.ResponseWriter, r *http.Request, a desk.Actor
 		}
 		return path + "?" + q.Encode()
 	}
-	d.PrevURL, d.NextURL, d.CSVURL = link("/reports/sla", m.Prev()), link("/reports/sla", m.Next()), link("/reports/sla.csv", m)
+	d.PrevURL, d.CSVURL = link("/reports/sla", m.Prev()), link("/reports/sla.csv", m)
+	if m.String() < current.String() {
+		d.NextURL = link("/reports/sla", m.Next())
+	}
+	if d.Org != "" && a.Role.IsDesk() {
+		d.OverviewURL = "/reports/sla?month=" + m.String()
+	}
 	v.Nav, v.Data = "reports", d
 	h.rd.render(w, r, h.log, http.StatusOK, "slareport", v)
 	return nil
+}
+
+// slaMonth names a month in the page's language: "november 2026", "November 2026".
+func (v *view) slaMonth(m desk.Month) string {
+	return v.T("month."+strconv.Itoa(int(m.Month))) + " " + strconv.Itoa(m.Year)
+}
+
+// slaMonths are the month chooser's options: the current month and the 35 before it,
+// newest first, with the chosen month among them even when it lies outside.
+func (v *view) slaMonths(chosen, current desk.Month) []slaMonthOption {
+	var os []slaMonthOption
+	found := false
+	if chosen.String() > current.String() {
+		os, found = append(os, slaMonthOption{Value: chosen.String(), Label: v.slaMonth(chosen), Selected: true}), true
+	}
+	m := current
+	for range 36 {
+		sel := m == chosen
+		found = found || sel
+		os = append(os, slaMonthOption{Value: m.String(), Label: v.slaMonth(m), Selected: sel})
+		m = m.Prev()
+	}
+	if !found {
+		os = append(os, slaMonthOption{Value: chosen.String(), Label: v.slaMonth(chosen), Selected: true})
+	}
+	return os
+}
+
+// slaOverview formats the desk's overview: a line per client, linking to its report, and
+// the total. Breaches count the targets missed, first response and resolution together.
+func (v *view) slaOverview(rows []app.SLAOverviewRow, m desk.Month) (out []slaOverviewView, total slaOverviewView) {
+	var all desk.SLAReportRow
+	line := func(t desk.SLAReportRow) slaOverviewView {
+		return slaOverviewView{Incidents: strconv.Itoa(t.Incidents), Response: v.slaShare(t.Response), Resolve: v.slaShare(t.Resolve),
+			Breach: strconv.Itoa(t.Response.Missed + t.Resolve.Missed)}
+	}
+	for _, r := range rows {
+		l := line(r.Total)
+		l.Name = r.Organisation.Name
+		l.URL = "/reports/sla?" + url.Values{"org": {strconv.FormatInt(r.Organisation.ID, 10)}, "month": {m.String()}}.Encode()
+		out = append(out, l)
+		all.Incidents += r.Total.Incidents
+		for _, p := range []struct{ to, from *desk.SLAMeasure }{{&all.Response, &r.Total.Response}, {&all.Resolve, &r.Total.Resolve}} {
+			p.to.Met += p.from.Met
+			p.to.Missed += p.from.Missed
+			p.to.Pending += p.from.Pending
+		}
+	}
+	total = line(all)
+	total.Name = v.T("slareport.total")
+	return out, total
+}
+
+// slaShare writes how often a target was met: "75 % (3 of 4)"; "—" when none was decided.
+func (v *view) slaShare(m desk.SLAMeasure) string {
+	decided := m.Met + m.Missed
+	if decided == 0 {
+		return "—"
+	}
+	return v.T("slarep.share_of", strconv.Itoa(int(math.Round(float64(m.Met)*100/float64(decided)))), m.Met, decided)
+}
+
+// slaNumber writes a number with at most two decimals in the page's format: "1,5" in
+// Dutch, "1.5" in English.
+func (v *view) slaNumber(f float64) string {
+	s := strconv.FormatFloat(math.Round(f*100)/100, 'f', -1, 64)
+	if v.Locale != desk.LocaleEN {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}
+
+// slaHours writes a number of hours with its unit, pluralised: "1 hour", "1.5 hours",
+// "1,5 uur".
+func (v *view) slaHours(f float64) string {
+	n := 2
+	if math.Round(f*100) == 100 {
+		n = 1
+	}
+	return v.N("slarep.hours", n, v.slaNumber(f))
 }
 
 // fillSLAReport formats the report for the page and draws its charts.
@@ -161,7 +280,6 @@ func (h *handler) fillSLAReport(v *view, d *slaReportData, rep desk.SLAReport) {
 	for _, row := range rep.Rows {
 		cats = append(cats, row.Priority.String())
 	}
-	hours := func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 	for i, clock := range []struct {
 		key string
 		get func(desk.SLAReportRow) desk.SLAMeasure
@@ -169,7 +287,8 @@ func (h *handler) fillSLAReport(v *view, d *slaReportData, rep desk.SLAReport) {
 		{"slareport.response", func(r desk.SLAReportRow) desk.SLAMeasure { return r.Response }},
 		{"slareport.resolve", func(r desk.SLAReportRow) desk.SLAMeasure { return r.Resolve }},
 	} {
-		name := strings.ToLower(v.T(clock.key))
+		label := v.T(clock.key)
+		name := strings.ToLower(label)
 		met, missed, pending, mean, p90 := make([]float64, len(cats)), make([]float64, len(cats)), make([]float64, len(cats)),
 			make([]float64, len(cats)), make([]float64, len(cats))
 		for j, row := range rep.Rows {
@@ -182,20 +301,24 @@ func (h *handler) fillSLAReport(v *view, d *slaReportData, rep desk.SLAReport) {
 				p90[j] = d.Hours()
 			}
 		}
-		d.TargetsCharts = append(d.TargetsCharts, barChart{ID: fmt.Sprintf("chart-targets-%d", i), Stacked: true,
-			Title: v.T("slareport.chart_targets", name), Desc: v.T("slareport.chart_targets_d", name), Categories: cats,
-			Series: []barSeries{{v.T("slareport.met"), "#2e7d32", met}, {v.T("slareport.missed"), "#c62828", missed},
-				{v.T("slareport.pending"), "#9e9e9e", pending}},
-			Format: func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }}.SVG())
-		d.TimesCharts = append(d.TimesCharts, barChart{ID: fmt.Sprintf("chart-times-%d", i),
-			Title: v.T("slareport.chart_times", name), Desc: v.T("slareport.chart_times_d"), Categories: cats,
-			Series: []barSeries{{v.T("slareport.mean"), "#1565c0", mean}, {v.T("slareport.p90"), "#6a1b9a", p90}},
-			Format: func(f float64) string { return hours(math2(f)) + " " + v.T("slareport.hours") }}.SVG())
+		count := func(f float64) string {
+			return v.N("slarep.incidents", int(math.Round(f)), strconv.Itoa(int(math.Round(f))))
+		}
+		id := fmt.Sprintf("chart-targets-%d", i)
+		d.TargetsCharts = append(d.TargetsCharts, slaChartView{ID: id, Title: v.T("slarep.chart_targets", label),
+			SVG: barChart{ID: id, Stacked: true, Whole: true, Unit: v.T("slarep.unit_incidents"),
+				Title: v.T("slareport.chart_targets", name), Desc: v.T("slareport.chart_targets_d", name), Categories: cats,
+				Series: []barSeries{{v.T("slareport.met"), "#2e7d32", met}, {v.T("slareport.missed"), "#c62828", missed},
+					{v.T("slareport.pending"), "#757575", pending}},
+				Tick: func(f float64) string { return strconv.Itoa(int(math.Round(f))) }, Format: count}.SVG()})
+		id = fmt.Sprintf("chart-times-%d", i)
+		d.TimesCharts = append(d.TimesCharts, slaChartView{ID: id, Title: v.T("slarep.chart_times", label),
+			SVG: barChart{ID: id, Unit: v.T("slarep.unit_hours"),
+				Title: v.T("slareport.chart_times", name), Desc: v.T("slareport.chart_times_d"), Categories: cats,
+				Series: []barSeries{{v.T("slareport.mean"), "#1565c0", mean}, {v.T("slareport.p90"), "#6a1b9a", p90}},
+				Tick:   v.slaNumber, Format: v.slaHours}.SVG()})
 	}
 }
-
-// math2 rounds to two decimals, for the axis of hours.
-func math2(f float64) float64 { return float64(int64(f*100+0.5)) / 100 }
 
 // openTime writes a time of open time in hours and minutes ("26 u 5 min"), never in days:
 // a day of a business calendar is not 24 hours.

@@ -60,7 +60,7 @@ func TestSLAReportPages(t *testing.T) {
 		agent := e.client()
 		agent.signIn(e.agent)
 		p := agent.get("/reports/sla")
-		expect(t, p, 200, "SLA-rapportage", "Kies een klant om de rapportage te zien.", `href="/reports/sla" aria-current="page">Rapportage</a>`, "Acme Bakeries")
+		expect(t, p, 200, "SLA-rapportage", "Alle klanten, ", `href="/reports/sla" aria-current="page">Rapportage</a>`, "Acme Bakeries")
 		p = agent.get("/reports/sla?org=" + acme + "&month=" + month)
 		expect(t, p, 200, "SLA-rapportage · Acme Bakeries", "Eerste reactie", "Oplossing", "Norm gehaald", "90e percentiel",
 			"Naar kanaal", "Geen beoordeelde meldingen.", `href="/reports/sla.csv?month=`+month+`&amp;org=`+acme+`"`)

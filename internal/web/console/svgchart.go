@@ -17,32 +17,43 @@ type barSeries struct {
 
 // barChart is a small server-rendered SVG bar chart, without scripts or styles of its own:
 // the series of each category either stacked in one bar or side by side. It carries a
-// <title> and a <desc> for screen readers (the page shows the numbers in a table beside
-// it too).
+// <title> and a <desc> for screen readers (the page shows its title above it, and the
+// numbers in a table beside it too).
 type barChart struct {
 	ID, Title, Desc string
 	Categories      []string
 	Series          []barSeries
 	Stacked         bool
-	// Format writes a value for the axis and the bars' tooltips.
-	Format func(float64) string
+	// Whole makes the value axis count: its ticks are whole numbers (0, 1, 2… or 0, 2, 4…),
+	// never 1.25 incidents.
+	Whole bool
+	// Unit names the values above the axis ("hours", "incidents"); "" for none.
+	Unit string
+	// Tick writes a value on the axis (a number in the page's format); Format writes it in a
+	// bar's tooltip, with its unit.
+	Tick, Format func(float64) string
 }
 
-// Chart geometry, in user units.
+// Chart geometry, in user units. The left margin grows with the widest tick label, so no
+// label is clipped.
 const (
-	chartW, chartH              = 560.0, 260.0
-	chartLeft, chartRight       = 56.0, 12.0
-	chartTop, chartBottom       = 36.0, 28.0
+	chartW, chartH              = 400.0, 250.0
+	chartRight                  = 12.0
+	chartTop, chartBottom       = 44.0, 28.0
 	chartTicks                  = 4
 	chartLegendGap, chartSwatch = 14.0, 10.0
+	chartCharW                  = 7.0 // the width of a character at font size 12, generously
 )
 
 // SVG renders the chart. Every text is escaped for XML.
 func (c barChart) SVG() template.HTML {
 	esc := template.HTMLEscapeString
-	format := c.Format
+	tick, format := c.Tick, c.Format
+	if tick == nil {
+		tick = func(v float64) string { return fmt.Sprintf("%g", v) }
+	}
 	if format == nil {
-		format = func(v float64) string { return fmt.Sprintf("%g", v) }
+		format = tick
 	}
 	top := 0.0
 	for i := range c.Categories {
@@ -56,32 +67,39 @@ func (c barChart) SVG() template.HTML {
 		}
 		top = math.Max(top, sum)
 	}
-	top = niceCeil(top)
-	plotW, plotH := chartW-chartLeft-chartRight, chartH-chartTop-chartBottom
+	ticks := axisTicks(top, c.Whole)
+	top = ticks[len(ticks)-1]
+	left := 16.0
+	for _, v := range ticks {
+		left = math.Max(left, float64(len([]rune(tick(v))))*chartCharW+12)
+	}
+	plotW, plotH := chartW-left-chartRight, chartH-chartTop-chartBottom
 	y := func(v float64) float64 { return chartTop + plotH - v/top*plotH }
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 %g %g" width="%g" height="%g" role="img" aria-labelledby="%s-title %s-desc">`,
 		chartW, chartH, chartW, chartH, esc(c.ID), esc(c.ID))
 	fmt.Fprintf(&b, `<title id="%s-title">%s</title><desc id="%s-desc">%s</desc>`, esc(c.ID), esc(c.Title), esc(c.ID), esc(c.Desc))
-	// Legend.
-	x := chartLeft
+	// Legend, then the unit above the axis.
+	x := left
 	for _, s := range c.Series {
-		fmt.Fprintf(&b, `<rect x="%.1f" y="8" width="%g" height="%g" fill="%s"/><text x="%.1f" y="17" font-size="12">%s</text>`,
+		fmt.Fprintf(&b, `<rect x="%.1f" y="6" width="%g" height="%g" fill="%s"/><text x="%.1f" y="15" font-size="12">%s</text>`,
 			x, chartSwatch, chartSwatch, esc(s.Fill), x+chartSwatch+4, esc(s.Label))
-		x += chartSwatch + 4 + float64(len([]rune(s.Label)))*7 + chartLegendGap
+		x += chartSwatch + 4 + float64(len([]rune(s.Label)))*chartCharW + chartLegendGap
+	}
+	if c.Unit != "" {
+		fmt.Fprintf(&b, `<text x="4" y="%g" font-size="11" fill="#4a5361">%s</text>`, chartTop-10, esc(c.Unit))
 	}
 	// Axis and grid.
-	for i := 0; i <= chartTicks; i++ {
-		v := top * float64(i) / chartTicks
+	for _, v := range ticks {
 		fmt.Fprintf(&b, `<line x1="%g" x2="%g" y1="%.1f" y2="%.1f" stroke="#ccc" stroke-width="1"/><text x="%g" y="%.1f" font-size="11" text-anchor="end">%s</text>`,
-			chartLeft, chartW-chartRight, y(v), y(v), chartLeft-6, y(v)+4, esc(format(v)))
+			left, chartW-chartRight, y(v), y(v), left-6, y(v)+4, esc(tick(v)))
 	}
 	// Bars.
 	n := float64(len(c.Categories))
 	slot := plotW / math.Max(n, 1)
 	barW := slot * 0.6
 	for i, cat := range c.Categories {
-		x0 := chartLeft + slot*float64(i) + (slot-barW)/2
+		x0 := left + slot*float64(i) + (slot-barW)/2
 		base := 0.0
 		for j, s := range c.Series {
 			v := s.Values[i]
@@ -105,14 +123,38 @@ func (c barChart) SVG() template.HTML {
 	return template.HTML(b.String()) // every value above is escaped or a number
 }
 
-// niceCeil rounds an axis maximum up to 1, 2, 2.5 or 5 times a power of ten (at least 1).
-func niceCeil(v float64) float64 {
-	if v <= 1 {
+// axisTicks returns the ticks of a value axis from 0 to at least max: about chartTicks
+// steps of 1, 2, 2.5 or 5 times a power of ten; with whole, steps of whole numbers only
+// (1, 2, 5, 10…), and never more ticks than there are units.
+func axisTicks(max float64, whole bool) []float64 {
+	if max <= 0 {
+		max = 1
+	}
+	step := niceStep(max/chartTicks, whole)
+	top := math.Ceil(max/step-1e-9) * step
+	var ts []float64
+	for i := 0; ; i++ {
+		v := float64(i) * step
+		ts = append(ts, math.Round(v*1e6)/1e6)
+		if v >= top-1e-9 {
+			return ts
+		}
+	}
+}
+
+// niceStep rounds a raw step up to 1, 2, 2.5 or 5 times a power of ten; with whole, to 1,
+// 2 or 5 times a power of ten, at least 1.
+func niceStep(raw float64, whole bool) float64 {
+	if whole && raw <= 1 {
 		return 1
 	}
-	p := math.Pow(10, math.Floor(math.Log10(v)))
-	for _, m := range []float64{1, 2, 2.5, 5, 10} {
-		if m*p >= v {
+	p := math.Pow(10, math.Floor(math.Log10(raw)))
+	ms := []float64{1, 2, 2.5, 5, 10}
+	if whole {
+		ms = []float64{1, 2, 5, 10}
+	}
+	for _, m := range ms {
+		if m*p >= raw-1e-12 {
 			return m * p
 		}
 	}

@@ -277,8 +277,14 @@ func (f *fixture) cases() map[string][]isoCase {
 			{"GET", "/admin/outbox?state=pending", "", refused, true},
 		},
 		"POST /admin/outbox/{id}/retry": one("POST", "/admin/outbox/"+notB+"/retry", "state=failed", refused, true),
-		"GET /account/notifications":    one("GET", "/account/notifications", "", blind, true),
-		"GET /account/password":         one("GET", "/account/password", "", blind, true),
+		// One message of the outbox, and its HTML: the admins' only (403 for everyone else).
+		"GET /admin/outbox/{id}": {
+			{"GET", "/admin/outbox/" + notB, "", refused, true},
+			{"GET", "/admin/outbox/999999", "", refused, true},
+		},
+		"GET /admin/outbox/{id}/html": one("GET", "/admin/outbox/"+notB+"/html", "", refused, true),
+		"GET /account/notifications":  one("GET", "/account/notifications", "", blind, true),
+		"GET /account/password":       one("GET", "/account/password", "", blind, true),
 		// The message templates' page is the admins': clients and the expert are refused
 		// it and every form, and change nothing.
 		"GET /admin/status-templates":              one("GET", "/admin/status-templates", "", refused, true),
@@ -306,8 +312,13 @@ func (f *fixture) cases() map[string][]isoCase {
 		"POST /calendars/new":    one("POST", "/calendars/new", "slug=hacked&name=hacked&week.1=08:00-17:00", refused, true),
 		"GET /calendars/{slug}":  one("GET", "/calendars/business", "", refused, true),
 		"POST /calendars/{slug}": one("POST", "/calendars/business", "name=hacked&week.1=08:00-17:00", refused, true),
-		"GET /reports/sla":       one("GET", "/reports/sla?org="+org+"&month=2026-11", "", refused, true),
-		"GET /reports/sla.csv":   one("GET", "/reports/sla.csv?org="+org+"&month=2026-11", "", refused, true),
+		"GET /reports/sla": {
+			{"GET", "/reports/sla?org=" + org + "&month=2026-11", "", refused, true},
+			// Without a client: the desk's overview of every client; a client admin gets
+			// their own report, everyone else nothing, and nobody outside the desk sees B.
+			{"GET", "/reports/sla?month=2026-11", "", blind, true},
+		},
+		"GET /reports/sla.csv": one("GET", "/reports/sla.csv?org="+org+"&month=2026-11", "", refused, true),
 		"GET /queue": {
 			{"GET", "/queue", "", refused, true},
 			{"GET", "/queue?org=" + org, "", refused, true},
