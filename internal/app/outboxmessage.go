@@ -46,6 +46,8 @@ type OutboxMessage struct {
 	// built: Problem says why).
 	Mail    *MailPreview
 	Problem string
+	// NoMailer tells that this instance has no email channel that can show messages.
+	NoMailer bool
 	// Skip is why the sender would skip the message if it went out now ("" when it would
 	// not).
 	Skip string
@@ -83,6 +85,12 @@ func (a *Outbox) Message(ctx context.Context, actor desk.Actor, id int64) (m Out
 		}
 		return m, nil
 	}
+	p, ok := a.cfg.Outbox.Mailer.(MailPreviewer)
+	if !ok {
+		m.NoMailer = true
+		m.Notification = redactSecrets([]desk.Notification{m.Notification})[0]
+		return m, nil
+	}
 	e, skip, err := a.previewEmail(ctx, m.Notification)
 	m.Notification = redactSecrets([]desk.Notification{m.Notification})[0]
 	var bad unsendable
@@ -93,14 +101,7 @@ func (a *Outbox) Message(ctx context.Context, actor desk.Actor, id int64) (m Out
 	case err != nil:
 		return m, err
 	}
-	m.Skip = skip
-	m.Withheld = e.Headers[withheldHeader] != ""
-	delete(e.Headers, withheldHeader)
-	p, ok := a.cfg.Outbox.Mailer.(MailPreviewer)
-	if !ok {
-		m.Problem = "this instance has no mailer that can show messages"
-		return m, nil
-	}
+	m.Skip, m.Withheld = skip, withheldIn(e)
 	mp, err := p.Preview(e)
 	if err != nil {
 		m.Problem = err.Error()
@@ -134,7 +135,6 @@ func (a *Outbox) Subjects(ctx context.Context, actor desk.Actor, ns []desk.Notif
 		if err != nil {
 			return nil, err
 		}
-		delete(e.Headers, withheldHeader)
 		if mp, err := p.Preview(e); err == nil {
 			out[n.ID] = mp.Subject
 		}
@@ -169,25 +169,13 @@ func (a *Outbox) Newer(ctx context.Context, actor desk.Actor, f desk.OutboxFilte
 }
 
 // previewEmail builds a notification's email as the sender would, its secret links
-// withheld; the withheld flag travels in a header that Message takes out again.
+// withheld.
 func (a *Outbox) previewEmail(ctx context.Context, n desk.Notification) (e Email, skip string, err error) {
 	if desk.IsSubscriberKind(n.Kind) {
-		e, skip, err = a.subscriberEmail(ctx, n, true)
-	} else {
-		e, skip, err = a.email(ctx, n, true)
+		return a.subscriberEmail(ctx, n, true)
 	}
-	if err != nil {
-		return e, skip, err
-	}
-	if withheldIn(e) {
-		e.Headers[withheldHeader] = "1"
-	}
-	return e, skip, nil
+	return a.email(ctx, n, true)
 }
-
-// withheldHeader marks, between previewEmail and its callers, an email whose links were
-// withheld; it never reaches a Mailer.
-const withheldHeader = "X-Meldpunt-Preview-Withheld"
 
 // withheldIn tells whether any link of e was withheld.
 func withheldIn(e Email) bool {

@@ -87,7 +87,8 @@ func TestOutboxPage(t *testing.T) {
 			"geen e-mailkanaal") // this test server sends no mail at all
 		expectNot(t, p, "Zonder SMTP-server")
 		// Where a message went is on its own page.
-		expect(t, admin.get("/admin/outbox/"+strconv.FormatInt(sent, 10)), http.StatusOK, "meldpunt-data/outbox/20261122-101500-INC-000001-7.eml")
+		expect(t, admin.get("/admin/outbox/"+strconv.FormatInt(sent, 10)), http.StatusOK, "meldpunt-data/outbox/20261122-101500-INC-000001-7.eml",
+			"geen e-mailkanaal, dus de e-mail kan hier niet worden opgebouwd")
 		p = admin.get("/admin/outbox?state=failed")
 		expect(t, p, http.StatusOK, `href="/admin/outbox?state=failed" aria-current="page"`, "550 mailbox unavailable")
 		expectNot(t, p, "Anna Acme", "notification-"+strconv.FormatInt(sent, 10))

@@ -141,8 +141,8 @@ func TestWebhookPages(t *testing.T) {
 			t.Fatal(err)
 		}
 		p = admin.get("/admin/outbox")
-		expect(t, p, http.StatusOK, "<th scope=\"col\">Kanaal</th>", `<a href="`+page+`">Ops room</a>`, "<td>chat</td>", "<td>Testbericht</td>",
-			"Gast <span class=\"badge\">geen account</span><br><span class=\"small muted\">guest@elsewhere.test</span>", `href="/admin/outbox?via=chat"`)
+		expect(t, p, http.StatusOK, "<th scope=\"col\">Kanaal</th>", `<a href="`+page+`">Ops room</a>`, `class="outbox-inline">chat</td>`, `dir="auto">Testbericht</a>`,
+			"<span dir=\"auto\">Gast</span> <span class=\"badge\">geen account</span><br><span class=\"small muted\">guest@elsewhere.test</span>", `href="/admin/outbox?via=chat"`)
 		p = admin.get("/admin/outbox?via=chat&state=pending")
 		expect(t, p, http.StatusOK, `href="/admin/outbox?state=pending&amp;via=chat" aria-current="page"`, "Testbericht")
 		expectNot(t, p, "guest@elsewhere.test", `<span class="badge">`+"1</span>")
