@@ -177,7 +177,7 @@ func TestNotificationPreferences(t *testing.T) {
 		p = c.get("/account/notifications")
 		expect(t, p, http.StatusOK, "<h1>E-mailinstellingen</h1>", "user@acme.test", "Updates over je melding",
 			`name="kind" value="incident_update" aria-describedby="kind-incident_update-help" checked>`,
-			"Deze berichten worden altijd verstuurd", "Melding ontvangen", "Oplossing, te bevestigen of af te wijzen", "Melding gesloten")
+			"Berichten die altijd worden verstuurd", "Melding ontvangen", "Oplossing, te bevestigen of af te wijzen", "Melding gesloten")
 		expectNot(t, p, "Nieuwe melding", "SLA-termijn")
 		p = c.submit("/account/notifications", "/account/notifications", url.Values{})
 		if p.status != http.StatusSeeOther || p.location != "/account/notifications" {
@@ -205,7 +205,7 @@ func TestNotificationPreferences(t *testing.T) {
 		en := e.client()
 		en.signIn(e.acmeAdmin) // English
 		expect(t, en.get("/account/notifications"), http.StatusOK, "<h1>Email settings</h1>", "Updates on your incident",
-			"These messages are always sent", "Report received", "The desk&#39;s assessment", "Waiting for you", "Solution, to confirm or reject", "Incident closed")
+			"Messages that are always sent", "Report received", "The desk&#39;s assessment", "Waiting for you", "Solution, to confirm or reject", "Incident closed")
 
 		staff := e.client()
 		staff.signIn(e.agent)
