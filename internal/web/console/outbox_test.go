@@ -212,7 +212,7 @@ func TestNotificationPreferences(t *testing.T) {
 		en := e.client()
 		en.signIn(e.acmeAdmin) // English
 		expect(t, en.get("/account/notifications"), http.StatusOK, "<h1>Email settings</h1>", "Updates on your incident",
-			"These messages are always sent", "Report received", "The desk&#39;s assessment", "Waiting for you", "Solution, to confirm or reject", "Incident closed")
+			"Messages that are always sent", "Report received", "The desk&#39;s assessment", "Waiting for you", "Solution, to confirm or reject", "Incident closed")
 
 		staff := e.client()
 		staff.signIn(e.agent)
