@@ -158,6 +158,19 @@ func incidentWhere(f desk.IncidentFilter) *where {
 	if f.Assessment != "" {
 		w.add("assessment = %s", string(f.Assessment))
 	}
+	if f.Involves != 0 {
+		w.add("(owner_id = %s OR assignee_id = %s)", f.Involves, f.Involves)
+	}
+	if f.NoAssignee {
+		w.conds = append(w.conds, "assignee_id IS NULL")
+	}
+	if !f.DueBefore.IsZero() {
+		w.add("((resolve_due_at < %s AND paused_since_at IS NULL) OR (response_due_at < %s AND first_response_at IS NULL))",
+			millis(f.DueBefore), millis(f.DueBefore))
+	}
+	if f.External {
+		w.add("(supplier_id IS NOT NULL OR (state = %s AND waiting_on = %s))", string(desk.StateWaiting), string(desk.WaitingOnThirdParty))
+	}
 	// Every word must occur in the title, in any case.
 	for _, word := range strings.Fields(f.Query) {
 		w.add(`lower(title) LIKE lower(%s) ESCAPE '\'`, likePattern(word))
