@@ -35,7 +35,8 @@ type SavedViewStore interface {
 	UpdateSavedView(ctx context.Context, v *SavedView) error
 	// DeleteSavedView removes the user's view; ENOTFOUND when there is none.
 	DeleteSavedView(ctx context.Context, userID, id int64) error
-	// MenuCounts counts the reports waiting for assessment and the user's open incidents.
+	// MenuCounts counts the reports waiting for assessment and the user's open incidents,
+	// each up to MenuCountCap.
 	MenuCounts(ctx context.Context, userID int64) (MenuCounts, error)
 }
 
@@ -50,7 +51,12 @@ type SavedView struct {
 	UpdatedAt time.Time
 }
 
-// MenuCounts are the numbers the desk's menu shows on every page.
+// MenuCountCap is where the menu stops counting: it shows "99+" from there, and no page
+// pays for counting more rows than this.
+const MenuCountCap = 100
+
+// MenuCounts are the numbers the desk's menu shows on every page, each at most
+// MenuCountCap.
 type MenuCounts struct {
 	// ToAssess counts the urgent reports waiting for the desk's assessment (the triage page).
 	ToAssess int

@@ -169,7 +169,9 @@ func incidentWhere(f desk.IncidentFilter) *where {
 			millis(f.DueBefore), millis(f.DueBefore))
 	}
 	if f.External {
-		w.add("(supplier_id IS NOT NULL OR (state = %s AND waiting_on = %s))", string(desk.StateWaiting), string(desk.WaitingOnThirdParty))
+		// A literal, word for word the predicate of incidents_queue_external
+		// (0021_saved_views.sql), which SQLite matches only against constants.
+		w.conds = append(w.conds, externalLiteral)
 	}
 	// Every word must occur in the title, in any case.
 	for _, word := range strings.Fields(f.Query) {
@@ -192,6 +194,9 @@ func incidentWhere(f desk.IncidentFilter) *where {
 const (
 	queueKey    = "COALESCE(resolve_due_at, 253402300799000)"
 	openLiteral = "state <> 'closed'"
+	// externalLiteral selects the incidents handed to an external party or waiting on a
+	// third party (desk.IncidentFilter.External).
+	externalLiteral = "(supplier_id IS NOT NULL OR (state = 'waiting' AND waiting_on = 'third_party'))"
 )
 
 // Incidents lists incidents newest first (by id), those with an id below f.After when it

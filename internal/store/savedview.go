@@ -69,15 +69,16 @@ func (t *tx) DeleteSavedView(ctx context.Context, userID, id int64) error {
 }
 
 // MenuCounts counts, in one query, the urgent reports waiting for assessment and the open
-// incidents the user owns or is assigned. Each count is a subquery that an index answers
-// (incidents_assessment; incidents_owner and incidents_assignee), so the cost grows with
-// the counts, not with the table.
+// incidents the user owns or is assigned, each up to app.MenuCountCap. Each count is a
+// subquery that an index answers (incidents_assessment; incidents_owner and
+// incidents_assignee) and stops at the cap, so a page pays for at most that many rows of
+// each, however many there are.
 func (t *tx) MenuCounts(ctx context.Context, userID int64) (app.MenuCounts, error) {
 	var c app.MenuCounts
 	err := t.queryRow(ctx, `SELECT
-		(SELECT count(*) FROM incidents WHERE assessment = $1),
-		(SELECT count(*) FROM incidents WHERE `+openLiteral+` AND (owner_id = $2 OR assignee_id = $2))`,
-		string(desk.AssessmentPending), userID).Scan(&c.ToAssess, &c.Mine)
+		(SELECT count(*) FROM (SELECT 1 FROM incidents WHERE assessment = $1 LIMIT $3) a),
+		(SELECT count(*) FROM (SELECT 1 FROM incidents WHERE `+openLiteral+` AND (owner_id = $2 OR assignee_id = $2) LIMIT $3) m)`,
+		string(desk.AssessmentPending), userID, app.MenuCountCap).Scan(&c.ToAssess, &c.Mine)
 	if err != nil {
 		return c, fmt.Errorf("count the menu: %w", err)
 	}

@@ -221,3 +221,11 @@ func (h *handler) deleteView(w http.ResponseWriter, r *http.Request, a desk.Acto
 // ManageOpen tells whether the queue's panel of views is open: after one of its forms
 // failed.
 func (v *view) ManageOpen() bool { return strings.HasPrefix(v.Form, "view-") }
+
+// NavCount writes a menu count: the number, or "99+" from app.MenuCountCap on.
+func (v *view) NavCount(n int) string {
+	if n >= app.MenuCountCap {
+		return strconv.Itoa(app.MenuCountCap-1) + "+"
+	}
+	return strconv.Itoa(n)
+}

@@ -11,3 +11,9 @@ CREATE TABLE saved_views (
     updated_at INTEGER NOT NULL
 );
 CREATE UNIQUE INDEX saved_views_name ON saved_views (user_id, lower(name));
+
+-- The "waiting on supplier" view reads the open incidents handed to an external party or
+-- waiting on a third party in the queue's order; without this index it would read the whole
+-- queue to find the few at its end (paused ones count as due at desk.Never).
+CREATE INDEX incidents_queue_external ON incidents (COALESCE(resolve_due_at, 253402300799000), id)
+    WHERE state <> 'closed' AND (supplier_id IS NOT NULL OR (state = 'waiting' AND waiting_on = 'third_party'));
