@@ -154,6 +154,29 @@ func TestBrowserQueue(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, ctx, `!!document.getElementById('row-`+later.Number+`')`)
+
+	// The bulk form in the browser: the answer lists each incident, its heading has the
+	// focus, and the page passes axe-core; a form without a choice focuses the summary.
+	resp, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.ID("tick-"+later.Number)), chromedp.Click(chromedp.ID("tick-"+f.loose.Number)),
+		chromedp.Click(chromedp.CSS(`#bulk button[value=assign]`)))
+	if err != nil || resp.Status != 422 {
+		t.Fatalf("bulk without an assignee: %v %v", resp, err)
+	}
+	if id, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.id`)); err != nil || id != "error-summary" {
+		t.Errorf("after the failed bulk form the focus is on %q (%v)", id, err)
+	}
+	checkA11y(t, ctx, "queue-bulk-error")
+	resp, err = chromedp.RunResponse(ctx, chromedp.SetValue(chromedp.ID("bulk-assignee"), "me"), chromedp.Click(chromedp.CSS(`#bulk button[value=assign]`)))
+	if err != nil || resp.Status != 200 {
+		t.Fatalf("bulk assign: %v %v", resp, err)
+	}
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[document.activeElement.id, document.querySelector('.queue-results').innerText]`))
+	if err != nil || got[0] != "queue-results-title" || !strings.Contains(got[1], later.Number) || !strings.Contains(got[1], f.loose.Number) {
+		t.Errorf("bulk result: %q (%v)", got, err)
+	}
+	checkA11y(t, ctx, "queue-bulk-result")
+	noSideways(t, ctx, "queue-bulk-result")
+	screenshot(t, ctx, "queue-bulk-result")
 }
 
 // TestBrowserTriageFits: the triage list fits 390, 1280 and 1920 px in both languages,
