@@ -44,8 +44,8 @@ func queueSetup(t *testing.T, db *store.DB) queueFixture {
 	}
 	agent := queueActor(e.agent)
 	f := queueFixture{e: e, clk: clk}
-	f.mine = report(e.acme, e.acmeUser, "Checkout fails", desk.High, desk.High)         // P1: 4 hours
-	f.loose = report(e.acme, e.acmeUser, "Slow product pages", desk.High, desk.Normal)  // P2: 8 hours
+	f.mine = report(e.acme, e.acmeUser, "Checkout fails", desk.High, desk.High)           // P1: 4 hours
+	f.loose = report(e.acme, e.acmeUser, "Slow product pages", desk.High, desk.Normal)    // P2: 8 hours
 	f.external = report(e.globex, e.globexUser, "Tracking page down", desk.Low, desk.Low) // no contract
 	f.old = report(e.globex, e.globexUser, "Old question", desk.Low, desk.Low)
 	if _, err := e.app.Incidents.Assign(ctx, agent, f.mine.ID, app.Assignment{AssigneeID: &e.agent.ID}); err != nil {
