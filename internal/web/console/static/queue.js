@@ -67,7 +67,10 @@
     }
     busy = true;
     live.setAttribute('data-state', 'loading');
-    fetch(window.location.href, { credentials: 'same-origin', headers: { 'Accept': 'text/html' }, cache: 'no-store' })
+    // The queue as shown: after a bulk action the address is the form's, so the refresh
+    // link names the queue to ask for.
+    var self = document.querySelector('#queue-updated a');
+    fetch(self ? self.href : window.location.href, { credentials: 'same-origin', headers: { 'Accept': 'text/html' }, cache: 'no-store' })
       .then(function (r) {
         if (!r.ok || r.redirected) {
           throw new Error('status ' + r.status);
