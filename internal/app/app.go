@@ -101,6 +101,8 @@ type Services struct {
 	StatusTemplates *StatusTemplates
 	// Monitors defines the monitors, runs their schedule and keeps their history.
 	Monitors *Monitors
+	// SavedViews keeps the desk's saved views of the queue and counts the menu.
+	SavedViews *SavedViews
 
 	core *core
 }

@@ -52,6 +52,7 @@ type Tx interface {
 	TicketLinkStore
 	MonitorStore
 	MonitorReadStore
+	SavedViewStore // the queue's saved views and the menu's counts (savedview.go)
 }
 
 // OrganisationStore keeps organisations and their contracts.

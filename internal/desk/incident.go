@@ -146,6 +146,14 @@ type IncidentFilter struct {
 	SortDue    bool
 	DueAfter   time.Time
 	DueAfterID int64
+	// The queue's views (issue 13): Involves selects the incidents a person owns or is
+	// assigned; NoAssignee those nobody is assigned; DueBefore those whose running clock
+	// (resolution, or a first response not yet given) is due before it, breached ones
+	// included; External those handed to an external party or waiting on a third party.
+	Involves   int64
+	NoAssignee bool
+	DueBefore  time.Time
+	External   bool
 }
 
 // Visibility says who sees a timeline entry.

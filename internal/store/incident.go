@@ -113,6 +113,12 @@ func (t *tx) Incident(ctx context.Context, id int64) (desk.Incident, error) {
 // incidentWhere turns a filter into conditions; every field narrows the selection.
 func incidentWhere(f desk.IncidentFilter) *where {
 	w := &where{}
+	incidentConds(w, f)
+	return w
+}
+
+// incidentConds adds a filter's conditions to w.
+func incidentConds(w *where, f desk.IncidentFilter) {
 	if f.OrgID != 0 {
 		w.add("org_id = %s", f.OrgID)
 	}
@@ -158,6 +164,21 @@ func incidentWhere(f desk.IncidentFilter) *where {
 	if f.Assessment != "" {
 		w.add("assessment = %s", string(f.Assessment))
 	}
+	if f.Involves != 0 {
+		w.add("(owner_id = %s OR assignee_id = %s)", f.Involves, f.Involves)
+	}
+	if f.NoAssignee {
+		w.conds = append(w.conds, "assignee_id IS NULL")
+	}
+	if !f.DueBefore.IsZero() {
+		w.add("((resolve_due_at < %s AND paused_since_at IS NULL) OR (response_due_at < %s AND first_response_at IS NULL))",
+			millis(f.DueBefore), millis(f.DueBefore))
+	}
+	if f.External {
+		// A literal, word for word the predicate of incidents_queue_external
+		// (0021_saved_views.sql), which SQLite matches only against constants.
+		w.conds = append(w.conds, externalLiteral)
+	}
 	// Every word must occur in the title, in any case.
 	for _, word := range strings.Fields(f.Query) {
 		w.add(`lower(title) LIKE lower(%s) ESCAPE '\'`, likePattern(word))
@@ -171,7 +192,6 @@ func incidentWhere(f desk.IncidentFilter) *where {
 	case !f.SortDue && f.After != 0:
 		w.add("id < %s", f.After)
 	}
-	return w
 }
 
 // queueKey is the queue's sort key, as in the incidents_queue indexes: the resolution
@@ -179,6 +199,9 @@ func incidentWhere(f desk.IncidentFilter) *where {
 const (
 	queueKey    = "COALESCE(resolve_due_at, 253402300799000)"
 	openLiteral = "state <> 'closed'"
+	// externalLiteral selects the incidents handed to an external party or waiting on a
+	// third party (desk.IncidentFilter.External).
+	externalLiteral = "(supplier_id IS NOT NULL OR (state = 'waiting' AND waiting_on = 'third_party'))"
 )
 
 // Incidents lists incidents newest first (by id), those with an id below f.After when it
@@ -198,12 +221,38 @@ func (t *tx) Incidents(ctx context.Context, f desk.IncidentFilter) ([]desk.Incid
 
 // incidentsQuery returns the query of Incidents and its arguments.
 func incidentsQuery(f desk.IncidentFilter) (string, []any) {
+	if f.SortDue && f.Involves != 0 {
+		return involvesQuery(f)
+	}
 	w := incidentWhere(f)
 	order := " ORDER BY id DESC"
 	if f.SortDue {
 		order = " ORDER BY " + queueKey + ", id"
 	}
 	return "SELECT " + incidentColumns + " FROM incidents" + w.sql() + order + " LIMIT " + w.arg(limit(f.Limit)), w.args
+}
+
+// involvesQuery is the queue's query of the incidents a person owns or is assigned
+// (desk.IncidentFilter.Involves): the first page of the owned ones and of the assigned ones,
+// each read in order from its partial index (incidents_queue_owner, _assignee), merged. An
+// OR of the two would make SQLite sort every open incident of the person for each page.
+func involvesQuery(f desk.IncidentFilter) (string, []any) {
+	w := &where{}
+	n := limit(f.Limit)
+	branch := func(col string) string {
+		b := f
+		b.Involves = 0
+		start := len(w.conds)
+		incidentConds(w, b)
+		w.add(col+" = %s", f.Involves)
+		conds := w.conds[start:]
+		w.conds = w.conds[:start]
+		return "SELECT id FROM (SELECT id FROM incidents WHERE " + strings.Join(conds, " AND ") +
+			" ORDER BY " + queueKey + ", id LIMIT " + w.arg(n) + ") " + col[:1]
+	}
+	owned, assigned := branch("owner_id"), branch("assignee_id")
+	return "SELECT " + incidentColumns + " FROM incidents WHERE id IN (" + owned + " UNION " + assigned + ")" +
+		" ORDER BY " + queueKey + ", id LIMIT " + w.arg(n), w.args
 }
 
 // loadIncidentComponents fills ComponentIDs of the listed incidents with one query.

@@ -14,8 +14,8 @@ import (
 	"meldpunt/internal/store/storetest"
 )
 
-// TestBrowserTicketLink: in Chromium, without scripts of ours, the agent ticks two tickets
-// on the queue (the tick boxes belong to the form below the table by their form attribute)
+// TestBrowserTicketLink: in Chromium, the agent ticks two tickets on the queue (the tick
+// boxes belong to the bulk form above the table by their form attribute)
 // and links them to a public incident; the ticket page with its link forms, the queue and
 // the public incident's tickets page pass axe-core, and the client's ticket page shows the
 // link to the status page.
@@ -40,7 +40,7 @@ func TestBrowserTicketLink(t *testing.T) {
 		chromedp.Click(chromedp.ID("tick-"+e.acmeInc.Number)),
 		chromedp.Click(chromedp.ID("tick-"+e.globexInc.Number)),
 		chromedp.SetValue(chromedp.ID("bulk-public-incident-id"), pid),
-		chromedp.Click(chromedp.CSS(`#bulk-link button[type=submit]`)),
+		chromedp.Click(chromedp.CSS(`#bulk button[value=link]`)),
 	)
 	if err != nil || resp.Status != http.StatusOK {
 		t.Fatalf("bulk link: %v %v", resp, err)

@@ -43,6 +43,8 @@ type Deps struct {
 	StatusTemplates *app.StatusTemplates
 	// Monitors are the monitors' screens' use cases (monitors.go).
 	Monitors *app.Monitors
+	// SavedViews keeps the queue's saved views and counts the desk's menu (queueviews.go).
+	SavedViews *app.SavedViews
 
 	Log *slog.Logger
 	// Texts is the catalog of every page's texts, built once at start (i18n.Load).
@@ -75,6 +77,8 @@ type services struct {
 	statusTemplates *app.StatusTemplates
 	// monitors defines and tests monitors and keeps their history (monitors.go).
 	monitors *app.Monitors
+	// savedViews keeps the queue's saved views and counts the desk's menu (queueviews.go).
+	savedViews *app.SavedViews
 }
 
 // handler serves the pages.
@@ -128,7 +132,8 @@ func Register(mux *web.Mux, d Deps) *Pages {
 		svc: services{identity: d.Identity, organisations: d.Organisations, components: d.Components,
 			incidents: d.Incidents, reports: d.Reports, changes: d.Changes, sla: d.SLA,
 			suppliers: d.Suppliers, outbox: d.Outbox, webhooks: d.Webhooks, branding: d.Branding, subscriptions: d.Subscriptions,
-			publicIncidents: d.PublicIncidents, statusTemplates: d.StatusTemplates, monitors: d.Monitors},
+			publicIncidents: d.PublicIncidents, statusTemplates: d.StatusTemplates, monitors: d.Monitors,
+			savedViews: d.SavedViews},
 		log: log, secure: d.SecureCookies, rd: rd,
 		throttle: newGuard(SignInsPerAccount, SignInsPerAddress, ThrottleWindow, 20000, time.Now),
 		resets:   newGuard(ResetsPerAccount, ResetsPerAddress, ThrottleWindow, 20000, time.Now),
@@ -256,6 +261,7 @@ func Register(mux *web.Mux, d Deps) *Pages {
 	h.registerOutboxMessage(private) // one message of the outbox (outboxmessage.go)
 	h.registerPubFinish(private)     // template chooser, edit form (pubincidentforms.go)
 	h.registerMonitors(mux)          // the monitors' screens (monitors.go, monitorform.go)
+	h.registerQueue(private)         // the queue's views, bulk actions and menu counts (queueviews.go, bulk.go)
 	return &Pages{h: h}
 }
 

@@ -73,6 +73,10 @@ func TestUnsafeRoutesNeedTheirToken(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		view, err := e.app.SavedViews.Create(ctx, actor(e.admin), "Acme", "org=1")
+		if err != nil {
+			t.Fatal(err)
+		}
 		fill := func(pattern string) string {
 			_, path, _ := strings.Cut(pattern, " ")
 			for param, value := range map[string]string{
@@ -84,6 +88,7 @@ func TestUnsafeRoutesNeedTheirToken(t *testing.T) {
 				"/admin/status-templates/{id}": "/admin/status-templates/" + strconv.FormatInt(tpl.ID, 10),
 				"/monitors/{id}":               "/monitors/" + strconv.FormatInt(mon.ID, 10),
 				"/components/{id}":             "/components/" + strconv.FormatInt(comps[0].ID, 10),
+				"/queue/views/{view}":          "/queue/views/" + strconv.FormatInt(view.ID, 10),
 			} {
 				path = strings.Replace(path, param, value, 1)
 			}

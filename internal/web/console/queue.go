@@ -56,10 +56,28 @@ type queueData struct {
 	Kinds                                       []desk.Kind
 	// NextURL leads to the next page, FirstURL back to the first; "" when there is none.
 	NextURL, FirstURL string
-	// Public are the open public incidents the bulk link offers; Ticked the tickets a
-	// failed bulk link had ticked (ticketlink.go).
+	// Public are the open public incidents the bulk link offers; Ticked the incidents a
+	// failed bulk action had ticked (bulk.go).
 	Public []publicOption
 	Ticked map[string]bool
+	// The views (queueviews.go): the flags of the built-in ones, the view shown ("" for a
+	// filter of one's own), the links of every view and the person's saved ones, and the
+	// filter as a query ("" for all open incidents), which a saved view keeps.
+	Mine, Unassigned, Breaching, External bool
+	View                                  string
+	Views                                 []viewLink
+	Saved                                 []app.SavedView
+	Query                                 string
+	// Self is the queue's URL as shown (filter, view and page), where forms return;
+	// BulkAction the bulk form's, which shows the same queue with the outcome.
+	Self, BulkAction string
+	// The bulk actions (bulk.go): the states they move to, the person acting, and the
+	// outcome of the actions just done.
+	BulkStates []bulkState
+	MeID       int64
+	Results    *bulkResults
+	// Updated is when the page was made, as the clock shows it.
+	Updated string
 }
 
 // queueLimit is how many incidents a page of the queue shows.
@@ -75,43 +93,78 @@ func (h *handler) queue(w http.ResponseWriter, r *http.Request, a desk.Actor) er
 
 // showQueue renders the queue; after a failed bulk link, v holds its errors and input.
 func (h *handler) showQueue(w http.ResponseWriter, r *http.Request, a desk.Actor, v *view, status int) error {
-	if !a.Role.IsDesk() {
-		return errForbidden
-	}
-	ctx := r.Context()
-	f, d := queueFilter(r.URL.Query())
-	var in queueIn
-	var err error
-	if in.Page, err = h.svc.incidents.Queue(ctx, a, f); err != nil {
+	d, err := h.queuePage(r, a, v)
+	if err != nil {
 		return err
 	}
-	if in.Orgs, err = h.svc.organisations.List(ctx, a, desk.OrgClient); err != nil {
-		return err
-	}
-	if in.Staff, err = h.staff(ctx, a); err != nil {
-		return err
-	}
-	if in.Suppliers, err = h.svc.suppliers.List(ctx, a, false); err != nil {
-		return err
-	}
-	if in.StaleAfter, err = h.svc.suppliers.StaleAfter(ctx, a); err != nil {
-		return err
-	}
-	in.Now = h.svc.sla.Now()
-	d = buildQueue(v, f, d, in)
-	if h.svc.publicIncidents != nil {
-		if d.Public, err = h.openPublic(ctx, a, v); err != nil {
-			return err
-		}
-		d.Ticked = map[string]bool{}
-		for _, t := range v.Values["tickets"] {
-			d.Ticked[t] = true
-		}
-	}
-	v.Nav, v.Data = "queue", d
-	h.rd.render(w, r, h.log, status, "queue", v)
+	h.renderQueue(w, r, v, d, status)
 	return nil
 }
+
+// renderQueue renders the queue's data d.
+func (h *handler) renderQueue(w http.ResponseWriter, r *http.Request, v *view, d queueData, status int) {
+	v.Nav, v.Data, v.Here = "queue", d, d.Self
+	if d.View == "mine" {
+		v.Nav = "queue-mine"
+	}
+	h.rd.render(w, r, h.log, status, "queue", v)
+}
+
+// queuePage reads the queue the request asks for: a view (?view=), or a filter of its own.
+func (h *handler) queuePage(r *http.Request, a desk.Actor, v *view) (queueData, error) {
+	if !a.Role.IsDesk() {
+		return queueData{}, errForbidden
+	}
+	ctx := r.Context()
+	q, view, saved, err := h.resolveView(ctx, a, r.URL.Query())
+	if err != nil {
+		return queueData{}, err
+	}
+	f, d := queueFilter(q)
+	now := h.svc.sla.Now()
+	if d.Mine {
+		f.Involves = a.UserID
+	}
+	if d.Breaching {
+		f.DueBefore = now.Add(time.Hour)
+	}
+	d.View, d.Saved = view, saved
+	var in queueIn
+	if in.Page, err = h.svc.incidents.Queue(ctx, a, f); err != nil {
+		return d, err
+	}
+	if in.Orgs, err = h.svc.organisations.List(ctx, a, desk.OrgClient); err != nil {
+		return d, err
+	}
+	if in.Staff, err = h.staff(ctx, a); err != nil {
+		return d, err
+	}
+	if in.Suppliers, err = h.svc.suppliers.List(ctx, a, false); err != nil {
+		return d, err
+	}
+	if in.StaleAfter, err = h.svc.suppliers.StaleAfter(ctx, a); err != nil {
+		return d, err
+	}
+	in.Now = now
+	d = buildQueue(v, f, d, in)
+	d.Views = viewLinks(v, d)
+	d.BulkStates, d.MeID = bulkStates(v), a.UserID
+	d.Updated = v.Clock(now)
+	d.BulkAction = "/queue/bulk" + strings.TrimPrefix(d.Self, "/queue")
+	d.Ticked = map[string]bool{}
+	for _, t := range v.Values["incidents"] {
+		d.Ticked[t] = true
+	}
+	if h.svc.publicIncidents != nil {
+		if d.Public, err = h.openPublic(ctx, a, v); err != nil {
+			return d, err
+		}
+	}
+	return d, nil
+}
+
+// Clock writes the time of day in the installation's time zone: "14:05:09".
+func (v *view) Clock(t time.Time) string { return t.In(v.zone).Format("15:04:05") }
 
 // queueFilter reads the queue's query: the filter for the store, and the page's data with
 // the filter as the page shows it (values it does not know are left out).
@@ -144,6 +197,11 @@ func queueFilter(q url.Values) (desk.IncidentFilter, queueData) {
 	if k := desk.Kind(q.Get("kind")); slices.Contains(d.Kinds, k) {
 		f.Kind, d.Kind = k, string(k)
 	}
+	// The built-in views' flags; "mine" and "breaching" take the person and the time,
+	// which queuePage adds.
+	d.Mine, d.Breaching = q.Get("mine") == "1", q.Get("breaching") == "1"
+	f.NoAssignee, d.Unassigned = q.Get("unassigned") == "1", q.Get("unassigned") == "1"
+	f.External, d.External = q.Get("external") == "1", q.Get("external") == "1"
 	if due, id, ok := parseQueueCursor(q.Get("after")); ok {
 		f.DueAfter, f.DueAfterID = due, id
 	}
@@ -196,12 +254,14 @@ func buildQueue(v *view, f desk.IncidentFilter, d queueData, in queueIn) queueDa
 		}
 		d.Rows = append(d.Rows, row)
 	}
-	filter := url.Values{}
-	for k, val := range map[string]string{"org": d.Org, "priority": d.Priority, "state": d.State, "kind": d.Kind,
-		"owner": d.Owner, "assignee": d.Assignee, "supplier": d.Supplier} {
-		if val != "" {
-			filter.Set(k, val)
-		}
+	filter := d.filterValues()
+	d.Query = filter.Encode()
+	if d.View != "" { // the links of a view keep naming it
+		filter = url.Values{"view": {d.View}}
+	}
+	d.Self = "/queue"
+	if len(filter) > 0 {
+		d.Self += "?" + filter.Encode()
 	}
 	if in.Page.NextID != 0 {
 		next := url.Values{}
@@ -212,12 +272,32 @@ func buildQueue(v *view, f desk.IncidentFilter, d queueData, in queueIn) queueDa
 		d.NextURL = "/queue?" + next.Encode()
 	}
 	if f.DueAfterID != 0 {
-		d.FirstURL = "/queue"
-		if len(filter) > 0 {
-			d.FirstURL += "?" + filter.Encode()
+		d.FirstURL = d.Self
+		here := url.Values{}
+		for k, val := range filter {
+			here[k] = val
 		}
+		here.Set("after", strconv.FormatInt(f.DueAfter.UnixMilli(), 10)+"_"+strconv.FormatInt(f.DueAfterID, 10))
+		d.Self = "/queue?" + here.Encode()
 	}
 	return d
+}
+
+// filterValues is the filter as the queue's URL writes it, without view and cursor.
+func (d queueData) filterValues() url.Values {
+	filter := url.Values{}
+	for k, val := range map[string]string{"org": d.Org, "priority": d.Priority, "state": d.State, "kind": d.Kind,
+		"owner": d.Owner, "assignee": d.Assignee, "supplier": d.Supplier} {
+		if val != "" {
+			filter.Set(k, val)
+		}
+	}
+	for k, on := range map[string]bool{"mine": d.Mine, "unassigned": d.Unassigned, "breaching": d.Breaching, "external": d.External} {
+		if on {
+			filter.Set(k, "1")
+		}
+	}
+	return filter
 }
 
 // parseQueueCursor reads "<unix ms>_<id>".

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"meldpunt/internal/app"
 	"meldpunt/internal/desk"
 	"meldpunt/internal/i18n"
 	"meldpunt/internal/web"
@@ -35,6 +36,8 @@ type renderer struct {
 	assets assets
 	zone   *time.Location
 	texts  *i18n.Catalog
+	// counts fills the desk's menu counts of a page before it renders (queueviews.go).
+	counts func(r *http.Request, v *view)
 }
 
 // newRenderer parses the layout and knows the pages named (without ".html"); none names
@@ -120,6 +123,9 @@ type view struct {
 	pub *pubLabels
 	// flashTaken tells render to remove the flash cookie this page shows.
 	flashTaken bool
+	// Counts are the desk's menu counts (queueviews.go); nil for other people, or when
+	// they could not be counted.
+	Counts *app.MenuCounts
 }
 
 // language is one entry of the language switch.
@@ -389,6 +395,9 @@ func (rd *renderer) render(w http.ResponseWriter, r *http.Request, log *slog.Log
 	v.Failed = status >= 400
 	if v.Failed && len(v.Errors) > 0 {
 		v.Summary = v.summarize()
+	}
+	if rd.counts != nil && v.User != nil && v.User.Role.IsDesk() && v.Counts == nil {
+		rd.counts(r, v)
 	}
 	var buf bytes.Buffer
 	t, err := rd.page(name)

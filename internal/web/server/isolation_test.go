@@ -323,6 +323,14 @@ func (f *fixture) cases() map[string][]isoCase {
 			{"GET", "/queue", "", refused, true},
 			{"GET", "/queue?org=" + org, "", refused, true},
 		},
+
+		// The queue's saved views and bulk actions are the desk's: clients and the expert
+		// are refused before anything is read (queueviews.go, bulk.go).
+		"POST /queue/views":               one("POST", "/queue/views", "name=hacked&query=org%3D"+org, refused, true),
+		"POST /queue/views/{view}":        one("POST", "/queue/views/1", "name=hacked", refused, true),
+		"POST /queue/views/{view}/delete": one("POST", "/queue/views/1/delete", "", refused, true),
+		"POST /queue/bulk":                one("POST", "/queue/bulk", "incidents="+num+"&action=assign&assignee=me", refused, true),
+
 		"POST /incidents/{id}/changes": one("POST", "/incidents/"+num+"/changes", "title=hacked", hidden, true),
 		// Linked tickets on the pages: B's ticket is not found; only the desk links in bulk
 		// or sees a public incident's tickets.

@@ -43,6 +43,12 @@ func BenchmarkQueue(b *testing.B) {
 				{"priority-state", "/queue?priority=P2&state=in_progress"},
 				{"assignee", "/queue?assignee=" + fmt.Sprint(q.assignee)},
 				{"page-1000", "/queue?after=" + q.deep},
+				// The built-in views (issue 13): the agent's own, those without an
+				// assignee, those breaching within the hour, those with an external party.
+				{"view-mine", "/queue?view=mine"},
+				{"view-unassigned", "/queue?view=unassigned"},
+				{"view-breaching", "/queue?view=breaching"},
+				{"view-supplier", "/queue?view=supplier"},
 			} {
 				b.Run(c.name, func(b *testing.B) {
 					var lat []time.Duration
@@ -59,6 +65,17 @@ func BenchmarkQueue(b *testing.B) {
 					b.ReportMetric(pct(0.95), "p95-ms")
 				})
 			}
+			// The desk's menu counts, which every page a desk member sees pays for: one
+			// query of two counts (store.MenuCounts).
+			b.Run("menu-counts", func(b *testing.B) {
+				agent := desk.Actor{UserID: q.agent.ID, Name: q.agent.Name, Role: q.agent.Role}
+				for b.Loop() {
+					c, err := q.app.SavedViews.MenuCounts(context.Background(), agent)
+					if err != nil || c.Mine == 0 {
+						b.Fatalf("counts %+v: %v", c, err)
+					}
+				}
+			})
 		})
 	}
 }
@@ -69,6 +86,8 @@ type queueBench struct {
 	org      int64  // a client with a twentieth of the incidents
 	assignee int64  // an expert with a tenth of the assigned ones
 	deep     string // the cursor of the 1000th page (the 50,000th incident)
+	app      *app.Services
+	agent    desk.User // who is signed in
 }
 
 // newQueueBench starts a server on a database of the dialect holding queueBenchSize open
@@ -123,6 +142,9 @@ func newQueueBench(b *testing.B, dialect string) *queueBench {
 				CreatedAt: now.Add(-time.Duration(rng.IntN(240)) * time.Hour), UpdatedAt: now, ComponentIDs: []int64{}}
 			if rng.IntN(5) == 0 {
 				in.Kind = desk.KindUrgent
+				if rng.IntN(10) == 0 {
+					in.Assessment = desk.AssessmentPending // to assess: the menu counts them
+				}
 			}
 			if rng.IntN(2) == 0 {
 				in.OwnerID, in.AssigneeID = &staff[rng.IntN(5)].ID, &staff[rng.IntN(len(staff))].ID
@@ -132,7 +154,7 @@ func newQueueBench(b *testing.B, dialect string) *queueBench {
 			switch r := rng.IntN(20); {
 			case r == 0: // no contract
 			case r < 3: // paused
-				in.State, in.WaitingOn = desk.StateWaiting, desk.WaitingOnClient
+				in.State, in.WaitingOn = desk.StateWaiting, []desk.WaitingOn{desk.WaitingOnClient, desk.WaitingOnThirdParty}[rng.IntN(2)]
 				in.SLA = desk.SLA{Calendar: "business", ResponseDue: &warn, ResponseWarn: &warn, PausedSince: &now}
 			default:
 				in.SLA = desk.SLA{Calendar: "business", ResponseDue: &warn, ResponseWarn: &warn, ResolveDue: &due, ResolveWarn: &warn}
@@ -170,7 +192,7 @@ func newQueueBench(b *testing.B, dialect string) *queueBench {
 	srv := httptest.NewServer(Handler(Config{BaseURL: "http://bench", Texts: loadTexts(b)}, a, log, prometheus.NewRegistry()))
 	b.Cleanup(srv.Close)
 	q := &queueBench{srv: srv, cookie: &http.Cookie{Name: web.SessionCookie, Value: sec}, org: orgs[3].ID, assignee: staff[9].ID,
-		deep: fmt.Sprintf("%d_%d", deep.due.UnixMilli(), deep.id)}
+		deep: fmt.Sprintf("%d_%d", deep.due.UnixMilli(), deep.id), app: a, agent: staff[0]}
 	q.get(b, "/queue") // warm the connection and the caches once
 	return q
 }
