@@ -101,6 +101,8 @@ type Services struct {
 	StatusTemplates *StatusTemplates
 	// Monitors defines the monitors, runs their schedule and keeps their history.
 	Monitors *Monitors
+	// Presence tells staff who else has an incident's page open (presence.go).
+	Presence *Presence
 
 	core *core
 }

@@ -52,6 +52,7 @@ type Tx interface {
 	TicketLinkStore
 	MonitorStore
 	MonitorReadStore
+	PresenceStore
 }
 
 // OrganisationStore keeps organisations and their contracts.

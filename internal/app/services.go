@@ -225,6 +225,7 @@ func newServices(c *core) *Services {
 		PublicIncidents: &PublicIncidents{c, newTxn(c.store, func(tx Tx) publicIncidentTx { return tx })},
 		StatusTemplates: &StatusTemplates{c, newTxn(c.store, func(tx Tx) statusTemplateTx { return tx })},
 		Monitors:        &Monitors{c, newTxn(c.store, func(tx Tx) monitorTx { return tx })},
+		Presence:        &Presence{c, newTxn(c.store, func(tx Tx) presenceTx { return tx })},
 		core:            c,
 	}
 }

@@ -43,6 +43,8 @@ type Deps struct {
 	StatusTemplates *app.StatusTemplates
 	// Monitors are the monitors' screens' use cases (monitors.go).
 	Monitors *app.Monitors
+	// Presence tells staff who else has an incident's page open (workspace.go).
+	Presence *app.Presence
 
 	Log *slog.Logger
 	// Texts is the catalog of every page's texts, built once at start (i18n.Load).
@@ -75,6 +77,8 @@ type services struct {
 	statusTemplates *app.StatusTemplates
 	// monitors defines and tests monitors and keeps their history (monitors.go).
 	monitors *app.Monitors
+	// presence is who else has an incident's page open (workspace.go).
+	presence *app.Presence
 }
 
 // handler serves the pages.
@@ -126,7 +130,8 @@ func Register(mux *web.Mux, d Deps) *Pages {
 		svc: services{identity: d.Identity, organisations: d.Organisations, components: d.Components,
 			incidents: d.Incidents, reports: d.Reports, changes: d.Changes, sla: d.SLA,
 			suppliers: d.Suppliers, outbox: d.Outbox, webhooks: d.Webhooks, branding: d.Branding, subscriptions: d.Subscriptions,
-			publicIncidents: d.PublicIncidents, statusTemplates: d.StatusTemplates, monitors: d.Monitors},
+			publicIncidents: d.PublicIncidents, statusTemplates: d.StatusTemplates, monitors: d.Monitors,
+			presence: d.Presence},
 		log: log, secure: d.SecureCookies, rd: rd,
 		throttle: newGuard(SignInsPerAccount, SignInsPerAddress, ThrottleWindow, 20000, time.Now),
 		resets:   newGuard(ResetsPerAccount, ResetsPerAddress, ThrottleWindow, 20000, time.Now),
@@ -251,6 +256,7 @@ func Register(mux *web.Mux, d Deps) *Pages {
 	h.registerTicketLinks(private) // linked tickets (ticketlink.go)
 	h.registerPubFinish(private)   // template chooser, edit form (pubincidentforms.go)
 	h.registerMonitors(mux)        // the monitors' screens (monitors.go, monitorform.go)
+	h.registerWorkspace(private)   // presence on the incident page (workspace.go)
 	return &Pages{h: h}
 }
 
