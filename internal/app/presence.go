@@ -27,9 +27,10 @@ type presenceTx interface {
 type PresenceStore interface {
 	// MarkPresent records the user on the incident at at (one upsert); a row last seen
 	// before fresh starts a new visit.
-	MarkPresent(ctx context.Context, incidentID, userID int64, at, fresh time.Time) error
-	// DropPresence removes the user's presence on the incident.
-	DropPresence(ctx context.Context, incidentID, userID int64) error
+	MarkPresent(ctx context.Context, incidentID, userID int64, view string, at, fresh time.Time) error
+	// DropPresence removes the user's presence on the incident, if the page view named
+	// view wrote it last.
+	DropPresence(ctx context.Context, incidentID, userID int64, view string) error
 	// PruneStale deletes the incident's presences last seen before fresh.
 	PruneStale(ctx context.Context, incidentID int64, fresh time.Time) error
 	// Present lists who else (not except) was seen on the incident at fresh or later.
@@ -39,20 +40,27 @@ type PresenceStore interface {
 // recorded tells whether the actor's views are recorded: staff with an account.
 func recorded(actor desk.Actor) bool { return actor.Role.IsStaff() && actor.UserID != 0 }
 
-// Open records that the actor opened the incident's page, forgets the presences that
-// went stale, and returns who else has it open.
-func (p *Presence) Open(ctx context.Context, actor desk.Actor, incidentID int64) ([]desk.Presence, error) {
-	return p.mark(ctx, actor, incidentID, true)
+// Open records that the actor opened the incident's page (the page view named view: a
+// random token of the page), forgets the presences that went stale, and returns who else
+// has it open.
+func (p *Presence) Open(ctx context.Context, actor desk.Actor, incidentID int64, view string) ([]desk.Presence, error) {
+	return p.mark(ctx, actor, incidentID, view, true)
 }
 
-// Renew records that the actor still has the page open and returns who else has.
-func (p *Presence) Renew(ctx context.Context, actor desk.Actor, incidentID int64) ([]desk.Presence, error) {
-	return p.mark(ctx, actor, incidentID, false)
+// Renew records that the actor still has the page view open and returns who else has.
+func (p *Presence) Renew(ctx context.Context, actor desk.Actor, incidentID int64, view string) ([]desk.Presence, error) {
+	return p.mark(ctx, actor, incidentID, view, false)
 }
 
-func (p *Presence) mark(ctx context.Context, actor desk.Actor, incidentID int64, prune bool) (ps []desk.Presence, err error) {
+// maxView is the longest page view token kept.
+const maxView = 64
+
+func (p *Presence) mark(ctx context.Context, actor desk.Actor, incidentID int64, view string, prune bool) (ps []desk.Presence, err error) {
 	if !recorded(actor) {
 		return nil, nil
+	}
+	if len(view) > maxView {
+		return nil, invalid("view", "max_length", "must be at most 64 characters")
 	}
 	now := p.clock()
 	fresh := now.Add(-desk.PresenceTTL)
@@ -65,7 +73,7 @@ func (p *Presence) mark(ctx context.Context, actor desk.Actor, incidentID int64,
 				return err
 			}
 		}
-		if err := tx.MarkPresent(ctx, incidentID, actor.UserID, now, fresh); err != nil {
+		if err := tx.MarkPresent(ctx, incidentID, actor.UserID, view, now, fresh); err != nil {
 			return err
 		}
 		ps, err = tx.Present(ctx, incidentID, actor.UserID, fresh)
@@ -74,12 +82,13 @@ func (p *Presence) mark(ctx context.Context, actor desk.Actor, incidentID int64,
 	return ps, err
 }
 
-// Leave drops the actor's presence on the incident: the page was closed or left.
-func (p *Presence) Leave(ctx context.Context, actor desk.Actor, incidentID int64) error {
+// Leave drops the actor's presence on the incident: the page view was closed or left. A
+// newer view of the same person (the page shown again after a form) keeps it.
+func (p *Presence) Leave(ctx context.Context, actor desk.Actor, incidentID int64, view string) error {
 	if !recorded(actor) {
 		return nil
 	}
 	return p.db.write(ctx, func(tx presenceTx) error {
-		return tx.DropPresence(ctx, incidentID, actor.UserID)
+		return tx.DropPresence(ctx, incidentID, actor.UserID, view)
 	})
 }

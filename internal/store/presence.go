@@ -10,23 +10,25 @@ import (
 
 // Who has an incident's page open (issue 13; 0020_incident_presence.sql).
 
-// MarkPresent records that the user has the incident's page open at at: one upsert. A
+// MarkPresent records that the user has the incident's page open at at, in the page view
+// named view: one upsert. A
 // row that went stale before (seen before fresh) starts again, so "since" is when this
 // visit began.
-func (t *tx) MarkPresent(ctx context.Context, incidentID, userID int64, at, fresh time.Time) error {
-	_, err := t.exec(ctx, `INSERT INTO incident_presence (incident_id, user_id, since, seen_at) VALUES ($1, $2, $3, $3)
-		ON CONFLICT (incident_id, user_id) DO UPDATE SET seen_at = excluded.seen_at,
+func (t *tx) MarkPresent(ctx context.Context, incidentID, userID int64, view string, at, fresh time.Time) error {
+	_, err := t.exec(ctx, `INSERT INTO incident_presence (incident_id, user_id, since, seen_at, page_view) VALUES ($1, $2, $3, $3, $5)
+		ON CONFLICT (incident_id, user_id) DO UPDATE SET seen_at = excluded.seen_at, page_view = excluded.page_view,
 		since = CASE WHEN incident_presence.seen_at < $4 THEN excluded.since ELSE incident_presence.since END`,
-		incidentID, userID, millis(at), millis(fresh))
+		incidentID, userID, millis(at), millis(fresh), view)
 	if err != nil {
 		return fmt.Errorf("mark present: %w", err)
 	}
 	return nil
 }
 
-// DropPresence removes the user's presence on the incident (the page was left).
-func (t *tx) DropPresence(ctx context.Context, incidentID, userID int64) error {
-	if _, err := t.exec(ctx, "DELETE FROM incident_presence WHERE incident_id = $1 AND user_id = $2", incidentID, userID); err != nil {
+// DropPresence removes the user's presence on the incident (the page view was left), unless
+// another view of theirs renewed it since.
+func (t *tx) DropPresence(ctx context.Context, incidentID, userID int64, view string) error {
+	if _, err := t.exec(ctx, "DELETE FROM incident_presence WHERE incident_id = $1 AND user_id = $2 AND page_view = $3", incidentID, userID, view); err != nil {
 		return fmt.Errorf("drop presence: %w", err)
 	}
 	return nil

@@ -211,11 +211,13 @@ func (h *handler) showIncident(w http.ResponseWriter, r *http.Request, a desk.Ac
 	d.changedSince(a, v, status)
 	d.Next = nextStepFor(a, &d)
 	if a.Role.IsStaff() && h.svc.presence != nil {
-		ps, err := h.svc.presence.Open(ctx, a, id)
+		view := newPageView()
+		ps, err := h.svc.presence.Open(ctx, a, id, view)
 		if err != nil {
 			h.log.WarnContext(ctx, "record presence", "incident", id, "err", err) // the page works without it
 		}
 		d.Presence = presenceOf(v, inc.Number, ps)
+		d.Presence.View = view
 	}
 	v.Title = inc.Number + " " + desk.StripBidi(inc.Title)
 	v.Nav, v.Here, v.Data = "incidents", incidentURL(inc), d

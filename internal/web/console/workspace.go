@@ -3,6 +3,8 @@ package console
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"net/http"
 	"strconv"
 	"strings"
@@ -128,10 +130,18 @@ func lastSeen(tl []desk.TimelineEntry) int64 {
 	return n
 }
 
-// presenceView is who else has the incident open, as the page says it.
+// presenceView is who else has the incident open, as the page says it. View names this
+// page view, so that leaving it does not drop a newer view of the same person.
 type presenceView struct {
-	Number string
-	Others []presenceLine
+	Number, View string
+	Others       []presenceLine
+}
+
+// newPageView returns a random name for one view of the page.
+func newPageView() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 // presenceLine is one other person: "Sanne (agent), since 14:02".
@@ -156,14 +166,15 @@ func (h *handler) presence(w http.ResponseWriter, r *http.Request, a desk.Actor)
 	if err != nil {
 		return err
 	}
+	pv := r.PostFormValue("view")
 	if r.PostFormValue("leave") == "1" {
-		if err := h.svc.presence.Leave(r.Context(), a, id); err != nil {
+		if err := h.svc.presence.Leave(r.Context(), a, id, pv); err != nil {
 			return err
 		}
 		w.WriteHeader(http.StatusNoContent)
 		return nil
 	}
-	ps, err := h.svc.presence.Renew(r.Context(), a, id)
+	ps, err := h.svc.presence.Renew(r.Context(), a, id, pv)
 	if err != nil {
 		return err
 	}
@@ -173,10 +184,7 @@ func (h *handler) presence(w http.ResponseWriter, r *http.Request, a desk.Actor)
 		return err
 	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "presence", struct {
-		V *view
-		P *presenceView
-	}{v, presenceOf(v, desk.FormatNumber(id), ps)}); err != nil {
+	if err := t.ExecuteTemplate(&buf, "presence", v.WithPresence(presenceOf(v, desk.FormatNumber(id), ps))); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -213,4 +221,54 @@ func parseFollowUp(s string, zone *time.Location) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
+}
+
+// The incident page's parts are called with more than one value: these put them together.
+
+// entryPart is a timeline entry as the ws-entry part shows it.
+type entryPart struct {
+	V   *view
+	E   desk.TimelineEntry
+	New bool
+}
+
+// Entry is the ws-entry part's data: the entry, and whether it is new since a refused form.
+func (v *view) Entry(e desk.TimelineEntry, isNew bool) entryPart { return entryPart{V: v, E: e, New: isNew} }
+
+// presencePart is the presence part's data.
+type presencePart struct {
+	V *view
+	P *presenceView
+}
+
+// WithPresence is the presence part's data.
+func (v *view) WithPresence(p *presenceView) presencePart { return presencePart{V: v, P: p} }
+
+// transitionPart is a state change's form as the ws-transition part shows it; Main marks the
+// one in the next-step box.
+type transitionPart struct {
+	V    *view
+	T    transitionForm
+	D    detailData
+	Main bool
+}
+
+// Transition is the ws-transition part's data.
+func (v *view) Transition(t transitionForm, main bool) transitionPart {
+	d, _ := v.Data.(detailData)
+	return transitionPart{V: v, T: t, D: d, Main: main}
+}
+
+// FormStarts tells whether the form that failed has a name that starts with prefix.
+func (v *view) FormStarts(prefix string) bool { return v.Form != "" && strings.HasPrefix(v.Form, prefix) }
+
+// OtherTransitions are the state changes the side offers: all but the next step's.
+func (d detailData) OtherTransitions() []transitionForm {
+	var out []transitionForm
+	for _, t := range d.Transitions {
+		if d.Next.Transition == nil || t.To != d.Next.Transition.To {
+			out = append(out, t)
+		}
+	}
+	return out
 }
