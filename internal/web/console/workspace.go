@@ -166,6 +166,9 @@ func (h *handler) presence(w http.ResponseWriter, r *http.Request, a desk.Actor)
 	if err != nil {
 		return err
 	}
+	if err := formCut(r); err != nil { // a body over its limit is refused, not cut
+		return err
+	}
 	pv := r.PostFormValue("view")
 	if r.PostFormValue("leave") == "1" {
 		if err := h.svc.presence.Leave(r.Context(), a, id, pv); err != nil {
@@ -233,7 +236,9 @@ type entryPart struct {
 }
 
 // Entry is the ws-entry part's data: the entry, and whether it is new since a refused form.
-func (v *view) Entry(e desk.TimelineEntry, isNew bool) entryPart { return entryPart{V: v, E: e, New: isNew} }
+func (v *view) Entry(e desk.TimelineEntry, isNew bool) entryPart {
+	return entryPart{V: v, E: e, New: isNew}
+}
 
 // presencePart is the presence part's data.
 type presencePart struct {
@@ -260,7 +265,9 @@ func (v *view) Transition(t transitionForm, main bool) transitionPart {
 }
 
 // FormStarts tells whether the form that failed has a name that starts with prefix.
-func (v *view) FormStarts(prefix string) bool { return v.Form != "" && strings.HasPrefix(v.Form, prefix) }
+func (v *view) FormStarts(prefix string) bool {
+	return v.Form != "" && strings.HasPrefix(v.Form, prefix)
+}
 
 // OtherTransitions are the state changes the side offers: all but the next step's.
 func (d detailData) OtherTransitions() []transitionForm {
