@@ -352,9 +352,6 @@ func (h *handler) assignees(ctx context.Context, a desk.Actor, d *detailData, l 
 	return nil
 }
 
-// followUpLayout is ISO 8601's way of writing a follow-up date (a datetime-local input's
-// value), one of those the form accepts (followUpLayouts, workspace.go).
-const followUpLayout = "2006-01-02T15:04"
 
 // incidentFields lists the fields of a form of the incident page, in page order: their
 // names, the ids of their elements and their labels. The client's rejection of a solution
