@@ -266,3 +266,47 @@ func TestBrowserWorkspacePresence(t *testing.T) {
 	}
 	expectNot(t, p, "Ook open bij:")
 }
+
+// TestBrowserWorkspaceConflict: the agent writes a reply while the admin adds a note. The
+// reply comes back (409) with the focus on the summary, the admin's note shown above the
+// forms and marked in the timeline, the reply still in its box; sent again, it is posted.
+func TestBrowserWorkspaceConflict(t *testing.T) {
+	t.Parallel()
+	ctx := newBrowser(t)
+	e := newEnv(t, storetest.Open(t, "sqlite"))
+	page := e.srv.URL + "/incidents/" + e.acmeInc.Number
+	browserSignIn(t, ctx, e.srv.URL, "en", e.agent)
+	if _, err := chromedp.RunResponse(ctx, chromedp.Navigate(page)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.app.Incidents.AddEntry(context.Background(), actor(e.admin), e.acmeInc.ID,
+		app.EntryInput{Kind: desk.EntryNote, Body: "Called the client: the shop is back."}); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := chromedp.RunResponse(ctx,
+		chromedp.SendKeys(chromedp.ID("reply-body"), "Is the shop back?"),
+		chromedp.Click(chromedp.CSS(`form[action$="/entries"] button[type=submit]`)))
+	if err != nil || resp.Status != http.StatusConflict {
+		t.Fatalf("the reply on an overtaken page: %v %v", resp, err)
+	}
+	waitFor(t, ctx, `document.activeElement && document.activeElement.id === 'error-summary'`)
+	if got := text(t, ctx, "#changed-since"); !strings.Contains(got, "Called the client: the shop is back.") || !strings.Contains(got, "Ada Admin") {
+		t.Errorf("what changed reads %q", got)
+	}
+	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#timeline li.ws-new').length`)); n != 1 {
+		t.Errorf("%d entries marked new in the timeline, want 1", n)
+	}
+	if v, _ := chromedp.Run(ctx, chromedp.Value(chromedp.ID("reply-body"))); v != "Is the shop back?" {
+		t.Errorf("the reply box kept %q", v)
+	}
+	screenshot(t, ctx, "ws-conflict-en")
+	checkA11y(t, ctx, "workspace-conflict-en")
+	noSideways(t, ctx, "workspace-conflict-en")
+	resp, err = chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`form[action$="/entries"] button[type=submit]`)))
+	if err != nil || resp.Status != http.StatusOK {
+		t.Fatalf("the reply sent again: %v %v", resp, err)
+	}
+	if got := text(t, ctx, "#timeline"); !strings.Contains(got, "Is the shop back?") {
+		t.Errorf("the timeline lacks the reply:\n%s", got)
+	}
+}
