@@ -103,6 +103,8 @@ type Services struct {
 	Monitors *Monitors
 	// SavedViews keeps the desk's saved views of the queue and counts the menu.
 	SavedViews *SavedViews
+	// Presence tells staff who else has an incident's page open (presence.go).
+	Presence *Presence
 
 	core *core
 }

@@ -187,6 +187,9 @@ func visibleIncident(ctx context.Context, tx IncidentStore, actor desk.Actor, id
 	if err == nil && !canSeeIncident(actor, inc) {
 		return desk.Incident{}, desk.NotFound("incident")
 	}
+	if err == nil {
+		err = checkBasis(ctx, tx, actor, inc) // the incident page's forms (workspace.go)
+	}
 	return inc, err
 }
 

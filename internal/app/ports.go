@@ -53,6 +53,7 @@ type Tx interface {
 	MonitorStore
 	MonitorReadStore
 	SavedViewStore // the queue's saved views and the menu's counts (savedview.go)
+	PresenceStore
 }
 
 // OrganisationStore keeps organisations and their contracts.

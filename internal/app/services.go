@@ -226,6 +226,7 @@ func newServices(c *core) *Services {
 		StatusTemplates: &StatusTemplates{c, newTxn(c.store, func(tx Tx) statusTemplateTx { return tx })},
 		Monitors:        &Monitors{c, newTxn(c.store, func(tx Tx) monitorTx { return tx })},
 		SavedViews:      &SavedViews{c, newTxn(c.store, func(tx Tx) savedViewTx { return tx })},
+		Presence:        &Presence{c, newTxn(c.store, func(tx Tx) presenceTx { return tx })},
 		core:            c,
 	}
 }

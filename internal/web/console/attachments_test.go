@@ -43,7 +43,7 @@ func TestAttachments(t *testing.T) {
 				t.Fatalf("stored: %+v", as)
 			}
 			p = c.get(page)
-			expect(t, p, http.StatusOK, `href="`+action+`/`+desk.FormatInt(as[0].ID)+`" download>scherm.png</a>`, "fout log.txt",
+			expect(t, p, http.StatusOK, `href="`+action+`/`+desk.FormatInt(as[0].ID)+`" download><bdi>scherm.png</bdi></a>`, "fout log.txt",
 				"Bestand scherm.png toegevoegd.")
 			d := c.get(action + "/" + desk.FormatInt(as[1].ID))
 			if d.status != http.StatusOK || d.body != "panic: nil map\n" {

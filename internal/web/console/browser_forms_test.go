@@ -32,7 +32,7 @@ func TestBrowserFormError(t *testing.T) {
 	}
 	resp, err := chromedp.RunResponse(ctx,
 		chromedp.SetValue(chromedp.ID("follow_up_at"), "2020-01-01T10:00"),
-		chromedp.Click(chromedp.CSS(`form[action$="/assign"] button[type=submit]`)),
+		chromedp.Click(chromedp.CSS(`#assign-form button[type=submit]`)),
 	)
 	if err != nil || resp.Status != http.StatusUnprocessableEntity {
 		t.Fatalf("submit a date in the past: %v %v", resp, err)
@@ -80,7 +80,7 @@ func TestBrowserFormError(t *testing.T) {
 	// A date ahead: saved, and the page it returns to says so.
 	resp, err = chromedp.RunResponse(ctx,
 		chromedp.SetValue(chromedp.ID("follow_up_at"), time.Now().AddDate(0, 1, 0).Format("2006-01-02T15:04")),
-		chromedp.Click(chromedp.CSS(`form[action$="/assign"] button[type=submit]`)),
+		chromedp.Click(chromedp.CSS(`#assign-form button[type=submit]`)),
 	)
 	if err != nil || resp.Status != http.StatusOK {
 		screenshot(t, ctx, "form-ahead-nl")

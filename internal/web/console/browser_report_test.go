@@ -300,7 +300,8 @@ func TestBrowserIntake(t *testing.T) {
 		t.Errorf("confirmation:\n%s", c)
 	}
 	checkA11y(t, ctx, "intake-confirmation-en")
-	if d := text(t, ctx, "dl.fields"); !strings.Contains(d, "Phone") || !strings.Contains(d, "Anna Acme") {
+	// The incident page names the client, the reporter and the channel under its title.
+	if d := text(t, ctx, ".ws-head"); !strings.Contains(d, "Phone") || !strings.Contains(d, "Anna Acme") {
 		t.Errorf("details:\n%s", d)
 	}
 

@@ -45,6 +45,8 @@ type Deps struct {
 	Monitors *app.Monitors
 	// SavedViews keeps the queue's saved views and counts the desk's menu (queueviews.go).
 	SavedViews *app.SavedViews
+	// Presence tells staff who else has an incident's page open (workspace.go).
+	Presence *app.Presence
 
 	Log *slog.Logger
 	// Texts is the catalog of every page's texts, built once at start (i18n.Load).
@@ -79,6 +81,8 @@ type services struct {
 	monitors *app.Monitors
 	// savedViews keeps the queue's saved views and counts the desk's menu (queueviews.go).
 	savedViews *app.SavedViews
+	// presence is who else has an incident's page open (workspace.go).
+	presence *app.Presence
 }
 
 // handler serves the pages.
@@ -133,7 +137,7 @@ func Register(mux *web.Mux, d Deps) *Pages {
 			incidents: d.Incidents, reports: d.Reports, changes: d.Changes, sla: d.SLA,
 			suppliers: d.Suppliers, outbox: d.Outbox, webhooks: d.Webhooks, branding: d.Branding, subscriptions: d.Subscriptions,
 			publicIncidents: d.PublicIncidents, statusTemplates: d.StatusTemplates, monitors: d.Monitors,
-			savedViews: d.SavedViews},
+			savedViews: d.SavedViews, presence: d.Presence},
 		log: log, secure: d.SecureCookies, rd: rd,
 		throttle: newGuard(SignInsPerAccount, SignInsPerAddress, ThrottleWindow, 20000, time.Now),
 		resets:   newGuard(ResetsPerAccount, ResetsPerAddress, ThrottleWindow, 20000, time.Now),
@@ -262,6 +266,7 @@ func Register(mux *web.Mux, d Deps) *Pages {
 	h.registerPubFinish(private)     // template chooser, edit form (pubincidentforms.go)
 	h.registerMonitors(mux)          // the monitors' screens (monitors.go, monitorform.go)
 	h.registerQueue(private)         // the queue's views, bulk actions and menu counts (queueviews.go, bulk.go)
+	h.registerWorkspace(private)     // presence on the incident page (workspace.go)
 	return &Pages{h: h}
 }
 

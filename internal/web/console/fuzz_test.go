@@ -194,6 +194,8 @@ func FuzzAssignmentForm(f *testing.F) {
 	f.Add("-1", "+5", "x", "2026-02-30T09:30", "2026-03-02T09:30")
 	f.Add(" 7 ", "99999999999999999999", "0", "", "2026-03-02T09:30")
 	f.Add("", "", "", "2026-03-29T02:30", "")
+	f.Add("", "", "", "05-03-2027 09:30", "")
+	f.Add("", "", "", "2027-03-05  09:30", "05-03-2027 09:30")
 	zone, err := time.LoadLocation("Europe/Amsterdam")
 	if err != nil {
 		f.Fatal(err)
@@ -223,7 +225,16 @@ func FuzzAssignmentForm(f *testing.F) {
 			if err != nil {
 				t.Fatalf("follow-up %q written as %q: %v", followUp, *as.FollowUpAt, err)
 			}
-			typed, err := time.ParseInLocation(followUpLayout, strings.TrimSpace(followUp), zone)
+			// Read as typed in one of the ways the form accepts (the page's formats, ISO
+			// 8601 with or without seconds, RFC 3339), spaces collapsed.
+			norm := strings.Join(strings.Fields(followUp), " ")
+			typed, err := time.Parse(time.RFC3339, norm)
+			for _, l := range followUpLayouts {
+				if err == nil {
+					break
+				}
+				typed, err = time.ParseInLocation(l, norm, zone)
+			}
 			// Before 1938 Amsterdam's offset had seconds, which RFC 3339 drops; the app
 			// refuses a follow-up that does not lie ahead anyway.
 			if err != nil || typed.Year() >= 1938 && !typed.Equal(at) {

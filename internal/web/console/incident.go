@@ -56,6 +56,22 @@ type detailData struct {
 	SLA slaView
 	// Link is the ticket's public incident and the desk's forms for it (ticketlink.go).
 	Link *ticketLinkView
+
+	// The workspace (workspace.go). Next is the one next step, shown first. Seen is the
+	// last timeline entry shown: with Inc.Version the basis every form carries. Since are
+	// the entries others wrote after the basis of a form that was refused for them (409),
+	// New their ids. Presence is who else has the page open (staff only).
+	Next     nextStep
+	Seen     int64
+	Since    []desk.TimelineEntry
+	New      map[int64]bool
+	Presence *presenceView
+	// Me is the signed-in person, whom "take it" assigns; MeOwner when the desk's
+	// owner is to be set too (nobody owns it yet). FollowUpFormat is the date's format
+	// as the page writes it (dd-mm-jjjj uu:mm).
+	Me             int64
+	MeOwner        bool
+	FollowUpFormat string
 }
 
 // reportView is an incident's questionnaire record as the page shows it.
@@ -184,10 +200,24 @@ func (h *handler) showIncident(w http.ResponseWriter, r *http.Request, a desk.Ac
 		}
 	}
 	if d.CanAssign {
-		if err := h.assignees(ctx, a, &d); err != nil {
+		if err := h.assignees(ctx, a, &d, v.Locale); err != nil {
 			return err
 		}
 		d.keepAssignment(v)
+		d.Me, d.MeOwner = a.UserID, a.Role.IsDesk() && inc.OwnerID == nil
+	}
+	d.FollowUpFormat = v.T("ws.follow_up_format")
+	d.Seen = lastSeen(tl)
+	d.changedSince(a, v, status)
+	d.Next = nextStepFor(a, &d)
+	if a.Role.IsStaff() && h.svc.presence != nil {
+		view := newPageView()
+		ps, err := h.svc.presence.Open(ctx, a, id, view)
+		if err != nil {
+			h.log.WarnContext(ctx, "record presence", "incident", id, "err", err) // the page works without it
+		}
+		d.Presence = presenceOf(v, inc.Number, ps)
+		d.Presence.View = view
 	}
 	v.Title = inc.Number + " " + desk.StripBidi(inc.Title)
 	v.Nav, v.Here, v.Data = "incidents", incidentURL(inc), d
@@ -198,7 +228,7 @@ func (h *handler) showIncident(w http.ResponseWriter, r *http.Request, a desk.Ac
 // keepAssignment shows the assignment form as it was sent, after it failed: the people,
 // the supplier and the date chosen, not the stored ones.
 func (d *detailData) keepAssignment(v *view) {
-	if v.Form != "assign" {
+	if v.Form != "assign" || v.Val("assign", "take") == "1" {
 		return
 	}
 	for _, f := range []struct {
@@ -279,7 +309,7 @@ func (h *handler) userName(ctx context.Context, a desk.Actor, id *int64) string 
 }
 
 // assignees fills the people the assignment form offers: the provider's active staff.
-func (h *handler) assignees(ctx context.Context, a desk.Actor, d *detailData) error {
+func (h *handler) assignees(ctx context.Context, a desk.Actor, d *detailData, l desk.Locale) error {
 	ps, err := h.svc.organisations.List(ctx, a, desk.OrgProvider)
 	if err != nil || len(ps) == 0 {
 		return err
@@ -316,15 +346,12 @@ func (h *handler) assignees(ctx context.Context, a desk.Actor, d *detailData) er
 		d.SupplierID = *d.Inc.SupplierID
 	}
 	if d.Inc.FollowUpAt != nil {
-		d.FollowUpInput = d.Inc.FollowUpAt.In(h.rd.zone).Format(followUpLayout)
+		d.FollowUpInput = d.Inc.FollowUpAt.In(h.rd.zone).Format(followUpInputLayout(l))
 	}
 	d.FollowUpWas = d.FollowUpInput
 	return nil
 }
 
-// followUpLayout is how a datetime-local input reads and writes a follow-up date, on the
-// wall clock of the installation's time zone.
-const followUpLayout = "2006-01-02T15:04"
 
 // incidentFields lists the fields of a form of the incident page, in page order: their
 // names, the ids of their elements and their labels. The client's rejection of a solution
@@ -389,7 +416,7 @@ func (h *handler) postForm(w http.ResponseWriter, r *http.Request, a desk.Actor,
 	s := submission{form: form, fields: fields, title: p.title, conflict: p.conflict,
 		show: func(v *view, status int) error { return p.show(w, r, a, id, v, status) }}
 	return h.submit(w, r, s, func() (outcome, error) {
-		if err := do(r.Context(), id); err != nil {
+		if err := do(withBasis(r.Context(), r), id); err != nil {
 			return outcome{}, err
 		}
 		return outcome{to: p.path(id), flash: fl}, nil
@@ -460,15 +487,17 @@ func assignmentFrom(form url.Values, zone *time.Location) (app.Assignment, []des
 		*f.dst = &n
 	}
 	if _, ok := form["follow_up_at"]; ok {
-		s := strings.TrimSpace(form.Get("follow_up_at"))
-		if s != strings.TrimSpace(form.Get("follow_up_was")) {
-			if s == "" {
-				as.FollowUpAt = new("")
-			} else if t, err := time.ParseInLocation(followUpLayout, s, zone); err != nil {
-				bad = append(bad, desk.FieldError{Field: "follow_up_at", Rule: "date_time"})
-			} else {
-				as.FollowUpAt = new(t.Format(time.RFC3339))
-			}
+		s, was := strings.TrimSpace(form.Get("follow_up_at")), strings.TrimSpace(form.Get("follow_up_was"))
+		t, ok := parseFollowUp(s, zone)
+		w, wok := parseFollowUp(was, zone)
+		switch {
+		case s == was || ok && wok && t.Equal(w):
+		case s == "":
+			as.FollowUpAt = new("")
+		case !ok:
+			bad = append(bad, desk.FieldError{Field: "follow_up_at", Rule: "date_time_format"})
+		default:
+			as.FollowUpAt = new(t.Format(time.RFC3339))
 		}
 	}
 	return as, bad

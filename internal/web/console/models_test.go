@@ -179,7 +179,7 @@ func TestAssignmentFrom(t *testing.T) {
 		t.Fatalf("%+v %v", as, bad)
 	}
 	_, bad = assignmentFrom(url.Values{"follow_up_at": {"tomorrow"}}, zone)
-	if len(bad) != 1 || bad[0].Field != "follow_up_at" || bad[0].Rule != "date_time" {
+	if len(bad) != 1 || bad[0].Field != "follow_up_at" || bad[0].Rule != "date_time_format" {
 		t.Fatalf("%v", bad)
 	}
 }

@@ -185,7 +185,7 @@ func TestReportPage(t *testing.T) {
 				"Van toepassing: onbereikbaar, financiële schade, essentiële functie werkt niet, gevolgen voor eindgebruikers of bedrijfscontinuïteit.",
 				"Is de website, applicatie of het systeem bereikbaar?</dt><dd>Nee, helemaal niet</dd>",
 				"Procedure geaccepteerd door Anna Acme", "tekst in het Nederlands, kenmerk "+nlHash[:12],
-				"Bestand kassa.png toegevoegd.", ">kassa.png</a>", ">log.txt</a>", "Webshop", "kassa")
+				"Bestand kassa.png toegevoegd.", ">kassa.png</bdi></a>", ">log.txt</bdi></a>", "Webshop", "kassa")
 			expectNot(t, p, "Vanaf adres") // the address is for staff
 			// Without ?submitted the page has no confirmation.
 			expectNot(t, c.get("/incidents/"+number), "is ontvangen")

@@ -482,6 +482,9 @@ func (f *fixture) cases() map[string][]isoCase {
 		"POST /incidents/{id}/entries":    one("POST", "/incidents/"+inc+"/entries", "kind=reply&body=hacked", hidden, true),
 		"POST /incidents/{id}/transition": one("POST", "/incidents/"+inc+"/transition", "to=triaged", hidden, true),
 		"POST /incidents/{id}/assign":     one("POST", "/incidents/"+inc+"/assign", "owner_id="+agent, hidden, true),
+		// Presence (console/workspace.go): clients are refused before anything is read (403),
+		// an expert not assigned finds no incident (404), and nobody is recorded on B's.
+		"POST /incidents/{id}/presence": one("POST", "/incidents/"+inc+"/presence", "view=x", refused, true),
 		// Everything else
 		"/": {
 			{"GET", "/api/v1/nothing/" + inc, "", hidden, true},

@@ -80,8 +80,8 @@ func build(cfg Config, a *app.Services, log *slog.Logger, reg *prometheus.Regist
 		Incidents: a.Incidents, Reports: a.Reports, Changes: a.Changes, SLA: a.SLA,
 		Suppliers: a.Suppliers, Outbox: a.Outbox, Webhooks: a.Webhooks, Branding: a.Branding, Subscriptions: a.Subscriptions,
 		PublicIncidents: a.PublicIncidents, StatusTemplates: a.StatusTemplates, Monitors: a.Monitors,
+		SavedViews: a.SavedViews, Presence: a.Presence,
 		Log: log, Texts: cfg.Texts, BaseURL: cfg.BaseURL, SecureCookies: secure, Snapshot: cfg.Snapshot,
-		SavedViews: a.SavedViews,
 	})
 	feeds.Register(mux, feeds.Deps{PublicIncidents: a.PublicIncidents, Branding: a.Branding, Texts: cfg.Texts,
 		BaseURL: cfg.BaseURL, Snapshot: cfg.Snapshot, OnError: pages.WriteError, Log: log})
