@@ -304,7 +304,7 @@ func TestQueueBulk(t *testing.T) {
 		}
 		p = agent.submit("/queue", "/queue/bulk", url.Values{"action": {"state"}, "to": {"waiting:third_party"},
 			"incidents": {f.loose.Number, f.external.Number, f.mine.Number}})
-		expect(t, p, http.StatusOK, "Uitgevoerd: 2, ongewijzigd: 1, geweigerd: 0", "staat al op ‘Wacht’.")
+		expect(t, p, http.StatusOK, "Uitgevoerd: 2, ongewijzigd: 1, geweigerd: 0", "staat al op ‘In afwachting’.")
 		if got := get(f.external); got.WaitingOn != desk.WaitingOnThirdParty || got.Version != externalBefore.Version {
 			t.Errorf("%s waits on %q", f.external.Number, got.WaitingOn)
 		}
