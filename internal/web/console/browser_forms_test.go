@@ -37,12 +37,7 @@ func TestBrowserFormError(t *testing.T) {
 	if err != nil || resp.Status != http.StatusUnprocessableEntity {
 		t.Fatalf("submit a date in the past: %v %v", resp, err)
 	}
-	// The browser applies autofocus at its next rendering step, which may come after the
-	// load event on a busy machine: wait for it rather than read it once.
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.activeElement && document.activeElement.id === 'error-summary'`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
-		id, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.id`))
-		t.Errorf("the focus is on %q, not on the error summary (%v)", id, err)
-	}
+	pagesFocusOnSummary(t, ctx, "the assignment form")
 	inView, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const r = document.getElementById('error-summary').getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight; })()`))
 	if !inView {
 		t.Error("the error summary is not in view")

@@ -352,7 +352,6 @@ func (h *handler) assignees(ctx context.Context, a desk.Actor, d *detailData, l 
 	return nil
 }
 
-
 // incidentFields lists the fields of a form of the incident page, in page order: their
 // names, the ids of their elements and their labels. The client's rejection of a solution
 // is the form transition-in_progress with a field of its own.

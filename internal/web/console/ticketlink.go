@@ -51,7 +51,6 @@ func init() {
 		"POST /incidents/{id}/public-incident/new"} {
 		pageGates[p] = deskIncident
 	}
-	pageGates["POST /queue/public-incident"] = roleGate(desk.Role.IsDesk)
 	pageGates["GET /public-incidents/{id}/tickets"] = roleGate(desk.Role.IsDesk)
 	pageGates["POST /public-incidents/{id}/tickets"] = roleGate(desk.Role.IsDesk)
 }
@@ -61,7 +60,6 @@ func (h *handler) registerTicketLinks(private func(string, actorFunc)) {
 	private("POST /incidents/{id}/public-incident", h.linkTicket)
 	private("POST /incidents/{id}/public-incident/unlink", h.unlinkTicket)
 	private("POST /incidents/{id}/public-incident/new", h.startFromTicket)
-	private("POST /queue/public-incident", h.queueLink)
 	private("GET /public-incidents/{id}/tickets", h.linkedTickets)
 	private("POST /public-incidents/{id}/tickets", h.linkTicketsForm)
 }
@@ -241,16 +239,6 @@ func componentsField(err error) error {
 		c.Fields[i] = f
 	}
 	return &c
-}
-
-// queueLink links the tickets ticked on the queue to the public incident chosen. A failure
-// is shown on the queue with the choice kept.
-func (h *handler) queueLink(w http.ResponseWriter, r *http.Request, a desk.Actor) error {
-	s := submission{form: "public-bulk", fields: ticketLinkFields("public-bulk"), title: "queue.title", conflict: "ticketlink.conflict",
-		show: func(v *view, status int) error { return h.showQueue(w, r, a, v, status) }}
-	return h.submit(w, r, s, func() (outcome, error) {
-		return h.bulkLink(r, a, r.PostForm["tickets"], "/queue")
-	})
 }
 
 // bulkLink links the tickets named (numbers or ids) to the public incident of the form.

@@ -337,7 +337,6 @@ func (f *fixture) cases() map[string][]isoCase {
 		"POST /incidents/{id}/public-incident":        one("POST", "/incidents/"+num+"/public-incident", "public_incident_id="+pub, hidden, true),
 		"POST /incidents/{id}/public-incident/unlink": one("POST", "/incidents/"+num+"/public-incident/unlink", "", hidden, true),
 		"POST /incidents/{id}/public-incident/new":    one("POST", "/incidents/"+num+"/public-incident/new", "name_nl=hacked&body_nl=hacked", hidden, true),
-		"POST /queue/public-incident":                 one("POST", "/queue/public-incident", "tickets="+num+"&public_incident_id="+pub, refused, true),
 		"GET /public-incidents/{id}/tickets":          one("GET", "/public-incidents/"+pub+"/tickets", "", refused, true),
 		"POST /public-incidents/{id}/tickets":         one("POST", "/public-incidents/"+pub+"/tickets", "tickets="+num, refused, true),
 		"GET /changes":                                one("GET", "/changes", "", refused, false),
