@@ -188,8 +188,14 @@ func (a *Outbox) compose(ctx context.Context, id int64) (out outgoing, skip stri
 // composeEmail builds an email: to a user (unless their account is inactive, they have no
 // address, or they switched the kind off), or to an address without an account.
 func (a *Outbox) composeEmail(ctx context.Context, n desk.Notification) (out outgoing, skip string, err error) {
+	return a.mailOut(ctx, n, a.email)
+}
+
+// mailOut builds the email of n with build (email or subscriberEmail) and the sending of it.
+func (a *Outbox) mailOut(ctx context.Context, n desk.Notification,
+	build func(context.Context, desk.Notification, bool) (Email, string, error)) (out outgoing, skip string, err error) {
 	out.n = n
-	e, skip, err := a.email(ctx, n, false)
+	e, skip, err := build(ctx, n, false)
 	if err != nil || skip != "" {
 		return out, skip, err
 	}

@@ -334,17 +334,7 @@ func (a *Outbox) subscriberLinks(ctx context.Context, n desk.Notification, s des
 // address is confirmed. A notice and the manage message carry List-Unsubscribe and
 // List-Unsubscribe-Post (RFC 2369, RFC 8058): mail clients offer one-click unsubscribing.
 func (a *Outbox) composeSubscriberEmail(ctx context.Context, n desk.Notification) (out outgoing, skip string, err error) {
-	out.n = n
-	e, skip, err := a.subscriberEmail(ctx, n, false)
-	if err != nil || skip != "" {
-		return out, skip, err
-	}
-	mailer := a.cfg.Outbox.Mailer
-	out.send = func(ctx context.Context) (string, int, error) {
-		loc, err := mailer.Send(ctx, e)
-		return loc, 0, err
-	}
-	return out, "", nil
+	return a.mailOut(ctx, n, a.subscriberEmail)
 }
 
 // subscriberEmail is the Email a notification to a subscriber becomes, with the reason to

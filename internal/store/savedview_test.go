@@ -87,30 +87,7 @@ func TestQueueViewFilters(t *testing.T) {
 			}
 			return nil
 		})
-		list := func(flt desk.IncidentFilter) []string {
-			t.Helper()
-			flt.SortDue = true
-			var out []string
-			read(t, db, func(ctx context.Context, tx app.Tx) error {
-				for range 20 {
-					page, err := tx.Incidents(ctx, flt)
-					if err != nil {
-						return err
-					}
-					for _, in := range page {
-						out = append(out, in.Title)
-					}
-					if len(page) < limitOf(flt) {
-						return nil
-					}
-					last := page[len(page)-1]
-					flt.DueAfter, flt.DueAfterID = last.QueueDue(), last.ID
-				}
-				t.Fatal("the cursor does not advance")
-				return nil
-			})
-			return out
-		}
+		list := func(flt desk.IncidentFilter) []string { t.Helper(); return dueTitles(t, db, flt) }
 		mine := []string{"both, overdue", "assigned, due 1", "owned, due 5"}
 		for _, c := range []struct {
 			name string

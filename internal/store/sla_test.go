@@ -107,30 +107,7 @@ func TestQueueOrder(t *testing.T) {
 			}
 			return nil
 		})
-		list := func(flt desk.IncidentFilter) []string {
-			t.Helper()
-			flt.SortDue = true
-			var out []string
-			read(t, db, func(ctx context.Context, tx app.Tx) error {
-				for range 20 {
-					page, err := tx.Incidents(ctx, flt)
-					if err != nil {
-						return err
-					}
-					for _, in := range page {
-						out = append(out, in.Title)
-					}
-					if len(page) < limitOf(flt) {
-						return nil
-					}
-					last := page[len(page)-1]
-					flt.DueAfter, flt.DueAfterID = last.QueueDue(), last.ID
-				}
-				t.Fatal("the cursor does not advance")
-				return nil
-			})
-			return out
-		}
+		list := func(flt desk.IncidentFilter) []string { t.Helper(); return dueTitles(t, db, flt) }
 		all := []string{"overdue", "due 1", "due 5", "due 5 too", "paused", "no deadline", "never"}
 		for _, c := range []struct {
 			name string
@@ -160,6 +137,33 @@ func TestQueueOrder(t *testing.T) {
 			return nil
 		})
 	})
+}
+
+// dueTitles reads the incidents flt selects in the queue's order (by time to breach), page
+// by page with the queue's cursor, and returns their titles.
+func dueTitles(t *testing.T, db *store.DB, flt desk.IncidentFilter) []string {
+	t.Helper()
+	flt.SortDue = true
+	var out []string
+	read(t, db, func(ctx context.Context, tx app.Tx) error {
+		for range 20 {
+			page, err := tx.Incidents(ctx, flt)
+			if err != nil {
+				return err
+			}
+			for _, in := range page {
+				out = append(out, in.Title)
+			}
+			if len(page) < limitOf(flt) {
+				return nil
+			}
+			last := page[len(page)-1]
+			flt.DueAfter, flt.DueAfterID = last.QueueDue(), last.ID
+		}
+		t.Fatal("the cursor does not advance")
+		return nil
+	})
+	return out
 }
 
 func limitOf(f desk.IncidentFilter) int {
